@@ -1,0 +1,109 @@
+# forgetop - build, test, benchmark.
+#
+# Sources are found by folder, so a new module is a new file and nothing here changes.
+# `make` builds ./forgetop; `make test` installs what is missing, builds and runs every suite.
+
+PREFIX  ?= /usr/local
+DESTDIR ?=
+BUILD   ?= build
+CC      ?= cc
+
+PKGS     := ncursesw libcurl libcjson hiredis libpq yaml-0.1 inih
+PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+
+OPT      ?= -O2 -g
+SAN      ?=
+CPPFLAGS += -Iinclude -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -D_XOPEN_SOURCE_EXTENDED
+CFLAGS   += -std=c11 -Wall -Wextra -Werror $(OPT) $(SAN) $(PKG_CFLAGS) -MMD -MP
+LDFLAGS  += $(SAN)
+LDLIBS   += $(PKG_LIBS) -lpthread -lm
+
+LIB_SRC  := $(wildcard core/*.c sources/*.c widgets/*.c) $(filter-out tui/main.c,$(wildcard tui/*.c))
+LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/%.o)
+MAIN_OBJ := $(BUILD)/tui/main.o
+UNIT_SRC := $(wildcard tests/unit/*.c)
+UNIT_OBJ := $(UNIT_SRC:%.c=$(BUILD)/%.o)
+SCREEN_SRC := $(wildcard tests/screen/*.c)
+SCREEN_BIN := $(SCREEN_SRC:tests/screen/%.c=$(BUILD)/tests/screen/%)
+BENCH_SRC := $(wildcard bench/*.c)
+BENCH_BIN := $(BENCH_SRC:bench/%.c=$(BUILD)/bench/%)
+LIB      := $(BUILD)/libforgetop.a
+BIN      ?= forgetop
+
+.PHONY: all run test asan bench fuzz install uninstall clean deps format golden unit
+
+all: $(BIN)
+
+$(BIN): $(MAIN_OBJ) $(LIB)
+	$(CC) $(LDFLAGS) -o $@ $(MAIN_OBJ) $(LIB) $(LDLIBS)
+
+$(LIB): $(LIB_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(BUILD)/%.o: %.c
+	@mkdir -p $(dir $@)
+	@echo "  CC      $<"
+	@$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
+
+$(BUILD)/unit-tests: $(UNIT_OBJ) $(LIB)
+	$(CC) $(LDFLAGS) -o $@ $(UNIT_OBJ) $(LIB) $(LDLIBS) -lcriterion
+
+$(BUILD)/tests/screen/%: $(BUILD)/tests/screen/%.o $(LIB)
+	$(CC) $(LDFLAGS) -o $@ $< $(LIB) $(LDLIBS)
+
+$(BUILD)/bench/%: $(BUILD)/bench/%.o $(LIB)
+	$(CC) $(LDFLAGS) -o $@ $< $(LIB) $(LDLIBS)
+
+deps:
+	@scripts/install-deps
+
+unit: $(BUILD)/unit-tests
+
+# Everything the suites run: the program, the unit tests, the screen harnesses.
+test-bins: $(BIN) $(BUILD)/unit-tests $(SCREEN_BIN)
+
+test: deps
+	@$(MAKE) --no-print-directory test-bins
+	@BUILD=$(BUILD) BIN=./$(BIN) tests/run-all
+
+asan: deps
+	@$(MAKE) --no-print-directory BUILD=build-asan BIN=forgetop-asan OPT="-O1 -g" \
+		SAN="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" \
+		test-bins
+	@ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+		FORGETOP_ASAN=1 BUILD=build-asan BIN=./forgetop-asan tests/run-all
+
+bench: deps
+	@$(MAKE) --no-print-directory $(BIN) $(BENCH_BIN)
+	@BUILD=$(BUILD) BIN=./$(BIN) bench/run-all
+
+run: deps
+	@$(MAKE) --no-print-directory $(BIN)
+	./$(BIN) --demo
+
+golden: deps
+	@$(MAKE) --no-print-directory test-bins
+	@BUILD=$(BUILD) BIN=./$(BIN) FORGETOP_GOLDEN_UPDATE=1 tests/run-screens
+
+install: $(BIN)
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/forgetop/themes \
+		$(DESTDIR)$(PREFIX)/share/man/man1 $(DESTDIR)$(PREFIX)/share/doc/forgetop
+	install -m 0755 $(BIN) $(DESTDIR)$(PREFIX)/bin/forgetop
+	install -m 0644 themes/*.theme $(DESTDIR)$(PREFIX)/share/forgetop/themes/
+	install -m 0644 man/forgetop.1 $(DESTDIR)$(PREFIX)/share/man/man1/
+	install -m 0644 etc/*.conf $(DESTDIR)$(PREFIX)/share/doc/forgetop/
+
+uninstall:
+	rm -f $(DESTDIR)$(PREFIX)/bin/forgetop $(DESTDIR)$(PREFIX)/share/man/man1/forgetop.1
+	rm -rf $(DESTDIR)$(PREFIX)/share/forgetop $(DESTDIR)$(PREFIX)/share/doc/forgetop
+
+format:
+	clang-format -i $(wildcard core/*.[ch] sources/*.[ch] tui/*.[ch] widgets/*.[ch] \
+		include/forgetop/*.h tests/unit/*.c tests/screen/*.c bench/*.c)
+
+clean:
+	rm -rf build build-asan forgetop forgetop-asan
+
+-include $(LIB_OBJ:.o=.d) $(MAIN_OBJ:.o=.d) $(UNIT_OBJ:.o=.d)

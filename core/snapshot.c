@@ -1,0 +1,126 @@
+/* snapshot.c - growing the arrays of a snapshot, and freeing one whole.
+ *
+ * Arrays double as they fill; an element comes back zeroed with its numbers that mean
+ * "unknown" set to NAN, so a source fills only what it knows. */
+
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "forgetop/model.h"
+#include "forgetop/text.h"
+
+static void *grow(void **arr, size_t *n, size_t size)
+{
+    size_t cap = 4;
+    while (cap < *n + 1)
+        cap *= 2;
+    /* capacity is implicit: the next power of two (at least 4) above n */
+    if (*n == 0 || (*n >= 4 && (*n & (*n - 1)) == 0)) {
+        void *p = realloc(*arr, cap * size);
+        if (p == NULL)
+            return NULL;
+        *arr = p;
+    }
+    char *el = (char *)*arr + *n * size;
+    memset(el, 0, size);
+    (*n)++;
+    return el;
+}
+
+struct snapshot *snapshot_new(void)
+{
+    return calloc(1, sizeof(struct snapshot));
+}
+
+void snapshot_free(struct snapshot *s)
+{
+    if (s == NULL)
+        return;
+    for (size_t i = 0; i < s->n_services; i++)
+        free(s->services[i].pods);
+    free(s->services);
+    free(s->readings);
+    free(s->alerts);
+    free(s->facts);
+    free(s);
+}
+
+void service_init(struct service *svc)
+{
+    memset(svc, 0, sizeof(*svc));
+    svc->cpu_pct = svc->mem_pct = NAN;
+    svc->cpu_cores = svc->mem_bytes = NAN;
+}
+
+struct service *snapshot_add_service(struct snapshot *s)
+{
+    struct service *svc = grow((void **)&s->services, &s->n_services, sizeof(*svc));
+    if (svc != NULL)
+        service_init(svc);
+    return svc;
+}
+
+struct pod *service_add_pod(struct service *svc)
+{
+    struct pod *p = grow((void **)&svc->pods, &svc->n_pods, sizeof(*p));
+    if (p != NULL)
+        p->cpu_cores = p->mem_bytes = NAN;
+    return p;
+}
+
+struct reading *snapshot_add_reading(struct snapshot *s, const char *metric, const char *service,
+                                     double t, double value)
+{
+    struct reading *r = grow((void **)&s->readings, &s->n_readings, sizeof(*r));
+    if (r == NULL)
+        return NULL;
+    text_sanitize(r->metric, sizeof(r->metric), metric);
+    text_sanitize(r->service, sizeof(r->service), service ? service : "");
+    r->t = t;
+    r->value = value;
+    return r;
+}
+
+struct alert *snapshot_add_alert(struct snapshot *s)
+{
+    return grow((void **)&s->alerts, &s->n_alerts, sizeof(struct alert));
+}
+
+struct fact *snapshot_add_fact(struct snapshot *s, const char *panel, const char *label,
+                               enum band band, const char *fmt, ...)
+{
+    struct fact *f = grow((void **)&s->facts, &s->n_facts, sizeof(*f));
+    if (f == NULL)
+        return NULL;
+    char raw[sizeof(f->value)];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(raw, sizeof(raw), fmt, ap);
+    va_end(ap);
+    text_sanitize(f->panel, sizeof(f->panel), panel);
+    text_sanitize(f->label, sizeof(f->label), label);
+    text_sanitize(f->value, sizeof(f->value), raw);
+    f->band = band;
+    return f;
+}
+
+const char *band_name(enum band b)
+{
+    static const char *const names[] = {"ok", "warning", "critical", "unknown"};
+    return (unsigned)b < 4 ? names[b] : "unknown";
+}
+
+const char *sustained_name(enum sustained s)
+{
+    static const char *const names[] = {"inactive", "pending", "firing"};
+    return (unsigned)s < 3 ? names[s] : "inactive";
+}
+
+const char *source_state_name(enum source_state s)
+{
+    static const char *const names[] = {"starting", "ok", "stale", "failing"};
+    return (unsigned)s < 4 ? names[s] : "failing";
+}

@@ -1,0 +1,39 @@
+/* bands.h - ok / warning / critical for a value, and whether it is sustained.
+ *
+ * Thresholds are strict, as the runbook's alert rules are (`> 0.7`): a value exactly on
+ * a threshold is in the band below it. Sustained follows a Prometheus rule with `for:`. */
+
+#ifndef FORGETOP_BANDS_H
+#define FORGETOP_BANDS_H
+
+#include "forgetop/history.h"
+#include "forgetop/model.h"
+
+struct metric_rule {
+    char id[FT_ID_MAX];         /* "cpu" */
+    char title[48];             /* "CPU usage" */
+    char unit[8];               /* "%", "ms", "", "s" */
+    char service[FT_NAME_MAX];  /* the service it describes ("api") */
+    double warning, critical;   /* strict: value > threshold */
+    double for_s;               /* sustained window; 0 = none */
+    char action[48];            /* "horizontal scale" */
+    char query[512];            /* PromQL, "" = not from Prometheus */
+    char prefer[16];            /* "prometheus" or "cluster": which source wins */
+};
+
+struct sustain {
+    enum sustained state;
+    double for_s;   /* how long it has been over the warning threshold */
+    double since;   /* unix seconds it went over, 0 when inactive */
+};
+
+enum band bands_classify(const struct metric_rule *r, double value);
+
+/* The longest gap between two samples that still counts as continuous; a longer gap
+ * resets pending, as a missed evaluation resets a Prometheus rule. */
+#define BANDS_MAX_GAP_S 90.0
+
+/* Sustained state of the warning threshold at time now, from the history. */
+struct sustain bands_sustained(const struct metric_rule *r, const struct history *h, double now);
+
+#endif

@@ -1,0 +1,122 @@
+/* config.h - forgetop's settings: built-in runbook defaults, an INI file read with inih,
+ * then command-line flags on top.
+ *
+ * A bad line stops the program before it touches the terminal, with `FILE:LINE: what`. */
+
+#ifndef FORGETOP_CONFIG_H
+#define FORGETOP_CONFIG_H
+
+#include <limits.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "forgetop/bands.h"
+#include "forgetop/recommend.h"
+
+#ifndef PATH_MAX
+#define PATH_MAX 4096
+#endif
+
+#define CONFIG_MAX_METRICS 16
+#define CONFIG_MAX_SERVICES 32
+#define CONFIG_MAX_TIERS 8
+#define CONFIG_MAX_QUEUES 8
+#define CONFIG_MAX_HEALTH 4
+#define CONFIG_URL_MAX 512
+
+enum rule_kind { RULE_NONE, RULE_HPA, RULE_QUEUE };
+
+/* How forgetop recommends for one service: `[service api]` in the file. */
+struct service_rule {
+    char name[FT_NAME_MAX];
+    enum rule_kind kind;
+    struct hpa_rule hpa;
+    struct queue_rule queue;
+    char queue_metric[FT_ID_MAX]; /* the reading that drives a queue rule */
+};
+
+struct config {
+    char path[PATH_MAX]; /* the file read, "" for built-in defaults */
+
+    /* [forgetop] */
+    bool read_only;
+    double delay_s; /* refresh interval */
+    char theme[32];
+    char production_pattern[128]; /* fnmatch pattern on context/project */
+    char audit_log[PATH_MAX];     /* "" = $XDG_STATE_HOME/forgetop/audit.log */
+    int users;                    /* expected users, for the capacity tier; 0 unknown */
+
+    /* [metric ID] */
+    struct metric_rule metrics[CONFIG_MAX_METRICS];
+    size_t n_metrics;
+    /* [service NAME] */
+    struct service_rule services[CONFIG_MAX_SERVICES];
+    size_t n_services;
+    /* [tier NAME] */
+    struct sizing_tier tiers[CONFIG_MAX_TIERS];
+    size_t n_tiers;
+
+    /* [demo] */
+    bool demo;
+    uint64_t seed;
+    double demo_speed;
+
+    /* [kube] */
+    bool kube;
+    char kubeconfig[PATH_MAX];
+    char context[FT_NAME_MAX];
+    char namespace_[FT_NAME_MAX];
+    char label_selector[256];
+
+    /* [compose] */
+    bool compose;
+    char compose_project[FT_NAME_MAX];
+    char compose_file[PATH_MAX];
+    char docker_host[CONFIG_URL_MAX];
+
+    /* [redis] */
+    char redis_url[CONFIG_URL_MAX];
+    char redis_sentinel_master[FT_NAME_MAX];
+    char redis_sentinels[CONFIG_URL_MAX]; /* "host:port,host:port" */
+    bool redis_cluster;
+    char queues[CONFIG_MAX_QUEUES][128];
+    size_t n_queues;
+
+    /* [postgres], [pgbouncer] */
+    char postgres_dsn[CONFIG_URL_MAX];
+    char pgbouncer_dsn[CONFIG_URL_MAX];
+    int pool_size; /* PgBouncer default_pool_size when SHOW CONFIG cannot say; 0 ask */
+
+    /* [prometheus] */
+    char prometheus_url[CONFIG_URL_MAX];
+    char prometheus_token_file[PATH_MAX];
+    char prometheus_user[FT_NAME_MAX];
+    char prometheus_password_file[PATH_MAX];
+    char prometheus_ca[PATH_MAX];
+    bool prometheus_insecure;
+
+    /* [health] */
+    char health_urls[CONFIG_MAX_HEALTH][CONFIG_URL_MAX];
+    size_t n_health;
+
+    /* timeouts for every network call, seconds */
+    double connect_timeout_s;
+    double request_timeout_s;
+    double poll_interval_s;
+};
+
+/* Fill c with the runbook's values. */
+void config_defaults(struct config *c);
+/* Read path on top of c. 0, or -1 with err = "FILE:LINE: what is wrong". */
+int config_load(struct config *c, const char *path, char *err, size_t errlen);
+/* The file to read when no --config is given: $XDG_CONFIG_HOME/forgetop/forgetop.conf
+ * (or ~/.config/...) if it exists; writes "" otherwise. */
+void config_default_path(char *out, size_t len);
+
+const struct metric_rule *config_metric(const struct config *c, const char *id);
+const struct service_rule *config_service(const struct config *c, const char *name);
+/* Any source configured at all? */
+bool config_has_source(const struct config *c);
+
+#endif

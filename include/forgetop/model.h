@@ -1,0 +1,134 @@
+/* model.h - the plain data every layer shares: services, readings, alerts, panel facts,
+ * and the snapshot a source fills on each poll.
+ *
+ * A snapshot is built by one source thread and then handed, whole, to the UI thread:
+ * nothing in it points into the source, so it can be swapped under a mutex and freed
+ * by whoever holds it last. Text in it is already sanitised (see text.h). */
+
+#ifndef FORGETOP_MODEL_H
+#define FORGETOP_MODEL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#define FT_NAME_MAX 64
+#define FT_TEXT_MAX 256
+#define FT_ID_MAX 32
+
+enum band { BAND_OK, BAND_WARNING, BAND_CRITICAL, BAND_UNKNOWN };
+enum sustained { SUSTAINED_INACTIVE, SUSTAINED_PENDING, SUSTAINED_FIRING };
+enum source_state { SOURCE_STARTING, SOURCE_OK, SOURCE_STALE, SOURCE_FAILING };
+
+/* Requests and limits summed over a service's containers: cores and bytes, 0 = unset. */
+struct resources {
+    double cpu_request, cpu_limit;
+    double mem_request, mem_limit;
+};
+
+struct pod {
+    char name[FT_NAME_MAX];
+    char phase[16];
+    bool ready;
+    int restarts;
+    double started_at; /* unix seconds, 0 unknown */
+    char node[FT_NAME_MAX];
+    double cpu_cores, mem_bytes; /* NAN when no metrics */
+};
+
+/* The autoscaler that owns a service, as the source reports it (HPA, KEDA). */
+struct autoscaler {
+    bool present;
+    char kind[16]; /* "HPA", "KEDA" */
+    char name[FT_NAME_MAX];
+    int min, max, desired;
+    char conditions[FT_TEXT_MAX]; /* "ScalingLimited: TooManyReplicas", sanitised */
+};
+
+struct service {
+    char name[FT_NAME_MAX];
+    char source[FT_ID_MAX];
+    char namespace_[FT_NAME_MAX]; /* namespace, or compose project */
+    char kind[16];                /* "deployment", "compose", "demo" */
+    int desired, ready, updated, available;
+    int min, max; /* bounds the source knows (HPA); 0 when it knows none */
+    struct resources res;
+    double cpu_pct, mem_pct;     /* cpu of requests, memory of limits; NAN unknown */
+    double cpu_cores, mem_bytes; /* absolute usage; NAN unknown */
+    struct autoscaler autoscaler;
+    char status[FT_TEXT_MAX]; /* "rollout stuck: ProgressDeadlineExceeded", "" when fine */
+    bool unscalable;          /* e.g. compose container_name */
+    char unscalable_why[128];
+    struct pod *pods; /* owned; detail screen */
+    size_t n_pods;
+};
+
+/* One sample of a runbook metric. A snapshot may carry many samples of one metric
+ * (a backfill from a range query); the model keeps those newer than what it has. */
+struct reading {
+    char metric[FT_ID_MAX];     /* "cpu", "memory", "latency_p99", "queue_depth", ... */
+    char service[FT_NAME_MAX];  /* which service it describes, "" for the deployment */
+    double t;                   /* unix seconds */
+    double value;               /* NAN: no data; +-INF kept as such */
+    char note[64];              /* "empty result", "NaN from Prometheus", "" */
+};
+
+struct alert {
+    char name[FT_NAME_MAX];
+    char state[16]; /* "pending", "firing" */
+    char severity[16];
+    double active_at;
+    char labels[FT_TEXT_MAX];
+    char summary[FT_TEXT_MAX];
+};
+
+/* A figure for a panel (queue, database, redis, health): label, value, band. Sources
+ * add facts freely so a new figure needs no change in the UI. */
+struct fact {
+    char panel[16];
+    char label[40];
+    char value[96];
+    enum band band;
+};
+
+struct snapshot {
+    double taken_at;
+    char context[FT_NAME_MAX]; /* cluster/context or project for the header */
+    char notice[FT_TEXT_MAX];  /* "RBAC: read-only", "TLS verification off" */
+    bool scale_denied;         /* the server refuses writes (RBAC) */
+    struct service *services;
+    size_t n_services;
+    struct reading *readings;
+    size_t n_readings;
+    struct alert *alerts;
+    size_t n_alerts;
+    struct fact *facts;
+    size_t n_facts;
+};
+
+/* Status of one source as the UI sees it. */
+struct source_status {
+    char name[FT_ID_MAX];
+    enum source_state state;
+    double last_ok;  /* unix seconds of the last good poll, 0 never */
+    double last_try; /* unix seconds of the last attempt */
+    char error[FT_TEXT_MAX];
+};
+
+struct snapshot *snapshot_new(void);
+void snapshot_free(struct snapshot *s);
+/* Append a zeroed element and return it (NULL on allocation failure). */
+struct service *snapshot_add_service(struct snapshot *s);
+struct reading *snapshot_add_reading(struct snapshot *s, const char *metric, const char *service,
+                                     double t, double value);
+struct alert *snapshot_add_alert(struct snapshot *s);
+struct fact *snapshot_add_fact(struct snapshot *s, const char *panel, const char *label,
+                               enum band band, const char *fmt, ...)
+    __attribute__((format(printf, 5, 6)));
+struct pod *service_add_pod(struct service *svc);
+void service_init(struct service *svc);
+
+const char *band_name(enum band b);           /* "ok", "warning", "critical", "unknown" */
+const char *sustained_name(enum sustained s); /* "inactive", "pending", "firing" */
+const char *source_state_name(enum source_state s);
+
+#endif

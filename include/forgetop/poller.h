@@ -1,0 +1,52 @@
+/* poller.h - one thread per source, snapshots swapped under a mutex, a wake pipe.
+ *
+ * The UI thread never waits on the network: it poll()s poller_wake_fd() and takes
+ * whatever snapshots are ready. Approved scale requests go to the one scaler thread;
+ * their outcomes come back through the same pipe. */
+
+#ifndef FORGETOP_POLLER_H
+#define FORGETOP_POLLER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "forgetop/model.h"
+#include "forgetop/source.h"
+
+struct poller;
+
+struct scale_outcome {
+    struct scale_request req;
+    int status; /* 0 applied, -1 failed */
+    char message[FT_TEXT_MAX];
+};
+
+/* Takes ownership of the sources. */
+struct poller *poller_new(struct source **sources, size_t n);
+int poller_start(struct poller *p);
+/* Stops every thread; a thread hung in a poll is detached, never waited for. */
+void poller_free(struct poller *p);
+
+int poller_wake_fd(const struct poller *p);
+/* Read and discard pending wake bytes. */
+void poller_drain_wake(struct poller *p);
+
+size_t poller_count(const struct poller *p);
+/* Copy source i's status (state, ages, error) as of now. */
+void poller_status(struct poller *p, size_t i, double now, struct source_status *out);
+/* Take source i's newest snapshot if one arrived since the last take (caller frees),
+ * NULL otherwise. */
+struct snapshot *poller_take(struct poller *p, size_t i);
+/* Ask every source to poll now instead of waiting out its interval. */
+void poller_poll_now(struct poller *p);
+/* Run one synchronous poll of every source, each with a deadline (for --once). */
+void poller_poll_once(struct poller *p, double deadline_s);
+
+/* Queue a scale request for the scaler thread (already approved by the actuator). */
+int poller_submit_scale(struct poller *p, const struct scale_request *req);
+/* Take one finished scale outcome; false when none. */
+bool poller_take_outcome(struct poller *p, struct scale_outcome *out);
+/* Does source `name` exist and can it scale? */
+bool poller_can_scale(const struct poller *p, const char *source);
+
+#endif

@@ -1,0 +1,118 @@
+/* recommend.h - replica counts the way the HPA and KEDA would compute them, each with
+ * the arithmetic as text for the operator (`cpu 92% / target 70% -> ceil(5 x 1.31) = 7`).
+ *
+ * Pure: the time comes in as an argument, and the state an HPA keeps between syncs
+ * (past recommendations, past scale events) lives in struct hpa_state, owned by the
+ * caller. Rules are in ../shared/autoscaling-rules.md. */
+
+#ifndef FORGETOP_RECOMMEND_H
+#define FORGETOP_RECOMMEND_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+enum policy_type { POLICY_PODS, POLICY_PERCENT };
+enum select_policy { SELECT_MAX, SELECT_MIN, SELECT_DISABLED };
+
+struct scaling_policy {
+    enum policy_type type;
+    int value;
+    int period_s;
+};
+
+struct scaling_rules {
+    int window_s; /* stabilisation window */
+    enum select_policy select;
+    struct scaling_policy policies[4];
+    size_t n_policies;
+};
+
+struct hpa_rule {
+    int min, max;
+    double cpu_target;    /* utilisation %, 0 = not used */
+    double memory_target; /* utilisation %, 0 = not used */
+    double tolerance;     /* 0.1 */
+    bool has_behavior;    /* false: the no-behaviour defaults (5 min window, 2x cap) */
+    struct scaling_rules up, down;
+};
+
+/* KEDA redis list trigger (AverageValue), or the HPA External Value variant. */
+enum queue_mode { QUEUE_KEDA_AVERAGE, QUEUE_HPA_VALUE };
+struct queue_rule {
+    enum queue_mode mode;
+    double per_replica; /* KEDA listLength (10), or the Value target (100) */
+    int min, max;
+    double activation; /* KEDA activationListLength: active when depth > this */
+    double tolerance;
+};
+
+#define HPA_STATE_CAP 64
+struct hpa_event {
+    double t;
+    int replicas; /* for a recommendation: its count; for a scale event: the change */
+};
+struct hpa_state {
+    struct hpa_event recs[HPA_STATE_CAP]; /* past recommendations, for stabilisation */
+    size_t n_recs;
+    struct hpa_event scales[HPA_STATE_CAP]; /* past scale changes (+added / -removed) */
+    size_t n_scales;
+};
+
+struct recommendation {
+    int replicas;   /* the recommended count */
+    bool changes;   /* differs from the current desired count */
+    char reason[512]; /* the arithmetic, one line: "cpu 92% / 70% -> ceil(5 x 1.31) = 7; ..." */
+};
+
+struct hpa_input {
+    int current;    /* spec replicas (desired) now */
+    int ready;      /* ready pods: the HPA multiplies by these */
+    double cpu_pct; /* NAN when missing */
+    double memory_pct;
+};
+
+void hpa_state_init(struct hpa_state *st);
+/* Record that the count changed (by anyone) at time t, for the rate policies. */
+void hpa_state_note_scale(struct hpa_state *st, double t, int from, int to);
+
+/* The runbook's api HPA: 3..20, cpu 70, memory 80, up 100 %/15 s window 0,
+ * down 10 %/60 s window 300 s. */
+void hpa_rule_runbook_api(struct hpa_rule *r);
+/* The runbook's agent-worker KEDA scaler: 10 per replica, 1..100. */
+void queue_rule_runbook_worker(struct queue_rule *r);
+
+/* One HPA sync at time now. Updates st (records this recommendation). Returns 0, or
+ * -1 when no metric is usable (out->reason says why, replicas = current). */
+int recommend_hpa(const struct hpa_rule *r, const struct hpa_input *in, struct hpa_state *st,
+                  double now, struct recommendation *out);
+
+/* KEDA / External-metric recommendation from a queue depth. */
+int recommend_queue(const struct queue_rule *r, int current, int ready, double depth,
+                    struct hpa_state *st, double now, struct recommendation *out);
+
+/* Capacity tier from the sizing table. */
+struct sizing_tier {
+    char name[16];
+    int users_min, users_max; /* users_max 0 = no upper bound */
+    int api_replicas, workers;
+    char postgres[32], redis[16];
+};
+const struct sizing_tier *recommend_tier(const struct sizing_tier *tiers, size_t n, int users);
+/* Estimate users from api traffic (runbook: 1 core ~ 500 req/s) is not used; callers
+ * pass users from config or an observed figure. */
+
+/* Database advice from the connection use (fraction of max_connections or of the
+ * pool), the pool size, whether PgBouncer is in front, and replica count. Writes the
+ * runbook's advice with the numbers behind it; returns the band-worthy severity:
+ * 0 none, 1 warning, 2 critical. */
+struct db_input {
+    double used;      /* connections in use */
+    double limit;     /* max_connections or pool size */
+    bool pgbouncer;   /* PgBouncer already in front */
+    int replicas;     /* read replicas */
+    int api_replicas; /* each holds a pool */
+    double warning, critical; /* fractions: 0.80, 0.95 */
+};
+int recommend_database(const struct db_input *in, char *advice, size_t len);
+
+#endif

@@ -1,0 +1,58 @@
+/* source.h - what every data source is: a small vtable, as htop's Meter classes are.
+ *
+ * A source polls into a fresh snapshot and returns 0, or returns -1 with an operator's
+ * error in err. It never touches the screen. Scale is optional; it is called only by
+ * the scaler thread, after the actuator in core/ approved the request. */
+
+#ifndef FORGETOP_SOURCE_H
+#define FORGETOP_SOURCE_H
+
+#include <stddef.h>
+
+#include "forgetop/model.h"
+
+struct config;
+struct source;
+
+struct scale_request {
+    char source[FT_ID_MAX];
+    char service[FT_NAME_MAX];
+    char namespace_[FT_NAME_MAX];
+    int from; /* the count the operator saw: the source refuses if it moved */
+    int to;
+    char reason[FT_TEXT_MAX];
+    char version[64]; /* resourceVersion or the like the operator saw, "" none */
+    bool set_autoscaler_min; /* raise the HPA's minReplicas instead of the count */
+};
+
+struct source_ops {
+    const char *kind;
+    int (*poll)(struct source *src, struct snapshot *out, char *err, size_t errlen);
+    /* NULL when the source cannot scale. Returns 0 and a message ("scaled api 5 -> 7")
+     * or -1 and the server's error. */
+    int (*scale)(struct source *src, const struct scale_request *req, char *msg, size_t msglen);
+    void (*destroy)(struct source *src);
+};
+
+struct source {
+    const struct source_ops *ops;
+    char name[FT_ID_MAX];
+    double interval_s; /* seconds between polls */
+    void *priv;
+};
+
+/* Constructors; each returns NULL with err filled when its configuration is unusable. */
+struct source *demo_source_new(const struct config *cfg, char *err, size_t errlen);
+struct source *kube_source_new(const struct config *cfg, char *err, size_t errlen);
+struct source *compose_source_new(const struct config *cfg, char *err, size_t errlen);
+struct source *redis_source_new(const struct config *cfg, char *err, size_t errlen);
+struct source *postgres_source_new(const struct config *cfg, char *err, size_t errlen);
+struct source *pgbouncer_source_new(const struct config *cfg, char *err, size_t errlen);
+struct source *prometheus_source_new(const struct config *cfg, char *err, size_t errlen);
+struct source *health_source_new(const struct config *cfg, char *err, size_t errlen);
+/* Test source: its behaviour is read from $FORGETOP_TEST_SOURCE ("ok", "fail", "hang"). */
+struct source *testsrc_source_new(const struct config *cfg, char *err, size_t errlen);
+
+void source_destroy(struct source *src);
+
+#endif

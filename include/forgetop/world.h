@@ -1,0 +1,84 @@
+/* world.h - everything the screens and the JSON report read: the sources' latest
+ * snapshots merged, each metric's history, band and sustained state, and each
+ * service's recommendation. Owned and updated by the UI thread only.
+ *
+ * Pure: snapshots and the time come in as arguments. */
+
+#ifndef FORGETOP_WORLD_H
+#define FORGETOP_WORLD_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "forgetop/bands.h"
+#include "forgetop/config.h"
+#include "forgetop/history.h"
+#include "forgetop/model.h"
+#include "forgetop/recommend.h"
+
+#define WORLD_MAX_SOURCES 12
+#define WORLD_MAX_METRICS 32
+
+struct metric_view {
+    struct metric_rule rule;
+    char service[FT_NAME_MAX];
+    char from[FT_ID_MAX]; /* source that supplied the newest sample */
+    struct history hist;
+    bool has_value;
+    double value, t;
+    char note[64]; /* "empty result", "NaN", "" */
+    enum band band;
+    struct sustain sustain;
+};
+
+struct service_view {
+    struct service svc; /* a copy; svc.pods points into the owning snapshot */
+    size_t source;      /* index into world.sources */
+    bool has_rule;
+    struct recommendation rec;
+    struct hpa_state hpa;
+    int min, max; /* effective bounds: source's, else the rule's */
+    enum band cpu_band, mem_band;
+    struct history cpu_hist, mem_hist, ready_hist;
+    char prediction[128]; /* for rec.replicas: "cpu 92% -> ~66%, memory 60% -> ~43%" */
+};
+
+struct world {
+    const struct config *cfg;
+    size_t n_sources;
+    struct source_status sources[WORLD_MAX_SOURCES];
+    struct snapshot *snaps[WORLD_MAX_SOURCES]; /* latest per source, owned */
+
+    struct service_view *services; /* sorted by source then name */
+    size_t n_services;
+    struct metric_view metrics[WORLD_MAX_METRICS];
+    size_t n_metrics;
+
+    char context[FT_NAME_MAX];
+    char notice[FT_TEXT_MAX];
+    bool scale_denied;
+    char db_advice[512];
+    const struct sizing_tier *tier;
+    double now;
+};
+
+void world_init(struct world *w, const struct config *cfg);
+/* Register a source by name; returns its index. */
+size_t world_add_source(struct world *w, const char *name);
+/* Take ownership of source i's new snapshot; its readings go into the histories. */
+void world_apply(struct world *w, size_t i, struct snapshot *snap, double now);
+void world_set_status(struct world *w, size_t i, const struct source_status *st);
+/* Bands, sustained states, recommendations, advice, as of now. */
+void world_evaluate(struct world *w, double now);
+void world_free(struct world *w);
+
+const struct service_view *world_service(const struct world *w, const char *source,
+                                         const char *name);
+const struct metric_view *world_metric(const struct world *w, const char *id);
+/* Predicted utilisation of a service at `replicas`, as text (`cpu 92% -> ~66%`). */
+void world_predict(const struct world *w, const struct service_view *sv, int replicas, char *out,
+                   size_t len);
+/* Worst band over every metric (for --check), BAND_UNKNOWN when a source failed. */
+enum band world_worst_band(const struct world *w);
+
+#endif

@@ -1,0 +1,66 @@
+# lib.sh - what every shell suite shares: TAP output, free ports, scratch folders, cleanup.
+#
+# Source it, call `ok`/`not_ok` or `check DESC CMD...`, register cleanups with `on_exit`.
+# Servers are started on free loopback ports and stopped by the exit trap even on failure.
+
+TEST_N=0
+TEST_FAILED=0
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+BIN=${BIN:-./forgetop}
+case "$BIN" in /*) ;; *) BIN="$ROOT/${BIN#./}" ;; esac
+BUILD=${BUILD:-build}
+case "$BUILD" in /*) ;; *) BUILD="$ROOT/$BUILD" ;; esac
+_CLEANUPS=()
+
+ok() { TEST_N=$((TEST_N + 1)); echo "ok $TEST_N - $*"; }
+not_ok() { TEST_N=$((TEST_N + 1)); TEST_FAILED=1; echo "not ok $TEST_N - $*"; }
+diag() { echo "# $*"; }
+
+# check DESC CMD... : ok when CMD exits 0.
+check() {
+    local desc=$1; shift
+    if "$@"; then ok "$desc"; else not_ok "$desc"; fi
+}
+
+# expect_eq DESC WANT GOT
+expect_eq() {
+    if [ "$2" == "$3" ]; then ok "$1"; else not_ok "$1 (want '$2', got '$3')"; fi
+}
+
+on_exit() { _CLEANUPS+=("$*"); }
+_run_cleanups() {
+    local i
+    for ((i = ${#_CLEANUPS[@]} - 1; i >= 0; i--)); do eval "${_CLEANUPS[$i]}" >/dev/null 2>&1 || true; done
+}
+trap _run_cleanups EXIT
+
+# A scratch folder removed at exit; world-readable so an unprivileged server can use it.
+scratch() {
+    local d
+    d=$(mktemp -d "${TMPDIR:-/tmp}/forgetop-test.XXXXXX")
+    chmod 755 "$d"
+    on_exit "rm -rf '$d'"
+    echo "$d"
+}
+
+# A free TCP port on loopback.
+free_port() {
+    python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'
+}
+
+# wait_for SECONDS CMD... : poll CMD every 0.1 s until it succeeds or time runs out.
+wait_for() {
+    local limit=$1 i=0; shift
+    while ! "$@" >/dev/null 2>&1; do
+        i=$((i + 1))
+        [ "$i" -ge $((limit * 10)) ] && return 1
+        sleep 0.1
+    done
+}
+
+# json_get JSON-FILE PYTHON-EXPR : evaluate an expression over the parsed document `d`.
+json_get() {
+    python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(eval(sys.argv[2]))' "$1" "$2"
+}
+
+finish() { exit "$TEST_FAILED"; }

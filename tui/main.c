@@ -1,0 +1,7 @@
+/* main.c - placeholder until the command line lands. */
+#include <stdio.h>
+int main(void)
+{
+    puts("forgetop: under construction");
+    return 0;
+}
