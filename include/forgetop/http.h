@@ -1,0 +1,75 @@
+/* http.h - the one HTTP client (the only libcurl user): timeouts, a size cap, TLS,
+ * auth, unix sockets, proxies from the environment, errors worded for an operator.
+ *
+ * A client keeps one curl handle so a source reuses its connection poll after poll;
+ * it belongs to one thread. http_get_many() runs several requests at once (curl multi)
+ * so one slow peer does not delay the others. */
+
+#ifndef FORGETOP_HTTP_H
+#define FORGETOP_HTTP_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#define HTTP_DEFAULT_MAX_BODY (64u << 20)
+
+struct http_opts {
+    double connect_timeout_s; /* 0: 5 s */
+    double timeout_s;         /* whole request; 0: 10 s */
+    size_t max_body;          /* 0: HTTP_DEFAULT_MAX_BODY */
+    bool insecure;            /* skip TLS verification (kubeconfig insecure-skip-tls-verify) */
+    const char *tls_server_name;
+    /* CA, client certificate and key: a file path, or PEM bytes in memory (a blob). */
+    const char *ca_file;
+    const void *ca_pem;
+    size_t ca_pem_len;
+    const char *cert_file;
+    const void *cert_pem;
+    size_t cert_pem_len;
+    const char *key_file;
+    const void *key_pem;
+    size_t key_pem_len;
+    /* Auth: a bearer token, or user and password (basic). Never logged. */
+    const char *bearer;
+    const char *user;
+    const char *password;
+    const char *unix_socket; /* talk HTTP over this socket (Docker) */
+};
+
+struct http_response {
+    long status;   /* HTTP status, 0 when no response */
+    char *body;    /* NUL-terminated, owned */
+    size_t len;
+    char content_type[128];
+    double seconds; /* time taken */
+};
+
+struct http_client;
+
+/* Copies what it needs from opts (strings and blobs), so the caller may free them. */
+struct http_client *http_client_new(const struct http_opts *opts, char *err, size_t errlen);
+void http_client_free(struct http_client *c);
+/* Replace the bearer token (an exec plugin refreshed it). */
+int http_client_set_bearer(struct http_client *c, const char *token);
+
+/* 0 when a response arrived (any status: check out->status), -1 with err for transport
+ * failures ("connect to 127.0.0.1:6443: Connection refused", "timed out after 10 s",
+ * "response larger than 64 MiB"). body may be NULL for no body. */
+int http_request(struct http_client *c, const char *method, const char *url,
+                 const char *content_type, const char *body, size_t body_len,
+                 struct http_response *out, char *err, size_t errlen);
+static inline int http_get(struct http_client *c, const char *url, struct http_response *out,
+                           char *err, size_t errlen)
+{
+    return http_request(c, "GET", url, NULL, NULL, 0, out, err, errlen);
+}
+
+/* n GETs at once; each result's status in rc[i] (0 or -1), its error in errs[i]. */
+void http_get_many(struct http_client *c, const char *const *urls, size_t n,
+                   struct http_response *out, int *rc, char (*errs)[256]);
+
+void http_response_free(struct http_response *r);
+/* Percent-encode s for a query string or form body. Caller frees. */
+char *http_escape(const char *s);
+
+#endif

@@ -1,0 +1,13 @@
+/* compose.c - placeholder: the compose source is not written yet, and says so plainly. */
+
+#include <stdio.h>
+
+#include "forgetop/source.h"
+
+struct source *compose_source_new(const struct config *cfg, char *err, size_t errlen)
+{
+    (void)cfg;
+    snprintf(err, errlen, "compose: this source is not available in this build yet");
+    return NULL;
+}
+
