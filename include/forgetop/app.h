@@ -1,0 +1,24 @@
+/* app.h - what main hands the dashboard: the settings, the running poller, the world
+ * the screens draw, and the actuator every scale goes through.
+ *
+ * Source i of the poller is source i of the world: one index for both. */
+
+#ifndef FORGETOP_APP_H
+#define FORGETOP_APP_H
+
+#include "forgetop/actuator.h"
+#include "forgetop/config.h"
+#include "forgetop/poller.h"
+#include "forgetop/world.h"
+
+struct app {
+    struct config *cfg;
+    struct poller *poller;
+    struct world *world;
+    struct actuator *act;
+};
+
+/* Run the dashboard until the operator quits; returns the exit status. */
+int tui_run(struct app *app);
+
+#endif
