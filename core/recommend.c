@@ -36,8 +36,9 @@ static int to_count(double d)
 }
 
 /* Append one clause to the reason, "; "-separated; a full reason is cut, never overrun. */
-__attribute__((format(printf, 2, 3))) static void say(struct recommendation *out, const char *fmt,
-                                                      ...)
+static void say(struct recommendation *out, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+static void say(struct recommendation *out, const char *fmt, ...)
 {
     size_t used = strnlen(out->reason, sizeof(out->reason));
     if (used + 3 >= sizeof(out->reason))
@@ -379,7 +380,7 @@ static bool bounds_decide(int min, int max, int current, int *replicas, struct r
 
 struct metric_want {
     const char *name;
-    bool used, valid;
+    bool valid;
     int replicas;
 };
 
@@ -436,7 +437,6 @@ static int metrics_want(const struct hpa_rule *r, const struct hpa_input *in,
     for (int i = 0; i < 2; i++) {
         if (!(target[i] > 0))
             continue;
-        m[i].used = true;
         n_used++;
         m[i].valid = propose_utilisation(&m[i], pct[i], target[i], r->tolerance, in, out);
         if (m[i].valid) {
@@ -642,10 +642,11 @@ static void db_vertical(const struct db_input *in, char *buf, size_t len)
                  RUNBOOK_MAX_CONNS, (RUNBOOK_MAX_CONNS - in->limit) * RUNBOOK_MB_PER_CONN,
                  RUNBOOK_MB_PER_CONN);
     else
-        snprintf(buf, len,
-                 "vertical: more CPU and memory before max_connections past %.0f "
-                 "(~%dMB each)",
-                 in->limit, RUNBOOK_MB_PER_CONN);
+        snprintf(
+            buf, len,
+            "vertical: more CPU and memory (runbook 4 CPU, 8G) before max_connections past %.0f "
+            "(~%dMB each)",
+            in->limit, RUNBOOK_MB_PER_CONN);
 }
 
 int recommend_database(const struct db_input *in, char *advice, size_t len)
@@ -672,7 +673,8 @@ int recommend_database(const struct db_input *in, char *advice, size_t len)
     else
         snprintf(reads, sizeof(reads), "add a read replica for reads");
     if (in->api_replicas > 0)
-        snprintf(api, sizeof(api), "; %d api replicas x ~%.0f pool each: more api adds more",
+        snprintf(api, sizeof(api),
+                 "; %d api replicas hold ~%.0f each: one more api replica adds as many",
                  in->api_replicas, in->used / in->api_replicas);
     db_vertical(in, vert, sizeof(vert));
     snprintf(advice, len, "%s > %.0f%%%s: %s; %s%s; %s", head,

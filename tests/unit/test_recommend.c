@@ -674,7 +674,7 @@ Test(recommend, database_over_80_percent_advises_pooling_and_replicas)
                           "default_pool_size 100",
                           "max_client_conn 1000",
                           "add a read replica",
-                          "4 api replicas x ~40"};
+                          "4 api replicas hold ~40 each"};
     for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++)
         cr_expect(strstr(buf, want[i]) != NULL, "'%s' lacks '%s'", buf, want[i]);
 }
