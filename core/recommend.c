@@ -90,10 +90,19 @@ void hpa_state_note_scale(struct hpa_state *st, double t, int from, int to)
     st->scales[st->n_scales++] = (struct hpa_event){t, to - from};
 }
 
-/* Record this sync's raw recommendation, reusing a slot older than every window as the
- * controller does, so the list stays as short as the windows need. */
+/* Record this sync's raw recommendation. An older entry with the same count says
+ * nothing the new one does not (any window that holds it holds the newer one too), so
+ * it is moved to now: the list keeps one entry per distinct count and fast syncs cannot
+ * push a window's highest out. Otherwise reuse a slot older than every window, as the
+ * controller does. */
 static void store_rec(struct hpa_state *st, double now, int replicas, double cutoff)
 {
+    for (size_t i = 0; i < st->n_recs; i++) {
+        if (st->recs[i].replicas == replicas) {
+            st->recs[i].t = now;
+            return;
+        }
+    }
     for (size_t i = 0; i < st->n_recs; i++) {
         if (st->recs[i].t < cutoff) {
             st->recs[i] = (struct hpa_event){now, replicas};

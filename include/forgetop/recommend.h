@@ -94,9 +94,10 @@ void hpa_rule_default_behavior(struct scaling_rules *up, struct scaling_rules *d
 
 /* One HPA sync at time now. Updates st (records this recommendation). Returns 0, or
  * -1 when no metric is usable or the rule makes no sense (out->reason says why,
- * replicas = current). st keeps HPA_STATE_CAP recommendations: the oldest beyond that
- * is dropped, so syncs should be at least window / HPA_STATE_CAP seconds apart (the
- * controller's 15 s is). A metric reading is the mean utilisation of the ready pods;
+ * replicas = current). st keeps one recommendation per distinct count (the newest),
+ * which answers every window exactly as the full list would, so syncs may come as
+ * often as the caller likes; past HPA_STATE_CAP distinct counts the oldest is dropped.
+ * A metric reading is the mean utilisation of the ready pods;
  * it is truncated to an integer percent as the controller's is. */
 int recommend_hpa(const struct hpa_rule *r, const struct hpa_input *in, struct hpa_state *st,
                   double now, struct recommendation *out);

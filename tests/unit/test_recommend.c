@@ -446,6 +446,21 @@ Test(recommend, without_behavior_scale_up_is_capped_at_twice_or_4)
     cr_expect_eq(hpa(&r, 0, 1, 1, 350, NAN, NULL).replicas, 4, "ceil(1 x 5) = 5 capped at 4");
 }
 
+Test(recommend, fast_syncs_keep_the_whole_window)
+{
+    /* 12 at t=0, then a sync every second wanting 4..9 (cpu 20..50 at 12 pods): 300
+     * syncs in the window, far more than HPA_STATE_CAP, and 12 still stands at 299 */
+    struct hpa_rule r = api_cpu_only();
+    cr_assert_eq(hpa(&r, 0, 12, 12, 70, NAN, NULL).replicas, 12);
+    for (int t = 1; t < 299; t++)
+        cr_assert_eq(hpa(&r, t, 12, 12, 20 + (t % 4) * 10, NAN, NULL).replicas, 12, "t=%d", t);
+    struct recommendation held = hpa(&r, 299, 12, 12, 20, NAN, NULL);
+    cr_expect_eq(held.replicas, 12);
+    expect_reason(held, "highest of last 300s = 12");
+    cr_expect_leq(st.n_recs, 5, "one entry per distinct count");
+    cr_expect_lt(hpa(&r, 300, 12, 12, 20, NAN, NULL).replicas, 12, "t=0 left the window");
+}
+
 Test(recommend, state_stays_bounded_with_fast_syncs)
 {
     struct hpa_rule r = api_cpu_only();
