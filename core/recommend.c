@@ -173,6 +173,7 @@ void queue_rule_runbook_worker(struct queue_rule *r)
         .max = 100,
         .activation = 0,
         .tolerance = 0.1,
+        .cooldown_s = 300,
     };
 }
 
@@ -540,17 +541,26 @@ static int queue_value(const struct queue_rule *r, int current, int ready, doubl
     return want;
 }
 
-/* KEDA owns 0 <-> 1: returns true when it decides the count (*replicas set). */
-static bool keda_decides(const struct queue_rule *r, int current, double depth, int *replicas,
+/* KEDA owns 0 <-> 1: returns true when it decides the count (*replicas set). Scaling
+ * to 0 waits for the trigger to have been inactive for the cooldown. */
+static bool keda_decides(const struct queue_rule *r, int current, double depth,
+                         struct hpa_state *st, double now, int *replicas,
                          struct recommendation *out)
 {
     bool active = depth > r->activation;
     int hpa_min = imax(1, r->min);
-    if (!active && r->min == 0) {
+    if (active)
+        st->keda_inactive = false;
+    else if (!st->keda_inactive) {
+        st->keda_inactive = true;
+        st->keda_inactive_since = now;
+    }
+    double idle = now - st->keda_inactive_since;
+    if (!active && r->min == 0 && (current == 0 || idle >= r->cooldown_s)) {
         say(out,
-            "queue %g <= activation %g with min 0: KEDA scales to 0 after its cooldown "
-            "(300s by default)",
-            depth, r->activation);
+            "queue %g <= activation %g for %.0fs (cooldown %gs) with min 0: KEDA scales "
+            "to 0",
+            depth, r->activation, idle, r->cooldown_s);
         *replicas = 0;
         return true;
     }
@@ -563,6 +573,9 @@ static bool keda_decides(const struct queue_rule *r, int current, double depth, 
         *replicas = hpa_min;
         return true;
     }
+    if (!active && r->min == 0)
+        say(out, "queue %g <= activation %g: KEDA scales to 0 in %.0fs (cooldown %gs)", depth,
+            r->activation, r->cooldown_s - idle, r->cooldown_s);
     return false;
 }
 
@@ -583,7 +596,7 @@ int recommend_queue(const struct queue_rule *r, int current, int ready, double d
         return -1;
     }
     int replicas;
-    if ((keda && keda_decides(r, current, depth, &replicas, out)) ||
+    if ((keda && keda_decides(r, current, depth, st, now, &replicas, out)) ||
         bounds_decide(min, r->max, current, &replicas, out)) {
         finish(out, current, replicas);
         return 0;

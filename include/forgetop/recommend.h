@@ -50,6 +50,9 @@ struct queue_rule {
      * the generated HPA has none, so the no-behaviour rules apply. */
     bool has_behavior;
     struct scaling_rules up, down;
+    /* KEDA cooldownPeriod: with min 0, how long the trigger stays inactive before the
+     * scale to 0 (runbook preset 300 s, KEDA's default; 0 = at once). */
+    double cooldown_s;
 };
 
 #define HPA_STATE_CAP 64
@@ -62,6 +65,9 @@ struct hpa_state {
     size_t n_recs;
     struct hpa_event scales[HPA_STATE_CAP]; /* past scale changes (+added / -removed) */
     size_t n_scales;
+    /* KEDA: since when the trigger has been inactive, for its cooldown */
+    bool keda_inactive;
+    double keda_inactive_since;
 };
 
 struct recommendation {

@@ -77,6 +77,7 @@ Test(recommend, runbook_worker_scalers_have_the_runbooks_numbers)
     cr_expect_eq(q.min, 1);
     cr_expect_eq(q.max, 100);
     cr_expect_eq(q.activation, 0);
+    cr_expect_eq(q.cooldown_s, 300);
     cr_expect_not(q.has_behavior, "KEDA generates an HPA without behavior");
     queue_rule_runbook_worker_hpa(&q);
     cr_expect_eq(q.mode, QUEUE_HPA_VALUE);
@@ -526,14 +527,27 @@ Test(recommend, queue_tolerance_is_tested_per_replica)
     expect_reason(rec, "within tolerance");
 }
 
-Test(recommend, empty_queue_with_min_0_scales_to_zero)
+Test(recommend, empty_queue_with_min_0_scales_to_zero_after_the_cooldown)
 {
+    /* KEDA cooldownPeriod 300 s: inactive from t=100, the HPA keeps working (down to its
+     * min 1) until t=400, then KEDA takes the workers to 0 */
     struct queue_rule q;
     queue_rule_runbook_worker(&q);
     q.min = 0;
-    struct recommendation rec = queue(&q, 0, 3, 3, 0, NULL);
-    cr_expect_eq(rec.replicas, 0);
-    expect_reason(rec, "KEDA scales to 0");
+    cr_expect_eq(queue(&q, 0, 3, 3, 25, NULL).replicas, 3);
+    struct recommendation waiting = queue(&q, 100, 3, 3, 0, NULL);
+    cr_expect_eq(waiting.replicas, 3, "the HPA's 300 s window holds 3");
+    expect_reason(waiting, "KEDA scales to 0 in 300s");
+    cr_expect_eq(queue(&q, 399, 3, 3, 0, NULL).replicas, 1, "cooling down: the HPA's min");
+    struct recommendation zero = queue(&q, 400, 3, 3, 0, NULL);
+    cr_expect_eq(zero.replicas, 0);
+    expect_reason(zero, "KEDA scales to 0");
+    /* one item at t=401 makes it active again: at 402 the cooldown starts over, and the
+     * HPA's own count (ceil(1 / 10) = 1) stands */
+    cr_expect_eq(queue(&q, 401, 3, 3, 1, NULL).replicas, 1);
+    struct recommendation again = queue(&q, 402, 3, 3, 0, NULL);
+    cr_expect_eq(again.replicas, 1);
+    expect_reason(again, "KEDA scales to 0 in 300s");
 }
 
 Test(recommend, activation_threshold_is_strict)
@@ -543,6 +557,7 @@ Test(recommend, activation_threshold_is_strict)
     queue_rule_runbook_worker(&q);
     q.min = 0;
     q.activation = 10;
+    q.cooldown_s = 0;
     cr_expect_eq(queue(&q, 0, 3, 3, 10, NULL).replicas, 0);
     struct recommendation rec = queue(&q, 0, 0, 0, 11, NULL);
     cr_expect_eq(rec.replicas, 1, "KEDA activates 0 -> max(1, min)");
