@@ -35,6 +35,14 @@ static int to_count(double d)
     return d > REPLICAS_CAP ? REPLICAS_CAP : (int)d;
 }
 
+/* A policy's limit as an int, whatever value a config file gave it. */
+static int to_limit(double d)
+{
+    if (d > REPLICAS_CAP)
+        return REPLICAS_CAP;
+    return d < -REPLICAS_CAP ? -REPLICAS_CAP : (int)d;
+}
+
 /* Append one clause to the reason, "; "-separated; a full reason is cut, never overrun. */
 static void say(struct recommendation *out, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
@@ -230,14 +238,15 @@ static int rate_limit(const struct scaling_rules *rules, bool up, const struct h
         const struct scaling_policy *p = &rr->policies[i];
         int start =
             current - changed_in(st, now, p->period_s, +1) + changed_in(st, now, p->period_s, -1);
+        /* the controller's float arithmetic: ceil going up, truncation going down */
+        double pct = (double)p->value / 100;
         int proposed;
         if (up)
-            proposed = p->type == POLICY_PODS
-                           ? start + p->value
-                           : to_count(ceil((double)start * (1 + (double)p->value / 100)));
+            proposed = p->type == POLICY_PODS ? to_limit((double)start + p->value)
+                                              : to_limit(ceil((double)start * (1 + pct)));
         else
-            proposed = p->type == POLICY_PODS ? start - p->value
-                                              : (int)((double)start * (1 - (double)p->value / 100));
+            proposed = p->type == POLICY_PODS ? to_limit((double)start - p->value)
+                                              : to_limit(trunc((double)start * (1 - pct)));
         if (take_max ? proposed > result : proposed < result) {
             char pol[48];
             result = proposed;

@@ -3,6 +3,7 @@
  * and the runbook's sizing table and database advice. */
 
 #include <criterion/criterion.h>
+#include <limits.h>
 #include <math.h>
 #include <string.h>
 
@@ -368,6 +369,18 @@ Test(recommend, select_policy_disabled_stops_that_direction)
     struct recommendation down = hpa(&r, 1000, 10, 10, 20, NAN, NULL);
     cr_expect_eq(down.replicas, 10);
     expect_reason(down, "scale-down disabled");
+}
+
+Test(recommend, absurd_policy_values_stay_within_the_bounds)
+{
+    /* values a config file could hold: no overflow, the bounds still apply */
+    struct hpa_rule r = api_cpu_only();
+    r.up.policies[0] = (struct scaling_policy){POLICY_PODS, INT_MAX, 15};
+    r.down.window_s = 0;
+    r.down.policies[0] = (struct scaling_policy){POLICY_PERCENT, INT_MAX, 60};
+    cr_expect_eq(hpa(&r, 0, 4, 4, 700, NAN, NULL).replicas, 20);
+    hpa_state_init(&st);
+    cr_expect_eq(hpa(&r, 0, 10, 10, 7, NAN, NULL).replicas, 3);
 }
 
 Test(recommend, empty_policy_list_means_the_controllers_defaults)
