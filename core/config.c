@@ -136,6 +136,8 @@ static const struct key keys[] = {
     {SEC_SERVICE, "scale_down", T_CUSTOM, SVC(hpa.down), parse_policies},
     {SEC_SERVICE, "scale_down_window", T_CUSTOM, SVC(hpa.down), parse_window},
     {SEC_SERVICE, "select_policy", T_CUSTOM, SVC(hpa), parse_select},
+    {SEC_SERVICE, "scale_up_select", T_CUSTOM, SVC(hpa.up), parse_select},
+    {SEC_SERVICE, "scale_down_select", T_CUSTOM, SVC(hpa.down), parse_select},
     {SEC_SERVICE, "queue_metric", T_STR, SVC(queue_metric), NULL},
     {SEC_SERVICE, "per_replica", T_POS, SVC(queue.per_replica), NULL},
     {SEC_SERVICE, "queue_mode", T_CUSTOM, SVC(queue.mode), parse_queue_mode},
@@ -625,9 +627,12 @@ static int parse_select(void *base, const struct key *k, const char *v, char *wh
     int i = one_of(v, words);
     if (i < 0)
         return bad(why, len, v, "max, min or disabled");
-    behavior(base, k);
+    struct scaling_rules *r = behavior(base, k);
     struct service_rule *s = base;
-    s->hpa.up.select = s->hpa.down.select = sel[i];
+    if (strcmp(k->name, "select_policy") == 0) /* both directions */
+        s->hpa.up.select = s->hpa.down.select = sel[i];
+    else
+        r->select = sel[i];
     return 0;
 }
 
@@ -894,7 +899,7 @@ static char *read_line(char *str, int num, void *stream)
         if (ch != '\n' && ch != EOF) {
             fail(p, p->line,
                  "line is longer than %d characters; continue a long query on indented lines",
-                 num - 2);
+                 num - 1);
             return NULL;
         }
     }
