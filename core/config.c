@@ -688,6 +688,7 @@ static int parse_queues(void *base, const struct key *k, const char *v, char *wh
     struct config *c = base;
     char buf[CONFIG_MAX_QUEUES * 128], names[CONFIG_MAX_QUEUES][128];
     size_t n = 0;
+    memset(names, 0, sizeof names);
     copy(buf, sizeof buf, v);
     for (char *save, *tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
         char *s = (char *)skip_space(tok), *e = s + strlen(s);
