@@ -104,6 +104,8 @@ static int parse_users(void *, const struct key *, const char *, char *, size_t)
 static int parse_queues(void *, const struct key *, const char *, char *, size_t);
 static int parse_health(void *, const struct key *, const char *, char *, size_t);
 
+/* To add a key: a field in struct config (or the section's struct), one row here, and a
+ * "#key = default" line under its section in etc/forgetop.conf (a unit test checks). */
 static const struct key keys[] = {
     {SEC_FORGETOP, "read_only", T_BOOL, CFG(read_only), NULL},
     {SEC_FORGETOP, "delay", T_DUR_POS, CFG(delay_s), NULL},
@@ -737,7 +739,7 @@ struct parse {
     int line;          /* the line inih is on: one per reader call */
     bool cont;         /* this line is indented: inih continues the previous key */
     char prev_key[64]; /* the last key read in this section, as inih keeps it */
-    char err[512];     /* "FILE:LINE: what", the first problem */
+    char err[1024];    /* "FILE:LINE: what", the first problem */
     int err_line;      /* its line, 0 while none */
     char section[96];  /* "metric cpu", normalised */
     enum sec kind;
@@ -756,7 +758,7 @@ static void fail(struct parse *p, int line, const char *fmt, ...)
 {
     if (p->err_line != 0 && p->err_line <= line)
         return; /* the earliest problem is the one to fix first */
-    char what[400];
+    char what[800];
     va_list ap;
     va_start(ap, fmt);
     vsnprintf(what, sizeof what, fmt, ap);
@@ -867,7 +869,7 @@ static int enter(struct parse *p, const char *raw)
     for (k = 0; k < SEC_NONE && strcmp(sections[k].name, word) != 0; k++)
         ;
     if (k == SEC_NONE || (sections[k].arg == NULL && alen > 0)) {
-        char known[256], safe[96];
+        char known[512], safe[96];
         list_sections(known, sizeof known);
         text_sanitize(safe, sizeof safe, norm);
         fail(p, p->line, "unknown section [%s] (sections: %s)", safe, known);
@@ -952,7 +954,7 @@ static int on_key(void *user, const char *section, const char *name, const char 
         if (keys[i].sec == p->kind && strcmp(keys[i].name, name) == 0)
             k = &keys[i];
     if (k == NULL) {
-        char known[256], safe[64];
+        char known[512], safe[64];
         list_keys(p->kind, known, sizeof known);
         text_sanitize(safe, sizeof safe, name);
         fail(p, p->line, "[%s] unknown key \"%s\" (keys: %s)", p->section, safe, known);
