@@ -394,6 +394,7 @@ static void describe_error(CURL *h, CURLcode rc, const struct xfer *x, const cha
     const struct http_client *c = x->c;
     char peer[300], size[32];
     long os_errno = 0;
+    double connected = 0;
     describe_peer(c, url, peer, sizeof peer);
     curl_easy_getinfo(h, CURLINFO_OS_ERRNO, &os_errno);
     switch (rc) {
@@ -407,9 +408,11 @@ static void describe_error(CURL *h, CURLcode rc, const struct xfer *x, const cha
         }
         break;
     case CURLE_OPERATION_TIMEDOUT:
-        if (strstr(x->errbuf, "onnection timed out") || strstr(x->errbuf, "Resolving timed"))
+        /* No connect time: the time ran out before the connection was made. */
+        curl_easy_getinfo(h, CURLINFO_CONNECT_TIME, &connected);
+        if (connected <= 0)
             text_printf(err, errlen, "connect to %s: timed out after %g s", peer,
-                        c->connect_timeout_s);
+                        c->connect_timeout_s < c->timeout_s ? c->connect_timeout_s : c->timeout_s);
         else
             text_printf(err, errlen, "timed out after %g s", c->timeout_s);
         break;
