@@ -10,4 +10,3 @@ struct source *health_source_new(const struct config *cfg, char *err, size_t err
     snprintf(err, errlen, "health: this source is not available in this build yet");
     return NULL;
 }
-

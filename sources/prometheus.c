@@ -10,4 +10,3 @@ struct source *prometheus_source_new(const struct config *cfg, char *err, size_t
     snprintf(err, errlen, "prometheus: this source is not available in this build yet");
     return NULL;
 }
-
