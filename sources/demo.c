@@ -672,13 +672,11 @@ static int demo_scale(struct source *src, const struct scale_request *req, char 
 static void demo_destroy(struct source *src)
 {
     struct demo *d = src->priv;
-    if (d == NULL)
-        return;
     for (int k = 0; k < N_SVC; k++)
         free(d->svc[k].pods);
     pthread_mutex_destroy(&d->lock);
     free(d);
-    src->priv = NULL;
+    free(src);
 }
 
 static const struct source_ops demo_ops = {

@@ -125,7 +125,7 @@ static int testsrc_scale(struct source *src, const struct scale_request *req, ch
 static void testsrc_destroy(struct source *src)
 {
     free(src->priv);
-    src->priv = NULL;
+    free(src);
 }
 
 static const struct source_ops testsrc_ops = {

@@ -73,7 +73,7 @@ static int fake_scale(struct source *src, const struct scale_request *req, char 
 
 static void fake_destroy(struct source *src)
 {
-    (void)src;
+    free(src);
 }
 
 static const struct source_ops fake_ops = {"fake", fake_poll, fake_scale, fake_destroy};
