@@ -8,9 +8,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "forgetop/config.h"
 #include "forgetop/demo.h"
+#include "forgetop/poller.h"
 #include "forgetop/source.h"
 
 #define T0 1900000000.0
@@ -342,4 +344,61 @@ Test(demo, load_follows_the_day_with_a_night_trough)
     cr_assert(night < 30, "night cpu %g", night);
     cr_assert(day > 85, "afternoon cpu %g with 5 replicas", day);
     source_destroy(src);
+}
+
+static struct snapshot *next_snapshot(struct poller *p)
+{
+    for (int i = 0; i < 300; i++) {
+        struct snapshot *s = poller_take(p, 0);
+        if (s)
+            return s;
+        struct timespec ts = {0, 10 * 1000000L};
+        nanosleep(&ts, NULL);
+    }
+    cr_assert_fail("no demo snapshot within 3 s");
+    return NULL;
+}
+
+Test(demo, scales_through_the_poller_and_the_next_snapshot_shows_it)
+{
+    struct config c;
+    memset(&c, 0, sizeof(c));
+    c.seed = 1;
+    c.demo_speed = 100; /* the 20 s rollout takes 0.2 s */
+    c.poll_interval_s = 0.05;
+    char err[256];
+    struct source *src = demo_source_new(&c, err, sizeof(err));
+    cr_assert_not_null(src, "%s", err);
+    struct poller *p = poller_new(&src, 1);
+    poller_poll_once(p, 2);
+    struct snapshot *s = next_snapshot(p);
+    cr_assert_eq(service(s, "api")->desired, 5);
+    cr_assert_eq(s->n_readings, 5 * 121, "the backfill comes with the first snapshot");
+    snapshot_free(s);
+
+    struct scale_request req;
+    memset(&req, 0, sizeof(req));
+    snprintf(req.source, sizeof(req.source), "demo");
+    snprintf(req.service, sizeof(req.service), "api");
+    req.from = 5;
+    req.to = 7;
+    cr_assert_eq(poller_submit_scale(p, &req), 0);
+    struct scale_outcome o;
+    int waited = 0;
+    while (!poller_take_outcome(p, &o) && waited++ < 300) {
+        struct timespec ts = {0, 10 * 1000000L};
+        nanosleep(&ts, NULL);
+    }
+    cr_assert_eq(o.status, 0, "%s", o.message);
+    cr_assert_str_eq(o.message, "scaled api 5 -> 7");
+    int ready = 0;
+    for (int i = 0; i < 100 && ready < 7; i++) {
+        s = next_snapshot(p);
+        /* a poll that got the lock before the scale may still be in the slot */
+        if (service(s, "api")->desired == 7)
+            ready = service(s, "api")->ready;
+        snapshot_free(s);
+    }
+    cr_assert_eq(ready, 7, "the new replicas turn ready");
+    poller_free(p);
 }
