@@ -31,7 +31,7 @@ BENCH_BIN := $(BENCH_SRC:bench/%.c=$(BUILD)/bench/%)
 LIB      := $(BUILD)/libforgetop.a
 BIN      ?= forgetop
 
-.PHONY: all run test asan bench fuzz install uninstall clean deps format golden unit
+.PHONY: all run test asan bench fuzz fuzz-bins install uninstall clean deps format golden unit
 
 all: $(BIN)
 
@@ -79,6 +79,26 @@ bench: deps
 	@$(MAKE) --no-print-directory $(BIN) $(BENCH_BIN)
 	@BUILD=$(BUILD) BIN=./$(BIN) bench/run-all
 
+# Fuzzing: each fuzz/NAME.c is a libFuzzer harness, linked against the library built
+# with the same sanitizers in build-fuzz/; fuzz/run gives each FUZZ_SECONDS with its
+# corpus. tests/integration/fuzz-regress.sh replays the corpus without libFuzzer.
+FUZZ_SECONDS ?= 30
+FUZZ_CC      ?= clang
+FUZZ_SAN     := -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all \
+	-fno-omit-frame-pointer
+FUZZ_SRC     := $(filter-out fuzz/driver.c,$(wildcard fuzz/*.c))
+FUZZ_BIN     := $(FUZZ_SRC:fuzz/%.c=$(BUILD)/fuzz/%)
+
+fuzz: deps
+	@$(MAKE) --no-print-directory BUILD=build-fuzz CC=$(FUZZ_CC) OPT="-O1 -g" \
+		SAN="$(FUZZ_SAN)" fuzz-bins
+	@BUILD=build-fuzz FUZZ_SECONDS=$(FUZZ_SECONDS) fuzz/run
+
+fuzz-bins: $(FUZZ_BIN)
+
+$(FUZZ_BIN): $(BUILD)/fuzz/%: $(BUILD)/fuzz/%.o $(LIB)
+	$(CC) $(LDFLAGS) -fsanitize=fuzzer -o $@ $< $(LIB) $(LDLIBS)
+
 run: deps
 	@$(MAKE) --no-print-directory $(BIN)
 	./$(BIN) --demo
@@ -104,6 +124,7 @@ format:
 		include/forgetop/*.h tests/unit/*.c tests/screen/*.c bench/*.c)
 
 clean:
-	rm -rf build build-asan forgetop forgetop-asan
+	rm -rf build build-asan build-fuzz forgetop forgetop-asan
 
 -include $(LIB_OBJ:.o=.d) $(MAIN_OBJ:.o=.d) $(UNIT_OBJ:.o=.d)
+-include $(FUZZ_BIN:=.d)
