@@ -113,7 +113,9 @@ static int remember(struct cli *c, int opt, const char *arg, char *err, size_t e
 int cli_parse(int argc, char **argv, struct cli *out, char *err, size_t errlen)
 {
     memset(out, 0, sizeof(*out));
-    optind = 1;
+    /* 0, not 1: glibc then also drops a half-read "-Rx" cluster of an earlier call,
+     * whose pointer into that call's argv it would otherwise go on reading. */
+    optind = 0;
     opterr = 0;
     int opt;
     while ((opt = getopt_long(argc, argv, ":n:l:Rd:h", options, NULL)) != -1) {
@@ -140,7 +142,11 @@ int cli_parse(int argc, char **argv, struct cli *out, char *err, size_t errlen)
             snprintf(err, errlen, "%s needs an argument", argv[optind - 1]);
             return -1;
         case '?':
-            snprintf(err, errlen, "unknown option %s (try --help)", argv[optind - 1]);
+            /* Inside a cluster ("-Rx") optind has not moved on: name the letter. */
+            if (optopt > ' ' && optopt < 0x7f)
+                snprintf(err, errlen, "unknown option -%c (try --help)", optopt);
+            else
+                snprintf(err, errlen, "unknown option %s (try --help)", argv[optind - 1]);
             return -1;
         default:
             if (remember(out, opt, optarg, err, errlen) < 0)

@@ -3,6 +3,7 @@
  * A pod name or an error body can carry ESC sequences that would repaint or retitle
  * the operator's terminal; every such byte becomes '?' before it is stored. */
 
+#include <limits.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -146,7 +147,8 @@ void text_bytes(char *dst, size_t len, double v)
 
 void text_duration(char *dst, size_t len, double s)
 {
-    if (s != s || s < 0) {
+    /* Past LONG_MAX (or +Inf) the cast below is undefined: say unknown. */
+    if (s != s || s < 0 || s >= (double)LONG_MAX) {
         text_printf(dst, len, "?");
         return;
     }

@@ -125,3 +125,25 @@ Test(cli, config_path_is_kept_for_the_loader)
     cr_assert_eq(parse(&c, err, 2, "--config", "/etc/forgetop.conf"), 0);
     cr_assert_str_eq(c.config_path, "/etc/forgetop.conf");
 }
+
+/* Found by fuzz/cli.c: a parse that failed inside "-R-nfoo" left glibc's getopt halfway
+ * through that argument, and the next parse read "-n foo" out of it. */
+Test(cli, a_failed_parse_leaves_nothing_for_the_next)
+{
+    struct cli c;
+    char err[256];
+    char stale[] = "-R-nfoo";
+    cr_assert_eq(parse(&c, err, 1, stale), -1);
+    memset(stale, 'x', sizeof stale - 1);
+    cr_assert_eq(parse(&c, err, 1, "--demo"), 0, "%s", err);
+    cr_assert_eq(c.n_set, 1);
+    cr_assert_null(c.set[0].arg, "--demo takes no argument: nothing stale was read");
+}
+
+Test(cli, an_unknown_letter_inside_a_cluster_is_named)
+{
+    struct cli c;
+    char err[256];
+    cr_assert_eq(parse(&c, err, 1, "-xR"), -1);
+    cr_assert(strstr(err, "-x") && !strstr(err, "forgetop"), "%s", err);
+}
