@@ -242,6 +242,10 @@ static int apply_one(int opt, const char *arg, struct config *cfg, char *err, si
     case OPT_SEED:
         if (number("--seed", arg, 0, &v, err, errlen) < 0)
             return -1;
+        if (v >= 18446744073709551616.0) { /* 2^64: the cast below would be undefined */
+            snprintf(err, errlen, "--seed: \"%s\" is larger than 2^64 - 1", arg);
+            return -1;
+        }
         cfg->seed = (uint64_t)v;
         break;
     case OPT_DEMO_SPEED:

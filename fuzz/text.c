@@ -26,6 +26,7 @@ static void figures(const uint8_t *data, size_t size)
     CHECK(strnlen(out, len) < len);
     text_duration(out, len, v);
     CHECK(strnlen(out, len) < len);
+    CHECK(out[0] != '-'); /* a duration is never negative: "?" when unknown */
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

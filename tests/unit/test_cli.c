@@ -147,3 +147,18 @@ Test(cli, an_unknown_letter_inside_a_cluster_is_named)
     cr_assert_eq(parse(&c, err, 1, "-xR"), -1);
     cr_assert(strstr(err, "-x") && !strstr(err, "forgetop"), "%s", err);
 }
+
+/* Found by fuzz/cli.c: "--seed 518446744073709551616" was cast to uint64_t (undefined). */
+Test(cli, a_seed_past_64_bits_is_refused)
+{
+    struct cli c;
+    struct config cfg;
+    char err[256];
+    memset(&cfg, 0, sizeof(cfg));
+    cr_assert_eq(parse(&c, err, 2, "--seed", "518446744073709551616"), 0);
+    cr_assert_eq(cli_apply(&c, &cfg, err, sizeof(err)), -1);
+    cr_assert(strstr(err, "--seed") && strstr(err, "518446744073709551616"), "%s", err);
+    cr_assert_eq(parse(&c, err, 2, "--seed", "18446744073709549568"), 0); /* 2^64 - 2048 */
+    cr_assert_eq(cli_apply(&c, &cfg, err, sizeof(err)), 0, "%s", err);
+    cr_assert_eq(cfg.seed, 18446744073709549568u);
+}
