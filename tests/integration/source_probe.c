@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "forgetop/config.h"
@@ -113,10 +114,16 @@ int main(int argc, char **argv)
     }
     for (int p = 1; p <= polls; p++) {
         struct snapshot *s = snapshot_new();
-        if (src->ops->poll(src, s, err, sizeof err) < 0)
+        struct timespec t0, t1;
+        clock_gettime(CLOCK_MONOTONIC, &t0);
+        int rc = src->ops->poll(src, s, err, sizeof err);
+        clock_gettime(CLOCK_MONOTONIC, &t1);
+        if (rc < 0)
             printf("%d error %s\n", p, err);
         else
             print(s, p);
+        printf("%d took %.3f ms\n", p,
+               (t1.tv_sec - t0.tv_sec) * 1e3 + (t1.tv_nsec - t0.tv_nsec) / 1e6);
         fflush(stdout);
         snapshot_free(s);
         if (p < polls)
