@@ -9,7 +9,7 @@ N=${BENCH_POLLS:-100}
 
 [ -f "$BUILD/libforgetop.a" ] || make -s BUILD="$BUILD" "$BUILD/libforgetop.a" >/dev/null
 cc -std=c11 -O2 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -Iinclude -o "$S/probe" \
-    tests/integration/source_probe.c "$BUILD/libforgetop.a" $(pkg-config --libs libcurl libcjson) \
+    tests/integration/source_probe.c "$BUILD/libforgetop.a" $(pkg-config --libs ncursesw libcurl libcjson hiredis libpq yaml-0.1 inih) \
     -lpthread -lm || exit 1
 
 EP=$(free_port) PP=$(free_port)

@@ -126,6 +126,7 @@ static const struct key keys[] = {
     {SEC_METRIC, "action", T_STR, MET(action), NULL},
     {SEC_METRIC, "query", T_TEXT, MET(query), NULL},
     {SEC_METRIC, "prefer", T_CUSTOM, MET(prefer), parse_prefer},
+    {SEC_METRIC, "scale", T_NUM, MET(scale), NULL},
 
     {SEC_SERVICE, "rule", T_CUSTOM, SVC(kind), parse_rule},
     {SEC_SERVICE, "min", T_CUSTOM, SVC(hpa.min), parse_bound},
@@ -308,6 +309,20 @@ void config_defaults(struct config *c)
     metric_set(m++, "db_connections", "DB connections", "%", "database", 80, 95, 0, "scale DB",
                "sum(pg_stat_activity_count) / max(pg_settings_max_connections)");
     c->n_metrics = (size_t)(m - c->metrics);
+    /* What the prometheus source multiplies each query's result by to get the unit:
+     * cores -> % of one core, a fraction -> %, seconds -> ms. */
+    static const struct {
+        const char *id;
+        double scale;
+    } scales[] = {{"cpu", 100},
+                  {"memory", 100},
+                  {"latency_p99", 1000},
+                  {"queue_depth", 1},
+                  {"db_connections", 100}};
+    for (size_t i = 0; i < c->n_metrics; i++)
+        for (size_t j = 0; j < sizeof scales / sizeof scales[0]; j++)
+            if (strcmp(c->metrics[i].id, scales[j].id) == 0)
+                c->metrics[i].scale = scales[j].scale;
 
     service_runbook_api(&c->services[0]);
     service_runbook_worker(&c->services[1]);

@@ -14,7 +14,7 @@ SAN=
 [ -n "${FORGETOP_ASAN:-}" ] && SAN="-fsanitize=address,undefined"
 PROBE=$S/http_probe
 cc -std=c11 -D_POSIX_C_SOURCE=200809L $SAN -Iinclude -o "$PROBE" tests/integration/http_probe.c \
-    "$BUILD/libforgetop.a" $(pkg-config --libs libcurl libcjson) -lpthread -lm ||
+    "$BUILD/libforgetop.a" $(pkg-config --libs ncursesw libcurl libcjson hiredis libpq yaml-0.1 inih) -lpthread -lm ||
     { not_ok "http_probe builds"; finish; }
 
 # A CA, a server certificate for localhost/127.0.0.1/api.forge.test, a client certificate.

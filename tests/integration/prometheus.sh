@@ -15,7 +15,7 @@ SAN=
 PROBE=$S/source_probe
 cc -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE $SAN -Iinclude -o "$PROBE" \
     tests/integration/source_probe.c "$BUILD/libforgetop.a" \
-    $(pkg-config --libs libcurl libcjson) -lpthread -lm || { not_ok "source_probe builds"; finish; }
+    $(pkg-config --libs ncursesw libcurl libcjson hiredis libpq yaml-0.1 inih) -lpthread -lm || { not_ok "source_probe builds"; finish; }
 
 rules_ok() { promtool check rules tests/fixtures/alerts.yml >/dev/null 2>&1; }
 check "the test copy of the runbook's alert rules passes promtool" rules_ok
@@ -74,8 +74,8 @@ Q_MEM='container_memory_working_set_bytes{container="api"} / container_spec_memo
 Q_P99='histogram_quantile(0.99, sum by (le) (rate(http_request_duration_seconds_bucket[5m])))'
 Q_QUEUE='redis_queue_length{queue="agent_tasks_pending"}'
 Q_DB='sum(pg_stat_activity_count) / max(pg_settings_max_connections)'
-RUNBOOK=(--metric "cpu=api=$Q_CPU" --metric "memory=api=$Q_MEM" --metric "latency_p99=api=$Q_P99"
-    --metric "queue_depth=agent-worker=$Q_QUEUE" --metric "db_connections==$Q_DB")
+# No --metric: the probe runs the built-in metrics (config_defaults), the runbook's queries.
+RUNBOOK=()
 AUTH=(--url "$URL" --ca "$S/ca.crt" --user forge --password-file "$S/password" --timeout 2)
 probe() { "$PROBE" prometheus "${AUTH[@]}" "$@" 2>&1; }
 # value QUERY : what Prometheus answers, straight from its API
@@ -145,10 +145,10 @@ check "the other metrics still read" grep -q '^1 reading queue_depth agent-worke
 
 # Who may ask.
 check "a wrong CA is refused" grep -q "error prometheus: POST $URL/api/v1/query_range: TLS: certificate verify failed" \
-    <<<"$("$PROBE" prometheus --url "$URL" --user forge --password-file "$S/password" "${RUNBOOK[@]:0:2}")"
+    <<<"$("$PROBE" prometheus --url "$URL" --user forge --password-file "$S/password")"
 echo wrong >"$S/wrong"
 check "a wrong password is Prometheus's 401" grep -q "error prometheus: POST $URL/api/v1/query_range: HTTP 401: Unauthorized" \
-    <<<"$("$PROBE" prometheus --url "$URL" --ca "$S/ca.crt" --user forge --password-file "$S/wrong" "${RUNBOOK[@]:0:2}")"
+    <<<"$("$PROBE" prometheus --url "$URL" --ca "$S/ca.crt" --user forge --password-file "$S/wrong")"
 
 # Faults: hung, stopped, sick.
 kill -STOP "$PROM_PID"

@@ -3,7 +3,8 @@
  *
  * Usage: source_probe prometheus|health [--url U]... [--metric ID=SERVICE=PROMQL]...
  *   [--token-file F] [--user U] [--password-file F] [--ca F] [--insecure]
- *   [--timeout S] [--polls N] [--every S] */
+ *   [--timeout S] [--polls N] [--every S]
+ * Without --metric the runbook's built-in metrics and queries (config_defaults) run. */
 
 #include <math.h>
 #include <stdbool.h>
@@ -30,6 +31,7 @@ static void add_metric(struct config *c, char *spec)
         fprintf(stderr, "--metric ID=SERVICE=PROMQL\n");
         exit(2);
     }
+    memset(m, 0, sizeof *m);
     *svc++ = 0;
     *q++ = 0;
     copy(m->id, sizeof m->id, spec);
@@ -73,6 +75,8 @@ int main(int argc, char **argv)
     double every = 1;
     if (argc < 2)
         return 2;
+    bool own_metrics = false;
+    config_defaults(&c); /* the runbook's metrics and queries, unless --metric replaces them */
     c.connect_timeout_s = 2;
     c.request_timeout_s = 3;
     for (int i = 2; i + 1 < argc || (i < argc && !strcmp(argv[i], "--insecure")); i += 2) {
@@ -84,9 +88,12 @@ int main(int argc, char **argv)
             copy(c.prometheus_url, sizeof c.prometheus_url, v);
             if (c.n_health < CONFIG_MAX_HEALTH)
                 copy(c.health_urls[c.n_health++], CONFIG_URL_MAX, v);
-        } else if (!strcmp(a, "--metric"))
+        } else if (!strcmp(a, "--metric")) {
+            if (!own_metrics)
+                c.n_metrics = 0;
+            own_metrics = true;
             add_metric(&c, argv[i + 1]);
-        else if (!strcmp(a, "--token-file"))
+        } else if (!strcmp(a, "--token-file"))
             copy(c.prometheus_token_file, sizeof c.prometheus_token_file, v);
         else if (!strcmp(a, "--user"))
             copy(c.prometheus_user, sizeof c.prometheus_user, v);
