@@ -53,6 +53,7 @@ static void print(const struct snapshot *s, int poll)
         shown++;
         printf("%d reading %s %s %.6g note=%s\n", poll, r->metric, r->service[0] ? r->service : "-",
                r->value, r->note);
+        printf("%d time %s %.3f\n", poll, r->metric, r->t);
     }
     printf("%d points %zu\n", poll, s->n_readings - shown);
     for (size_t i = 0; i < s->n_alerts; i++) {
