@@ -52,6 +52,12 @@ check "their components are prefixed with the URL" grep -q "^1 fact health/127.0
 expect_eq "a hung endpoint times out, each on its own" 2 "$(grep -c 'critical timed out after 1 s' <<<"$out")"
 check "probes run at once: two hangs cost one timeout (${took} s)" awk -v s="$took" 'BEGIN { exit !(s < 1.8) }'
 
+[ -x "$BIN" ] || make -s BUILD="$BUILD" >/dev/null
+"$BIN" --health $H/health/sick --once --json >"$S/once.json" 2>/dev/null
+expect_eq "forgetop --health URL --once --json: the health panel's facts" \
+    "/health/sick critical|database ok|redis critical" \
+    "$(json_get "$S/once.json" '"|".join(f["label"] + " " + f["band"] for f in d["facts"] if f["panel"] == "health" and f["source"] == "health")')"
+
 check "no URL configured is a clear error" grep -q '^new-error health: no URL configured' <<<"$(probe)"
 
 finish
