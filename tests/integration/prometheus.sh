@@ -232,4 +232,17 @@ check "garbage fails the poll, saying what came instead" \
     grep -q "^1 error prometheus: http://127.0.0.1:$GP/api/v1/query_range: not a Prometheus API answer (text/html): <html>" \
     <<<"$("$PROBE" prometheus --url http://127.0.0.1:$GP "${RUNBOOK[@]}")"
 
+TP=$(free_port)
+python3 tests/fakes/exporter.py --port "$TP" --bearer t0k3n >"$S/bearer.out" 2>&1 &
+on_exit "kill $!"
+wait_for 10 grep -q ready "$S/bearer.out"
+echo t0k3n >"$S/token"
+out=$("$PROBE" prometheus --url http://127.0.0.1:$TP --token-file "$S/token" --polls 2 --every 1 \
+    --metric "queue_depth=agent-worker=x" & sleep 0.5; echo wrong >"$S/token"; wait)
+check "the bearer token from token_file is sent" grep -q '^1 reading queue_depth agent-worker 42 ' <<<"$out"
+check "the token file is read again each poll (rotated tokens)" \
+    grep -q "^2 error prometheus: POST http://127.0.0.1:$TP/api/v1/query: HTTP 401: Unauthorized" <<<"$out"
+check "a missing token file fails the poll, naming it" grep -q "^1 error prometheus: $S/none: No such file" \
+    <<<"$("$PROBE" prometheus --url http://127.0.0.1:$TP --token-file "$S/none")"
+
 finish
