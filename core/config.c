@@ -11,6 +11,7 @@
 #include <math.h>
 #include <pwd.h>
 #include <stdarg.h>
+#include <fnmatch.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -111,6 +112,7 @@ static const struct key keys[] = {
     {SEC_FORGETOP, "delay", T_DUR_POS, CFG(delay_s), NULL},
     {SEC_FORGETOP, "theme", T_STR, CFG(theme), NULL},
     {SEC_FORGETOP, "production_pattern", T_STR, CFG(production_pattern), NULL},
+    {SEC_FORGETOP, "production_read_only", T_BOOL, CFG(production_read_only), NULL},
     {SEC_FORGETOP, "audit_log", T_STR, CFG(audit_log), NULL},
     {SEC_FORGETOP, "users", T_INT, CFG(users), NULL},
     {SEC_FORGETOP, "connect_timeout", T_DUR_POS, CFG(connect_timeout_s), NULL},
@@ -1131,4 +1133,10 @@ bool config_has_source(const struct config *c)
 {
     return c->demo || c->kube || c->compose || c->redis_url[0] || c->postgres_dsn[0] ||
            c->pgbouncer_dsn[0] || c->prometheus_url[0] || c->n_health > 0;
+}
+
+bool config_is_production(const struct config *c, const char *name)
+{
+    return c->production_pattern[0] != '\0' && name != NULL && name[0] != '\0' &&
+           fnmatch(c->production_pattern, name, 0) == 0;
 }
