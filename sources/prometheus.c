@@ -129,7 +129,7 @@ enum prom_parse prometheus_parse_instant(const char *body, double scale, struct 
 {
     cJSON *root = NULL;
     const cJSON *data = NULL, *type, *result, *first;
-    char more[48];
+    char more[48], kind[17];
     enum prom_parse rc = envelope(body, &root, &data, err, errlen);
     out->value = NAN;
     out->note[0] = 0;
@@ -142,6 +142,7 @@ enum prom_parse prometheus_parse_instant(const char *body, double scale, struct 
         text_printf(err, errlen, "query answer without resultType or result");
         goto out;
     }
+    text_sanitize(kind, sizeof kind, type->valuestring); /* it is quoted in errors */
     if (strcmp(type->valuestring, "scalar") == 0) {
         if (read_pair(result, scale, out) < 0)
             goto bad;
@@ -166,14 +167,14 @@ enum prom_parse prometheus_parse_instant(const char *body, double scale, struct 
             }
         }
     } else {
-        text_printf(err, errlen, "a %.16s result is not a number", type->valuestring);
+        text_printf(err, errlen, "a %s result is not a number", kind);
         goto out;
     }
     add_warnings(root, out);
     rc = PROM_OK;
     goto out;
 bad:
-    text_printf(err, errlen, "malformed %.16s result", type->valuestring);
+    text_printf(err, errlen, "malformed %s result", kind);
 out:
     cJSON_Delete(root);
     return rc;

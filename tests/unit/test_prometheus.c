@@ -194,3 +194,15 @@ Test(prometheus, scale_comes_from_the_config_file)
     unlink(path);
     cr_assert_float_eq(config_metric(&c, "cpu")->scale, 200, 1e-9);
 }
+
+/* Found by fuzz/prometheus.c: an unknown resultType was quoted raw into the error. */
+Test(prometheus, an_unknown_result_type_is_quoted_sanitised)
+{
+    struct reading r;
+    char err[256];
+    cr_assert_eq(prometheus_parse_instant("{\"status\":\"success\",\"data\":{\"resultType\":"
+                                          "\"\\u001b]0;x\\u0007vec\",\"result\":[]}}",
+                                          1, &r, err, sizeof err),
+                 PROM_GARBAGE);
+    cr_assert_str_eq(err, "a ?]0;x?vec result is not a number");
+}
