@@ -206,3 +206,14 @@ Test(prometheus, an_unknown_result_type_is_quoted_sanitised)
                  PROM_GARBAGE);
     cr_assert_str_eq(err, "a ?]0;x?vec result is not a number");
 }
+
+/* Found by fuzz/prometheus.c: a time shorter than 19 characters was read past its end. */
+Test(prometheus, a_short_time_is_read_where_it_ends)
+{
+    char *t = strdup("1970-1-1T0:1:0.5+00:01"); /* on the heap, exactly sized */
+    cr_assert_float_eq(prometheus_parse_time(t), 60.5 - 60, 1e-9);
+    free(t);
+    t = strdup("2026-11-26T17:3:5");
+    cr_assert_float_eq(prometheus_parse_time(t), 1795712585, 1e-9);
+    free(t);
+}
