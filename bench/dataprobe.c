@@ -32,6 +32,7 @@ static void usage(void)
 
 static void print_snapshot(const struct snapshot *s)
 {
+    printf("context %s\n", s->context);
     for (size_t i = 0; i < s->n_readings; i++)
         printf("reading %s %s %g %s\n", s->readings[i].metric, s->readings[i].service,
                s->readings[i].value, s->readings[i].note);

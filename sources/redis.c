@@ -606,8 +606,11 @@ static void parse_nodes(struct rsrc *r, const char *text)
         char buf[512], *save = NULL, *f[9] = {0};
         text_sanitize_n(buf, sizeof(buf), line, len);
         size_t nf = 0;
-        for (char *tok = strtok_r(buf, " ", &save); tok && nf < 8; tok = strtok_r(NULL, " ", &save))
+        for (char *tok = strtok_r(buf, " ", &save); tok; tok = strtok_r(NULL, " ", &save)) {
             f[nf++] = tok;
+            if (nf == 8)
+                break; /* the rest of the line is the slot ranges */
+        }
         char *rest = save; /* the slot ranges */
         line = nl ? nl + 1 : NULL;
         if (nf < 8)
@@ -672,6 +675,12 @@ static int poll_cluster(struct rsrc *r, const char *info, struct snapshot *out, 
         return -1;
     }
     parse_nodes(r, rep[1]->str);
+    for (size_t k = 0; k < r->n_keys; k++) {
+        struct rkey *key = &r->keys[k];
+        key->depth = NAN;
+        text_printf(key->err, sizeof(key->err), "slot %u: no master serves it",
+                    redis_key_slot(key->name, strlen(key->name)));
+    }
     for (size_t i = 0; i < r->n_nodes; i++) {
         struct rnode *n = &r->nodes[i];
         struct rkey *keys[CONFIG_MAX_QUEUES];
