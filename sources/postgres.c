@@ -351,7 +351,8 @@ static int bouncer_pool_size(struct pgsrc *p, char *err, size_t errlen)
         return -1;
     int k = PQfnumber(res[0], "key"), v = PQfnumber(res[0], "value");
     for (int i = 0; k >= 0 && v >= 0 && i < PQntuples(res[0]); i++)
-        if (strcmp(PQgetvalue(res[0], i, k), "default_pool_size") == 0 && p->pool_size_cfg <= 0)
+        if (strcmp(PQgetvalue(res[0], i, k), "default_pool_size") == 0 &&
+            atoi(PQgetvalue(res[0], i, v)) > 0)
             p->pool_size = atoi(PQgetvalue(res[0], i, v));
     clear_all(res, n);
     return 0;
