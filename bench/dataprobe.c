@@ -5,6 +5,7 @@
  * `forgetop --once --json`, but across many polls, so a server can die and return. */
 
 #include <math.h>
+#include <sys/resource.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -95,7 +96,7 @@ int main(int argc, char **argv)
         printf("new error: %s\n", err);
         return 1;
     }
-    double total = 0, rt = 0;
+    double total = 0, rt = 0, start = mono();
     int failed = 0;
     for (int n = 1; n <= polls; n++) {
         struct snapshot *s = snapshot_new();
@@ -122,8 +123,12 @@ int main(int argc, char **argv)
     }
     if (bench) {
         int steady = polls > 1 ? polls - 1 : 1;
-        printf("polls %d failed %d mean_ms %.3f round_trips %.2f\n", polls, failed,
-               total / steady * 1e3, rt / steady);
+        struct rusage ru;
+        getrusage(RUSAGE_SELF, &ru);
+        double cpu = ru.ru_utime.tv_sec + ru.ru_stime.tv_sec +
+                     (ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
+        printf("polls %d failed %d mean_ms %.3f round_trips %.2f cpu_s %.6f wall_s %.3f\n", polls,
+               failed, total / steady * 1e3, rt / steady, cpu, mono() - start);
     }
     src->ops->destroy(src);
     return 0;
