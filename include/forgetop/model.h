@@ -13,7 +13,7 @@
 
 #define FT_NAME_MAX 64
 #define FT_TEXT_MAX 256
-#define FT_ID_MAX 32
+#define FT_ID_MAX   32
 
 enum band { BAND_OK, BAND_WARNING, BAND_CRITICAL, BAND_UNKNOWN };
 enum sustained { SUSTAINED_INACTIVE, SUSTAINED_PENDING, SUSTAINED_FIRING };
@@ -65,11 +65,11 @@ struct service {
 /* One sample of a runbook metric. A snapshot may carry many samples of one metric
  * (a backfill from a range query); the model keeps those newer than what it has. */
 struct reading {
-    char metric[FT_ID_MAX];     /* "cpu", "memory", "latency_p99", "queue_depth", ... */
-    char service[FT_NAME_MAX];  /* which service it describes, "" for the deployment */
-    double t;                   /* unix seconds */
-    double value;               /* NAN: no data; +-INF kept as such */
-    char note[64];              /* "empty result", "NaN from Prometheus", "" */
+    char metric[FT_ID_MAX];    /* "cpu", "memory", "latency_p99", "queue_depth", ... */
+    char service[FT_NAME_MAX]; /* which service it describes, "" for the deployment */
+    double t;                  /* unix seconds */
+    double value;              /* NAN: no data; +-INF kept as such */
+    char note[64];             /* "empty result", "NaN from Prometheus", "" */
 };
 
 struct alert {
@@ -125,6 +125,9 @@ struct fact *snapshot_add_fact(struct snapshot *s, const char *panel, const char
                                enum band band, const char *fmt, ...)
     __attribute__((format(printf, 5, 6)));
 struct pod *service_add_pod(struct service *svc);
+/* Put older's readings in front of dst's: a snapshot nobody took is replaced by a newer
+ * one, but its samples (a backfill) must still reach the histories. 0 or -1. */
+int snapshot_carry_readings(struct snapshot *dst, const struct snapshot *older);
 void service_init(struct service *svc);
 
 const char *band_name(enum band b);           /* "ok", "warning", "critical", "unknown" */
