@@ -18,6 +18,7 @@
 
 #include "forgetop/config.h"
 #include "forgetop/postgres.h"
+#include "forgetop/recommend.h"
 #include "forgetop/source.h"
 #include "forgetop/text.h"
 
@@ -315,9 +316,15 @@ static int pg_poll_postgres(struct pgsrc *p, struct snapshot *out, char *err, si
     double t = wall_s(), max = num(res[0], 0, 0), used = num(res[0], 0, 5);
     double pct = max > 0 ? 100 * used / max : NAN;
     out->taken_at = t;
+    int replicas = PQntuples(res[3]);
     snapshot_add_reading(out, "db_connections", "database", t, pct);
+    /* The counts behind the percentage, for the world's database advice. */
+    snapshot_add_reading(out, "db_connections_used", "database", t, used);
+    snapshot_add_reading(out, "db_connections_max", "database", t, max);
+    snapshot_add_reading(out, "db_replicas", "database", t, replicas);
     struct pg_advice_in in = {.used = used,
                               .limit = max,
+                              .replicas = replicas,
                               .pgbouncer_in_front = p->pgbouncer_in_front,
                               .warning = p->warn,
                               .critical = p->crit};
@@ -555,6 +562,42 @@ void postgres_clean_error(char *out, size_t len, const char *msg)
     text_sanitize(out, len, o ? buf : "unknown error");
 }
 
+/* Append text to out as lines of at most width bytes: the head (up to the first ": ") and
+ * each "; " clause on its own line, long ones wrapped between words. */
+static void wrap_lines(const char *text, char *out, size_t len, size_t width)
+{
+    char buf[512], *save = NULL;
+    size_t o = strlen(out), col = 0;
+    bool head = true;
+    text_printf(buf, sizeof(buf), "%s", text);
+    for (char *w = strtok_r(buf, " ", &save); w && o + 2 < len; w = strtok_r(NULL, " ", &save)) {
+        size_t wl = strlen(w);
+        bool clause_end = wl > 0 && (w[wl - 1] == ';' || (head && w[wl - 1] == ':'));
+        if (col > 0 && col + 1 + wl > width) {
+            out[o++] = '\n';
+            col = 0;
+        } else if (col > 0) {
+            out[o++] = ' ';
+            col++;
+        }
+        if (w[wl - 1] == ';')
+            wl--; /* the line break says it */
+        if (o + wl + 2 >= len)
+            break;
+        memcpy(out + o, w, wl);
+        o += wl;
+        col += wl;
+        if (clause_end) {
+            head = false;
+            out[o++] = '\n';
+            col = 0;
+        }
+    }
+    while (o > 0 && out[o - 1] == '\n')
+        o--;
+    out[o] = '\0';
+}
+
 enum band postgres_advice(const struct pg_advice_in *in, char *out, size_t len)
 {
     out[0] = '\0';
@@ -564,27 +607,25 @@ enum band postgres_advice(const struct pg_advice_in *in, char *out, size_t len)
     enum band b = pct_band(pct, in->warning, in->critical);
     if (b == BAND_OK)
         return b;
-    /* The size that brings use back under the warning line, with the same margin again. */
-    int target = (int)ceil(in->used / (in->warning / 100) * 1.25);
-    if (in->pool)
-        text_printf(out, len,
-                    "pool %.0f/%.0f in use (%.0f%%), %.0f clients waiting, max wait %.1f s\n"
-                    "raise default_pool_size to %d if max_connections has room\n"
-                    "send reads to a read replica, or give PostgreSQL more CPU/RAM",
+    char text[512];
+    if (in->pool) {
+        /* recommend_database reasons about max_connections; a pool has its own numbers. */
+        int target = (int)ceil(in->used / (in->warning / 100) * 1.25);
+        text_printf(text, sizeof(text),
+                    "pool %.0f/%.0f in use (%.0f%%), %.0f clients waiting, max wait %.1f s; "
+                    "raise default_pool_size to %d if max_connections has room; send reads to "
+                    "a read replica, or give PostgreSQL more CPU and memory",
                     in->used, in->limit, pct, in->waiting, in->max_wait_s, target);
-    else if (!in->pgbouncer_in_front)
-        text_printf(out, len,
-                    "%.0f/%.0f connections (%.0f%%), no PgBouncer in front\n"
-                    "put PgBouncer in front (transaction pooling, default_pool_size 100)\n"
-                    "or raise max_connections to %d (~%.0f MB more at ~10 MB each)\n"
-                    "send reads to a read replica; more CPU/RAM if the server is busy",
-                    in->used, in->limit, pct, target, (target - in->limit) * 10);
-    else
-        text_printf(out, len,
-                    "%.0f/%.0f connections (%.0f%%) behind PgBouncer\n"
-                    "keep default_pool_size x pools under max_connections (%.0f)\n"
-                    "raise max_connections to %d (~%.0f MB more at ~10 MB each)\n"
-                    "send reads to a read replica, or give PostgreSQL more CPU/RAM",
-                    in->used, in->limit, pct, in->limit, target, (target - in->limit) * 10);
+    } else {
+        /* The words and numbers are the runbook's, from core/recommend.c. */
+        struct db_input d = {.used = in->used,
+                             .limit = in->limit,
+                             .pgbouncer = in->pgbouncer_in_front,
+                             .replicas = in->replicas,
+                             .warning = in->warning / 100,
+                             .critical = in->critical / 100};
+        recommend_database(&d, text, sizeof(text));
+    }
+    wrap_lines(text, out, len, POSTGRES_ADVICE_WIDTH);
     return b;
 }

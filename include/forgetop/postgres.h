@@ -22,10 +22,15 @@ struct pg_advice_in {
     double waiting;           /* clients waiting for a server connection (pool) */
     double max_wait_s;        /* the longest wait (pool) */
     double warning, critical; /* % thresholds: 80, 95 */
+    int replicas;             /* streaming replicas the primary has */
 };
 
+/* A line of advice fits a fact's value. */
+#define POSTGRES_ADVICE_WIDTH 90
+
 /* The band of used/limit and, when warning or critical, the runbook's advice with the
- * numbers behind it in out ("" when ok). */
+ * numbers behind it (recommend_database's words) in out as lines of at most
+ * POSTGRES_ADVICE_WIDTH bytes; "" when ok. */
 enum band postgres_advice(const struct pg_advice_in *in, char *out, size_t len);
 
 /* A libpq message made one line for the operator: the first line, whitespace collapsed,

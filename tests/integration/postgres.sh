@@ -27,6 +27,8 @@ PRIMARY="host=127.0.0.1 port=$PGP user=postgres dbname=postgres"
 REPLICA="host=127.0.0.1 port=$PGR user=postgres dbname=postgres"
 BOUNCER="host=127.0.0.1 port=$PGB user=postgres dbname=pgbouncer"
 VIA_BOUNCER="host=127.0.0.1 port=$PGB user=postgres dbname=postgres"
+printf '[forgetop]\nconnect_timeout = 1\nrequest_timeout = 1\n' >"$DIR/forgetop.conf"
+once() { timeout 20 "$BIN" --config "$DIR/forgetop.conf" --once --json "$@"; }
 # last FILE LABEL : "value|band" of the last fact with that label
 last() { grep '^fact ' "$1" | grep -F "|$2|" | tail -1 | cut -d'|' -f3-; }
 q() { psql "$1" -tAqc "$2" 2>/dev/null; }
@@ -84,7 +86,10 @@ on_exit "kill -CONT \$(cat $DIR/pg/bouncer.pid); kill -9 \$(cat $DIR/pg/bouncer.
 "$PROBE" postgres "$PRIMARY" >"$DIR/quiet.out" 2>&1
 check "a quiet primary is polled" grep -q '^poll 1 ok' "$DIR/quiet.out"
 expect_eq "db_connections is the share of max_connections" "reading db_connections database 5 " \
-    "$(grep '^reading' "$DIR/quiet.out")"
+    "$(grep '^reading db_connections ' "$DIR/quiet.out")"
+expect_eq "the counts behind it are readings too, for the world's advice" \
+    "db_connections_used 1 db_connections_max 20" \
+    "$(grep -E '^reading db_connections_(used|max) ' "$DIR/quiet.out" | awk '{ printf "%s%s %s", (NR > 1 ? " " : ""), $2, $4 }')"
 expect_eq "connections against max_connections, in the ok band" \
     "1 of 20 max_connections (5%)|ok" "$(last "$DIR/quiet.out" connections)"
 check "the panel has states, cache hit ratio and size" \
@@ -108,12 +113,14 @@ pgbench -n -f "$DIR/sleep.sql" -c 16 -T 3 "$PRIMARY" >/dev/null 2>&1 &
 bp=$!
 wait_for 5 clients_at_least 17
 "$PROBE" postgres "$PRIMARY" >"$DIR/warn.out" 2>&1
+once --postgres "$PRIMARY" --redis "redis://127.0.0.1:$NOPE" >"$DIR/once-warn.json" 2>/dev/null
 wait "$bp"
 expect_eq "16 clients and forgetop: 17 of 20 is the warning band" \
     "17 of 20 max_connections (85%)|warning" "$(last "$DIR/warn.out" connections)"
 check "the warning carries the runbook's advice with its numbers" bash -c \
-    "grep -q '|advice|17/20 connections (85%), no PgBouncer in front|warning' $DIR/warn.out \
-        && grep -q '|advice|or raise max_connections to 27 (~70 MB more at ~10 MB each)|warning' $DIR/warn.out"
+    "grep -q '|advice|connections 17/20 (85%) > 80%:|warning' $DIR/warn.out \
+        && grep -q '|advice|put PgBouncer in front (transaction pooling' $DIR/warn.out \
+        && grep -q '|advice|vertical: max_connections=200 (+1800MB at ~10MB each)' $DIR/warn.out"
 pgbench -n -f "$DIR/sleep.sql" -c 19 -T 3 "$PRIMARY" >/dev/null 2>&1 &
 bp=$!
 wait_for 5 clients_at_least 20
@@ -121,7 +128,15 @@ wait_for 5 clients_at_least 20
 wait "$bp"
 expect_eq "19 clients and forgetop: 20 of 20 is the critical band" \
     "20 of 20 max_connections (100%)|critical" "$(last "$DIR/crit.out" connections)"
-check "the critical band has advice too" grep -q '|advice|20/20 connections (100%)' "$DIR/crit.out"
+check "the critical band has advice too" grep -q '|advice|connections 20/20 (100%) > 95%' "$DIR/crit.out"
+
+expect_eq "--once --json: db_connections follows into the warning band" "85.0 warning" \
+    "$(json_get "$DIR/once-warn.json" "' '.join(str(float(m['value'])) + ' ' + m['band'] for m in d['metrics'] if m['id'] == 'db_connections')")"
+expect_eq "--once --json: the database advice carries the counts" True \
+    "$(json_get "$DIR/once-warn.json" "'connections 17/20 (85%)' in (d['advice']['database'] or '')")"
+expect_eq "--once --json: a dead redis beside it fails in words, postgres stays ok" \
+    "failing redis 127.0.0.1:$NOPE: connection refused|ok" \
+    "$(json_get "$DIR/once-warn.json" "'|'.join(s['state'] + ('' if s['error'] is None else ' ' + s['error']) for s in d['sources'])")"
 
 # ---- a lock wait and the longest transaction ----
 psql "$PRIMARY" -qc "BEGIN; LOCK TABLE pgbench_branches; SELECT pg_sleep(3); COMMIT;" >/dev/null 2>&1 &
@@ -163,7 +178,11 @@ pgbench -n -f "$DIR/pgsleep.sql" -c 8 -T 3 "$VIA_BOUNCER" >/dev/null 2>&1 &
 bp=$!
 wait_for 5 bash -c "psql '$BOUNCER' -tAc 'show pools' 2>/dev/null | grep -q '^postgres|postgres|4|4|'"
 "$PROBE" pgbouncer "$BOUNCER" >"$DIR/bouncer-full.out" 2>&1
+once --pgbouncer "$BOUNCER" >"$DIR/once-bouncer.json" 2>/dev/null
 wait "$bp"
+expect_eq "--once --json: the pgbouncer source is ok and lists its pool" \
+    "ok 4 active, 4 waiting" \
+    "$(json_get "$DIR/once-bouncer.json" "d['sources'][0]['state'] + ' ' + [f['value'] for f in d['facts'] if f['label'] == 'pgbouncer clients'][0]")"
 expect_eq "the pool's use is a db_connections reading for pgbouncer" \
     "reading db_connections pgbouncer 100 " "$(grep '^reading' "$DIR/bouncer-full.out")"
 expect_eq "a full pool is critical" "4 of 4 server connections in use (100%) in postgres/postgres|critical" \

@@ -94,6 +94,18 @@ check "the redis panel has memory, evictions, clients, ops and role" \
 expect_eq "the steady poll is one round trip" 1 \
     "$(grep '^poll 2 ok' "$DIR/types.out" | sed 's/.*rt=//')"
 
+# the same through the program itself, as scripts read it
+printf '[forgetop]\nconnect_timeout = 1\nrequest_timeout = 1\n[redis]\nqueues = agent:tasks:pending, events\n' \
+    >"$DIR/forgetop.conf"
+once() { timeout 20 "$BIN" --config "$DIR/forgetop.conf" --once --json "$@"; }
+once --redis "redis://127.0.0.1:$P" >"$DIR/once.json" 2>"$DIR/once.err"
+expect_eq "--once --json: the redis source is ok" "ok" \
+    "$(json_get "$DIR/once.json" "[s['state'] for s in d['sources'] if s['name'] == 'redis'][0]")"
+expect_eq "--once --json: queue_depth for agent-worker in the warning band" "1200.0 warning" \
+    "$(json_get "$DIR/once.json" "' '.join(str(float(m['value'])) + ' ' + m['band'] for m in d['metrics'] if m['id'] == 'queue_depth')")"
+expect_eq "--once --json: the queue panel lists the configured keys" "agent:tasks:pending events" \
+    "$(json_get "$DIR/once.json" "' '.join(f['label'] for f in d['facts'] if f['panel'] == 'queue' and not f['label'].startswith(' '))")"
+
 # growth and drain from the source's own history
 "$PROBE" redis "redis://127.0.0.1:$P" --polls 3 --interval 1 >"$DIR/grow.out" 2>&1 &
 gp=$!
@@ -147,11 +159,20 @@ check "the restarted server is read again" grep -q '^poll 7 ok' "$DIR/kill.out"
 kp=$!
 wait_for 5 grep -q '^poll 1 ok' "$DIR/hang.out"
 kill -STOP "$(cat "$DIR/$P.pid")"
-sleep 2.2
+t0=$(date +%s.%N)
+once --redis "redis://127.0.0.1:$P" >"$DIR/once-hung.json" 2>/dev/null
+t1=$(date +%s.%N)
+sleep 1.3 # the probe's own poll must meet the hung server for a whole timeout
 kill -CONT "$(cat "$DIR/$P.pid")"
 wait "$kp"
+expect_eq "--once --json: a hung redis is failing with the timeout in words" \
+    "failing redis 127.0.0.1:$P: INFO: timed out after 1 s" \
+    "$(json_get "$DIR/once-hung.json" "' '.join(str(s['state']) + ' ' + str(s['error']) for s in d['sources'])")"
+check "--once against a hung redis returns within its timeouts" \
+    awk -v a="$t0" -v b="$t1" 'BEGIN { exit !(b - a < 4) }'
+
 check "a hung server is a timeout after 1 s, not a hang" \
-    grep -Eq "^poll [23] error 1[0-9]{3} ms: redis 127.0.0.1:$P: .*timed out after 1 s" "$DIR/hang.out"
+    grep -Eq "^poll [2-4] error 1[0-9]{3} ms: redis 127.0.0.1:$P: .*timed out after 1 s" "$DIR/hang.out"
 check "a server that wakes up is read again" grep -q '^poll 5 ok' "$DIR/hang.out"
 
 # ---- cluster ----
