@@ -53,6 +53,7 @@ struct rnode {
     char slots[64];
     bool master, seen;
     double used_memory;
+    char err[FT_TEXT_MAX]; /* why this poll could not read it, "" when it could */
 };
 
 struct rsrc {
@@ -550,7 +551,7 @@ static void facts_server(struct rsrc *r, struct snapshot *out, const char *info,
         snapshot_add_fact(out, "redis", "role", BAND_OK, "master, %.0f replica%s", n,
                           n == 1 ? "" : "s");
         for (int i = 0; i < 8 && i < n; i++) {
-            char key[16], label[40];
+            char key[24], label[40];
             snprintf(key, sizeof(key), "slave%d", i);
             if (redis_info_field(info, key, v, sizeof(v)) == 0) {
                 text_printf(label, sizeof(label), "  replica %d", i);
@@ -652,9 +653,14 @@ static void facts_cluster(struct snapshot *out, const char *cinfo, struct rsrc *
             continue;
         text_printf(label, sizeof(label), "  node %s:%d", n->host, n->port);
         text_bytes(mem, sizeof(mem), n->used_memory);
-        bool failed = strstr(n->flags, "fail") != NULL || isnan(n->used_memory);
-        snapshot_add_fact(out, "redis", label, failed ? BAND_CRITICAL : BAND_OK, "%s %s, used %s",
-                          n->master ? "master" : "replica", n->slots[0] ? n->slots : "-", mem);
+        bool failed = strstr(n->flags, "fail") != NULL || n->err[0];
+        if (n->err[0])
+            snapshot_add_fact(out, "redis", label, BAND_CRITICAL, "%s %s, unreachable: %s",
+                              n->master ? "master" : "replica", n->flags, n->err);
+        else
+            snapshot_add_fact(out, "redis", label, failed ? BAND_CRITICAL : BAND_OK,
+                              "%s %s, used %s", n->master ? "master" : "replica",
+                              n->slots[0] ? n->slots : "-", mem);
     }
 }
 
@@ -697,10 +703,12 @@ static int poll_cluster(struct rsrc *r, const char *info, struct snapshot *out, 
         if ((n->c == NULL && node_connect(r, n, nerr, sizeof(nerr)) < 0) ||
             read_keys(r, n, "INFO memory", &mem, keys, nk, nerr, sizeof(nerr)) < 0) {
             node_close(n);
+            text_printf(n->err, sizeof(n->err), "%s", nerr);
             for (size_t k = 0; k < nk; k++)
                 text_printf(keys[k]->err, sizeof(keys[k]->err), "%s", nerr);
             continue;
         }
+        n->err[0] = '\0';
         if (mem && mem->type == REDIS_REPLY_STRING)
             n->used_memory = redis_info_number(mem->str, "used_memory");
         if (mem)

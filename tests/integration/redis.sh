@@ -189,6 +189,13 @@ expect_eq "every node's memory is read" 3 \
 check "a key on any node is read from the node that owns its slot" \
     bash -c "grep -q '|agent:tasks:pending|3 (list)' $DIR/cluster.out && grep -q '|{other}:q|1 (list)' $DIR/cluster.out"
 
+kill -9 "$(cat "$DIR/$C3.pid")"
+"$PROBE" redis "redis://127.0.0.1:$C1" >"$DIR/cluster-down.out" 2>&1
+check "a dead cluster node is named, with the reason, while the others are still read" \
+    bash -c "grep -q '^poll 1 ok' $DIR/cluster-down.out \
+        && grep -q '|  node 127.0.0.1:$C3|master [^|]*, unreachable: redis 127.0.0.1:$C3: connection refused|critical' $DIR/cluster-down.out \
+        && grep -q '|  node 127.0.0.1:$C1|master [0-9-]*, used' $DIR/cluster-down.out"
+
 # ---- sentinel: kill the master, follow the new one ----
 wait_for 15 bash -c "redis-cli -p $SS sentinel replicas mymaster | grep -q $SR" ||
     diag "sentinel did not see the replica"
