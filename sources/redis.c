@@ -752,13 +752,16 @@ static int poll_once(struct rsrc *r, struct snapshot *out, char *err, size_t err
     char role[16] = "";
     redis_info_field(info->str, "role", role, sizeof(role));
     if (r->sentinel_master[0] && strcmp(role, "master") != 0) {
-        snprintf(err, errlen, "redis %s:%d: is a %s now; asking the sentinels again", r->main.host,
-                 r->main.port, role);
+        snprintf(err, errlen,
+                 "redis %s:%d: is a %s now, not the master; asking the sentinels again",
+                 r->main.host, r->main.port, role);
         rc = 1;
         goto out;
     }
     out->taken_at = t;
-    text_printf(out->context, sizeof(out->context), "redis %s:%d", r->main.host, r->main.port);
+    char name[300];
+    node_name(&r->main, name, sizeof(name));
+    text_printf(out->context, sizeof(out->context), "redis %s", name);
     facts_server(r, out, info->str, t);
     if (r->cluster && poll_cluster(r, info->str, out, err, errlen) < 0)
         goto out;
