@@ -2,14 +2,15 @@
 # data.sh - what the data sources cost: one poll of redis, postgres and pgbouncer against real
 # servers on loopback (time, and Redis round trips per poll) next to the cheapest round trip
 # the server's own benchmark tool measures; then the database panel against pg_activity
-# refreshing the same server each second over the same period (CPU seconds per minute).
+# refreshing the same server each second over the same period (CPU seconds per minute),
+# both as the postgres source alone and as the whole forgetop program.
 #
 # Figures are printed, never asserted. The panel is driven by bench/dataprobe.c, which polls
 # the postgres source exactly as the dashboard's poller thread does.
 source "$(dirname "$0")/../tests/lib.sh"
 
 PGBIN=${PGBIN:-/usr/lib/postgresql/15/bin}
-SECS=${BENCH_DATA_SECONDS:-30}
+SECS=${BENCH_DATA_SECONDS:-${BENCH_SECONDS:-30}}
 POLLS=${BENCH_DATA_POLLS:-300}
 DIR=$(scratch)
 mkdir -p "$DIR/pg" && chown postgres "$DIR/pg"
@@ -91,20 +92,25 @@ SOCK="forgetop-bench-$$"
 on_exit "tmux -L $SOCK kill-server"
 tmux -L "$SOCK" new-session -d -s pga -x 120 -y 40 \
     "exec pg_activity --refresh 1 --no-sys-info '$PRIMARY'"
+tmux -L "$SOCK" new-session -d -s ft -x 120 -y 40 \
+    "exec $BIN --config /dev/null -d 1 --postgres '$PRIMARY'"
 "$PROBE" postgres "$PRIMARY" --polls "$SECS" --interval 1 --bench >"$DIR/panel.b" 2>&1 &
 ppid=$!
 on_exit "kill $ppid"
 sleep 0.5
 apid=$(tmux -L "$SOCK" list-panes -t pga -F '#{pane_pid}' 2>/dev/null)
-a0=$(cpu_s "$apid")
+fpid=$(tmux -L "$SOCK" list-panes -t ft -F '#{pane_pid}' 2>/dev/null)
+a0=$(cpu_s "$apid"); f0=$(cpu_s "$fpid")
 wait "$ppid"
-a1=$(cpu_s "$apid")
+a1=$(cpu_s "$apid"); f1=$(cpu_s "$fpid")
 wall=$(field "$DIR/panel.b" wall_s)
 screen=$(tmux -L "$SOCK" capture-pane -p -t pga 2>/dev/null | grep -m1 -o 'PostgreSQL [0-9.]*[^|]*' | head -c 60)
 tmux -L "$SOCK" kill-server 2>/dev/null
 pm=$(awk -v c="$(field "$DIR/panel.b" cpu_s)" -v s="$wall" 'BEGIN { printf "%.4f", c * 60 / s }')
 am=$(awk -v a="$a0" -v b="$a1" -v s="$wall" 'BEGIN { printf "%.4f", (b - a) * 60 / s }')
 echo "# pg_activity was showing: ${screen:-(nothing captured)}"
-echo "forgetop database panel: $pm CPU s/min"
+fm=$(awk -v a="$f0" -v b="$f1" -v s="$wall" 'BEGIN { printf "%.4f", (b - a) * 60 / s }')
+echo "postgres source alone (dataprobe, 1 s polls): $pm CPU s/min"
+echo "forgetop -d 1 --postgres (whole program): $fm CPU s/min"
 echo "pg_activity --refresh 1: $am CPU s/min"
-echo "forgetop / pg_activity CPU = $(ratio "$pm" "$am")"
+echo "source / pg_activity CPU = $(ratio "$pm" "$am"); forgetop / pg_activity CPU = $(ratio "$fm" "$am")"
