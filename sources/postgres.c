@@ -217,10 +217,13 @@ static double num(const PGresult *r, int row, int col)
     return strtod(PQgetvalue(r, row, col), NULL);
 }
 
+/* A column of a SHOW result by name; 0 when this PgBouncer version lacks it or it is NULL,
+ * so one missing column cannot turn a sum into NaN. */
 static double num_named(const PGresult *r, int row, const char *col)
 {
     int c = PQfnumber(r, col);
-    return c < 0 ? NAN : num(r, row, c);
+    double v = c < 0 ? NAN : num(r, row, c);
+    return isnan(v) ? 0 : v;
 }
 
 static void str(const PGresult *r, int row, int col, char *out, size_t len)
