@@ -964,6 +964,44 @@ static int parse_userinfo(const char *s, size_t n, struct redis_url *out, char *
     return 0;
 }
 
+/* host[:port] or [v6]:port, the alen bytes at p. */
+static int parse_host_port(const char *p, size_t alen, struct redis_url *out, char *err,
+                           size_t errlen)
+{
+    const char *hend = p + alen, *colon = NULL;
+    if (p < hend && *p == '[') {
+        const char *rb = memchr(p, ']', alen);
+        if (rb == NULL) {
+            snprintf(err, errlen, "redis URL: unclosed [ in the host");
+            return -1;
+        }
+        colon = rb + 1 < hend && rb[1] == ':' ? rb + 1 : NULL;
+        if (rb + 1 < hend && rb[1] != ':') {
+            snprintf(err, errlen, "redis URL: junk after ]");
+            return -1;
+        }
+        text_printf(out->host, sizeof(out->host), "%.*s", (int)(rb - p - 1), p + 1);
+    } else {
+        colon = memchr(p, ':', alen);
+        size_t hl = colon ? (size_t)(colon - p) : alen;
+        if (hl >= sizeof(out->host)) {
+            snprintf(err, errlen, "redis URL: host name too long");
+            return -1;
+        }
+        memcpy(out->host, p, hl);
+        out->host[hl] = '\0';
+    }
+    if (out->host[0] == '\0') {
+        snprintf(err, errlen, "redis URL: no host");
+        return -1;
+    }
+    if (colon && parse_int(colon + 1, (size_t)(hend - colon - 1), 1, 65535, &out->port) < 0) {
+        snprintf(err, errlen, "redis URL: port must be 1..65535");
+        return -1;
+    }
+    return 0;
+}
+
 int redis_url_parse(const char *url, struct redis_url *out, char *err, size_t errlen)
 {
     memset(out, 0, sizeof(*out));
@@ -993,37 +1031,8 @@ int redis_url_parse(const char *url, struct redis_url *out, char *err, size_t er
         alen -= (size_t)(at + 1 - p);
         p = at + 1;
     }
-    const char *hend = p + alen, *colon = NULL;
-    if (p < hend && *p == '[') {
-        const char *rb = memchr(p, ']', alen);
-        if (rb == NULL) {
-            snprintf(err, errlen, "redis URL: unclosed [ in the host");
-            return -1;
-        }
-        colon = rb + 1 < hend && rb[1] == ':' ? rb + 1 : NULL;
-        if (rb + 1 < hend && rb[1] != ':') {
-            snprintf(err, errlen, "redis URL: junk after ]");
-            return -1;
-        }
-        text_printf(out->host, sizeof(out->host), "%.*s", (int)(rb - p - 1), p + 1);
-    } else {
-        colon = memchr(p, ':', alen);
-        size_t hl = colon ? (size_t)(colon - p) : alen;
-        if (hl >= sizeof(out->host)) {
-            snprintf(err, errlen, "redis URL: host name too long");
-            return -1;
-        }
-        memcpy(out->host, p, hl);
-        out->host[hl] = '\0';
-    }
-    if (out->host[0] == '\0') {
-        snprintf(err, errlen, "redis URL '%.100s': no host", url);
+    if (parse_host_port(p, alen, out, err, errlen) < 0)
         return -1;
-    }
-    if (colon && parse_int(colon + 1, (size_t)(hend - colon - 1), 1, 65535, &out->port) < 0) {
-        snprintf(err, errlen, "redis URL: port must be 1..65535");
-        return -1;
-    }
     if (slash && slash[1] && parse_int(slash + 1, strlen(slash + 1), 0, 1 << 20, &out->db) < 0) {
         snprintf(err, errlen, "redis URL: database must be a number, got '%.40s'", slash + 1);
         return -1;
