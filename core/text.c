@@ -104,6 +104,21 @@ int text_width(const char *str)
     return w;
 }
 
+/* Truncation may have cut a UTF-8 character at dst[end]: drop its leading bytes, so
+ * sanitised text stays valid UTF-8 when it is joined into a longer message. */
+static void drop_split_char(char *dst, size_t end)
+{
+    size_t lead = end;
+    while (lead > 0 && end - lead < 3 && ((unsigned char)dst[lead - 1] & 0xc0) == 0x80)
+        lead--;
+    if (lead == 0)
+        return;
+    unsigned char c = (unsigned char)dst[lead - 1];
+    size_t need = c >= 0xf0 ? 4 : c >= 0xe0 ? 3 : c >= 0xc0 ? 2 : 1;
+    if (end - (lead - 1) < need)
+        dst[lead - 1] = '\0';
+}
+
 void text_printf(char *dst, size_t len, const char *fmt, ...)
 {
     if (len == 0)
@@ -114,6 +129,8 @@ void text_printf(char *dst, size_t len, const char *fmt, ...)
     va_end(ap);
     if (n < 0)
         dst[0] = '\0';
+    else if ((size_t)n >= len)
+        drop_split_char(dst, len - 1);
 }
 
 void text_count(char *dst, size_t len, double v)

@@ -62,6 +62,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (strlen(z) < len && fuzz_is_safe(z))
         CHECK(strcmp(out, z) == 0);
 
+    /* Safe parts joined and truncated by text_printf stay safe. */
+    text_printf(again, len, "%s; %s", out, out);
+    CHECK(strnlen(again, len) < len && fuzz_is_safe(again));
+
     CHECK(text_width(z) >= 0);
     int w = text_width(out);
     CHECK(w >= 0 && (size_t)w <= 2 * strlen(out));

@@ -15,7 +15,8 @@ char *text_sanitize(char *dst, size_t len, const char *src);
 char *text_sanitize_n(char *dst, size_t len, const char *src, size_t srclen);
 /* Display columns of a UTF-8 string (wcwidth per character; 1 for unknown). */
 int text_width(const char *s);
-/* snprintf that never fails loudly: truncates, always terminates. */
+/* snprintf that never fails loudly: truncates (never inside a UTF-8 character), always
+ * terminates. */
 void text_printf(char *dst, size_t len, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 /* Human figures: "1.2k", "3.4 GiB", "12m", "3h4m". */
 void text_count(char *dst, size_t len, double v);

@@ -27,3 +27,28 @@ Test(text, escapes_and_c1_controls_become_question_marks)
                   "2J\tok");
     cr_assert_str_eq(out, "pod?]0;owned?-?2J ok");
 }
+
+/* Found by fuzz/prometheus.c: a message joined from sanitised parts was cut inside a
+ * character when it did not fit, and stopped being valid UTF-8. */
+Test(text, printf_truncates_between_characters)
+{
+    static const struct {
+        size_t len;
+        const char *want;
+    } cases[] = {
+        {5, "ab"},
+        {6, "ab\xe6\x97\xa5"},
+        {8, "ab\xe6\x97\xa5"},
+        {9, "ab\xe6\x97\xa5\xe6\x9c\xac"},
+        {3, "ab"},
+        {1, ""},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char out[16];
+        text_printf(out, cases[i].len, "ab%s!", "\xe6\x97\xa5\xe6\x9c\xac");
+        cr_assert_str_eq(out, cases[i].want, "len %zu", cases[i].len);
+    }
+    char out[4];
+    text_printf(out, sizeof out, "x%s", "\xf0\x9f\x98\x80"); /* a 4-byte emoji cut at 3 */
+    cr_assert_str_eq(out, "x");
+}
