@@ -613,10 +613,12 @@ enum band postgres_advice(const struct pg_advice_in *in, char *out, size_t len)
     char text[512];
     if (in->pool) {
         /* recommend_database reasons about max_connections; a pool has its own numbers. */
-        int target = (int)ceil(in->used / (in->warning / 100) * 1.25);
+        /* A double, not an int: with warning = 0 in the config it is +Inf, which an int
+         * cannot hold. */
+        double target = ceil(in->used / (in->warning / 100) * 1.25);
         text_printf(text, sizeof(text),
                     "pool %.0f/%.0f in use (%.0f%%), %.0f clients waiting, max wait %.1f s; "
-                    "raise default_pool_size to %d if max_connections has room; send reads to "
+                    "raise default_pool_size to %.0f if max_connections has room; send reads to "
                     "a read replica, or give PostgreSQL more CPU and memory",
                     in->used, in->limit, pct, in->waiting, in->max_wait_s, target);
     } else {

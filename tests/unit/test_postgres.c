@@ -108,3 +108,12 @@ Test(postgres, server_text_in_an_error_is_sanitised)
     postgres_clean_error(out, sizeof(out), "ERROR:  relation \"\x1b]0;pwned\x07\" does not exist");
     cr_expect(strchr(out, '\x1b') == NULL && strchr(out, '\x07') == NULL, "%s", out);
 }
+
+/* Found by fuzz/postgres.c: with warning = 0 the pool target was +Inf cast to int. */
+Test(postgres, a_zero_warning_does_not_overflow_the_pool_target)
+{
+    struct pg_advice_in in = {.used = 4, .limit = 4, .pool = true, .warning = 0, .critical = 95};
+    char out[512];
+    cr_assert_eq(postgres_advice(&in, out, sizeof out), BAND_CRITICAL);
+    cr_assert(strstr(out, "default_pool_size") != NULL, "%s", out);
+}
