@@ -76,7 +76,7 @@ void cli_usage(FILE *out)
           "  --compose-project NAME  Docker Compose: project\n"
           "  --compose-file FILE     Docker Compose: file used to scale\n"
           "  --redis URL             redis://[user:password@]host:port/db or unix:///path\n"
-          "  --postgres DSN          PostgreSQL conninfo string or URI\n"
+          "  --postgres DSN          PostgreSQL conninfo string or URI (\"\": the PG* variables)\n"
           "  --pgbouncer DSN         PgBouncer admin console conninfo\n"
           "  --prometheus URL        Prometheus base URL\n"
           "  --health URL            a health endpoint to probe (repeatable)\n"
@@ -207,6 +207,8 @@ static int apply_one(int opt, const char *arg, struct config *cfg, char *err, si
         COPY(cfg->redis_url, arg);
         break;
     case OPT_POSTGRES:
+        /* an empty DSN means: from the PG* variables, as psql does */
+        cfg->postgres_enabled = true;
         COPY(cfg->postgres_dsn, arg);
         break;
     case OPT_PGBOUNCER:

@@ -73,16 +73,31 @@ static bool accepts(const struct world *w, const struct metric_view *m, const ch
     return !source_is_ok(w, m->from);
 }
 
+/* The view of a reading's metric for its service. A rule names one service; a reading of
+ * the same metric for another (PgBouncer's pool beside PostgreSQL's max_connections)
+ * gets a view of its own, with the same thresholds. */
 static struct metric_view *metric_for(struct world *w, const struct reading *r)
 {
+    struct metric_view *same_id = NULL;
     for (size_t i = 0; i < w->n_metrics; i++) {
         struct metric_view *m = &w->metrics[i];
         if (strcmp(m->rule.id, r->metric) != 0)
             continue;
         if (r->service[0] == '\0' || m->service[0] == '\0' || strcmp(m->service, r->service) == 0)
             return m;
+        if (same_id == NULL)
+            same_id = m;
     }
-    return NULL;
+    if (same_id == NULL || w->n_metrics >= WORLD_MAX_METRICS)
+        return NULL;
+    struct metric_view *m = &w->metrics[w->n_metrics++];
+    memset(m, 0, sizeof(*m));
+    m->rule = same_id->rule;
+    memcpy(m->service, r->service, sizeof(m->service));
+    history_init(&m->hist);
+    m->value = NAN;
+    m->band = BAND_UNKNOWN;
+    return m;
 }
 
 static void apply_readings(struct world *w, size_t src, const struct snapshot *snap)
