@@ -310,6 +310,7 @@ struct prom_metric {
 struct prom {
     struct http_client *http;
     char base[CONFIG_URL_MAX];
+    char shown[CONFIG_URL_MAX]; /* base without its user:password@, for messages */
     char token_file[PATH_MAX];
     struct prom_metric m[CONFIG_MAX_METRICS];
     size_t n;
@@ -354,7 +355,7 @@ static int call(struct prom *p, const char *path, const char *form, struct http_
     snprintf(url, sizeof url, "%s%s", p->base, path);
     if (http_request(p->http, method, url, form ? "application/x-www-form-urlencoded" : NULL, form,
                      form ? strlen(form) : 0, r, why, sizeof why) < 0) {
-        text_printf(err, errlen, "prometheus: %s %s: %s", method, url, why);
+        text_printf(err, errlen, "prometheus: %s %s%s: %s", method, p->shown, path, why);
         return -1;
     }
     if (r->status >= 200 && r->status < 300)
@@ -367,7 +368,8 @@ static int call(struct prom *p, const char *path, const char *form, struct http_
     }
     cJSON_Delete(root);
     text_sanitize_n(snippet, sizeof snippet, r->body ? r->body : "", r->len < 80 ? r->len : 80);
-    text_printf(err, errlen, "prometheus: %s %s: HTTP %ld: %s", method, url, r->status, snippet);
+    text_printf(err, errlen, "prometheus: %s %s%s: HTTP %ld: %s", method, p->shown, path, r->status,
+                snippet);
     return -1;
 }
 
@@ -392,7 +394,7 @@ static void garbage(const struct prom *p, const char *path, const struct http_re
 {
     char snippet[64];
     text_sanitize_n(snippet, sizeof snippet, r->body ? r->body : "", r->len < 60 ? r->len : 60);
-    text_printf(err, errlen, "prometheus: %s%s: %s (%s): %s", p->base, path, why,
+    text_printf(err, errlen, "prometheus: %s%s: %s (%s): %s", p->shown, path, why,
                 r->content_type[0] ? r->content_type : "no type", snippet);
 }
 
@@ -551,6 +553,7 @@ struct source *prometheus_source_new(const struct config *cfg, char *err, size_t
     n = strlen(p->base);
     while (n && p->base[n - 1] == '/')
         p->base[--n] = 0;
+    http_url_redact(p->shown, sizeof p->shown, p->base);
     text_printf(p->token_file, sizeof p->token_file, "%s", cfg->prometheus_token_file);
     if (cfg->prometheus_password_file[0] &&
         read_secret(cfg->prometheus_password_file, password, sizeof password, err, errlen) < 0)
