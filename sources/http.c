@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 
 #include "forgetop/http.h"
 #include "forgetop/text.h"
@@ -234,6 +235,15 @@ out:
     return rc;
 }
 
+/* Every socket curl opens is close-on-exec from birth: the compose source and kubeconfig
+ * exec plugins run children, and an API connection must not live on in them. */
+static curl_socket_t open_socket(void *arg, curlsocktype purpose, struct curl_sockaddr *a)
+{
+    (void)arg;
+    (void)purpose;
+    return socket(a->family, a->socktype | SOCK_CLOEXEC, a->protocol);
+}
+
 static void set_blob(CURL *h, CURLoption opt, const struct blob *b)
 {
     struct curl_blob cb = {.data = b->data, .len = b->len, .flags = CURL_BLOB_COPY};
@@ -276,6 +286,7 @@ static int setup(CURL *h, struct xfer *x, const char *method, const char *url,
         curl_easy_setopt(h, CURLOPT_CONNECT_TO, x->connect_to);
     curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
     curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L); /* signals and threads do not mix */
+    curl_easy_setopt(h, CURLOPT_OPENSOCKETFUNCTION, open_socket);
     curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, (long)(c->connect_timeout_s * 1000));
     curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, (long)(c->timeout_s * 1000));
     curl_easy_setopt(h, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)c->max_body);
