@@ -170,6 +170,21 @@ static int number(const char *flag, const char *arg, double min, double *out, ch
     return 0;
 }
 
+/* A whole number >= 0 that fits 64 bits, written in digits only. */
+static int seed(const char *arg, uint64_t *out, char *err, size_t errlen)
+{
+    char *end;
+    errno = 0;
+    unsigned long long v = strtoull(arg, &end, 10);
+    if (arg[0] < '0' || arg[0] > '9' || errno != 0 || *end != '\0') {
+        snprintf(err, errlen, "--seed: \"%s\" is not a whole number from 0 to %llu", arg,
+                 (unsigned long long)UINT64_MAX);
+        return -1;
+    }
+    *out = (uint64_t)v;
+    return 0;
+}
+
 #define COPY(dst, src) snprintf((dst), sizeof(dst), "%s", (src))
 
 static int apply_one(int opt, const char *arg, struct config *cfg, char *err, size_t errlen)
@@ -234,9 +249,8 @@ static int apply_one(int opt, const char *arg, struct config *cfg, char *err, si
         COPY(cfg->theme, arg);
         break;
     case OPT_SEED:
-        if (number("--seed", arg, 0, &v, err, errlen) < 0)
+        if (seed(arg, &cfg->seed, err, errlen) < 0)
             return -1;
-        cfg->seed = (uint64_t)v;
         break;
     case OPT_DEMO_SPEED:
         if (number("--demo-speed", arg, 0.001, &v, err, errlen) < 0)
