@@ -185,7 +185,32 @@ static int seed(const char *arg, uint64_t *out, char *err, size_t errlen)
     return 0;
 }
 
-#define COPY(dst, src) snprintf((dst), sizeof(dst), "%s", (src))
+/* The long name of a flag, for its errors. */
+static const char *flag_name(int opt)
+{
+    for (size_t i = 0; options[i].name != NULL; i++)
+        if (options[i].val == opt)
+            return options[i].name;
+    return "?";
+}
+
+/* As the file does, refuse a value that does not fit rather than cut it. */
+static int copy_arg(int opt, char *dst, size_t size, const char *arg, char *err, size_t errlen)
+{
+    if (strlen(arg) >= size) {
+        snprintf(err, errlen, "--%s: the value is too long (at most %zu characters)",
+                 flag_name(opt), size - 1);
+        return -1;
+    }
+    memcpy(dst, arg, strlen(arg) + 1);
+    return 0;
+}
+
+#define COPY(dst, src)                                                                             \
+    do {                                                                                           \
+        if (copy_arg(opt, (dst), sizeof(dst), (src), err, errlen) < 0)                             \
+            return -1;                                                                             \
+    } while (0)
 
 static int apply_one(int opt, const char *arg, struct config *cfg, char *err, size_t errlen)
 {
@@ -235,7 +260,8 @@ static int apply_one(int opt, const char *arg, struct config *cfg, char *err, si
             snprintf(err, errlen, "--health: at most %d URLs", CONFIG_MAX_HEALTH);
             return -1;
         }
-        COPY(cfg->health_urls[cfg->n_health++], arg);
+        COPY(cfg->health_urls[cfg->n_health], arg);
+        cfg->n_health++;
         break;
     case 'R':
         cfg->read_only = true;
