@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "forgetop/config.h"
+#include "forgetop/history.h"
 #include "forgetop/http.h"
 #include "forgetop/prometheus.h"
 
@@ -193,4 +194,29 @@ Test(prometheus, scale_comes_from_the_config_file)
     cr_assert_eq(config_load(&c, path, err, sizeof err), 0, "%s", err);
     unlink(path);
     cr_assert_float_eq(config_metric(&c, "cpu")->scale, 200, 1e-9);
+}
+
+/* A range answer may hold far more points than the backfill asked for (a server that is
+ * not Prometheus, a step ignored): the history keeps HISTORY_CAP, so the parse takes no
+ * more than that, the newest, instead of ~180 bytes a point for every point sent. */
+Test(prometheus, a_range_answer_is_cut_to_what_a_history_holds)
+{
+    const int points = 3 * HISTORY_CAP;
+    size_t cap = 128 + (size_t)points * 24, used = 0;
+    char *body = malloc(cap);
+    cr_assert_not_null(body);
+    used += (size_t)snprintf(body, cap,
+                             "{\"status\":\"success\",\"data\":{\"resultType\":"
+                             "\"matrix\",\"result\":[{\"metric\":{},\"values\":[");
+    for (int i = 0; i < points; i++)
+        used += (size_t)snprintf(body + used, cap - used, "%s[%d,\"1\"]", i ? "," : "", i);
+    snprintf(body + used, cap - used, "]}]}}");
+    struct snapshot *s = snapshot_new();
+    char err[256];
+    int n = prometheus_parse_range(body, 1, "cpu", "api", s, err, sizeof err);
+    cr_expect_eq(n, HISTORY_CAP, "%s", err);
+    cr_assert_eq(s->n_readings, (size_t)HISTORY_CAP);
+    cr_expect_float_eq(s->readings[HISTORY_CAP - 1].t, points - 1, 1e-9, "the newest is kept");
+    snapshot_free(s);
+    free(body);
 }
