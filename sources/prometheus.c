@@ -17,6 +17,7 @@
 #include <time.h>
 
 #include "forgetop/config.h"
+#include "forgetop/history.h"
 #include "forgetop/http.h"
 #include "forgetop/prometheus.h"
 #include "forgetop/source.h"
@@ -194,10 +195,13 @@ int prometheus_parse_range(const char *body, double scale, const char *metric, c
     }
     n = 0;
     values = cJSON_GetObjectItemCaseSensitive(cJSON_GetArrayItem(result, 0), "values");
+    /* The history keeps HISTORY_CAP samples: older points than that are not worth a
+     * reading each, however many a server sends. */
+    int skip = cJSON_GetArraySize(values) - HISTORY_CAP;
     cJSON_ArrayForEach(pair, values)
     {
         struct reading tmp = {0}, *r;
-        if (read_pair(pair, scale, &tmp) < 0)
+        if (skip-- > 0 || read_pair(pair, scale, &tmp) < 0)
             continue;
         r = snapshot_add_reading(snap, metric, service, tmp.t, tmp.value);
         if (!r)
