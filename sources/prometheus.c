@@ -325,7 +325,7 @@ struct prom {
 /* A small secret file (token, password), trailing whitespace trimmed. */
 static int read_secret(const char *path, char *out, size_t len, char *err, size_t errlen)
 {
-    FILE *f = fopen(path, "r");
+    FILE *f = fopen(path, "re"); /* read on a poll thread while another may fork */
     size_t n;
     if (!f) {
         text_printf(err, errlen, "prometheus: %s: %s", path, strerror(errno));
