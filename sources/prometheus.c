@@ -487,11 +487,8 @@ static int prom_poll(struct source *src, struct snapshot *out, char *err, size_t
             return -1;
     }
     out->taken_at = now;
-    if (!p->backfilled) {
-        if (backfill(p, out, now, err, errlen) < 0)
-            return -1;
-        p->backfilled = true;
-    }
+    if (!p->backfilled && backfill(p, out, now, err, errlen) < 0)
+        return -1;
     for (size_t i = 0; i < p->n; i++)
         if (query_metric(p, &p->m[i], out, &refused, err, errlen) < 0)
             return -1;
@@ -503,6 +500,8 @@ static int prom_poll(struct source *src, struct snapshot *out, char *err, size_t
         return -1;
     if (p->insecure && !out->notice[0])
         text_printf(out->notice, sizeof out->notice, "prometheus: TLS verification off");
+    /* only now: a failed poll's snapshot is thrown away, and its backfill with it */
+    p->backfilled = true;
     return 0;
 }
 
