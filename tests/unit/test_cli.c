@@ -161,3 +161,16 @@ Test(cli, a_value_too_long_for_its_field_is_refused)
     cr_expect_eq(cli_apply(&c, &cfg, err, sizeof(err)), -1);
     cr_expect(strstr(err, "--prometheus") != NULL && strstr(err, "too long") != NULL, "%s", err);
 }
+
+/* getopt is still inside "-xR" when it reports x: argv[optind - 1] is the program name
+ * then, so the error must name the letter itself. */
+Test(cli, an_unknown_short_option_is_named_by_its_letter)
+{
+    struct cli c;
+    char err[256] = "";
+    cr_assert_eq(parse(&c, err, 1, "-xR"), -1);
+    cr_expect(strstr(err, "-x") != NULL, "%s", err);
+    cr_expect(strstr(err, "forgetop") == NULL, "%s", err);
+    cr_assert_eq(parse(&c, err, 1, "--bogus"), -1);
+    cr_expect(strstr(err, "--bogus") != NULL, "%s", err);
+}
