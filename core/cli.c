@@ -113,7 +113,7 @@ static int remember(struct cli *c, int opt, const char *arg, char *err, size_t e
 int cli_parse(int argc, char **argv, struct cli *out, char *err, size_t errlen)
 {
     memset(out, 0, sizeof(*out));
-    optind = 1;
+    optind = 0; /* glibc: 0, not 1, also drops a cluster left half-read by the last call */
     opterr = 0;
     int opt;
     while ((opt = getopt_long(argc, argv, ":n:l:Rd:h", options, NULL)) != -1) {
@@ -140,7 +140,11 @@ int cli_parse(int argc, char **argv, struct cli *out, char *err, size_t errlen)
             snprintf(err, errlen, "%s needs an argument", argv[optind - 1]);
             return -1;
         case '?':
-            snprintf(err, errlen, "unknown option %s (try --help)", argv[optind - 1]);
+            /* inside a cluster ("-xR") optind has not moved on: name the letter */
+            if (optopt > 0 && optopt < 256 && strncmp(argv[optind - 1], "--", 2) != 0)
+                snprintf(err, errlen, "unknown option -%c (try --help)", optopt);
+            else
+                snprintf(err, errlen, "unknown option %s (try --help)", argv[optind - 1]);
             return -1;
         default:
             if (remember(out, opt, optarg, err, errlen) < 0)
