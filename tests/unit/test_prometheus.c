@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 #include "forgetop/config.h"
@@ -219,4 +220,22 @@ Test(prometheus, a_range_answer_is_cut_to_what_a_history_holds)
     cr_expect_float_eq(s->readings[HISTORY_CAP - 1].t, points - 1, 1e-9, "the newest is kept");
     snapshot_free(s);
     free(body);
+}
+
+/* activeAt comes from the server. "%2d" also reads one digit, so a short time like
+ * "1970-1-1T0:1:0" parses; the fraction and offset must then be looked for after what
+ * was read, not at a fixed offset 19 that lies past the end of the string. The string
+ * ends right at a page nobody may read, so a read past it crashes the test. */
+Test(prometheus, a_short_time_is_not_read_past_its_end)
+{
+    const char *t = "1970-1-1T0:1:0";
+    long page = sysconf(_SC_PAGESIZE);
+    char *m =
+        mmap(NULL, 2 * (size_t)page, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    cr_assert(m != MAP_FAILED);
+    cr_assert_eq(mprotect(m + page, (size_t)page, PROT_NONE), 0);
+    char *s = m + page - (strlen(t) + 1);
+    memcpy(s, t, strlen(t) + 1);
+    cr_expect_float_eq(prometheus_parse_time(s), 60, 1e-9);
+    munmap(m, 2 * (size_t)page);
 }
