@@ -219,15 +219,15 @@ double prometheus_parse_time(const char *s)
     struct tm tm = {0};
     char *end;
     double frac = 0;
-    int off = 0;
-    if (!s || sscanf(s, "%4d-%2d-%2dT%2d:%2d:%2d", &tm.tm_year, &tm.tm_mon, &tm.tm_mday,
-                     &tm.tm_hour, &tm.tm_min, &tm.tm_sec) != 6)
+    int off = 0, used = 0;
+    if (!s || sscanf(s, "%4d-%2d-%2dT%2d:%2d:%2d%n", &tm.tm_year, &tm.tm_mon, &tm.tm_mday,
+                     &tm.tm_hour, &tm.tm_min, &tm.tm_sec, &used) != 6)
         return 0;
     if (tm.tm_year < 1970)
         return 0; /* Go's zero time: "0001-01-01T00:00:00Z" */
     tm.tm_year -= 1900;
     tm.tm_mon -= 1;
-    end = (char *)s + 19;
+    end = (char *)s + used; /* "%2d" takes one digit too: not always 19 characters */
     if (*end == '.')
         frac = strtod(end, &end);
     if (*end == '+' || *end == '-') {
