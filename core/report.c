@@ -209,7 +209,7 @@ int report_check(const struct world *w, FILE *out)
     }
     for (size_t i = 0; i < w->n_metrics; i++) {
         const struct metric_view *m = &w->metrics[i];
-        if (!m->has_value) {
+        if (!m->has_value || isnan(m->value)) { /* never read, or read as "no number" */
             fprintf(out, "UNKNOWN %s %s: no data%s%s\n", m->rule.id, m->service,
                     m->note[0] ? ": " : "", m->note);
             continue;
