@@ -291,6 +291,9 @@ static void recommend_service(struct world *w, struct service_view *v, double no
 {
     const struct service_rule *r = config_service(w->cfg, v->svc.name);
     effective_bounds(v, r, &v->min, &v->max);
+    /* the actuator checks svc's bounds: give it the same ones the recommendation uses */
+    v->svc.min = v->min;
+    v->svc.max = v->max;
     if (r == NULL || r->kind == RULE_NONE) {
         v->has_rule = false;
         v->rec.replicas = v->svc.desired;
@@ -334,15 +337,16 @@ void world_predict(const struct world *w, const struct service_view *v, int repl
     int base = v->svc.ready > 0 ? v->svc.ready : v->svc.desired;
     if (replicas <= 0 || base <= 0)
         return;
-    /* Load spreads evenly over the ready replicas: per-replica use scales by base/new. */
+    /* Load spreads evenly over the ready replicas: per-replica use scales by base/new. The
+     * current figure is truncated as the HPA truncates utilisation, so it matches the reason. */
     double f = (double)base / replicas;
     size_t n = 0;
     if (!isnan(v->svc.cpu_pct))
-        n +=
-            snprintf(out + n, len - n, "cpu %.0f%% -> ~%.0f%%", v->svc.cpu_pct, v->svc.cpu_pct * f);
+        n += snprintf(out + n, len - n, "cpu %.0f%% -> ~%.0f%%", floor(v->svc.cpu_pct),
+                      round(v->svc.cpu_pct * f));
     if (!isnan(v->svc.mem_pct) && n < len)
-        snprintf(out + n, len - n, "%smemory %.0f%% -> ~%.0f%%", n ? ", " : "", v->svc.mem_pct,
-                 v->svc.mem_pct * f);
+        snprintf(out + n, len - n, "%smemory %.0f%% -> ~%.0f%%", n ? ", " : "",
+                 floor(v->svc.mem_pct), round(v->svc.mem_pct * f));
 }
 
 /* The newest reading of a metric no rule tracks (counts that only the advice uses). */

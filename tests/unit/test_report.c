@@ -140,3 +140,12 @@ Test(report, check_says_no_data_for_a_reading_without_a_number)
     cr_expect(strstr(out, "nan") == NULL, "%s", out);
     cr_expect(strstr(out, "UNKNOWN cpu api: no data: empty result") != NULL, "%s", out);
 }
+
+Test(report, check_first_line_sums_up_for_nagios)
+{
+    char out[4096];
+    cr_assert_eq(check_code(86, SOURCE_OK, out, sizeof(out)), 2, "%s", out);
+    cr_assert(strncmp(out, "FORGETOP CRITICAL - 1 critical, 0 warning, 0 ok, 4 no data\n",
+                      strlen("FORGETOP CRITICAL - 1 critical, 0 warning, 0 ok, 4 no data\n")) == 0,
+              "%s", out);
+}

@@ -259,3 +259,13 @@ Test(world, a_reading_for_another_service_gets_its_own_view)
     cr_assert_eq(world_metric(&w, "db_connections")->band, BAND_UNKNOWN,
                  "postgres's own view is untouched");
 }
+
+Test(world, the_service_carries_the_bounds_the_actuator_must_check)
+{
+    size_t i = world_add_source(&w, "demo");
+    world_apply(&w, i, snap_with_api(1000, 5, 5, 50, 40), 1000);
+    world_evaluate(&w, 1000);
+    const struct service_view *v = world_service(&w, NULL, "api");
+    cr_assert_eq(v->svc.min, 3, "no autoscaler: the config's api-hpa bounds");
+    cr_assert_eq(v->svc.max, 20);
+}
