@@ -37,8 +37,8 @@ struct http_opts {
 };
 
 struct http_response {
-    long status;   /* HTTP status, 0 when no response */
-    char *body;    /* NUL-terminated, owned */
+    long status; /* HTTP status, 0 when no response */
+    char *body;  /* NUL-terminated, owned */
     size_t len;
     char content_type[128];
     double seconds; /* time taken */
