@@ -11,12 +11,15 @@ void statusbar_draw_keys(WINDOW *win, const struct style *st, int y, int x, int 
     paint_repeat(win, y, x, w, " ", st->attr[EL_FLABEL]);
     for (size_t i = 0; i < n; i++) {
         const struct fbar_item *it = &items[i];
-        int need = paint_width(st, it->key) + paint_width(st, it->label) + 1;
+        int kw = paint_width(st, it->key);
+        int need = kw + (kw > 1) + paint_width(st, it->label) + 1;
         if (c + need > w)
             break;
         attr_t ka = it->disabled ? st->attr[EL_DISABLED] : st->attr[EL_FKEY];
         attr_t la = it->disabled ? st->attr[EL_DISABLED] : st->attr[EL_FLABEL];
         c += paint_text(win, st, y, x + c, w - c, it->key, ka);
+        if (paint_width(st, it->key) > 1) /* "EnterDetail" would read as one word */
+            c += paint_text(win, st, y, x + c, w - c, " ", st->attr[EL_FLABEL]);
         c += paint_text(win, st, y, x + c, w - c, it->label, la);
         c += paint_text(win, st, y, x + c, w - c, " ", st->attr[EL_FLABEL]);
     }

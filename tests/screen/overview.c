@@ -1,0 +1,85 @@
+/* overview.c - the overview at 80x24, 160x48 and in ASCII, the read-only badge, the
+ * too-small message and the way back from it, against golden files. */
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include "harness.h"
+#include "fixture.h"
+
+static char audit_dir[] = "/tmp/forgetop-screen.XXXXXX";
+static char audit_path[128];
+
+static void frame(struct tui *t)
+{
+    t->now = FIX_NOW;
+    tui_draw(t);
+}
+
+static void run(const char *name, const char *what, int lines, int cols, int utf8, bool ro)
+{
+    struct config cfg;
+    struct world w;
+    struct actuator act;
+    struct fix_scaler sc = {0};
+    struct tui t;
+    fixture_build(&w, &cfg);
+    actuator_init(&act, ro, audit_path, fix_submit, &sc);
+    hx_start("xterm-256color", lines, cols, utf8);
+    tui_init(&t, &w, &act, NULL, &cfg, stdscr);
+    frame(&t);
+    hx_golden(stdscr, name, what);
+    if (ro) {
+        tui_key(&t, '+');
+        frame(&t);
+        tap(hx_has(stdscr, "scaling is disabled in read-only mode") && t.mode == MODE_NORMAL,
+            "read-only: + leaves the refusal in the status line and opens no dialog");
+        hx_golden(stdscr, "overview-readonly-refused", "read-only refusal");
+    }
+    hx_stop();
+    fixture_free(&w);
+}
+
+static void too_small(void)
+{
+    struct config cfg;
+    struct world w;
+    struct actuator act;
+    struct fix_scaler sc = {0};
+    struct tui t;
+    fixture_build(&w, &cfg);
+    actuator_init(&act, false, audit_path, fix_submit, &sc);
+    hx_start("vt100", 24, 80, 0);
+    tui_init(&t, &w, &act, NULL, &cfg, stdscr);
+    hx_resize(20, 70);
+    frame(&t);
+    hx_golden(stdscr, "too-small", "70x20 says the terminal is too small");
+    tap(hx_has(stdscr, "terminal too small: needs 80x24"), "too-small message names 80x24");
+    hx_resize(24, 79);
+    frame(&t);
+    tap(hx_has(stdscr, "terminal too small"), "79 columns is still too small");
+    hx_resize(24, 80);
+    frame(&t);
+    tap(!hx_has(stdscr, "too small") && hx_has(stdscr, "SERVICE"),
+        "growing back to 80x24 brings the overview back");
+    hx_stop();
+    fixture_free(&w);
+}
+
+int main(void)
+{
+    if (!mkdtemp(audit_dir))
+        return 1;
+    snprintf(audit_path, sizeof audit_path, "%s/audit.log", audit_dir);
+    run("overview-80x24", "overview at 80x24", 24, 80, 1, false);
+    run("overview-160x48", "overview at 160x48", 48, 160, 1, false);
+    run("overview-250x30", "overview at 250x30", 30, 250, 1, false);
+    run("overview-ascii", "overview in an ASCII locale", 24, 80, 0, false);
+    run("overview-readonly", "overview in read-only mode", 24, 80, 1, true);
+    too_small();
+    unlink(audit_path);
+    rmdir(audit_dir);
+    printf("1..%d\n", tap_n);
+    return tap_failed;
+}
