@@ -19,8 +19,9 @@
 
 static struct pod fix_pods[5];
 
-static void fix_rule(struct metric_view *m, const char *id, const char *title, const char *unit,
-                     const char *svc, double warn, double crit, double for_s, const char *action)
+static inline void fix_rule(struct metric_view *m, const char *id, const char *title,
+                            const char *unit, const char *svc, double warn, double crit,
+                            double for_s, const char *action)
 {
     memset(m, 0, sizeof *m);
     strcpy(m->rule.id, id);
@@ -36,7 +37,7 @@ static void fix_rule(struct metric_view *m, const char *id, const char *title, c
 }
 
 /* 15 minutes of samples every 5 s: a slow wave around base, ending at last. */
-static void fix_history(struct history *h, double base, double amp, double last)
+static inline void fix_history(struct history *h, double base, double amp, double last)
 {
     memset(h, 0, sizeof *h);
     for (int i = 0; i < 180; i++) {
@@ -48,8 +49,8 @@ static void fix_history(struct history *h, double base, double amp, double last)
     }
 }
 
-static void fix_metric(struct metric_view *m, double value, enum band band, enum sustained s,
-                       double for_s, double base, double amp)
+static inline void fix_metric(struct metric_view *m, double value, enum band band, enum sustained s,
+                              double for_s, double base, double amp)
 {
     m->has_value = true;
     m->value = value;
@@ -60,8 +61,8 @@ static void fix_metric(struct metric_view *m, double value, enum band band, enum
     fix_history(&m->hist, base, amp, value);
 }
 
-static struct service_view *fix_service(struct world *w, const char *name, int desired, int ready,
-                                        int min, int max, double cpu, double mem)
+static inline struct service_view *fix_service(struct world *w, const char *name, int desired,
+                                               int ready, int min, int max, double cpu, double mem)
 {
     struct service_view *v = &w->services[w->n_services++];
     memset(v, 0, sizeof *v);
@@ -87,7 +88,7 @@ static struct service_view *fix_service(struct world *w, const char *name, int d
     return v;
 }
 
-static void fix_facts(struct world *w)
+static inline void fix_facts(struct world *w)
 {
     struct snapshot *s = snapshot_new();
     snapshot_add_fact(s, "queue", "agent:tasks:pending", BAND_WARNING, "%d", 1240);
@@ -112,7 +113,7 @@ static void fix_facts(struct world *w)
     w->snaps[1] = p;
 }
 
-static void fix_services(struct world *w)
+static inline void fix_services(struct world *w)
 {
     w->services = calloc(4, sizeof *w->services);
     struct service_view *v = fix_service(w, "agent-worker", 3, 3, 1, 100, 45, 38);
@@ -146,7 +147,7 @@ static void fix_services(struct world *w)
 }
 
 /* Fill w (and the config it points to) with the fixed world. */
-static void fixture_build(struct world *w, struct config *cfg)
+static inline void fixture_build(struct world *w, struct config *cfg)
 {
     memset(cfg, 0, sizeof *cfg);
     cfg->delay_s = 2;
@@ -183,7 +184,7 @@ static void fixture_build(struct world *w, struct config *cfg)
     fix_facts(w);
 }
 
-static void fixture_free(struct world *w)
+static inline void fixture_free(struct world *w)
 {
     for (size_t i = 0; i < WORLD_MAX_SOURCES; i++)
         snapshot_free(w->snaps[i]);
@@ -196,7 +197,7 @@ struct fix_scaler {
     struct scale_request last;
 };
 
-static int fix_submit(void *ctx, const struct scale_request *req)
+static inline int fix_submit(void *ctx, const struct scale_request *req)
 {
     struct fix_scaler *s = ctx;
     s->n++;

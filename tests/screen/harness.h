@@ -23,8 +23,8 @@ static int tap_n, tap_failed;
 static SCREEN *hx_screen;
 static FILE *hx_out, *hx_in;
 
-static void tap(int ok, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void tap(int ok, const char *fmt, ...)
+static inline void tap(int ok, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static inline void tap(int ok, const char *fmt, ...)
 {
     va_list ap;
     printf("%sok %d - ", ok ? "" : "not ", ++tap_n);
@@ -38,7 +38,7 @@ static void tap(int ok, const char *fmt, ...)
 }
 
 /* Start curses on an off-screen terminal of the given size. */
-static void hx_start(const char *term, int lines, int cols, int utf8)
+static inline void hx_start(const char *term, int lines, int cols, int utf8)
 {
     char buf[16];
     setenv("TZ", "UTC", 1);
@@ -63,7 +63,7 @@ static void hx_start(const char *term, int lines, int cols, int utf8)
     }
 }
 
-static void hx_stop(void)
+static inline void hx_stop(void)
 {
     endwin();
     delscreen(hx_screen);
@@ -71,13 +71,13 @@ static void hx_stop(void)
     fclose(hx_in);
 }
 
-static void hx_resize(int lines, int cols)
+static inline void hx_resize(int lines, int cols)
 {
     resizeterm(lines, cols);
 }
 
 /* The window's text, rows joined by newlines, trailing blanks trimmed. */
-static char *hx_text(WINDOW *win)
+static inline char *hx_text(WINDOW *win)
 {
     int rows, cols;
     getmaxyx(win, rows, cols);
@@ -107,7 +107,7 @@ static char *hx_text(WINDOW *win)
     return out;
 }
 
-static char *hx_read_file(const char *path)
+static inline char *hx_read_file(const char *path)
 {
     FILE *f = fopen(path, "r");
     if (!f)
@@ -123,7 +123,7 @@ static char *hx_read_file(const char *path)
 }
 
 /* Compare the window's text with tests/golden/NAME.txt (or rewrite it). */
-static void hx_golden(WINDOW *win, const char *name, const char *what)
+static inline void hx_golden(WINDOW *win, const char *name, const char *what)
 {
     char path[256], actual[256];
     snprintf(path, sizeof path, "tests/golden/%s.txt", name);
@@ -163,7 +163,7 @@ static void hx_golden(WINDOW *win, const char *name, const char *what)
 }
 
 /* Does the window show s anywhere? */
-static int hx_has(WINDOW *win, const char *s)
+static inline int hx_has(WINDOW *win, const char *s)
 {
     char *text = hx_text(win);
     int found = strstr(text, s) != NULL;
