@@ -170,8 +170,9 @@ int frame_header(struct tui *t, int y)
     int w = t->cols > TUI_MAX_COLS ? TUI_MAX_COLS : t->cols;
     char ctx[2 * FT_NAME_MAX + 8];
     const char *ns = namespace_of(t);
-    text_printf(ctx, sizeof ctx, "%s%s%s", t->world->context[0] ? t->world->context : "-",
-                ns[0] ? " / " : "", ns);
+    const char *c = t->world->context[0] ? t->world->context : "-";
+    bool has_ns = ns[0] && strstr(c, ns) == NULL; /* "demo: open-forge" names it already */
+    text_printf(ctx, sizeof ctx, "%s%s%s", c, has_ns ? " / " : "", has_ns ? ns : "");
     int x = paint_text(t->win, st, y, 0, w, "forgetop ", st->attr[EL_TITLE]);
     paint_text(t->win, st, y, x, w - x - 44, ctx, st->attr[EL_NORMAL]);
     header_right(t, y, w);

@@ -314,24 +314,37 @@ static size_t collect_panels(const struct world *w, struct panel *p)
     return n;
 }
 
+static int severity(enum band b)
+{
+    return b == BAND_CRITICAL ? 3 : b == BAND_WARNING ? 2 : b == BAND_UNKNOWN ? 1 : 0;
+}
+
+/* A panel shows its worst facts first when it cannot show them all. */
 static void draw_panel(struct tui *t, int y, int x, int h, int w, const struct panel *p)
 {
     const struct style *st = &t->style;
-    char title[40];
+    const struct fact *order[MAX_FACTS];
+    size_t n = p->n, room = h > 1 ? (size_t)h - 1 : 0;
+    memcpy(order, p->facts, n * sizeof order[0]);
+    if (n > room)
+        for (size_t a = 1; a < n; a++) /* stable insertion sort, worst band first */
+            for (size_t b = a; b > 0 && severity(order[b]->band) > severity(order[b - 1]->band);
+                 b--) {
+                const struct fact *tmp = order[b];
+                order[b] = order[b - 1];
+                order[b - 1] = tmp;
+            }
+    char title[64];
     text_printf(title, sizeof title, "%s", p->name);
     for (char *c = title; *c; c++)
         if (*c >= 'a' && *c <= 'z')
             *c = (char)(*c - 'a' + 'A');
+    if (n > room)
+        text_printf(title + strlen(title), sizeof title - strlen(title), "  %zu of %zu", room, n);
     paint_field(t->win, st, y, x, w, title, st->attr[EL_HEADER], PAINT_LEFT);
-    for (size_t i = 0; i < p->n && (int)i < h - 1; i++) {
-        const struct fact *f = p->facts[i];
+    for (size_t i = 0; i < n && i < room; i++) {
+        const struct fact *f = order[i];
         int row = y + 1 + (int)i;
-        if ((int)i == h - 2 && p->n > (size_t)h - 1) {
-            char more[32];
-            text_printf(more, sizeof more, "+%zu more (wider terminal)", p->n - i);
-            paint_text(t->win, st, row, x + 1, w - 1, more, st->attr[EL_DIM]);
-            break;
-        }
         const char *sev = gauge_severity(f->band, false);
         int sevw = 3, vw = paint_width(st, f->value);
         if (vw > w - sevw - 8)
