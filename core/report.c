@@ -213,9 +213,12 @@ int report_check(const struct world *w, FILE *out)
                     m->note[0] ? ": " : "", m->note);
             continue;
         }
-        fprintf(out, "%s %s %s = %.6g%s (warning > %g, critical > %g) %s", check_word(m->band),
-                m->rule.id, m->service, m->value, m->rule.unit, m->rule.warning, m->rule.critical,
-                sustained_name(m->sustain.state));
+        /* "%" and "ms" stick to the number; a word unit ("items") reads better apart */
+        bool apart = m->rule.unit[0] != '\0' && strcmp(m->rule.unit, "%") != 0 &&
+                     strcmp(m->rule.unit, "ms") != 0;
+        fprintf(out, "%s %s %s = %.1f%s%s (warning > %g, critical > %g) %s", check_word(m->band),
+                m->rule.id, m->service, m->value, apart ? " " : "", m->rule.unit, m->rule.warning,
+                m->rule.critical, sustained_name(m->sustain.state));
         if (m->sustain.state != SUSTAINED_INACTIVE)
             fprintf(out, " %.0fs/%.0fs", m->sustain.for_s, m->rule.for_s);
         fputc('\n', out);
