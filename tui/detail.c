@@ -83,7 +83,7 @@ static int facts(struct tui *t, const struct service_view *sv, int y, int w)
         y += line(t, y, 0, w, "recommends", b, st->attr[sv->rec.changes ? EL_REC_CHANGE : 0]);
         paint_text(t->win, st, y, 0, 12, "because", st->attr[EL_DIM]);
         y += wrapped(t, y, 13, w - 13, sv->rec.reason, 3, 0);
-        if (sv->prediction[0])
+        if (sv->rec.changes && sv->prediction[0])
             y += line(t, y, 0, w, "after", sv->prediction, 0);
     } else {
         y += line(t, y, 0, w, "recommends", "nothing: no [service] rule in the config", 0);
@@ -175,7 +175,10 @@ static int pods(struct tui *t, const struct service_view *sv, int y, int rows, i
                    st->attr[EL_DIM]);
         return 2;
     }
-    size_t first = t->scroll < s->n_pods ? t->scroll : 0;
+    size_t show = rows > 1 ? (size_t)rows - 1 : 0;
+    if (t->scroll + show > s->n_pods) /* j past the end stays at the end */
+        t->scroll = s->n_pods > show ? s->n_pods - show : 0;
+    size_t first = t->scroll;
     int r;
     for (r = 0; r < rows - 1 && first + (size_t)r < s->n_pods; r++) {
         const struct pod *p = &s->pods[first + (size_t)r];
@@ -190,10 +193,12 @@ static int pods(struct tui *t, const struct service_view *sv, int y, int rows, i
         ca[2] = p->ready ? 0 : st->attr[EL_BAND_WARN];
         table_draw_row(t->win, st, y + 1 + r, 0, w, cols, &l, cells, ca, 0);
     }
-    if (first + (size_t)r < s->n_pods) {
-        char more[48];
-        text_printf(more, sizeof more, " %zu more (j/k scroll) ", s->n_pods - first - (size_t)r);
-        paint_text(t->win, st, y + r, w - 26, 26, more, st->attr[EL_DIM]);
+    if (first + (size_t)r < s->n_pods || first > 0) {
+        char more[64];
+        text_printf(more, sizeof more, " %zu-%zu of %zu, j/k scroll ", first + 1, first + (size_t)r,
+                    s->n_pods);
+        int mw = (int)strlen(more);
+        paint_text(t->win, st, y, w - mw, mw, more, st->attr[EL_HEADER_FOCUS]);
     }
     return 1 + r;
 }

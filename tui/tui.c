@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 
 #include "forgetop/actions.h"
 #include "forgetop/paint.h"
@@ -52,12 +53,17 @@ int tui_set_theme(struct tui *t, const char *name, char *err, size_t errlen)
     return 0;
 }
 
+/* The status line carries its time: at 3 a.m. "scaled api 5 -> 7" must say when. */
 void tui_set_status(struct tui *t, enum element el, const char *fmt, ...)
 {
     char buf[sizeof t->status];
+    time_t now = (time_t)t->now;
+    struct tm tm;
+    localtime_r(&now, &tm);
+    size_t n = t->now > 0 ? strftime(buf, sizeof buf, "%H:%M:%S ", &tm) : 0;
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(buf, sizeof buf, fmt, ap);
+    vsnprintf(buf + n, sizeof buf - n, fmt, ap);
     va_end(ap);
     text_sanitize(t->status, sizeof t->status, buf); /* messages quote servers */
     t->status_el = el;
