@@ -6,6 +6,7 @@ redraw. Prints one line of key=value figures.
 
 usage: ptyrun.py COLS LINES WARMUP_S SECONDS KEYS -- CMD ARGS...
 KEYS: a string of keys pressed one at a time after the timed window ("" for none).
+BENCH_MARK: text whose first appearance on the terminal times the first real frame.
 """
 import fcntl, os, pty, select, signal, struct, sys, termios, time
 
@@ -25,8 +26,9 @@ def peak_rss_kib(pid):
     return 0
 
 
-def drain(fd, until, sink):
-    """Read everything fd writes until `until`; returns bytes read."""
+def drain(fd, until, sink, mark=None):
+    """Read everything fd writes until `until`; returns bytes read. With mark, a dict
+    {"bytes": b"...", "at": None, "seen": b""} gets the time the bytes first appear."""
     n = 0
     while True:
         left = until - time.monotonic()
@@ -41,6 +43,10 @@ def drain(fd, until, sink):
             if not data:
                 return n
             n += len(data)
+            if mark is not None and mark["at"] is None:
+                mark["seen"] = (mark["seen"] + data)[-65536:]
+                if mark["bytes"] in mark["seen"]:
+                    mark["at"] = time.monotonic()
             if sink is not None:
                 sink.append((time.monotonic(), len(data)))
 
@@ -57,7 +63,9 @@ def main():
     fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", lines, cols, 0, 0))
     os.kill(pid, signal.SIGWINCH)
     start = time.monotonic()
-    first = drain(fd, start + warm, None)
+    mark = {"bytes": os.environ.get("BENCH_MARK", "").encode(), "at": None, "seen": b""}
+    first = drain(fd, start + warm, None, mark if mark["bytes"] else None)
+    first_ms = (mark["at"] - start) * 1000 if mark["at"] else float("nan")
     cpu0 = cpu_seconds(pid)
     t0 = time.monotonic()
     steady = drain(fd, t0 + secs, None)
@@ -81,7 +89,7 @@ def main():
         pass
     lat.sort()
     p = lambda q: lat[min(len(lat) - 1, int(q * len(lat)))] if lat else float("nan")
-    print(f"first_bytes={first} steady_bytes={steady} seconds={elapsed:.2f} "
+    print(f"first_frame_ms={first_ms:.1f} first_bytes={first} steady_bytes={steady} seconds={elapsed:.2f} "
           f"bytes_per_s={steady / elapsed:.1f} cpu_s={cpu1 - cpu0:.3f} "
           f"cpu_total_s={cpu1:.3f} rss_kib={rss} keys={len(lat)} "
           f"lat_p50_ms={p(0.5):.2f} lat_p99_ms={p(0.99):.2f} lat_max_ms={lat[-1] if lat else float('nan'):.2f}")

@@ -33,22 +33,27 @@ static double wall_now(void)
     return (double)ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
-/* Take what the sources produced; true when a scale outcome arrived. */
+/* Take what the sources produced. True when the screen should not wait for the next
+ * tick: a scale outcome, a source's first snapshot (the first real frame), or a source
+ * changing state (a stale badge is news). */
 static bool ingest(struct tui *t, double now)
 {
     struct poller *p = t->poller;
     struct world *w = t->world;
-    bool outcome = false;
+    bool outcome = false, news = false;
     t->now = now;
     if (!p)
         return false;
     for (size_t i = 0; i < poller_count(p) && i < w->n_sources; i++) {
         struct source_status st;
         poller_status(p, i, now, &st);
+        news |= st.state != w->sources[i].state;
         world_set_status(w, i, &st);
         struct snapshot *snap = poller_take(p, i);
-        if (snap)
+        if (snap) {
+            news |= w->snaps[i] == NULL;
             world_apply(w, i, snap, now);
+        }
     }
     world_evaluate(w, now);
     struct scale_outcome o;
@@ -58,7 +63,7 @@ static bool ingest(struct tui *t, double now)
     }
     if (outcome)
         poller_poll_now(p); /* show the new count without waiting out the interval */
-    return outcome;
+    return outcome || news;
 }
 
 static void start_curses(void)
