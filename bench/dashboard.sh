@@ -18,6 +18,8 @@ get() { sed -nE "s/.*\b$1=([^ ]+).*/\1/p" <<<"$2"; }
 
 ft=$(BENCH_MARK=agent-worker python3 bench/ptyrun.py 120 40 "$WARM" "$SECS" "jkjkjkjkjkjkjkjkjkjkjkjkjkjkjkjkjkjkjkjk" \
     -- "$BIN" --demo --seed 1 -d 1 -R)
+hung=$(FORGETOP_TEST_SOURCE=hang python3 bench/ptyrun.py 120 40 3 2 "jkjkjkjkjkjkjkjkjkjkjkjkjkjkjkjkjkjkjkjk" \
+    -- "$BIN" --demo --seed 1 -d 1 -R)
 ht=$(HOME="$S" python3 bench/ptyrun.py 120 40 "$WARM" "$SECS" "" -- htop -d 10)
 
 fb=$(get bytes_per_s "$ft"); hb=$(get bytes_per_s "$ht")
@@ -29,6 +31,8 @@ printf '   forgetop --demo -d 1: %8s B/s (= B per refresh)  cpu %ss  peak RSS %s
 printf '   first frame with data (demo): %s ms\n' "$(get first_frame_ms "$ft")"
 printf '   keypress -> first redraw byte (%s keys): p50 %s ms  p99 %s ms  max %s ms\n' \
     "$(get keys "$ft")" "$(get lat_p50_ms "$ft")" "$(get lat_p99_ms "$ft")" "$(get lat_max_ms "$ft")"
+printf '   the same with one source hung (%s keys): p50 %s ms  p99 %s ms  max %s ms   (budget p99 <= 5 ms)\n' \
+    "$(get keys "$hung")" "$(get lat_p50_ms "$hung")" "$(get lat_p99_ms "$hung")" "$(get lat_max_ms "$hung")"
 printf '   htop -d 10:           %8s B/s (= B per refresh)  cpu %ss  peak RSS %s KiB\n' \
     "$hb" "$hc" "$(get rss_kib "$ht")"
 printf '   ratio forgetop/htop:  bytes %s  cpu %s   (budget: <= 300 B/s; cpu <= htop)\n' \

@@ -113,4 +113,14 @@ expect_eq "NO_COLOR=1 sends no colour" 0 "$(sgr_colours nocolor)"
 check "without NO_COLOR the dashboard has colours (the check above can fail)" test "$(sgr_colours ro)" -gt 0
 check "NO_COLOR keeps the severity marks readable" sh -c "tmux -L '$SOCK' capture-pane -p -t nocolor | grep -qE 'ok|!|WARN|CRIT|FIRING|pending'"
 
+# ---- a failing and a hung source: marked, and the keys never wait ----------------------
+start failing 100 30 FORGETOP_TEST_SOURCE=fail --
+check "a failing source is marked with its error in the header" wait_for 10 shows failing "refused on purpose"
+check "the failing source carries the failing glyph, not colour alone" shows failing "testsrc ✗"
+start hung 100 30 FORGETOP_TEST_SOURCE=hang --
+wait_for 10 shows hung "QUEUE"
+TM send-keys -t hung '?'; sleep 0.3
+check "with a hung source, ? opens help within 0.3 s" shows hung "Keys."
+check "the hung source is marked as giving no answer" wait_for 30 shows hung "no answer"
+
 finish
