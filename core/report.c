@@ -172,6 +172,7 @@ char *report_json(const struct world *w, bool read_only, double now)
     cJSON_AddBoolToObject(root, "read_only", read_only);
     add_str_or_null(root, "context", w->context);
     add_str_or_null(root, "notice", w->notice);
+    cJSON_AddBoolToObject(root, "production", w->production);
     cJSON_AddItemToObject(root, "sources", sources_json(w, now));
     cJSON *svcs = cJSON_AddArrayToObject(root, "services");
     for (size_t i = 0; i < w->n_services; i++)
