@@ -171,4 +171,35 @@ static inline int hx_has(WINDOW *win, const char *s)
     return found;
 }
 
+/* Attributes (colour pair included) of the first cell of s on the window, 0 if absent. */
+static inline attr_t hx_attr_at(WINDOW *win, const char *s)
+{
+    char *text = hx_text(win), *at = strstr(text, s);
+    attr_t a = 0;
+    if (at) {
+        int y = 0, x = 0;
+        mbstate_t ps;
+        memset(&ps, 0, sizeof ps);
+        for (char *p = text; p < at;) {
+            if (*p == '\n') {
+                y++, x = 0, p++;
+                continue;
+            }
+            wchar_t wc;
+            size_t k = mbrtowc(&wc, p, (size_t)(at - p), &ps);
+            p += (k == (size_t)-1 || k == (size_t)-2 || k == 0) ? 1 : k;
+            x++;
+        }
+        cchar_t cc;
+        if (mvwin_wch(win, y, x, &cc) != ERR) {
+            wchar_t wch[CCHARW_MAX + 1];
+            short pair;
+            getcchar(&cc, wch, &a, &pair, NULL);
+            a |= COLOR_PAIR(pair);
+        }
+    }
+    free(text);
+    return a;
+}
+
 #endif

@@ -67,6 +67,50 @@ static void too_small(void)
     fixture_free(&w);
 }
 
+/* Severity must survive a terminal without colours, and use colours where there are. */
+static void terminals(void)
+{
+    static const struct {
+        const char *term;
+        const char *no_color;
+        int colours; /* expected: 0 none, 8, 256 */
+    } cases[] = {
+        {"vt100", NULL, 0},
+        {"xterm", NULL, 8},
+        {"xterm-256color", NULL, 256},
+        {"xterm-256color", "1", 0},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        struct config cfg;
+        struct world w;
+        struct actuator act;
+        struct fix_scaler sc = {0};
+        struct tui t;
+        if (cases[i].no_color)
+            setenv("NO_COLOR", cases[i].no_color, 1);
+        else
+            unsetenv("NO_COLOR");
+        fixture_build(&w, &cfg);
+        actuator_init(&act, false, audit_path, fix_submit, &sc);
+        hx_start(cases[i].term, 24, 80, 1);
+        tui_init(&t, &w, &act, NULL, &cfg, stdscr);
+        frame(&t);
+        attr_t crit = hx_attr_at(stdscr, "!!"), ok = hx_attr_at(stdscr, "61%");
+        bool coloured = PAIR_NUMBER(crit) != 0;
+        tap(cases[i].colours ? coloured && (COLORS >= cases[i].colours)
+                             : !coloured && (crit & A_BOLD),
+            "%s%s: %s", cases[i].term, cases[i].no_color ? " NO_COLOR=1" : "",
+            cases[i].colours ? "critical is drawn in a colour pair"
+                             : "critical is bold, no colour");
+        tap(crit != ok, "%s: critical and ok cells are drawn differently", cases[i].term);
+        tap(hx_has(stdscr, "!!") && hx_has(stdscr, "FIRING"),
+            "%s: the severity is also in words and glyphs", cases[i].term);
+        hx_stop();
+        fixture_free(&w);
+    }
+    unsetenv("NO_COLOR");
+}
+
 int main(void)
 {
     if (!mkdtemp(audit_dir))
@@ -78,6 +122,7 @@ int main(void)
     run("overview-ascii", "overview in an ASCII locale", 24, 80, 0, false);
     run("overview-readonly", "overview in read-only mode", 24, 80, 1, true);
     too_small();
+    terminals();
     unlink(audit_path);
     rmdir(audit_dir);
     printf("1..%d\n", tap_n);

@@ -70,6 +70,12 @@ int main(void)
     tap(hx_has(stdscr, "dagster-run-worker") && !hx_has(stdscr, "agent-worker   "),
         "/dag filters the services to dagster-run-worker");
     keys(&r, (int[]){'/', 27, 0});
+    keys(&r, (int[]){'t', 0});
+    tap(r.t.theme_index == 1 && hx_has(stdscr, "theme light"), "t switches to the light theme");
+    keys(&r, (int[]){'t', 't', 't', 0});
+    tap(r.t.theme_index == 0 && hx_has(stdscr, "theme dark"), "t cycles back to dark");
+    keys(&r, (int[]){TUI_KEY_CTRL('l'), 0});
+    tap(r.t.repaint, "Ctrl-L asks for a full repaint on the next frame");
     keys(&r, (int[]){'q', 0});
     tap(r.t.quit, "q on the overview quits");
     rig_stop(&r);
