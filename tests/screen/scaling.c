@@ -108,6 +108,7 @@ static void accept_and_marks(void)
     keys(&r, (int[]){'j', 'a', 0});
     tap(hx_has(stdscr, "5 -> 7") && hx_has(stdscr, "ceil(5 x 1.31) = 7"),
         "a proposes the recommendation with its arithmetic");
+    hx_golden(stdscr, "confirm-accept", "a: the reason wraps, its arithmetic whole");
     keys(&r, (int[]){'n', 'k', ' ', ' ', '+', 0});
     hx_golden(stdscr, "confirm-marked", "Space marks two services for one change");
     keys(&r, (int[]){'y', 0});
