@@ -32,7 +32,7 @@ static void move_by(struct tui *t, long delta)
         t->metric_sel = n == 0 ? 0 : (size_t)(m < 0 ? 0 : m >= n ? n - 1 : m);
         return;
     }
-    size_t idx[256], n = tui_visible(t, idx, 256), cur = 0;
+    size_t idx[TUI_MAX_ROWS], n = tui_visible(t, idx, TUI_MAX_ROWS), cur = 0;
     if (n == 0)
         return;
     const struct service_view *sel = tui_selected(t);

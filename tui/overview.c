@@ -145,7 +145,7 @@ static void draw_services(struct tui *t, int y, int rows, int width)
     table_fit(svc_cols, SC_N, width, &l);
     table_draw_header(t->win, st, y, 0, width, svc_cols, &l,
                       st->attr[t->focus == FOCUS_SERVICES ? EL_HEADER_FOCUS : EL_HEADER]);
-    size_t idx[256], n = tui_visible(t, idx, 256);
+    size_t idx[TUI_MAX_ROWS], n = tui_visible(t, idx, TUI_MAX_ROWS);
     if (n == 0) {
         paint_text(t->win, st, y + 1, 2, width - 2,
                    t->filter[0] ? "no service matches the filter"
@@ -410,8 +410,8 @@ void overview_draw(struct tui *t)
     int y = frame_header(t, 0);
     struct panel panels[MAX_PANELS];
     size_t np = collect_panels(t->world, panels);
-    size_t idx[256];
-    int nsvc = (int)tui_visible(t, idx, 256), nmet = (int)t->world->n_metrics;
+    size_t idx[TUI_MAX_ROWS];
+    int nsvc = (int)tui_visible(t, idx, TUI_MAX_ROWS), nmet = (int)t->world->n_metrics;
     int avail = t->lines - y - 2 /* headers */ - 1 /* why */ - 2 /* footer */;
     if (nsvc < 1)
         nsvc = 1;

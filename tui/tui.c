@@ -91,7 +91,7 @@ size_t tui_visible(const struct tui *t, size_t *idx, size_t cap)
 
 const struct service_view *tui_selected(const struct tui *t)
 {
-    size_t idx[256], n = tui_visible(t, idx, 256);
+    size_t idx[TUI_MAX_ROWS], n = tui_visible(t, idx, TUI_MAX_ROWS);
     for (size_t i = 0; i < n; i++) {
         const struct service_view *sv = &t->world->services[idx[i]];
         if (strcmp(sv->svc.name, t->sel_name) == 0 &&

@@ -22,6 +22,7 @@
 #define TUI_MIN_LINES   24
 #define TUI_MAX_COLS    250 /* wider terminals get margins, not longer lines */
 #define TUI_MAX_TARGETS 16
+#define TUI_MAX_ROWS    2048 /* services a table can list */
 #define TUI_KEY_CTRL(c) ((c)&0x1f)
 
 enum tui_screen { TUI_OVERVIEW, TUI_DETAIL, TUI_HELP, TUI_ALERTS };
