@@ -100,6 +100,10 @@ static void service_row(struct tui *t, int y, int width, const struct table_layo
     const struct service *s = &sv->svc;
     bool stale = !source_ok(t->world, sv->source);
     char sel[16], ready[24], bounds[24], rec[32], autos[96], status[FT_TEXT_MAX];
+    char name[FT_NAME_MAX + 8];
+    /* a stale row says so in a glyph too, not only in the stale element's dimness */
+    text_printf(name, sizeof name, "%s%s%s", s->name, stale ? " " : "",
+                stale ? st->g->src_stale : "");
     text_printf(sel, sizeof sel, "%s%s", selected ? st->g->select : " ",
                 tui_is_marked(t, sv) ? st->g->marked : " ");
     text_printf(ready, sizeof ready, "%d/%d", s->ready, s->desired);
@@ -120,9 +124,16 @@ static void service_row(struct tui *t, int y, int width, const struct table_layo
     else
         text_printf(autos, sizeof autos, "-");
     text_printf(status, sizeof status, "%s", s->unscalable ? s->unscalable_why : s->status);
-    const char *cells[SC_N] = {
-        sel,   s->name, ready, bounds, NULL, NULL, rec, autos, t->world->sources[sv->source].name,
-        status};
+    const char *cells[SC_N] = {sel,
+                               stale ? NULL : s->name,
+                               ready,
+                               bounds,
+                               NULL,
+                               NULL,
+                               rec,
+                               autos,
+                               t->world->sources[sv->source].name,
+                               status};
     attr_t row = selected ? st->attr[EL_SELECTION] : 0;
     attr_t ca[SC_N] = {0};
     if (!selected) {
@@ -134,6 +145,11 @@ static void service_row(struct tui *t, int y, int width, const struct table_layo
     if (tui_is_marked(t, sv))
         ca[SC_SEL] = st->attr[EL_MARKED];
     table_draw_row(t->win, st, y, 0, width, svc_cols, l, cells, ca, row);
+    if (stale && l->w[SC_NAME] > 2) { /* says stale in a glyph too, kept when the name is cut */
+        attr_t a = selected ? row : st->attr[EL_STALE];
+        paint_text(t->win, st, y, l->x[SC_NAME], l->w[SC_NAME] - 2, s->name, a);
+        paint_text(t->win, st, y, l->x[SC_NAME] + l->w[SC_NAME] - 1, 1, st->g->src_stale, a);
+    }
     draw_pct_gauge(t, y, l->x[SC_CPU], l->w[SC_CPU], s->cpu_pct, sv->cpu_band, "cpu", stale);
     draw_pct_gauge(t, y, l->x[SC_MEM], l->w[SC_MEM], s->mem_pct, sv->mem_band, "memory", stale);
 }

@@ -67,6 +67,31 @@ static void too_small(void)
     fixture_free(&w);
 }
 
+/* A source that stops answering: its rows and metrics say stale in words and glyphs. */
+static void stale(void)
+{
+    struct config cfg;
+    struct world w;
+    struct actuator act;
+    struct fix_scaler sc = {0};
+    struct tui t;
+    fixture_build(&w, &cfg);
+    w.sources[0].state = SOURCE_STALE;
+    w.sources[0].last_ok = FIX_NOW - 95;
+    strcpy(w.sources[0].error, "poll timed out after 10 s");
+    actuator_init(&act, false, audit_path, fix_submit, &sc);
+    hx_start("xterm-256color", 24, 80, 1);
+    tui_init(&t, &w, &act, NULL, &cfg, stdscr);
+    frame(&t);
+    tap(hx_has(stdscr, "demo ~ 1m stale"), "the header marks the stale source with its age");
+    tap(hx_has(stdscr, "agent-wor… ~") && hx_has(stdscr, "api        ~"),
+        "a stale source's services carry the stale glyph, cut names too");
+    tap(hx_has(stdscr, "stale 1s"), "a stale source's metrics say stale with their age");
+    hx_golden(stdscr, "overview-stale", "overview with the demo source stale");
+    hx_stop();
+    fixture_free(&w);
+}
+
 /* Severity must survive a terminal without colours, and use colours where there are. */
 static void terminals(void)
 {
@@ -123,6 +148,7 @@ int main(void)
     run("overview-readonly", "overview in read-only mode", 24, 80, 1, true);
     too_small();
     terminals();
+    stale();
     unlink(audit_path);
     rmdir(audit_dir);
     printf("1..%d\n", tap_n);
