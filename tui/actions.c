@@ -210,9 +210,21 @@ static size_t chosen(struct tui *t, const struct service_view **out)
     return n;
 }
 
+/* Changes start where a service is in view: the overview or its detail. */
+static bool in_view(struct tui *t)
+{
+    if (t->screen == TUI_OVERVIEW || t->screen == TUI_DETAIL)
+        return true;
+    tui_set_status(t, EL_DIM, "changes start from the dashboard or a service: Esc goes back");
+    t->mode = MODE_NORMAL;
+    return false;
+}
+
 /* Freeze the targets for kind ("+1", "-1", "set", "recommendation"), then confirm. */
 static void propose(struct tui *t, const char *kind, int delta, int set)
 {
+    if (!in_view(t))
+        return;
     const struct service_view *svs[TUI_MAX_TARGETS];
     size_t n = chosen(t, svs);
     char why[FT_TEXT_MAX] = "";
@@ -276,6 +288,8 @@ static void act_accept(struct tui *t, int key)
 static void act_mark(struct tui *t, int key)
 {
     (void)key;
+    if (!in_view(t))
+        return;
     const struct service_view *sv = tui_selected(t);
     if (!sv)
         return;
@@ -296,6 +310,8 @@ static void act_mark(struct tui *t, int key)
 static void act_set(struct tui *t, int key)
 {
     (void)key;
+    if (!in_view(t))
+        return;
     const struct service_view *sv = tui_selected(t);
     if (!sv)
         return;

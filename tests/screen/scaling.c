@@ -74,6 +74,13 @@ static void cancel_keys(void)
 {
     struct rig r;
     rig_start(&r, false);
+    keys(&r, (int[]){'?', '+', 's', ' ', 0});
+    tap(r.t.mode == MODE_NORMAL && r.t.screen == TUI_HELP && r.t.n_marks == 0,
+        "+ s Space on the help screen open nothing");
+    keys(&r, (int[]){27, 'j', '\n', '+', 0});
+    tap(r.t.mode == MODE_CONFIRM && hx_has(stdscr, "Scale api?"),
+        "+ on a service's detail opens its confirmation");
+    keys(&r, (int[]){27, 27, 0});
     keys(&r, (int[]){'j', '+', 'n', '-', 27, '+', 'q', 0});
     tap(r.sc.n == 0 && !r.t.quit && r.t.mode == MODE_NORMAL,
         "n, Esc and q cancel the confirmation and change nothing");
