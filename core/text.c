@@ -3,7 +3,6 @@
  * A pod name or an error body can carry ESC sequences that would repaint or retitle
  * the operator's terminal; every such byte becomes '?' before it is stored. */
 
-#include <limits.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -164,12 +163,12 @@ void text_bytes(char *dst, size_t len, double v)
 
 void text_duration(char *dst, size_t len, double s)
 {
-    /* Past LONG_MAX (or +Inf) the cast below is undefined: say unknown. */
-    if (s != s || s < 0 || s >= (double)LONG_MAX) {
+    if (s != s || s < 0) {
         text_printf(dst, len, "?");
         return;
     }
-    long t = (long)s;
+    /* past ~3 centuries the days need not be exact; the cast to long must stay defined */
+    long t = s < 1e10 ? (long)s : 10000000000L;
     if (t < 60)
         text_printf(dst, len, "%lds", t);
     else if (t < 3600)
