@@ -22,9 +22,10 @@ static double figure(const uint8_t *p)
     return d;
 }
 
+/* A figure a server could report: a count or seconds, not 1e-114 connections. */
 static int sane(double d)
 {
-    return isfinite(d) && fabs(d) < 1e9;
+    return isfinite(d) && (d == 0 || (d >= 0.01 && d < 1e9));
 }
 
 static void advice(const uint8_t *data)
@@ -46,7 +47,7 @@ static void advice(const uint8_t *data)
     CHECK(b == BAND_OK || b == BAND_WARNING || b == BAND_CRITICAL || b == BAND_UNKNOWN);
     CHECK(strnlen(out, len) < len);
     bool all_sane = sane(in.used) && sane(in.limit) && sane(in.waiting) && sane(in.max_wait_s) &&
-                    sane(in.warning) && sane(in.critical) && in.warning >= 1 &&
+                    sane(in.warning) && sane(in.critical) && in.limit >= 1 && in.warning >= 1 &&
                     in.critical >= in.warning;
     for (char *line = out, *next; line != NULL; line = next) {
         next = strchr(line, '\n');
