@@ -121,7 +121,7 @@ check "the failing source carries the failing glyph, not colour alone" see faili
 start hung 100 30 FORGETOP_TEST_SOURCE=hang --
 wait_for 10 shows hung "QUEUE"
 TM send-keys -t hung '?'; sleep 0.3
-check "with a hung source, ? opens help within 0.3 s" see hung "Keys."
+check "with a hung source, ? opens help within 0.3 s" shows hung "Keys."
 check "the hung source is marked as giving no answer" wait_for 30 shows hung "no answer"
 
 finish
