@@ -2,7 +2,6 @@
  * refresh, clock, each source's health and age), the status line, the function bar
  * generated from the action table, and value formatting. */
 
-#include <fnmatch.h>
 #include <math.h>
 #include <string.h>
 #include <time.h>
@@ -74,14 +73,6 @@ static const char *namespace_of(const struct tui *t)
     return t->world->n_services ? t->world->services[0].svc.namespace_ : "";
 }
 
-static bool is_production(const struct tui *t)
-{
-    const char *pat = t->cfg ? t->cfg->production_pattern : "";
-    if (!pat[0])
-        return false;
-    return fnmatch(pat, t->world->context, 0) == 0 || fnmatch(pat, namespace_of(t), 0) == 0;
-}
-
 /* Right side of line 0: [PROD] [READ-ONLY] every 2s 17:23:05; returns where it starts. */
 static int header_right(struct tui *t, int y, int w)
 {
@@ -105,7 +96,7 @@ static int header_right(struct tui *t, int y, int w)
     paint_text(t->win, st, y, x, (int)strlen(every), every, st->attr[EL_DIM]);
     x -= paint_width(st, badge) + 2;
     paint_text(t->win, st, y, x, paint_width(st, badge), badge, st->attr[bel]);
-    if (is_production(t)) {
+    if (t->world->production) { /* the world matched production_pattern */
         x -= 8;
         paint_text(t->win, st, y, x, 6, " PROD ", st->attr[EL_BADGE_PROD]);
     }

@@ -90,6 +90,11 @@ start roenv 100 30 FORGETOP_READ_ONLY=1 --
 wait_for 10 shows roenv "QUEUE"
 check "FORGETOP_READ_ONLY=1 shows the READ-ONLY badge" see roenv "READ-ONLY"
 
+# ---- production: a matching namespace gets its badge ---------------------------------
+printf '[forgetop]\nproduction_pattern = open-forge*\n' >"$S/prod.conf"
+start prod 100 30 -- --config "$S/prod.conf"
+check "a namespace matching production_pattern shows the PROD badge" see prod "PROD"
+
 # ---- LANG=C: ASCII only ---------------------------------------------------------------
 start ascii 100 30 LANG=C LC_ALL=C --
 wait_for 10 shows ascii "QUEUE"

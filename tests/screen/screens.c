@@ -96,9 +96,10 @@ int main(void)
 
     rig_start(&r, 24, 80, true);
     strcpy(r.cfg.production_pattern, "open-forge*");
+    r.w.production = true; /* as world_apply finds it */
     keys(&r, (int[]){0});
     tap(hx_has(stdscr, "PROD") && hx_has(stdscr, "READ-ONLY") && hx_has(stdscr, "forgetop demo"),
-        "a namespace matching production_pattern gets the PROD badge beside READ-ONLY");
+        "a production world gets the PROD badge beside READ-ONLY");
     hx_golden(stdscr, "overview-production", "production context, read-only");
     rig_stop(&r);
 
