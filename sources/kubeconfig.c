@@ -494,7 +494,7 @@ int kubeconfig_load(struct kubeconfig *kc, const char *explicit_path, const char
     }
     const char *env = getenv("KUBECONFIG");
     if (explicit_path != NULL && *explicit_path) {
-        rc = files_load(fs, explicit_path, true, err, errlen);
+        rc = files_load(fs, explicit_path, strchr(explicit_path, ':') == NULL, err, errlen);
     } else if (env != NULL && *env) {
         rc = files_load(fs, env, false, err, errlen);
     } else if (getenv("KUBERNETES_SERVICE_HOST") != NULL && *getenv("KUBERNETES_SERVICE_HOST")) {
