@@ -429,7 +429,8 @@ class Handler(BaseHTTPRequestHandler):
         if doc.get("reset"):
             self.server.control.clear()
         self.server.control.update({k: v for k, v in doc.items() if k != "reset"})
-        return self.send_json(200, {"control": self.server.control, "requests": self.server.requests})
+        return self.send_json(200, {"control": self.server.control, "requests": self.server.requests,
+                                    "pages": self.server.pages})
 
     def route(self, path, q, body, f):
         st = self.server.state

@@ -1,0 +1,204 @@
+#!/usr/bin/env bash
+# kube.sh - the kube source against the fake Kubernetes API over TLS: kubectl proves the
+# fake speaks the protocol; build/bench/kube_poll (the source outside the dashboard) reads
+# deployments, HPAs, metrics and pods, scales, and meets every fault switch; an exec plugin
+# and RBAC denial end to end; forgetop --once --json when the binary has it.
+source "$(dirname "$0")/../lib.sh"
+source "$ROOT/tests/fakes/kube_env.sh"
+cd "$ROOT" || exit 1
+S=$(scratch)
+
+[ -x "$BUILD/bench/kube_poll" ] || make -s BUILD="$BUILD" "$BUILD/bench/kube_poll" >/dev/null 2>&1
+PROBE=$BUILD/bench/kube_poll
+[ -x "$PROBE" ] || { not_ok "kube_poll builds"; finish; }
+
+kube_fake_start "$S" --state tests/fixtures/kube-open-forge.json || { not_ok "fake starts"; finish; }
+ok "the fake API answers over TLS with a CA made here"
+K=$KUBECONFIG_FILE
+writes() { wc -l <"$KUBE_LOG" | tr -d ' '; }
+poll() { "$PROBE" --kubeconfig "$K" "$@" >"$S/out.json" 2>"$S/err"; }
+get() { json_get "$S/out.json" "$1" 2>/dev/null; }
+
+# --- kubectl, a real client, against the fake
+kc() { kubectl --kubeconfig "$K" -n open-forge "$@" 2>&1; }
+out=$(kc get deploy)
+check "kubectl get deploy lists the runbook's deployments" \
+    grep -q "dagster-run-worker" <<<"$out"
+check "kubectl get hpa lists api-hpa" grep -q "api-hpa" <<<"$(kc get hpa)"
+kc scale deploy/api --replicas=6 >/dev/null
+expect_eq "kubectl scale sends a merge patch the fake applies" "6" \
+    "$(kc get deploy api -o jsonpath='{.spec.replicas}')"
+check "the fake recorded kubectl's PATCH as application/merge-patch+json" \
+    grep -q '"PATCH".*deployments/api/scale.*merge-patch' "$KUBE_LOG"
+kc scale deploy/api --current-replicas=6 --replicas=5 >/dev/null
+check "kubectl scale --current-replicas does GET then PUT with resourceVersion" \
+    grep -q '"PUT".*deployments/api/scale.*resourceVersion' "$KUBE_LOG"
+out=$(kc scale deploy/api --current-replicas=9 --replicas=4)
+check "kubectl's precondition fails when the count moved" grep -q "Expected replicas to be 9, was 5" <<<"$out"
+
+# --- reading
+poll
+expect_eq "poll reads three deployments" "3" "$(get 'len(d["services"])')"
+expect_eq "api desired count" "5" "$(get '[s for s in d["services"] if s["name"]=="api"][0]["desired"]')"
+expect_eq "api bounds come from its HPA" "3..20" \
+    "$(get '"%d..%d" % tuple([(s["min"],s["max"]) for s in d["services"] if s["name"]=="api"][0])')"
+expect_eq "the HPA's desired count and metric targets" "7 cpu 92%/70%, memory 60%/80%" \
+    "$(get '[str(s["autoscaler"]["desired"])+" "+s["autoscaler"]["metrics"] for s in d["services"] if s["name"]=="api"][0]')"
+expect_eq "api cpu is usage over requests as the HPA computes it (460m/500m)" "92" \
+    "$(get '[int(s["cpu_pct"]) for s in d["services"] if s["name"]=="api"][0]')"
+expect_eq "api memory is usage over limits (1.2Gi/2Gi)" "60" \
+    "$(get '[round(s["mem_pct"]) for s in d["services"] if s["name"]=="api"][0]')"
+expect_eq "cpu and memory readings for the runbook's service" "cpu:api:92 memory:api:60" \
+    "$(get '" ".join("%s:%s:%d" % (r["metric"], r["service"], round(r["value"])) for r in d["readings"])')"
+expect_eq "a stuck rollout is reported" "rollout stuck: ProgressDeadlineExceeded" \
+    "$(get '[s["status"] for s in d["services"] if s["name"]=="dagster-run-worker"][0]')"
+expect_eq "pods attach to their deployment with phase, node and restarts" "10 Running node-1 2" \
+    "$(get '[" ".join([str(len(s["pods"])), s["pods"][0]["phase"], s["pods"][0]["node"], str(s["pods"][0]["restarts"])]) for s in d["services"] if s["name"]=="agent-worker"][0]')"
+expect_eq "pending pods are not ready" "3" \
+    "$(get '[sum(p["ready"] for p in s["pods"]) for s in d["services"] if s["name"]=="dagster-run-worker"][0]')"
+expect_eq "no notice when all is well" "" "$(get 'd["notice"]')"
+poll --selector app=api
+expect_eq "a label selector limits the deployments" "api" "$(get '",".join(s["name"] for s in d["services"])')"
+
+# --- scaling
+n0=$(writes)
+"$PROBE" --kubeconfig "$K" --scale api 5 7 >"$S/out.json"
+expect_eq "scale reports the change" "scaled api 5 -> 7" "$(get 'd["message"]')"
+check "the scale PUT carries the resourceVersion it read" \
+    grep -q '"PUT".*deployments/api/scale.*resourceVersion.*replicas.*7' "$KUBE_LOG"
+kc scale deploy/api --replicas=6 >/dev/null
+n1=$(writes)
+"$PROBE" --kubeconfig "$K" --scale api 7 8 >"$S/out.json"
+expect_eq "a count changed by someone else is refused, not overwritten" \
+    "api changed since you looked: now 6" "$(get 'd["message"]')"
+expect_eq "and nothing was written" "$n1" "$(writes)"
+"$PROBE" --kubeconfig "$K" --scale api 6 7 --version 1 >"$S/out.json"
+expect_eq "a stale resourceVersion with the same count retries with the fresh one" \
+    "scaled api 6 -> 7" "$(get 'd["message"]')"
+check "the first PUT sent the version the operator saw" \
+    grep -q '"resourceVersion\\":\\"1\\"' "$KUBE_LOG"
+"$PROBE" --kubeconfig "$K" --scale api 7 9 --hpa-min >"$S/out.json"
+expect_eq "with an HPA, minReplicas is raised instead" "set api-hpa minReplicas 3 -> 9" \
+    "$(get 'd["message"]')"
+check "through a merge patch of the HPA" \
+    grep -q '"PATCH".*horizontalpodautoscalers/api-hpa.*merge-patch.*minReplicas' "$KUBE_LOG"
+"$PROBE" --kubeconfig "$K" --scale api 9 25 --hpa-min >"$S/out.json"
+check "minReplicas above maxReplicas is refused" grep -q "outside 1..maxReplicas 20" "$S/out.json"
+
+# --- faults
+fault() { kube_control "{\"reset\": true, $1}"; }
+fault '"forbid_writes": true'
+"$PROBE" --kubeconfig "$K" --scale api 9 10 >"$S/out.json"
+check "a 403 on the write shows the server's message" \
+    grep -q '403 Forbidden: deployments.apps \\"api\\" is forbidden: User \\"viewer\\"' "$S/out.json"
+fault '"conflict": true'
+"$PROBE" --kubeconfig "$K" --scale api 9 10 >"$S/out.json"
+check "a 409 on every write ends as 'changed since you looked'" grep -q "changed since you looked: now 9" "$S/out.json"
+fault '"mode": "500"'
+poll
+check "a 500 fails the poll with the Status message" \
+    grep -q "500 Internal Server Error: Internal error occurred: etcdserver" "$S/out.json"
+fault '"mode": "429"'
+poll
+check "a 429 says too many requests" grep -q "429 Too Many Requests" "$S/out.json"
+fault '"mode": "garbage"'
+poll
+check "a garbage body is a malformed response, not a crash" grep -q "malformed response" "$S/out.json"
+fault '"mode": "hang", "hang_s": 5'
+t0=$(date +%s.%N)
+poll --timeout 1
+t1=$(date +%s.%N)
+check "a hung server times out with the reason" grep -q "timed out" "$S/out.json"
+check "within the request timeout" python3 -c "import sys; sys.exit(0 if $t1 - $t0 < 4 else 1)"
+fault '"mode": "slow", "slow_s": 0.3'
+poll
+expect_eq "a slow server is still read" "3" "$(get 'len(d["services"])')"
+fault '"no_metrics": true'
+poll
+expect_eq "without metrics-server cpu is unknown, not zero" "None metrics.k8s.io unavailable" \
+    "$(get '" ".join(str(x) for x in [[s["cpu_pct"] for s in d["services"] if s["name"]=="api"][0], d["notice"]])')"
+expect_eq "and the readings say why" "metrics.k8s.io unavailable" "$(get 'd["readings"][0]["note"]')"
+fault '"mode": "500", "path": "/pods"'
+poll
+check "a failing pods list fails the poll with the path" grep -q "GET /api/v1/namespaces/open-forge/pods" "$S/out.json"
+
+# --- RBAC
+fault '"ssar_allowed": false'
+n2=$(writes)
+poll
+expect_eq "SelfSubjectAccessReview denied -> RBAC: read-only" "RBAC: read-only True" \
+    "$(get 'd["notice"] + " " + str(d["scale_denied"])')"
+"$PROBE" --kubeconfig "$K" --scale api 9 10 >"$S/out.json"
+check "a scale is refused before it is sent" grep -q "RBAC: patch on deployments/scale" "$S/out.json"
+expect_eq "the fake received no write" "$n2" "$(writes)"
+fault '"ssar_allowed": true'
+
+# --- auth and TLS
+kube_write_config "$S/bad-token" "$KUBE_URL" "$KUBE_CA" "wrong-token"
+"$PROBE" --kubeconfig "$S/bad-token" >"$S/out.json"
+check "a wrong token is a 401 Unauthorized" grep -q "401 Unauthorized" "$S/out.json"
+check "and the token is not in the message" bash -c "! grep -q wrong-token '$S/out.json'"
+openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj /CN=other -keyout "$S/o.key" \
+    -out "$S/other.crt" >/dev/null 2>&1
+kube_write_config "$S/other-ca" "$KUBE_URL" "$S/other.crt" "$KUBE_TOKEN"
+"$PROBE" --kubeconfig "$S/other-ca" >"$S/out.json"
+check "a server the CA did not sign is refused" grep -q "TLS" "$S/out.json"
+sed 's|    certificate-authority: .*|    insecure-skip-tls-verify: true|' "$S/other-ca" >"$S/insecure"
+"$PROBE" --kubeconfig "$S/insecure" >"$S/out.json"
+check "insecure-skip-tls-verify reads, and the notice says so" \
+    grep -q "TLS verification off" "$S/out.json"
+
+# --- exec plugin: the fake accepts only tok-2; the plugin's first answer (tok-1) gets a
+# 401, so the source runs it again and goes on with tok-2.
+printf '#!/bin/sh\nn=$(cat "%s/runs" 2>/dev/null || echo 0); n=$((n+1)); echo $n >"%s/runs"\n' "$S" "$S" >"$S/plugin.sh"
+cat >>"$S/plugin.sh" <<'SH'
+printf '{"apiVersion":"client.authentication.k8s.io/v1beta1","kind":"ExecCredential","status":{"token":"tok-%s","expirationTimestamp":"2099-01-01T00:00:00Z"}}' "$n"
+SH
+chmod +x "$S/plugin.sh"
+P2=$(free_port)
+echo tok-2 >"$S/tokens"
+python3 tests/fakes/kube_api.py --port "$P2" --cert "$S/server.crt" --key "$S/server.key" \
+    --token-file "$S/tokens" --state tests/fixtures/kube-open-forge.json >"$S/fake2.out" 2>&1 &
+on_exit "kill $!"
+wait_for 10 curl -sf --cacert "$KUBE_CA" -H "Authorization: Bearer tok-2" "https://127.0.0.1:$P2/version"
+cat >"$S/exec-config" <<YAML
+current-context: x
+clusters: [{name: c, cluster: {server: "https://127.0.0.1:$P2", certificate-authority: ca.crt}}]
+contexts: [{name: x, context: {cluster: c, user: u, namespace: open-forge}}]
+users:
+- name: u
+  user:
+    exec: {apiVersion: client.authentication.k8s.io/v1beta1, command: ./plugin.sh}
+YAML
+"$PROBE" --kubeconfig "$S/exec-config" --times 2 >"$S/out2.json"
+head -1 "$S/out2.json" >"$S/out.json"
+expect_eq "an exec plugin's token reads the cluster after a 401 re-run" "3" "$(get 'len(d["services"])')"
+expect_eq "the plugin ran twice, then its token was reused" "2" "$(cat "$S/runs")"
+
+# --- paging: 1200 pods, read 500 at a time
+P3=$(free_port)
+python3 tests/fakes/kube_api.py --port "$P3" --cert "$S/server.crt" --key "$S/server.key" \
+    --token "$KUBE_TOKEN" --generate 4:1200:open-forge >"$S/fake3.out" 2>&1 &
+on_exit "kill $!"
+wait_for 10 curl -sf --cacert "$KUBE_CA" -H "Authorization: Bearer $KUBE_TOKEN" "https://127.0.0.1:$P3/version"
+kube_write_config "$S/big" "https://127.0.0.1:$P3" "$KUBE_CA" "$KUBE_TOKEN"
+"$PROBE" --kubeconfig "$S/big" >"$S/out.json"
+expect_eq "1200 pods are read across pages" "1200" "$(get 'sum(len(s["pods"]) for s in d["services"])')"
+pages=$(curl -s --cacert "$KUBE_CA" -X POST --data '{}' "https://127.0.0.1:$P3/_control" |
+    python3 -c 'import json,sys; print(json.load(sys.stdin)["pages"])')
+check "in pages of at most 500 (pods: 3 pages, with deployments and HPAs: >= 5)" [ "$pages" -ge 5 ]
+
+# --- forgetop itself, once its --once --json is in the binary
+if "$BIN" --help 2>&1 | grep -q -- "--once"; then
+    fault '"ssar_allowed": true'
+    "$BIN" --once --json --kubeconfig "$K" >"$S/once.json" 2>"$S/once.err"
+    expect_eq "forgetop --once --json shows the kube source ok" "ok" \
+        "$(json_get "$S/once.json" '[s["state"] for s in d["sources"] if s["name"]=="kube"][0]')"
+    expect_eq "with the HPA bounds of api" "9..20" \
+        "$(json_get "$S/once.json" '"%d..%d" % tuple([(s["min"],s["max"]) for s in d["services"] if s["name"]=="api"][0])')"
+    fault '"mode": "500"'
+    "$BIN" --once --json --kubeconfig "$K" >"$S/once.json" 2>"$S/once.err"
+    check "forgetop --once --json shows a failing kube source with the reason" \
+        grep -q "500 Internal Server Error" "$S/once.json"
+fi
+finish
