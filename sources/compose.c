@@ -10,4 +10,3 @@ struct source *compose_source_new(const struct config *cfg, char *err, size_t er
     snprintf(err, errlen, "compose: this source is not available in this build yet");
     return NULL;
 }
-
