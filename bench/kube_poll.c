@@ -168,14 +168,9 @@ int main(int argc, char **argv)
     static struct config cfg;
     struct args a = {.times = 1};
     char err[512];
+    config_defaults(&cfg); /* the runbook's metrics: cpu and memory of api */
     cfg.kube = true;
-    cfg.connect_timeout_s = 3;
     cfg.request_timeout_s = 5;
-    snprintf(cfg.metrics[0].id, FT_ID_MAX, "cpu");
-    snprintf(cfg.metrics[0].service, FT_NAME_MAX, "api");
-    snprintf(cfg.metrics[1].id, FT_ID_MAX, "memory");
-    snprintf(cfg.metrics[1].service, FT_NAME_MAX, "api");
-    cfg.n_metrics = 2;
     if (parse(argc, argv, &cfg, &a) < 0)
         return 2;
     http_global_init();
