@@ -797,6 +797,7 @@ static int read_lists(struct pollctx *pc, char *err, size_t errlen)
         } else {
             ret = list_rest(pc, &ls[i], &r[i], err, errlen);
         }
+        http_response_free(&r[i]); /* a page's body goes before the next is parsed */
     }
     for (size_t i = 0; i < 4; i++)
         http_response_free(&r[i]);
