@@ -356,12 +356,16 @@ static void sum_resources(struct service *svc, struct kdep *d, const cJSON *cont
             svc->res.cpu_limit += v;
         if (quantity_parse(jstr(req, "memory"), &v) == 0)
             svc->res.mem_request += v;
-        if (quantity_parse(jstr(lim, "memory"), &v) == 0 && d->mem_limit >= 0)
-            d->mem_limit += v, svc->res.mem_limit += v;
-        else
+        /* A container without a limit (request) makes the pod's percentage unknown, as it
+         * makes the HPA's: -1 sticks. */
+        if (quantity_parse(jstr(lim, "memory"), &v) == 0) {
+            svc->res.mem_limit += v;
+            d->mem_limit = d->mem_limit >= 0 ? d->mem_limit + v : -1;
+        } else {
             d->mem_limit = -1;
-        if (quantity_parse_milli(jstr(req, "cpu"), &m) == 0 && d->cpu_req_m >= 0)
-            d->cpu_req_m += m;
+        }
+        if (quantity_parse_milli(jstr(req, "cpu"), &m) == 0)
+            d->cpu_req_m = d->cpu_req_m >= 0 ? d->cpu_req_m + m : -1;
         else
             d->cpu_req_m = -1;
     }
