@@ -148,6 +148,16 @@ sed 's|    certificate-authority: .*|    insecure-skip-tls-verify: true|' "$S/ot
 check "insecure-skip-tls-verify reads, and the notice says so" \
     grep -q "TLS verification off" "$S/out.json"
 
+# --- in a pod: the service account folder, no kubeconfig
+mkdir -p "$S/sa"
+cp "$KUBE_CA" "$S/sa/ca.crt"
+echo "$KUBE_TOKEN" >"$S/sa/token"
+echo open-forge >"$S/sa/namespace"
+env -u KUBECONFIG KUBERNETES_SERVICE_HOST=127.0.0.1 KUBERNETES_SERVICE_PORT="$KUBE_PORT" \
+    FORGETOP_SERVICEACCOUNT_DIR="$S/sa" HOME="$S/nohome" "$PROBE" -n "" >"$S/out.json"
+expect_eq "inside a pod the service account reads the cluster" "in-cluster 3" \
+    "$(get 'd["context"] + " " + str(len(d["services"]))')"
+
 # --- exec plugin: the fake accepts only tok-2; the plugin's first answer (tok-1) gets a
 # 401, so the source runs it again and goes on with tok-2.
 printf '#!/bin/sh\nn=$(cat "%s/runs" 2>/dev/null || echo 0); n=$((n+1)); echo $n >"%s/runs"\n' "$S" "$S" >"$S/plugin.sh"
