@@ -607,15 +607,22 @@ static void list_path(char *out, size_t len, const char *base, const char *selec
 {
     char *sel = selector && *selector ? http_escape(selector) : NULL;
     char *c = cont && *cont ? http_escape(cont) : NULL;
-    char lim[32] = "";
-    if (page)
-        text_printf(lim, sizeof(lim), "limit=%d", PAGE_LIMIT);
-    text_printf(out, len, "%s%s%s%s%s%s%s", base, (page || sel) ? "?" : "", lim,
-                (page && sel) ? "&" : "", sel ? "labelSelector=" : "", sel ? sel : "",
-                c ? "&continue=" : "");
+    size_t n;
+    char sep = '?';
+    text_printf(out, len, "%s", base);
+    if (page) {
+        n = strlen(out);
+        text_printf(out + n, len - n, "%climit=%d", sep, PAGE_LIMIT);
+        sep = '&';
+    }
+    if (sel) {
+        n = strlen(out);
+        text_printf(out + n, len - n, "%clabelSelector=%s", sep, sel);
+        sep = '&';
+    }
     if (c) {
-        size_t n = strlen(out);
-        text_printf(out + n, len - n, "%s", c);
+        n = strlen(out);
+        text_printf(out + n, len - n, "%ccontinue=%s", sep, c);
     }
     free(sel);
     free(c);
@@ -677,7 +684,7 @@ static void check_access(struct kube *k, struct http_client **c)
                 "{\"kind\":\"SelfSubjectAccessReview\",\"apiVersion\":\"authorization.k8s.io/"
                 "v1\",\"spec\":{\"resourceAttributes\":{\"namespace\":\"%s\",\"verb\":\"patch\","
                 "\"group\":\"apps\",\"resource\":\"deployments\",\"subresource\":\"scale\"}}}",
-                k->ns);
+                k->ns); /* a namespace is a DNS label: checked when the source was made */
     if (request(k, c, "POST", path, "application/json", body, &r, err, sizeof(err)) < 0)
         return; /* asked again next poll */
     cJSON *doc = (r.status == 201 || r.status == 200) && r.body
@@ -1096,6 +1103,11 @@ struct source *kube_source_new(const struct config *cfg, char *err, size_t errle
         return NULL;
     }
     text_printf(k->ns, sizeof(k->ns), "%s", k->kc.namespace_);
+    if (!valid_name(k->ns)) {
+        text_printf(err, errlen, "kube: namespace \"%s\" is not a Kubernetes name", k->ns);
+        kube_destroy(src);
+        return NULL;
+    }
     text_printf(k->selector, sizeof(k->selector), "%s", cfg->label_selector);
     k->connect_timeout_s = cfg->connect_timeout_s > 0 ? cfg->connect_timeout_s : 5;
     k->timeout_s = cfg->request_timeout_s > 0 ? cfg->request_timeout_s : 10;
