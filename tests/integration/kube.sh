@@ -206,6 +206,11 @@ if "$BIN" --help 2>&1 | grep -q -- "--once"; then
         "$(json_get "$S/once.json" '[s["state"] for s in d["sources"] if s["name"]=="kube"][0]')"
     expect_eq "with the HPA bounds of api" "9..20" \
         "$(json_get "$S/once.json" '"%d..%d" % tuple([(s["min"],s["max"]) for s in d["services"] if s["name"]=="api"][0])')"
+    expect_eq "and the runbook's cpu metric read from pod metrics" "92 kube" \
+        "$(json_get "$S/once.json" '[str(round(m["value"])) + " " + m["from"] for m in d["metrics"] if m["id"]=="cpu"][0]')"
+    fault '"ssar_allowed": false'
+    "$BIN" --once --json --kubeconfig "$K" >"$S/once.json" 2>"$S/once.err"
+    check "forgetop --once --json carries the RBAC notice" grep -q "RBAC: read-only" "$S/once.json"
     fault '"mode": "500"'
     "$BIN" --once --json --kubeconfig "$K" >"$S/once.json" 2>"$S/once.err"
     check "forgetop --once --json shows a failing kube source with the reason" \
