@@ -208,6 +208,12 @@ if "$BIN" --help 2>&1 | grep -q -- "--once"; then
         "$(json_get "$S/once.json" '"%d..%d" % tuple([(s["min"],s["max"]) for s in d["services"] if s["name"]=="api"][0])')"
     expect_eq "and the runbook's cpu metric read from pod metrics" "92 kube" \
         "$(json_get "$S/once.json" '[str(round(m["value"])) + " " + m["from"] for m in d["metrics"] if m["id"]=="cpu"][0]')"
+    "$BIN" --once --json --kubeconfig "$K" --context nope >"$S/once.json" 2>"$S/once.err"
+    check "--context names a missing context and the file" \
+        grep -q "context \"nope\" not found in $K" "$S/once.err"
+    "$BIN" --once --json --kubeconfig "$K" -n other >"$S/once.json" 2>"$S/once.err"
+    expect_eq "-n reads another namespace (empty here)" "0" \
+        "$(json_get "$S/once.json" 'len(d["services"])')"
     fault '"ssar_allowed": false'
     "$BIN" --once --json --kubeconfig "$K" >"$S/once.json" 2>"$S/once.err"
     check "forgetop --once --json carries the RBAC notice" grep -q "RBAC: read-only" "$S/once.json"
