@@ -516,19 +516,44 @@ class Handler(BaseHTTPRequestHandler):
         doc = {"kind": kind, "apiVersion": api_version, "metadata": meta, "items": items[start:end]}
         return self.send_json(200, doc)
 
+    def wants_table(self):
+        return "as=Table" in self.headers.get("Accept", "")
+
+    def send_table(self, columns, rows):
+        """meta.k8s.io/v1 Table, what kubectl asks for to print columns the server chose."""
+        doc = {"kind": "Table", "apiVersion": "meta.k8s.io/v1",
+               "metadata": {"resourceVersion": str(self.server.state.rv)},
+               "columnDefinitions": [{"name": c, "type": t, "format": "name" if c == "Name" else "",
+                                      "description": c, "priority": 0} for c, t in columns],
+               "rows": [{"cells": cells, "object": {"kind": "PartialObjectMetadata",
+                                                    "apiVersion": "meta.k8s.io/v1",
+                                                    "metadata": meta}} for cells, meta in rows]}
+        return self.send_json(200, doc)
+
+    def deployment_rows(self, deps):
+        st = self.server.state
+        return [(["%s" % d["name"], "%d/%d" % (d["ready"], d["replicas"]), d["replicas"], d["ready"], "329d"],
+                 st.deployment(d, False)["metadata"]) for d in deps]
+
     def deployments(self, ns, name, sub, q, body, f):
         st = self.server.state
+        cols = [("Name", "string"), ("Ready", "string"), ("Up-to-date", "integer"),
+                ("Available", "integer"), ("Age", "string")]
         if name is None:
             if self.command != "GET":
                 return self.send_json(405, status(405, "MethodNotAllowed", "method not allowed"))
-            items = [st.deployment(d, False) for d in self.sorted_deploys(ns)
-                     if selector_matches(q.get("labelSelector"), d["labels"])]
+            deps = [d for d in self.sorted_deploys(ns) if selector_matches(q.get("labelSelector"), d["labels"])]
+            if self.wants_table():
+                return self.send_table(cols, self.deployment_rows(deps))
+            items = [st.deployment(d, False) for d in deps]
             return self.send_list("DeploymentList", "apps/v1", items, q)
         d = st.deploys.get((ns, name))
         if d is None:
             return self.send_json(404, status(404, "NotFound", 'deployments.apps "%s" not found' % name,
                                               {"name": name, "group": "apps", "kind": "deployments"}))
         if sub is None and self.command == "GET":
+            if self.wants_table():
+                return self.send_table(cols, self.deployment_rows([d]))
             return self.send_json(200, st.deployment(d))
         if sub != "scale":
             return self.send_json(405, status(405, "MethodNotAllowed", "method not allowed"))
@@ -565,6 +590,20 @@ class Handler(BaseHTTPRequestHandler):
 
     def hpas(self, ns, name, q, body):
         st = self.server.state
+        if name is None and self.wants_table():
+            rows = []
+            for k, h in sorted(st.hpas.items()):
+                if k[0] != ns:
+                    continue
+                doc = st.hpa(h, False)
+                targets = ", ".join("%s: %s%%/%s%%" % (m["resource"]["name"], c["resource"]["current"]["averageUtilization"],
+                                                      m["resource"]["target"]["averageUtilization"])
+                                    for m, c in zip(doc["spec"]["metrics"], doc["status"]["currentMetrics"]))
+                rows.append(([h["name"], "Deployment/" + h["target"], targets, h["min"], h["max"],
+                              doc["status"]["currentReplicas"], "329d"], doc["metadata"]))
+            return self.send_table([("Name", "string"), ("Reference", "string"), ("Targets", "string"),
+                                    ("MinPods", "string"), ("MaxPods", "integer"), ("Replicas", "integer"),
+                                    ("Age", "string")], rows)
         if name is None:
             items = [st.hpa(h, False) for k, h in sorted(st.hpas.items()) if k[0] == ns]
             return self.send_list("HorizontalPodAutoscalerList", "autoscaling/v2", items, q)

@@ -24,7 +24,9 @@ kc() { kubectl --kubeconfig "$K" -n open-forge "$@" 2>&1; }
 out=$(kc get deploy)
 check "kubectl get deploy lists the runbook's deployments" \
     grep -q "dagster-run-worker" <<<"$out"
-check "kubectl get hpa lists api-hpa" grep -q "api-hpa" <<<"$(kc get hpa)"
+check "kubectl prints the server's table: api READY 5/5" grep -qE "^api +5/5 +5 +5 " <<<"$out"
+check "kubectl get hpa shows api-hpa's targets and bounds" \
+    grep -qE "^api-hpa +Deployment/api +cpu: 92%/70%, memory: 60%/80% +3 +20 +5 " <<<"$(kc get hpa)"
 kc scale deploy/api --replicas=6 >/dev/null
 expect_eq "kubectl scale sends a merge patch the fake applies" "6" \
     "$(kc get deploy api -o jsonpath='{.spec.replicas}')"
