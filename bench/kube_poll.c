@@ -58,7 +58,6 @@ static cJSON *service_json(const struct service *s)
         cJSON_AddNumberToObject(a, "max", s->autoscaler.max);
         cJSON_AddNumberToObject(a, "desired", s->autoscaler.desired);
         cJSON_AddStringToObject(a, "conditions", s->autoscaler.conditions);
-        cJSON_AddStringToObject(a, "metrics", s->autoscaler.metrics);
     }
     for (size_t i = 0; i < s->n_pods; i++) {
         const struct pod *p = &s->pods[i];

@@ -448,16 +448,16 @@ static void hpa_metrics(struct autoscaler *a, const cJSON *spec, const cJSON *st
             text_printf(curs, sizeof(curs), "%d%%", cur);
         else
             text_printf(curs, sizeof(curs), "?");
-        text_printf(a->metrics + n, sizeof(a->metrics) - n, "%s%s %s/%d%%", n ? ", " : "", nm, curs,
-                    target);
-        n = strlen(a->metrics);
+        text_printf(a->conditions + n, sizeof(a->conditions) - n, "%s%s %s/%d%%", n ? ", " : "", nm,
+                    curs, target);
+        n = strlen(a->conditions);
     }
 }
 
 static void hpa_conditions(struct autoscaler *a, const cJSON *conds)
 {
     const cJSON *c;
-    size_t n = 0;
+    size_t n = strlen(a->conditions); /* after the metrics */
     cJSON_ArrayForEach(c, conds)
     {
         const char *type = jstr(c, "type"), *st = jstr(c, "status"), *reason = jstr(c, "reason");

@@ -42,7 +42,6 @@ struct autoscaler {
     char name[FT_NAME_MAX];
     int min, max, desired;
     char conditions[FT_TEXT_MAX]; /* "ScalingLimited: TooManyReplicas", sanitised */
-    char metrics[128];            /* current/target per metric: "cpu 92%/70%, memory 60%/80%" */
 };
 
 struct service {

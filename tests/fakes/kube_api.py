@@ -12,7 +12,7 @@ for the benchmark). Faults are switched at run time through POST /_control (JSON
 auth) or a --faults file read on every request:
   {"mode": "hang|500|garbage|slow|ok", "slow_s": 2, "path": "substring the fault is
    limited to", "forbid_writes": true, "conflict": true, "no_metrics": true,
-   "ssar_allowed": false, "usage": {"api": {"cpu": "900m", "memory": "800Mi"}}}
+   "ssar_allowed": false, "hpa_limited": "TooManyReplicas", "usage": {"api": {"cpu": "900m", "memory": "800Mi"}}}
 Every write (PUT, PATCH, POST, DELETE) is appended to --log as one JSON line.
 """
 
@@ -480,7 +480,7 @@ class Handler(BaseHTTPRequestHandler):
         if gv == "apps/v1" and res == "deployments":
             return self.deployments(ns, name, sub, q, body, f)
         if gv == "autoscaling/v2" and res == "horizontalpodautoscalers":
-            return self.hpas(ns, name, q, body)
+            return self.hpas(ns, name, q, body, f)
         if gv == "metrics.k8s.io/v1beta1" and res == "pods" and name is None:
             items = []
             for d in self.sorted_deploys(ns):
@@ -588,8 +588,11 @@ class Handler(BaseHTTPRequestHandler):
         d["rv"] = st.next_rv()
         return self.send_json(200, st.scale(d))
 
-    def hpas(self, ns, name, q, body):
+    def hpas(self, ns, name, q, body, f):
         st = self.server.state
+        if f.get("hpa_limited"):
+            for h in st.hpas.values():
+                h["limited"] = f["hpa_limited"]
         if name is None and self.wants_table():
             rows = []
             for k, h in sorted(st.hpas.items()):

@@ -45,7 +45,7 @@ expect_eq "api desired count" "5" "$(get '[s for s in d["services"] if s["name"]
 expect_eq "api bounds come from its HPA" "3..20" \
     "$(get '"%d..%d" % tuple([(s["min"],s["max"]) for s in d["services"] if s["name"]=="api"][0])')"
 expect_eq "the HPA's desired count and metric targets" "7 cpu 92%/70%, memory 60%/80%" \
-    "$(get '[str(s["autoscaler"]["desired"])+" "+s["autoscaler"]["metrics"] for s in d["services"] if s["name"]=="api"][0]')"
+    "$(get '[str(s["autoscaler"]["desired"])+" "+s["autoscaler"]["conditions"] for s in d["services"] if s["name"]=="api"][0]')"
 expect_eq "api cpu is usage over requests as the HPA computes it (460m/500m)" "92" \
     "$(get '[int(s["cpu_pct"]) for s in d["services"] if s["name"]=="api"][0]')"
 expect_eq "api memory is usage over limits (1.2Gi/2Gi)" "60" \
@@ -120,6 +120,10 @@ poll
 expect_eq "without metrics-server cpu is unknown, not zero" "None metrics.k8s.io unavailable" \
     "$(get '" ".join(str(x) for x in [[s["cpu_pct"] for s in d["services"] if s["name"]=="api"][0], d["notice"]])')"
 expect_eq "and the readings say why" "metrics.k8s.io unavailable" "$(get 'd["readings"][0]["note"]')"
+fault '"hpa_limited": "TooManyReplicas"'
+poll
+expect_eq "an HPA held at its bound says so" "cpu 92%/70%, memory 60%/80%; ScalingLimited: TooManyReplicas" \
+    "$(get '[s["autoscaler"]["conditions"] for s in d["services"] if s["name"]=="api"][0]')"
 fault '"mode": "500", "path": "/pods"'
 poll
 check "a failing pods list fails the poll with the path" grep -q "GET /api/v1/namespaces/open-forge/pods" "$S/out.json"
