@@ -13,6 +13,7 @@ auth) or a --faults file read on every request:
   {"mode": "hang|500|garbage|slow|ok", "slow_s": 2, "path": "substring the fault is
    limited to", "forbid_writes": true, "conflict": true, "no_metrics": true,
    "ssar_allowed": false, "hpa_limited": "TooManyReplicas", "usage": {"api": {"cpu": "900m", "memory": "800Mi"}}}
+Besides bearer tokens it accepts client certificates (--client-ca) and basic auth (--basic).
 Every write (PUT, PATCH, POST, DELETE) is appended to --log as one JSON line.
 """
 
@@ -365,6 +366,11 @@ class Handler(BaseHTTPRequestHandler):
 
     def authorized(self):
         auth = self.headers.get("Authorization", "")
+        # A client certificate the --client-ca signed (TLS already verified it).
+        if self.server.client_ca and hasattr(self.connection, "getpeercert") and self.connection.getpeercert():
+            return True
+        if self.server.basic and auth == "Basic " + base64.b64encode(self.server.basic.encode()).decode():
+            return True
         tokens = set(self.server.tokens)
         if self.server.token_file and os.path.exists(self.server.token_file):
             with open(self.server.token_file) as fh:
@@ -641,6 +647,8 @@ def main():
     ap.add_argument("--key")
     ap.add_argument("--token", action="append", default=[])
     ap.add_argument("--token-file")
+    ap.add_argument("--client-ca", help="accept client certificates this CA signed")
+    ap.add_argument("--basic", help="accept basic auth USER:PASSWORD")
     ap.add_argument("--state", help="JSON fixture")
     ap.add_argument("--generate", help="DEPLOYMENTS:PODS:NAMESPACE")
     ap.add_argument("--faults")
@@ -658,6 +666,8 @@ def main():
     srv.state = State(seed)
     srv.tokens = a.token
     srv.token_file = a.token_file
+    srv.client_ca = a.client_ca
+    srv.basic = a.basic
     srv.faults_file = a.faults
     srv.log = a.log
     srv.log_lock = threading.Lock()
@@ -669,6 +679,9 @@ def main():
     if a.cert:
         ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
         ctx.load_cert_chain(a.cert, a.key)
+        if a.client_ca:
+            ctx.load_verify_locations(a.client_ca)
+            ctx.verify_mode = ssl.CERT_OPTIONAL
         srv.socket = ctx.wrap_socket(srv.socket, server_side=True)
     try:
         srv.serve_forever()

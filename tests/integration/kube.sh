@@ -191,6 +191,48 @@ head -1 "$S/out2.json" >"$S/out.json"
 expect_eq "an exec plugin's token reads the cluster after a 401 re-run" "3" "$(get 'len(d["services"])')"
 expect_eq "the plugin ran twice, then its token was reused" "2" "$(cat "$S/runs")"
 
+# --- client certificates (files, data, an exec plugin's) and basic auth on a fake that
+# takes no token at all
+openssl req -newkey rsa:2048 -nodes -subj /CN=operator -keyout "$S/cli.key" -out "$S/cli.csr" \
+    >/dev/null 2>&1
+printf 'extendedKeyUsage=clientAuth\n' >"$S/cli.ext"
+openssl x509 -req -in "$S/cli.csr" -CA "$S/ca.crt" -CAkey "$S/ca.key" -CAcreateserial -days 2 \
+    -extfile "$S/cli.ext" -out "$S/cli.crt" >/dev/null 2>&1
+P4=$(free_port)
+python3 tests/fakes/kube_api.py --port "$P4" --cert "$S/server.crt" --key "$S/server.key" \
+    --client-ca "$S/ca.crt" --basic "admin:s3cret" --state tests/fixtures/kube-open-forge.json \
+    >"$S/fake4.out" 2>&1 &
+on_exit "kill $!"
+wait_for 10 curl -sf --cacert "$KUBE_CA" -u admin:s3cret "https://127.0.0.1:$P4/version"
+authcfg() { # FILE USER-YAML
+    printf 'current-context: x\nclusters: [{name: c, cluster: {server: "https://127.0.0.1:%s", certificate-authority-data: %s}}]\ncontexts: [{name: x, context: {cluster: c, user: u, namespace: open-forge}}]\nusers:\n- name: u\n  user: %s\n' \
+        "$P4" "$(base64 -w0 "$KUBE_CA")" "$2" >"$1"
+}
+authcfg "$S/a-files" "{client-certificate: cli.crt, client-key: cli.key}"
+"$PROBE" --kubeconfig "$S/a-files" >"$S/out.json"
+expect_eq "client-certificate and client-key files (relative), CA from data" "3" "$(get 'len(d["services"])')"
+authcfg "$S/a-data" "{client-certificate-data: $(base64 -w0 "$S/cli.crt"), client-key-data: $(base64 -w0 "$S/cli.key")}"
+"$PROBE" --kubeconfig "$S/a-data" >"$S/out.json"
+expect_eq "client-certificate-data and client-key-data" "3" "$(get 'len(d["services"])')"
+authcfg "$S/a-basic" "{username: admin, password: s3cret}"
+"$PROBE" --kubeconfig "$S/a-basic" >"$S/out.json"
+expect_eq "username and password" "3" "$(get 'len(d["services"])')"
+authcfg "$S/a-none" "{}"
+"$PROBE" --kubeconfig "$S/a-none" >"$S/out.json"
+check "no credential at all is a 401" grep -q "401 Unauthorized" "$S/out.json"
+python3 - "$S" >"$S/cert-plugin.sh" <<'PY'
+import json, sys
+d = sys.argv[1]
+cred = {"apiVersion": "client.authentication.k8s.io/v1", "kind": "ExecCredential",
+        "status": {"clientCertificateData": open(d + "/cli.crt").read(),
+                   "clientKeyData": open(d + "/cli.key").read()}}
+print("#!/bin/sh\ncat <<'EOF'\n" + json.dumps(cred) + "\nEOF")
+PY
+chmod +x "$S/cert-plugin.sh"
+authcfg "$S/a-exec" "{exec: {apiVersion: client.authentication.k8s.io/v1, command: ./cert-plugin.sh, interactiveMode: Never}}"
+"$PROBE" --kubeconfig "$S/a-exec" >"$S/out.json"
+expect_eq "an exec plugin's client certificate" "3" "$(get 'len(d["services"])')"
+
 # --- paging: 1200 pods, read 500 at a time
 P3=$(free_port)
 python3 tests/fakes/kube_api.py --port "$P3" --cert "$S/server.crt" --key "$S/server.key" \
