@@ -1,5 +1,6 @@
 /* kubeconfig.c - read kubeconfig files (libyaml) and resolve one context into a server,
- * a CA, and credentials, merging several files the way kubectl does.
+ * a CA, and credentials, merging several files the way kubectl does; run exec credential
+ * plugins (no shell, bounded output and time) and keep their answer until it expires.
  *
  * Merging: the first file that sets current-context wins; clusters, contexts and users
  * are looked up by name in file order and the first match wins whole. Relative paths in
@@ -852,6 +853,26 @@ out:
     return rc;
 }
 
+/* Wait for the plugin to exit; one that closed its output but lingers past the deadline is
+ * killed, so a credential never costs more than the time limit. */
+static void exec_reap(pid_t pid, int *status, double deadline, struct exec_io *io)
+{
+    for (;;) {
+        pid_t r = waitpid(pid, status, WNOHANG);
+        if (r == pid || (r < 0 && errno != EINTR))
+            return;
+        if (r == 0 && mono_now() >= deadline) {
+            io->timed_out = true;
+            kill(pid, SIGKILL);
+            while (waitpid(pid, status, 0) < 0 && errno == EINTR)
+                ;
+            return;
+        }
+        struct timespec ts = {0, 5 * 1000 * 1000};
+        nanosleep(&ts, NULL);
+    }
+}
+
 static int kube_exec_run(struct kubeconfig *kc, double now, char *err, size_t errlen)
 {
     struct exec_io io = {0};
@@ -869,11 +890,11 @@ static int kube_exec_run(struct kubeconfig *kc, double now, char *err, size_t er
         exec_spawn(kc, &pid, &ofd, &efd, err, errlen) < 0)
         goto out;
     kc->exec_runs++;
-    exec_collect(ofd, efd, kc->exec_timeout_s > 0 ? kc->exec_timeout_s : 30, &io);
+    double limit = kc->exec_timeout_s > 0 ? kc->exec_timeout_s : 30, t0 = mono_now();
+    exec_collect(ofd, efd, limit, &io);
     if (io.timed_out || io.too_big)
         kill(pid, SIGKILL);
-    while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-        ;
+    exec_reap(pid, &status, t0 + limit, &io);
     if (io.timed_out) {
         text_printf(err, errlen, "exec plugin %s: no answer after %.0f s", kc->exec.command,
                     kc->exec_timeout_s > 0 ? kc->exec_timeout_s : 30);
