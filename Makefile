@@ -81,7 +81,8 @@ asan: deps
 	@$(MAKE) --no-print-directory BUILD=build-asan BIN=forgetop-asan OPT="-O1 -g" \
 		SAN="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" \
 		test-bins
-	@ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+	@ASAN_OPTIONS=detect_leaks=1 LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp \
+		UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 		FORGETOP_ASAN=1 BUILD=build-asan BIN=./forgetop-asan tests/run-all
 
 bench: deps
