@@ -37,14 +37,18 @@ struct http_opts {
 };
 
 struct http_response {
-    long status;   /* HTTP status, 0 when no response */
-    char *body;    /* NUL-terminated, owned */
+    long status; /* HTTP status, 0 when no response */
+    char *body;  /* NUL-terminated, owned */
     size_t len;
     char content_type[128];
     double seconds; /* time taken */
 };
 
 struct http_client;
+
+/* Initialise libcurl once, before any thread starts (main calls it first). Safe to call
+ * again; http_client_new() calls it too. 0, or -1 when libcurl cannot start. */
+int http_global_init(void);
 
 /* Copies what it needs from opts (strings and blobs), so the caller may free them. */
 struct http_client *http_client_new(const struct http_opts *opts, char *err, size_t errlen);
