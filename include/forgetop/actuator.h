@@ -16,7 +16,7 @@
 enum actuator_verdict { ACT_SUBMITTED, ACT_REFUSED };
 
 struct actuator {
-    bool read_only;      /* fixed at start: nothing inside the program can clear it */
+    bool read_only; /* fixed at start: nothing inside the program can clear it */
     const char *audit_path;
     /* Hands an approved request on; returns 0 when queued. */
     int (*submit)(void *ctx, const struct scale_request *req);
@@ -30,8 +30,8 @@ void actuator_init(struct actuator *a, bool read_only, const char *audit_path,
 /* svc: the live service the request targets; scale_denied: the source said RBAC denies.
  * Returns ACT_SUBMITTED, or ACT_REFUSED with why filled for the status line. */
 enum actuator_verdict actuator_request(struct actuator *a, const struct scale_request *req,
-                                       const struct service *svc, bool scale_denied,
-                                       double now, char *why, size_t whylen);
+                                       const struct service *svc, bool scale_denied, double now,
+                                       char *why, size_t whylen);
 /* Record what the scaler thread reported. */
 void actuator_outcome(struct actuator *a, const struct scale_request *req, int status,
                       const char *message, double now);

@@ -10,21 +10,21 @@
 #include "forgetop/model.h"
 
 struct metric_rule {
-    char id[FT_ID_MAX];         /* "cpu" */
-    char title[48];             /* "CPU usage" */
-    char unit[8];               /* "%", "ms", "", "s" */
-    char service[FT_NAME_MAX];  /* the service it describes ("api") */
-    double warning, critical;   /* strict: value > threshold */
-    double for_s;               /* sustained window; 0 = none */
-    char action[48];            /* "horizontal scale" */
-    char query[512];            /* PromQL, "" = not from Prometheus */
-    char prefer[16];            /* "prometheus" or "cluster": which source wins */
+    char id[FT_ID_MAX];        /* "cpu" */
+    char title[48];            /* "CPU usage" */
+    char unit[8];              /* "%", "ms", "", "s" */
+    char service[FT_NAME_MAX]; /* the service it describes ("api") */
+    double warning, critical;  /* strict: value > threshold */
+    double for_s;              /* sustained window; 0 = none */
+    char action[48];           /* "horizontal scale" */
+    char query[512];           /* PromQL, "" = not from Prometheus */
+    char prefer[16];           /* "prometheus" or "cluster": which source wins */
 };
 
 struct sustain {
     enum sustained state;
-    double for_s;   /* how long it has been over the warning threshold */
-    double since;   /* unix seconds it went over, 0 when inactive */
+    double for_s; /* how long it has been over the warning threshold */
+    double since; /* unix seconds it went over, 0 when inactive */
 };
 
 enum band bands_classify(const struct metric_rule *r, double value);

@@ -18,12 +18,12 @@
 #define PATH_MAX 4096
 #endif
 
-#define CONFIG_MAX_METRICS 16
+#define CONFIG_MAX_METRICS  16
 #define CONFIG_MAX_SERVICES 32
-#define CONFIG_MAX_TIERS 8
-#define CONFIG_MAX_QUEUES 8
-#define CONFIG_MAX_HEALTH 4
-#define CONFIG_URL_MAX 512
+#define CONFIG_MAX_TIERS    8
+#define CONFIG_MAX_QUEUES   8
+#define CONFIG_MAX_HEALTH   4
+#define CONFIG_URL_MAX      512
 
 enum rule_kind { RULE_NONE, RULE_HPA, RULE_QUEUE };
 

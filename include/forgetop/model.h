@@ -13,7 +13,7 @@
 
 #define FT_NAME_MAX 64
 #define FT_TEXT_MAX 256
-#define FT_ID_MAX 32
+#define FT_ID_MAX   32
 
 enum band { BAND_OK, BAND_WARNING, BAND_CRITICAL, BAND_UNKNOWN };
 enum sustained { SUSTAINED_INACTIVE, SUSTAINED_PENDING, SUSTAINED_FIRING };
@@ -65,11 +65,11 @@ struct service {
 /* One sample of a runbook metric. A snapshot may carry many samples of one metric
  * (a backfill from a range query); the model keeps those newer than what it has. */
 struct reading {
-    char metric[FT_ID_MAX];     /* "cpu", "memory", "latency_p99", "queue_depth", ... */
-    char service[FT_NAME_MAX];  /* which service it describes, "" for the deployment */
-    double t;                   /* unix seconds */
-    double value;               /* NAN: no data; +-INF kept as such */
-    char note[64];              /* "empty result", "NaN from Prometheus", "" */
+    char metric[FT_ID_MAX];    /* "cpu", "memory", "latency_p99", "queue_depth", ... */
+    char service[FT_NAME_MAX]; /* which service it describes, "" for the deployment */
+    double t;                  /* unix seconds */
+    double value;              /* NAN: no data; +-INF kept as such */
+    char note[64];             /* "empty result", "NaN from Prometheus", "" */
 };
 
 struct alert {

@@ -59,8 +59,8 @@ struct hpa_state {
 };
 
 struct recommendation {
-    int replicas;   /* the recommended count */
-    bool changes;   /* differs from the current desired count */
+    int replicas;     /* the recommended count */
+    bool changes;     /* differs from the current desired count */
     char reason[512]; /* the arithmetic, one line: "cpu 92% / 70% -> ceil(5 x 1.31) = 7; ..." */
 };
 
@@ -106,11 +106,11 @@ const struct sizing_tier *recommend_tier(const struct sizing_tier *tiers, size_t
  * runbook's advice with the numbers behind it; returns the band-worthy severity:
  * 0 none, 1 warning, 2 critical. */
 struct db_input {
-    double used;      /* connections in use */
-    double limit;     /* max_connections or pool size */
-    bool pgbouncer;   /* PgBouncer already in front */
-    int replicas;     /* read replicas */
-    int api_replicas; /* each holds a pool */
+    double used;              /* connections in use */
+    double limit;             /* max_connections or pool size */
+    bool pgbouncer;           /* PgBouncer already in front */
+    int replicas;             /* read replicas */
+    int api_replicas;         /* each holds a pool */
     double warning, critical; /* fractions: 0.80, 0.95 */
 };
 int recommend_database(const struct db_input *in, char *advice, size_t len);

@@ -21,7 +21,7 @@ struct scale_request {
     int from; /* the count the operator saw: the source refuses if it moved */
     int to;
     char reason[FT_TEXT_MAX];
-    char version[64]; /* resourceVersion or the like the operator saw, "" none */
+    char version[64];        /* resourceVersion or the like the operator saw, "" none */
     bool set_autoscaler_min; /* raise the HPA's minReplicas instead of the count */
 };
 

@@ -41,6 +41,8 @@ struct service_view {
     enum band cpu_band, mem_band;
     struct history cpu_hist, mem_hist, ready_hist;
     char prediction[128]; /* for rec.replicas: "cpu 92% -> ~66%, memory 60% -> ~43%" */
+    double rec_t;         /* when rec was computed: the HPA syncs every 15 s, not per frame */
+    bool seen;            /* present in its source's newest snapshot */
 };
 
 struct world {
@@ -61,6 +63,9 @@ struct world {
     const struct sizing_tier *tier;
     double now;
 };
+
+/* How often a recommendation is recomputed, as the HPA controller syncs. */
+#define WORLD_SYNC_S 15.0
 
 void world_init(struct world *w, const struct config *cfg);
 /* Register a source by name; returns its index. */

@@ -1,0 +1,259 @@
+/* cli.c - parse the command line, then lay the flags over the configuration.
+ *
+ * Flags are kept as (option, argument) pairs until the file has been read, so that a
+ * flag always wins over the file whatever order they were given in. */
+
+#include <errno.h>
+#include <getopt.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "forgetop/cli.h"
+
+enum {
+    OPT_DEMO = 256,
+    OPT_KUBECONFIG,
+    OPT_CONTEXT,
+    OPT_SELECTOR,
+    OPT_COMPOSE_PROJECT,
+    OPT_COMPOSE_FILE,
+    OPT_REDIS,
+    OPT_POSTGRES,
+    OPT_PGBOUNCER,
+    OPT_PROMETHEUS,
+    OPT_HEALTH,
+    OPT_CONFIG,
+    OPT_THEME,
+    OPT_ONCE,
+    OPT_JSON,
+    OPT_CHECK,
+    OPT_SEED,
+    OPT_DEMO_SPEED,
+    OPT_VERSION,
+};
+
+static const struct option options[] = {
+    {"demo", no_argument, NULL, OPT_DEMO},
+    {"kubeconfig", required_argument, NULL, OPT_KUBECONFIG},
+    {"context", required_argument, NULL, OPT_CONTEXT},
+    {"namespace", required_argument, NULL, 'n'},
+    {"selector", required_argument, NULL, 'l'},
+    {"compose-project", required_argument, NULL, OPT_COMPOSE_PROJECT},
+    {"compose-file", required_argument, NULL, OPT_COMPOSE_FILE},
+    {"redis", required_argument, NULL, OPT_REDIS},
+    {"postgres", required_argument, NULL, OPT_POSTGRES},
+    {"pgbouncer", required_argument, NULL, OPT_PGBOUNCER},
+    {"prometheus", required_argument, NULL, OPT_PROMETHEUS},
+    {"health", required_argument, NULL, OPT_HEALTH},
+    {"config", required_argument, NULL, OPT_CONFIG},
+    {"read-only", no_argument, NULL, 'R'},
+    {"delay", required_argument, NULL, 'd'},
+    {"theme", required_argument, NULL, OPT_THEME},
+    {"once", no_argument, NULL, OPT_ONCE},
+    {"json", no_argument, NULL, OPT_JSON},
+    {"check", no_argument, NULL, OPT_CHECK},
+    {"seed", required_argument, NULL, OPT_SEED},
+    {"demo-speed", required_argument, NULL, OPT_DEMO_SPEED},
+    {"help", no_argument, NULL, 'h'},
+    {"version", no_argument, NULL, OPT_VERSION},
+    {NULL, 0, NULL, 0},
+};
+
+void cli_usage(FILE *out)
+{
+    fputs("usage: forgetop [options]\n"
+          "\n"
+          "Watch an Open Forge deployment against its runbook and scale it.\n"
+          "\n"
+          "Sources (a flag overrides the config file):\n"
+          "  --demo                  the embedded demo cluster\n"
+          "  --kubeconfig FILE       Kubernetes: kubeconfig (default $KUBECONFIG, ~/.kube/config)\n"
+          "  --context NAME          Kubernetes: context\n"
+          "  -n, --namespace NS      Kubernetes: namespace (default open-forge)\n"
+          "  -l, --selector SEL      Kubernetes: label selector for deployments\n"
+          "  --compose-project NAME  Docker Compose: project\n"
+          "  --compose-file FILE     Docker Compose: file used to scale\n"
+          "  --redis URL             redis://[user:password@]host:port/db or unix:///path\n"
+          "  --postgres DSN          PostgreSQL conninfo string or URI\n"
+          "  --pgbouncer DSN         PgBouncer admin console conninfo\n"
+          "  --prometheus URL        Prometheus base URL\n"
+          "  --health URL            a health endpoint to probe (repeatable)\n"
+          "\n"
+          "Behaviour:\n"
+          "  --config FILE           settings (default $XDG_CONFIG_HOME/forgetop/forgetop.conf)\n"
+          "  -R, --read-only         watch only: no key can scale (also FORGETOP_READ_ONLY=1)\n"
+          "  -d, --delay SECONDS     refresh interval (default 2)\n"
+          "  --theme NAME            dark, light, mono, high-contrast\n"
+          "  --seed N                demo: random seed (default 1)\n"
+          "  --demo-speed X          demo: simulated time runs X times faster\n"
+          "\n"
+          "Outside the terminal:\n"
+          "  --once --json           poll every source once, print one JSON document\n"
+          "  --check                 one line per metric; exit 0 ok, 1 warning, 2 critical,\n"
+          "                          3 unknown (a source could not be read)\n"
+          "  -h, --help              this text\n"
+          "  --version               the version\n",
+          out);
+}
+
+static int remember(struct cli *c, int opt, const char *arg, char *err, size_t errlen)
+{
+    if (c->n_set >= CLI_MAX_SET) {
+        snprintf(err, errlen, "too many options");
+        return -1;
+    }
+    c->set[c->n_set].opt = opt;
+    c->set[c->n_set].arg = arg;
+    c->n_set++;
+    return 0;
+}
+
+int cli_parse(int argc, char **argv, struct cli *out, char *err, size_t errlen)
+{
+    memset(out, 0, sizeof(*out));
+    optind = 1;
+    opterr = 0;
+    int opt;
+    while ((opt = getopt_long(argc, argv, ":n:l:Rd:h", options, NULL)) != -1) {
+        switch (opt) {
+        case OPT_CONFIG:
+            out->config_path = optarg;
+            break;
+        case OPT_ONCE:
+            out->mode = out->mode == CLI_CHECK ? CLI_CHECK : CLI_ONCE;
+            break;
+        case OPT_JSON:
+            out->json = true;
+            break;
+        case OPT_CHECK:
+            out->mode = CLI_CHECK;
+            break;
+        case 'h':
+            out->mode = CLI_HELP;
+            return 0;
+        case OPT_VERSION:
+            out->mode = CLI_VERSION;
+            return 0;
+        case ':':
+            snprintf(err, errlen, "%s needs an argument", argv[optind - 1]);
+            return -1;
+        case '?':
+            snprintf(err, errlen, "unknown option %s (try --help)", argv[optind - 1]);
+            return -1;
+        default:
+            if (remember(out, opt, optarg, err, errlen) < 0)
+                return -1;
+        }
+    }
+    if (optind < argc) {
+        snprintf(err, errlen, "unexpected argument \"%s\" (try --help)", argv[optind]);
+        return -1;
+    }
+    if (out->json && out->mode == CLI_DASHBOARD)
+        out->mode = CLI_ONCE;
+    return 0;
+}
+
+static int number(const char *flag, const char *arg, double min, double *out, char *err,
+                  size_t errlen)
+{
+    char *end;
+    errno = 0;
+    double v = strtod(arg, &end);
+    if (errno != 0 || end == arg || *end != '\0' || !isfinite(v) || v < min) {
+        snprintf(err, errlen, "%s: \"%s\" is not a number of at least %g", flag, arg, min);
+        return -1;
+    }
+    *out = v;
+    return 0;
+}
+
+#define COPY(dst, src) snprintf((dst), sizeof(dst), "%s", (src))
+
+static int apply_one(int opt, const char *arg, struct config *cfg, char *err, size_t errlen)
+{
+    double v;
+    switch (opt) {
+    case OPT_DEMO:
+        cfg->demo = true;
+        break;
+    case OPT_KUBECONFIG:
+        cfg->kube = true;
+        COPY(cfg->kubeconfig, arg);
+        break;
+    case OPT_CONTEXT:
+        cfg->kube = true;
+        COPY(cfg->context, arg);
+        break;
+    case 'n':
+        cfg->kube = true;
+        COPY(cfg->namespace_, arg);
+        break;
+    case 'l':
+        cfg->kube = true;
+        COPY(cfg->label_selector, arg);
+        break;
+    case OPT_COMPOSE_PROJECT:
+        cfg->compose = true;
+        COPY(cfg->compose_project, arg);
+        break;
+    case OPT_COMPOSE_FILE:
+        cfg->compose = true;
+        COPY(cfg->compose_file, arg);
+        break;
+    case OPT_REDIS:
+        COPY(cfg->redis_url, arg);
+        break;
+    case OPT_POSTGRES:
+        COPY(cfg->postgres_dsn, arg);
+        break;
+    case OPT_PGBOUNCER:
+        COPY(cfg->pgbouncer_dsn, arg);
+        break;
+    case OPT_PROMETHEUS:
+        COPY(cfg->prometheus_url, arg);
+        break;
+    case OPT_HEALTH:
+        if (cfg->n_health >= CONFIG_MAX_HEALTH) {
+            snprintf(err, errlen, "--health: at most %d URLs", CONFIG_MAX_HEALTH);
+            return -1;
+        }
+        COPY(cfg->health_urls[cfg->n_health++], arg);
+        break;
+    case 'R':
+        cfg->read_only = true;
+        break;
+    case 'd':
+        if (number("--delay", arg, 0.1, &v, err, errlen) < 0)
+            return -1;
+        cfg->delay_s = v;
+        break;
+    case OPT_THEME:
+        COPY(cfg->theme, arg);
+        break;
+    case OPT_SEED:
+        if (number("--seed", arg, 0, &v, err, errlen) < 0)
+            return -1;
+        cfg->seed = (uint64_t)v;
+        break;
+    case OPT_DEMO_SPEED:
+        if (number("--demo-speed", arg, 0.001, &v, err, errlen) < 0)
+            return -1;
+        cfg->demo_speed = v;
+        break;
+    }
+    return 0;
+}
+
+int cli_apply(const struct cli *c, struct config *cfg, char *err, size_t errlen)
+{
+    const char *ro = getenv("FORGETOP_READ_ONLY");
+    if (ro != NULL && ro[0] != '\0' && strcmp(ro, "0") != 0 && strcmp(ro, "false") != 0)
+        cfg->read_only = true;
+    for (size_t i = 0; i < c->n_set; i++)
+        if (apply_one(c->set[i].opt, c->set[i].arg, cfg, err, errlen) < 0)
+            return -1;
+    return 0;
+}
