@@ -1,0 +1,171 @@
+#!/usr/bin/env bash
+# compose.sh - the compose source against the fake Docker Engine on a scratch socket,
+# and scaling through a `docker` shim first on PATH that records its argument vector
+# and changes the fake's containers, so a scale is seen end to end.
+#
+# tests/integration/compose_probe.c is built against libforgetop.a; it polls or scales
+# once per command and prints one line per service, container, reading or outcome.
+source "$(dirname "$0")/../lib.sh"
+cd "$ROOT" || exit 1
+S=$(scratch)
+
+[ -f "$BUILD/libforgetop.a" ] || make -s BUILD="$BUILD" "$BUILD/libforgetop.a" >/dev/null
+SAN=
+[ -n "${FORGETOP_ASAN:-}" ] && SAN="-fsanitize=address,undefined"
+PROBE=$S/compose_probe
+cc -std=c11 -D_POSIX_C_SOURCE=200809L $SAN -Iinclude $(pkg-config --cflags libcjson) \
+    -o "$PROBE" tests/integration/compose_probe.c "$BUILD/libforgetop.a" \
+    $(pkg-config --libs libcurl libcjson) -lpthread -lm ||
+    { not_ok "compose_probe builds"; finish; }
+chmod 755 "$PROBE"
+
+SOCK=$S/docker.sock STATE=$S/state.json CTL=$S/control.json LOG=$S/requests.log
+SHIMLOG=$S/shim.log COMPOSE_FILE=$S/docker-compose.yml
+printf 'services:\n  api:\n    image: forge/api\n' >"$COMPOSE_FILE"
+cat >"$STATE" <<'JSON'
+{"project": "forge", "host_cpus": 4, "containers": [
+ {"service": "api", "number": 1, "health": "healthy", "cpus_limit": 1, "mem_limit": 536870912,
+  "cpu": 0.5, "mem": 201326592},
+ {"service": "api", "number": 2, "health": "unhealthy", "cpus_limit": 1, "mem_limit": 536870912,
+  "cpu": 0.25, "mem": 100663296, "restarts": 2},
+ {"service": "agent-worker", "number": 1, "state": "exited", "exit_code": 137, "restarts": 3},
+ {"service": "agent-worker", "number": 2, "cpu": 0.3, "mem": 50331648},
+ {"service": "redis", "name": "forge-redis", "cpu": 0.1, "mem": 33554432},
+ {"service": "web", "project": "other", "cpu": 0.9}
+]}
+JSON
+control() { printf '%s\n' "$1" >"$CTL.tmp" && mv "$CTL.tmp" "$CTL"; }
+control '{}'
+
+python3 tests/fakes/docker_engine.py --socket "$SOCK" --state "$STATE" --control "$CTL" \
+    --log "$LOG" >"$S/fake.out" 2>"$S/fake.err" &
+on_exit "kill $!"
+wait_for 10 test -S "$SOCK" || { not_ok "fake engine listens on $SOCK"; finish; }
+
+export PATH="$ROOT/tests/fakes:$PATH" DOCKER_SHIM_LOG=$SHIMLOG DOCKER_SHIM_STATE=$STATE
+unset DOCKER_HOST DOCKER_TLS_VERIFY
+run_probe() { "$PROBE" "$@" 2>&1 | grep -v '^rss_kb='; }
+probe() { run_probe -H "unix://$SOCK" -m cpu:api -m memory:api -m cpu:agent-worker "$@"; }
+line() { grep -E "^$1( |$)" <<<"$2" | head -1; }
+field() { sed -nE "s/.* $1=(\"[^\"]*\"|[^ ]*).*/\1/p" <<<"$2" | tr -d '"'; }
+shim_runs() { [ -f "$SHIMLOG" ] && wc -l <"$SHIMLOG" || echo 0; }
+
+# --- reading ---
+out=$(probe poll)
+api=$(line "service api" "$out")
+expect_eq "poll succeeds" "ok" "$(awk '/^poll/{print $2}' <<<"$out")"
+expect_eq "only the project's services, by label" "agent-worker api redis" \
+    "$(awk '/^service/{print $2}' <<<"$out" | sort | xargs)"
+expect_eq "api: desired counts every container" 2 "$(field desired "$api")"
+expect_eq "api: ready leaves out the unhealthy one" 1 "$(field ready "$api")"
+# 0.5 + 0.25 cores of 2 x 1 core; 192 + 96 MiB of 2 x 512 MiB
+expect_eq "api: cpu % of its limits, as docker stats computes it" 37.50 "$(field cpu_pct "$api")"
+expect_eq "api: memory % of its limits, page cache left out" 28.12 "$(field mem_pct "$api")"
+expect_eq "api: status names the unhealthy container" "unhealthy: forge-api-2" \
+    "$(field status "$api")"
+expect_eq "kind is compose, namespace the project" "compose forge" \
+    "$(field kind "$api") $(field project "$api")"
+w=$(line "service agent-worker" "$out")
+expect_eq "exited container and its exit code in the status" "exited: forge-agent-worker-1 (137)" \
+    "$(field status "$w")"
+expect_eq "no limits: no percentage" "nan nan" "$(field cpu_pct "$w") $(field mem_pct "$w")"
+expect_eq "no limits: absolute figures" "0.300 50331648" \
+    "$(field cpu_cores "$w") $(field mem_bytes "$w")"
+expect_eq "restarts per container" 3 "$(field restarts "$(line "pod forge-agent-worker-1" "$out")")"
+r=$(line "service redis" "$out")
+expect_eq "fixed container_name: unscalable, and why" \
+    "1 has a fixed container_name: docker compose cannot scale it" \
+    "$(field unscalable "$r") $(field why "$r")"
+expect_eq "cpu reading for the api" "reading cpu api 37.50" \
+    "$(line "reading cpu api" "$out" | cut -d' ' -f1-4)"
+check "cpu reading without a limit is no data, with a note" \
+    grep -q 'reading cpu agent-worker nan note="no cpu limit' <<<"$out"
+check "API version asked of /version before anything else" \
+    test "$(head -1 "$LOG")" == "GET /version"
+check "requests carry the negotiated version" grep -q '^GET /v1.43/containers/json?all=1' "$LOG"
+check "containers listed with a label filter" grep -q 'filters=.*com.docker.compose.project%3Dforge' "$LOG"
+check "stats read with stream=false" grep -q '^GET /v1.43/containers/[0-9a-f]*/stats?stream=false$' "$LOG"
+
+: >"$LOG"
+control '{"api_version": "1.41"}'
+probe poll >/dev/null
+check "an older engine is spoken to in its own version" grep -q '^GET /v1.41/containers/json' "$LOG"
+check "and never in ours" bash -c "! grep -q '/v1.43/' '$LOG'"
+control '{}'
+
+out=$(DOCKER_HOST="unix://$SOCK" run_probe poll)
+expect_eq "DOCKER_HOST names the socket" "ok" "$(awk '/^poll/{print $2}' <<<"$out")"
+
+# --- one slow container ---
+control '{"slow_stats": "forge-api-2", "slow_seconds": 20}'
+out=$(probe -t 1.5 poll)
+api=$(line "service api" "$out")
+secs=$(sed -nE 's/^poll ok seconds=([0-9.]+).*/\1/p' <<<"$out")
+check "a slow container costs no more than the timeout (${secs:-?} s)" \
+    awk -v s="${secs:-99}" 'BEGIN { exit !(s < 4) }'
+expect_eq "its figure is unknown, not 0" "nan" "$(field cpu_cores "$(line "pod forge-api-2" "$out")")"
+expect_eq "the others are read" "0.500" "$(field cpu_cores "$(line "pod forge-api-1" "$out")")"
+expect_eq "the service sum is unknown" "nan" "$(field cpu_cores "$api")"
+check "the status says which stats are unknown" grep -q 'stats unknown for 1 of 2' <<<"$api"
+control '{}'
+
+# --- faults, in words ---
+control '{"hang": true}'
+out=$(probe -t 1 poll)
+check "hang: timed out, in words ($out)" grep -q '^poll error.*docker: GET /version: .*timed out' <<<"$out"
+control '{"status500": true, "only": "/containers/json"}'
+out=$(probe poll)
+check "500: status and the engine's message ($out)" \
+    grep -q '^poll error.*docker: GET /v1.43/containers/json: HTTP 500: fake engine' <<<"$out"
+control '{"garbage": true}'
+out=$(probe poll)
+check "garbage: not JSON ($out)" grep -q 'docker: GET /version: .*not JSON' <<<"$out"
+check "garbage: no escape byte reaches the output" bash -c "! grep -q $'\x1b' <<<'$out'"
+control '{"socket": "missing"}'
+wait_for 5 test ! -e "$SOCK"
+out=$(probe poll)
+check "socket missing: no such socket ($out)" grep -q "docker: no such socket $SOCK" <<<"$out"
+control '{"socket": "denied"}'
+wait_for 5 test -S "$SOCK"
+sleep 0.2
+if [ "$(id -u)" -eq 0 ]; then
+    diag "root ignores chmod 000: the denied socket is tried as user nobody"
+    out=$(runuser -u nobody -- "$PROBE" -H "unix://$SOCK" poll 2>&1 | grep -v '^rss_kb=')
+else
+    out=$(probe poll)
+fi
+check "permission denied, in words ($out)" \
+    grep -q "docker: cannot connect to $SOCK: permission denied" <<<"$out"
+control '{}'
+sleep 0.2
+
+# --- scaling through the shim ---
+out=$(probe -f "$COMPOSE_FILE" scale api 2 3 poll)
+expect_eq "scale reports from and to" "scale ok: scaled api 2 -> 3" "$(line scale "$out")"
+expect_eq "docker compose run with the runbook's argument vector" \
+    "[\"docker\", \"compose\", \"-p\", \"forge\", \"-f\", \"$COMPOSE_FILE\", \"up\", \"-d\", \"--no-recreate\", \"--no-deps\", \"--scale\", \"api=3\", \"api\"]" \
+    "$(tail -1 "$SHIMLOG")"
+expect_eq "the next poll sees three containers" 3 "$(field desired "$(line "service api" "$out")")"
+n=$(shim_runs)
+out=$(probe scale api 2 4)
+check "a count that moved is refused ($out)" grep -q 'api has 3 containers now, not 2 as shown: nothing was run' <<<"$out"
+out=$(probe scale redis 1 2)
+check "a fixed container_name is refused ($out)" \
+    grep -q 'scale failed: redis has a fixed container_name: docker compose cannot scale it' <<<"$out"
+expect_eq "neither refusal ran docker" "$n" "$(shim_runs)"
+out=$(probe scale api 3 1)
+expect_eq "scale down" "scale ok: scaled api 3 -> 1" "$(line scale "$out")"
+expect_eq "no -f when no compose file is configured" "" "$(grep -o '"-f"' <<<"$(tail -1 "$SHIMLOG")")"
+out=$(DOCKER_SHIM_EXIT=1 DOCKER_SHIM_ERROR="no such service: api" probe scale api 1 2)
+expect_eq "compose's exit status and last line" \
+    "scale failed: docker compose exited 1: no such service: api" "$(line scale "$out")"
+out=$(probe -f "$S/missing.yml" scale api 1 2)
+check "a missing compose file, as compose says it ($out)" \
+    grep -q "exited 14: open $S/missing.yml: no such file or directory" <<<"$out"
+out=$(DOCKER_SHIM_SLEEP=30 probe -t 0.25 scale api 1 2)
+check "a compose that hangs is stopped at the time limit ($out)" \
+    grep -q 'docker compose did not finish in 3 s and was stopped' <<<"$out"
+out=$(env PATH=/nonexistent "$PROBE" -H "unix://$SOCK" scale api 1 2 2>&1 | grep -v '^rss_kb=')
+expect_eq "no docker on PATH" "scale failed: docker compose: cannot run docker: not found on PATH" \
+    "$(line scale "$out")"
+finish
