@@ -326,6 +326,23 @@ void world_predict(const struct world *w, const struct service_view *v, int repl
                  v->svc.mem_pct * f);
 }
 
+/* The newest reading of a metric no rule tracks (counts that only the advice uses). */
+static double latest_reading(const struct world *w, const char *metric)
+{
+    double t = -1, v = NAN;
+    for (size_t i = 0; i < w->n_sources; i++) {
+        const struct snapshot *s = w->snaps[i];
+        for (size_t j = 0; s != NULL && j < s->n_readings; j++)
+            if (strcmp(s->readings[j].metric, metric) == 0 && s->readings[j].t > t) {
+                t = s->readings[j].t;
+                v = s->readings[j].value;
+            }
+    }
+    return v;
+}
+
+/* The runbook's database advice needs counts: sources report them as the readings
+ * db_connections_used and db_connections_max (and db_replicas) beside the percentage. */
 static void evaluate_database(struct world *w)
 {
     w->db_advice[0] = '\0';
@@ -333,8 +350,14 @@ static void evaluate_database(struct world *w)
     if (m == NULL || m->band == BAND_UNKNOWN || m->band == BAND_OK)
         return;
     struct db_input in = {0};
-    in.used = m->value;
-    in.limit = 100.0;
+    in.used = latest_reading(w, "db_connections_used");
+    in.limit = latest_reading(w, "db_connections_max");
+    if (isnan(in.used) || isnan(in.limit) || in.limit <= 0) {
+        in.used = m->value; /* only the percentage is known: advise on it as such */
+        in.limit = 100.0;
+    }
+    double replicas = latest_reading(w, "db_replicas");
+    in.replicas = isnan(replicas) ? 0 : (int)replicas;
     in.warning = m->rule.warning / 100.0;
     in.critical = m->rule.critical / 100.0;
     for (size_t i = 0; i < w->n_sources; i++)

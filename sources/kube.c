@@ -10,4 +10,3 @@ struct source *kube_source_new(const struct config *cfg, char *err, size_t errle
     snprintf(err, errlen, "kube: this source is not available in this build yet");
     return NULL;
 }
-

@@ -10,4 +10,3 @@ struct source *redis_source_new(const struct config *cfg, char *err, size_t errl
     snprintf(err, errlen, "redis: this source is not available in this build yet");
     return NULL;
 }
-

@@ -33,7 +33,11 @@ enum band bands_classify(const struct metric_rule *r, double value);
  * resets pending, as a missed evaluation resets a Prometheus rule. */
 #define BANDS_MAX_GAP_S 90.0
 
-/* Sustained state of the warning threshold at time now, from the history. */
+/* Sustained state of the warning threshold at time now, from the history: samples after
+ * now are ignored; inactive when the newest is at or under the threshold, NAN, or older
+ * than BANDS_MAX_GAP_S (the series went stale); otherwise since = the first sample of
+ * the unbroken run over the threshold, for_s = now - since, and firing once for_s >=
+ * r->for_s (at once when r->for_s is 0), pending before. */
 struct sustain bands_sustained(const struct metric_rule *r, const struct history *h, double now);
 
 #endif

@@ -20,6 +20,8 @@ struct scaling_policy {
     int period_s;
 };
 
+/* One direction of spec.behavior. n_policies 0 means the controller's defaults for that
+ * direction (see hpa_rule_default_behavior); a window cannot be defaulted, 0 is valid. */
 struct scaling_rules {
     int window_s; /* stabilisation window */
     enum select_policy select;
@@ -44,6 +46,13 @@ struct queue_rule {
     int min, max;
     double activation; /* KEDA activationListLength: active when depth > this */
     double tolerance;
+    /* KEDA's advanced.horizontalPodAutoscalerConfig.behavior; false (the zero value):
+     * the generated HPA has none, so the no-behaviour rules apply. */
+    bool has_behavior;
+    struct scaling_rules up, down;
+    /* KEDA cooldownPeriod: with min 0, how long the trigger stays inactive before the
+     * scale to 0 (runbook preset 300 s, KEDA's default; 0 = at once). */
+    double cooldown_s;
 };
 
 #define HPA_STATE_CAP 64
@@ -56,6 +65,9 @@ struct hpa_state {
     size_t n_recs;
     struct hpa_event scales[HPA_STATE_CAP]; /* past scale changes (+added / -removed) */
     size_t n_scales;
+    /* KEDA: since when the trigger has been inactive, for its cooldown */
+    bool keda_inactive;
+    double keda_inactive_since;
 };
 
 struct recommendation {
@@ -80,13 +92,23 @@ void hpa_state_note_scale(struct hpa_state *st, double t, int from, int to);
 void hpa_rule_runbook_api(struct hpa_rule *r);
 /* The runbook's agent-worker KEDA scaler: 10 per replica, 1..100. */
 void queue_rule_runbook_worker(struct queue_rule *r);
+/* The runbook's worker-hpa alternative: External Value target 100, 2..50. */
+void queue_rule_runbook_worker_hpa(struct queue_rule *r);
+/* What the API server fills in when spec.behavior is given without a part: up window 0,
+ * 4 pods or 100 % per 15 s, Max; down window 300 s, 100 % per 15 s, Max. */
+void hpa_rule_default_behavior(struct scaling_rules *up, struct scaling_rules *down);
 
 /* One HPA sync at time now. Updates st (records this recommendation). Returns 0, or
- * -1 when no metric is usable (out->reason says why, replicas = current). */
+ * -1 when no metric is usable or the rule makes no sense (out->reason says why,
+ * replicas = current). st keeps one recommendation per distinct count (the newest),
+ * which answers every window exactly as the full list would, so syncs may come as
+ * often as the caller likes; past HPA_STATE_CAP distinct counts the oldest is dropped.
+ * A metric reading is the mean utilisation of the ready pods;
+ * it is truncated to an integer percent as the controller's is. */
 int recommend_hpa(const struct hpa_rule *r, const struct hpa_input *in, struct hpa_state *st,
                   double now, struct recommendation *out);
 
-/* KEDA / External-metric recommendation from a queue depth. */
+/* KEDA / External-metric recommendation from a queue depth (NAN: unknown, returns -1). */
 int recommend_queue(const struct queue_rule *r, int current, int ready, double depth,
                     struct hpa_state *st, double now, struct recommendation *out);
 
@@ -97,7 +119,13 @@ struct sizing_tier {
     int api_replicas, workers;
     char postgres[32], redis[16];
 };
+/* The tier with the highest users_min at or below users, so a boundary belongs to the
+ * tier it starts (200 users: Large); NULL when users is below every tier or above that
+ * tier's users_max. */
 const struct sizing_tier *recommend_tier(const struct sizing_tier *tiers, size_t n, int users);
+/* The runbook's sizing table (Small < 50, Medium 50-200, Large 200-1000, Enterprise
+ * 1000+); sets *n. */
+const struct sizing_tier *recommend_runbook_tiers(size_t *n);
 /* Estimate users from api traffic (runbook: 1 core ~ 500 req/s) is not used; callers
  * pass users from config or an observed figure. */
 

@@ -3,7 +3,7 @@
 
 Paths: /ok, /hang (never answers), /huge?n=BYTES (with Content-Length), /huge-chunked,
 /basic (needs user:secret), /bearer (needs token t0k3n), /echo (method, type, body),
-/gzip, /sleep?s=SECONDS, /conn (the client's port: same port = reused connection), and
+/gzip, /sleep?s=SECONDS, /health/ready|sick|evil (API health documents), /conn (the client's port: same port = reused connection), and
 absolute URLs (a request sent through it as a proxy). Listens on --port or --unix; TLS
 with --cert/--key, and asks for a client certificate with --client-ca. --stuck
 listens but accepts nothing, so a connect hangs (connect timeout)."""
@@ -12,6 +12,7 @@ import argparse
 import base64
 import gzip
 import http.server
+import json
 import os
 import socket
 import socketserver
@@ -96,10 +97,30 @@ class Handler(http.server.BaseHTTPRequestHandler):
             if "gzip" not in (self.headers.get("Accept-Encoding") or ""):
                 return self.send(406, "no gzip asked")
             return self.send(200, gzip.compress(b"z" * 10000), extra={"Content-Encoding": "gzip"})
+        if p.startswith("/health/"):
+            return self.health(p[len("/health/"):])
         if p == "/conn":
             port = self.client_address[1] if isinstance(self.client_address, tuple) else 0
             return self.send(200, str(port))
         return self.send(404, "not found")
+
+
+    HEALTH = {
+        "ready": (200, {"status": "ok", "components": {"database": {"status": "healthy"},
+                                                       "redis": {"status": "healthy"}}}),
+        "sick": (503, {"status": "unhealthy", "components": {
+            "database": {"status": "healthy"},
+            "redis": {"status": "unhealthy",
+                      "error": "Error 111 connecting to redis:6379. Connection refused."}}}),
+        "evil": (200, {"status": "ok", "components": {
+            "redis": {"status": "degraded", "error": "\x1b]0;pwned\x07 slow"}}}),
+    }
+
+    def health(self, name):
+        if name not in self.HEALTH:
+            return self.send(404, "not found")
+        status, doc = self.HEALTH[name]
+        return self.send(status, json.dumps(doc), "application/json")
 
 
 class TCP(socketserver.ThreadingMixIn, http.server.HTTPServer):

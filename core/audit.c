@@ -1,0 +1,173 @@
+/* audit.c - the record of every scale attempt: one JSON line each, appended and fsync'd
+ * before the request goes anywhere, in a file only its owner can read.
+ *
+ * One write() per line on an O_APPEND descriptor, so two forgetops sharing a log never
+ * interleave their lines. cJSON does the escaping. */
+
+#include <errno.h>
+#include <fcntl.h>
+#include <pwd.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <cJSON.h>
+
+#include "forgetop/audit.h"
+#include "forgetop/text.h"
+
+void audit_default_path(char *out, size_t len)
+{
+    const char *state = getenv("XDG_STATE_HOME"), *home = getenv("HOME");
+    if (state != NULL && state[0] == '/') {
+        text_printf(out, len, "%s/forgetop/audit.log", state);
+        return;
+    }
+    if (home == NULL || home[0] == '\0') {
+        struct passwd *pw = getpwuid(getuid());
+        home = pw != NULL ? pw->pw_dir : "/";
+    }
+    text_printf(out, len, "%s/.local/state/forgetop/audit.log", home);
+}
+
+/* mkdir -p of the directory holding path, each new directory 0700. */
+static int make_parents(const char *path, char *err, size_t errlen)
+{
+    char dir[4096];
+    text_printf(dir, sizeof dir, "%s", path);
+    char *slash = strrchr(dir, '/');
+    if (slash == NULL || slash == dir)
+        return 0;
+    *slash = '\0';
+    for (char *p = dir + 1;; p++) {
+        if (*p != '/' && *p != '\0')
+            continue;
+        char keep = *p;
+        *p = '\0';
+        if (mkdir(dir, 0700) < 0 && errno != EEXIST) {
+            text_printf(err, errlen, "audit: cannot create %s: %s", dir, strerror(errno));
+            return -1;
+        }
+        *p = keep;
+        if (keep == '\0')
+            return 0;
+    }
+}
+
+static void iso_time(char *out, size_t len, double now)
+{
+    time_t s = (time_t)now;
+    struct tm tm;
+    int ms = (int)((now - (double)s) * 1000);
+    if (ms < 0 || ms > 999)
+        ms = 0;
+    gmtime_r(&s, &tm);
+    char base[32];
+    strftime(base, sizeof base, "%Y-%m-%dT%H:%M:%S", &tm);
+    text_printf(out, len, "%s.%03dZ", base, ms);
+}
+
+/* Who is at the keyboard: the account forgetop runs as, else $LOGNAME. */
+static void who(char *out, size_t len)
+{
+    struct passwd *pw = getpwuid(geteuid());
+    const char *logname = getenv("LOGNAME");
+    if (pw != NULL && pw->pw_name != NULL)
+        text_printf(out, len, "%s", pw->pw_name);
+    else if (logname != NULL && logname[0] != '\0')
+        text_printf(out, len, "%s", logname);
+    else
+        text_printf(out, len, "uid %ld", (long)geteuid());
+}
+
+/* The line, newline included; NULL when out of memory. */
+static char *audit_line(const struct scale_request *req, const char *result, const char *message,
+                        double now)
+{
+    char when[40], user[64], host[256] = "";
+    iso_time(when, sizeof when, now);
+    who(user, sizeof user);
+    if (gethostname(host, sizeof host - 1) < 0)
+        host[0] = '\0';
+    cJSON *o = cJSON_CreateObject();
+    char *text = NULL, *line = NULL;
+    if (o == NULL)
+        return NULL;
+    if (!cJSON_AddStringToObject(o, "time", when) || !cJSON_AddStringToObject(o, "user", user) ||
+        !cJSON_AddStringToObject(o, "host", host) ||
+        !cJSON_AddStringToObject(o, "source", req->source) ||
+        !cJSON_AddStringToObject(o, "target", req->service) ||
+        !cJSON_AddStringToObject(o, "namespace", req->namespace_) ||
+        !cJSON_AddNumberToObject(o, "from", req->from) ||
+        !cJSON_AddNumberToObject(o, "to", req->to) ||
+        !cJSON_AddStringToObject(o, "reason", req->reason) ||
+        !cJSON_AddStringToObject(o, "result", result) ||
+        !cJSON_AddStringToObject(o, "message", message != NULL ? message : ""))
+        goto out;
+    if (req->set_autoscaler_min && !cJSON_AddBoolToObject(o, "autoscaler_min", true))
+        goto out;
+    text = cJSON_PrintUnformatted(o);
+    if (text == NULL)
+        goto out;
+    size_t n = strlen(text);
+    line = malloc(n + 2);
+    if (line != NULL) {
+        memcpy(line, text, n);
+        memcpy(line + n, "\n", 2);
+    }
+out:
+    cJSON_free(text);
+    cJSON_Delete(o);
+    return line;
+}
+
+int audit_write(const char *path, const struct scale_request *req, const char *result,
+                const char *message, double now, char *err, size_t errlen)
+{
+    int fd = -1, rc = -1;
+    char *line = NULL;
+    struct stat st;
+    if (path == NULL || path[0] == '\0') {
+        text_printf(err, errlen, "audit: no log file configured");
+        return -1;
+    }
+    if (make_parents(path, err, errlen) < 0)
+        return -1;
+    fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
+    if (fd < 0) {
+        text_printf(err, errlen, "audit: cannot open %s: %s", path, strerror(errno));
+        goto out;
+    }
+    /* A log that others can read leaks who scaled what: tighten one found loose. */
+    if (fstat(fd, &st) == 0 && (st.st_mode & 077) != 0 && st.st_uid == geteuid())
+        (void)fchmod(fd, 0600);
+    line = audit_line(req, result, message, now);
+    if (line == NULL) {
+        text_printf(err, errlen, "audit: out of memory");
+        goto out;
+    }
+    size_t len = strlen(line), done = 0;
+    while (done < len) {
+        ssize_t w = write(fd, line + done, len - done);
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w < 0) {
+            text_printf(err, errlen, "audit: cannot write %s: %s", path, strerror(errno));
+            goto out;
+        }
+        done += (size_t)w;
+    }
+    if (fsync(fd) < 0) {
+        text_printf(err, errlen, "audit: cannot sync %s: %s", path, strerror(errno));
+        goto out;
+    }
+    rc = 0;
+out:
+    free(line);
+    if (fd >= 0)
+        close(fd);
+    return rc;
+}

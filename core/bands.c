@@ -1,0 +1,59 @@
+/* bands.c - decide ok / warning / critical for a metric, and whether it is sustained.
+ *
+ * A metric is sustained when every sample since it went over the warning threshold is
+ * over it, the way a Prometheus rule with `for:` goes from pending to firing; a gap in
+ * the samples counts as a missed evaluation and starts over. Pure: callers pass the
+ * time in. */
+
+#include <math.h>
+
+#include "forgetop/bands.h"
+
+/* Strict, like the runbook's `expr: ... > 0.7`; NAN is never over anything. */
+static bool over(double v, double threshold)
+{
+    return v > threshold;
+}
+
+enum band bands_classify(const struct metric_rule *r, double value)
+{
+    if (isnan(value))
+        return BAND_UNKNOWN;
+    if (over(value, r->critical))
+        return BAND_CRITICAL;
+    if (over(value, r->warning))
+        return BAND_WARNING;
+    return BAND_OK;
+}
+
+/* Index + 1 of the newest sample at or before now; 0 when there is none. */
+static size_t newest_until(const struct history *h, double now)
+{
+    size_t n = history_len(h);
+    while (n > 0 && history_at(h, n - 1)->t > now)
+        n--;
+    return n;
+}
+
+struct sustain bands_sustained(const struct metric_rule *r, const struct history *h, double now)
+{
+    struct sustain st = {SUSTAINED_INACTIVE, 0, 0};
+    size_t n = newest_until(h, now);
+    if (n == 0)
+        return st;
+    const struct sample *s = history_at(h, n - 1);
+    /* A series that stopped reporting is stale: Prometheus resolves the alert. */
+    if (!over(s->v, r->warning) || now - s->t > BANDS_MAX_GAP_S)
+        return st;
+    double since = s->t;
+    for (size_t i = n - 1; i > 0; i--) {
+        const struct sample *prev = history_at(h, i - 1);
+        if (since - prev->t > BANDS_MAX_GAP_S || !over(prev->v, r->warning))
+            break;
+        since = prev->t;
+    }
+    st.since = since;
+    st.for_s = now - since;
+    st.state = st.for_s >= r->for_s ? SUSTAINED_FIRING : SUSTAINED_PENDING;
+    return st;
+}

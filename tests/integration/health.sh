@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# health.sh - the health source: the API's /health/ready status, time and components as
+# facts on the health panel, against the python3 fixture standing in for the API.
+#
+# tests/integration/source_probe.c polls the source and prints its facts.
+source "$(dirname "$0")/../lib.sh"
+cd "$ROOT" || exit 1
+S=$(scratch)
+
+[ -f "$BUILD/libforgetop.a" ] || make -s BUILD="$BUILD" "$BUILD/libforgetop.a" >/dev/null
+SAN=
+[ -n "${FORGETOP_ASAN:-}" ] && SAN="-fsanitize=address,undefined"
+PROBE=$S/source_probe
+cc -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE $SAN -Iinclude -o "$PROBE" \
+    tests/integration/source_probe.c "$BUILD/libforgetop.a" \
+    $(pkg-config --libs libcurl libcjson) -lpthread -lm || { not_ok "source_probe builds"; finish; }
+
+P=$(free_port)
+python3 tests/fakes/http_fixture.py --port "$P" >"$S/fixture.out" 2>&1 &
+on_exit "kill $!"
+wait_for 10 grep -q ready "$S/fixture.out" || not_ok "fixture starts"
+H=http://127.0.0.1:$P
+DEAD=$(free_port)
+probe() { "$PROBE" health "$@" 2>&1; }
+
+out=$(probe --url $H/health/ready)
+check "a ready API is ok with its status and time" grep -qE '^1 fact health//health/ready ok 200 ok in [0-9]+ ms$' <<<"$out"
+check "each component is a fact: database healthy" grep -q '^1 fact health/database ok healthy$' <<<"$out"
+check "each component is a fact: redis healthy" grep -q '^1 fact health/redis ok healthy$' <<<"$out"
+
+out=$(probe --url $H/health/sick)
+check "a 503 is critical, with the API's own status" grep -qE '^1 fact health//health/sick critical 503 unhealthy in' <<<"$out"
+check "an unhealthy component is critical with its error" \
+    grep -q '^1 fact health/redis critical unhealthy: Error 111 connecting to redis:6379. Connection refused.$' <<<"$out"
+check "a healthy component beside it stays ok" grep -q '^1 fact health/database ok healthy$' <<<"$out"
+
+out=$(probe --url $H/health/evil)
+check "a degraded component is a warning" grep -q '^1 fact health/redis warning degraded: ' <<<"$out"
+check "escape sequences from the API never reach the terminal" \
+    bash -c "! grep -q $'\x1b' <<<\"\$1\" && grep -q 'degraded: ?\]0;pwned? slow' <<<\"\$1\"" _ "$out"
+
+out=$(probe --url http://127.0.0.1:$DEAD/health/ready)
+check "an API that refuses connections is a red fact with the reason" \
+    grep -q "^1 fact health//health/ready critical connect to 127.0.0.1:$DEAD: Connection refused" <<<"$out"
+check "and not a failed poll: the probe itself worked" bash -c "! grep -q '^1 error' <<<\"\$1\"" _ "$out"
+
+t0=$(date +%s.%N)
+out=$(probe --timeout 1 --url $H/hang --url $H/hang --url $H/health/ready)
+took=$(echo "$(date +%s.%N) - $t0" | bc)
+check "several URLs are named by host and path" grep -q "^1 fact health/127.0.0.1:$P/health/ready ok 200" <<<"$out"
+check "their components are prefixed with the URL" grep -q "^1 fact health/127.0.0.1:$P/health/ready database ok healthy" <<<"$out"
+expect_eq "a hung endpoint times out, each on its own" 2 "$(grep -c 'critical timed out after 1 s' <<<"$out")"
+check "probes run at once: two hangs cost one timeout (${took} s)" awk -v s="$took" 'BEGIN { exit !(s < 1.8) }'
+
+check "no URL configured is a clear error" grep -q '^new-error health: no URL configured' <<<"$(probe)"
+
+finish

@@ -1,0 +1,178 @@
+#!/usr/bin/env bash
+# prometheus.sh - the prometheus source against a real Prometheus (Debian's) scraping a
+# test exporter every second, with the runbook's alert rules loaded (short `for:`).
+#
+# The source runs in tests/integration/source_probe.c (built here against
+# libforgetop.a), which prints each reading, alert and fact; the same queries sent with
+# curl give the numbers it must show. Prometheus serves TLS and basic auth (web config).
+source "$(dirname "$0")/../lib.sh"
+cd "$ROOT" || exit 1
+S=$(scratch)
+
+[ -f "$BUILD/libforgetop.a" ] || make -s BUILD="$BUILD" "$BUILD/libforgetop.a" >/dev/null
+SAN=
+[ -n "${FORGETOP_ASAN:-}" ] && SAN="-fsanitize=address,undefined"
+PROBE=$S/source_probe
+cc -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE $SAN -Iinclude -o "$PROBE" \
+    tests/integration/source_probe.c "$BUILD/libforgetop.a" \
+    $(pkg-config --libs libcurl libcjson) -lpthread -lm || { not_ok "source_probe builds"; finish; }
+
+rules_ok() { promtool check rules tests/fixtures/alerts.yml >/dev/null 2>&1; }
+check "the test copy of the runbook's alert rules passes promtool" rules_ok
+
+# TLS: a CA and a certificate for 127.0.0.1; basic auth: user forge, bcrypt hash.
+ec="-newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes"
+openssl req -x509 $ec -keyout "$S/ca.key" -out "$S/ca.crt" -days 2 -subj /CN=test-ca 2>/dev/null
+openssl req $ec -keyout "$S/srv.key" -out "$S/srv.csr" -subj /CN=127.0.0.1 2>/dev/null
+printf 'subjectAltName=IP:127.0.0.1,DNS:localhost\n' >"$S/srv.ext"
+openssl x509 -req -in "$S/srv.csr" -CA "$S/ca.crt" -CAkey "$S/ca.key" -CAcreateserial \
+    -out "$S/srv.crt" -days 2 -extfile "$S/srv.ext" 2>/dev/null
+printf 's3cret\n' >"$S/password"
+hash=$(python3 -W ignore -c "import crypt; print(crypt.crypt('s3cret', crypt.mksalt(crypt.METHOD_BLOWFISH, rounds=16)))")
+cat >"$S/web.yml" <<WEB
+tls_server_config:
+  cert_file: $S/srv.crt
+  key_file: $S/srv.key
+basic_auth_users:
+  forge: '$hash'
+WEB
+
+spec() { # spec JSON : what the exporter serves from now on
+    echo "$1" >"$S/spec.tmp" && mv "$S/spec.tmp" "$S/spec.json"
+}
+spec '{"cpu_cores": 0.5, "mem_bytes": 600000000, "mem_limit": 1000000000, "queue": 1500,
+       "queues": {"agent_tasks_retry": 7}, "latency_s": 3, "rps": 20, "pg_active": 40,
+       "pg_max": 200}'
+EP=$(free_port)
+python3 tests/fakes/exporter.py --port "$EP" --spec "$S/spec.json" >"$S/exporter.out" 2>&1 &
+on_exit "kill $!"
+
+PP=$(free_port)
+cat >"$S/prometheus.yml" <<CONF
+global:
+  scrape_interval: 1s
+  evaluation_interval: 1s
+rule_files: ["$ROOT/tests/fixtures/alerts.yml"]
+scrape_configs:
+  - job_name: exporter
+    static_configs: [{targets: ["127.0.0.1:$EP"]}]
+CONF
+start_prometheus() {
+    prometheus --config.file="$S/prometheus.yml" --storage.tsdb.path="$S/tsdb" \
+        --web.listen-address="127.0.0.1:$PP" --web.config.file="$S/web.yml" \
+        >>"$S/prometheus.log" 2>&1 &
+    PROM_PID=$!
+    on_exit "kill -CONT $PROM_PID; kill $PROM_PID"
+}
+start_prometheus
+URL=https://127.0.0.1:$PP
+CURL=(curl -sf --cacert "$S/ca.crt" -u forge:s3cret)
+check "Prometheus starts with TLS and basic auth" wait_for 20 "${CURL[@]}" "$URL/-/ready"
+
+Q_CPU='avg(rate(container_cpu_usage_seconds_total{container="api"}[5m]))'
+Q_MEM='container_memory_working_set_bytes{container="api"} / container_spec_memory_limit_bytes'
+Q_P99='histogram_quantile(0.99, sum by (le) (rate(http_request_duration_seconds_bucket[5m])))'
+Q_QUEUE='redis_queue_length{queue="agent_tasks_pending"}'
+Q_DB='sum(pg_stat_activity_count) / max(pg_settings_max_connections)'
+RUNBOOK=(--metric "cpu=api=$Q_CPU" --metric "memory=api=$Q_MEM" --metric "latency_p99=api=$Q_P99"
+    --metric "queue_depth=agent-worker=$Q_QUEUE" --metric "db_connections==$Q_DB")
+AUTH=(--url "$URL" --ca "$S/ca.crt" --user forge --password-file "$S/password" --timeout 2)
+probe() { "$PROBE" prometheus "${AUTH[@]}" "$@" 2>&1; }
+# value QUERY : what Prometheus answers, straight from its API
+value() {
+    "${CURL[@]}" --data-urlencode "query=$1" "$URL/api/v1/query" |
+        python3 -c 'import json,sys; r=json.load(sys.stdin)["data"]["result"]; print(r[0]["value"][1] if r else "none")'
+}
+# near WANT GOT : within 3 % (a rate moves a little between two queries)
+near() { awk -v w="$1" -v g="$2" 'BEGIN { d = w - g; if (d < 0) d = -d; exit !(w != 0 && d / w < 0.03) }'; }
+reading() { sed -n "s/^1 reading $1 [^ ]* \([^ ]*\) .*/\1/p" <<<"$2"; }
+
+# The rate needs two scrapes; the alert needs an evaluation after that.
+wait_for 20 bash -c "[ \"\$(${CURL[*]} --data-urlencode 'query=$Q_CPU' $URL/api/v1/query | grep -c '\"value\"')\" = 1 ]" ||
+    diag "cpu rate not ready in time"
+out=$(probe "${RUNBOOK[@]}")
+diag "$(grep reading <<<"$out" | tr '\n' ';')"
+want=$(value "$Q_CPU"); got=$(reading cpu "$out")
+check "cpu is Prometheus's rate x 100 ($want cores -> $got %)" near "$(awk -v w="$want" 'BEGIN{print w*100}')" "$got"
+expect_eq "memory is the working set over the limit, in % (600 MB / 1 GB)" 60 "$(reading memory "$out")"
+want=$(value "$Q_P99"); got=$(reading latency_p99 "$out")
+check "p99 latency is Prometheus's histogram_quantile in ms ($want s -> $got ms)" \
+    near "$(awk -v w="$want" 'BEGIN{print w*1000}')" "$got"
+expect_eq "queue depth is the gauge as is" "$(value "$Q_QUEUE")" "$(reading queue_depth "$out")"
+expect_eq "db connections is sum(active) / max_connections in % (40 / 200)" 20 "$(reading db_connections "$out")"
+expect_eq "queue depth is for the agent-worker service" "agent-worker" \
+    "$(sed -n 's/^1 reading queue_depth \([^ ]*\) .*/\1/p' <<<"$out")"
+points=$(sed -n 's/^1 points //p' <<<"$out")
+check "the first poll backfills history from range queries ($points points)" test "${points:-0}" -ge 5
+
+alerts() { "${CURL[@]}" "$URL/api/v1/alerts" | python3 -c 'import json,sys
+for a in json.load(sys.stdin)["data"]["alerts"]: print(a["labels"]["alertname"], a["state"])' | sort; }
+check "HighQueueDepth goes pending in forgetop" \
+    wait_for 15 bash -c "'$PROBE' prometheus ${AUTH[*]} | grep -q 'alert HighQueueDepth pending'"
+check "HighQueueDepth then fires in forgetop" \
+    wait_for 15 bash -c "'$PROBE' prometheus ${AUTH[*]} | grep -q 'alert HighQueueDepth firing'"
+check "HighAPILatency fires in forgetop" \
+    wait_for 15 bash -c "'$PROBE' prometheus ${AUTH[*]} | grep -q 'alert HighAPILatency firing'"
+out=$(probe); want=$(alerts)
+expect_eq "forgetop shows the alerts and states Prometheus shows" "$want" \
+    "$(sed -n 's/^1 alert \([^ ]*\) \([^ ]*\) .*/\1 \2/p' <<<"$out" | sort)"
+line=$(grep 'alert HighQueueDepth' <<<"$out")
+check "an alert carries severity, labels and summary" \
+    grep -q 'firing warning active=[0-9]\{10\} labels=.*queue=agent_tasks_pending.* summary=Task queue backing up' <<<"$line"
+active=$(sed -n 's/.*active=\([0-9]*\).*/\1/p' <<<"$line")
+check "activeAt is parsed to a recent unix time ($active)" \
+    test $(($(date +%s) - ${active:-0})) -lt 120 -a "${active:-0}" -le "$(date +%s)"
+check "a fact counts firing alerts" grep -q "fact alerts/firing warning 2" <<<"$out"
+
+# Results of other shapes, and values that are not numbers.
+out=$(probe --metric "m=api=scalar($Q_QUEUE)" --metric "mx=api=${Q_QUEUE}[5s]" \
+    --metric "e=api=redis_queue_length{queue=\"none\"}" --metric "n=api=vector(0)/0" \
+    --metric "i=api=vector(1)/0" --metric "j=api=vector(-1)/0" --metric "s=api=redis_queue_length")
+expect_eq "a scalar result is read" "1500 note=" "$(sed -n 's/^1 reading m api //p' <<<"$out")"
+expect_eq "a matrix result gives its last point" "1500 note=" "$(sed -n 's/^1 reading mx api //p' <<<"$out")"
+expect_eq "an empty result is no data, not 0" "nan note=empty result" "$(sed -n 's/^1 reading e api //p' <<<"$out")"
+expect_eq "NaN is no data, and says so" "nan note=NaN from Prometheus" "$(sed -n 's/^1 reading n api //p' <<<"$out")"
+expect_eq "+Inf is kept and noted" "inf note=+Inf from Prometheus" "$(sed -n 's/^1 reading i api //p' <<<"$out")"
+expect_eq "-Inf is kept and noted" "-inf note=-Inf from Prometheus" "$(sed -n 's/^1 reading j api //p' <<<"$out")"
+check "several series: the first, with a note" grep -q "^1 reading s api [0-9]* note=2 series, showing the first" <<<"$out"
+
+# A query Prometheus refuses: its own message, on that metric only.
+out=$(probe --metric "cpu=api=rate(container_cpu_usage_seconds_total[5m" --metric "queue_depth=agent-worker=$Q_QUEUE")
+check "a PromQL syntax error is shown with Prometheus's message" \
+    grep -q '^1 notice prometheus: bad_data: .*parse error.* (query for cpu)' <<<"$out"
+check "the refused query's metric is no data with the reason" grep -q '^1 reading cpu api nan note=bad_data: ' <<<"$out"
+check "the other metrics still read" grep -q '^1 reading queue_depth agent-worker 1500 note=$' <<<"$out"
+
+# Who may ask.
+check "a wrong CA is refused" grep -q "error prometheus: POST $URL/api/v1/query_range: TLS: certificate verify failed" \
+    <<<"$("$PROBE" prometheus --url "$URL" --user forge --password-file "$S/password" "${RUNBOOK[@]:0:2}")"
+echo wrong >"$S/wrong"
+check "a wrong password is Prometheus's 401" grep -q "error prometheus: POST $URL/api/v1/query_range: HTTP 401: Unauthorized" \
+    <<<"$("$PROBE" prometheus --url "$URL" --ca "$S/ca.crt" --user forge --password-file "$S/wrong" "${RUNBOOK[@]:0:2}")"
+
+# Faults: hung, stopped, sick.
+kill -STOP "$PROM_PID"
+t0=$(date +%s.%N)
+out=$(probe --timeout 1 "${RUNBOOK[@]}")
+took=$(echo "$(date +%s.%N) - $t0" | bc)
+kill -CONT "$PROM_PID"
+check "a hung Prometheus fails the poll with the timeout" grep -q "^1 error prometheus: POST $URL/api/v1/query_range: .*timed out after 1 s" <<<"$out"
+check "a hung Prometheus costs one timeout, not one per query (${took} s)" awk -v s="$took" 'BEGIN { exit !(s < 2) }'
+kill "$PROM_PID"; wait "$PROM_PID" 2>/dev/null
+check "a stopped Prometheus fails the poll: connection refused" \
+    grep -q "^1 error prometheus: POST $URL/api/v1/query_range: connect to 127.0.0.1:$PP: Connection refused" <<<"$(probe "${RUNBOOK[@]}")"
+BP=$(free_port)
+python3 tests/fakes/exporter.py --port "$BP" --broken 500 >"$S/broken.out" 2>&1 &
+on_exit "kill $!"
+GP=$(free_port)
+python3 tests/fakes/exporter.py --port "$GP" --broken garbage >"$S/garbage.out" 2>&1 &
+on_exit "kill $!"
+wait_for 10 grep -q ready "$S/broken.out"; wait_for 10 grep -q ready "$S/garbage.out"
+check "HTTP 500 fails the poll with the status and the body" \
+    grep -q "^1 error prometheus: POST http://127.0.0.1:$BP/api/v1/query_range: HTTP 500: internal error: database is locked" \
+    <<<"$("$PROBE" prometheus --url http://127.0.0.1:$BP "${RUNBOOK[@]}")"
+check "garbage fails the poll, saying what came instead" \
+    grep -q "^1 error prometheus: http://127.0.0.1:$GP/api/v1/query_range: not a Prometheus API answer (text/html): <html>" \
+    <<<"$("$PROBE" prometheus --url http://127.0.0.1:$GP "${RUNBOOK[@]}")"
+
+finish

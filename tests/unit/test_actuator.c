@@ -1,0 +1,264 @@
+/* test_actuator.c - the one gate of every scale: read-only mode refuses everything and
+ * nothing reaches the scaler; bounds, vanished services, RBAC and unscalable services
+ * refuse; a good request reaches the scaler once; every attempt is in the audit log. */
+
+#include <cJSON.h>
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "forgetop/actuator.h"
+
+static char dir[64];
+static char log_path[128];
+
+static void make_dir(void)
+{
+    strcpy(dir, "/tmp/forgetop-actuator-XXXXXX");
+    cr_assert_not_null(mkdtemp(dir));
+    snprintf(log_path, sizeof log_path, "%s/audit.log", dir);
+}
+
+static void remove_dir(void)
+{
+    char cmd[128];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    cr_expect_eq(system(cmd), 0);
+}
+
+TestSuite(actuator, .init = make_dir, .fini = remove_dir);
+
+/* The scaler thread, as the tests see it: counts what reaches it. */
+struct fake_scaler {
+    int calls;
+    int fail; /* return -1: the queue is full */
+    struct scale_request last;
+};
+
+static int fake_submit(void *ctx, const struct scale_request *req)
+{
+    struct fake_scaler *s = ctx;
+    s->calls++;
+    s->last = *req;
+    return s->fail ? -1 : 0;
+}
+
+static struct service api_service(void)
+{
+    struct service s;
+    memset(&s, 0, sizeof s);
+    strcpy(s.name, "api");
+    strcpy(s.source, "kube");
+    strcpy(s.namespace_, "open-forge");
+    s.desired = s.ready = 5;
+    s.min = 3;
+    s.max = 20;
+    return s;
+}
+
+static struct scale_request request(int from, int to)
+{
+    struct scale_request r;
+    memset(&r, 0, sizeof r);
+    strcpy(r.source, "kube");
+    strcpy(r.service, "api");
+    strcpy(r.namespace_, "open-forge");
+    r.from = from;
+    r.to = to;
+    strcpy(r.reason, "operator: +");
+    return r;
+}
+
+/* The results of the audit log, in order; returns how many lines. */
+static size_t audit_results(char results[][16], size_t max)
+{
+    FILE *f = fopen(log_path, "r");
+    if (f == NULL)
+        return 0;
+    char line[4096];
+    size_t n = 0;
+    while (fgets(line, sizeof line, f) != NULL && n < max) {
+        cJSON *o = cJSON_Parse(line);
+        cr_assert_not_null(o, "not JSON: %s", line);
+        const cJSON *r = cJSON_GetObjectItemCaseSensitive(o, "result");
+        cr_assert(cJSON_IsString(r));
+        snprintf(results[n++], 16, "%s", r->valuestring);
+        cJSON_Delete(o);
+    }
+    fclose(f);
+    return n;
+}
+
+Test(actuator, read_only_refuses_every_count_and_never_submits)
+{
+    struct fake_scaler sc = {0};
+    struct actuator a;
+    actuator_init(&a, true, log_path, fake_submit, &sc);
+    struct service svc = api_service();
+    char why[256];
+    int attempts = 0;
+    for (int to = -1; to <= 30; to++) {
+        struct scale_request r = request(5, to);
+        for (int denied = 0; denied <= 1; denied++) {
+            why[0] = '\0';
+            cr_expect_eq(actuator_request(&a, &r, &svc, denied, 1, why, sizeof why), ACT_REFUSED,
+                         "to %d", to);
+            cr_expect_str_eq(why, "scaling is disabled in read-only mode");
+            attempts++;
+        }
+        r.set_autoscaler_min = true;
+        cr_expect_eq(actuator_request(&a, &r, &svc, false, 1, why, sizeof why), ACT_REFUSED);
+        cr_expect_eq(actuator_request(&a, &r, NULL, false, 1, why, sizeof why), ACT_REFUSED);
+        attempts += 2;
+    }
+    cr_expect_eq(sc.calls, 0, "a request reached the scaler in read-only mode");
+    cr_expect_eq(a.submitted, 0);
+    cr_expect(a.read_only, "nothing cleared read-only");
+    static char results[256][16];
+    size_t n = audit_results(results, 256);
+    cr_expect_eq(n, (size_t)attempts, "every refusal is audited");
+    for (size_t i = 0; i < n; i++)
+        cr_expect_str_eq(results[i], "refused");
+}
+
+Test(actuator, a_good_request_reaches_the_scaler_once_and_is_audited)
+{
+    struct fake_scaler sc = {0};
+    struct actuator a;
+    actuator_init(&a, false, log_path, fake_submit, &sc);
+    struct service svc = api_service();
+    struct scale_request r = request(5, 7);
+    char why[256];
+    cr_assert_eq(actuator_request(&a, &r, &svc, false, 1, why, sizeof why), ACT_SUBMITTED, "%s",
+                 why);
+    cr_expect_str_eq(why, "scaling api 5 -> 7");
+    cr_expect_eq(sc.calls, 1);
+    cr_expect_eq(a.submitted, 1);
+    cr_expect_str_eq(sc.last.service, "api");
+    cr_expect_eq(sc.last.from, 5);
+    cr_expect_eq(sc.last.to, 7);
+    actuator_outcome(&a, &r, 0, "scaled api 5 -> 7", 2);
+    actuator_outcome(&a, &r, -1, "409 Conflict", 3);
+    char results[8][16];
+    cr_assert_eq(audit_results(results, 8), 3);
+    cr_expect_str_eq(results[0], "requested");
+    cr_expect_str_eq(results[1], "applied");
+    cr_expect_str_eq(results[2], "failed");
+}
+
+Test(actuator, refuses_counts_outside_the_bounds)
+{
+    static const struct {
+        int min, max, to;
+        bool ok;
+        const char *why;
+    } cases[] = {
+        {3, 20, 2, false, "api: 2 is outside its bounds 3..20"},
+        {3, 20, 21, false, "api: 21 is outside its bounds 3..20"},
+        {3, 20, 0, false, "api: 0 is outside its bounds 3..20"},
+        {3, 20, 3, true, "scaling api 5 -> 3"},
+        {3, 20, 20, true, "scaling api 5 -> 20"},
+        {0, 0, -1, false, "api: -1 is not a replica count"},
+        {0, 0, 0, true, "scaling api 5 -> 0"},
+        {0, 0, 400, true, "scaling api 5 -> 400"},
+        {3, 0, 1, true, "scaling api 5 -> 1"}, /* no max known: no bounds */
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        struct fake_scaler sc = {0};
+        struct actuator a;
+        actuator_init(&a, false, log_path, fake_submit, &sc);
+        struct service svc = api_service();
+        svc.min = cases[i].min;
+        svc.max = cases[i].max;
+        struct scale_request r = request(5, cases[i].to);
+        char why[256];
+        enum actuator_verdict v = actuator_request(&a, &r, &svc, false, 1, why, sizeof why);
+        cr_expect_eq(v, cases[i].ok ? ACT_SUBMITTED : ACT_REFUSED, "case %zu", i);
+        cr_expect_str_eq(why, cases[i].why, "case %zu", i);
+        cr_expect_eq(sc.calls, cases[i].ok ? 1 : 0, "case %zu", i);
+    }
+}
+
+Test(actuator, refuses_what_cannot_or_need_not_change)
+{
+    struct {
+        struct service svc;
+        const struct service *target;
+        bool denied;
+        int to;
+        const char *why;
+    } cases[5];
+    for (size_t i = 0; i < 5; i++) {
+        cases[i].svc = api_service();
+        cases[i].target = &cases[i].svc;
+        cases[i].denied = false;
+        cases[i].to = 7;
+    }
+    cases[0].target = NULL;
+    cases[0].why = "api is no longer there: nothing was scaled";
+    cases[1].denied = true;
+    cases[1].why = "RBAC: the cluster denies scaling deployments in open-forge";
+    cases[2].svc.unscalable = true;
+    strcpy(cases[2].svc.unscalable_why, "compose service sets container_name");
+    cases[2].why = "api cannot be scaled: compose service sets container_name";
+    cases[3].to = 5;
+    cases[3].why = "api already has 5 replicas: nothing to change";
+    cases[4].svc.unscalable = true;
+    cases[4].why = "api cannot be scaled: its source does not scale";
+    for (size_t i = 0; i < 5; i++) {
+        struct fake_scaler sc = {0};
+        struct actuator a;
+        actuator_init(&a, false, log_path, fake_submit, &sc);
+        struct scale_request r = request(5, cases[i].to);
+        char why[256];
+        cr_expect_eq(actuator_request(&a, &r, cases[i].target, cases[i].denied, 1, why, sizeof why),
+                     ACT_REFUSED, "case %zu", i);
+        cr_expect_str_eq(why, cases[i].why, "case %zu", i);
+        cr_expect_eq(sc.calls, 0, "case %zu", i);
+    }
+    char results[16][16];
+    cr_assert_eq(audit_results(results, 16), 5);
+    for (size_t i = 0; i < 5; i++)
+        cr_expect_str_eq(results[i], "refused");
+}
+
+Test(actuator, an_attempt_it_cannot_audit_does_not_go_out)
+{
+    struct fake_scaler sc = {0};
+    struct actuator a;
+    char bad[160], why[512];
+    snprintf(bad, sizeof bad, "%s/file", dir);
+    FILE *f = fopen(bad, "w");
+    fclose(f);
+    strcat(bad, "/audit.log"); /* under a plain file: cannot be created */
+    actuator_init(&a, false, bad, fake_submit, &sc);
+    struct service svc = api_service();
+    struct scale_request r = request(5, 7);
+    cr_expect_eq(actuator_request(&a, &r, &svc, false, 1, why, sizeof why), ACT_REFUSED);
+    cr_expect_eq(sc.calls, 0);
+    cr_expect_not_null(strstr(why, "not scaled: audit: cannot open"), "%s", why);
+}
+
+Test(actuator, a_scaler_that_cannot_take_the_request_is_a_failure)
+{
+    struct fake_scaler sc = {.fail = 1};
+    struct actuator a;
+    actuator_init(&a, false, log_path, fake_submit, &sc);
+    struct service svc = api_service();
+    struct scale_request r = request(5, 7);
+    char why[256];
+    cr_expect_eq(actuator_request(&a, &r, &svc, false, 1, why, sizeof why), ACT_REFUSED);
+    cr_expect_str_eq(why, "not scaled: the scaler could not take the request");
+    cr_expect_eq(sc.calls, 1);
+    cr_expect_eq(a.submitted, 0);
+    char results[8][16];
+    cr_assert_eq(audit_results(results, 8), 2);
+    cr_expect_str_eq(results[0], "requested");
+    cr_expect_str_eq(results[1], "failed");
+
+    actuator_init(&a, false, log_path, NULL, NULL);
+    cr_expect_eq(actuator_request(&a, &r, &svc, false, 1, why, sizeof why), ACT_REFUSED);
+    cr_expect_str_eq(why, "scaling is not available: no scaler is running");
+}
