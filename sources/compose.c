@@ -194,6 +194,41 @@ int compose_scale_argv(struct compose_argv *a, const char *project, const char *
     return 0;
 }
 
+void compose_project_name(const char *configured, const char *env, const char *file, char *out,
+                          size_t len)
+{
+    char dir[PATH_MAX];
+    size_t n = 0;
+    out[0] = '\0';
+    if (configured != NULL && configured[0] != '\0') {
+        text_printf(out, len, "%s", configured);
+        return;
+    }
+    if (env != NULL && env[0] != '\0') {
+        text_printf(out, len, "%s", env);
+        return;
+    }
+    if (file == NULL || file[0] == '\0')
+        return;
+    /* Compose names a project after the folder that holds its file, lowercased, keeping
+     * only letters, digits, '-' and '_'. */
+    if (file[0] != '/' && getcwd(dir, sizeof(dir)) != NULL)
+        text_printf(dir + strlen(dir), sizeof(dir) - strlen(dir), "/%s", file);
+    else
+        text_printf(dir, sizeof(dir), "%s", file);
+    char *slash = strrchr(dir, '/');
+    if (slash == NULL)
+        return;
+    *slash = '\0';
+    const char *base = strrchr(dir, '/') ? strrchr(dir, '/') + 1 : dir;
+    for (; *base != '\0' && n + 1 < len; base++) {
+        char ch = *base >= 'A' && *base <= 'Z' ? (char)(*base - 'A' + 'a') : *base;
+        if ((ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') || ch == '-' || ch == '_')
+            out[n++] = ch;
+    }
+    out[n] = '\0';
+}
+
 void compose_socket_error(const char *socket, int errnum, char *out, size_t len)
 {
     switch (errnum) {
@@ -902,14 +937,15 @@ struct source *compose_source_new(const struct config *cfg, char *err, size_t er
         goto fail;
     }
     src->priv = c;
-    if (!compose_name(cfg->compose_project)) {
+    compose_project_name(cfg->compose_project, getenv("COMPOSE_PROJECT_NAME"), cfg->compose_file,
+                         c->project, sizeof(c->project));
+    if (!compose_name(c->project)) {
         text_printf(err, errlen,
                     "compose: %s: give the project with --compose-project NAME or "
                     "project = NAME under [compose]",
-                    cfg->compose_project[0] ? "not a compose project name" : "no project");
+                    c->project[0] ? "not a compose project name" : "no project");
         goto fail;
     }
-    text_printf(c->project, sizeof(c->project), "%s", cfg->compose_project);
     text_printf(c->file, sizeof(c->file), "%s", cfg->compose_file);
     if (set_endpoint(c, cfg, err, errlen) < 0)
         goto fail;

@@ -51,6 +51,11 @@ struct compose_argv {
 int compose_scale_argv(struct compose_argv *a, const char *project, const char *file,
                        const char *service, int replicas, char *err, size_t errlen);
 
+/* The project: the configured one, else $COMPOSE_PROJECT_NAME, else what Compose derives
+ * from the compose file's folder ("infrastructure/docker/x.yml" -> "docker"). */
+void compose_project_name(const char *configured, const char *env, const char *file, char *out,
+                          size_t len);
+
 /* Words for a socket that cannot be used: errnum ENOENT, EACCES, ENOTSOCK, ... */
 void compose_socket_error(const char *socket, int errnum, char *out, size_t len);
 

@@ -15,7 +15,7 @@ SAN=
 PROBE=$S/compose_probe
 cc -std=c11 -D_POSIX_C_SOURCE=200809L $SAN -Iinclude $(pkg-config --cflags libcjson) \
     -o "$PROBE" tests/integration/compose_probe.c "$BUILD/libforgetop.a" \
-    $(pkg-config --libs libcurl libcjson) -lpthread -lm ||
+    $(pkg-config --libs libcurl libcjson inih) -lpthread -lm ||
     { not_ok "compose_probe builds"; finish; }
 chmod 755 "$PROBE"
 
@@ -45,7 +45,7 @@ wait_for 10 test -S "$SOCK" || { not_ok "fake engine listens on $SOCK"; finish; 
 export PATH="$ROOT/tests/fakes:$PATH" DOCKER_SHIM_LOG=$SHIMLOG DOCKER_SHIM_STATE=$STATE
 unset DOCKER_HOST DOCKER_TLS_VERIFY
 run_probe() { "$PROBE" "$@" 2>&1 | grep -v '^rss_kb='; }
-probe() { run_probe -H "unix://$SOCK" -m cpu:api -m memory:api -m cpu:agent-worker "$@"; }
+probe() { run_probe -H "unix://$SOCK" -m cpu:agent-worker "$@"; }
 line() { grep -E "^$1( |$)" <<<"$2" | head -1; }
 field() { sed -nE "s/.* $1=(\"[^\"]*\"|[^ ]*).*/\1/p" <<<"$2" | tr -d '"'; }
 shim_runs() { [ -f "$SHIMLOG" ] && wc -l <"$SHIMLOG" || echo 0; }
@@ -76,8 +76,10 @@ r=$(line "service redis" "$out")
 expect_eq "fixed container_name: unscalable, and why" \
     "1 has a fixed container_name: docker compose cannot scale it" \
     "$(field unscalable "$r") $(field why "$r")"
-expect_eq "cpu reading for the api" "reading cpu api 37.50" \
+expect_eq "cpu reading for the api (the runbook's rule)" "reading cpu api 37.50" \
     "$(line "reading cpu api" "$out" | cut -d' ' -f1-4)"
+expect_eq "memory reading for the api" "reading memory api 28.12" \
+    "$(line "reading memory api" "$out" | cut -d' ' -f1-4)"
 check "cpu reading without a limit is no data, with a note" \
     grep -q 'reading cpu agent-worker nan note="no cpu limit' <<<"$out"
 check "API version asked of /version before anything else" \

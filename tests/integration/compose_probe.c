@@ -3,6 +3,7 @@
  *
  * Usage: compose_probe [-p PROJECT] [-f FILE] [-H DOCKER_HOST] [-t SECONDS]
  *                      [-m METRIC:SERVICE]... COMMAND...
+ * -m adds a metric rule to the runbook's defaults.
  * COMMAND: poll | scale SERVICE FROM TO.  Ends with `rss_kb=N` (peak resident set). */
 
 #include <math.h>
@@ -87,6 +88,7 @@ int main(int argc, char **argv)
 {
     int opt;
     char err[FT_TEXT_MAX];
+    config_defaults(&cfg); /* the runbook's metric rules: cpu and memory of api */
     cfg.compose = true;
     cfg.connect_timeout_s = 2;
     cfg.request_timeout_s = 5;

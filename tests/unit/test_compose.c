@@ -139,6 +139,19 @@ Test(compose, refuses_names_that_would_read_as_flags_or_shell)
     cr_expect_eq(compose_scale_argv(&a, "forge", "", "api", -1, err, sizeof(err)), -1);
 }
 
+Test(compose, names_the_project_the_way_compose_does)
+{
+    char out[64];
+    compose_project_name("forge", "env", "/srv/x/docker-compose.yml", out, sizeof(out));
+    cr_assert_str_eq(out, "forge");
+    compose_project_name("", "fromenv", "/srv/x/docker-compose.yml", out, sizeof(out));
+    cr_assert_str_eq(out, "fromenv");
+    compose_project_name("", NULL, "/srv/Open Forge.v2/docker-compose.yml", out, sizeof(out));
+    cr_assert_str_eq(out, "openforgev2");
+    compose_project_name("", "", "", out, sizeof(out));
+    cr_assert_str_eq(out, "");
+}
+
 Test(compose, words_socket_errors_for_an_operator)
 {
     char out[256];
