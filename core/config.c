@@ -229,7 +229,11 @@ static void service_new(struct service_rule *s, const char *name)
     s->kind = RULE_NONE;
     s->hpa.min = 1;
     s->hpa.tolerance = 0.1;
-    s->queue = (struct queue_rule){QUEUE_KEDA_AVERAGE, 5, 1, 0, 0, 0.1};
+    s->queue = (struct queue_rule){.mode = QUEUE_KEDA_AVERAGE,
+                                   .per_replica = 5,
+                                   .min = 1,
+                                   .tolerance = 0.1,
+                                   .cooldown_s = 300};
     copy(s->queue_metric, sizeof s->queue_metric, "queue_depth");
 }
 
@@ -257,7 +261,12 @@ static void service_runbook_worker(struct service_rule *s)
 {
     service_new(s, "agent-worker");
     s->kind = RULE_QUEUE;
-    s->queue = (struct queue_rule){QUEUE_KEDA_AVERAGE, 10, 1, 100, 0, 0.1};
+    s->queue = (struct queue_rule){.mode = QUEUE_KEDA_AVERAGE,
+                                   .per_replica = 10,
+                                   .min = 1,
+                                   .max = 100,
+                                   .tolerance = 0.1,
+                                   .cooldown_s = 300};
     s->hpa.min = 1;
     s->hpa.max = 100;
 }
