@@ -6,6 +6,7 @@ Serves the documented shapes of /_ping, /version, /containers/json (label filter
 in a JSON state file, re-read whenever it changes (the `docker` shim edits it to scale).
 
   docker_engine.py --socket PATH --state STATE.json [--control CONTROL.json] [--log FILE]
+  docker_engine.py --port N [--cert C --key K --client-ca CA] --state ...   (tcp, TLS)
 
 State: {"project": "forge", "host_cpus": 4, "host_mem": 17179869184,
         "containers": [{"service": "api", "number": 1, "state": "running",
@@ -426,7 +427,31 @@ class Handler(BaseHTTPRequestHandler):
 
 class Server(socketserver.ThreadingMixIn, socketserver.UnixStreamServer):
     daemon_threads = True
-    request_queue_size = 512
+    request_queue_size = 1024
+
+
+class TCPServer(socketserver.ThreadingMixIn, socketserver.TCPServer):
+    daemon_threads = True
+    allow_reuse_address = True
+    request_queue_size = 1024
+
+
+def serve_tcp(args):
+    """The engine on tcp://127.0.0.1:PORT, with TLS and client certificates as
+    DOCKER_TLS_VERIFY expects when --cert is given."""
+    srv = TCPServer(("127.0.0.1", args.port), Handler)
+    if args.cert:
+        import ssl
+        ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        ctx.load_cert_chain(args.cert, args.key)
+        if args.client_ca:
+            ctx.verify_mode = ssl.CERT_REQUIRED
+            ctx.load_verify_locations(args.client_ca)
+        srv.socket = ctx.wrap_socket(srv.socket, server_side=True)
+    srv.files = Files(args.state, args.control)
+    srv.log, srv.log_lock = args.log, threading.Lock()
+    print("fake docker engine on tcp://127.0.0.1:%d" % args.port, flush=True)
+    srv.serve_forever()
 
 
 def watch_socket(srv, sock, control):
@@ -449,11 +474,17 @@ def watch_socket(srv, sock, control):
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--socket", required=True)
+    ap.add_argument("--socket")
+    ap.add_argument("--port", type=int)
+    ap.add_argument("--cert")
+    ap.add_argument("--key")
+    ap.add_argument("--client-ca")
     ap.add_argument("--state", required=True)
     ap.add_argument("--control", default="")
     ap.add_argument("--log", default="")
     args = ap.parse_args()
+    if args.port:
+        return serve_tcp(args)
     for p in (args.socket, args.socket + ".hidden"):
         if os.path.exists(p):
             os.unlink(p)

@@ -98,6 +98,32 @@ control '{}'
 out=$(DOCKER_HOST="unix://$SOCK" run_probe poll)
 expect_eq "DOCKER_HOST names the socket" "ok" "$(awk '/^poll/{print $2}' <<<"$out")"
 
+# tcp:// with TLS, as DOCKER_TLS_VERIFY and DOCKER_CERT_PATH ask: a CA, a server and a
+# client certificate made here; the engine refuses a client without one.
+C=$S/certs; mkdir -p "$C"
+ec="-newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes"
+openssl req -x509 $ec -keyout "$C/ca.key" -out "$C/ca.pem" -days 2 -subj /CN=docker-ca 2>/dev/null
+openssl req $ec -keyout "$C/srv.key" -out "$C/srv.csr" -subj /CN=localhost 2>/dev/null
+printf 'subjectAltName=IP:127.0.0.1,DNS:localhost\n' >"$C/srv.ext"
+openssl x509 -req -in "$C/srv.csr" -CA "$C/ca.pem" -CAkey "$C/ca.key" -CAcreateserial \
+    -out "$C/srv.pem" -days 2 -extfile "$C/srv.ext" 2>/dev/null
+openssl req $ec -keyout "$C/key.pem" -out "$C/cli.csr" -subj /CN=operator 2>/dev/null
+printf 'extendedKeyUsage=clientAuth\n' >"$C/cli.ext"
+openssl x509 -req -in "$C/cli.csr" -CA "$C/ca.pem" -CAkey "$C/ca.key" -CAcreateserial \
+    -out "$C/cert.pem" -days 2 -extfile "$C/cli.ext" 2>/dev/null
+PORT=$(free_port)
+python3 tests/fakes/docker_engine.py --port "$PORT" --cert "$C/srv.pem" --key "$C/srv.key" \
+    --client-ca "$C/ca.pem" --state "$STATE" >"$S/tls.out" 2>"$S/tls.err" &
+on_exit "kill $!"
+wait_for 10 grep -q 'tcp://' "$S/tls.out"
+out=$(DOCKER_HOST="tcp://127.0.0.1:$PORT" DOCKER_TLS_VERIFY=1 DOCKER_CERT_PATH=$C run_probe poll)
+expect_eq "tcp:// with TLS and a client certificate" "ok 2" \
+    "$(awk '/^poll/{print $2}' <<<"$out") $(field desired "$(line "service api" "$out")")"
+mkdir -p "$S/nocert" && cp "$C/ca.pem" "$S/nocert/"
+out=$(DOCKER_HOST="tcp://127.0.0.1:$PORT" DOCKER_TLS_VERIFY=1 DOCKER_CERT_PATH=$S/nocert run_probe poll)
+check "tcp:// with TLS but no client certificate fails, in words ($out)" \
+    grep -q '^poll error.*docker: GET /version: ' <<<"$out"
+
 # --- one slow container ---
 control '{"slow_stats": "forge-api-2", "slow_seconds": 20}'
 out=$(probe -t 1.5 poll)
