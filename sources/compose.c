@@ -600,15 +600,14 @@ out:
     free(who);
 }
 
-/* Append "; what" to a service's status line. */
-static void status_add(struct service *svc, const char *fmt, const char *what)
+/* Append "; title: what" to a service's status line. */
+static void status_add(struct service *svc, const char *title, const char *what)
 {
     size_t len = strlen(svc->status);
     if (len + 3 >= sizeof(svc->status))
         return;
-    if (len > 0)
-        len += (size_t)snprintf(svc->status + len, sizeof(svc->status) - len, "; ");
-    snprintf(svc->status + len, sizeof(svc->status) - len, fmt, what);
+    snprintf(svc->status + len, sizeof(svc->status) - len, "%s%s: %s", len ? "; " : "", title,
+             what);
 }
 
 /* "exited: forge-worker-1 (137), forge-worker-2 (1)" and the like, one kind at a time. */
@@ -624,11 +623,8 @@ static void status_list(struct service *svc, const char *title, const struct ctr
         if (with_code && len + 2 < sizeof(line))
             len += (size_t)snprintf(line + len, sizeof(line) - len, " (%d)", k[i].exit_code);
     }
-    if (len > 0) {
-        char fmt[48];
-        snprintf(fmt, sizeof(fmt), "%s: %%s", title);
-        status_add(svc, fmt, line);
-    }
+    if (len > 0)
+        status_add(svc, title, line);
 }
 
 static bool is_exited(const struct ctr *k)
@@ -704,10 +700,9 @@ static void add_service(const struct compose *c, const char *source, struct snap
     status_list(svc, "unhealthy", k, n, is_unhealthy, false);
     status_list(svc, "restarting", k, n, is_restarting, false);
     if (unknown > 0) {
-        char what[200];
-        text_printf(what, sizeof(what), "stats unknown for %d of %d: %s", unknown, t.containers,
-                    why_unknown);
-        status_add(svc, "%s", what);
+        char title[64];
+        text_printf(title, sizeof(title), "stats unknown for %d of %d", unknown, t.containers);
+        status_add(svc, title, why_unknown);
     }
 }
 
