@@ -124,3 +124,23 @@ const char *source_state_name(enum source_state s)
     static const char *const names[] = {"starting", "ok", "stale", "failing"};
     return (unsigned)s < 4 ? names[s] : "failing";
 }
+
+int snapshot_carry_readings(struct snapshot *dst, const struct snapshot *older)
+{
+    if (older == NULL || older->n_readings == 0)
+        return 0;
+    size_t n = older->n_readings + dst->n_readings;
+    size_t cap = 4;
+    while (cap < n)
+        cap *= 2;
+    struct reading *r = malloc(cap * sizeof(*r));
+    if (r == NULL)
+        return -1;
+    memcpy(r, older->readings, older->n_readings * sizeof(*r));
+    if (dst->n_readings > 0)
+        memcpy(r + older->n_readings, dst->readings, dst->n_readings * sizeof(*r));
+    free(dst->readings);
+    dst->readings = r;
+    dst->n_readings = n;
+    return 0;
+}

@@ -188,6 +188,8 @@ static struct snapshot *slot_record(struct slot *s, int rc, struct snapshot *sna
     s->no_answer_s = 0;
     if (rc == 0) {
         old = s->fresh;
+        /* nobody took the previous one: keep its samples (a backfill) in the new one */
+        snapshot_carry_readings(snap, old);
         s->fresh = snap;
         s->last_ok = s->last_try;
         s->failures = 0;

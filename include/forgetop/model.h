@@ -125,6 +125,9 @@ struct fact *snapshot_add_fact(struct snapshot *s, const char *panel, const char
                                enum band band, const char *fmt, ...)
     __attribute__((format(printf, 5, 6)));
 struct pod *service_add_pod(struct service *svc);
+/* Put older's readings in front of dst's: a snapshot nobody took is replaced by a newer
+ * one, but its samples (a backfill) must still reach the histories. 0 or -1. */
+int snapshot_carry_readings(struct snapshot *dst, const struct snapshot *older);
 void service_init(struct service *svc);
 
 const char *band_name(enum band b);           /* "ok", "warning", "critical", "unknown" */
