@@ -98,6 +98,25 @@ control '{}'
 out=$(DOCKER_HOST="unix://$SOCK" run_probe poll)
 expect_eq "DOCKER_HOST names the socket" "ok" "$(awk '/^poll/{print $2}' <<<"$out")"
 
+# forgetop itself: --once --json in the documented shape.
+[ -x "$BIN" ] || make -s BUILD="$BUILD" >/dev/null
+DOCKER_HOST="unix://$SOCK" "$BIN" --compose-project forge --once --json >"$S/once.json" 2>"$S/once.err"
+J=$S/once.json
+expect_eq "--once --json: the compose source is ok" "compose ok None" \
+    "$(json_get "$J" '" ".join(str(d["sources"][0][k]) for k in ("name", "state", "error"))')"
+expect_eq "--once --json: api with its project, counts and usage" "forge compose 2 1 37.5" \
+    "$(json_get "$J" '" ".join(str(s[k]) for s in d["services"] if s["name"] == "api" for k in ("namespace", "kind", "desired", "ready", "cpu_pct"))')"
+expect_eq "--once --json: the runbook's cpu metric comes from compose" "37.5 compose" \
+    "$(json_get "$J" '" ".join(str(m[k]) for m in d["metrics"] if m["id"] == "cpu" for k in ("value", "from"))')"
+mkdir -p "$S/forge" && cp "$COMPOSE_FILE" "$S/forge/docker-compose.yml"
+DOCKER_HOST="unix://$SOCK" "$BIN" --compose-file "$S/forge/docker-compose.yml" --once --json >"$J"
+expect_eq "--compose-file alone: the project is the file's folder, as compose names it" "forge 3" \
+    "$(json_get "$J" 'd["context"] + " " + str(len(d["services"]))')"
+DOCKER_HOST="unix://$S/none.sock" "$BIN" --compose-project forge --once --json >"$J"
+expect_eq "--once --json: a missing socket is a failing source, in words" \
+    "failing docker: no such socket $S/none.sock" \
+    "$(json_get "$J" 'd["sources"][0]["state"] + " " + d["sources"][0]["error"].split(":")[0] + ":" + d["sources"][0]["error"].split(":")[1]')"
+
 # tcp:// with TLS, as DOCKER_TLS_VERIFY and DOCKER_CERT_PATH ask: a CA, a server and a
 # client certificate made here; the engine refuses a client without one.
 C=$S/certs; mkdir -p "$C"
