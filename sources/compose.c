@@ -883,17 +883,19 @@ static const struct source_ops compose_ops = {
     .destroy = compose_destroy,
 };
 
-/* Where the engine is: DOCKER_HOST first (as the docker CLI reads it), then the config. */
+/* Where the engine is: the config's docker_host, else DOCKER_HOST, else the default
+ * socket (etc/forgetop.conf and the man page say so). docker compose is pointed at the
+ * same engine. */
 static int set_endpoint(struct compose *c, const struct config *cfg, char *err, size_t errlen)
 {
     const char *env = getenv("DOCKER_HOST"), *host = cfg->docker_host;
     const char *verify = getenv("DOCKER_TLS_VERIFY"), *certs = getenv("DOCKER_CERT_PATH");
     const char *home = getenv("HOME");
     bool tls = verify != NULL && verify[0] != '\0' && strcmp(verify, "0") != 0;
-    if (env != NULL && env[0] != '\0')
-        host = env;
-    else if (host[0] != '\0')
+    if (host[0] != '\0')
         text_printf(c->host_env, sizeof(c->host_env), "DOCKER_HOST=%s", host);
+    else if (env != NULL)
+        host = env;
     if (compose_parse_host(host, tls, &c->ep, err, errlen) < 0)
         return -1;
     if (c->ep.tls) {

@@ -97,6 +97,8 @@ control '{}'
 
 out=$(DOCKER_HOST="unix://$SOCK" run_probe poll)
 expect_eq "DOCKER_HOST names the socket" "ok" "$(awk '/^poll/{print $2}' <<<"$out")"
+out=$(DOCKER_HOST="unix://$S/elsewhere.sock" probe poll)
+expect_eq "the config's docker_host comes before DOCKER_HOST" "ok" "$(awk '/^poll/{print $2}' <<<"$out")"
 
 # forgetop itself: --once --json in the documented shape.
 [ -x "$BIN" ] || make -s BUILD="$BUILD" >/dev/null
@@ -187,8 +189,11 @@ control '{}'
 sleep 0.2
 
 # --- scaling through the shim ---
-out=$(probe -f "$COMPOSE_FILE" scale api 2 3 poll)
+out=$(DOCKER_HOST=unix:///elsewhere.sock DOCKER_SHIM_ENV_LOG=$S/shim.env \
+    probe -f "$COMPOSE_FILE" scale api 2 3 poll)
 expect_eq "scale reports from and to" "scale ok: scaled api 2 -> 3" "$(line scale "$out")"
+expect_eq "docker compose is pointed at the engine forgetop read" "DOCKER_HOST=unix://$SOCK" \
+    "$(tail -1 "$S/shim.env")"
 expect_eq "docker compose run with the runbook's argument vector" \
     "[\"docker\", \"compose\", \"-p\", \"forge\", \"-f\", \"$COMPOSE_FILE\", \"up\", \"-d\", \"--no-recreate\", \"--no-deps\", \"--scale\", \"api=3\", \"api\"]" \
     "$(tail -1 "$SHIMLOG")"
