@@ -77,7 +77,8 @@ curl_rss=$rss
 echo "   project: $n_svc services, $n containers; $((2 * n + 2)) requests per poll; median of $ROUNDS"
 printf '   forgetop poll      %7.3f s   peak RSS %6d KiB\n' "$ft_s" "$ft_rss"
 printf '   curl sequential    %7.3f s   peak RSS %6d KiB (largest single curl)\n' "$curl_s" "$curl_rss"
-awk -v a="$ft_s" -v b="$curl_s" 'BEGIN { printf "   time ratio forgetop / curl: %.2f\n", a / b }'
+awk -v a="$ft_s" -v b="$curl_s" -v r1="$ft_rss" -v r2="$curl_rss" \
+    'BEGIN { printf "   ratio forgetop / curl: time %.2f, RSS %.2f\n", a / b, r1 / r2 }'
 
 if command -v docker >/dev/null 2>&1 && DOCKER_HOST="unix://$SOCK" timeout 10 docker version >/dev/null 2>&1; then
     : >"$S/docker.times"
