@@ -11,6 +11,7 @@
 #include <math.h>
 #include <pwd.h>
 #include <stdarg.h>
+#include <fnmatch.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -111,6 +112,7 @@ static const struct key keys[] = {
     {SEC_FORGETOP, "delay", T_DUR_POS, CFG(delay_s), NULL},
     {SEC_FORGETOP, "theme", T_STR, CFG(theme), NULL},
     {SEC_FORGETOP, "production_pattern", T_STR, CFG(production_pattern), NULL},
+    {SEC_FORGETOP, "production_read_only", T_BOOL, CFG(production_read_only), NULL},
     {SEC_FORGETOP, "audit_log", T_STR, CFG(audit_log), NULL},
     {SEC_FORGETOP, "users", T_INT, CFG(users), NULL},
     {SEC_FORGETOP, "connect_timeout", T_DUR_POS, CFG(connect_timeout_s), NULL},
@@ -126,6 +128,7 @@ static const struct key keys[] = {
     {SEC_METRIC, "action", T_STR, MET(action), NULL},
     {SEC_METRIC, "query", T_TEXT, MET(query), NULL},
     {SEC_METRIC, "prefer", T_CUSTOM, MET(prefer), parse_prefer},
+    {SEC_METRIC, "scale", T_NUM, MET(scale), NULL},
 
     {SEC_SERVICE, "rule", T_CUSTOM, SVC(kind), parse_rule},
     {SEC_SERVICE, "min", T_CUSTOM, SVC(hpa.min), parse_bound},
@@ -308,6 +311,20 @@ void config_defaults(struct config *c)
     metric_set(m++, "db_connections", "DB connections", "%", "database", 80, 95, 0, "scale DB",
                "sum(pg_stat_activity_count) / max(pg_settings_max_connections)");
     c->n_metrics = (size_t)(m - c->metrics);
+    /* What the prometheus source multiplies each query's result by to get the unit:
+     * cores -> % of one core, a fraction -> %, seconds -> ms. */
+    static const struct {
+        const char *id;
+        double scale;
+    } scales[] = {{"cpu", 100},
+                  {"memory", 100},
+                  {"latency_p99", 1000},
+                  {"queue_depth", 1},
+                  {"db_connections", 100}};
+    for (size_t i = 0; i < c->n_metrics; i++)
+        for (size_t j = 0; j < sizeof scales / sizeof scales[0]; j++)
+            if (strcmp(c->metrics[i].id, scales[j].id) == 0)
+                c->metrics[i].scale = scales[j].scale;
 
     service_runbook_api(&c->services[0]);
     service_runbook_worker(&c->services[1]);
@@ -1116,4 +1133,10 @@ bool config_has_source(const struct config *c)
 {
     return c->demo || c->kube || c->compose || c->redis_url[0] || c->postgres_dsn[0] ||
            c->pgbouncer_dsn[0] || c->prometheus_url[0] || c->n_health > 0;
+}
+
+bool config_is_production(const struct config *c, const char *name)
+{
+    return c->production_pattern[0] != '\0' && name != NULL && name[0] != '\0' &&
+           fnmatch(c->production_pattern, name, 0) == 0;
 }

@@ -172,6 +172,7 @@ char *report_json(const struct world *w, bool read_only, double now)
     cJSON_AddBoolToObject(root, "read_only", read_only);
     add_str_or_null(root, "context", w->context);
     add_str_or_null(root, "notice", w->notice);
+    cJSON_AddBoolToObject(root, "production", w->production);
     cJSON_AddItemToObject(root, "sources", sources_json(w, now));
     cJSON *svcs = cJSON_AddArrayToObject(root, "services");
     for (size_t i = 0; i < w->n_services; i++)
@@ -213,9 +214,12 @@ int report_check(const struct world *w, FILE *out)
                     m->note[0] ? ": " : "", m->note);
             continue;
         }
-        fprintf(out, "%s %s %s = %.6g%s (warning > %g, critical > %g) %s", check_word(m->band),
-                m->rule.id, m->service, m->value, m->rule.unit, m->rule.warning, m->rule.critical,
-                sustained_name(m->sustain.state));
+        /* "%" and "ms" stick to the number; a word unit ("items") reads better apart */
+        bool apart = m->rule.unit[0] != '\0' && strcmp(m->rule.unit, "%") != 0 &&
+                     strcmp(m->rule.unit, "ms") != 0;
+        fprintf(out, "%s %s %s = %.1f%s%s (warning > %g, critical > %g) %s", check_word(m->band),
+                m->rule.id, m->service, m->value, apart ? " " : "", m->rule.unit, m->rule.warning,
+                m->rule.critical, sustained_name(m->sustain.state));
         if (m->sustain.state != SUSTAINED_INACTIVE)
             fprintf(out, " %.0fs/%.0fs", m->sustain.for_s, m->rule.for_s);
         fputc('\n', out);

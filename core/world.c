@@ -196,6 +196,10 @@ static void apply_header(struct world *w)
         }
         w->scale_denied |= s->scale_denied;
     }
+    w->production = config_is_production(w->cfg, w->context) ||
+                    config_is_production(w->cfg, w->cfg->context) ||
+                    config_is_production(w->cfg, w->cfg->namespace_) ||
+                    config_is_production(w->cfg, w->cfg->compose_project);
 }
 
 void world_apply(struct world *w, size_t i, struct snapshot *snap, double now)

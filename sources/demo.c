@@ -576,6 +576,12 @@ static int demo_emit(struct demo *d, struct snapshot *out, double now)
         if (add_sample(out, &s, now) < 0)
             return -1;
     }
+    /* counts for the database advice, beside the percentage */
+    if (!snapshot_add_reading(out, "db_connections_used", "database", now,
+                              fmin(d->wanted_conns, MAX_CONNECTIONS)) ||
+        !snapshot_add_reading(out, "db_connections_max", "database", now, MAX_CONNECTIONS) ||
+        !snapshot_add_reading(out, "db_replicas", "database", now, 2))
+        return -1;
     if (facts_queue(d, out) < 0 || facts_database(d, out) < 0 || facts_redis(d, out) < 0 ||
         facts_demo(d, out) < 0)
         return -1;

@@ -360,30 +360,54 @@ static void size_text(char *out, size_t len, size_t n)
         text_printf(out, len, "%zu bytes", n);
 }
 
-/* OpenSSL's reasons as an operator reads them. */
+/* OpenSSL's reasons as an operator reads them; `file` names the file at fault. */
+enum tls_file { TLS_PEER, TLS_CA, TLS_CERT, TLS_KEY };
 static const struct {
     const char *curl_says, *operator_reads;
+    enum tls_file file;
 } tls_reasons[] = {
-    {"unable to get local issuer certificate", "certificate verify failed (unknown CA)"},
-    {"self-signed certificate", "certificate verify failed (self-signed, unknown CA)"},
-    {"self signed certificate", "certificate verify failed (self-signed, unknown CA)"},
-    {"certificate has expired", "certificate verify failed (expired)"},
-    {"certificate is not yet valid", "certificate verify failed (not yet valid)"},
-    {"no alternative certificate subject name matches", "certificate is for another host"},
-    {"does not match target host name", "certificate is for another host"},
-    {"unable to set private key file", "client key unusable"},
-    {"could not load PEM client certificate", "client certificate unusable"},
-    {"unable to use client certificate", "client certificate unusable"},
-    {"error setting certificate file", "CA file unusable"},
+    {"unable to get local issuer certificate", "certificate verify failed (unknown CA)", TLS_PEER},
+    {"self-signed certificate", "certificate verify failed (self-signed, unknown CA)", TLS_PEER},
+    {"self signed certificate", "certificate verify failed (self-signed, unknown CA)", TLS_PEER},
+    {"certificate has expired", "certificate verify failed (expired)", TLS_PEER},
+    {"certificate is not yet valid", "certificate verify failed (not yet valid)", TLS_PEER},
+    {"no alternative certificate subject name matches", "certificate is for another host",
+     TLS_PEER},
+    {"does not match target host name", "certificate is for another host", TLS_PEER},
+    {"alert certificate required", "the server wants a client certificate", TLS_PEER},
+    {"alert unknown ca", "the server does not trust the client certificate", TLS_PEER},
+    {"alert bad certificate", "the server refused the client certificate", TLS_PEER},
+    {"alert certificate expired", "the client certificate has expired", TLS_PEER},
+    {"unable to set private key file", "client key unusable", TLS_KEY},
+    {"could not load PEM client certificate", "client certificate unusable", TLS_CERT},
+    {"unable to use client certificate", "client certificate unusable", TLS_CERT},
+    {"error setting certificate file", "CA file unusable", TLS_CA},
+    {"error adding trust anchors", "CA unusable", TLS_CA},
 };
 
 static void describe_tls(const struct xfer *x, char *err, size_t errlen)
 {
+    const struct http_client *c = x->c;
     for (size_t i = 0; i < sizeof tls_reasons / sizeof tls_reasons[0]; i++) {
-        if (strstr(x->errbuf, tls_reasons[i].curl_says)) {
-            text_printf(err, errlen, "TLS: %s", tls_reasons[i].operator_reads);
-            return;
+        const char *file = NULL;
+        if (!strstr(x->errbuf, tls_reasons[i].curl_says))
+            continue;
+        switch (tls_reasons[i].file) {
+        case TLS_CA:
+            file = c->ca.data ? "(in memory)" : c->ca_file;
+            break;
+        case TLS_CERT:
+            file = c->cert.data ? "(in memory)" : c->cert_file;
+            break;
+        case TLS_KEY:
+            file = c->key.data ? "(in memory)" : c->key_file;
+            break;
+        case TLS_PEER:
+            break;
         }
+        text_printf(err, errlen, "TLS: %s%s%s", tls_reasons[i].operator_reads, file ? ": " : "",
+                    file ? file : "");
+        return;
     }
     text_printf(err, errlen, "TLS: %s", x->errbuf);
 }

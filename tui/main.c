@@ -47,6 +47,11 @@ static int load_config(const struct cli *cli, struct config *cfg)
         fprintf(stderr, "forgetop: %s\n", err);
         return -1;
     }
+    /* Turning read-only on by config is safe at any time; nothing turns it off. */
+    if (cfg->production_read_only &&
+        (config_is_production(cfg, cfg->context) || config_is_production(cfg, cfg->namespace_) ||
+         config_is_production(cfg, cfg->compose_project)))
+        cfg->read_only = true;
     return 0;
 }
 

@@ -19,6 +19,8 @@ struct metric_rule {
     char action[48];           /* "horizontal scale" */
     char query[512];           /* PromQL, "" = not from Prometheus */
     char prefer[16];           /* "prometheus" or "cluster": which source wins */
+    double scale;              /* query result x scale = the unit above; 0: the prometheus source's
+                                  default for the id (cpu, memory, db 100; latency_p99 1000) */
 };
 
 struct sustain {

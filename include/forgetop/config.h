@@ -44,6 +44,7 @@ struct config {
     double delay_s; /* refresh interval */
     char theme[32];
     char production_pattern[128]; /* fnmatch pattern on context/project */
+    bool production_read_only;    /* a production target is watched only */
     char audit_log[PATH_MAX];     /* "" = $XDG_STATE_HOME/forgetop/audit.log */
     int users;                    /* expected users, for the capacity tier; 0 unknown */
 
@@ -116,6 +117,8 @@ void config_default_path(char *out, size_t len);
 
 const struct metric_rule *config_metric(const struct config *c, const char *id);
 const struct service_rule *config_service(const struct config *c, const char *name);
+/* Does the context, namespace or project name match production_pattern? */
+bool config_is_production(const struct config *c, const char *name);
 /* Any source configured at all? */
 bool config_has_source(const struct config *c);
 

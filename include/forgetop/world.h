@@ -62,6 +62,7 @@ struct world {
     char db_advice[512];
     const struct sizing_tier *tier;
     double now;
+    bool production; /* context or project matches the config's production_pattern */
 };
 
 /* How often a recommendation is recomputed, as the HPA controller syncs. */

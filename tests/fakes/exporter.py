@@ -8,7 +8,9 @@ it into Prometheus text, integrating the counters (cpu seconds, histogram bucket
 time so rate() gives back exactly the cores and the latency the test chose.
 
 --broken 500 | garbage: answer every request with an HTTP 500 or an HTML page instead
-(a Prometheus that is sick, for the fault tests)."""
+(a Prometheus that is sick, for the fault tests). --bearer TOKEN: answer the query and
+alerts API (empty results) only to that token, 401 otherwise (Prometheus itself has no
+bearer auth; it sits behind a proxy that does)."""
 
 import argparse
 import http.server
@@ -76,7 +78,7 @@ class State:
             return ("\n".join(out) + "\n").encode()
 
 
-def handler(state, broken):
+def handler(state, broken, bearer):
     class H(http.server.BaseHTTPRequestHandler):
         def log_message(self, *a):
             pass
@@ -89,6 +91,15 @@ def handler(state, broken):
             self.wfile.write(body)
 
         def do_GET(self):
+            if bearer is not None:
+                if self.headers.get("Authorization") != "Bearer " + bearer:
+                    return self.reply(401, b"Unauthorized\n", "text/plain")
+                if self.path.startswith("/api/v1/alerts"):
+                    return self.reply(200, b'{"status":"success","data":{"alerts":[]}}',
+                                      "application/json")
+                return self.reply(200, b'{"status":"success","data":{"resultType":"vector",'
+                                  b'"result":[{"metric":{},"value":[1700000000,"42"]}]}}',
+                                  "application/json")
             if broken == "500":
                 return self.reply(500, b"internal error: database is locked\n", "text/plain")
             if broken == "garbage":
@@ -115,8 +126,9 @@ def main():
     ap.add_argument("--port", type=int, required=True)
     ap.add_argument("--spec", default=os.devnull)
     ap.add_argument("--broken", choices=["500", "garbage"])
+    ap.add_argument("--bearer")
     a = ap.parse_args()
-    srv = Server(("127.0.0.1", a.port), handler(State(a.spec), a.broken))
+    srv = Server(("127.0.0.1", a.port), handler(State(a.spec), a.broken, a.bearer))
     print("ready", flush=True)
     srv.serve_forever()
 

@@ -84,6 +84,16 @@ check "the XDG config file is read by default" grep -q "xdg2/forgetop/forgetop.c
 "$BIN" --config "$tmp/missing.conf" --demo --once >/dev/null 2>"$tmp/miss.err"
 check "a missing --config file is an error that names it" grep -q "missing.conf" "$tmp/miss.err"
 
+# A production target can be made read-only by the config alone.
+printf '[forgetop]\nproduction_pattern = *prod*\nproduction_read_only = true\n[kube]\nnamespace = open-forge-prod\n' >"$tmp/prod.conf"
+"$BIN" --demo --config "$tmp/prod.conf" --once --json >"$tmp/prod.json"
+expect_eq "a namespace matching production_pattern is production" "True" "$(json_get "$tmp/prod.json" 'd["production"]')"
+expect_eq "...and read-only by config alone" "True" "$(json_get "$tmp/prod.json" 'd["read_only"]')"
+"$BIN" --demo --once --json >"$tmp/dev.json"
+expect_eq "the demo's open-forge is not production" "False" "$(json_get "$tmp/dev.json" 'd["production"]')"
+FORGETOP_READ_ONLY=1 "$BIN" --demo --once --json >"$tmp/ro.json"
+expect_eq "FORGETOP_READ_ONLY=1 is read-only" "True" "$(json_get "$tmp/ro.json" 'd["read_only"]')"
+
 # The command line.
 "$BIN" --help >"$tmp/help.out"
 expect_eq "--help exits 0" 0 $?

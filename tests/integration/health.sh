@@ -13,7 +13,7 @@ SAN=
 PROBE=$S/source_probe
 cc -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE $SAN -Iinclude -o "$PROBE" \
     tests/integration/source_probe.c "$BUILD/libforgetop.a" \
-    $(pkg-config --libs libcurl libcjson) -lpthread -lm || { not_ok "source_probe builds"; finish; }
+    $(pkg-config --libs ncursesw libcurl libcjson hiredis libpq yaml-0.1 inih) -lpthread -lm || { not_ok "source_probe builds"; finish; }
 
 P=$(free_port)
 python3 tests/fakes/http_fixture.py --port "$P" >"$S/fixture.out" 2>&1 &
@@ -51,6 +51,12 @@ check "several URLs are named by host and path" grep -q "^1 fact health/127.0.0.
 check "their components are prefixed with the URL" grep -q "^1 fact health/127.0.0.1:$P/health/ready database ok healthy" <<<"$out"
 expect_eq "a hung endpoint times out, each on its own" 2 "$(grep -c 'critical timed out after 1 s' <<<"$out")"
 check "probes run at once: two hangs cost one timeout (${took} s)" awk -v s="$took" 'BEGIN { exit !(s < 1.8) }'
+
+[ -x "$BIN" ] || make -s BUILD="$BUILD" >/dev/null
+"$BIN" --health $H/health/sick --once --json >"$S/once.json" 2>/dev/null
+expect_eq "forgetop --health URL --once --json: the health panel's facts" \
+    "/health/sick critical|database ok|redis critical" \
+    "$(json_get "$S/once.json" '"|".join(f["label"] + " " + f["band"] for f in d["facts"] if f["panel"] == "health" and f["source"] == "health")')"
 
 check "no URL configured is a clear error" grep -q '^new-error health: no URL configured' <<<"$(probe)"
 

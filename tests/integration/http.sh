@@ -14,7 +14,7 @@ SAN=
 [ -n "${FORGETOP_ASAN:-}" ] && SAN="-fsanitize=address,undefined"
 PROBE=$S/http_probe
 cc -std=c11 -D_POSIX_C_SOURCE=200809L $SAN -Iinclude -o "$PROBE" tests/integration/http_probe.c \
-    "$BUILD/libforgetop.a" $(pkg-config --libs libcurl libcjson) -lpthread -lm ||
+    "$BUILD/libforgetop.a" $(pkg-config --libs ncursesw libcurl libcjson hiredis libpq yaml-0.1 inih) -lpthread -lm ||
     { not_ok "http_probe builds"; finish; }
 
 # A CA, a server certificate for localhost/127.0.0.1/api.forge.test, a client certificate.
@@ -90,18 +90,22 @@ ports=$(probe --repeat 3 $H/conn | sed -n 's/.*body=//p' | sort -u | wc -l)
 expect_eq "three requests on one client reuse one connection" 1 "$ports"
 
 HS=https://127.0.0.1:$PS
+HM=https://127.0.0.1:$PM
 has "HTTPS verifies against a CA file" "status=200" "$(probe --ca "$S/ca.crt" $HS/ok)"
 has "HTTPS verifies against a CA in memory" "status=200" "$(probe --ca-blob "$S/ca.crt" $HS/ok)"
 has "an unknown CA is refused in plain words" "error=TLS: certificate verify failed (unknown CA)" \
     "$(probe --ca "$S/other.crt" $HS/ok)"
 has "the system CAs do not vouch for a private CA" "error=TLS: certificate verify failed" \
     "$(probe $HS/ok)"
+has "a missing CA file is named" "error=TLS: CA file unusable: $S/none.crt" \
+    "$(probe --ca "$S/none.crt" $HS/ok)"
+has "a client key that does not fit is named" "error=TLS: client key unusable: $S/srv.key" \
+    "$(probe --ca "$S/ca.crt" --cert "$S/cli.crt" --key "$S/srv.key" $HM/ok)"
 has "insecure skips verification" "status=200" "$(probe --insecure $HS/ok)"
 has "tls_server_name verifies another name while connecting to the URL's host" "status=200" \
     "$(probe --ca "$S/ca.crt" --sni api.forge.test $HS/ok)"
 has "a tls_server_name the certificate lacks is refused" "error=TLS: certificate is for another host" \
     "$(probe --ca "$S/ca.crt" --sni other.forge.test $HS/ok)"
-HM=https://127.0.0.1:$PM
 out=$(probe --ca "$S/ca.crt" $HM/ok)
 has "a server that wants a client certificate refuses none" "error=" "$out"
 has "a client certificate from files is accepted" "status=200" \

@@ -15,7 +15,7 @@ SAN=
 PROBE=$S/source_probe
 cc -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE $SAN -Iinclude -o "$PROBE" \
     tests/integration/source_probe.c "$BUILD/libforgetop.a" \
-    $(pkg-config --libs libcurl libcjson) -lpthread -lm || { not_ok "source_probe builds"; finish; }
+    $(pkg-config --libs ncursesw libcurl libcjson hiredis libpq yaml-0.1 inih) -lpthread -lm || { not_ok "source_probe builds"; finish; }
 
 rules_ok() { promtool check rules tests/fixtures/alerts.yml >/dev/null 2>&1; }
 check "the test copy of the runbook's alert rules passes promtool" rules_ok
@@ -40,7 +40,7 @@ WEB
 spec() { # spec JSON : what the exporter serves from now on
     echo "$1" >"$S/spec.tmp" && mv "$S/spec.tmp" "$S/spec.json"
 }
-spec '{"cpu_cores": 0.5, "mem_bytes": 600000000, "mem_limit": 1000000000, "queue": 1500,
+spec '{"cpu_cores": 0.5, "mem_bytes": 780000000, "mem_limit": 1000000000, "queue": 500,
        "queues": {"agent_tasks_retry": 7}, "latency_s": 3, "rps": 20, "pg_active": 40,
        "pg_max": 200}'
 EP=$(free_port)
@@ -57,6 +57,29 @@ scrape_configs:
   - job_name: exporter
     static_configs: [{targets: ["127.0.0.1:$EP"]}]
 CONF
+# Thirty minutes of history before Prometheus starts (promtool backfill), as the
+# exporter's own series: the queue at 200; memory at 60 %, then 78 % for the last 15
+# minutes: over forgetop's warning (75 %, for 10m) but under HighMemory's 0.8. The range
+# queries must bring it back, and forgetop's sustained state with it.
+python3 - "$S/history.om" "$EP" <<'PY'
+import sys, time
+now, path, inst = int(time.time()), sys.argv[1], "127.0.0.1:" + sys.argv[2]
+lab = 'instance="%s",job="exporter"' % inst
+with open(path, "w") as f:
+    f.write("# TYPE redis_queue_length gauge\n")
+    for t in range(now - 1800, now - 2, 15):
+        f.write('redis_queue_length{%s,queue="agent_tasks_pending"} 200 %d\n' % (lab, t))
+    f.write("# TYPE container_memory_working_set_bytes gauge\n")
+    for t in range(now - 1800, now - 2, 15):
+        v = 780000000 if t >= now - 900 else 600000000
+        f.write('container_memory_working_set_bytes{%s,container="api",pod="api-1"} %d %d\n' % (lab, v, t))
+    f.write("# TYPE container_spec_memory_limit_bytes gauge\n")
+    for t in range(now - 1800, now - 2, 15):
+        f.write('container_spec_memory_limit_bytes{%s,container="api",pod="api-1"} 1000000000 %d\n' % (lab, t))
+    f.write("# EOF\n")
+PY
+promtool tsdb create-blocks-from openmetrics "$S/history.om" "$S/tsdb" >"$S/backfill.log" 2>&1 ||
+    diag "backfill: $(tail -2 "$S/backfill.log")"
 start_prometheus() {
     prometheus --config.file="$S/prometheus.yml" --storage.tsdb.path="$S/tsdb" \
         --web.listen-address="127.0.0.1:$PP" --web.config.file="$S/web.yml" \
@@ -74,13 +97,13 @@ Q_MEM='container_memory_working_set_bytes{container="api"} / container_spec_memo
 Q_P99='histogram_quantile(0.99, sum by (le) (rate(http_request_duration_seconds_bucket[5m])))'
 Q_QUEUE='redis_queue_length{queue="agent_tasks_pending"}'
 Q_DB='sum(pg_stat_activity_count) / max(pg_settings_max_connections)'
-RUNBOOK=(--metric "cpu=api=$Q_CPU" --metric "memory=api=$Q_MEM" --metric "latency_p99=api=$Q_P99"
-    --metric "queue_depth=agent-worker=$Q_QUEUE" --metric "db_connections==$Q_DB")
+# No --metric: the probe runs the built-in metrics (config_defaults), the runbook's queries.
+RUNBOOK=()
 AUTH=(--url "$URL" --ca "$S/ca.crt" --user forge --password-file "$S/password" --timeout 2)
 probe() { "$PROBE" prometheus "${AUTH[@]}" "$@" 2>&1; }
-# value QUERY : what Prometheus answers, straight from its API
+# value QUERY [TIME] : what Prometheus answers (at TIME), straight from its API
 value() {
-    "${CURL[@]}" --data-urlencode "query=$1" "$URL/api/v1/query" |
+    "${CURL[@]}" --data-urlencode "query=$1" ${2:+--data-urlencode "time=$2"} "$URL/api/v1/query" |
         python3 -c 'import json,sys; r=json.load(sys.stdin)["data"]["result"]; print(r[0]["value"][1] if r else "none")'
 }
 # near WANT GOT : within 3 % (a rate moves a little between two queries)
@@ -92,19 +115,23 @@ wait_for 20 bash -c "[ \"\$(${CURL[*]} --data-urlencode 'query=$Q_CPU' $URL/api/
     diag "cpu rate not ready in time"
 out=$(probe "${RUNBOOK[@]}")
 diag "$(grep reading <<<"$out" | tr '\n' ';')"
-want=$(value "$Q_CPU"); got=$(reading cpu "$out")
+at() { sed -n "s/^1 time $1 //p" <<<"$2"; }
+want=$(value "$Q_CPU" "$(at cpu "$out")"); got=$(reading cpu "$out")
 check "cpu is Prometheus's rate x 100 ($want cores -> $got %)" near "$(awk -v w="$want" 'BEGIN{print w*100}')" "$got"
-expect_eq "memory is the working set over the limit, in % (600 MB / 1 GB)" 60 "$(reading memory "$out")"
-want=$(value "$Q_P99"); got=$(reading latency_p99 "$out")
+expect_eq "memory is the working set over the limit, in % (780 MB / 1 GB)" 78 "$(reading memory "$out")"
+want=$(value "$Q_P99" "$(at latency_p99 "$out")"); got=$(reading latency_p99 "$out")
 check "p99 latency is Prometheus's histogram_quantile in ms ($want s -> $got ms)" \
     near "$(awk -v w="$want" 'BEGIN{print w*1000}')" "$got"
-expect_eq "queue depth is the gauge as is" "$(value "$Q_QUEUE")" "$(reading queue_depth "$out")"
+expect_eq "queue depth is the gauge as is (500)" "$(value "$Q_QUEUE" "$(at queue_depth "$out")")" "$(reading queue_depth "$out")"
 expect_eq "db connections is sum(active) / max_connections in % (40 / 200)" 20 "$(reading db_connections "$out")"
 expect_eq "queue depth is for the agent-worker service" "agent-worker" \
     "$(sed -n 's/^1 reading queue_depth \([^ ]*\) .*/\1/p' <<<"$out")"
 points=$(sed -n 's/^1 points //p' <<<"$out")
-check "the first poll backfills history from range queries ($points points)" test "${points:-0}" -ge 5
+check "the first poll backfills 30 minutes from range queries ($points points)" test "${points:-0}" -ge 200
 
+spec '{"cpu_cores": 0.5, "mem_bytes": 780000000, "mem_limit": 1000000000, "queue": 1500,
+       "queues": {"agent_tasks_retry": 7}, "latency_s": 3, "rps": 20, "pg_active": 40,
+       "pg_max": 200}'
 alerts() { "${CURL[@]}" "$URL/api/v1/alerts" | python3 -c 'import json,sys
 for a in json.load(sys.stdin)["data"]["alerts"]: print(a["labels"]["alertname"], a["state"])' | sort; }
 check "HighQueueDepth goes pending in forgetop" \
@@ -123,6 +150,33 @@ active=$(sed -n 's/.*active=\([0-9]*\).*/\1/p' <<<"$line")
 check "activeAt is parsed to a recent unix time ($active)" \
     test $(($(date +%s) - ${active:-0})) -lt 120 -a "${active:-0}" -le "$(date +%s)"
 check "a fact counts firing alerts" grep -q "fact alerts/firing warning 2" <<<"$out"
+
+# forgetop itself: --once --json with the config file naming this Prometheus.
+[ -x "$BIN" ] || make -s BUILD="$BUILD" >/dev/null
+cat >"$S/forgetop.conf" <<CONF
+[prometheus]
+url = $URL
+ca = $S/ca.crt
+user = forge
+password_file = $S/password
+CONF
+"$BIN" --config "$S/forgetop.conf" --once --json >"$S/once.json" 2>"$S/once.err"
+expect_eq "forgetop --once --json reads Prometheus" ok \
+    "$(json_get "$S/once.json" '[s["state"] for s in d["sources"] if s["name"] == "prometheus"][0]')"
+m() { json_get "$S/once.json" "[m for m in d['metrics'] if m['id'] == '$1'][0]$2"; }
+expect_eq "--once --json: queue depth as Prometheus has it" "1500 prometheus" "$(m queue_depth "['value']") $(m queue_depth "['from']")"
+expect_eq "--once --json: memory %, latency ms, db connections %" "78 4975 20" \
+    "$(m memory "['value']") $(m latency_p99 "['value']") $(m db_connections "['value']")"
+want=$(value "$Q_CPU" "$(m cpu "['t']")"); got=$(m cpu "['value']")
+check "--once --json: cpu is Prometheus's rate x 100 ($want -> $got)" near "$(awk -v w="$want" 'BEGIN{print w*100}')" "$got"
+samples=$(m memory "['samples']")
+check "--once --json: the backfill is in the history from the first frame ($samples samples)" test "${samples:-0}" -ge 100
+expect_eq "--once --json: 15 min of memory over 75 % is sustained firing (for: 10m)" "warning firing" \
+    "$(m memory "['band']") $(m memory "['sustained']")"
+expect_eq "--once --json: a queue over 1000 for seconds is sustained pending (for: 5m)" "warning pending" \
+    "$(m queue_depth "['band']") $(m queue_depth "['sustained']")"
+expect_eq "--once --json: the alerts and states Prometheus has" "$(alerts | paste -sd,)" \
+    "$(json_get "$S/once.json" '",".join(sorted(a["name"] + " " + a["state"] for a in d["alerts"]))')"
 
 # Results of other shapes, and values that are not numbers.
 out=$(probe --metric "m=api=scalar($Q_QUEUE)" --metric "mx=api=${Q_QUEUE}[5s]" \
@@ -145,10 +199,10 @@ check "the other metrics still read" grep -q '^1 reading queue_depth agent-worke
 
 # Who may ask.
 check "a wrong CA is refused" grep -q "error prometheus: POST $URL/api/v1/query_range: TLS: certificate verify failed" \
-    <<<"$("$PROBE" prometheus --url "$URL" --user forge --password-file "$S/password" "${RUNBOOK[@]:0:2}")"
+    <<<"$("$PROBE" prometheus --url "$URL" --user forge --password-file "$S/password")"
 echo wrong >"$S/wrong"
 check "a wrong password is Prometheus's 401" grep -q "error prometheus: POST $URL/api/v1/query_range: HTTP 401: Unauthorized" \
-    <<<"$("$PROBE" prometheus --url "$URL" --ca "$S/ca.crt" --user forge --password-file "$S/wrong" "${RUNBOOK[@]:0:2}")"
+    <<<"$("$PROBE" prometheus --url "$URL" --ca "$S/ca.crt" --user forge --password-file "$S/wrong")"
 
 # Faults: hung, stopped, sick.
 kill -STOP "$PROM_PID"
@@ -161,6 +215,9 @@ check "a hung Prometheus costs one timeout, not one per query (${took} s)" awk -
 kill "$PROM_PID"; wait "$PROM_PID" 2>/dev/null
 check "a stopped Prometheus fails the poll: connection refused" \
     grep -q "^1 error prometheus: POST $URL/api/v1/query_range: connect to 127.0.0.1:$PP: Connection refused" <<<"$(probe "${RUNBOOK[@]}")"
+"$BIN" --config "$S/forgetop.conf" --once --json >"$S/down.json" 2>/dev/null
+check "--once --json: a stopped Prometheus is a failing source with the reason" \
+    grep -q "Connection refused" <<<"$(json_get "$S/down.json" '[s["state"] + " " + str(s["error"]) for s in d["sources"] if s["name"] == "prometheus"][0]')"
 BP=$(free_port)
 python3 tests/fakes/exporter.py --port "$BP" --broken 500 >"$S/broken.out" 2>&1 &
 on_exit "kill $!"
@@ -174,5 +231,18 @@ check "HTTP 500 fails the poll with the status and the body" \
 check "garbage fails the poll, saying what came instead" \
     grep -q "^1 error prometheus: http://127.0.0.1:$GP/api/v1/query_range: not a Prometheus API answer (text/html): <html>" \
     <<<"$("$PROBE" prometheus --url http://127.0.0.1:$GP "${RUNBOOK[@]}")"
+
+TP=$(free_port)
+python3 tests/fakes/exporter.py --port "$TP" --bearer t0k3n >"$S/bearer.out" 2>&1 &
+on_exit "kill $!"
+wait_for 10 grep -q ready "$S/bearer.out"
+echo t0k3n >"$S/token"
+out=$("$PROBE" prometheus --url http://127.0.0.1:$TP --token-file "$S/token" --polls 2 --every 1 \
+    --metric "queue_depth=agent-worker=x" & sleep 0.5; echo wrong >"$S/token"; wait)
+check "the bearer token from token_file is sent" grep -q '^1 reading queue_depth agent-worker 42 ' <<<"$out"
+check "the token file is read again each poll (rotated tokens)" \
+    grep -q "^2 error prometheus: POST http://127.0.0.1:$TP/api/v1/query: HTTP 401: Unauthorized" <<<"$out"
+check "a missing token file fails the poll, naming it" grep -q "^1 error prometheus: $S/none: No such file" \
+    <<<"$("$PROBE" prometheus --url http://127.0.0.1:$TP --token-file "$S/none")"
 
 finish

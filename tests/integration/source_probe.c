@@ -3,13 +3,15 @@
  *
  * Usage: source_probe prometheus|health [--url U]... [--metric ID=SERVICE=PROMQL]...
  *   [--token-file F] [--user U] [--password-file F] [--ca F] [--insecure]
- *   [--timeout S] [--polls N] [--every S] */
+ *   [--timeout S] [--polls N] [--every S]
+ * Without --metric the runbook's built-in metrics and queries (config_defaults) run. */
 
 #include <math.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "forgetop/config.h"
@@ -29,6 +31,7 @@ static void add_metric(struct config *c, char *spec)
         fprintf(stderr, "--metric ID=SERVICE=PROMQL\n");
         exit(2);
     }
+    memset(m, 0, sizeof *m);
     *svc++ = 0;
     *q++ = 0;
     copy(m->id, sizeof m->id, spec);
@@ -50,6 +53,7 @@ static void print(const struct snapshot *s, int poll)
         shown++;
         printf("%d reading %s %s %.6g note=%s\n", poll, r->metric, r->service[0] ? r->service : "-",
                r->value, r->note);
+        printf("%d time %s %.3f\n", poll, r->metric, r->t);
     }
     printf("%d points %zu\n", poll, s->n_readings - shown);
     for (size_t i = 0; i < s->n_alerts; i++) {
@@ -72,6 +76,8 @@ int main(int argc, char **argv)
     double every = 1;
     if (argc < 2)
         return 2;
+    bool own_metrics = false;
+    config_defaults(&c); /* the runbook's metrics and queries, unless --metric replaces them */
     c.connect_timeout_s = 2;
     c.request_timeout_s = 3;
     for (int i = 2; i + 1 < argc || (i < argc && !strcmp(argv[i], "--insecure")); i += 2) {
@@ -83,9 +89,12 @@ int main(int argc, char **argv)
             copy(c.prometheus_url, sizeof c.prometheus_url, v);
             if (c.n_health < CONFIG_MAX_HEALTH)
                 copy(c.health_urls[c.n_health++], CONFIG_URL_MAX, v);
-        } else if (!strcmp(a, "--metric"))
+        } else if (!strcmp(a, "--metric")) {
+            if (!own_metrics)
+                c.n_metrics = 0;
+            own_metrics = true;
             add_metric(&c, argv[i + 1]);
-        else if (!strcmp(a, "--token-file"))
+        } else if (!strcmp(a, "--token-file"))
             copy(c.prometheus_token_file, sizeof c.prometheus_token_file, v);
         else if (!strcmp(a, "--user"))
             copy(c.prometheus_user, sizeof c.prometheus_user, v);
@@ -113,10 +122,16 @@ int main(int argc, char **argv)
     }
     for (int p = 1; p <= polls; p++) {
         struct snapshot *s = snapshot_new();
-        if (src->ops->poll(src, s, err, sizeof err) < 0)
+        struct timespec t0, t1;
+        clock_gettime(CLOCK_MONOTONIC, &t0);
+        int rc = src->ops->poll(src, s, err, sizeof err);
+        clock_gettime(CLOCK_MONOTONIC, &t1);
+        if (rc < 0)
             printf("%d error %s\n", p, err);
         else
             print(s, p);
+        printf("%d took %.3f ms\n", p,
+               (t1.tv_sec - t0.tv_sec) * 1e3 + (t1.tv_nsec - t0.tv_nsec) / 1e6);
         fflush(stdout);
         snapshot_free(s);
         if (p < polls)

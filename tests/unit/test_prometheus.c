@@ -3,8 +3,12 @@
 
 #include <criterion/criterion.h>
 #include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
+#include "forgetop/config.h"
 #include "forgetop/http.h"
 #include "forgetop/prometheus.h"
 
@@ -173,4 +177,20 @@ Test(http, escape_keeps_unreserved_and_encodes_the_rest)
     cr_assert_str_eq(
         e, "sum%20by%20%28le%29%20%28rate%28x%7Ba%3D%22b%22%7D%5B5m%5D%29%29%20~%20%C3%A9");
     free(e);
+}
+
+Test(prometheus, scale_comes_from_the_config_file)
+{
+    static struct config c;
+    char path[] = "/tmp/forgetop-scale-XXXXXX", err[256];
+    int fd = mkstemp(path);
+    cr_assert_geq(fd, 0);
+    dprintf(fd, "[metric cpu]\nscale = 200\n");
+    close(fd);
+    config_defaults(&c);
+    cr_assert_float_eq(config_metric(&c, "cpu")->scale, 100, 1e-9);
+    cr_assert_float_eq(config_metric(&c, "latency_p99")->scale, 1000, 1e-9);
+    cr_assert_eq(config_load(&c, path, err, sizeof err), 0, "%s", err);
+    unlink(path);
+    cr_assert_float_eq(config_metric(&c, "cpu")->scale, 200, 1e-9);
 }

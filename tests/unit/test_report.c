@@ -90,7 +90,7 @@ Test(report, check_is_zero_when_everything_is_ok)
 {
     char out[4096];
     cr_assert_eq(check_code(50, SOURCE_OK, out, sizeof(out)), 0, "%s", out);
-    cr_assert(strstr(out, "OK cpu api = 50%") != NULL, "%s", out);
+    cr_assert(strstr(out, "OK cpu api = 50.0%") != NULL, "%s", out);
 }
 
 Test(report, check_is_one_on_a_warning)

@@ -202,3 +202,44 @@ Test(world, header_takes_context_and_notices_from_snapshots)
     cr_assert_str_eq(w.notice, "RBAC: read-only");
     cr_assert(w.scale_denied);
 }
+
+Test(world, database_advice_uses_the_connection_counts)
+{
+    size_t i = world_add_source(&w, "postgres");
+    struct snapshot *s = snapshot_new();
+    snapshot_add_reading(s, "db_connections", "database", 1000, 86);
+    snapshot_add_reading(s, "db_connections_used", "database", 1000, 172);
+    snapshot_add_reading(s, "db_connections_max", "database", 1000, 200);
+    world_apply(&w, i, s, 1000);
+    world_evaluate(&w, 1000);
+    cr_assert(strstr(w.db_advice, "172") != NULL, "%s", w.db_advice);
+    cr_assert(strstr(w.db_advice, "200") != NULL, "%s", w.db_advice);
+}
+
+Test(world, no_database_advice_while_connections_are_ok)
+{
+    size_t i = world_add_source(&w, "postgres");
+    struct snapshot *s = snapshot_new();
+    snapshot_add_reading(s, "db_connections", "database", 1000, 40);
+    world_apply(&w, i, s, 1000);
+    world_evaluate(&w, 1000);
+    cr_assert_str_eq(w.db_advice, "");
+}
+
+Test(world, an_untaken_snapshot_hands_its_backfill_to_the_next)
+{
+    struct snapshot *old = snapshot_new(), *new = snapshot_new();
+    for (int k = 0; k < 10; k++)
+        snapshot_add_reading(old, "cpu", "api", 1000 + k, 50 + k);
+    snapshot_add_reading(new, "cpu", "api", 1011, 70);
+    cr_assert_eq(snapshot_carry_readings(new, old), 0);
+    cr_assert_eq(new->n_readings, 11);
+    cr_assert_float_eq(new->readings[0].t, 1000, 1e-9, "older samples first");
+    cr_assert_float_eq(new->readings[10].value, 70, 1e-9);
+    snapshot_add_reading(new, "cpu", "api", 1012, 71); /* still grows after the carry */
+    cr_assert_eq(new->n_readings, 12);
+    size_t i = world_add_source(&w, "demo");
+    world_apply(&w, i, new, 1012);
+    cr_assert_eq(history_len(&world_metric(&w, "cpu")->hist), 12);
+    snapshot_free(old);
+}
