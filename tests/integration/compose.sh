@@ -119,6 +119,28 @@ expect_eq "--once --json: a missing socket is a failing source, in words" \
     "failing docker: no such socket $S/none.sock" \
     "$(json_get "$J" 'd["sources"][0]["state"] + " " + d["sources"][0]["error"].split(":")[0] + ":" + d["sources"][0]["error"].split(":")[1]')"
 
+# No invalid access and no leak, reading and scaling (valgrind; an ASan build checks itself).
+clean() { # clean NAME CMD... : ok when memcheck or the sanitizers report nothing
+    local name=$1; shift
+    if [ -n "${FORGETOP_ASAN:-}" ]; then
+        "$@" >/dev/null 2>"$S/$name.err"
+        ! grep -qE 'AddressSanitizer|LeakSanitizer|runtime error' "$S/$name.err"
+    else
+        valgrind --quiet --error-exitcode=99 --leak-check=full \
+            --errors-for-leak-kinds=definite,indirect --show-leak-kinds=definite,indirect \
+            --log-file="$S/$name.vg" "$@" >/dev/null 2>&1
+        [ $? -ne 99 ] && [ ! -s "$S/$name.vg" ]
+    fi
+}
+check "memcheck: forgetop --once --json on compose is clean" \
+    clean once env DOCKER_HOST="unix://$SOCK" "$BIN" --compose-project forge --once --json
+control '{"slow_stats": "forge-api-2", "slow_seconds": 20}'
+check "memcheck: a poll with a timed-out stats, a scale run and two refused is clean" \
+    clean probe "$PROBE" -H "unix://$SOCK" -t 1 poll scale api 2 2 scale api 5 6 scale redis 1 2
+control '{}'
+[ -s "$S/once.vg" ] && sed 's/^/# /' "$S/once.vg" | head -20
+[ -s "$S/probe.vg" ] && sed 's/^/# /' "$S/probe.vg" | head -20
+
 # tcp:// with TLS, as DOCKER_TLS_VERIFY and DOCKER_CERT_PATH ask: a CA, a server and a
 # client certificate made here; the engine refuses a client without one.
 C=$S/certs; mkdir -p "$C"
