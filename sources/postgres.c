@@ -1,19 +1,634 @@
-/* postgres.c - placeholder: the postgres source is not written yet, and says so plainly. */
+/* postgres.c - the database panel from PostgreSQL and PgBouncer's admin console (libpq).
+ *
+ * Nothing here waits without a deadline: the connection is made with PQconnectStart /
+ * PQconnectPoll and queries are sent with PQsendQuery, each step poll()ed against the
+ * configured timeouts, because a hung (stopped) server still accepts TCP and never answers,
+ * which no server-side statement_timeout can bound. A failed poll drops the connection;
+ * the next one reconnects. */
 
+#include <errno.h>
+#include <math.h>
+#include <poll.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
 
+#include <libpq-fe.h>
+
+#include "forgetop/config.h"
+#include "forgetop/postgres.h"
+#include "forgetop/recommend.h"
 #include "forgetop/source.h"
+#include "forgetop/text.h"
+
+#define MAX_RESULTS 8
+#define MAX_ROWS    64 /* replicas, pools: anything beyond is not read */
+
+struct pgsrc {
+    bool bouncer;
+    char dsn[CONFIG_URL_MAX];
+    double connect_s, request_s;
+    PGconn *conn;
+    double warn, crit;
+    bool pgbouncer_in_front;
+    int pool_size_cfg, pool_size;
+};
+
+/* One poll's queries, sent as one simple-protocol string: one round trip. */
+static const char pg_query[] =
+    "SELECT current_setting('max_connections')::int,"
+    " count(*) FILTER (WHERE state = 'active'),"
+    " count(*) FILTER (WHERE state = 'idle'),"
+    " count(*) FILTER (WHERE state LIKE 'idle in transaction%'),"
+    " count(*) FILTER (WHERE wait_event_type = 'Lock'),"
+    " count(*)"
+    " FROM pg_stat_activity WHERE backend_type = 'client backend';"
+    "SELECT extract(epoch FROM now() - xact_start)::float8, pid, coalesce(datname, ''),"
+    " coalesce(state, ''), left(regexp_replace(query, '\\s+', ' ', 'g'), 60)"
+    " FROM pg_stat_activity WHERE xact_start IS NOT NULL AND backend_type = 'client backend'"
+    " AND pid <> pg_backend_pid() ORDER BY xact_start LIMIT 1;"
+    "SELECT (SELECT sum(blks_hit)::float8 / nullif(sum(blks_hit) + sum(blks_read), 0)"
+    " FROM pg_stat_database), pg_database_size(current_database()), pg_is_in_recovery(),"
+    " CASE WHEN pg_is_in_recovery() THEN CASE WHEN pg_last_wal_receive_lsn() ="
+    " pg_last_wal_replay_lsn() THEN 0 ELSE extract(epoch FROM now() -"
+    " pg_last_xact_replay_timestamp()) END END,"
+    " CASE WHEN pg_is_in_recovery() THEN pg_wal_lsn_diff(pg_last_wal_receive_lsn(),"
+    " pg_last_wal_replay_lsn()) END;"
+    "SELECT coalesce(application_name, ''), coalesce(host(client_addr), 'local'),"
+    " coalesce(state, ''), CASE WHEN pg_is_in_recovery() THEN NULL ELSE"
+    " pg_wal_lsn_diff(pg_current_wal_lsn(), replay_lsn) END, extract(epoch FROM replay_lag),"
+    " coalesce(sync_state, '') FROM pg_stat_replication LIMIT 16;";
+
+static double now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static double wall_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static const char *kind_of(const struct pgsrc *p)
+{
+    return p->bouncer ? "pgbouncer" : "postgres";
+}
+
+/* "postgres 127.0.0.1:5432/app: " */
+static void where(const struct pgsrc *p, char *out, size_t len)
+{
+    const char *h = p->conn ? PQhost(p->conn) : NULL, *port = p->conn ? PQport(p->conn) : NULL;
+    const char *db = p->conn ? PQdb(p->conn) : NULL;
+    char raw[256];
+    snprintf(raw, sizeof(raw), "%s %s%s%s%s%s", kind_of(p), h && *h ? h : "?",
+             port && *port ? ":" : "", port ? port : "", db && *db ? "/" : "", db ? db : "");
+    text_sanitize(out, len, raw);
+}
+
+static void fail(struct pgsrc *p, char *err, size_t errlen, const char *what, const char *why)
+{
+    char w[256], c[FT_TEXT_MAX];
+    where(p, w, sizeof(w));
+    postgres_clean_error(c, sizeof(c), why);
+    snprintf(err, errlen, "%s: %s%s%s", w, what ? what : "", what ? ": " : "", c);
+}
+
+static void drop(struct pgsrc *p)
+{
+    if (p->conn)
+        PQfinish(p->conn);
+    p->conn = NULL;
+}
+
+/* Wait until the socket is ready for ev or the deadline passes: 1 ready, 0 timed out. */
+static int wait_socket(PGconn *c, short ev, double deadline)
+{
+    struct pollfd pfd = {PQsocket(c), ev, 0};
+    for (;;) {
+        double left = deadline - now_s();
+        if (left <= 0)
+            return 0;
+        int rc = poll(&pfd, 1, (int)(left * 1000) + 1);
+        if (rc > 0)
+            return 1;
+        if (rc == 0)
+            return 0;
+        if (errno != EINTR)
+            return 1; /* let libpq find and report the error */
+    }
+}
+
+static int pg_connect(struct pgsrc *p, char *err, size_t errlen)
+{
+    char ct[16];
+    snprintf(ct, sizeof(ct), "%d", (int)ceil(p->connect_s) < 2 ? 2 : (int)ceil(p->connect_s));
+    /* Keyword arrays, never string concatenation: a DSN with quotes stays intact. Keepalives
+     * come before dbname (the DSN may override them), the timeout after it (config wins). */
+    const char *kw[] = {
+        "keepalives",       "keepalives_idle", "keepalives_interval", "keepalives_count",
+        "application_name", "dbname",          "connect_timeout",     NULL};
+    const char *val[] = {"1", "10", "5", "3", "forgetop", p->dsn, ct, NULL};
+    p->conn = PQconnectStartParams(kw, val, 1);
+    if (p->conn == NULL) {
+        snprintf(err, errlen, "%s: out of memory", kind_of(p));
+        return -1;
+    }
+    double deadline = now_s() + p->connect_s;
+    PostgresPollingStatusType st = PGRES_POLLING_WRITING;
+    while (PQstatus(p->conn) != CONNECTION_BAD && st != PGRES_POLLING_OK) {
+        if (st == PGRES_POLLING_FAILED)
+            break;
+        if (!wait_socket(p->conn, st == PGRES_POLLING_READING ? POLLIN : POLLOUT, deadline)) {
+            char why[64];
+            snprintf(why, sizeof(why), "timed out after %g s", p->connect_s);
+            fail(p, err, errlen, "connect", why);
+            drop(p);
+            return -1;
+        }
+        st = PQconnectPoll(p->conn);
+    }
+    if (PQstatus(p->conn) != CONNECTION_OK) {
+        fail(p, err, errlen, NULL, PQerrorMessage(p->conn));
+        drop(p);
+        return -1;
+    }
+    return 0;
+}
+
+static void clear_all(PGresult **res, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        PQclear(res[i]);
+}
+
+/* Send sql and collect its results within the request timeout. */
+static int pg_exec(struct pgsrc *p, const char *sql, PGresult **res, size_t max, size_t *n,
+                   char *err, size_t errlen)
+{
+    double deadline = now_s() + p->request_s;
+    *n = 0;
+    if (!PQsendQuery(p->conn, sql)) {
+        fail(p, err, errlen, "query", PQerrorMessage(p->conn));
+        return -1;
+    }
+    for (;;) {
+        while (PQisBusy(p->conn)) {
+            if (!wait_socket(p->conn, POLLIN, deadline)) {
+                char why[64];
+                snprintf(why, sizeof(why), "timed out after %g s", p->request_s);
+                fail(p, err, errlen, "query", why);
+                goto bad;
+            }
+            if (!PQconsumeInput(p->conn)) {
+                fail(p, err, errlen, "query", PQerrorMessage(p->conn));
+                goto bad;
+            }
+        }
+        PGresult *r = PQgetResult(p->conn);
+        if (r == NULL)
+            break;
+        ExecStatusType s = PQresultStatus(r);
+        if (s != PGRES_TUPLES_OK && s != PGRES_COMMAND_OK) {
+            fail(p, err, errlen, "query", PQresultErrorMessage(r));
+            PQclear(r);
+            goto bad;
+        }
+        if (*n < max)
+            res[(*n)++] = r;
+        else
+            PQclear(r);
+    }
+    return 0;
+bad:
+    clear_all(res, *n);
+    *n = 0;
+    return -1;
+}
+
+static double num(const PGresult *r, int row, int col)
+{
+    if (row >= PQntuples(r) || col >= PQnfields(r) || PQgetisnull(r, row, col))
+        return NAN;
+    return strtod(PQgetvalue(r, row, col), NULL);
+}
+
+/* A column of a SHOW result by name; 0 when this PgBouncer version lacks it or it is NULL,
+ * so one missing column cannot turn a sum into NaN. */
+static double num_named(const PGresult *r, int row, const char *col)
+{
+    int c = PQfnumber(r, col);
+    double v = c < 0 ? NAN : num(r, row, c);
+    return isnan(v) ? 0 : v;
+}
+
+static void str(const PGresult *r, int row, int col, char *out, size_t len)
+{
+    if (row >= PQntuples(r) || col >= PQnfields(r) || PQgetisnull(r, row, col))
+        text_printf(out, len, "?");
+    else
+        text_sanitize(out, len, PQgetvalue(r, row, col));
+}
+
+static enum band pct_band(double v, double warn, double crit)
+{
+    return isnan(v) ? BAND_UNKNOWN : v > crit ? BAND_CRITICAL : v > warn ? BAND_WARNING : BAND_OK;
+}
+
+/* One fact per line of advice: a fact's value is short. */
+static void facts_advice(struct snapshot *out, const char *label, enum band band, char *advice)
+{
+    char *save = NULL;
+    for (char *l = strtok_r(advice, "\n", &save); l; l = strtok_r(NULL, "\n", &save)) {
+        snapshot_add_fact(out, "database", label, band, "%s", l);
+    }
+}
+
+static void facts_xact(struct snapshot *out, const PGresult *r)
+{
+    if (PQntuples(r) == 0) {
+        snapshot_add_fact(out, "database", "longest xact", BAND_OK, "none open");
+        return;
+    }
+    char age[16], db[64], state[32], q[96];
+    text_duration(age, sizeof(age), num(r, 0, 0));
+    str(r, 0, 2, db, sizeof(db));
+    str(r, 0, 3, state, sizeof(state));
+    str(r, 0, 4, q, sizeof(q));
+    snapshot_add_fact(out, "database", "longest xact", num(r, 0, 0) > 300 ? BAND_WARNING : BAND_OK,
+                      "%s pid %.0f %s (%s): %s", age, num(r, 0, 1), db, state, q);
+}
+
+static void facts_role(struct snapshot *out, const PGresult *st, const PGresult *reps)
+{
+    char size[24], b[24];
+    double hit = num(st, 0, 0);
+    if (isnan(hit))
+        snapshot_add_fact(out, "database", "cache hit", BAND_UNKNOWN, "? (no reads yet)");
+    else
+        snapshot_add_fact(out, "database", "cache hit", hit < 0.9 ? BAND_WARNING : BAND_OK,
+                          "%.1f%%", hit * 100);
+    text_bytes(size, sizeof(size), num(st, 0, 1));
+    snapshot_add_fact(out, "database", "size", BAND_OK, "%s", size);
+    bool replica = PQntuples(st) > 0 && PQgetvalue(st, 0, 2)[0] == 't';
+    if (replica) {
+        double lag = num(st, 0, 3);
+        char l[24] = "? (nothing replayed yet)";
+        if (!isnan(lag))
+            text_printf(l, sizeof(l), "%.1f s", lag);
+        text_bytes(b, sizeof(b), num(st, 0, 4));
+        snapshot_add_fact(out, "database", "role", lag > 30 ? BAND_WARNING : BAND_OK,
+                          "replica, replay lag %s, %s received not replayed", l, b);
+    } else {
+        int n = PQntuples(reps);
+        snapshot_add_fact(out, "database", "role", BAND_OK, "primary, %d replica%s", n,
+                          n == 1 ? "" : "s");
+    }
+    for (int i = 0; i < PQntuples(reps) && i < MAX_ROWS; i++) {
+        char name[40], label[40], addr[64], state[24], sync[16], lag[24] = "?";
+        str(reps, i, 0, name, sizeof(name));
+        str(reps, i, 1, addr, sizeof(addr));
+        str(reps, i, 2, state, sizeof(state));
+        str(reps, i, 5, sync, sizeof(sync));
+        text_printf(label, sizeof(label), "  replica %s", name[0] ? name : addr);
+        text_bytes(b, sizeof(b), num(reps, i, 3));
+        double rl = num(reps, i, 4);
+        if (!isnan(rl))
+            text_printf(lag, sizeof(lag), "%.1f s", rl);
+        snapshot_add_fact(out, "database", label,
+                          strcmp(state, "streaming") || rl > 30 ? BAND_WARNING : BAND_OK,
+                          "%s from %s (%s), %s behind, replay lag %s", state, addr, sync, b, lag);
+    }
+}
+
+static int pg_poll_postgres(struct pgsrc *p, struct snapshot *out, char *err, size_t errlen)
+{
+    PGresult *res[MAX_RESULTS];
+    size_t n = 0;
+    if (pg_exec(p, pg_query, res, MAX_RESULTS, &n, err, errlen) < 0)
+        return -1;
+    if (n != 4 || PQntuples(res[0]) != 1) {
+        fail(p, err, errlen, "query", "unexpected result shape");
+        clear_all(res, n);
+        return -1;
+    }
+    double t = wall_s(), max = num(res[0], 0, 0), used = num(res[0], 0, 5);
+    double pct = max > 0 ? 100 * used / max : NAN;
+    out->taken_at = t;
+    int replicas = PQntuples(res[3]);
+    snapshot_add_reading(out, "db_connections", "database", t, pct);
+    /* The counts behind the percentage, for the world's database advice. */
+    snapshot_add_reading(out, "db_connections_used", "database", t, used);
+    snapshot_add_reading(out, "db_connections_max", "database", t, max);
+    snapshot_add_reading(out, "db_replicas", "database", t, replicas);
+    struct pg_advice_in in = {.used = used,
+                              .limit = max,
+                              .replicas = replicas,
+                              .pgbouncer_in_front = p->pgbouncer_in_front,
+                              .warning = p->warn,
+                              .critical = p->crit};
+    char advice[512];
+    enum band band = postgres_advice(&in, advice, sizeof(advice));
+    snapshot_add_fact(out, "database", "connections", band, "%.0f of %.0f max_connections (%.0f%%)",
+                      used, max, pct);
+    snapshot_add_fact(out, "database", "by state", num(res[0], 0, 4) > 0 ? BAND_WARNING : BAND_OK,
+                      "%.0f active, %.0f idle, %.0f idle in transaction, %.0f waiting on locks",
+                      num(res[0], 0, 1), num(res[0], 0, 2), num(res[0], 0, 3), num(res[0], 0, 4));
+    facts_xact(out, res[1]);
+    facts_role(out, res[2], res[3]);
+    facts_advice(out, "advice", band, advice);
+    clear_all(res, n);
+    return 0;
+}
+
+/* Rows of a SHOW result whose database is not the admin console itself. */
+static bool real_pool(const PGresult *r, int row)
+{
+    int c = PQfnumber(r, "database");
+    return c < 0 || strcmp(PQgetvalue(r, row, c), "pgbouncer") != 0;
+}
+
+static int bouncer_pool_size(struct pgsrc *p, char *err, size_t errlen)
+{
+    PGresult *res[1];
+    size_t n = 0;
+    p->pool_size = p->pool_size_cfg;
+    if (pg_exec(p, "SHOW CONFIG", res, 1, &n, err, errlen) < 0)
+        return -1;
+    int k = PQfnumber(res[0], "key"), v = PQfnumber(res[0], "value");
+    for (int i = 0; k >= 0 && v >= 0 && i < PQntuples(res[0]); i++)
+        if (strcmp(PQgetvalue(res[0], i, k), "default_pool_size") == 0 &&
+            atoi(PQgetvalue(res[0], i, v)) > 0)
+            p->pool_size = atoi(PQgetvalue(res[0], i, v));
+    clear_all(res, n);
+    return 0;
+}
+
+static void facts_bouncer(struct pgsrc *p, struct snapshot *out, const PGresult *pools,
+                          const PGresult *stats, double t)
+{
+    double cl_active = 0, cl_waiting = 0, sv_active = 0, sv_idle = 0, sv_used = 0, maxwait = 0;
+    double worst = 0, worst_active = 0;
+    char worst_pool[96] = "-";
+    for (int i = 0; i < PQntuples(pools) && i < MAX_ROWS; i++) {
+        if (!real_pool(pools, i))
+            continue;
+        double a = num_named(pools, i, "sv_active");
+        cl_active += num_named(pools, i, "cl_active");
+        cl_waiting += num_named(pools, i, "cl_waiting");
+        sv_active += a;
+        sv_idle += num_named(pools, i, "sv_idle");
+        sv_used += num_named(pools, i, "sv_used");
+        double w = num_named(pools, i, "maxwait") + num_named(pools, i, "maxwait_us") / 1e6;
+        if (w > maxwait)
+            maxwait = w;
+        if (a >= worst_active) {
+            worst_active = a;
+            char db[48], user[48];
+            str(pools, i, PQfnumber(pools, "database"), db, sizeof(db));
+            str(pools, i, PQfnumber(pools, "user"), user, sizeof(user));
+            text_printf(worst_pool, sizeof(worst_pool), "%s/%s", db, user);
+        }
+    }
+    worst = p->pool_size > 0 ? 100 * worst_active / p->pool_size : NAN;
+    snapshot_add_reading(out, "db_connections", "pgbouncer", t, worst);
+    struct pg_advice_in in = {.used = worst_active,
+                              .limit = p->pool_size,
+                              .pool = true,
+                              .waiting = cl_waiting,
+                              .max_wait_s = maxwait,
+                              .warning = p->warn,
+                              .critical = p->crit};
+    char advice[512];
+    enum band band = postgres_advice(&in, advice, sizeof(advice));
+    snapshot_add_fact(out, "database", "pgbouncer pool", band,
+                      "%.0f of %d server connections in use (%.0f%%) in %s", worst_active,
+                      p->pool_size, worst, worst_pool);
+    snapshot_add_fact(out, "database", "pgbouncer clients", cl_waiting > 0 ? BAND_WARNING : BAND_OK,
+                      "%.0f active, %.0f waiting", cl_active, cl_waiting);
+    snapshot_add_fact(out, "database", "pgbouncer servers", BAND_OK,
+                      "%.0f active, %.0f idle, %.0f used", sv_active, sv_idle, sv_used);
+    snapshot_add_fact(out, "database", "pgbouncer max wait", maxwait > 1 ? BAND_WARNING : BAND_OK,
+                      "%.1f s", maxwait);
+    double qps = 0, wait_us = 0;
+    for (int i = 0; i < PQntuples(stats) && i < MAX_ROWS; i++)
+        if (real_pool(stats, i)) {
+            qps += num_named(stats, i, "avg_query_count");
+            double w = num_named(stats, i, "avg_wait_time");
+            if (w > wait_us)
+                wait_us = w;
+        }
+    snapshot_add_fact(out, "database", "pgbouncer queries/s", BAND_OK, "%.0f, average wait %.1f ms",
+                      qps, wait_us / 1e3);
+    facts_advice(out, "pgbouncer advice", band, advice);
+}
+
+static int pg_poll_bouncer(struct pgsrc *p, struct snapshot *out, char *err, size_t errlen)
+{
+    PGresult *pools[1], *stats[1];
+    size_t np = 0, ns = 0;
+    /* The admin console takes one command per query. */
+    if (pg_exec(p, "SHOW POOLS", pools, 1, &np, err, errlen) < 0)
+        return -1;
+    if (pg_exec(p, "SHOW STATS", stats, 1, &ns, err, errlen) < 0) {
+        clear_all(pools, np);
+        return -1;
+    }
+    out->taken_at = wall_s();
+    facts_bouncer(p, out, pools[0], stats[0], out->taken_at);
+    clear_all(pools, np);
+    clear_all(stats, ns);
+    return 0;
+}
+
+static int pg_poll(struct source *src, struct snapshot *out, char *err, size_t errlen)
+{
+    struct pgsrc *p = src->priv;
+    int rc = -1;
+    if (p->conn == NULL) {
+        if (pg_connect(p, err, errlen) < 0)
+            return -1;
+        char set[64];
+        PGresult *res[1];
+        size_t n = 0;
+        snprintf(set, sizeof(set), "SET statement_timeout = %ld", (long)(p->request_s * 1000));
+        if (p->bouncer ? bouncer_pool_size(p, err, errlen)
+                       : pg_exec(p, set, res, 1, &n, err, errlen)) {
+            drop(p);
+            return -1;
+        }
+        clear_all(res, n);
+    }
+    rc = p->bouncer ? pg_poll_bouncer(p, out, err, errlen) : pg_poll_postgres(p, out, err, errlen);
+    if (rc < 0)
+        drop(p);
+    else
+        text_printf(out->context, sizeof(out->context), "%s %s:%s", kind_of(p), PQhost(p->conn),
+                    PQport(p->conn));
+    return rc;
+}
+
+static void pg_destroy(struct source *src)
+{
+    struct pgsrc *p = src->priv;
+    if (p)
+        drop(p);
+    free(p);
+    free(src);
+}
+
+static const struct source_ops postgres_ops = {"postgres", pg_poll, NULL, pg_destroy};
+static const struct source_ops pgbouncer_ops = {"pgbouncer", pg_poll, NULL, pg_destroy};
+
+static double rule_threshold(const struct config *cfg, bool critical, double dflt)
+{
+    for (size_t i = 0; i < cfg->n_metrics; i++)
+        if (strcmp(cfg->metrics[i].id, "db_connections") == 0)
+            return critical ? cfg->metrics[i].critical : cfg->metrics[i].warning;
+    return dflt;
+}
+
+static struct source *pg_new(const struct config *cfg, bool bouncer, char *err, size_t errlen)
+{
+    struct source *src = calloc(1, sizeof(*src));
+    struct pgsrc *p = calloc(1, sizeof(*p));
+    if (src == NULL || p == NULL) {
+        snprintf(err, errlen, "%s: out of memory", bouncer ? "pgbouncer" : "postgres");
+        free(src);
+        free(p);
+        return NULL;
+    }
+    p->bouncer = bouncer;
+    /* "" leaves libpq to the PG* variables (PGHOST, PGPORT, PGUSER, PGPASSWORD, ...). */
+    text_printf(p->dsn, sizeof(p->dsn), "%s", bouncer ? cfg->pgbouncer_dsn : cfg->postgres_dsn);
+    p->connect_s = cfg->connect_timeout_s > 0 ? cfg->connect_timeout_s : 3;
+    p->request_s = cfg->request_timeout_s > 0 ? cfg->request_timeout_s : 5;
+    p->warn = rule_threshold(cfg, false, 80);
+    p->crit = rule_threshold(cfg, true, 95);
+    p->pgbouncer_in_front = cfg->pgbouncer_dsn[0] != '\0';
+    p->pool_size_cfg = p->pool_size = cfg->pool_size;
+    src->ops = bouncer ? &pgbouncer_ops : &postgres_ops;
+    text_printf(src->name, sizeof(src->name), "%s", bouncer ? "pgbouncer" : "postgres");
+    src->interval_s = cfg->poll_interval_s > 0 ? cfg->poll_interval_s
+                      : cfg->delay_s > 0       ? cfg->delay_s
+                                               : 2;
+    src->priv = p;
+    return src;
+}
 
 struct source *postgres_source_new(const struct config *cfg, char *err, size_t errlen)
 {
-    (void)cfg;
-    snprintf(err, errlen, "postgres: this source is not available in this build yet");
-    return NULL;
+    return pg_new(cfg, false, err, errlen);
 }
 
 struct source *pgbouncer_source_new(const struct config *cfg, char *err, size_t errlen)
 {
-    (void)cfg;
-    snprintf(err, errlen, "pgbouncer: this source is not available in this build yet");
-    return NULL;
+    if (cfg->pgbouncer_dsn[0] == '\0') {
+        snprintf(err, errlen,
+                 "pgbouncer: no DSN (the admin console, e.g. "
+                 "'host=127.0.0.1 port=6432 dbname=pgbouncer user=pgbouncer')");
+        return NULL;
+    }
+    return pg_new(cfg, true, err, errlen);
+}
+
+/* ---- pure parts ---- */
+
+void postgres_clean_error(char *out, size_t len, const char *msg)
+{
+    char buf[FT_TEXT_MAX];
+    size_t o = 0;
+    bool space = false;
+    msg = msg ? msg : "unknown error";
+    /* The caller already says where: drop libpq's own "connection to server at ... failed: " */
+    const char *failed = strstr(msg, " failed: ");
+    if (strncmp(msg, "connection to server ", 21) == 0 && failed &&
+        !memchr(msg, '\n', (size_t)(failed - msg)))
+        msg = failed + 9;
+    for (const char *s = msg; *s && *s != '\n' && o + 1 < sizeof(buf); s++) {
+        if (*s == ' ' || *s == '\t' || *s == '\r') {
+            space = o > 0;
+            continue;
+        }
+        if (space && o + 2 < sizeof(buf))
+            buf[o++] = ' ';
+        space = false;
+        buf[o++] = *s;
+    }
+    buf[o] = '\0';
+    if (buf[0] >= 'A' && buf[0] <= 'Z' && buf[1] >= 'a' && buf[1] <= 'z')
+        buf[0] = (char)(buf[0] - 'A' + 'a');
+    text_sanitize(out, len, o ? buf : "unknown error");
+}
+
+/* Append text to out as lines of at most width bytes: the head (up to the first ": ") and
+ * each "; " clause on its own line, long ones wrapped between words. */
+static void wrap_lines(const char *text, char *out, size_t len, size_t width)
+{
+    char buf[512], *save = NULL;
+    size_t o = strlen(out), col = 0;
+    bool head = true;
+    text_printf(buf, sizeof(buf), "%s", text);
+    for (char *w = strtok_r(buf, " ", &save); w && o + 2 < len; w = strtok_r(NULL, " ", &save)) {
+        size_t wl = strlen(w);
+        bool clause_end = wl > 0 && (w[wl - 1] == ';' || (head && w[wl - 1] == ':'));
+        if (col > 0 && col + 1 + wl > width) {
+            out[o++] = '\n';
+            col = 0;
+        } else if (col > 0) {
+            out[o++] = ' ';
+            col++;
+        }
+        if (w[wl - 1] == ';')
+            wl--; /* the line break says it */
+        if (o + wl + 2 >= len)
+            break;
+        memcpy(out + o, w, wl);
+        o += wl;
+        col += wl;
+        if (clause_end) {
+            head = false;
+            out[o++] = '\n';
+            col = 0;
+        }
+    }
+    while (o > 0 && out[o - 1] == '\n')
+        o--;
+    out[o] = '\0';
+}
+
+enum band postgres_advice(const struct pg_advice_in *in, char *out, size_t len)
+{
+    out[0] = '\0';
+    if (!(in->limit > 0) || isnan(in->used))
+        return BAND_UNKNOWN;
+    double pct = 100 * in->used / in->limit;
+    enum band b = pct_band(pct, in->warning, in->critical);
+    if (b == BAND_OK)
+        return b;
+    char text[512];
+    if (in->pool) {
+        /* recommend_database reasons about max_connections; a pool has its own numbers. */
+        int target = (int)ceil(in->used / (in->warning / 100) * 1.25);
+        text_printf(text, sizeof(text),
+                    "pool %.0f/%.0f in use (%.0f%%), %.0f clients waiting, max wait %.1f s; "
+                    "raise default_pool_size to %d if max_connections has room; send reads to "
+                    "a read replica, or give PostgreSQL more CPU and memory",
+                    in->used, in->limit, pct, in->waiting, in->max_wait_s, target);
+    } else {
+        /* The words and numbers are the runbook's, from core/recommend.c. */
+        struct db_input d = {.used = in->used,
+                             .limit = in->limit,
+                             .pgbouncer = in->pgbouncer_in_front,
+                             .replicas = in->replicas,
+                             .warning = in->warning / 100,
+                             .critical = in->critical / 100};
+        recommend_database(&d, text, sizeof(text));
+    }
+    wrap_lines(text, out, len, POSTGRES_ADVICE_WIDTH);
+    return b;
 }
