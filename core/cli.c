@@ -76,7 +76,7 @@ void cli_usage(FILE *out)
           "  --compose-project NAME  Docker Compose: project\n"
           "  --compose-file FILE     Docker Compose: file used to scale\n"
           "  --redis URL             redis://[user:password@]host:port/db or unix:///path\n"
-          "  --postgres DSN          PostgreSQL conninfo string or URI\n"
+          "  --postgres DSN          PostgreSQL conninfo string or URI (\"\": the PG* variables)\n"
           "  --pgbouncer DSN         PgBouncer admin console conninfo\n"
           "  --prometheus URL        Prometheus base URL\n"
           "  --health URL            a health endpoint to probe (repeatable)\n"
@@ -113,7 +113,7 @@ static int remember(struct cli *c, int opt, const char *arg, char *err, size_t e
 int cli_parse(int argc, char **argv, struct cli *out, char *err, size_t errlen)
 {
     memset(out, 0, sizeof(*out));
-    optind = 1;
+    optind = 0; /* glibc: 0, not 1, also drops a cluster left half-read by the last call */
     opterr = 0;
     int opt;
     while ((opt = getopt_long(argc, argv, ":n:l:Rd:h", options, NULL)) != -1) {
@@ -140,7 +140,11 @@ int cli_parse(int argc, char **argv, struct cli *out, char *err, size_t errlen)
             snprintf(err, errlen, "%s needs an argument", argv[optind - 1]);
             return -1;
         case '?':
-            snprintf(err, errlen, "unknown option %s (try --help)", argv[optind - 1]);
+            /* inside a cluster ("-xR") optind has not moved on: name the letter */
+            if (optopt > 0 && optopt < 256 && strncmp(argv[optind - 1], "--", 2) != 0)
+                snprintf(err, errlen, "unknown option -%c (try --help)", optopt);
+            else
+                snprintf(err, errlen, "unknown option %s (try --help)", argv[optind - 1]);
             return -1;
         default:
             if (remember(out, opt, optarg, err, errlen) < 0)
@@ -170,7 +174,47 @@ static int number(const char *flag, const char *arg, double min, double *out, ch
     return 0;
 }
 
-#define COPY(dst, src) snprintf((dst), sizeof(dst), "%s", (src))
+/* A whole number >= 0 that fits 64 bits, written in digits only. */
+static int seed(const char *arg, uint64_t *out, char *err, size_t errlen)
+{
+    char *end;
+    errno = 0;
+    unsigned long long v = strtoull(arg, &end, 10);
+    if (arg[0] < '0' || arg[0] > '9' || errno != 0 || *end != '\0') {
+        snprintf(err, errlen, "--seed: \"%s\" is not a whole number from 0 to %llu", arg,
+                 (unsigned long long)UINT64_MAX);
+        return -1;
+    }
+    *out = (uint64_t)v;
+    return 0;
+}
+
+/* The long name of a flag, for its errors. */
+static const char *flag_name(int opt)
+{
+    for (size_t i = 0; options[i].name != NULL; i++)
+        if (options[i].val == opt)
+            return options[i].name;
+    return "?";
+}
+
+/* As the file does, refuse a value that does not fit rather than cut it. */
+static int copy_arg(int opt, char *dst, size_t size, const char *arg, char *err, size_t errlen)
+{
+    if (strlen(arg) >= size) {
+        snprintf(err, errlen, "--%s: the value is too long (at most %zu characters)",
+                 flag_name(opt), size - 1);
+        return -1;
+    }
+    memcpy(dst, arg, strlen(arg) + 1);
+    return 0;
+}
+
+#define COPY(dst, src)                                                                             \
+    do {                                                                                           \
+        if (copy_arg(opt, (dst), sizeof(dst), (src), err, errlen) < 0)                             \
+            return -1;                                                                             \
+    } while (0)
 
 static int apply_one(int opt, const char *arg, struct config *cfg, char *err, size_t errlen)
 {
@@ -207,6 +251,8 @@ static int apply_one(int opt, const char *arg, struct config *cfg, char *err, si
         COPY(cfg->redis_url, arg);
         break;
     case OPT_POSTGRES:
+        /* an empty DSN means: from the PG* variables, as psql does */
+        cfg->postgres_enabled = true;
         COPY(cfg->postgres_dsn, arg);
         break;
     case OPT_PGBOUNCER:
@@ -220,7 +266,8 @@ static int apply_one(int opt, const char *arg, struct config *cfg, char *err, si
             snprintf(err, errlen, "--health: at most %d URLs", CONFIG_MAX_HEALTH);
             return -1;
         }
-        COPY(cfg->health_urls[cfg->n_health++], arg);
+        COPY(cfg->health_urls[cfg->n_health], arg);
+        cfg->n_health++;
         break;
     case 'R':
         cfg->read_only = true;
@@ -234,9 +281,8 @@ static int apply_one(int opt, const char *arg, struct config *cfg, char *err, si
         COPY(cfg->theme, arg);
         break;
     case OPT_SEED:
-        if (number("--seed", arg, 0, &v, err, errlen) < 0)
+        if (seed(arg, &cfg->seed, err, errlen) < 0)
             return -1;
-        cfg->seed = (uint64_t)v;
         break;
     case OPT_DEMO_SPEED:
         if (number("--demo-speed", arg, 0.001, &v, err, errlen) < 0)

@@ -176,6 +176,7 @@ static const struct key keys[] = {
     {SEC_REDIS, "cluster", T_BOOL, CFG(redis_cluster), NULL},
 
     {SEC_POSTGRES, "dsn", T_STR, CFG(postgres_dsn), NULL},
+    {SEC_POSTGRES, "enabled", T_BOOL, CFG(postgres_enabled), NULL},
     {SEC_PGBOUNCER, "dsn", T_STR, CFG(pgbouncer_dsn), NULL},
     {SEC_PGBOUNCER, "pool_size", T_INT, CFG(pool_size), NULL},
 
@@ -1132,7 +1133,7 @@ const struct service_rule *config_service(const struct config *c, const char *na
 bool config_has_source(const struct config *c)
 {
     return c->demo || c->kube || c->compose || c->redis_url[0] || c->postgres_dsn[0] ||
-           c->pgbouncer_dsn[0] || c->prometheus_url[0] || c->n_health > 0;
+           c->postgres_enabled || c->pgbouncer_dsn[0] || c->prometheus_url[0] || c->n_health > 0;
 }
 
 bool config_is_production(const struct config *c, const char *name)

@@ -195,36 +195,53 @@ static const char *check_word(enum band b)
     return (unsigned)b < 4 ? words[b] : "UNKNOWN";
 }
 
+static void check_metric_line(const struct metric_view *m, FILE *out)
+{
+    if (!m->has_value || isnan(m->value)) { /* never read, or read as "no number" */
+        fprintf(out, "UNKNOWN %s %s: no data%s%s\n", m->rule.id, m->service, m->note[0] ? ": " : "",
+                m->note);
+        return;
+    }
+    /* "%" and "ms" stick to the number; a word unit ("items") reads better apart */
+    bool apart = m->rule.unit[0] != '\0' && strcmp(m->rule.unit, "%") != 0 &&
+                 strcmp(m->rule.unit, "ms") != 0;
+    fprintf(out, "%s %s %s = %.1f%s%s (warning > %g, critical > %g) %s", check_word(m->band),
+            m->rule.id, m->service, m->value, apart ? " " : "", m->rule.unit, m->rule.warning,
+            m->rule.critical, sustained_name(m->sustain.state));
+    if (m->sustain.state != SUSTAINED_INACTIVE)
+        fprintf(out, " %.0fs/%.0fs", m->sustain.for_s, m->rule.for_s);
+    fputc('\n', out);
+}
+
+/* Nagios shows the first line as the status: it sums up, the detail lines follow. */
 int report_check(const struct world *w, FILE *out)
 {
     int code = 0;
-    for (size_t i = 0; i < w->n_sources; i++) {
-        const struct source_status *s = &w->sources[i];
-        if (s->state == SOURCE_OK)
-            continue;
-        fprintf(out, "UNKNOWN source %s %s: %s\n", s->name,
-                s->state == SOURCE_STALE ? "stale" : "failing",
-                s->error[0] ? s->error : "no answer");
-        code = 3;
-    }
+    size_t count[4] = {0}, unreadable = 0;
+    for (size_t i = 0; i < w->n_sources; i++)
+        unreadable += w->sources[i].state != SOURCE_OK;
     for (size_t i = 0; i < w->n_metrics; i++) {
         const struct metric_view *m = &w->metrics[i];
-        if (!m->has_value) {
-            fprintf(out, "UNKNOWN %s %s: no data%s%s\n", m->rule.id, m->service,
-                    m->note[0] ? ": " : "", m->note);
-            continue;
-        }
-        /* "%" and "ms" stick to the number; a word unit ("items") reads better apart */
-        bool apart = m->rule.unit[0] != '\0' && strcmp(m->rule.unit, "%") != 0 &&
-                     strcmp(m->rule.unit, "ms") != 0;
-        fprintf(out, "%s %s %s = %.1f%s%s (warning > %g, critical > %g) %s", check_word(m->band),
-                m->rule.id, m->service, m->value, apart ? " " : "", m->rule.unit, m->rule.warning,
-                m->rule.critical, sustained_name(m->sustain.state));
-        if (m->sustain.state != SUSTAINED_INACTIVE)
-            fprintf(out, " %.0fs/%.0fs", m->sustain.for_s, m->rule.for_s);
-        fputc('\n', out);
-        if (code != 3 && m->band != BAND_UNKNOWN && (int)m->band > code)
-            code = (int)m->band;
+        enum band b = (!m->has_value || isnan(m->value)) ? BAND_UNKNOWN : m->band;
+        count[b < 4 ? b : BAND_UNKNOWN]++;
+        if (b != BAND_UNKNOWN && (int)b > code)
+            code = (int)b;
     }
+    if (unreadable > 0)
+        code = 3;
+    fprintf(out, "FORGETOP %s - %zu critical, %zu warning, %zu ok, %zu no data", check_word(code),
+            count[BAND_CRITICAL], count[BAND_WARNING], count[BAND_OK], count[BAND_UNKNOWN]);
+    if (unreadable > 0)
+        fprintf(out, "; %zu source%s unreadable", unreadable, unreadable == 1 ? "" : "s");
+    fputc('\n', out);
+    for (size_t i = 0; i < w->n_sources; i++) {
+        const struct source_status *s = &w->sources[i];
+        if (s->state != SOURCE_OK)
+            fprintf(out, "UNKNOWN source %s %s: %s\n", s->name,
+                    s->state == SOURCE_STALE ? "stale" : "failing",
+                    s->error[0] ? s->error : "no answer");
+    }
+    for (size_t i = 0; i < w->n_metrics; i++)
+        check_metric_line(&w->metrics[i], out);
     return code;
 }

@@ -11,6 +11,11 @@
 
 #include "forgetop/model.h"
 #include "forgetop/text.h"
+#include "forgetop/world.h"
+
+/* Untaken readings carried from poll to poll: at most what every history of the world
+ * can hold, the newest first to stay. */
+#define MAX_CARRIED ((size_t)HISTORY_CAP * WORLD_MAX_METRICS)
 
 static void *grow(void **arr, size_t *n, size_t size)
 {
@@ -129,16 +134,20 @@ int snapshot_carry_readings(struct snapshot *dst, const struct snapshot *older)
 {
     if (older == NULL || older->n_readings == 0)
         return 0;
-    size_t n = older->n_readings + dst->n_readings;
+    /* The UI thread may not take snapshots for hours (a terminal stopped with Ctrl-S):
+     * without a bound each poll would copy more than the last. */
+    size_t skip = older->n_readings > MAX_CARRIED ? older->n_readings - MAX_CARRIED : 0;
+    size_t keep = older->n_readings - skip;
+    size_t n = keep + dst->n_readings;
     size_t cap = 4;
     while (cap < n)
         cap *= 2;
     struct reading *r = malloc(cap * sizeof(*r));
     if (r == NULL)
         return -1;
-    memcpy(r, older->readings, older->n_readings * sizeof(*r));
+    memcpy(r, older->readings + skip, keep * sizeof(*r));
     if (dst->n_readings > 0)
-        memcpy(r + older->n_readings, dst->readings, dst->n_readings * sizeof(*r));
+        memcpy(r + keep, dst->readings, dst->n_readings * sizeof(*r));
     free(dst->readings);
     dst->readings = r;
     dst->n_readings = n;

@@ -150,7 +150,8 @@ void text_duration(char *dst, size_t len, double s)
         text_printf(dst, len, "?");
         return;
     }
-    long t = (long)s;
+    /* past ~3 centuries the days need not be exact; the cast to long must stay defined */
+    long t = s < 1e10 ? (long)s : 10000000000L;
     if (t < 60)
         text_printf(dst, len, "%lds", t);
     else if (t < 3600)

@@ -73,16 +73,31 @@ static bool accepts(const struct world *w, const struct metric_view *m, const ch
     return !source_is_ok(w, m->from);
 }
 
+/* The view of a reading's metric for its service. A rule names one service; a reading of
+ * the same metric for another (PgBouncer's pool beside PostgreSQL's max_connections)
+ * gets a view of its own, with the same thresholds. */
 static struct metric_view *metric_for(struct world *w, const struct reading *r)
 {
+    struct metric_view *same_id = NULL;
     for (size_t i = 0; i < w->n_metrics; i++) {
         struct metric_view *m = &w->metrics[i];
         if (strcmp(m->rule.id, r->metric) != 0)
             continue;
         if (r->service[0] == '\0' || m->service[0] == '\0' || strcmp(m->service, r->service) == 0)
             return m;
+        if (same_id == NULL)
+            same_id = m;
     }
-    return NULL;
+    if (same_id == NULL || w->n_metrics >= WORLD_MAX_METRICS)
+        return NULL;
+    struct metric_view *m = &w->metrics[w->n_metrics++];
+    memset(m, 0, sizeof(*m));
+    m->rule = same_id->rule;
+    memcpy(m->service, r->service, sizeof(m->service));
+    history_init(&m->hist);
+    m->value = NAN;
+    m->band = BAND_UNKNOWN;
+    return m;
 }
 
 static void apply_readings(struct world *w, size_t src, const struct snapshot *snap)
@@ -276,6 +291,9 @@ static void recommend_service(struct world *w, struct service_view *v, double no
 {
     const struct service_rule *r = config_service(w->cfg, v->svc.name);
     effective_bounds(v, r, &v->min, &v->max);
+    /* the actuator checks svc's bounds: give it the same ones the recommendation uses */
+    v->svc.min = v->min;
+    v->svc.max = v->max;
     if (r == NULL || r->kind == RULE_NONE) {
         v->has_rule = false;
         v->rec.replicas = v->svc.desired;
@@ -319,15 +337,16 @@ void world_predict(const struct world *w, const struct service_view *v, int repl
     int base = v->svc.ready > 0 ? v->svc.ready : v->svc.desired;
     if (replicas <= 0 || base <= 0)
         return;
-    /* Load spreads evenly over the ready replicas: per-replica use scales by base/new. */
+    /* Load spreads evenly over the ready replicas: per-replica use scales by base/new. The
+     * current figure is truncated as the HPA truncates utilisation, so it matches the reason. */
     double f = (double)base / replicas;
     size_t n = 0;
     if (!isnan(v->svc.cpu_pct))
-        n +=
-            snprintf(out + n, len - n, "cpu %.0f%% -> ~%.0f%%", v->svc.cpu_pct, v->svc.cpu_pct * f);
+        n += snprintf(out + n, len - n, "cpu %.0f%% -> ~%.0f%%", floor(v->svc.cpu_pct),
+                      round(v->svc.cpu_pct * f));
     if (!isnan(v->svc.mem_pct) && n < len)
-        snprintf(out + n, len - n, "%smemory %.0f%% -> ~%.0f%%", n ? ", " : "", v->svc.mem_pct,
-                 v->svc.mem_pct * f);
+        snprintf(out + n, len - n, "%smemory %.0f%% -> ~%.0f%%", n ? ", " : "",
+                 floor(v->svc.mem_pct), round(v->svc.mem_pct * f));
 }
 
 /* The newest reading of a metric no rule tracks (counts that only the advice uses). */

@@ -55,8 +55,10 @@ static enum band status_band(const char *s)
 }
 
 /* What names a probe on the panel: its path, or host and path when there are several. */
-static void probe_name(const char *url, bool with_host, char *out, size_t len)
+static void probe_name(const char *full, bool with_host, char *out, size_t len)
 {
+    char url[CONFIG_URL_MAX];
+    http_url_redact(url, sizeof url, full); /* the host, never its user:password@ */
     const char *host = strstr(url, "://");
     host = host ? host + 3 : url;
     const char *path = strchr(host, '/');

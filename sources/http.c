@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 
 #include "forgetop/http.h"
 #include "forgetop/text.h"
@@ -234,6 +235,15 @@ out:
     return rc;
 }
 
+/* Every socket curl opens is close-on-exec from birth: the compose source and kubeconfig
+ * exec plugins run children, and an API connection must not live on in them. */
+static curl_socket_t open_socket(void *arg, curlsocktype purpose, struct curl_sockaddr *a)
+{
+    (void)arg;
+    (void)purpose;
+    return socket(a->family, a->socktype | SOCK_CLOEXEC, a->protocol);
+}
+
 static void set_blob(CURL *h, CURLoption opt, const struct blob *b)
 {
     struct curl_blob cb = {.data = b->data, .len = b->len, .flags = CURL_BLOB_COPY};
@@ -276,6 +286,7 @@ static int setup(CURL *h, struct xfer *x, const char *method, const char *url,
         curl_easy_setopt(h, CURLOPT_CONNECT_TO, x->connect_to);
     curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
     curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L); /* signals and threads do not mix */
+    curl_easy_setopt(h, CURLOPT_OPENSOCKETFUNCTION, open_socket);
     curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, (long)(c->connect_timeout_s * 1000));
     curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, (long)(c->timeout_s * 1000));
     curl_easy_setopt(h, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)c->max_body);
@@ -331,6 +342,20 @@ static void xfer_free(struct xfer *x)
     memset(x, 0, sizeof *x);
 }
 
+void http_url_redact(char *out, size_t len, const char *url)
+{
+    const char *host = strstr(url, "://");
+    host = host ? host + 3 : url;
+    const char *at = NULL;
+    for (const char *p = host; *p && *p != '/' && *p != '?' && *p != '#'; p++)
+        if (*p == '@')
+            at = p; /* the last one: a password may hold an '@' of its own */
+    if (at == NULL)
+        text_printf(out, len, "%s", url);
+    else
+        text_printf(out, len, "%.*s%s", (int)(host - url), url, at + 1);
+}
+
 /* "127.0.0.1:9090" from the URL, or the socket path: where a connection went. */
 static void describe_peer(const struct http_client *c, const char *url, char *out, size_t len)
 {
@@ -343,7 +368,7 @@ static void describe_peer(const struct http_client *c, const char *url, char *ou
                curl_url_get(u, CURLUPART_PORT, &port, CURLU_DEFAULT_PORT) == CURLUE_OK) {
         text_printf(out, len, "%s:%s", host, port);
     } else {
-        text_printf(out, len, "%s", url);
+        http_url_redact(out, len, url);
     }
     curl_free(host);
     curl_free(port);
@@ -506,7 +531,9 @@ int http_request(struct http_client *c, const char *method, const char *url,
     memset(out, 0, sizeof *out);
     curl_easy_reset(c->easy); /* keeps the live connections */
     if (setup(c->easy, &x, method, url, content_type, body, body_len) < 0) {
-        text_printf(err, errlen, "bad URL %s", url);
+        char shown[512];
+        http_url_redact(shown, sizeof shown, url);
+        text_printf(err, errlen, "bad URL %s", shown);
         goto out;
     }
     rc = finish(c->easy, curl_easy_perform(c->easy), &x, url, out, err, errlen);
@@ -536,7 +563,9 @@ void http_get_many(struct http_client *c, const char *const *urls, size_t n,
         xs[i].c = c;
         hs[i] = curl_easy_init();
         if (!hs[i] || setup(hs[i], &xs[i], "GET", urls[i], NULL, NULL, 0) < 0) {
-            text_printf(errs[i], 256, "bad URL %s", urls[i]);
+            char shown[200];
+            http_url_redact(shown, sizeof shown, urls[i]);
+            text_printf(errs[i], 256, "bad URL %s", shown);
             continue;
         }
         curl_easy_setopt(hs[i], CURLOPT_PRIVATE, (void *)&xs[i]);

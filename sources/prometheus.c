@@ -17,6 +17,7 @@
 #include <time.h>
 
 #include "forgetop/config.h"
+#include "forgetop/history.h"
 #include "forgetop/http.h"
 #include "forgetop/prometheus.h"
 #include "forgetop/source.h"
@@ -194,10 +195,13 @@ int prometheus_parse_range(const char *body, double scale, const char *metric, c
     }
     n = 0;
     values = cJSON_GetObjectItemCaseSensitive(cJSON_GetArrayItem(result, 0), "values");
+    /* The history keeps HISTORY_CAP samples: older points than that are not worth a
+     * reading each, however many a server sends. */
+    int skip = cJSON_GetArraySize(values) - HISTORY_CAP;
     cJSON_ArrayForEach(pair, values)
     {
         struct reading tmp = {0}, *r;
-        if (read_pair(pair, scale, &tmp) < 0)
+        if (skip-- > 0 || read_pair(pair, scale, &tmp) < 0)
             continue;
         r = snapshot_add_reading(snap, metric, service, tmp.t, tmp.value);
         if (!r)
@@ -215,15 +219,15 @@ double prometheus_parse_time(const char *s)
     struct tm tm = {0};
     char *end;
     double frac = 0;
-    int off = 0;
-    if (!s || sscanf(s, "%4d-%2d-%2dT%2d:%2d:%2d", &tm.tm_year, &tm.tm_mon, &tm.tm_mday,
-                     &tm.tm_hour, &tm.tm_min, &tm.tm_sec) != 6)
+    int off = 0, used = 0;
+    if (!s || sscanf(s, "%4d-%2d-%2dT%2d:%2d:%2d%n", &tm.tm_year, &tm.tm_mon, &tm.tm_mday,
+                     &tm.tm_hour, &tm.tm_min, &tm.tm_sec, &used) != 6)
         return 0;
     if (tm.tm_year < 1970)
         return 0; /* Go's zero time: "0001-01-01T00:00:00Z" */
     tm.tm_year -= 1900;
     tm.tm_mon -= 1;
-    end = (char *)s + 19;
+    end = (char *)s + used; /* "%2d" takes one digit too: not always 19 characters */
     if (*end == '.')
         frac = strtod(end, &end);
     if (*end == '+' || *end == '-') {
@@ -310,6 +314,7 @@ struct prom_metric {
 struct prom {
     struct http_client *http;
     char base[CONFIG_URL_MAX];
+    char shown[CONFIG_URL_MAX]; /* base without its user:password@, for messages */
     char token_file[PATH_MAX];
     struct prom_metric m[CONFIG_MAX_METRICS];
     size_t n;
@@ -320,7 +325,7 @@ struct prom {
 /* A small secret file (token, password), trailing whitespace trimmed. */
 static int read_secret(const char *path, char *out, size_t len, char *err, size_t errlen)
 {
-    FILE *f = fopen(path, "r");
+    FILE *f = fopen(path, "re"); /* read on a poll thread while another may fork */
     size_t n;
     if (!f) {
         text_printf(err, errlen, "prometheus: %s: %s", path, strerror(errno));
@@ -354,7 +359,7 @@ static int call(struct prom *p, const char *path, const char *form, struct http_
     snprintf(url, sizeof url, "%s%s", p->base, path);
     if (http_request(p->http, method, url, form ? "application/x-www-form-urlencoded" : NULL, form,
                      form ? strlen(form) : 0, r, why, sizeof why) < 0) {
-        text_printf(err, errlen, "prometheus: %s %s: %s", method, url, why);
+        text_printf(err, errlen, "prometheus: %s %s%s: %s", method, p->shown, path, why);
         return -1;
     }
     if (r->status >= 200 && r->status < 300)
@@ -367,7 +372,8 @@ static int call(struct prom *p, const char *path, const char *form, struct http_
     }
     cJSON_Delete(root);
     text_sanitize_n(snippet, sizeof snippet, r->body ? r->body : "", r->len < 80 ? r->len : 80);
-    text_printf(err, errlen, "prometheus: %s %s: HTTP %ld: %s", method, url, r->status, snippet);
+    text_printf(err, errlen, "prometheus: %s %s%s: HTTP %ld: %s", method, p->shown, path, r->status,
+                snippet);
     return -1;
 }
 
@@ -392,7 +398,7 @@ static void garbage(const struct prom *p, const char *path, const struct http_re
 {
     char snippet[64];
     text_sanitize_n(snippet, sizeof snippet, r->body ? r->body : "", r->len < 60 ? r->len : 60);
-    text_printf(err, errlen, "prometheus: %s%s: %s (%s): %s", p->base, path, why,
+    text_printf(err, errlen, "prometheus: %s%s: %s (%s): %s", p->shown, path, why,
                 r->content_type[0] ? r->content_type : "no type", snippet);
 }
 
@@ -481,11 +487,8 @@ static int prom_poll(struct source *src, struct snapshot *out, char *err, size_t
             return -1;
     }
     out->taken_at = now;
-    if (!p->backfilled) {
-        if (backfill(p, out, now, err, errlen) < 0)
-            return -1;
-        p->backfilled = true;
-    }
+    if (!p->backfilled && backfill(p, out, now, err, errlen) < 0)
+        return -1;
     for (size_t i = 0; i < p->n; i++)
         if (query_metric(p, &p->m[i], out, &refused, err, errlen) < 0)
             return -1;
@@ -497,6 +500,8 @@ static int prom_poll(struct source *src, struct snapshot *out, char *err, size_t
         return -1;
     if (p->insecure && !out->notice[0])
         text_printf(out->notice, sizeof out->notice, "prometheus: TLS verification off");
+    /* only now: a failed poll's snapshot is thrown away, and its backfill with it */
+    p->backfilled = true;
     return 0;
 }
 
@@ -551,6 +556,7 @@ struct source *prometheus_source_new(const struct config *cfg, char *err, size_t
     n = strlen(p->base);
     while (n && p->base[n - 1] == '/')
         p->base[--n] = 0;
+    http_url_redact(p->shown, sizeof p->shown, p->base);
     text_printf(p->token_file, sizeof p->token_file, "%s", cfg->prometheus_token_file);
     if (cfg->prometheus_password_file[0] &&
         read_secret(cfg->prometheus_password_file, password, sizeof password, err, errlen) < 0)

@@ -33,7 +33,7 @@ static bool want_redis(const struct config *c)
 }
 static bool want_postgres(const struct config *c)
 {
-    return c->postgres_dsn[0] != '\0';
+    return c->postgres_dsn[0] != '\0' || c->postgres_enabled;
 }
 static bool want_pgbouncer(const struct config *c)
 {

@@ -137,6 +137,10 @@ int main(int argc, char **argv)
     int rc = 1;
 
     setlocale(LC_ALL, "");
+    /* UTF-8 and wide characters from the operator's locale, but numbers always with a
+     * '.': strtod reads the config, the flags and Prometheus's "0.73", and printf writes
+     * --check and the query forms, all in C's notation whatever LC_NUMERIC says. */
+    setlocale(LC_NUMERIC, "C");
     if (cli_parse(argc, argv, &cli, err, sizeof(err)) < 0) {
         fprintf(stderr, "forgetop: %s\n", err);
         return 1;

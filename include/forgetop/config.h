@@ -87,7 +87,8 @@ struct config {
     /* [postgres], [pgbouncer] */
     char postgres_dsn[CONFIG_URL_MAX];
     char pgbouncer_dsn[CONFIG_URL_MAX];
-    int pool_size; /* PgBouncer default_pool_size when SHOW CONFIG cannot say; 0 ask */
+    bool postgres_enabled; /* with an empty dsn: connect from the PG* variables */
+    int pool_size;         /* PgBouncer default_pool_size when SHOW CONFIG cannot say; 0 ask */
 
     /* [prometheus] */
     char prometheus_url[CONFIG_URL_MAX];

@@ -21,8 +21,9 @@ enum prom_parse { PROM_OK = 0, PROM_QUERY_ERROR = 1, PROM_GARBAGE = -1 };
 enum prom_parse prometheus_parse_instant(const char *body, double scale, struct reading *out,
                                          char *err, size_t errlen);
 
-/* An /api/v1/query_range answer: each point of the first series becomes a reading of
- * metric for service in snap. Returns the number of points, or -1 with err. */
+/* An /api/v1/query_range answer: each point of the first series (its newest HISTORY_CAP)
+ * becomes a reading of metric for service in snap. Returns the number of points, or -1
+ * with err. */
 int prometheus_parse_range(const char *body, double scale, const char *metric, const char *service,
                            struct snapshot *snap, char *err, size_t errlen);
 

@@ -29,7 +29,9 @@ struct source_ops {
     const char *kind;
     int (*poll)(struct source *src, struct snapshot *out, char *err, size_t errlen);
     /* NULL when the source cannot scale. Returns 0 and a message ("scaled api 5 -> 7")
-     * or -1 and the server's error. */
+     * or -1 and the server's error. It runs on the scaler thread, possibly while poll
+     * runs on the source's own: whatever both touch (priv, an http client, whose curl
+     * handle belongs to one thread) needs a lock, or scale gets its own. */
     int (*scale)(struct source *src, const struct scale_request *req, char *msg, size_t msglen);
     void (*destroy)(struct source *src);
 };

@@ -9,8 +9,10 @@ time so rate() gives back exactly the cores and the latency the test chose.
 
 --broken 500 | garbage: answer every request with an HTTP 500 or an HTML page instead
 (a Prometheus that is sick, for the fault tests). --bearer TOKEN: answer the query and
-alerts API (empty results) only to that token, 401 otherwise (Prometheus itself has no
-bearer auth; it sits behind a proxy that does)."""
+alerts API (empty results; three points for a range query) only to that token, 401
+otherwise (Prometheus itself has no bearer auth; it sits behind a proxy that does).
+--flaky N: with --bearer, the first N instant queries answer 503 (a Prometheus that
+hiccups in the middle of a poll)."""
 
 import argparse
 import http.server
@@ -78,7 +80,9 @@ class State:
             return ("\n".join(out) + "\n").encode()
 
 
-def handler(state, broken, bearer):
+def handler(state, broken, bearer, flaky):
+    left = [flaky]
+
     class H(http.server.BaseHTTPRequestHandler):
         def log_message(self, *a):
             pass
@@ -97,6 +101,14 @@ def handler(state, broken, bearer):
                 if self.path.startswith("/api/v1/alerts"):
                     return self.reply(200, b'{"status":"success","data":{"alerts":[]}}',
                                       "application/json")
+                if self.path.startswith("/api/v1/query_range"):
+                    return self.reply(200, b'{"status":"success","data":{"resultType":"matrix",'
+                                      b'"result":[{"metric":{},"values":[[1699999970,"40"],'
+                                      b'[1699999985,"41"],[1700000000,"42"]]}]}}',
+                                      "application/json")
+                if left[0] > 0:
+                    left[0] -= 1
+                    return self.reply(503, b"Service Unavailable\n", "text/plain")
                 return self.reply(200, b'{"status":"success","data":{"resultType":"vector",'
                                   b'"result":[{"metric":{},"value":[1700000000,"42"]}]}}',
                                   "application/json")
@@ -127,8 +139,9 @@ def main():
     ap.add_argument("--spec", default=os.devnull)
     ap.add_argument("--broken", choices=["500", "garbage"])
     ap.add_argument("--bearer")
+    ap.add_argument("--flaky", type=int, default=0)
     a = ap.parse_args()
-    srv = Server(("127.0.0.1", a.port), handler(State(a.spec), a.broken, a.bearer))
+    srv = Server(("127.0.0.1", a.port), handler(State(a.spec), a.broken, a.bearer, a.flaky))
     print("ready", flush=True)
     srv.serve_forever()
 

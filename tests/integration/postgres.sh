@@ -98,6 +98,10 @@ check "the panel has states, cache hit ratio and size" \
 check "no advice when the band is ok" bash -c "! grep -q '|advice|' $DIR/quiet.out"
 PGHOST=127.0.0.1 PGPORT=$PGP PGUSER=postgres PGDATABASE=postgres "$PROBE" postgres "" >"$DIR/env.out" 2>&1
 check "an empty DSN takes the PG* variables" grep -q '^reading db_connections database 5 ' "$DIR/env.out"
+PGHOST=127.0.0.1 PGPORT=$PGP PGUSER=postgres PGDATABASE=postgres timeout 20 "$BIN" --postgres '' \
+    --once --json >"$DIR/env.json" 2>&1
+expect_eq "forgetop --postgres '' connects through the PG* variables" "ok" \
+    "$(json_get "$DIR/env.json" '[s["state"] for s in d["sources"] if s["name"]=="postgres"][0]')"
 "$PROBE" postgres "$PRIMARY password=wrong" >"$DIR/wrongpass.out" 2>&1
 check "a wrong password is said in words" grep -q \
     "error .*: postgres 127.0.0.1:$PGP/postgres: FATAL: password authentication failed for user \"postgres\"" \

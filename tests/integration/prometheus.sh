@@ -245,4 +245,16 @@ check "the token file is read again each poll (rotated tokens)" \
 check "a missing token file fails the poll, naming it" grep -q "^1 error prometheus: $S/none: No such file" \
     <<<"$("$PROBE" prometheus --url http://127.0.0.1:$TP --token-file "$S/none")"
 
+# A poll whose backfill went through but whose instant query then failed is thrown away
+# whole: the next good poll must backfill again, or the history starts empty.
+FP=$(free_port)
+python3 tests/fakes/exporter.py --port "$FP" --bearer t0k3n --flaky 1 >"$S/flaky.out" 2>&1 &
+on_exit "kill $!"
+wait_for 10 grep -q ready "$S/flaky.out"
+echo t0k3n >"$S/flaky-token"
+out=$("$PROBE" prometheus --url http://127.0.0.1:$FP --token-file "$S/flaky-token" --polls 2 \
+    --every 0.2 --metric "queue_depth=agent-worker=x")
+check "the first poll fails on the instant query" grep -q "^1 error prometheus: POST .*/api/v1/query: HTTP 503" <<<"$out"
+check "the next good poll still carries the 30-minute backfill" grep -q "^2 points 3$" <<<"$out"
+
 finish

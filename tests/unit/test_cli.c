@@ -125,3 +125,52 @@ Test(cli, config_path_is_kept_for_the_loader)
     cr_assert_eq(parse(&c, err, 2, "--config", "/etc/forgetop.conf"), 0);
     cr_assert_str_eq(c.config_path, "/etc/forgetop.conf");
 }
+
+/* A seed is a whole number that fits 64 bits: 1e30 would be undefined as a uint64_t,
+ * and 1.5 silently 1. */
+Test(cli, seed_must_be_a_whole_number_of_64_bits)
+{
+    static const char *const bad[] = {"1e30", "1.5", "-1", "18446744073709551616"};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        struct cli c;
+        static struct config cfg;
+        char err[256] = "";
+        cr_assert_eq(parse(&c, err, 2, "--seed", bad[i]), 0);
+        cr_expect_eq(cli_apply(&c, &cfg, err, sizeof(err)), -1, "--seed %s is refused", bad[i]);
+        cr_expect(strstr(err, "--seed") != NULL, "%s", err);
+    }
+    struct cli c;
+    static struct config cfg;
+    char err[256];
+    cr_assert_eq(parse(&c, err, 2, "--seed", "18446744073709551615"), 0);
+    cr_assert_eq(cli_apply(&c, &cfg, err, sizeof(err)), 0, "%s", err);
+    cr_expect_eq(cfg.seed, UINT64_MAX);
+}
+
+/* The file refuses a value too long for its field; a flag must not cut it silently (a
+ * cut --prometheus URL polls another path, a cut --postgres DSN drops its options). */
+Test(cli, a_value_too_long_for_its_field_is_refused)
+{
+    static char url[CONFIG_URL_MAX + 16];
+    memset(url, 'a', sizeof url - 1);
+    memcpy(url, "http://", 7);
+    struct cli c;
+    static struct config cfg;
+    char err[256] = "";
+    cr_assert_eq(parse(&c, err, 2, "--prometheus", url), 0);
+    cr_expect_eq(cli_apply(&c, &cfg, err, sizeof(err)), -1);
+    cr_expect(strstr(err, "--prometheus") != NULL && strstr(err, "too long") != NULL, "%s", err);
+}
+
+/* getopt is still inside "-xR" when it reports x: argv[optind - 1] is the program name
+ * then, so the error must name the letter itself. */
+Test(cli, an_unknown_short_option_is_named_by_its_letter)
+{
+    struct cli c;
+    char err[256] = "";
+    cr_assert_eq(parse(&c, err, 1, "-xR"), -1);
+    cr_expect(strstr(err, "-x") != NULL, "%s", err);
+    cr_expect(strstr(err, "forgetop") == NULL, "%s", err);
+    cr_assert_eq(parse(&c, err, 1, "--bogus"), -1);
+    cr_expect(strstr(err, "--bogus") != NULL, "%s", err);
+}

@@ -6,9 +6,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 #include "forgetop/config.h"
+#include "forgetop/history.h"
 #include "forgetop/http.h"
 #include "forgetop/prometheus.h"
 
@@ -193,4 +195,47 @@ Test(prometheus, scale_comes_from_the_config_file)
     cr_assert_eq(config_load(&c, path, err, sizeof err), 0, "%s", err);
     unlink(path);
     cr_assert_float_eq(config_metric(&c, "cpu")->scale, 200, 1e-9);
+}
+
+/* A range answer may hold far more points than the backfill asked for (a server that is
+ * not Prometheus, a step ignored): the history keeps HISTORY_CAP, so the parse takes no
+ * more than that, the newest, instead of ~180 bytes a point for every point sent. */
+Test(prometheus, a_range_answer_is_cut_to_what_a_history_holds)
+{
+    const int points = 3 * HISTORY_CAP;
+    size_t cap = 128 + (size_t)points * 24, used = 0;
+    char *body = malloc(cap);
+    cr_assert_not_null(body);
+    used += (size_t)snprintf(body, cap,
+                             "{\"status\":\"success\",\"data\":{\"resultType\":"
+                             "\"matrix\",\"result\":[{\"metric\":{},\"values\":[");
+    for (int i = 0; i < points; i++)
+        used += (size_t)snprintf(body + used, cap - used, "%s[%d,\"1\"]", i ? "," : "", i);
+    snprintf(body + used, cap - used, "]}]}}");
+    struct snapshot *s = snapshot_new();
+    char err[256];
+    int n = prometheus_parse_range(body, 1, "cpu", "api", s, err, sizeof err);
+    cr_expect_eq(n, HISTORY_CAP, "%s", err);
+    cr_assert_eq(s->n_readings, (size_t)HISTORY_CAP);
+    cr_expect_float_eq(s->readings[HISTORY_CAP - 1].t, points - 1, 1e-9, "the newest is kept");
+    snapshot_free(s);
+    free(body);
+}
+
+/* activeAt comes from the server. "%2d" also reads one digit, so a short time like
+ * "1970-1-1T0:1:0" parses; the fraction and offset must then be looked for after what
+ * was read, not at a fixed offset 19 that lies past the end of the string. The string
+ * ends right at a page nobody may read, so a read past it crashes the test. */
+Test(prometheus, a_short_time_is_not_read_past_its_end)
+{
+    const char *t = "1970-1-1T0:1:0";
+    long page = sysconf(_SC_PAGESIZE);
+    char *m =
+        mmap(NULL, 2 * (size_t)page, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    cr_assert(m != MAP_FAILED);
+    cr_assert_eq(mprotect(m + page, (size_t)page, PROT_NONE), 0);
+    char *s = m + page - (strlen(t) + 1);
+    memcpy(s, t, strlen(t) + 1);
+    cr_expect_float_eq(prometheus_parse_time(s), 60, 1e-9);
+    munmap(m, 2 * (size_t)page);
 }

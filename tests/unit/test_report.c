@@ -118,3 +118,34 @@ Test(report, check_is_three_when_a_source_cannot_be_read)
     cr_assert_eq(check_code(86, SOURCE_FAILING, out, sizeof(out)), 3, "%s", out);
     cr_assert(strstr(out, "UNKNOWN source demo failing: demo: refused") != NULL, "%s", out);
 }
+
+/* Prometheus answered, but with no number (an empty result): the line says so with the
+ * note, as for a metric never read, instead of printing "= nan%". */
+Test(report, check_says_no_data_for_a_reading_without_a_number)
+{
+    char out[4096];
+    size_t i = world_add_source(&w, "prometheus");
+    struct source_status st = {.state = SOURCE_OK, .last_ok = 1000, .last_try = 1000};
+    snprintf(st.name, sizeof(st.name), "prometheus");
+    world_set_status(&w, i, &st);
+    struct snapshot *s = snapshot_new();
+    s->taken_at = 1000;
+    struct reading *r = snapshot_add_reading(s, "cpu", "api", 1000, NAN);
+    snprintf(r->note, sizeof(r->note), "empty result");
+    world_apply(&w, i, s, 1000);
+    world_evaluate(&w, 1000);
+    FILE *f = fmemopen(out, sizeof(out), "w");
+    report_check(&w, f);
+    fclose(f);
+    cr_expect(strstr(out, "nan") == NULL, "%s", out);
+    cr_expect(strstr(out, "UNKNOWN cpu api: no data: empty result") != NULL, "%s", out);
+}
+
+Test(report, check_first_line_sums_up_for_nagios)
+{
+    char out[4096];
+    cr_assert_eq(check_code(86, SOURCE_OK, out, sizeof(out)), 2, "%s", out);
+    cr_assert(strncmp(out, "FORGETOP CRITICAL - 1 critical, 0 warning, 0 ok, 4 no data\n",
+                      strlen("FORGETOP CRITICAL - 1 critical, 0 warning, 0 ok, 4 no data\n")) == 0,
+              "%s", out);
+}

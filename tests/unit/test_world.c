@@ -243,3 +243,29 @@ Test(world, an_untaken_snapshot_hands_its_backfill_to_the_next)
     cr_assert_eq(history_len(&world_metric(&w, "cpu")->hist), 12);
     snapshot_free(old);
 }
+
+Test(world, a_reading_for_another_service_gets_its_own_view)
+{
+    size_t i = world_add_source(&w, "pgbouncer");
+    struct snapshot *s = snapshot_new();
+    snapshot_add_reading(s, "db_connections", "pgbouncer", 1000, 90);
+    world_apply(&w, i, s, 1000);
+    world_evaluate(&w, 1000);
+    cr_assert_eq(w.n_metrics, 6, "the five rules and pgbouncer's pool");
+    const struct metric_view *m = &w.metrics[5];
+    cr_assert_str_eq(m->rule.id, "db_connections");
+    cr_assert_str_eq(m->service, "pgbouncer");
+    cr_assert_eq(m->band, BAND_WARNING, "the pool's 90%% against the same 80/95 bands");
+    cr_assert_eq(world_metric(&w, "db_connections")->band, BAND_UNKNOWN,
+                 "postgres's own view is untouched");
+}
+
+Test(world, the_service_carries_the_bounds_the_actuator_must_check)
+{
+    size_t i = world_add_source(&w, "demo");
+    world_apply(&w, i, snap_with_api(1000, 5, 5, 50, 40), 1000);
+    world_evaluate(&w, 1000);
+    const struct service_view *v = world_service(&w, NULL, "api");
+    cr_assert_eq(v->svc.min, 3, "no autoscaler: the config's api-hpa bounds");
+    cr_assert_eq(v->svc.max, 20);
+}

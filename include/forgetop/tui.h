@@ -1,0 +1,124 @@
+/* tui.h - the dashboard's state and the pieces of tui/ that share it: screens, the
+ * action table and its dispatcher, the event loop.
+ *
+ * The state is plain data over the world, so the screen tests drive it with fixed
+ * worlds and scripted keys through real ncurses without a poller or a network. */
+
+#ifndef FORGETOP_TUI_H
+#define FORGETOP_TUI_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include <curses.h>
+
+#include "forgetop/actuator.h"
+#include "forgetop/config.h"
+#include "forgetop/poller.h"
+#include "forgetop/theme.h"
+#include "forgetop/world.h"
+
+#define TUI_MIN_COLS    80
+#define TUI_MIN_LINES   24
+#define TUI_MAX_COLS    250 /* wider terminals get margins, not longer lines */
+#define TUI_MAX_TARGETS 16
+#define TUI_MAX_ROWS    2048 /* services a table can list */
+#define TUI_KEY_CTRL(c) ((c)&0x1f)
+
+enum tui_screen { TUI_OVERVIEW, TUI_DETAIL, TUI_HELP, TUI_ALERTS };
+enum tui_focus { FOCUS_SERVICES, FOCUS_METRICS, FOCUS_COUNT };
+/* What the keys are talking to: the screen, a text field, or an open dialog. */
+enum tui_mode { MODE_NORMAL, MODE_FILTER, MODE_COUNT, MODE_CONFIRM };
+
+/* One service of a pending change, frozen when the dialog opened. */
+struct tui_target {
+    size_t source;
+    char source_name[FT_ID_MAX];
+    char service[FT_NAME_MAX];
+    char namespace_[FT_NAME_MAX];
+    int from, to;
+    char reason[FT_TEXT_MAX];
+};
+
+struct tui {
+    struct world *world;
+    struct actuator *act;
+    struct poller *poller; /* NULL in the screen tests */
+    const struct config *cfg;
+    bool read_only;
+    double delay_s;
+    double now;
+
+    WINDOW *win;
+    int lines, cols;
+    struct theme theme;
+    struct theme mono;
+    struct style style;
+    int theme_index;
+    bool colours; /* the terminal has colours and NO_COLOR is unset */
+
+    enum tui_screen screen;
+    enum tui_focus focus;
+    enum tui_mode mode;
+    char sel_source[FT_ID_MAX], sel_name[FT_NAME_MAX]; /* selection, kept across polls */
+    size_t top;                                        /* first service row shown */
+    size_t metric_sel;
+    size_t scroll; /* help, detail and alerts */
+    char marks[TUI_MAX_TARGETS][FT_ID_MAX + FT_NAME_MAX + 2];
+    size_t n_marks;
+    char filter[48];
+
+    /* the change being asked for or confirmed */
+    struct tui_target targets[TUI_MAX_TARGETS];
+    size_t n_targets;
+    char count_text[8];
+    bool count_fresh; /* the next digit replaces the field */
+    bool moved_shown; /* the dialog has shown that a live count moved */
+    char kind[32];    /* "+1", "-1", "set", "recommendation" */
+
+    char status[FT_TEXT_MAX + 64];
+    enum element status_el;
+    bool quit;
+    bool repaint; /* Ctrl-L: the next frame repaints every cell */
+};
+
+/* Set up the state over a world; the caller has already started curses on win. */
+void tui_init(struct tui *t, struct world *w, struct actuator *act, struct poller *p,
+              const struct config *cfg, WINDOW *win);
+/* Pick theme index i (or by name with -1 and name) and apply it to the terminal. */
+int tui_set_theme(struct tui *t, const char *name, char *err, size_t errlen);
+/* Draw the current screen into t->win (no refresh). */
+void tui_draw(struct tui *t);
+/* Run one key through the dispatcher. */
+void tui_key(struct tui *t, int key);
+/* Record a scale outcome the poller reported (actuator, then the status line). */
+void tui_outcome(struct tui *t, const struct scale_request *req, int status, const char *msg);
+
+/* Services shown (the filter applied), as indexes into world->services. */
+size_t tui_visible(const struct tui *t, size_t *idx, size_t cap);
+/* The selected service, NULL when none. */
+const struct service_view *tui_selected(const struct tui *t);
+bool tui_is_marked(const struct tui *t, const struct service_view *sv);
+void tui_set_status(struct tui *t, enum element el, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+/* Screens (tui/overview.c, detail.c, help.c, alerts.c, confirm.c, frame.c). */
+void overview_draw(struct tui *t);
+void detail_draw(struct tui *t);
+/* cpu, memory (and, 120 columns up, ready) charts of sv, h rows with their titles. */
+void detail_charts(struct tui *t, const struct service_view *sv, int y, int h, int w);
+void help_draw(struct tui *t);
+void alerts_draw(struct tui *t);
+void confirm_draw(struct tui *t);
+/* The two header lines; returns the rows used. */
+int frame_header(struct tui *t, int y);
+/* Status line and function bar on the last two rows. */
+void frame_footer(struct tui *t);
+size_t frame_alert_count(const struct tui *t);
+/* "92%", "1.23s", "1.2k" for a metric value in its unit. */
+void frame_value(char *out, size_t len, const char *unit, double v);
+/* Resample a history into n aligned buckets ending at now (NAN where empty). */
+void frame_resample(const struct history *h, double now, double span_s, double *out, size_t n);
+enum element frame_band_el(enum band b);
+
+#endif

@@ -1,0 +1,126 @@
+#!/usr/bin/env bash
+# dashboard.sh - the real binary in a real terminal (tmux's own regress model): the demo
+# cluster at a fixed size; send-keys types, capture-pane reads. Scaling changes the
+# count on screen and writes the audit line; cancelling changes nothing; -R refuses and
+# audits no change; resize, Ctrl-L, LANG=C and NO_COLOR behave.
+source "$(dirname "$0")/../lib.sh"
+
+S=$(scratch)
+SOCK="forgetop-e2e-$$"
+TM() { tmux -L "$SOCK" -f /dev/null "$@"; }
+on_exit "tmux -L '$SOCK' kill-server"
+AUDIT="$S/state/forgetop/audit.log"
+
+# start NAME COLS LINES ENV... -- ARGS...
+start() {
+    local name=$1 cols=$2 lines=$3; shift 3
+    local envs=() args=()
+    while [ $# -gt 0 ] && [ "$1" != "--" ]; do envs+=("$1"); shift; done
+    shift
+    args=("$@")
+    TM new-session -d -s "$name" -x "$cols" -y "$lines" \
+        "env -u NO_COLOR -u FORGETOP_READ_ONLY XDG_STATE_HOME='$S/state' XDG_CONFIG_HOME='$S/config' LANG=C.UTF-8 LC_ALL=C.UTF-8 TERM=xterm-256color ${envs[*]} '$BIN' --demo --seed 1 -d 1 ${args[*]}; echo \$? >'$S/$name.exit'; sleep 60"
+}
+screen() { TM capture-pane -p -t "$1"; }
+shows() { screen "$1" | grep -qF -- "$2"; }
+lacks() { ! screen "$1" | grep -qF -- "$2"; }
+keys() { local s=$1; shift; TM send-keys -t "$s" "$@"; sleep 0.4; }
+audit_count() { [ -f "$AUDIT" ] && grep -c "\"result\":\"$1\"" "$AUDIT" || echo 0; }
+
+# ---- the panels ----------------------------------------------------------------------
+start rw 100 30 --
+if wait_for 10 shows rw "QUEUE"; then ok "the demo dashboard draws its panels"; else not_ok "the demo dashboard draws its panels"; screen rw | sed 's/^/# /'; fi
+check "header carries the READ-WRITE badge" shows rw "READ-WRITE"
+check "services table shows api" shows rw " api "
+check "metrics table shows the runbook's cpu metric" shows rw "CPU usage"
+check "the function bar is drawn" shows rw "?Help"
+
+# ---- + then y: the count changes on screen and in the audit log ----------------------
+keys rw / a p i Enter
+keys rw +
+check "+ opens the confirmation for api" shows rw "Scale api?"
+line=$(screen rw | grep -oE 'replicas +[0-9]+ -> [0-9]+' | head -1)
+from=$(sed -E 's/.* ([0-9]+) -> .*/\1/' <<<"$line"); to=$(sed -E 's/.* -> ([0-9]+)/\1/' <<<"$line")
+expect_eq "the confirmation proposes one more replica" "$((from + 1))" "$to"
+keys rw y
+if wait_for 10 shows rw "scaled api $from -> $to"; then ok "y applies: the status line says scaled api $from -> $to"; else not_ok "y applies"; screen rw | sed 's/^/# /'; fi
+check "the services table shows the new desired count" wait_for 10 sh -c "tmux -L '$SOCK' capture-pane -p -t rw | grep -E ' api +[0-9]+/$to '"
+expect_eq "the audit log has one applied line" 1 "$(audit_count applied)"
+check "the audit line names api, from and to" grep -q "\"target\":\"api\".*\"from\":$from,\"to\":$to" "$AUDIT"
+perm=$(stat -c %a "$AUDIT" 2>/dev/null)
+expect_eq "the audit log is mode 0600" 600 "$perm"
+
+# ---- + then n: nothing changes --------------------------------------------------------
+before=$(wc -l <"$AUDIT")
+keys rw +
+check "+ opens the confirmation again" shows rw "$to -> $((to + 1))"
+keys rw n
+sleep 1.5
+check "n cancels: the status line says nothing changed" shows rw "cancelled"
+expect_eq "n writes nothing to the audit log" "$before" "$(wc -l <"$AUDIT")"
+check "n leaves the count at $to" sh -c "tmux -L '$SOCK' capture-pane -p -t rw | grep -qE ' api +[0-9]+/$to '"
+
+# ---- resize and Ctrl-L ----------------------------------------------------------------
+TM resize-window -t rw -x 70 -y 20; sleep 1
+check "70x20 says the terminal is too small" shows rw "terminal too small: needs 80x24"
+TM resize-window -t rw -x 120 -y 40; sleep 1
+check "growing to 120x40 brings the dashboard back" shows rw "QUEUE"
+check "120 columns show the autoscaler column" shows rw "AUTOSCALER"
+keys rw C-l
+check "Ctrl-L redraws the whole screen" shows rw "SERVICE"
+keys rw q
+check "q quits with status 0" wait_for 5 grep -qx 0 "$S/rw.exit"
+
+# ---- read-only: badge, refusal, no applied line ------------------------------------
+rm -f "$AUDIT"
+start ro 100 30 -- -R
+wait_for 10 shows ro "QUEUE"
+check "-R shows the READ-ONLY badge" shows ro "READ-ONLY"
+keys ro +
+check "-R: + says scaling is disabled in read-only mode" shows ro "scaling is disabled in read-only mode"
+keys ro y a y s 9 Enter y - y Space + y
+sleep 1.5
+check "-R: no confirmation ever opens" lacks ro "Scale api?"
+expect_eq "-R: the audit log has no applied line" 0 "$(audit_count applied)"
+expect_eq "-R: the audit log has no requested line" 0 "$(audit_count requested)"
+keys ro '?'
+check "-R: help marks the refused keys" shows ro "refused in read-only mode"
+start roenv 100 30 FORGETOP_READ_ONLY=1 --
+wait_for 10 shows roenv "QUEUE"
+check "FORGETOP_READ_ONLY=1 shows the READ-ONLY badge" shows roenv "READ-ONLY"
+
+# ---- LANG=C: ASCII only ---------------------------------------------------------------
+start ascii 100 30 LANG=C LC_ALL=C --
+wait_for 10 shows ascii "QUEUE"
+non_ascii() { screen "$1" | LC_ALL=C grep -q $'[\x80-\xff]'; }
+if non_ascii ascii; then not_ok "LANG=C draws ASCII only"; else ok "LANG=C draws ASCII only"; fi
+check "the UTF-8 session did draw UTF-8 (the check above can fail)" non_ascii roenv
+
+# ---- NO_COLOR: attributes, no colours -------------------------------------------------
+sgr_colours() { # how many SGR colour parameters the pane holds
+    TM capture-pane -e -p -t "$1" | python3 -c '
+import re, sys
+n = 0
+for m in re.finditer(r"\x1b\[([0-9;:]*)m", sys.stdin.read()):
+    for p in m.group(1).replace(":", ";").split(";"):
+        if p and (30 <= int(p) <= 49 or 90 <= int(p) <= 107) and int(p) not in (39, 49):
+            n += 1
+print(n)'
+}
+start nocolor 100 30 NO_COLOR=1 --
+wait_for 10 shows nocolor "QUEUE"
+expect_eq "NO_COLOR=1 sends no colour" 0 "$(sgr_colours nocolor)"
+check "without NO_COLOR the dashboard has colours (the check above can fail)" test "$(sgr_colours ro)" -gt 0
+check "NO_COLOR keeps the severity marks readable" sh -c "tmux -L '$SOCK' capture-pane -p -t nocolor | grep -qE 'ok|!|WARN|CRIT|FIRING|pending'"
+
+# ---- a failing and a hung source: marked, and the keys never wait ----------------------
+start failing 100 30 FORGETOP_TEST_SOURCE=fail --
+check "a failing source is marked with its error in the header" wait_for 10 shows failing "refused on purpose"
+check "the failing source carries the failing glyph, not colour alone" shows failing "testsrc ✗"
+start hung 100 30 FORGETOP_TEST_SOURCE=hang --
+wait_for 10 shows hung "QUEUE"
+TM send-keys -t hung '?'; sleep 0.3
+check "with a hung source, ? opens help within 0.3 s" shows hung "Keys."
+check "the hung source is marked as giving no answer" wait_for 30 shows hung "no answer"
+
+finish

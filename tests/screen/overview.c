@@ -1,0 +1,156 @@
+/* overview.c - the overview at 80x24, 160x48 and in ASCII, the read-only badge, the
+ * too-small message and the way back from it, against golden files. */
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include "harness.h"
+#include "fixture.h"
+
+static char audit_dir[] = "/tmp/forgetop-screen.XXXXXX";
+static char audit_path[128];
+
+static void frame(struct tui *t)
+{
+    t->now = FIX_NOW;
+    tui_draw(t);
+}
+
+static void run(const char *name, const char *what, int lines, int cols, int utf8, bool ro)
+{
+    struct config cfg;
+    struct world w;
+    struct actuator act;
+    struct fix_scaler sc = {0};
+    struct tui t;
+    fixture_build(&w, &cfg);
+    actuator_init(&act, ro, audit_path, fix_submit, &sc);
+    hx_start("xterm-256color", lines, cols, utf8);
+    tui_init(&t, &w, &act, NULL, &cfg, stdscr);
+    frame(&t);
+    hx_golden(stdscr, name, what);
+    if (ro) {
+        tui_key(&t, '+');
+        frame(&t);
+        tap(hx_has(stdscr, "scaling is disabled in read-only mode") && t.mode == MODE_NORMAL,
+            "read-only: + leaves the refusal in the status line and opens no dialog");
+        hx_golden(stdscr, "overview-readonly-refused", "read-only refusal");
+    }
+    hx_stop();
+    fixture_free(&w);
+}
+
+static void too_small(void)
+{
+    struct config cfg;
+    struct world w;
+    struct actuator act;
+    struct fix_scaler sc = {0};
+    struct tui t;
+    fixture_build(&w, &cfg);
+    actuator_init(&act, false, audit_path, fix_submit, &sc);
+    hx_start("vt100", 24, 80, 0);
+    tui_init(&t, &w, &act, NULL, &cfg, stdscr);
+    hx_resize(20, 70);
+    frame(&t);
+    hx_golden(stdscr, "too-small", "70x20 says the terminal is too small");
+    tap(hx_has(stdscr, "terminal too small: needs 80x24"), "too-small message names 80x24");
+    hx_resize(24, 79);
+    frame(&t);
+    tap(hx_has(stdscr, "terminal too small"), "79 columns is still too small");
+    hx_resize(24, 80);
+    frame(&t);
+    tap(!hx_has(stdscr, "too small") && hx_has(stdscr, "SERVICE"),
+        "growing back to 80x24 brings the overview back");
+    hx_stop();
+    fixture_free(&w);
+}
+
+/* A source that stops answering: its rows and metrics say stale in words and glyphs. */
+static void stale(void)
+{
+    struct config cfg;
+    struct world w;
+    struct actuator act;
+    struct fix_scaler sc = {0};
+    struct tui t;
+    fixture_build(&w, &cfg);
+    w.sources[0].state = SOURCE_STALE;
+    w.sources[0].last_ok = FIX_NOW - 95;
+    strcpy(w.sources[0].error, "poll timed out after 10 s");
+    actuator_init(&act, false, audit_path, fix_submit, &sc);
+    hx_start("xterm-256color", 24, 80, 1);
+    tui_init(&t, &w, &act, NULL, &cfg, stdscr);
+    frame(&t);
+    tap(hx_has(stdscr, "demo ~ 1m stale"), "the header marks the stale source with its age");
+    tap(hx_has(stdscr, "agent-wor… ~") && hx_has(stdscr, "api        ~"),
+        "a stale source's services carry the stale glyph, cut names too");
+    tap(hx_has(stdscr, "stale 1s"), "a stale source's metrics say stale with their age");
+    hx_golden(stdscr, "overview-stale", "overview with the demo source stale");
+    hx_stop();
+    fixture_free(&w);
+}
+
+/* Severity must survive a terminal without colours, and use colours where there are. */
+static void terminals(void)
+{
+    static const struct {
+        const char *term;
+        const char *no_color;
+        int colours; /* expected: 0 none, 8, 256 */
+    } cases[] = {
+        {"vt100", NULL, 0},
+        {"xterm", NULL, 8},
+        {"xterm-256color", NULL, 256},
+        {"xterm-256color", "1", 0},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        struct config cfg;
+        struct world w;
+        struct actuator act;
+        struct fix_scaler sc = {0};
+        struct tui t;
+        if (cases[i].no_color)
+            setenv("NO_COLOR", cases[i].no_color, 1);
+        else
+            unsetenv("NO_COLOR");
+        fixture_build(&w, &cfg);
+        actuator_init(&act, false, audit_path, fix_submit, &sc);
+        hx_start(cases[i].term, 24, 80, 1);
+        tui_init(&t, &w, &act, NULL, &cfg, stdscr);
+        frame(&t);
+        attr_t crit = hx_attr_at(stdscr, "!!"), ok = hx_attr_at(stdscr, "61%");
+        bool coloured = PAIR_NUMBER(crit) != 0;
+        tap(cases[i].colours ? coloured && (COLORS >= cases[i].colours)
+                             : !coloured && (crit & A_BOLD),
+            "%s%s: %s", cases[i].term, cases[i].no_color ? " NO_COLOR=1" : "",
+            cases[i].colours ? "critical is drawn in a colour pair"
+                             : "critical is bold, no colour");
+        tap(crit != ok, "%s: critical and ok cells are drawn differently", cases[i].term);
+        tap(hx_has(stdscr, "!!") && hx_has(stdscr, "FIRING"),
+            "%s: the severity is also in words and glyphs", cases[i].term);
+        hx_stop();
+        fixture_free(&w);
+    }
+    unsetenv("NO_COLOR");
+}
+
+int main(void)
+{
+    if (!mkdtemp(audit_dir))
+        return 1;
+    snprintf(audit_path, sizeof audit_path, "%s/audit.log", audit_dir);
+    run("overview-80x24", "overview at 80x24", 24, 80, 1, false);
+    run("overview-160x48", "overview at 160x48", 48, 160, 1, false);
+    run("overview-250x30", "overview at 250x30", 30, 250, 1, false);
+    run("overview-ascii", "overview in an ASCII locale", 24, 80, 0, false);
+    run("overview-readonly", "overview in read-only mode", 24, 80, 1, true);
+    too_small();
+    terminals();
+    stale();
+    unlink(audit_path);
+    rmdir(audit_dir);
+    printf("1..%d\n", tap_n);
+    return tap_failed;
+}

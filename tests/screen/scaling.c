@@ -1,0 +1,196 @@
+/* scaling.c - every change goes through the confirmation and the actuator: +, -, s, a,
+ * Space; y applies, anything else cancels; a moved count is shown before y counts; and
+ * in read-only mode no key of the whole table sends a request. */
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include "harness.h"
+#include "fixture.h"
+#include "forgetop/actions.h"
+
+static char audit_dir[] = "/tmp/forgetop-screen.XXXXXX";
+static char audit_path[128];
+
+struct rig {
+    struct config cfg;
+    struct world w;
+    struct actuator act;
+    struct fix_scaler sc;
+    struct tui t;
+};
+
+static void rig_start(struct rig *r, bool ro)
+{
+    memset(r, 0, sizeof *r);
+    fixture_build(&r->w, &r->cfg);
+    actuator_init(&r->act, ro, audit_path, fix_submit, &r->sc);
+    hx_start("xterm-256color", 24, 80, 1);
+    tui_init(&r->t, &r->w, &r->act, NULL, &r->cfg, stdscr);
+    r->t.now = FIX_NOW;
+}
+
+static void rig_stop(struct rig *r)
+{
+    hx_stop();
+    fixture_free(&r->w);
+}
+
+static void keys(struct rig *r, const int *k)
+{
+    for (; *k; k++) {
+        tui_key(&r->t, *k);
+        r->t.now = FIX_NOW;
+        tui_draw(&r->t); /* as the loop does: a frame after every key */
+    }
+}
+
+static void plus_then_y(void)
+{
+    struct rig r;
+    rig_start(&r, false);
+    keys(&r, (int[]){'j', '+', 0});
+    hx_golden(stdscr, "confirm-80x24", "+ on api opens the confirmation");
+    tap(hx_has(stdscr, "5 -> 6") && hx_has(stdscr, "open-forge") &&
+            hx_has(stdscr, "cpu 92% -> ~77%") && hx_has(stdscr, "will undo this"),
+        "the confirmation names from -> to, namespace, prediction and the autoscaler");
+    keys(&r, (int[]){'y', 0});
+    tap(r.sc.n == 1 && r.sc.last.from == 5 && r.sc.last.to == 6 &&
+            strcmp(r.sc.last.service, "api") == 0,
+        "y hands exactly api 5 -> 6 to the scaler");
+    tap(hx_has(stdscr, "scaling api 5 -> 6"), "the status line says the change is on its way");
+    struct scale_request req = r.sc.last;
+    tui_outcome(&r.t, &req, 0, "");
+    tui_draw(&r.t);
+    tap(hx_has(stdscr, "scaled api 5 -> 6"), "the outcome shows in the status line");
+    tui_outcome(&r.t, &req, -1, "409 Conflict: the object has been modified");
+    tui_draw(&r.t);
+    tap(hx_has(stdscr, "failed: 409 Conflict"), "a failed outcome shows the server's error");
+    rig_stop(&r);
+}
+
+static void cancel_keys(void)
+{
+    struct rig r;
+    rig_start(&r, false);
+    keys(&r, (int[]){'?', '+', 's', ' ', 0});
+    tap(r.t.mode == MODE_NORMAL && r.t.screen == TUI_HELP && r.t.n_marks == 0,
+        "+ s Space on the help screen open nothing");
+    keys(&r, (int[]){27, 'j', '\n', '+', 0});
+    tap(r.t.mode == MODE_CONFIRM && hx_has(stdscr, "Scale api?"),
+        "+ on a service's detail opens its confirmation");
+    keys(&r, (int[]){27, 27, 0});
+    keys(&r, (int[]){'j', '+', 'n', '-', 27, '+', 'q', 0});
+    tap(r.sc.n == 0 && !r.t.quit && r.t.mode == MODE_NORMAL,
+        "n, Esc and q cancel the confirmation and change nothing");
+    tap(hx_has(stdscr, "cancelled"), "the status line says it was cancelled");
+    rig_stop(&r);
+}
+
+static void set_count(void)
+{
+    struct rig r;
+    rig_start(&r, false);
+    keys(&r, (int[]){'j', 's', 0});
+    hx_golden(stdscr, "count-80x24", "s opens the count field at the current count");
+    keys(&r, (int[]){'9', 0});
+    tap(strcmp(r.t.count_text, "9") == 0, "the first digit replaces the count");
+    keys(&r, (int[]){'+', KEY_UP, '-', 0});
+    tap(strcmp(r.t.count_text, "10") == 0, "+ Up - adjust the count");
+    keys(&r, (int[]){'\n', 0});
+    tap(r.t.mode == MODE_CONFIRM && hx_has(stdscr, "5 -> 10"), "Enter confirms 5 -> 10");
+    keys(&r, (int[]){'y', 0});
+    tap(r.sc.n == 1 && r.sc.last.to == 10, "y sends 10");
+    keys(&r, (int[]){'s', '9', '9', '\n', 0});
+    tap(r.t.mode == MODE_NORMAL && hx_has(stdscr, "outside its bounds 3..20") && r.sc.n == 1,
+        "a count outside the bounds is refused before any dialog");
+    rig_stop(&r);
+}
+
+static void accept_and_marks(void)
+{
+    struct rig r;
+    rig_start(&r, false);
+    keys(&r, (int[]){'j', 'a', 0});
+    tap(hx_has(stdscr, "5 -> 7") && hx_has(stdscr, "ceil(5 x 1.31) = 7"),
+        "a proposes the recommendation with its arithmetic");
+    hx_golden(stdscr, "confirm-accept", "a: the reason wraps, its arithmetic whole");
+    keys(&r, (int[]){'n', 'k', ' ', ' ', '+', 0});
+    hx_golden(stdscr, "confirm-marked", "Space marks two services for one change");
+    keys(&r, (int[]){'y', 0});
+    tap(r.sc.n == 2, "y on two marked services sends two requests");
+    rig_stop(&r);
+}
+
+static void moved_count(void)
+{
+    struct rig r;
+    rig_start(&r, false);
+    keys(&r, (int[]){'j', '+', 0});
+    r.w.services[1].svc.desired = 6; /* the HPA moved it while the dialog was open */
+    tui_key(&r.t, 'y');
+    tap(r.sc.n == 0 && r.t.mode == MODE_CONFIRM,
+        "a y pressed before the dialog showed the move does not count");
+    tui_draw(&r.t);
+    tap(hx_has(stdscr, "api moved to 6 since this opened"), "the dialog says the count moved");
+    keys(&r, (int[]){'y', 0});
+    tap(r.sc.n == 1 && r.sc.last.from == 5,
+        "the next y sends the frozen 5 -> 6, which the source checks against the live count");
+    rig_stop(&r);
+}
+
+static void read_only_refuses_everything(void)
+{
+    struct rig r;
+    rig_start(&r, true);
+    size_t n;
+    const struct action *a = actions_table(&n);
+    for (int round = 0; round < 2; round++)
+        for (size_t i = 0; i < n; i++)
+            for (size_t k = 0; k < ACTION_MAX_KEYS && a[i].codes[k]; k++) {
+                int key = a[i].codes[k] > 0 ? a[i].codes[k] : '5';
+                if (key == 'q' || key == KEY_F(10))
+                    continue;
+                keys(&r, (int[]){key, 'y', '\n', 'y', 0});
+            }
+    tap(r.sc.n == 0 && r.act.submitted == 0,
+        "read-only: every key of the table, each followed by y Enter y, sends nothing");
+    keys(&r, (int[]){27, 'j', 'a', 0});
+    tap(hx_has(stdscr, "scaling is disabled in read-only mode"), "a refused key says why");
+    struct tui_target g = {0};
+    strcpy(g.source_name, "demo");
+    strcpy(g.service, "api");
+    strcpy(g.namespace_, "open-forge");
+    g.from = 5;
+    g.to = 6;
+    r.t.targets[0] = g;
+    r.t.n_targets = 1;
+    r.t.mode = MODE_CONFIRM; /* as if a bug had opened the dialog */
+    keys(&r, (int[]){'y', 0});
+    tap(r.sc.n == 0 && hx_has(stdscr, "read-only"),
+        "even a confirmation opened by mistake is refused by the dispatcher");
+    r.t.read_only = false; /* and if the dispatcher were bypassed, the actuator refuses */
+    r.t.mode = MODE_CONFIRM;
+    r.t.n_targets = 1;
+    keys(&r, (int[]){'y', 0});
+    tap(r.sc.n == 0 && r.act.submitted == 0, "the actuator refuses behind the dispatcher");
+    rig_stop(&r);
+}
+
+int main(void)
+{
+    if (!mkdtemp(audit_dir))
+        return 1;
+    snprintf(audit_path, sizeof audit_path, "%s/audit.log", audit_dir);
+    plus_then_y();
+    cancel_keys();
+    set_count();
+    accept_and_marks();
+    moved_count();
+    read_only_refuses_everything();
+    unlink(audit_path);
+    rmdir(audit_dir);
+    printf("1..%d\n", tap_n);
+    return tap_failed;
+}

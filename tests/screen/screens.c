@@ -1,0 +1,101 @@
+/* screens.c - the service detail, help (read-write and read-only), alerts, and the
+ * function bar of each, driven by scripted keys, against golden files. */
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include "harness.h"
+#include "fixture.h"
+
+static char audit_dir[] = "/tmp/forgetop-screen.XXXXXX";
+static char audit_path[128];
+
+struct rig {
+    struct config cfg;
+    struct world w;
+    struct actuator act;
+    struct fix_scaler sc;
+    struct tui t;
+};
+
+static void rig_start(struct rig *r, int lines, int cols, bool ro)
+{
+    memset(r, 0, sizeof *r);
+    fixture_build(&r->w, &r->cfg);
+    actuator_init(&r->act, ro, audit_path, fix_submit, &r->sc);
+    hx_start("xterm-256color", lines, cols, 1);
+    tui_init(&r->t, &r->w, &r->act, NULL, &r->cfg, stdscr);
+    r->t.now = FIX_NOW;
+}
+
+static void rig_stop(struct rig *r)
+{
+    hx_stop();
+    fixture_free(&r->w);
+}
+
+static void keys(struct rig *r, const int *k)
+{
+    for (; *k; k++)
+        tui_key(&r->t, *k);
+    r->t.now = FIX_NOW;
+    tui_draw(&r->t);
+}
+
+int main(void)
+{
+    struct rig r;
+    if (!mkdtemp(audit_dir))
+        return 1;
+    snprintf(audit_path, sizeof audit_path, "%s/audit.log", audit_dir);
+
+    rig_start(&r, 24, 80, false);
+    keys(&r, (int[]){'j', '\n', 0});
+    hx_golden(stdscr, "detail-80x24", "Enter on api opens its detail at 80x24");
+    tap(r.t.screen == TUI_DETAIL && hx_has(stdscr, "HPA api, 3..20"),
+        "detail names the autoscaler that owns api");
+    keys(&r, (int[]){27, 0});
+    tap(r.t.screen == TUI_OVERVIEW, "Esc goes back to the overview");
+    keys(&r, (int[]){'?', 0});
+    hx_golden(stdscr, "help-80x24", "help at 80x24");
+    keys(&r, (int[]){'q', 0});
+    tap(r.t.screen == TUI_OVERVIEW && !r.t.quit, "q leaves help without quitting");
+    keys(&r, (int[]){'A', 0});
+    hx_golden(stdscr, "alerts-80x24", "alerts screen");
+    keys(&r, (int[]){27, '\t', 'j', 0});
+    tap(r.t.focus == FOCUS_METRICS && hx_has(stdscr, "▶  Memory usage"),
+        "Tab moves the selection to the metrics");
+    keys(&r, (int[]){'\t', '/', 'd', 'a', 'g', '\n', 0});
+    tap(hx_has(stdscr, "dagster-run-worker") && !hx_has(stdscr, "agent-worker   "),
+        "/dag filters the services to dagster-run-worker");
+    keys(&r, (int[]){'/', 27, 0});
+    keys(&r, (int[]){'t', 0});
+    tap(r.t.theme_index == 1 && hx_has(stdscr, "theme light"), "t switches to the light theme");
+    keys(&r, (int[]){'t', 't', 't', 0});
+    tap(r.t.theme_index == 0 && hx_has(stdscr, "theme dark"), "t cycles back to dark");
+    keys(&r, (int[]){TUI_KEY_CTRL('l'), 0});
+    tap(r.t.repaint, "Ctrl-L asks for a full repaint on the next frame");
+    keys(&r, (int[]){'q', 0});
+    tap(r.t.quit, "q on the overview quits");
+    rig_stop(&r);
+
+    rig_start(&r, 48, 160, false);
+    keys(&r, (int[]){'j', '\n', 0});
+    hx_golden(stdscr, "detail-160x48", "detail at 160x48 with its pods");
+    rig_stop(&r);
+
+    rig_start(&r, 24, 80, true);
+    keys(&r, (int[]){'?', 0});
+    hx_golden(stdscr, "help-readonly", "help in read-only mode marks what it refuses");
+    tap(hx_has(stdscr, "READ-ONLY") && hx_has(stdscr, "refused in read-only mode"),
+        "read-only help shows the badge and the refused keys");
+    keys(&r, (int[]){27, 'j', '\n', 0});
+    tap(hx_has(stdscr, "READ-ONLY"), "the detail screen carries the read-only badge");
+    rig_stop(&r);
+
+    unlink(audit_path);
+    rmdir(audit_dir);
+    printf("1..%d\n", tap_n);
+    return tap_failed;
+}

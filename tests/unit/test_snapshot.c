@@ -1,0 +1,42 @@
+/* test_snapshot.c - a snapshot's arrays: growth, and the readings carried between polls. */
+
+#include <criterion/criterion.h>
+
+#include "forgetop/history.h"
+#include "forgetop/model.h"
+#include "forgetop/world.h"
+
+/* Every history of the world full: more carried readings than that cannot be kept. */
+#define MOST_USEFUL ((size_t)HISTORY_CAP * WORLD_MAX_METRICS)
+
+/* While the UI thread cannot take snapshots (a terminal stopped with Ctrl-S blocks its
+ * writes), each poll carries the untaken readings into the next: without a bound that is
+ * memory and copying that grow with every poll, for samples no history can hold. */
+Test(snapshot, carried_readings_are_bounded_and_the_newest_kept)
+{
+    struct snapshot *older = snapshot_new(), *dst = snapshot_new();
+    cr_assert(older && dst);
+    for (int i = 0; i < 200000; i++)
+        cr_assert_not_null(snapshot_add_reading(older, "cpu", "api", i, i));
+    cr_assert_not_null(snapshot_add_reading(dst, "cpu", "api", 200000, 1));
+    cr_assert_eq(snapshot_carry_readings(dst, older), 0);
+    cr_expect_leq(dst->n_readings, MOST_USEFUL + 1);
+    cr_expect_eq(dst->readings[dst->n_readings - 1].t, 200000, "the new poll's own reading stays");
+    cr_expect_eq(dst->readings[dst->n_readings - 2].t, 199999, "the newest carried one too");
+    snapshot_free(older);
+    snapshot_free(dst);
+}
+
+Test(snapshot, carrying_keeps_older_readings_first)
+{
+    struct snapshot *older = snapshot_new(), *dst = snapshot_new();
+    cr_assert(older && dst);
+    snapshot_add_reading(older, "cpu", "api", 1, 10);
+    snapshot_add_reading(dst, "cpu", "api", 2, 20);
+    cr_assert_eq(snapshot_carry_readings(dst, older), 0);
+    cr_assert_eq(dst->n_readings, 2);
+    cr_expect_eq(dst->readings[0].t, 1);
+    cr_expect_eq(dst->readings[1].t, 2);
+    snapshot_free(older);
+    snapshot_free(dst);
+}

@@ -1,0 +1,636 @@
+/* actions.c - the one action table and the one dispatcher.
+ *
+ * Every key of every mode is a row here; the help screen and the function bar read the
+ * same rows. actions_dispatch() is the only place in the UI that knows about read-only
+ * mode, and it refuses by default: a row runs in read-only mode only when it says it is
+ * safe, so a new action cannot leak a write (k9s leaked them from ~15 views). */
+
+#include <ctype.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "forgetop/actions.h"
+#include "forgetop/text.h"
+
+#define KEY_ANY   (-1) /* matches any key not listed in the mode */
+#define KEY_DIGIT (-2) /* matches 0-9 */
+#define KEY_ESC   27
+
+const char actions_read_only_msg[] = "scaling is disabled in read-only mode";
+
+/* ---- moving around ---------------------------------------------------------------- */
+
+static void move_by(struct tui *t, long delta)
+{
+    if (t->screen != TUI_OVERVIEW) {
+        long s = (long)t->scroll + delta;
+        t->scroll = s < 0 ? 0 : (size_t)s;
+        return;
+    }
+    if (t->focus == FOCUS_METRICS) {
+        long m = (long)t->metric_sel + delta, n = (long)t->world->n_metrics;
+        t->metric_sel = n == 0 ? 0 : (size_t)(m < 0 ? 0 : m >= n ? n - 1 : m);
+        return;
+    }
+    size_t idx[TUI_MAX_ROWS], n = tui_visible(t, idx, TUI_MAX_ROWS), cur = 0;
+    if (n == 0)
+        return;
+    const struct service_view *sel = tui_selected(t);
+    for (size_t i = 0; i < n; i++)
+        if (&t->world->services[idx[i]] == sel)
+            cur = i;
+    long p = (long)cur + delta;
+    p = p < 0 ? 0 : p >= (long)n ? (long)n - 1 : p;
+    const struct service_view *sv = &t->world->services[idx[p]];
+    text_printf(t->sel_source, sizeof t->sel_source, "%s", t->world->sources[sv->source].name);
+    text_printf(t->sel_name, sizeof t->sel_name, "%s", sv->svc.name);
+}
+
+static void act_up(struct tui *t, int key)
+{
+    move_by(t, key == KEY_PPAGE ? -10 : -1);
+}
+static void act_down(struct tui *t, int key)
+{
+    move_by(t, key == KEY_NPAGE ? 10 : 1);
+}
+static void act_home(struct tui *t, int key)
+{
+    move_by(t, key == KEY_END || key == 'G' ? 100000 : -100000);
+}
+
+static void act_open(struct tui *t, int key)
+{
+    (void)key;
+    if (t->screen != TUI_OVERVIEW)
+        return;
+    if (t->focus == FOCUS_METRICS && t->metric_sel < t->world->n_metrics) {
+        const struct service_view *sv =
+            world_service(t->world, NULL, t->world->metrics[t->metric_sel].service);
+        if (!sv) {
+            tui_set_status(t, EL_STATUS_ERR, "no service behind this metric");
+            return;
+        }
+        text_printf(t->sel_source, sizeof t->sel_source, "%s", t->world->sources[sv->source].name);
+        text_printf(t->sel_name, sizeof t->sel_name, "%s", sv->svc.name);
+    }
+    if (!tui_selected(t))
+        return;
+    t->screen = TUI_DETAIL;
+    t->scroll = 0;
+}
+
+static void act_back(struct tui *t, int key)
+{
+    (void)key;
+    t->screen = TUI_OVERVIEW;
+    t->scroll = 0;
+}
+
+static void act_focus(struct tui *t, int key)
+{
+    if (t->screen != TUI_OVERVIEW)
+        return;
+    t->focus = (t->focus + (key == KEY_BTAB ? FOCUS_COUNT - 1 : 1)) % FOCUS_COUNT;
+}
+
+static void act_help(struct tui *t, int key)
+{
+    (void)key;
+    t->screen = t->screen == TUI_HELP ? TUI_OVERVIEW : TUI_HELP;
+    t->scroll = 0;
+}
+
+static void act_alerts(struct tui *t, int key)
+{
+    (void)key;
+    if (frame_alert_count(t) == 0) {
+        tui_set_status(t, EL_STATUS_OK, "no alerts");
+        return;
+    }
+    t->screen = TUI_ALERTS;
+    t->scroll = 0;
+}
+
+static void act_quit(struct tui *t, int key)
+{
+    if (t->screen != TUI_OVERVIEW && key == 'q') { /* q leaves a sub-screen first, as in htop */
+        act_back(t, key);
+        return;
+    }
+    t->quit = true;
+}
+
+static void act_redraw(struct tui *t, int key)
+{
+    (void)key;
+    t->repaint = true;
+}
+
+static void act_theme(struct tui *t, int key)
+{
+    (void)key;
+    char err[160];
+    int next = (t->theme_index + 1) % (int)theme_count;
+    if (tui_set_theme(t, theme_names[next], err, sizeof err) < 0) {
+        tui_set_status(t, EL_STATUS_ERR, "%s", err);
+        return;
+    }
+    tui_set_status(t, EL_STATUS_OK, "theme %s%s", theme_names[next],
+                   t->colours ? "" : " (this terminal shows no colours: attributes only)");
+}
+
+/* ---- filter ----------------------------------------------------------------------- */
+
+static void act_filter(struct tui *t, int key)
+{
+    (void)key;
+    t->screen = TUI_OVERVIEW;
+    t->mode = MODE_FILTER;
+}
+
+static void filter_input(struct tui *t, int key)
+{
+    size_t n = strlen(t->filter);
+    if ((key == KEY_BACKSPACE || key == 127 || key == 8) && n > 0)
+        t->filter[n - 1] = '\0';
+    else if (key >= 0x20 && key < 0x7f && isprint(key) && n + 1 < sizeof t->filter)
+        t->filter[n] = (char)key, t->filter[n + 1] = '\0';
+}
+
+static void filter_done(struct tui *t, int key)
+{
+    if (key == KEY_ESC)
+        t->filter[0] = '\0';
+    t->mode = MODE_NORMAL;
+    t->top = 0;
+}
+
+/* ---- changes ---------------------------------------------------------------------- */
+
+static const char *src_name(const struct tui *t, const struct service_view *sv)
+{
+    return t->world->sources[sv->source].name;
+}
+
+/* Why sv cannot go to `to`, or NULL. The actuator checks bounds again; this only spares
+ * the operator a dialog that could never be applied. */
+static const char *cannot(const struct tui *t, const struct service_view *sv, int to, char *buf,
+                          size_t len)
+{
+    if (sv->svc.unscalable) {
+        text_printf(buf, len, "%s cannot be scaled: %s", sv->svc.name, sv->svc.unscalable_why);
+        return buf;
+    }
+    if (t->poller && !poller_can_scale(t->poller, src_name(t, sv))) {
+        text_printf(buf, len, "%s: source %s cannot scale", sv->svc.name, src_name(t, sv));
+        return buf;
+    }
+    int min = sv->min > 0 ? sv->min : 0, max = sv->max;
+    if (to < min || to < 0 || (max > 0 && to > max)) {
+        if (max > 0)
+            text_printf(buf, len, "%s: %d is outside its bounds %d..%d", sv->svc.name, to, min,
+                        max);
+        else
+            text_printf(buf, len, "%s: %d replicas is not a count", sv->svc.name, to);
+        return buf;
+    }
+    return NULL;
+}
+
+/* The services a change applies to: the marked ones, else the selected one. */
+static size_t chosen(struct tui *t, const struct service_view **out)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < t->world->n_services && n < TUI_MAX_TARGETS; i++)
+        if (tui_is_marked(t, &t->world->services[i]))
+            out[n++] = &t->world->services[i];
+    if (n == 0 && tui_selected(t))
+        out[n++] = tui_selected(t);
+    return n;
+}
+
+/* Changes start where a service is in view: the overview or its detail. */
+static bool in_view(struct tui *t)
+{
+    if (t->screen == TUI_OVERVIEW || t->screen == TUI_DETAIL)
+        return true;
+    tui_set_status(t, EL_DIM, "changes start from the dashboard or a service: Esc goes back");
+    t->mode = MODE_NORMAL;
+    return false;
+}
+
+/* Freeze the targets for kind ("+1", "-1", "set", "recommendation"), then confirm. */
+static void propose(struct tui *t, const char *kind, int delta, int set)
+{
+    if (!in_view(t))
+        return;
+    const struct service_view *svs[TUI_MAX_TARGETS];
+    size_t n = chosen(t, svs);
+    char why[FT_TEXT_MAX] = "";
+    t->n_targets = 0;
+    for (size_t i = 0; i < n; i++) {
+        const struct service_view *sv = svs[i];
+        int to = set >= 0 ? set : delta ? sv->svc.desired + delta : sv->rec.replicas;
+        if (!delta && set < 0 && !sv->rec.changes) {
+            text_printf(why, sizeof why, "%s: already at its recommendation (%d)", sv->svc.name,
+                        sv->svc.desired);
+            continue;
+        }
+        if (to == sv->svc.desired) {
+            text_printf(why, sizeof why, "%s: already at %d", sv->svc.name, to);
+            continue;
+        }
+        if (cannot(t, sv, to, why, sizeof why))
+            continue;
+        struct tui_target *g = &t->targets[t->n_targets++];
+        g->source = sv->source;
+        text_printf(g->source_name, sizeof g->source_name, "%s", src_name(t, sv));
+        text_printf(g->service, sizeof g->service, "%s", sv->svc.name);
+        text_printf(g->namespace_, sizeof g->namespace_, "%s", sv->svc.namespace_);
+        g->from = sv->svc.desired;
+        g->to = to;
+        if (set < 0 && !delta)
+            text_printf(g->reason, sizeof g->reason, "recommendation: %s", sv->rec.reason);
+        else if (set >= 0)
+            text_printf(g->reason, sizeof g->reason, "operator set the count to %d", to);
+        else
+            text_printf(g->reason, sizeof g->reason, "operator asked for %s replica",
+                        delta > 0 ? "one more" : "one fewer");
+    }
+    if (t->n_targets == 0) {
+        tui_set_status(t, EL_STATUS_ERR, "%s", why[0] ? why : "no service selected");
+        t->mode = MODE_NORMAL;
+        return;
+    }
+    text_printf(t->kind, sizeof t->kind, "%s", kind);
+    t->mode = MODE_CONFIRM;
+    t->moved_shown = false;
+    t->status[0] = '\0';
+}
+
+static void act_scale_up(struct tui *t, int key)
+{
+    (void)key;
+    propose(t, "+1", 1, -1);
+}
+static void act_scale_down(struct tui *t, int key)
+{
+    (void)key;
+    propose(t, "-1", -1, -1);
+}
+static void act_accept(struct tui *t, int key)
+{
+    (void)key;
+    propose(t, "recommendation", 0, -1);
+}
+
+static void act_mark(struct tui *t, int key)
+{
+    (void)key;
+    if (!in_view(t))
+        return;
+    const struct service_view *sv = tui_selected(t);
+    if (!sv)
+        return;
+    char id[sizeof t->marks[0]];
+    text_printf(id, sizeof id, "%s/%s", src_name(t, sv), sv->svc.name);
+    for (size_t i = 0; i < t->n_marks; i++)
+        if (strcmp(t->marks[i], id) == 0) {
+            memmove(&t->marks[i], &t->marks[i + 1], (t->n_marks - i - 1) * sizeof t->marks[0]);
+            t->n_marks--;
+            move_by(t, 1);
+            return;
+        }
+    if (t->n_marks < TUI_MAX_TARGETS)
+        memcpy(t->marks[t->n_marks++], id, sizeof id);
+    move_by(t, 1);
+}
+
+static void act_set(struct tui *t, int key)
+{
+    (void)key;
+    if (!in_view(t))
+        return;
+    const struct service_view *sv = tui_selected(t);
+    if (!sv)
+        return;
+    text_printf(t->count_text, sizeof t->count_text, "%d", sv->svc.desired);
+    t->count_fresh = true;
+    t->mode = MODE_COUNT;
+}
+
+static void count_digit(struct tui *t, int key)
+{
+    size_t n = t->count_fresh ? 0 : strlen(t->count_text);
+    t->count_fresh = false;
+    if (n + 1 < 5)
+        t->count_text[n++] = (char)key;
+    t->count_text[n] = '\0';
+}
+
+static void count_adjust(struct tui *t, int key)
+{
+    int v = 0;
+    sscanf(t->count_text, "%d", &v);
+    v += (key == '-' || key == KEY_DOWN) ? -1 : 1;
+    text_printf(t->count_text, sizeof t->count_text, "%d", v < 0 ? 0 : v);
+    t->count_fresh = false;
+}
+
+static void count_erase(struct tui *t, int key)
+{
+    (void)key;
+    size_t n = strlen(t->count_text);
+    if (n)
+        t->count_text[n - 1] = '\0';
+    t->count_fresh = false;
+}
+
+static void count_ok(struct tui *t, int key)
+{
+    (void)key;
+    int v = -1;
+    if (sscanf(t->count_text, "%d", &v) != 1 || v < 0) {
+        tui_set_status(t, EL_STATUS_ERR, "type a replica count");
+        return;
+    }
+    propose(t, "set", 0, v);
+}
+
+static void cancel(struct tui *t, int key)
+{
+    (void)key;
+    if (t->mode == MODE_CONFIRM)
+        tui_set_status(t, EL_STATUS_OK, "cancelled: nothing changed");
+    t->mode = MODE_NORMAL;
+    t->n_targets = 0;
+}
+
+/* y: hand each frozen target to the actuator, which decides. */
+static void confirm_apply(struct tui *t, int key)
+{
+    (void)key;
+    char msg[sizeof t->status] = "", why[FT_TEXT_MAX];
+    for (size_t i = 0; i < t->n_targets; i++) {
+        const struct tui_target *g = &t->targets[i];
+        const struct service_view *sv = world_service(t->world, g->source_name, g->service);
+        if (sv && sv->svc.desired != g->from && !t->moved_shown)
+            return; /* the dialog has not yet shown the move: this y does not count */
+    }
+    t->mode = MODE_NORMAL;
+    for (size_t i = 0; i < t->n_targets; i++) {
+        const struct tui_target *g = &t->targets[i];
+        const struct service_view *sv = world_service(t->world, g->source_name, g->service);
+        struct scale_request req;
+        memset(&req, 0, sizeof req);
+        text_printf(req.source, sizeof req.source, "%s", g->source_name);
+        text_printf(req.service, sizeof req.service, "%s", g->service);
+        text_printf(req.namespace_, sizeof req.namespace_, "%s", g->namespace_);
+        req.from = g->from;
+        req.to = g->to;
+        text_printf(req.reason, sizeof req.reason, "%s", g->reason);
+        size_t used = strlen(msg);
+        if (!sv) {
+            text_printf(msg + used, sizeof msg - used, "%s%s is gone from %s", used ? "; " : "",
+                        g->service, g->source_name);
+            continue;
+        }
+        if (actuator_request(t->act, &req, &sv->svc, t->world->scale_denied, t->now, why,
+                             sizeof why) == ACT_SUBMITTED)
+            text_printf(msg + used, sizeof msg - used, "%sscaling %s %d -> %d", used ? "; " : "",
+                        g->service, g->from, g->to);
+        else
+            text_printf(msg + used, sizeof msg - used, "%s%s", used ? "; " : "", why);
+    }
+    tui_set_status(t, strstr(msg, "scaling ") == msg ? EL_STATUS_OK : EL_STATUS_ERR, "%s", msg);
+    t->n_marks = 0;
+    t->n_targets = 0;
+}
+
+/* ---- the table -------------------------------------------------------------------- */
+
+#define SAFE   ACT_READ_ONLY_SAFE
+#define CHANGE (ACT_MUTATES | ACT_CONFIRMS)
+#define ENTER  '\n', '\r', KEY_ENTER
+
+static const struct action table[] = {
+    {"help", "? F1", {'?', KEY_F(1)}, "keys and what they do", "Help", SAFE, MODE_NORMAL, act_help},
+    {"up",
+     "Up k PgUp",
+     {KEY_UP, 'k', KEY_PPAGE},
+     "select the row above",
+     NULL,
+     SAFE,
+     MODE_NORMAL,
+     act_up},
+    {"down",
+     "Down j PgDn",
+     {KEY_DOWN, 'j', KEY_NPAGE},
+     "select the row below",
+     NULL,
+     SAFE,
+     MODE_NORMAL,
+     act_down},
+    {"first-last",
+     "Home g End G",
+     {KEY_HOME, 'g', KEY_END, 'G'},
+     "first or last row",
+     NULL,
+     SAFE,
+     MODE_NORMAL,
+     act_home},
+    {"detail",
+     "Enter",
+     {ENTER},
+     "open the selected service",
+     "Detail",
+     SAFE,
+     MODE_NORMAL,
+     act_open},
+    {"back",
+     "Esc Left h",
+     {KEY_ESC, KEY_LEFT, 'h'},
+     "back to the overview",
+     NULL,
+     SAFE,
+     MODE_NORMAL,
+     act_back},
+    {"scale-up",
+     "+ =",
+     {'+', '='},
+     "one more replica (confirms first)",
+     "More",
+     CHANGE,
+     MODE_NORMAL,
+     act_scale_up},
+    {"scale-down",
+     "-",
+     {'-'},
+     "one fewer replica (confirms first)",
+     "Less",
+     CHANGE,
+     MODE_NORMAL,
+     act_scale_down},
+    {"set-count",
+     "s",
+     {'s'},
+     "type a replica count (confirms first)",
+     "Set",
+     CHANGE,
+     MODE_NORMAL,
+     act_set},
+    {"accept",
+     "a",
+     {'a'},
+     "apply the recommendation (confirms first)",
+     "Accept",
+     CHANGE,
+     MODE_NORMAL,
+     act_accept},
+    {"mark",
+     "Space",
+     {' '},
+     "mark services for one change together",
+     "Mark",
+     ACT_MUTATES,
+     MODE_NORMAL,
+     act_mark},
+    {"filter",
+     "/",
+     {'/'},
+     "show only services whose name has the text",
+     "Filter",
+     SAFE,
+     MODE_NORMAL,
+     act_filter},
+    {"theme",
+     "t",
+     {'t'},
+     "next theme: dark, light, mono, high-contrast",
+     "Theme",
+     SAFE,
+     MODE_NORMAL,
+     act_theme},
+    {"redraw",
+     "Ctrl-L",
+     {TUI_KEY_CTRL('l')},
+     "repaint the whole screen",
+     NULL,
+     SAFE,
+     MODE_NORMAL,
+     act_redraw},
+    {"quit",
+     "q F10",
+     {'q', KEY_F(10)},
+     "quit (q leaves a sub-screen first)",
+     "Quit",
+     SAFE,
+     MODE_NORMAL,
+     act_quit},
+    {"panel",
+     "Tab",
+     {'\t', KEY_BTAB},
+     "move between services and metrics",
+     "Panel",
+     SAFE,
+     MODE_NORMAL,
+     act_focus},
+    {"alerts",
+     "A",
+     {'A'},
+     "the alerts the sources report",
+     "Alerts",
+     SAFE,
+     MODE_NORMAL,
+     act_alerts},
+
+    {"filter-done",
+     "Enter Esc",
+     {ENTER, KEY_ESC},
+     "keep the filter (Esc clears it)",
+     NULL,
+     SAFE,
+     MODE_FILTER,
+     filter_done},
+    {"filter-type",
+     "text",
+     {KEY_ANY},
+     "type to filter, Backspace erases",
+     NULL,
+     SAFE,
+     MODE_FILTER,
+     filter_input},
+
+    {"count-digit",
+     "0-9",
+     {KEY_DIGIT},
+     "the first digit replaces the count",
+     NULL,
+     ACT_MUTATES,
+     MODE_COUNT,
+     count_digit},
+    {"count-adjust",
+     "+ - Up Down",
+     {'+', '=', '-', KEY_UP, KEY_DOWN},
+     "adjust the count by one",
+     NULL,
+     ACT_MUTATES,
+     MODE_COUNT,
+     count_adjust},
+    {"count-erase",
+     "Backspace",
+     {KEY_BACKSPACE, 127, 8},
+     "erase a digit",
+     NULL,
+     ACT_MUTATES,
+     MODE_COUNT,
+     count_erase},
+    {"count-ok", "Enter", {ENTER}, "confirm the count", NULL, CHANGE, MODE_COUNT, count_ok},
+    {"count-cancel", "Esc", {KEY_ANY}, "any other key cancels", NULL, SAFE, MODE_COUNT, cancel},
+
+    {"apply", "y", {'y'}, "apply the change shown", NULL, ACT_MUTATES, MODE_CONFIRM, confirm_apply},
+    {"cancel", "any other", {KEY_ANY}, "cancel: nothing changes", NULL, SAFE, MODE_CONFIRM, cancel},
+};
+
+const struct action *actions_table(size_t *n)
+{
+    *n = sizeof table / sizeof table[0];
+    return table;
+}
+
+static const struct action *find(enum tui_mode mode, int key)
+{
+    const struct action *any = NULL;
+    for (size_t i = 0; i < sizeof table / sizeof table[0]; i++) {
+        const struct action *a = &table[i];
+        if (a->mode != mode)
+            continue;
+        for (size_t k = 0; k < ACTION_MAX_KEYS && a->codes[k]; k++) {
+            if (a->codes[k] == key || (a->codes[k] == KEY_DIGIT && key >= '0' && key <= '9'))
+                return a;
+            if (a->codes[k] == KEY_ANY && !any)
+                any = a;
+        }
+    }
+    return any;
+}
+
+void actions_dispatch(struct tui *t, int key)
+{
+    const struct action *a = find(t->mode, key);
+    if (!a)
+        return;
+    if (t->read_only && !(a->flags & ACT_READ_ONLY_SAFE)) {
+        tui_set_status(t, EL_STATUS_ERR, "%s", actions_read_only_msg);
+        t->mode = MODE_NORMAL;
+        t->n_targets = 0;
+        return;
+    }
+    if ((a->flags & ACT_MUTATES) && t->world->scale_denied) {
+        tui_set_status(t, EL_STATUS_ERR, "the cluster denies scaling to this user (RBAC)");
+        t->mode = MODE_NORMAL;
+        return;
+    }
+    a->run(t, key);
+}

@@ -1,0 +1,239 @@
+/* detail.c - one service (Enter): replicas and bounds, the autoscaler that owns it,
+ * resources and use, the full recommendation reasoning and what it predicts, larger
+ * charts of cpu, memory and ready replicas, and its pods where the source gives them. */
+
+#include <math.h>
+#include <string.h>
+
+#include "forgetop/paint.h"
+#include "forgetop/sparkline.h"
+#include "forgetop/table.h"
+#include "forgetop/text.h"
+#include "forgetop/tui.h"
+
+#define CHART_STEP_S 10.0
+#define AXIS_W       5 /* "100 " left of a chart */
+
+static int line(struct tui *t, int y, int x, int w, const char *label, const char *text, attr_t a)
+{
+    const struct style *st = &t->style;
+    paint_text(t->win, st, y, x, 12, label, st->attr[EL_DIM]);
+    paint_text(t->win, st, y, x + 13, w - 13, text, a);
+    return 1;
+}
+
+/* Wrap text over at most max rows of width w; returns the rows used. */
+static int wrapped(struct tui *t, int y, int x, int w, const char *text, int max, attr_t a)
+{
+    const char *p = text;
+    int rows = 0;
+    while (*p && rows < max && w > 4) {
+        size_t len = strlen(p), take = len;
+        if ((int)len > w) {
+            take = (size_t)w;
+            while (take > (size_t)w / 2 && p[take] != ' ' && p[take] != ';')
+                take--;
+        }
+        char buf[512];
+        text_printf(buf, sizeof buf, "%.*s", (int)take, p);
+        paint_text(t->win, &t->style, y + rows++, x, w, buf, a);
+        p += take;
+        while (*p == ' ')
+            p++;
+    }
+    return rows;
+}
+
+static int facts(struct tui *t, const struct service_view *sv, int y, int w)
+{
+    const struct style *st = &t->style;
+    const struct service *s = &sv->svc;
+    char b[FT_TEXT_MAX + 64], c1[32], c2[32], m1[32], m2[32];
+    int y0 = y;
+    text_printf(b, sizeof b, "desired %d%sready %d%supdated %d%savailable %d", s->desired,
+                st->g->sep, s->ready, st->g->sep, s->updated, st->g->sep, s->available);
+    y += line(t, y, 0, w, "replicas", b, st->attr[s->ready < s->desired ? EL_BAND_WARN : 0]);
+    if (sv->max > 0)
+        text_printf(b, sizeof b, "%d..%d (%s)", sv->min, sv->max,
+                    s->max > 0 ? "from the source" : "from the rule in the config");
+    else
+        text_printf(b, sizeof b, "none known");
+    y += line(t, y, 0, w, "bounds", b, 0);
+    if (s->autoscaler.present)
+        text_printf(b, sizeof b, "%s %s, %d..%d, wants %d%s%s", s->autoscaler.kind,
+                    s->autoscaler.name, s->autoscaler.min, s->autoscaler.max, s->autoscaler.desired,
+                    s->autoscaler.conditions[0] ? st->g->sep : "", s->autoscaler.conditions);
+    else
+        text_printf(b, sizeof b, "none: only forgetop and operators change this count");
+    y += line(t, y, 0, w, "autoscaler", b, 0);
+    text_printf(c1, sizeof c1, "%.2f", s->res.cpu_request);
+    text_printf(c2, sizeof c2, "%.2f", s->res.cpu_limit);
+    text_bytes(m1, sizeof m1, s->res.mem_request);
+    text_bytes(m2, sizeof m2, s->res.mem_limit);
+    text_printf(b, sizeof b, "cpu %s / %s cores%smemory %s / %s (request / limit)",
+                s->res.cpu_request > 0 ? c1 : "-", s->res.cpu_limit > 0 ? c2 : "-", st->g->sep,
+                s->res.mem_request > 0 ? m1 : "-", s->res.mem_limit > 0 ? m2 : "-");
+    y += line(t, y, 0, w, "resources", b, 0);
+    if (s->status[0] || s->unscalable)
+        y += line(t, y, 0, w, "status", s->unscalable ? s->unscalable_why : s->status,
+                  st->attr[EL_STATUS_ERR]);
+    if (sv->has_rule) {
+        text_printf(b, sizeof b, "%s%d%s", sv->rec.changes ? "-> " : "", sv->rec.replicas,
+                    sv->rec.changes ? "  (a applies it)" : "  (no change)");
+        y += line(t, y, 0, w, "recommends", b, st->attr[sv->rec.changes ? EL_REC_CHANGE : 0]);
+        paint_text(t->win, st, y, 0, 12, "because", st->attr[EL_DIM]);
+        y += wrapped(t, y, 13, w - 13, sv->rec.reason, 3, 0);
+        if (sv->rec.changes && sv->prediction[0])
+            y += line(t, y, 0, w, "after", sv->prediction, 0);
+    } else {
+        y += line(t, y, 0, w, "recommends", "nothing: no [service] rule in the config", 0);
+    }
+    return y - y0;
+}
+
+/* The scale of a chart: tens around the data, inside 0..cap (cap 0: no cap). */
+static void chart_scale(const double *v, size_t n, double cap, double *lo, double *hi)
+{
+    double mn = INFINITY, mx = -INFINITY;
+    for (size_t i = 0; i < n; i++)
+        if (!isnan(v[i])) {
+            mn = v[i] < mn ? v[i] : mn;
+            mx = v[i] > mx ? v[i] : mx;
+        }
+    if (mn > mx)
+        mn = 0, mx = cap > 0 ? cap : 1;
+    double unit = cap == 100 ? 10 : 1;
+    *lo = floor((mn - unit / 2) / unit) * unit;
+    *hi = ceil((mx + unit / 2) / unit) * unit;
+    if (*lo < 0)
+        *lo = 0;
+    if (cap > 0 && *hi > cap)
+        *hi = cap;
+    if (*hi <= *lo)
+        *hi = *lo + unit;
+}
+
+static void chart(struct tui *t, int y, int x, int h, int w, const char *title,
+                  const struct history *hist, double cap, double warn, double crit)
+{
+    const struct style *st = &t->style;
+    double v[TUI_MAX_COLS], lo, hi;
+    char head[96], span[16], axis[16];
+    if (w > TUI_MAX_COLS)
+        w = TUI_MAX_COLS;
+    int cw = w - AXIS_W;
+    text_duration(span, sizeof span, CHART_STEP_S * cw);
+    text_printf(head, sizeof head, "%s, last %s", title, span);
+    paint_field(t->win, st, y, x, w, head, st->attr[EL_HEADER], PAINT_LEFT);
+    if (cw < 4 || h < 1)
+        return;
+    frame_resample(hist, t->now, CHART_STEP_S, v, (size_t)cw);
+    chart_scale(v, (size_t)cw, cap, &lo, &hi);
+    text_printf(axis, sizeof axis, "%4.0f", hi);
+    paint_text(t->win, st, y + 1, x, AXIS_W, axis, st->attr[EL_DIM]);
+    text_printf(axis, sizeof axis, "%4.0f", lo);
+    if (h > 1)
+        paint_text(t->win, st, y + h, x, AXIS_W, axis, st->attr[EL_DIM]);
+    struct spark_view s = {v, (size_t)cw, lo, hi, warn, crit, false};
+    sparkline_draw_tall(t->win, st, y + 1, x + AXIS_W, h, cw, &s);
+}
+
+void detail_charts(struct tui *t, const struct service_view *sv, int y, int h, int w)
+{
+    double warn, crit;
+    char title[FT_NAME_MAX + 32];
+    const struct metric_view *c = world_metric(t->world, "cpu");
+    const struct metric_view *m = world_metric(t->world, "memory");
+    int cw = w >= 120 ? (w - 2) / 3 : (w - 1) / 2;
+    warn = c ? c->rule.warning : NAN, crit = c ? c->rule.critical : NAN;
+    text_printf(title, sizeof title, "%s cpu %% of request", sv->svc.name);
+    chart(t, y, 0, h - 1, cw, title, &sv->cpu_hist, 100, warn, crit);
+    warn = m ? m->rule.warning : NAN, crit = m ? m->rule.critical : NAN;
+    text_printf(title, sizeof title, "%s memory %% of limit", sv->svc.name);
+    chart(t, y, cw + 1, h - 1, cw, title, &sv->mem_hist, 100, warn, crit);
+    if (w >= 120) {
+        text_printf(title, sizeof title, "%s ready replicas", sv->svc.name);
+        chart(t, y, 2 * (cw + 1), h - 1, cw, title, &sv->ready_hist, 0, NAN, NAN);
+    }
+}
+
+static int pods(struct tui *t, const struct service_view *sv, int y, int rows, int w)
+{
+    static const struct table_col cols[] = {
+        {"POD", 22, 48, 90, PAINT_LEFT},     {"PHASE", 9, 10, 80, PAINT_LEFT},
+        {"READY", 5, 5, 85, PAINT_LEFT},     {"RESTARTS", 8, 8, 70, PAINT_RIGHT},
+        {"AGE", 6, 6, 60, PAINT_RIGHT},      {"CPU", 6, 8, 50, PAINT_RIGHT},
+        {"MEMORY", 10, 10, 40, PAINT_RIGHT}, {"NODE", 12, 32, 30, PAINT_LEFT},
+    };
+    const struct style *st = &t->style;
+    struct table_layout l;
+    table_fit(cols, 8, w, &l);
+    table_draw_header(t->win, st, y, 0, w, cols, &l, st->attr[EL_HEADER]);
+    const struct service *s = &sv->svc;
+    if (s->n_pods == 0 || !s->pods) {
+        paint_text(t->win, st, y + 1, 1, w - 1, "the source reports no pods for this service",
+                   st->attr[EL_DIM]);
+        return 2;
+    }
+    size_t show = rows > 1 ? (size_t)rows - 1 : 0;
+    if (t->scroll + show > s->n_pods) /* j past the end stays at the end */
+        t->scroll = s->n_pods > show ? s->n_pods - show : 0;
+    size_t first = t->scroll;
+    int r;
+    for (r = 0; r < rows - 1 && first + (size_t)r < s->n_pods; r++) {
+        const struct pod *p = &s->pods[first + (size_t)r];
+        char restarts[16], age[16], cpu[16], mem[24];
+        text_printf(restarts, sizeof restarts, "%d", p->restarts);
+        text_duration(age, sizeof age, p->started_at > 0 ? t->now - p->started_at : NAN);
+        text_printf(cpu, sizeof cpu, isnan(p->cpu_cores) ? "-" : "%.2f", p->cpu_cores);
+        text_bytes(mem, sizeof mem, p->mem_bytes);
+        const char *cells[] = {p->name, p->phase, p->ready ? "yes" : "NO",         restarts,
+                               age,     cpu,      isnan(p->mem_bytes) ? "-" : mem, p->node};
+        attr_t ca[8] = {0};
+        ca[2] = p->ready ? 0 : st->attr[EL_BAND_WARN];
+        table_draw_row(t->win, st, y + 1 + r, 0, w, cols, &l, cells, ca, 0);
+    }
+    if (first + (size_t)r < s->n_pods || first > 0) {
+        char more[64];
+        text_printf(more, sizeof more, " %zu-%zu of %zu, j/k scroll ", first + 1, first + (size_t)r,
+                    s->n_pods);
+        int mw = (int)strlen(more);
+        paint_text(t->win, st, y, w - mw, mw, more, st->attr[EL_HEADER_FOCUS]);
+    }
+    return 1 + r;
+}
+
+void detail_draw(struct tui *t)
+{
+    const struct style *st = &t->style;
+    int w = t->cols > TUI_MAX_COLS ? TUI_MAX_COLS : t->cols;
+    int y = frame_header(t, 0);
+    const struct service_view *sv = tui_selected(t);
+    if (!sv) {
+        paint_text(t->win, st, y + 1, 1, w, "the service is gone (Esc goes back)",
+                   st->attr[EL_STATUS_ERR]);
+        frame_footer(t);
+        return;
+    }
+    char title[256];
+    text_printf(title, sizeof title, "%s%s%s in %s%ssource %s", sv->svc.name, st->g->sep,
+                sv->svc.kind[0] ? sv->svc.kind : "service",
+                sv->svc.namespace_[0] ? sv->svc.namespace_ : "-", st->g->sep,
+                t->world->sources[sv->source].name);
+    paint_field(t->win, st, y++, 0, w, title, st->attr[EL_HEADER_FOCUS], PAINT_LEFT);
+    y += facts(t, sv, y, w);
+    int bottom = t->lines - 2;
+    int room = bottom - y;
+    int pod_rows = (int)sv->svc.n_pods + 1;
+    if (pod_rows < 2)
+        pod_rows = 2;
+    if (pod_rows > room / 2)
+        pod_rows = room / 2 > 2 ? room / 2 : 2;
+    int ch = room - pod_rows - 1; /* chart rows, title included */
+    if (ch >= 3) {
+        detail_charts(t, sv, y, ch, w);
+        y += ch + 1;
+    }
+    pods(t, sv, y, bottom - y, w);
+    frame_footer(t);
+}

@@ -1,0 +1,222 @@
+/* frame.c - what every screen shares: the two header lines (context, mode badge,
+ * refresh, clock, each source's health and age), the status line, the function bar
+ * generated from the action table, and value formatting. */
+
+#include <fnmatch.h>
+#include <math.h>
+#include <string.h>
+#include <time.h>
+
+#include "forgetop/actions.h"
+#include "forgetop/gauge.h"
+#include "forgetop/paint.h"
+#include "forgetop/statusbar.h"
+#include "forgetop/text.h"
+#include "forgetop/tui.h"
+
+enum element frame_band_el(enum band b)
+{
+    return b == BAND_OK         ? EL_BAND_OK
+           : b == BAND_WARNING  ? EL_BAND_WARN
+           : b == BAND_CRITICAL ? EL_BAND_CRIT
+                                : EL_BAND_UNKNOWN;
+}
+
+void frame_value(char *out, size_t len, const char *unit, double v)
+{
+    if (isnan(v))
+        text_printf(out, len, "n/a");
+    else if (isinf(v))
+        text_printf(out, len, v > 0 ? "inf" : "-inf");
+    else if (strcmp(unit, "%") == 0)
+        text_printf(out, len, "%.0f%%", v);
+    else if (strcmp(unit, "ms") == 0)
+        text_printf(out, len, v >= 1000 ? "%.2fs" : "%.0fms", v >= 1000 ? v / 1000 : v);
+    else if (strcmp(unit, "s") == 0)
+        text_printf(out, len, "%.1fs", v);
+    else
+        text_count(out, len, v);
+}
+
+/* Buckets aligned to multiples of the step, so the line shifts once a step, not at
+ * every sample: an idle dashboard repaints its sparklines rarely. A bucket shows its
+ * largest sample, so a spike is never averaged away. */
+void frame_resample(const struct history *h, double now, double step, double *out, size_t n)
+{
+    double end = (floor(now / step) + 1) * step, start = end - step * (double)n;
+    for (size_t i = 0; i < n; i++)
+        out[i] = NAN;
+    for (size_t i = 0; i < h->len; i++) {
+        const struct sample *s = &h->s[(h->head + i) % HISTORY_CAP];
+        if (s->t < start || s->t >= end || isnan(s->v))
+            continue;
+        size_t k = (size_t)((s->t - start) / step);
+        if (k < n && (isnan(out[k]) || s->v > out[k]))
+            out[k] = s->v;
+    }
+}
+
+size_t frame_alert_count(const struct tui *t)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < t->world->n_sources; i++)
+        if (t->world->snaps[i])
+            n += t->world->snaps[i]->n_alerts;
+    return n;
+}
+
+static const char *namespace_of(const struct tui *t)
+{
+    if (t->cfg && t->cfg->namespace_[0])
+        return t->cfg->namespace_;
+    if (t->cfg && t->cfg->compose_project[0])
+        return t->cfg->compose_project;
+    return t->world->n_services ? t->world->services[0].svc.namespace_ : "";
+}
+
+static bool is_production(const struct tui *t)
+{
+    const char *pat = t->cfg ? t->cfg->production_pattern : "";
+    if (!pat[0])
+        return false;
+    return fnmatch(pat, t->world->context, 0) == 0 || fnmatch(pat, namespace_of(t), 0) == 0;
+}
+
+/* Right side of line 0: [PROD] [READ-ONLY] every 2s 17:23:05 */
+static void header_right(struct tui *t, int y, int w)
+{
+    const struct style *st = &t->style;
+    char clock[16], every[24], tbuf[32];
+    time_t now = (time_t)t->now;
+    struct tm tm;
+    localtime_r(&now, &tm);
+    strftime(clock, sizeof clock, "%H:%M:%S", &tm);
+    text_duration(tbuf, sizeof tbuf, t->delay_s);
+    if (t->delay_s < 60 && t->delay_s != floor(t->delay_s))
+        text_printf(tbuf, sizeof tbuf, "%.1fs", t->delay_s);
+    text_printf(every, sizeof every, "every %s", tbuf);
+    const char *badge = t->read_only             ? " READ-ONLY "
+                        : t->world->scale_denied ? " READ-ONLY (RBAC) "
+                                                 : " READ-WRITE ";
+    enum element bel = t->read_only || t->world->scale_denied ? EL_BADGE_RO : EL_BADGE_RW;
+    int x = w - (int)strlen(clock);
+    paint_text(t->win, st, y, x, (int)strlen(clock), clock, st->attr[EL_TITLE]);
+    x -= (int)strlen(every) + 2;
+    paint_text(t->win, st, y, x, (int)strlen(every), every, st->attr[EL_DIM]);
+    x -= paint_width(st, badge) + 2;
+    paint_text(t->win, st, y, x, paint_width(st, badge), badge, st->attr[bel]);
+    if (is_production(t)) {
+        x -= 8;
+        paint_text(t->win, st, y, x, 6, " PROD ", st->attr[EL_BADGE_PROD]);
+    }
+}
+
+static void header_sources(struct tui *t, int y, int w)
+{
+    const struct style *st = &t->style;
+    const struct world *wd = t->world;
+    int x = 0;
+    const char *first_err = NULL, *first_err_src = NULL;
+    for (size_t i = 0; i < wd->n_sources && x < w; i++) {
+        const struct source_status *s = &wd->sources[i];
+        const char *mark = st->g->src_start;
+        enum element el = EL_DIM;
+        char age[32] = "", item[96];
+        if (s->last_ok > 0)
+            text_duration(age, sizeof age, t->now - s->last_ok);
+        switch (s->state) {
+        case SOURCE_OK:
+            mark = st->g->src_ok, el = EL_BAND_OK;
+            break;
+        case SOURCE_STALE:
+            mark = st->g->src_stale, el = EL_BAND_WARN;
+            text_printf(age + strlen(age), sizeof age - strlen(age), " stale");
+            break;
+        case SOURCE_FAILING:
+            mark = st->g->src_fail, el = EL_BAND_CRIT;
+            text_printf(age, sizeof age, "%s", s->last_ok > 0 ? "failing" : "never ok");
+            break;
+        default:
+            text_printf(age, sizeof age, "starting");
+            break;
+        }
+        if (s->state != SOURCE_OK && s->error[0] && !first_err)
+            first_err = s->error, first_err_src = s->name;
+        text_printf(item, sizeof item, "%s%s %s", i ? st->g->sep : "", s->name, mark);
+        x += paint_text(t->win, st, y, x, w - x, item, st->attr[EL_NORMAL]);
+        x += paint_text(t->win, st, y, x, w - x, " ", 0);
+        x += paint_text(t->win, st, y, x, w - x, age, st->attr[el]);
+    }
+    if (wd->n_sources == 0)
+        x += paint_text(t->win, st, y, x, w, "no sources", st->attr[EL_BAND_UNKNOWN]);
+    size_t alerts = frame_alert_count(t);
+    char tail[FT_TEXT_MAX + 64] = "";
+    if (alerts)
+        text_printf(tail, sizeof tail, "%zu alert%s (A)", alerts, alerts == 1 ? "" : "s");
+    else if (first_err)
+        text_printf(tail, sizeof tail, "%s: %s", first_err_src, first_err);
+    else if (wd->notice[0])
+        text_printf(tail, sizeof tail, "%s", wd->notice);
+    if (tail[0] && x + 4 < w) {
+        x += paint_text(t->win, st, y, x, w - x, st->g->sep, 0);
+        paint_text(t->win, st, y, x, w - x, tail,
+                   st->attr[alerts || first_err ? EL_STATUS_ERR : EL_DIM]);
+    }
+}
+
+int frame_header(struct tui *t, int y)
+{
+    const struct style *st = &t->style;
+    int w = t->cols > TUI_MAX_COLS ? TUI_MAX_COLS : t->cols;
+    char ctx[2 * FT_NAME_MAX + 8];
+    const char *ns = namespace_of(t);
+    const char *c = t->world->context[0] ? t->world->context : "-";
+    bool has_ns = ns[0] && strstr(c, ns) == NULL; /* "demo: open-forge" names it already */
+    text_printf(ctx, sizeof ctx, "%s%s%s", c, has_ns ? " / " : "", has_ns ? ns : "");
+    int x = paint_text(t->win, st, y, 0, w, "forgetop ", st->attr[EL_TITLE]);
+    paint_text(t->win, st, y, x, w - x - 44, ctx, st->attr[EL_NORMAL]);
+    header_right(t, y, w);
+    header_sources(t, y + 1, w);
+    return 2;
+}
+
+static void mode_hint(struct tui *t, char *out, size_t len)
+{
+    if (t->mode == MODE_FILTER)
+        text_printf(out, len, "filter: %s_   (Enter keeps, Esc clears)", t->filter);
+    else if (t->n_marks)
+        text_printf(out, len, "%zu marked: + - s a apply to all of them, Space unmarks",
+                    t->n_marks);
+    else if (t->filter[0])
+        text_printf(out, len, "filter: %s   (/ to change)", t->filter);
+    else
+        out[0] = '\0';
+}
+
+void frame_footer(struct tui *t)
+{
+    const struct style *st = &t->style;
+    int w = t->cols > TUI_MAX_COLS ? TUI_MAX_COLS : t->cols;
+    char hint[128];
+    mode_hint(t, hint, sizeof hint);
+    if (t->status[0] && t->mode != MODE_FILTER)
+        statusbar_draw_message(t->win, st, t->lines - 2, 0, w, t->status, t->status_el);
+    else
+        statusbar_draw_message(t->win, st, t->lines - 2, 0, w, hint, EL_DIM);
+
+    size_t n;
+    const struct action *a = actions_table(&n);
+    struct fbar_item items[32];
+    char keys[32][16];
+    size_t k = 0;
+    for (size_t i = 0; i < n && k < 32; i++) {
+        if (!a[i].bar || a[i].mode != MODE_NORMAL)
+            continue;
+        size_t l = strcspn(a[i].keys, " ");
+        text_printf(keys[k], sizeof keys[k], "%.*s", (int)l, a[i].keys);
+        items[k] = (struct fbar_item){keys[k], a[i].bar,
+                                      t->read_only && !(a[i].flags & ACT_READ_ONLY_SAFE)};
+        k++;
+    }
+    statusbar_draw_keys(t->win, st, t->lines - 1, 0, w, items, k);
+}

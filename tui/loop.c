@@ -1,0 +1,153 @@
+/* loop.c - the event loop: poll() the terminal, the poller's wake pipe and a timer.
+ *
+ * Nothing here waits on the network: snapshots are taken when the wake pipe says they
+ * are ready. The screen is redrawn on a key, on a scale outcome and at each refresh
+ * tick (-d), into the same window every time; curses then sends only the cells that
+ * changed (never clear() per frame), so an idle dashboard costs few bytes over SSH. */
+
+#include <errno.h>
+#include <locale.h>
+#include <math.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "forgetop/app.h"
+#include "forgetop/tui.h"
+
+static volatile sig_atomic_t stop_requested;
+
+static void on_stop(int sig)
+{
+    (void)sig;
+    stop_requested = 1;
+}
+
+static double wall_now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/* Take what the sources produced. True when the screen should not wait for the next
+ * tick: a scale outcome, a source's first snapshot (the first real frame), or a source
+ * changing state (a stale badge is news). */
+static bool ingest(struct tui *t, double now)
+{
+    struct poller *p = t->poller;
+    struct world *w = t->world;
+    bool outcome = false, news = false;
+    t->now = now;
+    if (!p)
+        return false;
+    for (size_t i = 0; i < poller_count(p) && i < w->n_sources; i++) {
+        struct source_status st;
+        poller_status(p, i, now, &st);
+        news |= st.state != w->sources[i].state;
+        world_set_status(w, i, &st);
+        struct snapshot *snap = poller_take(p, i);
+        if (snap) {
+            news |= w->snaps[i] == NULL;
+            world_apply(w, i, snap, now);
+        }
+    }
+    world_evaluate(w, now);
+    struct scale_outcome o;
+    while (poller_take_outcome(p, &o)) {
+        tui_outcome(t, &o.req, o.status, o.message);
+        outcome = true;
+    }
+    if (outcome)
+        poller_poll_now(p); /* show the new count without waiting out the interval */
+    return outcome || news;
+}
+
+static void start_curses(void)
+{
+    initscr();
+    cbreak();
+    noecho();
+    nonl();
+    keypad(stdscr, TRUE);
+    nodelay(stdscr, TRUE);
+    curs_set(0);
+    set_escdelay(25); /* Escape is instant over SSH */
+    if (has_colors()) {
+        start_color();
+        use_default_colors();
+    }
+}
+
+static void frame(struct tui *t)
+{
+    if (t->repaint) {
+        clearok(curscr, TRUE); /* Ctrl-L or a new theme: repaint every cell once */
+        t->repaint = false;
+    }
+    tui_draw(t);
+    wnoutrefresh(t->win);
+    doupdate();
+}
+
+static void install_signals(void)
+{
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_stop; /* no SA_RESTART: poll() returns and the loop ends */
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+    sigaction(SIGHUP, &sa, NULL);
+}
+
+int tui_run(struct app *app)
+{
+    if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
+        fprintf(stderr,
+                "forgetop: the dashboard needs a terminal; for scripts use --once --json\n");
+        return 2;
+    }
+    setlocale(LC_ALL, "");
+    start_curses();
+    install_signals();
+    struct tui t;
+    tui_init(&t, app->world, app->act, app->poller, app->cfg, stdscr);
+    double now = wall_now(), step = t.delay_s;
+    double next = (floor(now / step) + 1) * step; /* ticks on the second: a steady clock */
+    ingest(&t, now);
+    frame(&t);
+    int wake = app->poller ? poller_wake_fd(app->poller) : -1;
+    while (!t.quit && !stop_requested) {
+        struct pollfd fds[2] = {{STDIN_FILENO, POLLIN, 0}, {wake, POLLIN, 0}};
+        now = wall_now();
+        int ms = next > now ? (int)ceil((next - now) * 1000) : 0;
+        int rc = poll(fds, wake >= 0 ? 2 : 1, ms);
+        if (rc < 0 && errno != EINTR)
+            break;
+        bool dirty = false;
+        now = wall_now();
+        if (rc > 0 && wake >= 0 && (fds[1].revents & POLLIN)) {
+            poller_drain_wake(app->poller);
+            dirty |= ingest(&t, now);
+        }
+        int ch;
+        while ((ch = wgetch(stdscr)) != ERR) { /* KEY_RESIZE arrives here after SIGWINCH */
+            t.now = now;
+            if (ch != KEY_RESIZE)
+                tui_key(&t, ch);
+            dirty = true;
+        }
+        if (now >= next) {
+            ingest(&t, now);
+            next = now - next > step ? (floor(now / step) + 1) * step : next + step;
+            dirty = true;
+        }
+        if (dirty)
+            frame(&t);
+    }
+    endwin();
+    return 0;
+}

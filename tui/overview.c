@@ -1,0 +1,456 @@
+/* overview.c - the main screen: services with their gauges and recommendations, every
+ * runbook metric against its bands with its history and sustained state, the queue /
+ * database / redis / health panels, the selected service's arithmetic, the keys.
+ *
+ * Rows are shared out so that 80x24 shows everything the demo has, and columns grow or
+ * appear up to 250 wide (table.c decides which). */
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "forgetop/gauge.h"
+#include "forgetop/paint.h"
+#include "forgetop/sparkline.h"
+#include "forgetop/table.h"
+#include "forgetop/text.h"
+#include "forgetop/tui.h"
+
+#define SPARK_STEP_S 20.0 /* one sparkline cell: aligned, so it shifts every 20 s */
+#define MAX_PANELS   8
+#define MAX_FACTS    16
+
+enum {
+    SC_SEL,
+    SC_NAME,
+    SC_READY,
+    SC_BOUNDS,
+    SC_CPU,
+    SC_MEM,
+    SC_REC,
+    SC_AUTO,
+    SC_SRC,
+    SC_STATUS,
+    SC_N
+};
+static const struct table_col svc_cols[SC_N] = {
+    [SC_SEL] = {"", 2, 2, 100, PAINT_LEFT},
+    [SC_NAME] = {"SERVICE", 10, 28, 95, PAINT_LEFT},
+    [SC_READY] = {"READY", 7, 8, 90, PAINT_RIGHT},
+    [SC_BOUNDS] = {"MIN..MAX", 8, 8, 70, PAINT_RIGHT},
+    [SC_CPU] = {"CPU % of request", 16, 44, 80, PAINT_LEFT},
+    [SC_MEM] = {"MEMORY % of limit", 16, 44, 75, PAINT_LEFT},
+    [SC_REC] = {"REC", 8, 8, 85, PAINT_RIGHT},
+    [SC_AUTO] = {"AUTOSCALER", 18, 34, 30, PAINT_LEFT},
+    [SC_SRC] = {"SOURCE", 8, 12, 20, PAINT_LEFT},
+    [SC_STATUS] = {"STATUS", 12, 60, 10, PAINT_LEFT},
+};
+
+enum { MC_SEL, MC_TITLE, MC_GAUGE, MC_SPARK, MC_STATE, MC_SVC, MC_ACTION, MC_N };
+static struct table_col met_cols[MC_N] = {
+    [MC_SEL] = {"", 2, 2, 100, PAINT_LEFT},
+    [MC_TITLE] = {"METRIC", 15, 22, 95, PAINT_LEFT},
+    [MC_GAUGE] = {"VALUE vs WARN/CRIT", 24, 52, 90, PAINT_LEFT},
+    [MC_SPARK] = {"HISTORY", 12, 72, 70, PAINT_RIGHT},
+    [MC_STATE] = {"STATE", 14, 16, 85, PAINT_LEFT},
+    [MC_SVC] = {"SERVICE", 12, 20, 20, PAINT_LEFT},
+    [MC_ACTION] = {"ACTION", 16, 22, 10, PAINT_LEFT},
+};
+
+static bool source_ok(const struct world *w, size_t src)
+{
+    return src < w->n_sources && w->sources[src].state == SOURCE_OK;
+}
+
+static bool metric_stale(const struct world *w, const struct metric_view *m)
+{
+    for (size_t i = 0; i < w->n_sources; i++)
+        if (strcmp(w->sources[i].name, m->from) == 0)
+            return w->sources[i].state != SOURCE_OK;
+    return false;
+}
+
+static void rule_marks(const struct world *w, const char *id, double *warn, double *crit)
+{
+    const struct metric_view *m = world_metric(w, id);
+    *warn = m ? m->rule.warning : NAN;
+    *crit = m ? m->rule.critical : NAN;
+}
+
+static void draw_pct_gauge(struct tui *t, int y, int x, int w, double v, enum band b,
+                           const char *metric, bool stale)
+{
+    char text[16];
+    struct gauge_view g = {.has_value = !isnan(v),
+                           .value = v,
+                           .max = 100,
+                           .band = b,
+                           .stale = stale,
+                           .text = text,
+                           .text_w = 4};
+    rule_marks(t->world, metric, &g.warning, &g.critical);
+    frame_value(text, sizeof text, "%", v);
+    gauge_draw(t->win, &t->style, y, x, w, &g);
+}
+
+static void service_row(struct tui *t, int y, int width, const struct table_layout *l,
+                        const struct service_view *sv, bool selected)
+{
+    const struct style *st = &t->style;
+    const struct service *s = &sv->svc;
+    bool stale = !source_ok(t->world, sv->source);
+    char sel[16], ready[24], bounds[24], rec[32], autos[96], status[FT_TEXT_MAX];
+    char name[FT_NAME_MAX + 8];
+    /* a stale row says so in a glyph too, not only in the stale element's dimness */
+    text_printf(name, sizeof name, "%s%s%s", s->name, stale ? " " : "",
+                stale ? st->g->src_stale : "");
+    text_printf(sel, sizeof sel, "%s%s", selected ? st->g->select : " ",
+                tui_is_marked(t, sv) ? st->g->marked : " ");
+    text_printf(ready, sizeof ready, "%d/%d", s->ready, s->desired);
+    if (sv->max > 0)
+        text_printf(bounds, sizeof bounds, "%d..%d", sv->min, sv->max);
+    else
+        text_printf(bounds, sizeof bounds, "-");
+    if (!sv->has_rule)
+        text_printf(rec, sizeof rec, "-");
+    else if (sv->rec.changes)
+        text_printf(rec, sizeof rec, "-> %d %s", sv->rec.replicas,
+                    sv->rec.replicas > s->desired ? st->g->up : st->g->down);
+    else
+        text_printf(rec, sizeof rec, "%d", sv->rec.replicas);
+    if (s->autoscaler.present)
+        text_printf(autos, sizeof autos, "%s %s %d..%d", s->autoscaler.kind, s->autoscaler.name,
+                    s->autoscaler.min, s->autoscaler.max);
+    else
+        text_printf(autos, sizeof autos, "-");
+    text_printf(status, sizeof status, "%s", s->unscalable ? s->unscalable_why : s->status);
+    const char *cells[SC_N] = {sel,
+                               stale ? NULL : s->name,
+                               ready,
+                               bounds,
+                               NULL,
+                               NULL,
+                               rec,
+                               autos,
+                               t->world->sources[sv->source].name,
+                               status};
+    attr_t row = selected ? st->attr[EL_SELECTION] : 0;
+    attr_t ca[SC_N] = {0};
+    if (!selected) {
+        ca[SC_NAME] = stale ? st->attr[EL_STALE] : 0;
+        ca[SC_READY] = s->ready < s->desired ? st->attr[EL_BAND_WARN] : 0;
+        ca[SC_REC] = sv->rec.changes ? st->attr[EL_REC_CHANGE] : st->attr[EL_DIM];
+        ca[SC_STATUS] = st->attr[EL_STATUS_ERR];
+    }
+    if (tui_is_marked(t, sv))
+        ca[SC_SEL] = st->attr[EL_MARKED];
+    table_draw_row(t->win, st, y, 0, width, svc_cols, l, cells, ca, row);
+    if (stale && l->w[SC_NAME] > 2) { /* says stale in a glyph too, kept when the name is cut */
+        attr_t a = selected ? row : st->attr[EL_STALE];
+        paint_text(t->win, st, y, l->x[SC_NAME], l->w[SC_NAME] - 2, s->name, a);
+        paint_text(t->win, st, y, l->x[SC_NAME] + l->w[SC_NAME] - 1, 1, st->g->src_stale, a);
+    }
+    draw_pct_gauge(t, y, l->x[SC_CPU], l->w[SC_CPU], s->cpu_pct, sv->cpu_band, "cpu", stale);
+    draw_pct_gauge(t, y, l->x[SC_MEM], l->w[SC_MEM], s->mem_pct, sv->mem_band, "memory", stale);
+}
+
+static void draw_services(struct tui *t, int y, int rows, int width)
+{
+    const struct style *st = &t->style;
+    struct table_layout l;
+    table_fit(svc_cols, SC_N, width, &l);
+    table_draw_header(t->win, st, y, 0, width, svc_cols, &l,
+                      st->attr[t->focus == FOCUS_SERVICES ? EL_HEADER_FOCUS : EL_HEADER]);
+    size_t idx[TUI_MAX_ROWS], n = tui_visible(t, idx, TUI_MAX_ROWS);
+    if (n == 0) {
+        paint_text(t->win, st, y + 1, 2, width - 2,
+                   t->filter[0] ? "no service matches the filter"
+                                : "no services yet: waiting for the sources",
+                   st->attr[EL_DIM]);
+        return;
+    }
+    const struct service_view *sel = tui_selected(t);
+    size_t cur = 0;
+    for (size_t i = 0; i < n; i++)
+        if (&t->world->services[idx[i]] == sel)
+            cur = i;
+    t->top = table_scroll(cur, t->top, (size_t)rows, n);
+    for (size_t i = t->top; i < n && (int)(i - t->top) < rows; i++) {
+        const struct service_view *sv = &t->world->services[idx[i]];
+        service_row(t, y + 1 + (int)(i - t->top), width, &l, sv,
+                    sv == sel && t->focus == FOCUS_SERVICES);
+    }
+    if (t->top + (size_t)rows < n)
+        paint_text(t->win, st, y + rows, width - 8, 8, " more v ", st->attr[EL_DIM]);
+}
+
+static void sustained_text(const struct tui *t, const struct metric_view *m, bool stale, char *out,
+                           size_t len)
+{
+    char a[24], b[24];
+    if (stale) {
+        text_duration(a, sizeof a, t->now - m->t);
+        text_printf(out, len, "stale %s", m->has_value ? a : "");
+        return;
+    }
+    if (!m->has_value) {
+        text_printf(out, len, "%s", m->note[0] ? m->note : "no data");
+        return;
+    }
+    text_duration(a, sizeof a, m->sustain.for_s);
+    text_duration(b, sizeof b, m->rule.for_s);
+    if (m->sustain.state == SUSTAINED_FIRING)
+        text_printf(out, len, "FIRING %s", a);
+    else if (m->sustain.state == SUSTAINED_PENDING)
+        text_printf(out, len, "pending %s/%s", a, b);
+    else
+        text_printf(out, len, "%s", m->band == BAND_OK ? "ok" : band_name(m->band));
+}
+
+static void metric_row(struct tui *t, int y, int width, const struct table_layout *l,
+                       const struct metric_view *m, bool selected)
+{
+    const struct style *st = &t->style;
+    bool stale = metric_stale(t->world, m);
+    char state[48], value[24];
+    sustained_text(t, m, stale, state, sizeof state);
+    const char *title = m->rule.title[0] ? m->rule.title : m->rule.id;
+    const char *cells[MC_N] = {
+        selected ? st->g->select : " ", title, NULL, NULL, state, m->service, m->rule.action};
+    attr_t ca[MC_N] = {0};
+    ca[MC_STATE] = stale                                  ? st->attr[EL_STALE]
+                   : m->sustain.state == SUSTAINED_FIRING ? st->attr[EL_BAND_CRIT] | A_BOLD
+                   : m->sustain.state == SUSTAINED_PENDING
+                       ? st->attr[EL_BAND_WARN]
+                       : st->attr[frame_band_el(m->has_value ? m->band : BAND_UNKNOWN)];
+    attr_t row = selected ? st->attr[EL_SELECTION] : 0;
+    if (selected)
+        ca[MC_STATE] = 0;
+    table_draw_row(t->win, st, y, 0, width, met_cols, l, cells, ca, row);
+
+    frame_value(value, sizeof value, m->rule.unit, m->value);
+    struct gauge_view g = {.has_value = m->has_value && !isnan(m->value),
+                           .value = m->value,
+                           .max = gauge_scale(m->rule.unit, m->rule.critical, m->value),
+                           .warning = m->rule.warning,
+                           .critical = m->rule.critical,
+                           .band = m->band,
+                           .stale = stale,
+                           .text = value,
+                           .text_w = 6,
+                           .words = l->w[MC_GAUGE] >= 34};
+    gauge_draw(t->win, st, y, l->x[MC_GAUGE], l->w[MC_GAUGE], &g);
+
+    int sw = l->w[MC_SPARK];
+    double v[TUI_MAX_COLS];
+    if (sw > 0) {
+        frame_resample(&m->hist, t->now, SPARK_STEP_S, v, (size_t)sw);
+        struct spark_view s = {v, (size_t)sw, 0, 0, m->rule.warning, m->rule.critical, stale};
+        if (strcmp(m->rule.unit, "%") == 0)
+            s.max = 100;
+        else
+            s.max = g.max;
+        sparkline_draw(t->win, st, y, l->x[MC_SPARK], sw, &s);
+    }
+}
+
+static void draw_metrics(struct tui *t, int y, int rows, int width)
+{
+    const struct style *st = &t->style;
+    struct table_layout l;
+    table_fit(met_cols, MC_N, width, &l);
+    char hist[32], span[16];
+    text_duration(span, sizeof span, SPARK_STEP_S * l.w[MC_SPARK]);
+    text_printf(hist, sizeof hist, "LAST %s", span);
+    struct table_col cols[MC_N];
+    memcpy(cols, met_cols, sizeof cols);
+    cols[MC_SPARK].title = hist;
+    table_draw_header(t->win, st, y, 0, width, cols, &l,
+                      st->attr[t->focus == FOCUS_METRICS ? EL_HEADER_FOCUS : EL_HEADER]);
+    const struct world *w = t->world;
+    if (w->n_metrics == 0) {
+        paint_text(t->win, st, y + 1, 2, width - 2, "no metrics configured", st->attr[EL_DIM]);
+        return;
+    }
+    size_t top = table_scroll(t->metric_sel, 0, (size_t)rows, w->n_metrics);
+    for (size_t i = top; i < w->n_metrics && (int)(i - top) < rows; i++)
+        metric_row(t, y + 1 + (int)(i - top), width, &l, &w->metrics[i],
+                   t->focus == FOCUS_METRICS && i == t->metric_sel);
+}
+
+/* ---- panels: facts grouped by panel name ------------------------------------------ */
+
+struct panel {
+    const char *name;
+    const struct fact *facts[MAX_FACTS];
+    size_t n;
+};
+
+static size_t collect_panels(const struct world *w, struct panel *p)
+{
+    static const char *const order[] = {"queue", "database", "redis", "health"};
+    size_t n = 0;
+    for (size_t pass = 0; pass < 2; pass++)
+        for (size_t s = 0; s < w->n_sources; s++) {
+            const struct snapshot *snap = w->snaps[s];
+            for (size_t i = 0; snap && i < snap->n_facts; i++) {
+                const struct fact *f = &snap->facts[i];
+                bool known = false;
+                for (size_t k = 0; k < 4; k++)
+                    known |= strcmp(f->panel, order[k]) == 0;
+                if (known != (pass == 0))
+                    continue;
+                size_t j;
+                for (j = 0; j < n && strcmp(p[j].name, f->panel) != 0; j++)
+                    ;
+                if (j == n) {
+                    if (n == MAX_PANELS)
+                        continue;
+                    p[n++] = (struct panel){.name = f->panel};
+                }
+                if (p[j].n < MAX_FACTS)
+                    p[j].facts[p[j].n++] = f;
+            }
+        }
+    for (size_t a = 0; a < n; a++) /* the runbook's order first, then as they came */
+        for (size_t b = a + 1; b < n; b++) {
+            int ra = 4, rb = 4;
+            for (int k = 0; k < 4; k++) {
+                if (strcmp(p[a].name, order[k]) == 0)
+                    ra = k;
+                if (strcmp(p[b].name, order[k]) == 0)
+                    rb = k;
+            }
+            if (rb < ra) {
+                struct panel tmp = p[a];
+                p[a] = p[b];
+                p[b] = tmp;
+            }
+        }
+    return n;
+}
+
+static int severity(enum band b)
+{
+    return b == BAND_CRITICAL ? 3 : b == BAND_WARNING ? 2 : b == BAND_UNKNOWN ? 1 : 0;
+}
+
+/* A panel shows its worst facts first when it cannot show them all. */
+static void draw_panel(struct tui *t, int y, int x, int h, int w, const struct panel *p)
+{
+    const struct style *st = &t->style;
+    const struct fact *order[MAX_FACTS];
+    size_t n = p->n, room = h > 1 ? (size_t)h - 1 : 0;
+    memcpy(order, p->facts, n * sizeof order[0]);
+    if (n > room)
+        for (size_t a = 1; a < n; a++) /* stable insertion sort, worst band first */
+            for (size_t b = a; b > 0 && severity(order[b]->band) > severity(order[b - 1]->band);
+                 b--) {
+                const struct fact *tmp = order[b];
+                order[b] = order[b - 1];
+                order[b - 1] = tmp;
+            }
+    char title[64];
+    text_printf(title, sizeof title, "%s", p->name);
+    for (char *c = title; *c; c++)
+        if (*c >= 'a' && *c <= 'z')
+            *c = (char)(*c - 'a' + 'A');
+    if (n > room)
+        text_printf(title + strlen(title), sizeof title - strlen(title), "  %zu of %zu", room, n);
+    paint_field(t->win, st, y, x, w, title, st->attr[EL_HEADER], PAINT_LEFT);
+    for (size_t i = 0; i < n && i < room; i++) {
+        const struct fact *f = order[i];
+        int row = y + 1 + (int)i;
+        const char *sev = gauge_severity(f->band, false);
+        int sevw = 3, vw = paint_width(st, f->value);
+        if (vw > w - sevw - 8)
+            vw = w - sevw - 8;
+        paint_text(t->win, st, row, x + 1, w - vw - sevw - 2, f->label, st->attr[EL_DIM]);
+        paint_field(t->win, st, row, x + w - sevw - vw, vw, f->value,
+                    st->attr[frame_band_el(f->band)], PAINT_RIGHT);
+        paint_field(t->win, st, row, x + w - sevw, sevw, f->band == BAND_OK ? "" : sev,
+                    st->attr[frame_band_el(f->band)] | A_BOLD, PAINT_RIGHT);
+    }
+}
+
+/* Returns the rows used. */
+static int draw_panels(struct tui *t, int y, int rows, int width, const struct panel *p, size_t n)
+{
+    if (n == 0 || rows < 2)
+        return 0;
+    int per_row = width / 38;
+    if (per_row < 1)
+        per_row = 1;
+    if (per_row > (int)n)
+        per_row = (int)n;
+    if (per_row > 4)
+        per_row = 4;
+    int grid_rows = ((int)n + per_row - 1) / per_row;
+    while (grid_rows > 1 && rows / grid_rows < 3 && per_row < (int)n &&
+           per_row < 4) { /* squeeze sideways before dropping a panel */
+        per_row++;
+        grid_rows = ((int)n + per_row - 1) / per_row;
+    }
+    int most = 0;
+    for (size_t i = 0; i < n; i++)
+        most = (int)p[i].n > most ? (int)p[i].n : most;
+    int h = rows / grid_rows, pw = (width - (per_row - 1)) / per_row;
+    if (h > most + 1)
+        h = most + 1;
+    for (size_t i = 0; i < n; i++) {
+        int gr = (int)i / per_row, gc = (int)i % per_row;
+        if ((gr + 1) * h > rows)
+            break;
+        draw_panel(t, y + gr * h, gc * (pw + 1), h, pw, &p[i]);
+    }
+    return h * grid_rows;
+}
+
+static void draw_reason(struct tui *t, int y, int width)
+{
+    const struct style *st = &t->style;
+    const struct service_view *sv = tui_selected(t);
+    if (!sv)
+        return;
+    int x = paint_text(t->win, st, y, 0, width, "why ", st->attr[EL_DIM]);
+    x += paint_text(t->win, st, y, x, width - x, sv->svc.name, st->attr[EL_TITLE]);
+    x += paint_text(t->win, st, y, x, width - x, ": ", 0);
+    paint_text(t->win, st, y, x, width - x,
+               sv->has_rule ? sv->rec.reason : "no rule for this service: no recommendation",
+               st->attr[sv->rec.changes ? EL_REC_CHANGE : EL_NORMAL]);
+}
+
+void overview_draw(struct tui *t)
+{
+    int width = t->cols > TUI_MAX_COLS ? TUI_MAX_COLS : t->cols;
+    int y = frame_header(t, 0);
+    struct panel panels[MAX_PANELS];
+    size_t np = collect_panels(t->world, panels);
+    size_t idx[TUI_MAX_ROWS];
+    int nsvc = (int)tui_visible(t, idx, TUI_MAX_ROWS), nmet = (int)t->world->n_metrics;
+    int avail = t->lines - y - 2 /* headers */ - 1 /* why */ - 2 /* footer */;
+    if (nsvc < 1)
+        nsvc = 1;
+    if (nmet < 1)
+        nmet = 1;
+    int met = nmet < avail - 3 ? nmet : avail - 3;
+    int rest = avail - met;
+    int want_panels = np ? 4 : 0;
+    int svc = nsvc;
+    if (svc > rest - want_panels)
+        svc = rest - want_panels > 3 ? rest - want_panels : (rest < 3 ? rest : 3);
+    if (svc > nsvc)
+        svc = nsvc;
+    int prow = rest - svc;
+    draw_services(t, y, svc, width);
+    y += 1 + svc;
+    draw_metrics(t, y, met, width);
+    y += 1 + met;
+    int used = draw_panels(t, y, prow, width, panels, np);
+    int spare = t->lines - 3 - (y + used) - 1;
+    const struct service_view *sv = tui_selected(t);
+    if (spare >= 5 && sv) /* a tall terminal: the selected service's history too */
+        detail_charts(t, sv, y + used + 1, spare, width);
+    draw_reason(t, t->lines - 3, width);
+    frame_footer(t);
+}

@@ -1,0 +1,171 @@
+/* tui.c - the dashboard's state: selection kept by name across polls, marks, the
+ * status line, the theme, and the one draw entry point every frame goes through. */
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#include "forgetop/actions.h"
+#include "forgetop/paint.h"
+#include "forgetop/text.h"
+#include "forgetop/tui.h"
+
+void tui_init(struct tui *t, struct world *w, struct actuator *act, struct poller *p,
+              const struct config *cfg, WINDOW *win)
+{
+    char err[160];
+    memset(t, 0, sizeof *t);
+    t->world = w;
+    t->act = act;
+    t->poller = p;
+    t->cfg = cfg;
+    t->read_only = (act && act->read_only) || (cfg && cfg->read_only);
+    t->delay_s = cfg && cfg->delay_s > 0 ? cfg->delay_s : 2.0;
+    t->win = win;
+    t->style.g = glyphs_get(glyphs_locale_is_utf8());
+    const char *nc = getenv("NO_COLOR");
+    t->colours = has_colors() && !(nc && *nc);
+    if (theme_load(&t->mono, "mono", err, sizeof err) < 0)
+        theme_parse(&t->mono, "mono", "", err, sizeof err);
+    const char *name = cfg && cfg->theme[0] ? cfg->theme : "dark";
+    if (nc && *nc && !(cfg && cfg->theme[0]))
+        name = "mono";
+    if (tui_set_theme(t, name, err, sizeof err) < 0) {
+        tui_set_theme(t, "dark", NULL, 0);
+        tui_set_status(t, EL_STATUS_ERR, "%s; using dark", err);
+    }
+}
+
+int tui_set_theme(struct tui *t, const char *name, char *err, size_t errlen)
+{
+    struct theme th;
+    char e[160];
+    if (theme_load(&th, name, err ? err : e, err ? errlen : sizeof e) < 0)
+        return -1;
+    t->theme = th;
+    int i = theme_index(name);
+    t->theme_index = i < 0 ? 0 : i;
+    theme_apply(&t->theme, &t->mono, t->colours, &t->style);
+    t->repaint = true;
+    return 0;
+}
+
+/* The status line carries its time: at 3 a.m. "scaled api 5 -> 7" must say when. */
+void tui_set_status(struct tui *t, enum element el, const char *fmt, ...)
+{
+    char buf[sizeof t->status];
+    time_t now = (time_t)t->now;
+    struct tm tm;
+    localtime_r(&now, &tm);
+    size_t n = t->now > 0 ? strftime(buf, sizeof buf, "%H:%M:%S ", &tm) : 0;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(buf + n, sizeof buf - n, fmt, ap);
+    va_end(ap);
+    text_sanitize(t->status, sizeof t->status, buf); /* messages quote servers */
+    t->status_el = el;
+}
+
+static bool matches_filter(const struct tui *t, const struct service_view *sv)
+{
+    if (!t->filter[0])
+        return true;
+    size_t n = strlen(t->filter);
+    for (const char *p = sv->svc.name; *p; p++)
+        if (strncasecmp(p, t->filter, n) == 0)
+            return true;
+    return false;
+}
+
+size_t tui_visible(const struct tui *t, size_t *idx, size_t cap)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < t->world->n_services && n < cap; i++)
+        if (matches_filter(t, &t->world->services[i]))
+            idx[n++] = i;
+    return n;
+}
+
+const struct service_view *tui_selected(const struct tui *t)
+{
+    size_t idx[TUI_MAX_ROWS], n = tui_visible(t, idx, TUI_MAX_ROWS);
+    for (size_t i = 0; i < n; i++) {
+        const struct service_view *sv = &t->world->services[idx[i]];
+        if (strcmp(sv->svc.name, t->sel_name) == 0 &&
+            strcmp(t->world->sources[sv->source].name, t->sel_source) == 0)
+            return sv;
+    }
+    return n ? &t->world->services[idx[0]] : NULL;
+}
+
+bool tui_is_marked(const struct tui *t, const struct service_view *sv)
+{
+    char id[sizeof t->marks[0]];
+    text_printf(id, sizeof id, "%s/%s", t->world->sources[sv->source].name, sv->svc.name);
+    for (size_t i = 0; i < t->n_marks; i++)
+        if (strcmp(t->marks[i], id) == 0)
+            return true;
+    return false;
+}
+
+void tui_key(struct tui *t, int key)
+{
+    actions_dispatch(t, key);
+}
+
+void tui_outcome(struct tui *t, const struct scale_request *req, int status, const char *msg)
+{
+    if (t->act)
+        actuator_outcome(t->act, req, status, msg, t->now);
+    if (status == 0)
+        tui_set_status(t, EL_STATUS_OK, "%s", msg && *msg ? msg : "scaled");
+    else
+        tui_set_status(t, EL_STATUS_ERR, "scale %s %d -> %d failed: %s", req->service, req->from,
+                       req->to, msg && *msg ? msg : "no reason given");
+    if (status == 0 && msg && !*msg)
+        tui_set_status(t, EL_STATUS_OK, "scaled %s %d -> %d", req->service, req->from, req->to);
+}
+
+static void draw_too_small(struct tui *t)
+{
+    const char *msg = "terminal too small: needs 80x24";
+    char now[48];
+    text_printf(now, sizeof now, "(this one is %dx%d)", t->cols, t->lines);
+    int y = t->lines / 2 - 1;
+    if (y < 0)
+        y = 0;
+    paint_field(t->win, &t->style, y, 0, t->cols, msg, t->style.attr[EL_STATUS_ERR], PAINT_CENTER);
+    paint_field(t->win, &t->style, y + 1, 0, t->cols, now, t->style.attr[EL_DIM], PAINT_CENTER);
+    if (t->read_only) /* the badge is on every screen, this one too */
+        paint_field(t->win, &t->style, y + 2, 0, t->cols, "READ-ONLY", t->style.attr[EL_BADGE_RO],
+                    PAINT_CENTER);
+}
+
+void tui_draw(struct tui *t)
+{
+    getmaxyx(t->win, t->lines, t->cols);
+    werase(t->win);
+    if (t->lines < TUI_MIN_LINES || t->cols < TUI_MIN_COLS) {
+        draw_too_small(t);
+        return;
+    }
+    switch (t->screen) {
+    case TUI_DETAIL:
+        detail_draw(t);
+        break;
+    case TUI_HELP:
+        help_draw(t);
+        break;
+    case TUI_ALERTS:
+        alerts_draw(t);
+        break;
+    default:
+        overview_draw(t);
+        break;
+    }
+    if (t->mode == MODE_COUNT || t->mode == MODE_CONFIRM)
+        confirm_draw(t);
+}
