@@ -13,6 +13,7 @@ State: {"project": "forge", "host_cpus": 4, "host_mem": 17179869184,
                         "health": "healthy", "restarts": 0, "exit_code": 0,
                         "cpus_limit": 1.0, "mem_limit": 536870912,
                         "cpu": 0.5, "mem": 201326592, "name": "optional fixed name",
+                        "uptime": "2 hours (the list's Status text)",
                         "project": "optional other project"}]}
 
 Control (re-read on every request; all optional):
@@ -124,7 +125,7 @@ def labels(c, state):
 def status_text(c):
     if c["state"] == "running":
         h = c.get("health")
-        return "Up 2 hours" + (" (%s)" % h if h else "")
+        return "Up " + c.get("uptime", "2 hours") + (" (%s)" % h if h else "")
     if c["state"] == "exited":
         return "Exited (%d) 5 minutes ago" % c.get("exit_code", 0)
     return c["state"].capitalize()

@@ -100,6 +100,27 @@ expect_eq "DOCKER_HOST names the socket" "ok" "$(awk '/^poll/{print $2}' <<<"$ou
 out=$(DOCKER_HOST="unix://$S/elsewhere.sock" probe poll)
 expect_eq "the config's docker_host comes before DOCKER_HOST" "ok" "$(awk '/^poll/{print $2}' <<<"$out")"
 
+# A steady poll inspects only what changed: the list's Status text moves with every
+# restart and health change, and only those containers are inspected again.
+edit_state() { # edit_state PYTHON : run PYTHON over the state `d`, written back whole
+    python3 -c 'import json,sys; p=sys.argv[1]; d=json.load(open(p)); exec(sys.argv[2]); json.dump(d,open(p+".t","w"))' "$STATE" "$1" &&
+        mv "$STATE.t" "$STATE"
+}
+inspects_after() { # inspects_after N : inspect requests after the Nth listing
+    awk -v n="$1" '/\/containers\/json\?/ {k++} k == n && /\/containers\/[0-9a-f]+\/json$/ {c++} END {print c + 0}' "$LOG"
+}
+: >"$LOG"
+cp "$STATE" "$S/state.orig"
+out=$(probe poll poll sh "$(declare -f edit_state); STATE='$STATE' edit_state 'd[\"containers\"][0].update(restarts=5, uptime=\"3 seconds\")'" poll)
+expect_eq "the first poll inspects all five containers" 5 "$(inspects_after 1)"
+expect_eq "an unchanged poll inspects none" 0 "$(inspects_after 2)"
+expect_eq "a restarted container is inspected again, alone" 1 "$(inspects_after 3)"
+expect_eq "and its restart count is current" 5 \
+    "$(field restarts "$(grep '^pod forge-api-1 ' <<<"$out" | tail -1)")"
+expect_eq "the unchanged keep what they were" 2 \
+    "$(field restarts "$(grep '^pod forge-api-2 ' <<<"$out" | tail -1)")"
+cp "$S/state.orig" "$STATE"
+
 # forgetop itself: --once --json in the documented shape.
 [ -x "$BIN" ] || make -s BUILD="$BUILD" >/dev/null
 DOCKER_HOST="unix://$SOCK" "$BIN" --compose-project forge --once --json >"$S/once.json" 2>"$S/once.err"

@@ -4,7 +4,8 @@
  * Usage: compose_probe [-p PROJECT] [-f FILE] [-H DOCKER_HOST] [-t SECONDS]
  *                      [-m METRIC:SERVICE]... COMMAND...
  * -m adds a metric rule to the runbook's defaults.
- * COMMAND: poll | scale SERVICE FROM TO.  Ends with `rss_kb=N` (peak resident set). */
+ * COMMAND: poll | scale SERVICE FROM TO | sh 'SHELL COMMAND' (run between two polls).  Ends with
+ * `rss_kb=N` (peak resident set). */
 
 #include <math.h>
 #include <stdio.h>
@@ -125,6 +126,9 @@ int main(int argc, char **argv)
     for (int i = optind; i < argc; i++) {
         if (strcmp(argv[i], "poll") == 0) {
             poll_once(src);
+        } else if (strcmp(argv[i], "sh") == 0 && i + 1 < argc) {
+            if (system(argv[++i]) != 0)
+                printf("sh failed: %s\n", argv[i]);
         } else if (strcmp(argv[i], "scale") == 0 && i + 3 < argc) {
             scale_once(src, argv[i + 1], atoi(argv[i + 2]), atoi(argv[i + 3]));
             i += 3;
