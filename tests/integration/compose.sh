@@ -31,7 +31,9 @@ cat >"$STATE" <<'JSON'
  {"service": "agent-worker", "number": 1, "state": "exited", "exit_code": 137, "restarts": 3},
  {"service": "agent-worker", "number": 2, "cpu": 0.3, "mem": 50331648},
  {"service": "redis", "name": "forge-redis", "cpu": 0.1, "mem": 33554432},
- {"service": "web", "project": "other", "cpu": 0.9}
+ {"service": "web", "project": "other", "cpu": 0.9},
+ {"service": "api", "number": 1, "name": "forge-api-run-3f2a1c", "cpu": 0.1,
+  "labels": {"com.docker.compose.oneoff": "True"}}
 ]}
 JSON
 control() { printf '%s\n' "$1" >"$CTL.tmp" && mv "$CTL.tmp" "$CTL"; }
@@ -56,7 +58,8 @@ api=$(line "service api" "$out")
 expect_eq "poll succeeds" "ok" "$(awk '/^poll/{print $2}' <<<"$out")"
 expect_eq "only the project's services, by label" "agent-worker api redis" \
     "$(awk '/^service/{print $2}' <<<"$out" | sort | xargs)"
-expect_eq "api: desired counts every container" 2 "$(field desired "$api")"
+expect_eq "api: desired counts every container but a one-off (compose run)" 2 \
+    "$(field desired "$api")"
 expect_eq "api: ready leaves out the unhealthy one" 1 "$(field ready "$api")"
 # 0.5 + 0.25 cores of 2 x 1 core; 192 + 96 MiB of 2 x 512 MiB
 expect_eq "api: cpu % of its limits, as docker stats computes it" 37.50 "$(field cpu_pct "$api")"
@@ -187,6 +190,10 @@ mkdir -p "$S/nocert" && cp "$C/ca.pem" "$S/nocert/"
 out=$(DOCKER_HOST="tcp://127.0.0.1:$PORT" DOCKER_TLS_VERIFY=1 DOCKER_CERT_PATH=$S/nocert run_probe poll)
 check "tcp:// with TLS but no client certificate fails, in words ($out)" \
     grep -q '^poll error.*docker: GET /version: ' <<<"$out"
+
+out=$(probe -p nothing poll)
+check "a project without containers says so ($(head -1 <<<"$out"))" \
+    grep -q '^poll ok .*services=0 .*no containers carry the label com.docker.compose.project=nothing' <<<"$out"
 
 # --- one slow container ---
 control '{"slow_stats": "forge-api-2", "slow_seconds": 20}'
