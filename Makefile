@@ -31,16 +31,25 @@ BENCH_BIN := $(BENCH_SRC:bench/%.c=$(BUILD)/bench/%)
 LIB      := $(BUILD)/libforgetop.a
 BIN      ?= forgetop
 
-.PHONY: all run test asan bench fuzz install uninstall clean deps format golden unit
+.PHONY: all run test asan bench fuzz install uninstall clean deps format golden unit FORCE
 
 all: $(BIN)
 
 $(BIN): $(MAIN_OBJ) $(LIB)
 	$(CC) $(LDFLAGS) -o $@ $(MAIN_OBJ) $(LIB) $(LDLIBS)
 
-$(LIB): $(LIB_OBJ)
+# The archive is remade when the list of objects changes too, so a deleted source
+# cannot live on inside it.
+$(BUILD)/objects.list: FORCE
+	@mkdir -p $(BUILD)
+	@echo '$(LIB_OBJ)' | cmp -s - $@ || echo '$(LIB_OBJ)' > $@
+
+$(LIB): $(LIB_OBJ) $(BUILD)/objects.list
 	@rm -f $@
-	ar rcs $@ $^
+	@echo "  AR      $@"
+	@ar rcs $@ $(LIB_OBJ)
+
+FORCE:
 
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -72,7 +81,8 @@ asan: deps
 	@$(MAKE) --no-print-directory BUILD=build-asan BIN=forgetop-asan OPT="-O1 -g" \
 		SAN="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" \
 		test-bins
-	@ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+	@ASAN_OPTIONS=detect_leaks=1 LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp \
+		UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 		FORGETOP_ASAN=1 BUILD=build-asan BIN=./forgetop-asan tests/run-all
 
 bench: deps

@@ -14,11 +14,12 @@ S=$(mktemp -d "${TMPDIR:-/tmp}/forgetop-bench.XXXXXX")
 trap 'rm -rf "$S"' EXIT
 export XDG_STATE_HOME="$S/state" XDG_CONFIG_HOME="$S/config" LANG=C.UTF-8 LC_ALL=C.UTF-8
 
+KEYS=$(printf "jk%.0s" $(seq 50)) # 100 keypresses, each after a quiet 0.15 s
 get() { sed -nE "s/.*\b$1=([^ ]+).*/\1/p" <<<"$2"; }
 
-ft=$(BENCH_MARK=agent-worker python3 bench/ptyrun.py 120 40 "$WARM" "$SECS" "jkjkjkjkjkjkjkjkjkjkjkjkjkjkjkjkjkjkjkjk" \
+ft=$(BENCH_MARK=agent-worker python3 bench/ptyrun.py 120 40 "$WARM" "$SECS" "$KEYS" \
     -- "$BIN" --demo --seed 1 -d 1 -R)
-hung=$(FORGETOP_TEST_SOURCE=hang python3 bench/ptyrun.py 120 40 3 2 "jkjkjkjkjkjkjkjkjkjkjkjkjkjkjkjkjkjkjkjk" \
+hung=$(FORGETOP_TEST_SOURCE=hang python3 bench/ptyrun.py 120 40 3 2 "$KEYS" \
     -- "$BIN" --demo --seed 1 -d 1 -R)
 ht=$(HOME="$S" python3 bench/ptyrun.py 120 40 "$WARM" "$SECS" "" -- htop -d 10)
 

@@ -8,7 +8,7 @@ usage: ptyrun.py COLS LINES WARMUP_S SECONDS KEYS -- CMD ARGS...
 KEYS: a string of keys pressed one at a time after the timed window ("" for none).
 BENCH_MARK: text whose first appearance on the terminal times the first real frame.
 """
-import fcntl, os, pty, select, signal, struct, sys, termios, time
+import fcntl, math, os, pty, select, signal, struct, sys, termios, time
 
 
 def cpu_seconds(pid):
@@ -88,7 +88,7 @@ def main():
     except ChildProcessError:
         pass
     lat.sort()
-    p = lambda q: lat[min(len(lat) - 1, int(q * len(lat)))] if lat else float("nan")
+    p = lambda q: lat[max(0, math.ceil(q * len(lat)) - 1)] if lat else float("nan")  # nearest rank
     print(f"first_frame_ms={first_ms:.1f} first_bytes={first} steady_bytes={steady} seconds={elapsed:.2f} "
           f"bytes_per_s={steady / elapsed:.1f} cpu_s={cpu1 - cpu0:.3f} "
           f"cpu_total_s={cpu1:.3f} rss_kib={rss} keys={len(lat)} "

@@ -21,7 +21,9 @@ void alerts_draw(struct tui *t)
     struct table_layout l;
     table_fit(cols, 6, w, &l);
     table_draw_header(t->win, st, y++, 0, w, cols, &l, st->attr[EL_HEADER_FOCUS]);
-    size_t row = 0;
+    size_t row = 0, total = frame_alert_count(t);
+    if (t->scroll >= total) /* j past the last alert stays on it */
+        t->scroll = total ? total - 1 : 0;
     for (size_t s = 0; s < t->world->n_sources; s++) {
         const struct snapshot *snap = t->world->snaps[s];
         for (size_t i = 0; snap && i < snap->n_alerts; i++, row++) {

@@ -2,7 +2,6 @@
  * refresh, clock, each source's health and age), the status line, the function bar
  * generated from the action table, and value formatting. */
 
-#include <fnmatch.h>
 #include <math.h>
 #include <string.h>
 #include <time.h>
@@ -74,16 +73,8 @@ static const char *namespace_of(const struct tui *t)
     return t->world->n_services ? t->world->services[0].svc.namespace_ : "";
 }
 
-static bool is_production(const struct tui *t)
-{
-    const char *pat = t->cfg ? t->cfg->production_pattern : "";
-    if (!pat[0])
-        return false;
-    return fnmatch(pat, t->world->context, 0) == 0 || fnmatch(pat, namespace_of(t), 0) == 0;
-}
-
-/* Right side of line 0: [PROD] [READ-ONLY] every 2s 17:23:05 */
-static void header_right(struct tui *t, int y, int w)
+/* Right side of line 0: [PROD] [READ-ONLY] every 2s 17:23:05; returns where it starts. */
+static int header_right(struct tui *t, int y, int w)
 {
     const struct style *st = &t->style;
     char clock[16], every[24], tbuf[32];
@@ -105,10 +96,11 @@ static void header_right(struct tui *t, int y, int w)
     paint_text(t->win, st, y, x, (int)strlen(every), every, st->attr[EL_DIM]);
     x -= paint_width(st, badge) + 2;
     paint_text(t->win, st, y, x, paint_width(st, badge), badge, st->attr[bel]);
-    if (is_production(t)) {
+    if (t->world->production) { /* the world matched production_pattern */
         x -= 8;
         paint_text(t->win, st, y, x, 6, " PROD ", st->attr[EL_BADGE_PROD]);
     }
+    return x;
 }
 
 static void header_sources(struct tui *t, int y, int w)
@@ -173,9 +165,9 @@ int frame_header(struct tui *t, int y)
     const char *c = t->world->context[0] ? t->world->context : "-";
     bool has_ns = ns[0] && strstr(c, ns) == NULL; /* "demo: open-forge" names it already */
     text_printf(ctx, sizeof ctx, "%s%s%s", c, has_ns ? " / " : "", has_ns ? ns : "");
+    int right = header_right(t, y, w);
     int x = paint_text(t->win, st, y, 0, w, "forgetop ", st->attr[EL_TITLE]);
-    paint_text(t->win, st, y, x, w - x - 44, ctx, st->attr[EL_NORMAL]);
-    header_right(t, y, w);
+    paint_text(t->win, st, y, x, right - x - 1, ctx, st->attr[EL_NORMAL]);
     header_sources(t, y + 1, w);
     return 2;
 }

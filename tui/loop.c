@@ -127,18 +127,20 @@ int tui_run(struct app *app)
         int rc = poll(fds, wake >= 0 ? 2 : 1, ms);
         if (rc < 0 && errno != EINTR)
             break;
-        bool dirty = false;
+        bool dirty = false, keyed = false;
         now = wall_now();
-        if (rc > 0 && wake >= 0 && (fds[1].revents & POLLIN)) {
-            poller_drain_wake(app->poller);
-            dirty |= ingest(&t, now);
-        }
         int ch;
         while ((ch = wgetch(stdscr)) != ERR) { /* KEY_RESIZE arrives here after SIGWINCH */
             t.now = now;
             if (ch != KEY_RESIZE)
                 tui_key(&t, ch);
-            dirty = true;
+            keyed = true;
+        }
+        if (keyed) /* answer the key before taking in any snapshot */
+            frame(&t);
+        if (rc > 0 && wake >= 0 && (fds[1].revents & POLLIN)) {
+            poller_drain_wake(app->poller);
+            dirty |= ingest(&t, now);
         }
         if (now >= next) {
             ingest(&t, now);

@@ -30,6 +30,7 @@ enum {
     SC_REC,
     SC_AUTO,
     SC_SRC,
+    SC_NS,
     SC_STATUS,
     SC_N
 };
@@ -43,6 +44,7 @@ static const struct table_col svc_cols[SC_N] = {
     [SC_REC] = {"REC", 8, 8, 85, PAINT_RIGHT},
     [SC_AUTO] = {"AUTOSCALER", 18, 34, 30, PAINT_LEFT},
     [SC_SRC] = {"SOURCE", 8, 12, 20, PAINT_LEFT},
+    [SC_NS] = {"NAMESPACE", 10, 24, 15, PAINT_LEFT},
     [SC_STATUS] = {"STATUS", 12, 60, 10, PAINT_LEFT},
 };
 
@@ -133,6 +135,7 @@ static void service_row(struct tui *t, int y, int width, const struct table_layo
                                rec,
                                autos,
                                t->world->sources[sv->source].name,
+                               s->namespace_,
                                status};
     attr_t row = selected ? st->attr[EL_SELECTION] : 0;
     attr_t ca[SC_N] = {0};

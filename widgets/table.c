@@ -5,6 +5,8 @@
 
 #include "forgetop/table.h"
 
+#define TABLE_GROW_FIRST 60 /* columns of this priority and above grow first */
+
 static int used_width(const struct table_col *cols, size_t n, const bool *shown)
 {
     int w = 0, k = 0;
@@ -36,16 +38,20 @@ void table_fit(const struct table_col *cols, size_t n, int width, struct table_l
     int w[TABLE_MAX_COLS], spare = width - used_width(cols, n, shown);
     for (size_t i = 0; i < n; i++)
         w[i] = shown[i] ? cols[i].min : 0;
-    while (spare > 0) { /* one column at a time, round robin, up to each maximum */
-        bool grew = false;
-        for (size_t i = 0; i < n && spare > 0; i++)
-            if (shown[i] && w[i] < cols[i].max) {
-                w[i]++;
-                spare--;
-                grew = true;
-            }
-        if (!grew)
-            break;
+    /* Spare room goes round robin, first to the important columns (name, gauges), and
+     * only then to the ones wide terminals add, so a wide screen never cuts a name. */
+    for (int floor_prio = TABLE_GROW_FIRST; floor_prio >= 0 && spare > 0;
+         floor_prio -= TABLE_GROW_FIRST) {
+        bool grew = true;
+        while (spare > 0 && grew) {
+            grew = false;
+            for (size_t i = 0; i < n && spare > 0; i++)
+                if (shown[i] && cols[i].priority >= floor_prio && w[i] < cols[i].max) {
+                    w[i]++;
+                    spare--;
+                    grew = true;
+                }
+        }
     }
     int x = 0;
     for (size_t i = 0; i < n; i++) {

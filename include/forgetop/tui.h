@@ -85,7 +85,7 @@ struct tui {
 /* Set up the state over a world; the caller has already started curses on win. */
 void tui_init(struct tui *t, struct world *w, struct actuator *act, struct poller *p,
               const struct config *cfg, WINDOW *win);
-/* Pick theme index i (or by name with -1 and name) and apply it to the terminal. */
+/* Load theme NAME and apply it to the terminal; -1 with err when there is no such theme. */
 int tui_set_theme(struct tui *t, const char *name, char *err, size_t errlen);
 /* Draw the current screen into t->win (no refresh). */
 void tui_draw(struct tui *t);

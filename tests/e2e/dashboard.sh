@@ -23,6 +23,7 @@ start() {
 }
 screen() { TM capture-pane -p -t "$1"; }
 shows() { screen "$1" | grep -qF -- "$2"; }
+see() { wait_for 5 shows "$@"; } # shows, allowing a loaded machine a moment
 lacks() { ! screen "$1" | grep -qF -- "$2"; }
 keys() { local s=$1; shift; TM send-keys -t "$s" "$@"; sleep 0.4; }
 audit_count() { [ -f "$AUDIT" ] && grep -c "\"result\":\"$1\"" "$AUDIT" || echo 0; }
@@ -30,15 +31,15 @@ audit_count() { [ -f "$AUDIT" ] && grep -c "\"result\":\"$1\"" "$AUDIT" || echo 
 # ---- the panels ----------------------------------------------------------------------
 start rw 100 30 --
 if wait_for 10 shows rw "QUEUE"; then ok "the demo dashboard draws its panels"; else not_ok "the demo dashboard draws its panels"; screen rw | sed 's/^/# /'; fi
-check "header carries the READ-WRITE badge" shows rw "READ-WRITE"
-check "services table shows api" shows rw " api "
-check "metrics table shows the runbook's cpu metric" shows rw "CPU usage"
-check "the function bar is drawn" shows rw "?Help"
+check "header carries the READ-WRITE badge" see rw "READ-WRITE"
+check "services table shows api" see rw " api "
+check "metrics table shows the runbook's cpu metric" see rw "CPU usage"
+check "the function bar is drawn" see rw "?Help"
 
 # ---- + then y: the count changes on screen and in the audit log ----------------------
 keys rw / a p i Enter
 keys rw +
-check "+ opens the confirmation for api" shows rw "Scale api?"
+check "+ opens the confirmation for api" see rw "Scale api?"
 line=$(screen rw | grep -oE 'replicas +[0-9]+ -> [0-9]+' | head -1)
 from=$(sed -E 's/.* ([0-9]+) -> .*/\1/' <<<"$line"); to=$(sed -E 's/.* -> ([0-9]+)/\1/' <<<"$line")
 expect_eq "the confirmation proposes one more replica" "$((from + 1))" "$to"
@@ -53,21 +54,21 @@ expect_eq "the audit log is mode 0600" 600 "$perm"
 # ---- + then n: nothing changes --------------------------------------------------------
 before=$(wc -l <"$AUDIT")
 keys rw +
-check "+ opens the confirmation again" shows rw "$to -> $((to + 1))"
+check "+ opens the confirmation again" see rw "$to -> $((to + 1))"
 keys rw n
 sleep 1.5
-check "n cancels: the status line says nothing changed" shows rw "cancelled"
+check "n cancels: the status line says nothing changed" see rw "cancelled"
 expect_eq "n writes nothing to the audit log" "$before" "$(wc -l <"$AUDIT")"
 check "n leaves the count at $to" sh -c "tmux -L '$SOCK' capture-pane -p -t rw | grep -qE ' api +[0-9]+/$to '"
 
 # ---- resize and Ctrl-L ----------------------------------------------------------------
 TM resize-window -t rw -x 70 -y 20; sleep 1
-check "70x20 says the terminal is too small" shows rw "terminal too small: needs 80x24"
+check "70x20 says the terminal is too small" see rw "terminal too small: needs 80x24"
 TM resize-window -t rw -x 120 -y 40; sleep 1
-check "growing to 120x40 brings the dashboard back" shows rw "QUEUE"
-check "120 columns show the autoscaler column" shows rw "AUTOSCALER"
+check "growing to 120x40 brings the dashboard back" see rw "QUEUE"
+check "120 columns show the autoscaler column" see rw "AUTOSCALER"
 keys rw C-l
-check "Ctrl-L redraws the whole screen" shows rw "SERVICE"
+check "Ctrl-L redraws the whole screen" see rw "SERVICE"
 keys rw q
 check "q quits with status 0" wait_for 5 grep -qx 0 "$S/rw.exit"
 
@@ -75,19 +76,24 @@ check "q quits with status 0" wait_for 5 grep -qx 0 "$S/rw.exit"
 rm -f "$AUDIT"
 start ro 100 30 -- -R
 wait_for 10 shows ro "QUEUE"
-check "-R shows the READ-ONLY badge" shows ro "READ-ONLY"
+check "-R shows the READ-ONLY badge" see ro "READ-ONLY"
 keys ro +
-check "-R: + says scaling is disabled in read-only mode" shows ro "scaling is disabled in read-only mode"
+check "-R: + says scaling is disabled in read-only mode" see ro "scaling is disabled in read-only mode"
 keys ro y a y s 9 Enter y - y Space + y
 sleep 1.5
 check "-R: no confirmation ever opens" lacks ro "Scale api?"
 expect_eq "-R: the audit log has no applied line" 0 "$(audit_count applied)"
 expect_eq "-R: the audit log has no requested line" 0 "$(audit_count requested)"
 keys ro '?'
-check "-R: help marks the refused keys" shows ro "refused in read-only mode"
+check "-R: help marks the refused keys" see ro "refused in read-only mode"
 start roenv 100 30 FORGETOP_READ_ONLY=1 --
 wait_for 10 shows roenv "QUEUE"
-check "FORGETOP_READ_ONLY=1 shows the READ-ONLY badge" shows roenv "READ-ONLY"
+check "FORGETOP_READ_ONLY=1 shows the READ-ONLY badge" see roenv "READ-ONLY"
+
+# ---- production: a matching namespace gets its badge ---------------------------------
+printf '[forgetop]\nproduction_pattern = open-forge*\n' >"$S/prod.conf"
+start prod 100 30 -- --config "$S/prod.conf"
+check "a namespace matching production_pattern shows the PROD badge" see prod "PROD"
 
 # ---- LANG=C: ASCII only ---------------------------------------------------------------
 start ascii 100 30 LANG=C LC_ALL=C --
@@ -116,7 +122,7 @@ check "NO_COLOR keeps the severity marks readable" sh -c "tmux -L '$SOCK' captur
 # ---- a failing and a hung source: marked, and the keys never wait ----------------------
 start failing 100 30 FORGETOP_TEST_SOURCE=fail --
 check "a failing source is marked with its error in the header" wait_for 10 shows failing "refused on purpose"
-check "the failing source carries the failing glyph, not colour alone" shows failing "testsrc ✗"
+check "the failing source carries the failing glyph, not colour alone" see failing "testsrc ✗"
 start hung 100 30 FORGETOP_TEST_SOURCE=hang --
 wait_for 10 shows hung "QUEUE"
 TM send-keys -t hung '?'; sleep 0.3

@@ -178,6 +178,17 @@ static void read_only_refuses_everything(void)
     rig_stop(&r);
 }
 
+static void rbac_denied(void)
+{
+    struct rig r;
+    rig_start(&r, false);
+    r.w.scale_denied = true; /* the cluster said this user may not scale */
+    keys(&r, (int[]){'j', '+', 'y', 0});
+    tap(hx_has(stdscr, "READ-ONLY (RBAC)"), "an RBAC denial shows in the badge");
+    tap(r.sc.n == 0 && hx_has(stdscr, "denies scaling"), "and + is refused with the reason");
+    rig_stop(&r);
+}
+
 int main(void)
 {
     if (!mkdtemp(audit_dir))
@@ -189,6 +200,7 @@ int main(void)
     accept_and_marks();
     moved_count();
     read_only_refuses_everything();
+    rbac_denied();
     unlink(audit_path);
     rmdir(audit_dir);
     printf("1..%d\n", tap_n);

@@ -94,6 +94,15 @@ int main(void)
     tap(hx_has(stdscr, "READ-ONLY"), "the detail screen carries the read-only badge");
     rig_stop(&r);
 
+    rig_start(&r, 24, 80, true);
+    strcpy(r.cfg.production_pattern, "open-forge*");
+    r.w.production = true; /* as world_apply finds it */
+    keys(&r, (int[]){0});
+    tap(hx_has(stdscr, "PROD") && hx_has(stdscr, "READ-ONLY") && hx_has(stdscr, "forgetop demo"),
+        "a production world gets the PROD badge beside READ-ONLY");
+    hx_golden(stdscr, "overview-production", "production context, read-only");
+    rig_stop(&r);
+
     unlink(audit_path);
     rmdir(audit_dir);
     printf("1..%d\n", tap_n);
