@@ -932,6 +932,13 @@ static int compose_scale(struct source *src, const struct scale_request *req, ch
                     req->namespace_, c->project);
         return -1;
     }
+    if (req->set_autoscaler_min) {
+        text_printf(msg, msglen,
+                    "%s has no autoscaler in Compose whose minimum could be raised: "
+                    "nothing was run",
+                    req->service);
+        return -1;
+    }
     if (compose_scale_argv(&a, c->project, c->file, req->service, req->to, msg, msglen) < 0)
         return -1;
     if (check_live(c, req, msg, msglen) < 0)

@@ -254,7 +254,10 @@ check "a count that moved is refused ($out)" grep -q 'api has 3 containers now, 
 out=$(probe scale redis 1 2)
 check "a fixed container_name is refused ($out)" \
     grep -q 'scale failed: redis has a fixed container_name: docker compose cannot scale it' <<<"$out"
-expect_eq "neither refusal ran docker" "$n" "$(shim_runs)"
+out=$(probe scale-min api 3 4)
+check "raising an autoscaler's minimum is refused: compose has none ($out)" \
+    grep -q 'scale failed: api has no autoscaler in Compose' <<<"$out"
+expect_eq "no refusal ran docker" "$n" "$(shim_runs)"
 out=$(probe scale api 3 1)
 expect_eq "scale down" "scale ok: scaled api 3 -> 1" "$(line scale "$out")"
 expect_eq "no -f when no compose file is configured" "" "$(grep -o '"-f"' <<<"$(tail -1 "$SHIMLOG")")"

@@ -4,8 +4,8 @@
  * Usage: compose_probe [-p PROJECT] [-f FILE] [-H DOCKER_HOST] [-t SECONDS]
  *                      [-m METRIC:SERVICE]... COMMAND...
  * -m adds a metric rule to the runbook's defaults.
- * COMMAND: poll | scale SERVICE FROM TO | sh 'SHELL COMMAND' (run between two polls).  Ends with
- * `rss_kb=N` (peak resident set). */
+ * COMMAND: poll | scale SERVICE FROM TO | scale-min SERVICE FROM TO (the HPA minimum) | sh 'SHELL
+ * COMMAND' (run between two polls).  Ends with `rss_kb=N` (peak resident set). */
 
 #include <math.h>
 #include <stdio.h>
@@ -67,9 +67,9 @@ static void poll_once(struct source *src)
     snapshot_free(s);
 }
 
-static void scale_once(struct source *src, const char *service, int from, int to)
+static void scale_once(struct source *src, const char *service, int from, int to, bool min)
 {
-    struct scale_request req = {.from = from, .to = to};
+    struct scale_request req = {.from = from, .to = to, .set_autoscaler_min = min};
     char msg[FT_TEXT_MAX] = "";
     snprintf(req.service, sizeof(req.service), "%s", service);
     snprintf(req.namespace_, sizeof(req.namespace_), "%s", cfg.compose_project);
@@ -129,8 +129,10 @@ int main(int argc, char **argv)
         } else if (strcmp(argv[i], "sh") == 0 && i + 1 < argc) {
             if (system(argv[++i]) != 0)
                 printf("sh failed: %s\n", argv[i]);
-        } else if (strcmp(argv[i], "scale") == 0 && i + 3 < argc) {
-            scale_once(src, argv[i + 1], atoi(argv[i + 2]), atoi(argv[i + 3]));
+        } else if ((strcmp(argv[i], "scale") == 0 || strcmp(argv[i], "scale-min") == 0) &&
+                   i + 3 < argc) {
+            scale_once(src, argv[i + 1], atoi(argv[i + 2]), atoi(argv[i + 3]),
+                       strcmp(argv[i], "scale-min") == 0);
             i += 3;
         } else {
             fprintf(stderr, "compose_probe: unknown command %s\n", argv[i]);
