@@ -1,12 +1,1052 @@
-/* compose.c - placeholder: the compose source is not written yet, and says so plainly. */
+/* compose.c - Docker Compose services read from the Docker Engine API, and scaled by the
+ * `docker compose` command line the operator would type.
+ *
+ * A poll lists the project's containers by label, then inspects and stats them all at
+ * once (one slow container costs its own figure, never the others'), and groups them by
+ * service. The API version is asked of the engine, never assumed. */
 
+#include <errno.h>
+#include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
 
+#include <cJSON.h>
+
+#include "forgetop/command.h"
+#include "forgetop/compose.h"
+#include "forgetop/config.h"
+#include "forgetop/dockerstats.h"
+#include "forgetop/http.h"
 #include "forgetop/source.h"
+#include "forgetop/text.h"
+
+#define LABEL_PROJECT "com.docker.compose.project"
+#define LABEL_SERVICE "com.docker.compose.service"
+#define LABEL_NUMBER  "com.docker.compose.container-number"
+#define LABEL_ONEOFF  "com.docker.compose.oneoff"
+#define MAX_RULES     8
+#define MAX_BODY      (16u << 20)
+#define OUTPUT_CAP    (16u << 10)
+
+struct metric_ref {
+    char metric[FT_ID_MAX];
+    char service[FT_NAME_MAX];
+};
+
+/* What an inspect said of a container, kept while its list entry reads the same: the
+ * list's Status text changes with every restart, exit and health change, so an
+ * unchanged one spares the inspect (half the requests of a steady poll). */
+struct seen {
+    char id[72];
+    char list_status[80];
+    char state[16];
+    char health[16];
+    int restarts, exit_code;
+    double started_at;
+    struct dockerstats_limits lim;
+};
+
+struct compose {
+    struct compose_endpoint ep;
+    struct http_opts opts;
+    char ca[PATH_MAX], cert[PATH_MAX], key[PATH_MAX];
+    struct http_client *http; /* the poll thread's */
+    char api[16];             /* negotiated; "" until the next poll asks */
+    char project[FT_NAME_MAX];
+    char file[PATH_MAX];
+    char host_env[CONFIG_URL_MAX + 16]; /* DOCKER_HOST=... for the command, "" none */
+    double scale_timeout_s;
+    struct metric_ref rules[MAX_RULES];
+    size_t n_rules;
+    struct seen *seen; /* the poll thread's; sorted by id */
+    size_t n_seen;
+};
+
+/* One container as the poll sees it. */
+struct ctr {
+    char id[72];
+    char name[FT_NAME_MAX];
+    char service[FT_NAME_MAX];
+    char number[16];
+    char state[16];
+    char health[16];
+    char list_status[80]; /* "Up 2 hours (healthy)", as listed */
+    bool fixed_name;
+    bool inspected;
+    bool gone; /* removed between the list and the inspect */
+    int restarts, exit_code;
+    double started_at;
+    struct dockerstats_limits lim;
+    bool have_stats;
+    struct dockerstats_usage use;
+    char stats_err[128];
+};
+
+/* ---- pieces that need no engine (compose.h) ---- */
+
+int compose_parse_host(const char *host, bool tls, struct compose_endpoint *ep, char *err,
+                       size_t errlen)
+{
+    memset(ep, 0, sizeof(*ep));
+    if (host == NULL || host[0] == '\0')
+        host = "unix://" COMPOSE_SOCKET;
+    if (strncmp(host, "unix://", 7) == 0 && host[7] == '/') {
+        text_printf(ep->socket, sizeof(ep->socket), "%s", host + 7);
+        text_printf(ep->base, sizeof(ep->base), "http://docker");
+        return 0;
+    }
+    if (strncmp(host, "tcp://", 6) == 0 && host[6] != '\0' && strchr(host + 6, '/') == NULL) {
+        ep->tls = tls;
+        text_printf(ep->base, sizeof(ep->base), "%s://%s", tls ? "https" : "http", host + 6);
+        return 0;
+    }
+    char shown[96];
+    text_sanitize(shown, sizeof(shown), host);
+    text_printf(err, errlen, "docker: host \"%s\": forgetop speaks unix:///path or tcp://host:port",
+                shown);
+    return -1;
+}
+
+static bool parse_version(const char *s, int *major, int *minor)
+{
+    char tail;
+    return s != NULL && sscanf(s, "%d.%d%c", major, minor, &tail) == 2 && *major >= 0 &&
+           *minor >= 0;
+}
+
+static int vcmp(int a1, int a2, int b1, int b2)
+{
+    return a1 != b1 ? (a1 < b1 ? -1 : 1) : (a2 < b2 ? -1 : a2 > b2);
+}
+
+int compose_negotiate(const char *server_api, const char *server_min, char *out, size_t outlen,
+                      char *err, size_t errlen)
+{
+    int s1, s2, o1, o2, m1, m2, n1, n2;
+    parse_version(COMPOSE_API_OURS, &o1, &o2);
+    parse_version(COMPOSE_API_MIN, &m1, &m2);
+    if (!parse_version(server_api, &s1, &s2)) {
+        text_printf(err, errlen,
+                    "docker: GET /version: the engine names no API version: "
+                    "forgetop will not guess one");
+        return -1;
+    }
+    bool ours_lower = vcmp(o1, o2, s1, s2) < 0;
+    n1 = ours_lower ? o1 : s1;
+    n2 = ours_lower ? o2 : s2;
+    if (vcmp(n1, n2, m1, m2) < 0) {
+        text_printf(err, errlen, "docker: the engine speaks API %d.%d at most; forgetop needs %s",
+                    s1, s2, COMPOSE_API_MIN " or newer");
+        return -1;
+    }
+    int x1, x2;
+    if (parse_version(server_min, &x1, &x2) && vcmp(n1, n2, x1, x2) < 0) {
+        text_printf(err, errlen,
+                    "docker: the engine needs API %d.%d or newer; forgetop speaks up to %s", x1, x2,
+                    COMPOSE_API_OURS);
+        return -1;
+    }
+    text_printf(out, outlen, "%d.%d", n1, n2);
+    return 0;
+}
+
+bool compose_fixed_name(const char *project, const char *service, const char *number,
+                        const char *name)
+{
+    char v2[3 * FT_NAME_MAX], v1[3 * FT_NAME_MAX];
+    if (number == NULL || number[0] == '\0')
+        return true; /* Compose numbers every container it may scale */
+    snprintf(v2, sizeof(v2), "%s-%s-%s", project, service, number);
+    snprintf(v1, sizeof(v1), "%s_%s_%s", project, service, number);
+    return strcmp(name, v2) != 0 && strcmp(name, v1) != 0;
+}
+
+/* Compose names: letters, digits, '.', '_' and '-', not starting with '-'. */
+static bool compose_name(const char *s)
+{
+    if (s == NULL || s[0] == '\0' || s[0] == '-' || strlen(s) >= FT_NAME_MAX)
+        return false;
+    return strspn(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-") ==
+           strlen(s);
+}
+
+int compose_scale_argv(struct compose_argv *a, const char *project, const char *file,
+                       const char *service, int replicas, char *err, size_t errlen)
+{
+    memset(a, 0, sizeof(*a));
+    if (!compose_name(project) || !compose_name(service)) {
+        text_printf(err, errlen,
+                    "docker compose: \"%s\" / \"%s\" is not a project / service "
+                    "name compose accepts: nothing was run",
+                    project ? project : "", service ? service : "");
+        return -1;
+    }
+    if (replicas < 0 || replicas > 10000) {
+        text_printf(err, errlen, "docker compose: %d replicas is out of range", replicas);
+        return -1;
+    }
+    snprintf(a->scale, sizeof(a->scale), "%s=%d", service, replicas);
+    const char **v = a->argv;
+    *v++ = "docker";
+    *v++ = "compose";
+    *v++ = "-p";
+    *v++ = project;
+    if (file != NULL && file[0] != '\0') {
+        *v++ = "-f";
+        *v++ = file;
+    }
+    *v++ = "up";
+    *v++ = "-d";
+    *v++ = "--no-recreate";
+    *v++ = "--no-deps";
+    *v++ = "--scale";
+    *v++ = a->scale;
+    *v++ = service;
+    *v = NULL;
+    a->argc = (size_t)(v - a->argv);
+    return 0;
+}
+
+void compose_project_name(const char *configured, const char *env, const char *file, char *out,
+                          size_t len)
+{
+    char dir[PATH_MAX];
+    size_t n = 0;
+    out[0] = '\0';
+    if (configured != NULL && configured[0] != '\0') {
+        text_printf(out, len, "%s", configured);
+        return;
+    }
+    if (env != NULL && env[0] != '\0') {
+        text_printf(out, len, "%s", env);
+        return;
+    }
+    if (file == NULL || file[0] == '\0')
+        return;
+    /* Compose names a project after the folder that holds its file, lowercased, keeping
+     * only letters, digits, '-' and '_'. */
+    if (file[0] != '/' && getcwd(dir, sizeof(dir)) != NULL)
+        text_printf(dir + strlen(dir), sizeof(dir) - strlen(dir), "/%s", file);
+    else
+        text_printf(dir, sizeof(dir), "%s", file);
+    char *slash = strrchr(dir, '/');
+    if (slash == NULL)
+        return;
+    *slash = '\0';
+    const char *base = strrchr(dir, '/') ? strrchr(dir, '/') + 1 : dir;
+    for (; *base != '\0' && n + 1 < len; base++) {
+        char ch = *base >= 'A' && *base <= 'Z' ? (char)(*base - 'A' + 'a') : *base;
+        if ((ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') || ch == '-' || ch == '_')
+            out[n++] = ch;
+    }
+    out[n] = '\0';
+}
+
+void compose_socket_error(const char *socket, int errnum, char *out, size_t len)
+{
+    switch (errnum) {
+    case ENOENT:
+        text_printf(out, len,
+                    "docker: no such socket %s: is the Docker daemon running? (DOCKER_HOST or "
+                    "docker_host names another)",
+                    socket);
+        break;
+    case EACCES:
+    case EPERM:
+        text_printf(out, len,
+                    "docker: cannot connect to %s: permission denied (is this user in the "
+                    "docker group?)",
+                    socket);
+        break;
+    case ENOTSOCK:
+        text_printf(out, len, "docker: %s is not a socket", socket);
+        break;
+    case ECONNREFUSED:
+        text_printf(out, len, "docker: cannot connect to %s: nothing listens there", socket);
+        break;
+    default:
+        text_printf(out, len, "docker: cannot connect to %s: %s", socket, strerror(errnum));
+        break;
+    }
+}
+
+void compose_last_line(const char *output, size_t len, char *out, size_t outlen)
+{
+    size_t end = len;
+    out[0] = '\0';
+    while (end > 0) {
+        while (end > 0 && (output[end - 1] == '\n' || output[end - 1] == '\r' ||
+                           output[end - 1] == ' ' || output[end - 1] == '\t'))
+            end--;
+        size_t start = end;
+        while (start > 0 && output[start - 1] != '\n' && output[start - 1] != '\r')
+            start--;
+        size_t lead = start;
+        while (lead < end && (output[lead] == ' ' || output[lead] == '\t'))
+            lead++;
+        if (lead < end) {
+            text_sanitize_n(out, outlen, output + lead, end - lead);
+            return;
+        }
+        end = start;
+    }
+}
+
+/* ---- talking to the engine ---- */
+
+static double now_wall(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static const char *string_of(const cJSON *obj, const char *key)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
+    return cJSON_IsString(v) ? v->valuestring : NULL;
+}
+
+static void url_for(const struct compose *c, const char *api, const char *path, char *out,
+                    size_t len)
+{
+    if (api[0] != '\0')
+        text_printf(out, len, "%s/v%s%s", c->ep.base, api, path);
+    else
+        text_printf(out, len, "%s%s", c->ep.base, path);
+}
+
+/* What a non-200 answer says: Docker's {"message": ...} or the start of the body. */
+static void describe_status(const char *shown, const struct http_response *r, char *err,
+                            size_t errlen)
+{
+    char said[160] = "";
+    cJSON *doc = r->body != NULL ? cJSON_ParseWithLength(r->body, r->len) : NULL;
+    const char *m = string_of(doc, "message");
+    if (m != NULL)
+        text_sanitize(said, sizeof(said), m);
+    else if (r->body != NULL)
+        text_sanitize_n(said, sizeof(said), r->body, r->len < 120 ? r->len : 120);
+    cJSON_Delete(doc);
+    text_printf(err, errlen, "docker: GET %s: HTTP %ld%s%s", shown, r->status, said[0] ? ": " : "",
+                said);
+}
+
+/* GET path (version prefixed unless api is "") and parse the JSON answer. */
+static int get_json(const struct compose *c, struct http_client *h, const char *api,
+                    const char *path, cJSON **doc, char *err, size_t errlen)
+{
+    char url[1024], shown[128], e[256];
+    struct http_response r;
+    int rc = -1;
+    *doc = NULL;
+    url_for(c, api, path, url, sizeof(url));
+    text_printf(shown, sizeof(shown), "%s%s%.*s", api[0] ? "/v" : "", api, (int)strcspn(path, "?"),
+                path);
+    if (http_get(h, url, &r, e, sizeof(e)) < 0) {
+        text_printf(err, errlen, "docker: GET %s: %s", shown, e);
+        return -1;
+    }
+    if (r.status != 200) {
+        describe_status(shown, &r, err, errlen);
+        goto out;
+    }
+    *doc = cJSON_ParseWithLength(r.body, r.len);
+    if (*doc == NULL) {
+        text_printf(err, errlen,
+                    "docker: GET %s: the engine answered with something that is "
+                    "not JSON",
+                    shown);
+        goto out;
+    }
+    rc = 0;
+out:
+    http_response_free(&r);
+    return rc;
+}
+
+/* A unix socket that is missing or closed to this user, said in words before curl tries. */
+static int check_socket(const struct compose *c, char *err, size_t errlen)
+{
+    struct stat st;
+    if (c->ep.socket[0] == '\0')
+        return 0;
+    if (stat(c->ep.socket, &st) < 0) {
+        compose_socket_error(c->ep.socket, errno, err, errlen);
+        return -1;
+    }
+    if (!S_ISSOCK(st.st_mode)) {
+        compose_socket_error(c->ep.socket, ENOTSOCK, err, errlen);
+        return -1;
+    }
+    if (access(c->ep.socket, R_OK | W_OK) < 0) {
+        compose_socket_error(c->ep.socket, errno, err, errlen);
+        return -1;
+    }
+    return 0;
+}
+
+static int negotiate(const struct compose *c, struct http_client *h, char *api, size_t len,
+                     char *err, size_t errlen)
+{
+    cJSON *v;
+    if (get_json(c, h, "", "/version", &v, err, errlen) < 0)
+        return -1;
+    int rc = compose_negotiate(string_of(v, "ApiVersion"), string_of(v, "MinAPIVersion"), api, len,
+                               err, errlen);
+    cJSON_Delete(v);
+    return rc;
+}
+
+/* The project's containers (one service's when service is not NULL), stopped ones too. */
+static int list_containers(const struct compose *c, struct http_client *h, const char *api,
+                           const char *service, cJSON **list, char *err, size_t errlen)
+{
+    char label[2 * FT_NAME_MAX + 64], path[1024];
+    char *filters = NULL, *escaped = NULL;
+    int rc = -1;
+    cJSON *f = cJSON_CreateObject(), *labels = cJSON_AddArrayToObject(f, "label");
+    snprintf(label, sizeof(label), LABEL_PROJECT "=%s", c->project);
+    cJSON_AddItemToArray(labels, cJSON_CreateString(label));
+    if (service != NULL) {
+        snprintf(label, sizeof(label), LABEL_SERVICE "=%s", service);
+        cJSON_AddItemToArray(labels, cJSON_CreateString(label));
+    }
+    filters = cJSON_PrintUnformatted(f);
+    escaped = filters != NULL ? http_escape(filters) : NULL;
+    if (escaped == NULL) {
+        text_printf(err, errlen, "docker: out of memory");
+        goto out;
+    }
+    text_printf(path, sizeof(path), "/containers/json?all=1&filters=%s", escaped);
+    if (get_json(c, h, api, path, list, err, errlen) < 0)
+        goto out;
+    if (!cJSON_IsArray(*list)) {
+        text_printf(err, errlen,
+                    "docker: GET /v%s/containers/json: expected a list of "
+                    "containers",
+                    api);
+        cJSON_Delete(*list);
+        *list = NULL;
+        goto out;
+    }
+    rc = 0;
+out:
+    cJSON_Delete(f);
+    free(filters);
+    free(escaped);
+    return rc;
+}
+
+/* ---- one poll ---- */
+
+static bool hex_id(const char *s)
+{
+    size_t n = s != NULL ? strlen(s) : 0;
+    return n >= 12 && n <= 64 && strspn(s, "0123456789abcdef") == n;
+}
+
+/* Health as the list's Status text says it ("Up 2 hours (healthy)"); inspect refines it. */
+static void health_from_status(const char *status, char *out, size_t len)
+{
+    if (status == NULL)
+        return;
+    if (strstr(status, "(unhealthy)") != NULL)
+        text_printf(out, len, "unhealthy");
+    else if (strstr(status, "(healthy)") != NULL)
+        text_printf(out, len, "healthy");
+    else if (strstr(status, "(health: starting)") != NULL)
+        text_printf(out, len, "starting");
+}
+
+/* Fill k from one entry of /containers/json; false for what is not a service's replica. */
+static bool read_summary(const struct compose *c, const cJSON *item, struct ctr *k)
+{
+    const cJSON *labels = cJSON_GetObjectItemCaseSensitive(item, "Labels");
+    const cJSON *names = cJSON_GetObjectItemCaseSensitive(item, "Names");
+    const char *id = string_of(item, "Id"), *service = string_of(labels, LABEL_SERVICE);
+    const char *project = string_of(labels, LABEL_PROJECT),
+               *oneoff = string_of(labels, LABEL_ONEOFF);
+    const char *number = string_of(labels, LABEL_NUMBER), *state = string_of(item, "State");
+    const cJSON *first = cJSON_GetArrayItem(names, 0);
+    memset(k, 0, sizeof(*k));
+    /* `docker compose run` containers are one-offs, not replicas */
+    if (!hex_id(id) || service == NULL || project == NULL || strcmp(project, c->project) != 0 ||
+        (oneoff != NULL && strcmp(oneoff, "True") == 0))
+        return false;
+    text_printf(k->id, sizeof(k->id), "%s", id);
+    const char *name = cJSON_IsString(first) ? first->valuestring : id;
+    text_sanitize(k->name, sizeof(k->name), name[0] == '/' ? name + 1 : name);
+    text_sanitize(k->service, sizeof(k->service), service);
+    text_sanitize(k->number, sizeof(k->number), number != NULL ? number : "");
+    text_sanitize(k->state, sizeof(k->state), state != NULL ? state : "unknown");
+    const char *status = string_of(item, "Status");
+    health_from_status(status, k->health, sizeof(k->health));
+    text_printf(k->list_status, sizeof(k->list_status), "%s", status != NULL ? status : "");
+    k->fixed_name = compose_fixed_name(c->project, k->service, k->number, k->name);
+    k->exit_code = -1;
+    k->use.cpu_cores = k->use.mem_bytes = NAN;
+    return true;
+}
+
+static int by_service(const void *a, const void *b)
+{
+    const struct ctr *x = a, *y = b;
+    int d = strcmp(x->service, y->service);
+    return d != 0 ? d : atoi(x->number) - atoi(y->number);
+}
+
+/* The list's replicas, sorted by service and number. NULL with *n = 0 when none. */
+static struct ctr *read_list(const struct compose *c, const cJSON *list, size_t *n)
+{
+    size_t max = (size_t)cJSON_GetArraySize(list), got = 0;
+    struct ctr *k = calloc(max ? max : 1, sizeof(*k));
+    const cJSON *item;
+    *n = 0;
+    if (k == NULL)
+        return NULL;
+    cJSON_ArrayForEach(item, list)
+    {
+        if (got < max && read_summary(c, item, &k[got]))
+            got++;
+    }
+    qsort(k, got, sizeof(*k), by_service);
+    *n = got;
+    return k;
+}
+
+/* "2026-11-26T15:30:00.123Z" -> unix seconds; 0 for Docker's zero time or nonsense. */
+static double parse_time(const char *s)
+{
+    struct tm tm = {0};
+    if (s == NULL ||
+        sscanf(s, "%4d-%2d-%2dT%2d:%2d:%2d", &tm.tm_year, &tm.tm_mon, &tm.tm_mday, &tm.tm_hour,
+               &tm.tm_min, &tm.tm_sec) != 6 ||
+        tm.tm_year < 1970)
+        return 0;
+    tm.tm_year -= 1900;
+    tm.tm_mon -= 1;
+    return (double)timegm(&tm);
+}
+
+static void read_inspect(const cJSON *doc, struct ctr *k)
+{
+    const cJSON *st = cJSON_GetObjectItemCaseSensitive(doc, "State");
+    const cJSON *health = cJSON_GetObjectItemCaseSensitive(st, "Health");
+    const cJSON *code = cJSON_GetObjectItemCaseSensitive(st, "ExitCode");
+    const cJSON *restarts = cJSON_GetObjectItemCaseSensitive(doc, "RestartCount");
+    const char *status = string_of(st, "Status"), *h = string_of(health, "Status");
+    if (status != NULL)
+        text_sanitize(k->state, sizeof(k->state), status);
+    k->health[0] = '\0';
+    if (h != NULL && strcmp(h, "none") != 0)
+        text_sanitize(k->health, sizeof(k->health), h);
+    if (cJSON_IsNumber(code) && code->valuedouble >= -1 && code->valuedouble < 1e6)
+        k->exit_code = code->valueint;
+    if (cJSON_IsNumber(restarts) && restarts->valuedouble >= 0 && restarts->valuedouble < 1e9)
+        k->restarts = restarts->valueint;
+    k->started_at = parse_time(string_of(st, "StartedAt"));
+    dockerstats_limits(doc, &k->lim);
+    k->inspected = true;
+}
+
+static int by_id(const void *a, const void *b)
+{
+    return strcmp(((const struct seen *)a)->id, ((const struct seen *)b)->id);
+}
+
+/* A container's last inspect, when its list entry has not changed since. */
+static bool seen_apply(const struct compose *c, struct ctr *k)
+{
+    struct seen key;
+    snprintf(key.id, sizeof(key.id), "%s", k->id);
+    const struct seen *s =
+        c->n_seen > 0 ? bsearch(&key, c->seen, c->n_seen, sizeof(*c->seen), by_id) : NULL;
+    if (s == NULL || strcmp(s->list_status, k->list_status) != 0)
+        return false;
+    memcpy(k->state, s->state, sizeof(k->state));
+    memcpy(k->health, s->health, sizeof(k->health));
+    k->restarts = s->restarts;
+    k->exit_code = s->exit_code;
+    k->started_at = s->started_at;
+    k->lim = s->lim;
+    k->inspected = true;
+    return true;
+}
+
+/* Keep what this poll inspected, for the next; containers gone are forgotten. */
+static void seen_keep(struct compose *c, const struct ctr *k, size_t n)
+{
+    struct seen *next = calloc(n ? n : 1, sizeof(*next));
+    size_t m = 0;
+    if (next == NULL)
+        return; /* the old table stays: it is only a saving */
+    for (size_t i = 0; i < n; i++) {
+        if (!k[i].inspected || k[i].gone)
+            continue;
+        struct seen *s = &next[m++];
+        memcpy(s->id, k[i].id, sizeof(s->id));
+        memcpy(s->list_status, k[i].list_status, sizeof(s->list_status));
+        memcpy(s->state, k[i].state, sizeof(s->state));
+        memcpy(s->health, k[i].health, sizeof(s->health));
+        s->restarts = k[i].restarts;
+        s->exit_code = k[i].exit_code;
+        s->started_at = k[i].started_at;
+        s->lim = k[i].lim;
+    }
+    qsort(next, m, sizeof(*next), by_id);
+    free(c->seen);
+    c->seen = next;
+    c->n_seen = m;
+}
+
+static void read_stats(const struct http_response *r, int rc, const char *e, struct ctr *k)
+{
+    cJSON *doc = NULL;
+    if (rc < 0) {
+        text_printf(k->stats_err, sizeof(k->stats_err), "%s", e);
+    } else if (r->status != 200) {
+        text_printf(k->stats_err, sizeof(k->stats_err), "stats: HTTP %ld", r->status);
+    } else if ((doc = cJSON_ParseWithLength(r->body, r->len)) == NULL ||
+               dockerstats_usage(doc, &k->use) < 0) {
+        text_printf(k->stats_err, sizeof(k->stats_err), "stats: not a stats document");
+        k->use.cpu_cores = k->use.mem_bytes = NAN;
+    } else {
+        k->have_stats = true;
+    }
+    cJSON_Delete(doc);
+}
+
+/* Inspect the containers whose list entry changed, stat the running ones, all at once. */
+static void fetch_details(struct compose *c, struct ctr *k, size_t n)
+{
+    size_t m = 0;
+    char(*urls)[700] = calloc(2 * n + 1, sizeof(*urls));
+    const char **ptrs = calloc(2 * n + 1, sizeof(*ptrs));
+    struct http_response *resp = calloc(2 * n + 1, sizeof(*resp));
+    int *rc = calloc(2 * n + 1, sizeof(*rc));
+    char(*errs)[256] = calloc(2 * n + 1, sizeof(*errs));
+    size_t *who = calloc(2 * n + 1, sizeof(*who));
+    if (urls == NULL || ptrs == NULL || resp == NULL || rc == NULL || errs == NULL || who == NULL)
+        goto out;
+    char path[128];
+    for (size_t i = 0; i < n; i++) {
+        if (!seen_apply(c, &k[i])) {
+            text_printf(path, sizeof(path), "/containers/%s/json", k[i].id);
+            url_for(c, c->api, path, urls[m], sizeof(urls[m]));
+            who[m++] = i;
+        }
+        if (strcmp(k[i].state, "running") != 0)
+            continue;
+        /* stream=false: the engine takes two samples, so precpu is there for a rate */
+        text_printf(path, sizeof(path), "/containers/%s/stats?stream=false", k[i].id);
+        url_for(c, c->api, path, urls[m], sizeof(urls[m]));
+        who[m++] = i;
+    }
+    for (size_t j = 0; j < m; j++)
+        ptrs[j] = urls[j];
+    http_get_many(c->http, ptrs, m, resp, rc, errs);
+    for (size_t j = 0; j < m; j++) {
+        struct ctr *x = &k[who[j]];
+        if (strstr(urls[j], "/stats?") != NULL) {
+            read_stats(&resp[j], rc[j], errs[j], x);
+        } else if (rc[j] == 0 && resp[j].status == 200) {
+            cJSON *doc = cJSON_ParseWithLength(resp[j].body, resp[j].len);
+            if (cJSON_IsObject(doc))
+                read_inspect(doc, x);
+            cJSON_Delete(doc);
+        } else if (rc[j] == 0 && resp[j].status == 404) {
+            x->gone = true;
+        }
+        http_response_free(&resp[j]);
+    }
+    seen_keep(c, k, n);
+out:
+    free(urls);
+    free(ptrs);
+    free(resp);
+    free(rc);
+    free(errs);
+    free(who);
+}
+
+/* Append "; title: what" to a service's status line. */
+static void status_add(struct service *svc, const char *title, const char *what)
+{
+    size_t len = strlen(svc->status);
+    if (len + 3 >= sizeof(svc->status))
+        return;
+    snprintf(svc->status + len, sizeof(svc->status) - len, "%s%s: %s", len ? "; " : "", title,
+             what);
+}
+
+/* "exited: forge-worker-1 (137), forge-worker-2 (1)" and the like, one kind at a time. */
+static void status_list(struct service *svc, const char *title, const struct ctr *k, size_t n,
+                        bool (*pick)(const struct ctr *), bool with_code)
+{
+    char line[FT_TEXT_MAX] = "";
+    size_t len = 0;
+    for (size_t i = 0; i < n && len + 2 < sizeof(line); i++) {
+        if (k[i].gone || !pick(&k[i]))
+            continue;
+        len += (size_t)snprintf(line + len, sizeof(line) - len, "%s%s", len ? ", " : "", k[i].name);
+        if (with_code && len + 2 < sizeof(line))
+            len += (size_t)snprintf(line + len, sizeof(line) - len, " (%d)", k[i].exit_code);
+    }
+    if (len > 0)
+        status_add(svc, title, line);
+}
+
+static bool is_exited(const struct ctr *k)
+{
+    return strcmp(k->state, "exited") == 0 || strcmp(k->state, "dead") == 0;
+}
+static bool is_unhealthy(const struct ctr *k)
+{
+    return strcmp(k->state, "running") == 0 && strcmp(k->health, "unhealthy") == 0;
+}
+static bool is_restarting(const struct ctr *k)
+{
+    return strcmp(k->state, "restarting") == 0;
+}
+
+static void add_pod(struct service *svc, const struct ctr *k, bool ready)
+{
+    struct pod *p = service_add_pod(svc);
+    if (p == NULL)
+        return;
+    text_printf(p->name, sizeof(p->name), "%s", k->name);
+    text_printf(p->phase, sizeof(p->phase), "%s", k->state);
+    p->ready = ready;
+    p->restarts = k->restarts;
+    p->started_at = k->started_at;
+    p->cpu_cores = k->have_stats ? k->use.cpu_cores : NAN;
+    p->mem_bytes = k->have_stats ? k->use.mem_bytes : NAN;
+}
+
+/* One service from its containers k[0..n). */
+static void add_service(const struct compose *c, const char *source, struct snapshot *s,
+                        const struct ctr *k, size_t n)
+{
+    struct service *svc = snapshot_add_service(s);
+    struct dockerstats_total t;
+    int unknown = 0;
+    const char *why_unknown = "";
+    if (svc == NULL)
+        return;
+    text_printf(svc->name, sizeof(svc->name), "%s", k[0].service);
+    text_printf(svc->source, sizeof(svc->source), "%s", source);
+    text_printf(svc->namespace_, sizeof(svc->namespace_), "%s", c->project);
+    text_printf(svc->kind, sizeof(svc->kind), "compose");
+    dockerstats_total_init(&t);
+    for (size_t i = 0; i < n; i++) {
+        if (k[i].gone || strcmp(k[i].state, "removing") == 0)
+            continue;
+        bool running = strcmp(k[i].state, "running") == 0;
+        bool ready = running && (k[i].health[0] == '\0' || strcmp(k[i].health, "healthy") == 0);
+        svc->desired++;
+        svc->ready += ready;
+        svc->available += running;
+        svc->updated++;
+        if (k[i].fixed_name) {
+            svc->unscalable = true;
+            text_printf(svc->unscalable_why, sizeof(svc->unscalable_why), "%s", COMPOSE_FIXED_WHY);
+        }
+        add_pod(svc, &k[i], ready);
+        if (!running)
+            continue;
+        if (!k[i].have_stats && unknown++ == 0)
+            why_unknown = k[i].stats_err;
+        dockerstats_total_add(&t, k[i].have_stats ? &k[i].use : NULL, &k[i].lim);
+    }
+    dockerstats_total_finish(&t);
+    svc->cpu_pct = t.cpu_pct;
+    svc->mem_pct = t.mem_pct;
+    svc->cpu_cores = t.cpu_cores;
+    svc->mem_bytes = t.mem_bytes;
+    svc->res.cpu_limit = t.cpu_limit;
+    svc->res.mem_limit = t.mem_limit;
+    status_list(svc, "exited", k, n, is_exited, true);
+    status_list(svc, "unhealthy", k, n, is_unhealthy, false);
+    status_list(svc, "restarting", k, n, is_restarting, false);
+    if (unknown > 0) {
+        char title[64];
+        text_printf(title, sizeof(title), "stats unknown for %d of %d", unknown, t.containers);
+        status_add(svc, title, why_unknown);
+    }
+}
+
+/* The runbook's cpu and memory readings, for the services the metric rules name. */
+static void add_readings(const struct compose *c, struct snapshot *s)
+{
+    for (size_t r = 0; r < c->n_rules; r++) {
+        for (size_t i = 0; i < s->n_services; i++) {
+            const struct service *svc = &s->services[i];
+            if (strcmp(svc->name, c->rules[r].service) != 0)
+                continue;
+            bool cpu = strcmp(c->rules[r].metric, "cpu") == 0;
+            double v = cpu ? svc->cpu_pct : svc->mem_pct;
+            struct reading *rd =
+                snapshot_add_reading(s, c->rules[r].metric, svc->name, s->taken_at, v);
+            if (rd == NULL || !isnan(v))
+                continue;
+            double limit = cpu ? svc->res.cpu_limit : svc->res.mem_limit;
+            text_printf(rd->note, sizeof(rd->note), "%s",
+                        limit <= 0 ? (cpu ? "no cpu limit: absolute figure only"
+                                          : "no memory limit: absolute figure only")
+                                   : "stats unknown");
+        }
+    }
+}
+
+static void build_snapshot(const struct compose *c, const char *source, struct ctr *k, size_t n,
+                           struct snapshot *out)
+{
+    out->taken_at = now_wall();
+    text_printf(out->context, sizeof(out->context), "%s", c->project);
+    for (size_t i = 0; i < n;) {
+        size_t j = i + 1;
+        while (j < n && strcmp(k[j].service, k[i].service) == 0)
+            j++;
+        add_service(c, source, out, &k[i], j - i);
+        i = j;
+    }
+    add_readings(c, out);
+    if (n == 0)
+        text_printf(out->notice, sizeof(out->notice),
+                    "no containers carry the label " LABEL_PROJECT "=%s", c->project);
+}
+
+static int compose_poll(struct source *src, struct snapshot *out, char *err, size_t errlen)
+{
+    struct compose *c = src->priv;
+    cJSON *list = NULL;
+    struct ctr *k = NULL;
+    size_t n = 0;
+    int rc = -1;
+    if (check_socket(c, err, errlen) < 0)
+        goto out;
+    if (c->api[0] == '\0' && negotiate(c, c->http, c->api, sizeof(c->api), err, errlen) < 0)
+        goto out;
+    if (list_containers(c, c->http, c->api, NULL, &list, err, errlen) < 0)
+        goto out;
+    k = read_list(c, list, &n);
+    if (k == NULL) {
+        text_printf(err, errlen, "docker: out of memory reading %d containers",
+                    cJSON_GetArraySize(list));
+        goto out;
+    }
+    fetch_details(c, k, n);
+    build_snapshot(c, src->name, k, n, out);
+    rc = 0;
+out:
+    if (rc < 0)
+        c->api[0] = '\0'; /* ask again: the engine may have been restarted or upgraded */
+    free(k);
+    cJSON_Delete(list);
+    return rc;
+}
+
+/* ---- scaling ---- */
+
+/* Read the service again just before running anything: refuse when it moved since the
+ * operator looked, or when a fixed container_name makes compose unable to scale it. */
+static int check_live(const struct compose *c, const struct scale_request *req, char *msg,
+                      size_t msglen)
+{
+    char api[16], e[FT_TEXT_MAX];
+    cJSON *list = NULL;
+    struct ctr *k = NULL;
+    size_t n = 0, count = 0;
+    int rc = -1;
+    struct http_client *h = http_client_new(&c->opts, e, sizeof(e));
+    if (h == NULL || check_socket(c, e, sizeof(e)) < 0 ||
+        negotiate(c, h, api, sizeof(api), e, sizeof(e)) < 0 ||
+        list_containers(c, h, api, req->service, &list, e, sizeof(e)) < 0) {
+        text_printf(msg, msglen, "%s: nothing was run", e);
+        goto out;
+    }
+    k = read_list(c, list, &n);
+    for (size_t i = 0; k != NULL && i < n; i++) {
+        if (strcmp(k[i].service, req->service) != 0 || strcmp(k[i].state, "removing") == 0)
+            continue;
+        count++;
+        if (k[i].fixed_name) {
+            text_printf(msg, msglen, "%s %s: nothing was run", req->service, COMPOSE_FIXED_WHY);
+            goto out;
+        }
+    }
+    if ((int)count != req->from) {
+        text_printf(msg, msglen, "%s has %zu containers now, not %d as shown: nothing was run",
+                    req->service, count, req->from);
+        goto out;
+    }
+    rc = 0;
+out:
+    free(k);
+    cJSON_Delete(list);
+    http_client_free(h);
+    return rc;
+}
+
+static int run_scale(const struct compose *c, const struct scale_request *req,
+                     const struct compose_argv *a, char *msg, size_t msglen)
+{
+    const char *env[2] = {c->host_env[0] ? c->host_env : NULL, NULL};
+    struct command_result r;
+    char e[FT_TEXT_MAX], last[160];
+    if (command_run(a->argv, env, c->scale_timeout_s, OUTPUT_CAP, &r, e, sizeof(e)) < 0) {
+        text_printf(msg, msglen, "docker compose: cannot run %s", e);
+        return -1;
+    }
+    compose_last_line(r.output, r.len, last, sizeof(last));
+    int rc = -1;
+    if (r.timed_out)
+        text_printf(msg, msglen, "docker compose did not finish in %g s and was stopped%s%s",
+                    c->scale_timeout_s, last[0] ? ": " : "", last);
+    else if (r.signal != 0)
+        text_printf(msg, msglen, "docker compose was killed by signal %d%s%s", r.signal,
+                    last[0] ? ": " : "", last);
+    else if (r.exit_status != 0)
+        text_printf(msg, msglen, "docker compose exited %d%s%s", r.exit_status, last[0] ? ": " : "",
+                    last);
+    else {
+        text_printf(msg, msglen, "scaled %s %d -> %d", req->service, req->from, req->to);
+        rc = 0;
+    }
+    command_result_free(&r);
+    return rc;
+}
+
+static int compose_scale(struct source *src, const struct scale_request *req, char *msg,
+                         size_t msglen)
+{
+    struct compose *c = src->priv;
+    struct compose_argv a;
+    if (req->namespace_[0] != '\0' && strcmp(req->namespace_, c->project) != 0) {
+        text_printf(msg, msglen, "%s is in project %s, not %s: nothing was run", req->service,
+                    req->namespace_, c->project);
+        return -1;
+    }
+    if (req->set_autoscaler_min) {
+        text_printf(msg, msglen,
+                    "%s has no autoscaler in Compose whose minimum could be raised: "
+                    "nothing was run",
+                    req->service);
+        return -1;
+    }
+    if (compose_scale_argv(&a, c->project, c->file, req->service, req->to, msg, msglen) < 0)
+        return -1;
+    if (check_live(c, req, msg, msglen) < 0)
+        return -1;
+    return run_scale(c, req, &a, msg, msglen);
+}
+
+/* ---- construction ---- */
+
+static void compose_destroy(struct source *src)
+{
+    struct compose *c = src->priv;
+    if (c != NULL) {
+        http_client_free(c->http);
+        free(c->seen);
+    }
+    free(c);
+    free(src);
+}
+
+static const struct source_ops compose_ops = {
+    .kind = "compose",
+    .poll = compose_poll,
+    .scale = compose_scale,
+    .destroy = compose_destroy,
+};
+
+/* Where the engine is: the config's docker_host, else DOCKER_HOST, else the default
+ * socket (etc/forgetop.conf and the man page say so). docker compose is pointed at the
+ * same engine. */
+static int set_endpoint(struct compose *c, const struct config *cfg, char *err, size_t errlen)
+{
+    const char *env = getenv("DOCKER_HOST"), *host = cfg->docker_host;
+    const char *verify = getenv("DOCKER_TLS_VERIFY"), *certs = getenv("DOCKER_CERT_PATH");
+    const char *home = getenv("HOME");
+    bool tls = verify != NULL && verify[0] != '\0' && strcmp(verify, "0") != 0;
+    if (host[0] != '\0')
+        text_printf(c->host_env, sizeof(c->host_env), "DOCKER_HOST=%s", host);
+    else if (env != NULL)
+        host = env;
+    if (compose_parse_host(host, tls, &c->ep, err, errlen) < 0)
+        return -1;
+    if (c->ep.tls) {
+        char dir[PATH_MAX];
+        text_printf(dir, sizeof(dir), "%s", certs ? certs : "");
+        if (dir[0] == '\0')
+            text_printf(dir, sizeof(dir), "%s/.docker", home ? home : "");
+        text_printf(c->ca, sizeof(c->ca), "%s/ca.pem", dir);
+        text_printf(c->cert, sizeof(c->cert), "%s/cert.pem", dir);
+        text_printf(c->key, sizeof(c->key), "%s/key.pem", dir);
+        c->opts.ca_file = c->ca;
+        c->opts.cert_file = c->cert;
+        c->opts.key_file = c->key;
+    }
+    return 0;
+}
+
+static void copy_rules(struct compose *c, const struct config *cfg)
+{
+    for (size_t i = 0; i < cfg->n_metrics && c->n_rules < MAX_RULES; i++) {
+        const struct metric_rule *r = &cfg->metrics[i];
+        if (r->service[0] == '\0' || (strcmp(r->id, "cpu") != 0 && strcmp(r->id, "memory") != 0))
+            continue;
+        text_printf(c->rules[c->n_rules].metric, FT_ID_MAX, "%s", r->id);
+        text_printf(c->rules[c->n_rules].service, FT_NAME_MAX, "%s", r->service);
+        c->n_rules++;
+    }
+}
 
 struct source *compose_source_new(const struct config *cfg, char *err, size_t errlen)
 {
-    (void)cfg;
-    snprintf(err, errlen, "compose: this source is not available in this build yet");
+    struct source *src = calloc(1, sizeof(*src));
+    struct compose *c = calloc(1, sizeof(*c));
+    if (src == NULL || c == NULL) {
+        text_printf(err, errlen, "compose: out of memory");
+        goto fail;
+    }
+    src->priv = c;
+    compose_project_name(cfg->compose_project, getenv("COMPOSE_PROJECT_NAME"), cfg->compose_file,
+                         c->project, sizeof(c->project));
+    if (!compose_name(c->project)) {
+        text_printf(err, errlen,
+                    "compose: %s: give the project with --compose-project NAME or "
+                    "project = NAME under [compose]",
+                    c->project[0] ? "not a compose project name" : "no project");
+        goto fail;
+    }
+    text_printf(c->file, sizeof(c->file), "%s", cfg->compose_file);
+    if (set_endpoint(c, cfg, err, errlen) < 0)
+        goto fail;
+    c->opts.connect_timeout_s = cfg->connect_timeout_s;
+    c->opts.timeout_s = cfg->request_timeout_s;
+    c->opts.max_body = MAX_BODY;
+    c->opts.unix_socket = c->ep.socket[0] ? c->ep.socket : NULL;
+    c->http = http_client_new(&c->opts, err, errlen);
+    if (c->http == NULL)
+        goto fail;
+    /* compose up may start containers and wait on them: far longer than one request */
+    c->scale_timeout_s = 12 * (cfg->request_timeout_s > 0 ? cfg->request_timeout_s : 10);
+    copy_rules(c, cfg);
+    src->ops = &compose_ops;
+    text_printf(src->name, sizeof(src->name), "compose");
+    src->interval_s = cfg->poll_interval_s > 0 ? cfg->poll_interval_s : 5;
+    return src;
+fail:
+    if (src != NULL)
+        compose_destroy(src);
+    else
+        free(c);
     return NULL;
 }

@@ -1,12 +1,1119 @@
-/* kube.c - placeholder: the kube source is not written yet, and says so plainly. */
+/* kube.c - the Kubernetes source: deployments, their HPAs, pod metrics and pods read
+ * from the API each poll; scaling through the deployment's scale subresource.
+ *
+ * Lists are read in pages (limit/continue) and each page is reduced to plain C data
+ * before the next is parsed, so a namespace of thousands of pods costs one page of JSON
+ * at a time. A scale writes back the resourceVersion it read, so a count someone else
+ * changed in between comes back as 409 instead of being overwritten. */
 
+#include <cjson/cJSON.h>
+#include <math.h>
+#include <pthread.h>
+#include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/time.h>
 
+#include "forgetop/config.h"
+#include "forgetop/http.h"
+#include "forgetop/kubeconfig.h"
+#include "forgetop/quantity.h"
 #include "forgetop/source.h"
+#include "forgetop/text.h"
+
+#define PAGE_LIMIT           500
+#define MAX_PAGES            200
+#define MAX_READING_SERVICES 8
+
+struct kube {
+    pthread_mutex_t lock; /* kc (credentials) and the flags below, shared with the scaler */
+    struct kubeconfig kc;
+    struct http_client *http;  /* the poll thread's */
+    struct http_client *shttp; /* the scaler thread's */
+    char selector[256];
+    char ns[FT_NAME_MAX];
+    double connect_timeout_s, timeout_s;
+    bool ssar_done, scale_denied;
+    /* which deployments carry the runbook's cpu / memory readings */
+    char cpu_services[MAX_READING_SERVICES][FT_NAME_MAX];
+    char mem_services[MAX_READING_SERVICES][FT_NAME_MAX];
+    size_t n_cpu, n_mem;
+};
+
+/* A label selector requirement (matchLabels become OP_IN with one value). */
+enum sel_op { OP_IN, OP_NOTIN, OP_EXISTS, OP_NOTEXISTS };
+struct sel_req {
+    char *key;
+    enum sel_op op;
+    char **values;
+    size_t n_values;
+};
+
+/* What a poll keeps per deployment besides its struct service. */
+struct kdep {
+    struct sel_req *reqs;
+    size_t n_reqs;
+    int64_t cpu_req_m; /* per pod, millicores; -1 when a container has none */
+    double mem_limit;  /* per pod, bytes; -1 when a container has none */
+    int64_t use_cpu_m;
+    double use_mem;
+    int n_metrics; /* pods with metrics */
+};
+
+struct pollctx {
+    struct kube *k;
+    struct snapshot *snap;
+    struct kdep *deps; /* parallel to snap->services */
+    size_t cap;
+    bool metrics_missing;
+    char notes[FT_TEXT_MAX];
+};
+
+static double now_s(void)
+{
+    struct timeval tv;
+    gettimeofday(&tv, NULL);
+    return tv.tv_sec + tv.tv_usec / 1e6;
+}
+
+static void add_note(char *notes, size_t len, const char *note)
+{
+    if (strstr(notes, note) != NULL)
+        return;
+    size_t n = strlen(notes);
+    text_printf(notes + n, len - n, "%s%s", n ? "; " : "", note);
+}
+
+/* ---- JSON helpers ---- */
+
+static const cJSON *jget(const cJSON *o, const char *k)
+{
+    return cJSON_GetObjectItemCaseSensitive(o, k);
+}
+
+static const char *jstr(const cJSON *o, const char *k)
+{
+    const cJSON *v = jget(o, k);
+    return cJSON_IsString(v) ? v->valuestring : NULL;
+}
+
+/* An integer field in a range, else dflt (numbers from a server are range-checked). */
+static int jint(const cJSON *o, const char *k, int dflt)
+{
+    const cJSON *v = jget(o, k);
+    if (!cJSON_IsNumber(v) || v->valuedouble < 0 || v->valuedouble > 1e7)
+        return dflt;
+    return (int)v->valuedouble;
+}
+
+static void jcopy(char *dst, size_t len, const cJSON *o, const char *k)
+{
+    const char *s = jstr(o, k);
+    text_sanitize(dst, len, s ? s : "");
+}
+
+/* ---- errors ---- */
+
+static const char *reason_phrase(long code)
+{
+    switch (code) {
+    case 400:
+        return "Bad Request";
+    case 401:
+        return "Unauthorized";
+    case 403:
+        return "Forbidden";
+    case 404:
+        return "Not Found";
+    case 405:
+        return "Method Not Allowed";
+    case 409:
+        return "Conflict";
+    case 415:
+        return "Unsupported Media Type";
+    case 422:
+        return "Unprocessable Entity";
+    case 429:
+        return "Too Many Requests";
+    case 500:
+        return "Internal Server Error";
+    case 502:
+        return "Bad Gateway";
+    case 503:
+        return "Service Unavailable";
+    case 504:
+        return "Gateway Timeout";
+    default:
+        return "error";
+    }
+}
+
+/* "kube: GET /apis/...: 403 Forbidden: <the Status message>" */
+static void api_error(const char *method, const char *path, const struct http_response *r,
+                      char *err, size_t errlen)
+{
+    char msg[FT_TEXT_MAX] = "";
+    cJSON *st = r->body != NULL ? cJSON_ParseWithLength(r->body, r->len) : NULL;
+    const char *m = jstr(st, "message");
+    if (m != NULL && jstr(st, "kind") != NULL && strcmp(jstr(st, "kind"), "Status") == 0)
+        text_sanitize(msg, sizeof(msg), m);
+    cJSON_Delete(st);
+    text_printf(err, errlen, "kube: %s %s: %ld %s%s%s", method, path, r->status,
+                reason_phrase(r->status), msg[0] ? ": " : "", msg[0] ? msg : "");
+}
+
+/* ---- selectors ---- */
+
+static void sel_free(struct kdep *d)
+{
+    for (size_t i = 0; i < d->n_reqs; i++) {
+        free(d->reqs[i].key);
+        for (size_t j = 0; j < d->reqs[i].n_values; j++)
+            free(d->reqs[i].values[j]);
+        free(d->reqs[i].values);
+    }
+    free(d->reqs);
+    d->reqs = NULL;
+    d->n_reqs = 0;
+}
+
+static struct sel_req *sel_add(struct kdep *d, const char *key, enum sel_op op)
+{
+    struct sel_req *r = realloc(d->reqs, (d->n_reqs + 1) * sizeof(*r));
+    if (r == NULL)
+        return NULL;
+    d->reqs = r;
+    r = &d->reqs[d->n_reqs++];
+    memset(r, 0, sizeof(*r));
+    r->key = strdup(key);
+    r->op = op;
+    return r;
+}
+
+static void sel_value(struct sel_req *r, const char *v)
+{
+    char **vs = realloc(r->values, (r->n_values + 1) * sizeof(*vs));
+    if (vs == NULL)
+        return;
+    r->values = vs;
+    r->values[r->n_values++] = strdup(v);
+}
+
+static void sel_parse(struct kdep *d, const cJSON *selector)
+{
+    const cJSON *kv, *e, *v;
+    cJSON_ArrayForEach(kv, jget(selector, "matchLabels"))
+    {
+        struct sel_req *r = cJSON_IsString(kv) ? sel_add(d, kv->string, OP_IN) : NULL;
+        if (r != NULL)
+            sel_value(r, kv->valuestring);
+    }
+    cJSON_ArrayForEach(e, jget(selector, "matchExpressions"))
+    {
+        const char *key = jstr(e, "key"), *op = jstr(e, "operator");
+        if (key == NULL || op == NULL)
+            continue;
+        enum sel_op o = strcmp(op, "In") == 0       ? OP_IN
+                        : strcmp(op, "NotIn") == 0  ? OP_NOTIN
+                        : strcmp(op, "Exists") == 0 ? OP_EXISTS
+                                                    : OP_NOTEXISTS;
+        struct sel_req *r = sel_add(d, key, o);
+        cJSON_ArrayForEach(v, jget(e, "values"))
+        {
+            if (r != NULL && cJSON_IsString(v))
+                sel_value(r, v->valuestring);
+        }
+    }
+}
+
+static bool sel_matches(const struct kdep *d, const cJSON *labels)
+{
+    if (d->n_reqs == 0)
+        return false; /* an empty selector would claim every pod */
+    for (size_t i = 0; i < d->n_reqs; i++) {
+        const struct sel_req *r = &d->reqs[i];
+        const char *have = jstr(labels, r->key);
+        bool in = false;
+        for (size_t j = 0; have != NULL && j < r->n_values; j++)
+            in |= strcmp(have, r->values[j]) == 0;
+        if ((r->op == OP_IN && !in) || (r->op == OP_NOTIN && in) ||
+            (r->op == OP_EXISTS && have == NULL) || (r->op == OP_NOTEXISTS && have != NULL))
+            return false;
+    }
+    return true;
+}
+
+/* Index of the deployment whose selector matches these labels, -1 none. */
+static long dep_for(const struct pollctx *pc, const cJSON *labels)
+{
+    for (size_t i = 0; i < pc->snap->n_services; i++)
+        if (sel_matches(&pc->deps[i], labels))
+            return (long)i;
+    return -1;
+}
+
+/* ---- HTTP with credentials ---- */
+
+static struct http_client *client_new(struct kube *k, char *err, size_t errlen)
+{
+    struct kubeconfig *kc = &k->kc;
+    struct http_opts o = {0};
+    o.connect_timeout_s = k->connect_timeout_s;
+    o.timeout_s = k->timeout_s;
+    o.insecure = kc->insecure;
+    o.tls_server_name = kc->tls_server_name[0] ? kc->tls_server_name : NULL;
+    o.ca_file = kc->ca_file;
+    o.ca_pem = kc->ca_pem;
+    o.ca_pem_len = kc->ca_len;
+    o.cert_pem = kubeconfig_cert(kc, &o.cert_pem_len);
+    o.key_pem = kubeconfig_key(kc, &o.key_pem_len);
+    o.cert_file = o.cert_pem ? NULL : kc->cert_file;
+    o.key_file = o.key_pem ? NULL : kc->key_file;
+    o.bearer = kubeconfig_token(kc);
+    o.user = kc->username;
+    o.password = kc->password;
+    return http_client_new(&o, err, errlen);
+}
+
+/* Bring credentials up to date and (re)build the client when they changed. */
+static int creds_ready(struct kube *k, struct http_client **c, bool force, char *err, size_t errlen)
+{
+    bool changed = false;
+    int rc = 0;
+    pthread_mutex_lock(&k->lock);
+    if (kubeconfig_refresh(&k->kc, now_s(), force, &changed, err, errlen) < 0) {
+        rc = -1;
+    } else if (*c == NULL || changed) {
+        struct http_client *n = client_new(k, err, errlen);
+        if (n == NULL) {
+            rc = -1;
+        } else {
+            http_client_free(*c);
+            *c = n;
+        }
+    }
+    pthread_mutex_unlock(&k->lock);
+    return rc;
+}
+
+static bool can_refresh(struct kube *k)
+{
+    return k->kc.has_exec || k->kc.token_file != NULL;
+}
+
+/* One request; a 401 with a refreshable credential runs the plugin again and retries. */
+static int request(struct kube *k, struct http_client **c, const char *method, const char *path,
+                   const char *ctype, const char *body, struct http_response *r, char *err,
+                   size_t errlen)
+{
+    char url[2048], terr[256];
+    text_printf(url, sizeof(url), "%s%s", k->kc.server, path);
+    for (int attempt = 0;; attempt++) {
+        memset(r, 0, sizeof(*r));
+        if (http_request(*c, method, url, ctype, body, body ? strlen(body) : 0, r, terr,
+                         sizeof(terr)) < 0) {
+            text_printf(err, errlen, "kube: %s %s: %s", method, path, terr);
+            return -1;
+        }
+        if (r->status != 401 || attempt > 0 || !can_refresh(k))
+            return 0;
+        http_response_free(r);
+        if (creds_ready(k, c, true, err, errlen) < 0)
+            return -1;
+    }
+}
+
+static cJSON *parse_body(const char *method, const char *path, const struct http_response *r,
+                         char *err, size_t errlen)
+{
+    cJSON *doc = r->body ? cJSON_ParseWithLength(r->body, r->len) : NULL;
+    if (doc == NULL || !cJSON_IsObject(doc)) {
+        text_printf(err, errlen, "kube: %s %s: malformed response (%zu bytes, not a JSON object)",
+                    method, path, r->len);
+        cJSON_Delete(doc);
+        return NULL;
+    }
+    return doc;
+}
+
+/* ---- reading deployments ---- */
+
+static void sum_resources(struct service *svc, struct kdep *d, const cJSON *containers)
+{
+    const cJSON *c;
+    d->cpu_req_m = 0;
+    d->mem_limit = 0;
+    cJSON_ArrayForEach(c, containers)
+    {
+        const cJSON *res = jget(c, "resources");
+        const cJSON *req = jget(res, "requests"), *lim = jget(res, "limits");
+        double v;
+        int64_t m;
+        if (quantity_parse(jstr(req, "cpu"), &v) == 0)
+            svc->res.cpu_request += v;
+        if (quantity_parse(jstr(lim, "cpu"), &v) == 0)
+            svc->res.cpu_limit += v;
+        if (quantity_parse(jstr(req, "memory"), &v) == 0)
+            svc->res.mem_request += v;
+        /* A container without a limit (request) makes the pod's percentage unknown, as it
+         * makes the HPA's: -1 sticks. */
+        if (quantity_parse(jstr(lim, "memory"), &v) == 0) {
+            svc->res.mem_limit += v;
+            d->mem_limit = d->mem_limit >= 0 ? d->mem_limit + v : -1;
+        } else {
+            d->mem_limit = -1;
+        }
+        if (quantity_parse_milli(jstr(req, "cpu"), &m) == 0)
+            d->cpu_req_m = d->cpu_req_m >= 0 ? d->cpu_req_m + m : -1;
+        else
+            d->cpu_req_m = -1;
+    }
+}
+
+/* A stuck rollout or a failure, from the deployment's conditions; "" when fine. */
+static void rollout_status(struct service *svc, const cJSON *conds)
+{
+    const cJSON *c;
+    cJSON_ArrayForEach(c, conds)
+    {
+        const char *type = jstr(c, "type"), *st = jstr(c, "status"), *reason = jstr(c, "reason");
+        char r[64];
+        text_sanitize(r, sizeof(r), reason ? reason : "unknown");
+        if (type == NULL || st == NULL)
+            continue;
+        if (strcmp(type, "Progressing") == 0 && strcmp(st, "False") == 0)
+            text_printf(svc->status, sizeof(svc->status), "rollout stuck: %s", r);
+        else if (strcmp(type, "ReplicaFailure") == 0 && strcmp(st, "True") == 0)
+            text_printf(svc->status, sizeof(svc->status), "replica failure: %s", r);
+        else if (strcmp(type, "Available") == 0 && strcmp(st, "False") == 0 && !svc->status[0])
+            text_printf(svc->status, sizeof(svc->status), "unavailable: %s", r);
+    }
+}
+
+static int on_deployment(struct pollctx *pc, const cJSON *item)
+{
+    const cJSON *meta = jget(item, "metadata"), *spec = jget(item, "spec");
+    const cJSON *st = jget(item, "status");
+    if (pc->snap->n_services == pc->cap) {
+        size_t cap = pc->cap ? pc->cap * 2 : 64;
+        struct kdep *d = realloc(pc->deps, cap * sizeof(*d));
+        if (d == NULL)
+            return -1;
+        pc->deps = d;
+        pc->cap = cap;
+    }
+    struct service *svc = snapshot_add_service(pc->snap);
+    if (svc == NULL)
+        return -1;
+    struct kdep *d = &pc->deps[pc->snap->n_services - 1];
+    memset(d, 0, sizeof(*d));
+    jcopy(svc->name, sizeof(svc->name), meta, "name");
+    text_sanitize(svc->source, sizeof(svc->source), "kube");
+    text_sanitize(svc->namespace_, sizeof(svc->namespace_), pc->k->ns);
+    text_printf(svc->kind, sizeof(svc->kind), "deployment");
+    svc->desired = jint(spec, "replicas", 1); /* the API defaults an absent count to 1 */
+    svc->ready = jint(st, "readyReplicas", 0);
+    svc->updated = jint(st, "updatedReplicas", 0);
+    svc->available = jint(st, "availableReplicas", 0);
+    sel_parse(d, jget(spec, "selector"));
+    sum_resources(svc, d, jget(jget(jget(spec, "template"), "spec"), "containers"));
+    rollout_status(svc, jget(st, "conditions"));
+    return 0;
+}
+
+/* ---- HPAs ---- */
+
+static void hpa_metrics(struct autoscaler *a, const cJSON *spec, const cJSON *status)
+{
+    const cJSON *m, *cm;
+    size_t n = 0;
+    cJSON_ArrayForEach(m, jget(spec, "metrics"))
+    {
+        const cJSON *res = jget(m, "resource");
+        const char *name = jstr(res, "name");
+        int target = jint(jget(res, "target"), "averageUtilization", -1);
+        if (name == NULL || target < 0)
+            continue;
+        int cur = -1;
+        cJSON_ArrayForEach(cm, jget(status, "currentMetrics"))
+        {
+            const cJSON *cr = jget(cm, "resource");
+            if (jstr(cr, "name") && strcmp(jstr(cr, "name"), name) == 0)
+                cur = jint(jget(cr, "current"), "averageUtilization", -1);
+        }
+        char nm[16], curs[16];
+        text_sanitize(nm, sizeof(nm), name);
+        if (cur >= 0)
+            text_printf(curs, sizeof(curs), "%d%%", cur);
+        else
+            text_printf(curs, sizeof(curs), "?");
+        text_printf(a->conditions + n, sizeof(a->conditions) - n, "%s%s %s/%d%%", n ? ", " : "", nm,
+                    curs, target);
+        n = strlen(a->conditions);
+    }
+}
+
+static void hpa_conditions(struct autoscaler *a, const cJSON *conds)
+{
+    const cJSON *c;
+    size_t n = strlen(a->conditions); /* after the metrics */
+    cJSON_ArrayForEach(c, conds)
+    {
+        const char *type = jstr(c, "type"), *st = jstr(c, "status"), *reason = jstr(c, "reason");
+        char t[32], r[64];
+        if (type == NULL || st == NULL)
+            continue;
+        bool notable = (strcmp(type, "ScalingLimited") == 0 && strcmp(st, "True") == 0) ||
+                       (strcmp(type, "AbleToScale") == 0 && strcmp(st, "False") == 0) ||
+                       (strcmp(type, "ScalingActive") == 0 && strcmp(st, "False") == 0);
+        if (!notable)
+            continue;
+        text_sanitize(t, sizeof(t), type);
+        text_sanitize(r, sizeof(r), reason ? reason : "");
+        text_printf(a->conditions + n, sizeof(a->conditions) - n, "%s%s%s: %s", n ? "; " : "", t,
+                    strcmp(st, "False") == 0 ? " false" : "", r);
+        n = strlen(a->conditions);
+    }
+}
+
+static int on_hpa(struct pollctx *pc, const cJSON *item)
+{
+    const cJSON *spec = jget(item, "spec"), *st = jget(item, "status");
+    const cJSON *ref = jget(spec, "scaleTargetRef");
+    const char *kind = jstr(ref, "kind"), *name = jstr(ref, "name");
+    if (kind == NULL || name == NULL || strcmp(kind, "Deployment") != 0)
+        return 0;
+    for (size_t i = 0; i < pc->snap->n_services; i++) {
+        struct service *svc = &pc->snap->services[i];
+        char want[FT_NAME_MAX];
+        text_sanitize(want, sizeof(want), name);
+        if (strcmp(svc->name, want) != 0)
+            continue;
+        struct autoscaler *a = &svc->autoscaler;
+        a->present = true;
+        text_printf(a->kind, sizeof(a->kind), "HPA");
+        jcopy(a->name, sizeof(a->name), jget(item, "metadata"), "name");
+        a->min = jint(spec, "minReplicas", 1);
+        a->max = jint(spec, "maxReplicas", 0);
+        a->desired = jint(st, "desiredReplicas", svc->desired);
+        svc->min = a->min;
+        svc->max = a->max;
+        hpa_metrics(a, spec, st);
+        hpa_conditions(a, jget(st, "conditions"));
+        return 0;
+    }
+    return 0;
+}
+
+/* ---- pods and their metrics ---- */
+
+static int on_pod(struct pollctx *pc, const cJSON *item)
+{
+    const cJSON *meta = jget(item, "metadata"), *st = jget(item, "status"), *c;
+    long i = dep_for(pc, jget(meta, "labels"));
+    if (i < 0)
+        return 0;
+    struct pod *p = service_add_pod(&pc->snap->services[i]);
+    if (p == NULL)
+        return -1;
+    jcopy(p->name, sizeof(p->name), meta, "name");
+    jcopy(p->phase, sizeof(p->phase), st, "phase");
+    jcopy(p->node, sizeof(p->node), jget(item, "spec"), "nodeName");
+    cJSON_ArrayForEach(c, jget(st, "conditions"))
+    {
+        if (jstr(c, "type") && strcmp(jstr(c, "type"), "Ready") == 0)
+            p->ready = jstr(c, "status") && strcmp(jstr(c, "status"), "True") == 0;
+    }
+    cJSON_ArrayForEach(c, jget(st, "containerStatuses"))
+    {
+        p->restarts += jint(c, "restartCount", 0);
+    }
+    if (jstr(st, "startTime") == NULL || quantity_parse_time(jstr(st, "startTime"), &p->started_at))
+        p->started_at = 0;
+    return 0;
+}
+
+static int on_pod_metrics(struct pollctx *pc, const cJSON *item)
+{
+    const cJSON *meta = jget(item, "metadata"), *c;
+    long i = dep_for(pc, jget(meta, "labels"));
+    if (i < 0)
+        return 0;
+    struct kdep *d = &pc->deps[i];
+    int64_t cpu_m = 0;
+    double mem = 0, cores = 0;
+    cJSON_ArrayForEach(c, jget(item, "containers"))
+    {
+        const cJSON *u = jget(c, "usage");
+        int64_t m;
+        double v;
+        if (quantity_parse_milli(jstr(u, "cpu"), &m) == 0)
+            cpu_m += m;
+        if (quantity_parse(jstr(u, "cpu"), &v) == 0)
+            cores += v;
+        if (quantity_parse(jstr(u, "memory"), &v) == 0)
+            mem += v;
+    }
+    d->use_cpu_m += cpu_m;
+    d->use_mem += mem;
+    d->n_metrics++;
+    struct service *svc = &pc->snap->services[i];
+    char name[FT_NAME_MAX];
+    jcopy(name, sizeof(name), meta, "name");
+    for (size_t j = 0; j < svc->n_pods; j++)
+        if (strcmp(svc->pods[j].name, name) == 0) {
+            svc->pods[j].cpu_cores = cores;
+            svc->pods[j].mem_bytes = mem;
+        }
+    return 0;
+}
+
+/* ---- lists ---- */
+
+typedef int (*item_fn)(struct pollctx *pc, const cJSON *item);
+
+/* Reduce one page and return its continue token (caller frees), "" at the end. */
+static int list_page(struct pollctx *pc, const char *path, const struct http_response *r,
+                     item_fn fn, char **cont, char *err, size_t errlen)
+{
+    const cJSON *it;
+    cJSON *doc = parse_body("GET", path, r, err, errlen);
+    int rc = -1;
+    if (doc == NULL)
+        return -1;
+    const cJSON *items = jget(doc, "items");
+    if (!cJSON_IsArray(items) && !cJSON_IsNull(items)) {
+        text_printf(err, errlen, "kube: GET %s: response has no items list", path);
+        goto out;
+    }
+    cJSON_ArrayForEach(it, items)
+    {
+        if (fn(pc, it) < 0) {
+            text_printf(err, errlen, "kube: out of memory reading %s", path);
+            goto out;
+        }
+    }
+    const char *c = jstr(jget(doc, "metadata"), "continue");
+    *cont = strdup(c ? c : "");
+    rc = *cont ? 0 : -1;
+out:
+    cJSON_Delete(doc);
+    return rc;
+}
+
+static void list_path(char *out, size_t len, const char *base, const char *selector, bool page,
+                      const char *cont)
+{
+    char *sel = selector && *selector ? http_escape(selector) : NULL;
+    char *c = cont && *cont ? http_escape(cont) : NULL;
+    size_t n;
+    char sep = '?';
+    text_printf(out, len, "%s", base);
+    if (page) {
+        n = strlen(out);
+        text_printf(out + n, len - n, "%climit=%d", sep, PAGE_LIMIT);
+        sep = '&';
+    }
+    if (sel) {
+        n = strlen(out);
+        text_printf(out + n, len - n, "%clabelSelector=%s", sep, sel);
+        sep = '&';
+    }
+    if (c) {
+        n = strlen(out);
+        text_printf(out + n, len - n, "%ccontinue=%s", sep, c);
+    }
+    free(sel);
+    free(c);
+}
+
+/* One list a poll reads; soft lists (pods, metrics, HPAs) may be refused without failing it. */
+struct listspec {
+    const char *what;
+    const char *fmt; /* path with %s for the namespace */
+    bool use_selector, page, soft;
+    item_fn fn;
+    char base[512], first[2048];
+};
+
+/* Read the remaining pages of a list whose first page is r. */
+static int list_rest(struct pollctx *pc, const struct listspec *ls, struct http_response *r,
+                     char *err, size_t errlen)
+{
+    char path[2048], *cont = NULL;
+    const char *base = ls->base, *sel = ls->use_selector ? pc->k->selector : NULL;
+    bool page = ls->page;
+    item_fn fn = ls->fn;
+    int rc = list_page(pc, ls->first, r, fn, &cont, err, errlen);
+    for (int pages = 1; rc == 0 && cont[0] != '\0'; pages++) {
+        struct http_response next;
+        if (pages >= MAX_PAGES) {
+            text_printf(err, errlen, "kube: GET %s: more than %d pages", base, MAX_PAGES);
+            rc = -1;
+            break;
+        }
+        list_path(path, sizeof(path), base, sel, page, cont);
+        free(cont);
+        cont = NULL;
+        rc = request(pc->k, &pc->k->http, "GET", path, NULL, NULL, &next, err, errlen);
+        if (rc == 0 && next.status != 200) {
+            api_error("GET", path, &next, err, errlen);
+            rc = -1;
+        }
+        if (rc == 0)
+            rc = list_page(pc, path, &next, fn, &cont, err, errlen);
+        http_response_free(&next);
+    }
+    free(cont);
+    return rc;
+}
+
+/* ---- the poll ---- */
+
+static void check_access(struct kube *k, struct http_client **c)
+{
+    char body[512], err[256], path[] = "/apis/authorization.k8s.io/v1/selfsubjectaccessreviews";
+    struct http_response r;
+    pthread_mutex_lock(&k->lock);
+    bool done = k->ssar_done;
+    pthread_mutex_unlock(&k->lock);
+    if (done)
+        return;
+    text_printf(body, sizeof(body),
+                "{\"kind\":\"SelfSubjectAccessReview\",\"apiVersion\":\"authorization.k8s.io/"
+                "v1\",\"spec\":{\"resourceAttributes\":{\"namespace\":\"%s\",\"verb\":\"patch\","
+                "\"group\":\"apps\",\"resource\":\"deployments\",\"subresource\":\"scale\"}}}",
+                k->ns); /* a namespace is a DNS label: checked when the source was made */
+    if (request(k, c, "POST", path, "application/json", body, &r, err, sizeof(err)) < 0)
+        return; /* asked again next poll */
+    cJSON *doc = (r.status == 201 || r.status == 200) && r.body
+                     ? cJSON_ParseWithLength(r.body, r.len)
+                     : NULL;
+    const cJSON *allowed = jget(jget(doc, "status"), "allowed");
+    if (doc != NULL) {
+        pthread_mutex_lock(&k->lock);
+        k->scale_denied = !cJSON_IsTrue(allowed);
+        k->ssar_done = true;
+        pthread_mutex_unlock(&k->lock);
+    }
+    cJSON_Delete(doc);
+    http_response_free(&r);
+}
+
+static bool listed(char (*names)[FT_NAME_MAX], size_t n, const char *name)
+{
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(names[i], name) == 0)
+            return true;
+    return false;
+}
+
+/* Utilisation as the HPA computes it (integer percent of requests) and memory of limits. */
+static void finish_service(struct pollctx *pc, size_t i, double t)
+{
+    struct service *svc = &pc->snap->services[i];
+    struct kdep *d = &pc->deps[i];
+    const char *note = pc->metrics_missing ? "metrics.k8s.io unavailable" : "no pod metrics";
+    if (!pc->metrics_missing && d->n_metrics > 0) {
+        svc->cpu_cores = d->use_cpu_m / 1000.0;
+        svc->mem_bytes = d->use_mem;
+        if (d->cpu_req_m > 0)
+            svc->cpu_pct = (double)(d->use_cpu_m * 100 / (d->cpu_req_m * d->n_metrics));
+        if (d->mem_limit > 0)
+            svc->mem_pct = d->use_mem * 100.0 / (d->mem_limit * d->n_metrics);
+    }
+    struct kube *k = pc->k;
+    struct reading *r;
+    if (listed(k->cpu_services, k->n_cpu, svc->name) &&
+        (r = snapshot_add_reading(pc->snap, "cpu", svc->name, t, svc->cpu_pct)) != NULL &&
+        isnan(svc->cpu_pct))
+        text_printf(r->note, sizeof(r->note), "%s",
+                    d->n_metrics > 0 && d->cpu_req_m <= 0 ? "no cpu request" : note);
+    if (listed(k->mem_services, k->n_mem, svc->name) &&
+        (r = snapshot_add_reading(pc->snap, "memory", svc->name, t, svc->mem_pct)) != NULL &&
+        isnan(svc->mem_pct))
+        text_printf(r->note, sizeof(r->note), "%s",
+                    d->n_metrics > 0 && d->mem_limit <= 0 ? "no memory limit" : note);
+}
+
+static void fill_specs(struct kube *k, struct listspec *ls, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        text_printf(ls[i].base, sizeof(ls[i].base), ls[i].fmt, k->ns);
+        list_path(ls[i].first, sizeof(ls[i].first), ls[i].base,
+                  ls[i].use_selector ? k->selector : NULL, ls[i].page, NULL);
+    }
+}
+
+/* The first page of every list at once; once more after a 401 with fresh credentials. */
+static void first_pages(struct kube *k, struct listspec *ls, size_t n, struct http_response *r,
+                        int *rc, char (*errs)[256])
+{
+    char url[4][2600];
+    const char *urls[4];
+    for (size_t i = 0; i < n; i++) {
+        text_printf(url[i], sizeof(url[i]), "%s%s", k->kc.server, ls[i].first);
+        urls[i] = url[i];
+    }
+    http_get_many(k->http, urls, n, r, rc, errs);
+    if (rc[0] != 0 || r[0].status != 401 || !can_refresh(k))
+        return;
+    for (size_t i = 0; i < n; i++)
+        http_response_free(&r[i]);
+    char e[256];
+    if (creds_ready(k, &k->http, true, e, sizeof(e)) < 0) {
+        for (size_t i = 0; i < n; i++) {
+            memset(&r[i], 0, sizeof(r[i]));
+            rc[i] = -1;
+            text_printf(errs[i], 256, "%s", e);
+        }
+        return;
+    }
+    http_get_many(k->http, urls, n, r, rc, errs);
+}
+
+static int read_lists(struct pollctx *pc, char *err, size_t errlen)
+{
+    struct listspec ls[4] = {
+        {"deployments", "/apis/apps/v1/namespaces/%s/deployments", true, true, false, on_deployment,
+         "", ""},
+        {"HPAs", "/apis/autoscaling/v2/namespaces/%s/horizontalpodautoscalers", false, true, true,
+         on_hpa, "", ""},
+        {"pods", "/api/v1/namespaces/%s/pods", false, true, true, on_pod, "", ""},
+        {"pod metrics", "/apis/metrics.k8s.io/v1beta1/namespaces/%s/pods", false, false, true,
+         on_pod_metrics, "", ""},
+    };
+    struct http_response r[4];
+    int rc[4], ret = 0;
+    char errs[4][256];
+    fill_specs(pc->k, ls, 4);
+    first_pages(pc->k, ls, 4, r, rc, errs);
+    for (size_t i = 0; i < 4 && ret == 0; i++) {
+        long st = r[i].status;
+        if (rc[i] < 0) {
+            text_printf(err, errlen, "kube: GET %s: %s", ls[i].first, errs[i]);
+            ret = -1;
+        } else if (st != 200 && ls[i].soft && (st == 403 || st == 404 || st == 503)) {
+            char note[96];
+            if (i == 3)
+                pc->metrics_missing = true;
+            text_printf(note, sizeof(note),
+                        i == 3 ? "metrics.k8s.io unavailable" : "%s unreadable (%ld)", ls[i].what,
+                        st);
+            add_note(pc->notes, sizeof(pc->notes), note);
+        } else if (st != 200) {
+            api_error("GET", ls[i].first, &r[i], err, errlen);
+            ret = -1;
+        } else {
+            ret = list_rest(pc, &ls[i], &r[i], err, errlen);
+        }
+        http_response_free(&r[i]); /* a page's body goes before the next is parsed */
+    }
+    for (size_t i = 0; i < 4; i++)
+        http_response_free(&r[i]);
+    return ret;
+}
+
+static int kube_poll(struct source *src, struct snapshot *out, char *err, size_t errlen)
+{
+    struct kube *k = src->priv;
+    struct pollctx pc = {.k = k, .snap = out};
+    int rc = -1;
+    if (creds_ready(k, &k->http, false, err, errlen) < 0)
+        return -1;
+    check_access(k, &k->http);
+    out->taken_at = now_s();
+    if (read_lists(&pc, err, errlen) < 0)
+        goto out;
+    for (size_t i = 0; i < out->n_services; i++)
+        finish_service(&pc, i, out->taken_at);
+    text_sanitize(out->context, sizeof(out->context), k->kc.context);
+    pthread_mutex_lock(&k->lock);
+    out->scale_denied = k->scale_denied;
+    pthread_mutex_unlock(&k->lock);
+    char notice[FT_TEXT_MAX] = "";
+    if (out->scale_denied)
+        add_note(notice, sizeof(notice), "RBAC: read-only");
+    if (k->kc.insecure)
+        add_note(notice, sizeof(notice), "TLS verification off (insecure-skip-tls-verify)");
+    if (pc.notes[0])
+        add_note(notice, sizeof(notice), pc.notes);
+    text_sanitize(out->notice, sizeof(out->notice), notice);
+    rc = 0;
+out:
+    for (size_t i = 0; i < out->n_services && pc.deps != NULL; i++)
+        sel_free(&pc.deps[i]);
+    free(pc.deps);
+    return rc;
+}
+
+/* ---- scaling ---- */
+
+static bool valid_name(const char *s)
+{
+    if (*s == '\0' || strlen(s) > 253)
+        return false;
+    for (; *s; s++)
+        if (!((*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9') || *s == '-' || *s == '.'))
+            return false;
+    return true;
+}
+
+/* GET the scale subresource: its document, count and resourceVersion. */
+static cJSON *scale_get(struct kube *k, const char *path, int *count, char *msg, size_t msglen)
+{
+    struct http_response r;
+    cJSON *doc = NULL;
+    if (request(k, &k->shttp, "GET", path, NULL, NULL, &r, msg, msglen) < 0)
+        return NULL;
+    if (r.status != 200)
+        api_error("GET", path, &r, msg, msglen);
+    else if ((doc = parse_body("GET", path, &r, msg, msglen)) != NULL)
+        *count = jint(jget(doc, "spec"), "replicas", 0); /* omitempty: absent is 0 */
+    http_response_free(&r);
+    return doc;
+}
+
+/* PUT the scale back with spec.replicas = to and the resourceVersion given. 0 applied,
+ * 1 conflict (409), -1 error. */
+static int scale_put(struct kube *k, const char *path, cJSON *doc, int to, const char *rv,
+                     char *msg, size_t msglen)
+{
+    struct http_response r;
+    cJSON *spec = cJSON_GetObjectItemCaseSensitive(doc, "spec");
+    cJSON *meta = cJSON_GetObjectItemCaseSensitive(doc, "metadata");
+    if (spec == NULL)
+        spec = cJSON_AddObjectToObject(doc, "spec");
+    if (meta == NULL)
+        meta = cJSON_AddObjectToObject(doc, "metadata");
+    cJSON_DeleteItemFromObjectCaseSensitive(spec, "replicas");
+    cJSON_AddNumberToObject(spec, "replicas", to);
+    if (rv != NULL && *rv) {
+        cJSON_DeleteItemFromObjectCaseSensitive(meta, "resourceVersion");
+        cJSON_AddStringToObject(meta, "resourceVersion", rv);
+    }
+    char *body = cJSON_PrintUnformatted(doc);
+    int rc = -1;
+    if (body == NULL) {
+        text_printf(msg, msglen, "kube: out of memory");
+        return -1;
+    }
+    if (request(k, &k->shttp, "PUT", path, "application/json", body, &r, msg, msglen) == 0) {
+        if (r.status == 200 || r.status == 201)
+            rc = 0;
+        else if (r.status == 409)
+            rc = 1;
+        else
+            api_error("PUT", path, &r, msg, msglen);
+        http_response_free(&r);
+    }
+    cJSON_free(body);
+    return rc;
+}
+
+static int scale_count(struct kube *k, const struct scale_request *req, const char *path, char *msg,
+                       size_t msglen)
+{
+    int now = -1;
+    for (int attempt = 0; attempt < 2; attempt++) {
+        cJSON *doc = scale_get(k, path, &now, msg, msglen);
+        if (doc == NULL)
+            return -1;
+        if (now != req->from) {
+            cJSON_Delete(doc);
+            text_printf(msg, msglen, "%s changed since you looked: now %d", req->service, now);
+            return -1;
+        }
+        /* First the version the operator saw; after a 409 with the count unchanged (a status
+         * update moved the version), the fresh one. */
+        const char *rv = attempt == 0 && req->version[0] ? req->version : NULL;
+        int rc = scale_put(k, path, doc, req->to, rv, msg, msglen);
+        cJSON_Delete(doc);
+        if (rc <= 0) {
+            if (rc == 0)
+                text_printf(msg, msglen, "scaled %s %d -> %d", req->service, req->from, req->to);
+            return rc;
+        }
+    }
+    cJSON *doc = scale_get(k, path, &now, msg, msglen);
+    if (doc != NULL)
+        text_printf(msg, msglen, "%s changed since you looked: now %d", req->service, now);
+    cJSON_Delete(doc);
+    return -1;
+}
+
+/* The HPA that targets the deployment: its name, bounds and resourceVersion. */
+static int hpa_find(struct kube *k, const char *ns, const char *dep, char *name, size_t namelen,
+                    int *min, int *max, char *rv, size_t rvlen, char *msg, size_t msglen)
+{
+    char path[512];
+    struct http_response r;
+    const cJSON *it;
+    int rc = -1;
+    text_printf(path, sizeof(path),
+                "/apis/autoscaling/v2/namespaces/%s/horizontalpodautoscalers?limit=%d", ns,
+                PAGE_LIMIT);
+    if (request(k, &k->shttp, "GET", path, NULL, NULL, &r, msg, msglen) < 0)
+        return -1;
+    cJSON *doc = r.status == 200 ? parse_body("GET", path, &r, msg, msglen) : NULL;
+    if (r.status != 200)
+        api_error("GET", path, &r, msg, msglen);
+    cJSON_ArrayForEach(it, jget(doc, "items"))
+    {
+        const cJSON *spec = jget(it, "spec"), *ref = jget(spec, "scaleTargetRef");
+        if (!jstr(ref, "name") || strcmp(jstr(ref, "name"), dep) != 0 || !jstr(ref, "kind") ||
+            strcmp(jstr(ref, "kind"), "Deployment") != 0)
+            continue;
+        jcopy(name, namelen, jget(it, "metadata"), "name");
+        jcopy(rv, rvlen, jget(it, "metadata"), "resourceVersion");
+        *min = jint(spec, "minReplicas", 1);
+        *max = jint(spec, "maxReplicas", 0);
+        rc = 0;
+        break;
+    }
+    if (rc < 0 && doc != NULL)
+        text_printf(msg, msglen, "no HorizontalPodAutoscaler targets %s in %s", dep, ns);
+    cJSON_Delete(doc);
+    http_response_free(&r);
+    return rc;
+}
+
+/* Raise (or lower) the HPA's minReplicas instead of a count the HPA would undo. */
+static int scale_hpa_min(struct kube *k, const struct scale_request *req, const char *ns, char *msg,
+                         size_t msglen)
+{
+    char name[FT_NAME_MAX], rv[64], path[512], body[160];
+    int min, max;
+    struct http_response r;
+    if (hpa_find(k, ns, req->service, name, sizeof(name), &min, &max, rv, sizeof(rv), msg, msglen) <
+        0)
+        return -1;
+    if (req->to < 1 || req->to > max) {
+        text_printf(msg, msglen, "%s: minReplicas %d is outside 1..maxReplicas %d", name, req->to,
+                    max);
+        return -1;
+    }
+    text_printf(path, sizeof(path),
+                "/apis/autoscaling/v2/namespaces/%s/horizontalpodautoscalers/%s", ns, name);
+    /* resourceVersion in a merge patch is a precondition, as in a PUT. */
+    text_printf(body, sizeof(body),
+                "{\"metadata\":{\"resourceVersion\":\"%s\"},\"spec\":{"
+                "\"minReplicas\":%d}}",
+                rv, req->to);
+    if (request(k, &k->shttp, "PATCH", path, "application/merge-patch+json", body, &r, msg,
+                msglen) < 0)
+        return -1;
+    int rc = -1;
+    if (r.status == 200) {
+        text_printf(msg, msglen, "set %s minReplicas %d -> %d", name, min, req->to);
+        rc = 0;
+    } else if (r.status == 409) {
+        text_printf(msg, msglen, "%s changed since you looked; nothing was written", name);
+    } else {
+        api_error("PATCH", path, &r, msg, msglen);
+    }
+    http_response_free(&r);
+    return rc;
+}
+
+static int kube_scale(struct source *src, const struct scale_request *req, char *msg, size_t msglen)
+{
+    struct kube *k = src->priv;
+    const char *ns = req->namespace_[0] ? req->namespace_ : k->ns;
+    char path[512];
+    if (creds_ready(k, &k->shttp, false, msg, msglen) < 0)
+        return -1;
+    pthread_mutex_lock(&k->lock);
+    bool known = k->ssar_done;
+    pthread_mutex_unlock(&k->lock);
+    if (!known)
+        check_access(k, &k->shttp);
+    pthread_mutex_lock(&k->lock);
+    bool denied = k->scale_denied;
+    pthread_mutex_unlock(&k->lock);
+    if (denied) {
+        text_printf(msg, msglen, "RBAC: patch on deployments/scale in %s is denied; nothing sent",
+                    ns);
+        return -1;
+    }
+    if (!valid_name(ns) || !valid_name(req->service)) {
+        text_printf(msg, msglen, "kube: not a Kubernetes name: %s/%s", ns, req->service);
+        return -1;
+    }
+    if (req->to < 0) {
+        text_printf(msg, msglen, "kube: cannot scale %s to %d", req->service, req->to);
+        return -1;
+    }
+    if (req->set_autoscaler_min)
+        return scale_hpa_min(k, req, ns, msg, msglen);
+    text_printf(path, sizeof(path), "/apis/apps/v1/namespaces/%s/deployments/%s/scale", ns,
+                req->service);
+    return scale_count(k, req, path, msg, msglen);
+}
+
+/* ---- construction ---- */
+
+static void kube_destroy(struct source *src)
+{
+    struct kube *k = src->priv;
+    if (k != NULL) {
+        http_client_free(k->http);
+        http_client_free(k->shttp);
+        kubeconfig_free(&k->kc);
+        pthread_mutex_destroy(&k->lock);
+        free(k);
+    }
+    free(src);
+}
+
+static const struct source_ops kube_ops = {"kube", kube_poll, kube_scale, kube_destroy};
+
+static void reading_services(struct kube *k, const struct config *cfg)
+{
+    for (size_t i = 0; i < cfg->n_metrics; i++) {
+        const struct metric_rule *m = &cfg->metrics[i];
+        if (m->service[0] == '\0')
+            continue;
+        if (strcmp(m->id, "cpu") == 0 && k->n_cpu < MAX_READING_SERVICES)
+            text_printf(k->cpu_services[k->n_cpu++], FT_NAME_MAX, "%s", m->service);
+        else if (strcmp(m->id, "memory") == 0 && k->n_mem < MAX_READING_SERVICES)
+            text_printf(k->mem_services[k->n_mem++], FT_NAME_MAX, "%s", m->service);
+    }
+}
 
 struct source *kube_source_new(const struct config *cfg, char *err, size_t errlen)
 {
-    (void)cfg;
-    snprintf(err, errlen, "kube: this source is not available in this build yet");
-    return NULL;
+    struct source *src = calloc(1, sizeof(*src));
+    struct kube *k = calloc(1, sizeof(*k));
+    char e[512];
+    if (src == NULL || k == NULL) {
+        free(src);
+        free(k);
+        text_printf(err, errlen, "kube: out of memory");
+        return NULL;
+    }
+    pthread_mutex_init(&k->lock, NULL);
+    src->ops = &kube_ops;
+    src->priv = k;
+    text_printf(src->name, sizeof(src->name), "kube");
+    if (kubeconfig_load(&k->kc, cfg->kubeconfig, cfg->context, cfg->namespace_, e, sizeof(e)) < 0) {
+        text_printf(err, errlen, "kube: %s", e);
+        kube_destroy(src);
+        return NULL;
+    }
+    text_printf(k->ns, sizeof(k->ns), "%s", k->kc.namespace_);
+    if (!valid_name(k->ns)) {
+        text_printf(err, errlen, "kube: namespace \"%s\" is not a Kubernetes name", k->ns);
+        kube_destroy(src);
+        return NULL;
+    }
+    text_printf(k->selector, sizeof(k->selector), "%s", cfg->label_selector);
+    k->connect_timeout_s = cfg->connect_timeout_s > 0 ? cfg->connect_timeout_s : 5;
+    k->timeout_s = cfg->request_timeout_s > 0 ? cfg->request_timeout_s : 10;
+    src->interval_s = cfg->poll_interval_s > 0 ? cfg->poll_interval_s
+                      : cfg->delay_s > 0       ? cfg->delay_s
+                                               : 5;
+    reading_services(k, cfg);
+    return src;
 }

@@ -367,16 +367,29 @@ static void cancel(struct tui *t, int key)
     t->n_targets = 0;
 }
 
-/* y: hand each frozen target to the actuator, which decides. */
-static void confirm_apply(struct tui *t, int key)
+/* The one target whose autoscaler minimum m would raise instead of the count, or NULL.
+ * Only a single HPA-owned change upwards: below the minimum the HPA already keeps it. */
+const struct tui_target *confirm_min_target(const struct tui *t)
 {
-    (void)key;
+    if (t->n_targets != 1)
+        return NULL;
+    const struct tui_target *g = &t->targets[0];
+    const struct service_view *sv = world_service(t->world, g->source_name, g->service);
+    if (!sv || !sv->svc.autoscaler.present || strcmp(sv->svc.autoscaler.kind, "HPA") != 0)
+        return NULL;
+    return g->to > sv->svc.autoscaler.min ? g : NULL;
+}
+
+/* Hand each frozen target to the actuator, which decides; set_min asks the source to
+ * raise the autoscaler's minReplicas instead of writing a count it would undo. */
+static void confirm_send(struct tui *t, bool set_min)
+{
     char msg[sizeof t->status] = "", why[FT_TEXT_MAX];
     for (size_t i = 0; i < t->n_targets; i++) {
         const struct tui_target *g = &t->targets[i];
         const struct service_view *sv = world_service(t->world, g->source_name, g->service);
         if (sv && sv->svc.desired != g->from && !t->moved_shown)
-            return; /* the dialog has not yet shown the move: this y does not count */
+            return; /* the dialog has not yet shown the move: this key does not count */
     }
     t->mode = MODE_NORMAL;
     for (size_t i = 0; i < t->n_targets; i++) {
@@ -389,6 +402,7 @@ static void confirm_apply(struct tui *t, int key)
         text_printf(req.namespace_, sizeof req.namespace_, "%s", g->namespace_);
         req.from = g->from;
         req.to = g->to;
+        req.set_autoscaler_min = set_min;
         text_printf(req.reason, sizeof req.reason, "%s", g->reason);
         size_t used = strlen(msg);
         if (!sv) {
@@ -397,15 +411,35 @@ static void confirm_apply(struct tui *t, int key)
             continue;
         }
         if (actuator_request(t->act, &req, &sv->svc, t->world->scale_denied, t->now, why,
-                             sizeof why) == ACT_SUBMITTED)
+                             sizeof why) != ACT_SUBMITTED)
+            text_printf(msg + used, sizeof msg - used, "%s%s", used ? "; " : "", why);
+        else if (set_min)
+            text_printf(msg + used, sizeof msg - used, "%sscaling %s: %s minimum -> %d",
+                        used ? "; " : "", g->service, sv->svc.autoscaler.kind, g->to);
+        else
             text_printf(msg + used, sizeof msg - used, "%sscaling %s %d -> %d", used ? "; " : "",
                         g->service, g->from, g->to);
-        else
-            text_printf(msg + used, sizeof msg - used, "%s%s", used ? "; " : "", why);
     }
     tui_set_status(t, strstr(msg, "scaling ") == msg ? EL_STATUS_OK : EL_STATUS_ERR, "%s", msg);
     t->n_marks = 0;
     t->n_targets = 0;
+}
+
+/* y: the count as shown. */
+static void confirm_apply(struct tui *t, int key)
+{
+    (void)key;
+    confirm_send(t, false);
+}
+
+/* m: the autoscaler's minimum instead, when the dialog offered it; else m cancels. */
+static void confirm_apply_min(struct tui *t, int key)
+{
+    if (confirm_min_target(t) == NULL) {
+        cancel(t, key);
+        return;
+    }
+    confirm_send(t, true);
 }
 
 /* ---- the table -------------------------------------------------------------------- */
@@ -590,6 +624,14 @@ static const struct action table[] = {
     {"count-cancel", "Esc", {KEY_ANY}, "any other key cancels", NULL, SAFE, MODE_COUNT, cancel},
 
     {"apply", "y", {'y'}, "apply the change shown", NULL, ACT_MUTATES, MODE_CONFIRM, confirm_apply},
+    {"apply-min",
+     "m",
+     {'m'},
+     "raise the HPA's minimum instead, when offered",
+     NULL,
+     ACT_MUTATES,
+     MODE_CONFIRM,
+     confirm_apply_min},
     {"cancel", "any other", {KEY_ANY}, "cancel: nothing changes", NULL, SAFE, MODE_CONFIRM, cancel},
 };
 

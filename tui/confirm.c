@@ -61,6 +61,11 @@ static void one_target(struct tui *t, struct dialog_view *d, const struct tui_ta
         text_printf(buf[*k], DLG_TEXT, "%s %s (%d..%d) owns the count and will undo this",
                     s->autoscaler.kind, s->autoscaler.name, s->autoscaler.min, s->autoscaler.max);
         d->lines[d->n++] = (struct dialog_line){"autoscaler", buf[(*k)++], EL_BAND_WARN};
+        if (confirm_min_target(t) != NULL) {
+            text_printf(buf[*k], DLG_TEXT, "m raises its minimum %d -> %d instead, which it keeps",
+                        s->autoscaler.min, g->to);
+            d->lines[d->n++] = (struct dialog_line){"instead", buf[(*k)++], EL_DIALOG};
+        }
     } else {
         d->lines[d->n++] = (struct dialog_line){"autoscaler", "none", EL_DIALOG};
     }
@@ -71,8 +76,11 @@ static void confirm_dialog(struct tui *t, int h, int w)
     static char buf[DIALOG_MAX_LINES][DLG_TEXT];
     static char title[DLG_TEXT];
     size_t k = 0;
-    struct dialog_view d = {
-        .title = title, .min_w = 50, .footer = "y: apply   any other key: cancel"};
+    struct dialog_view d = {.title = title,
+                            .min_w = 50,
+                            .footer = confirm_min_target(t) ? "y: apply   m: raise minimum   "
+                                                              "any other key: cancel"
+                                                            : "y: apply   any other key: cancel"};
     if (t->n_targets == 1) {
         text_printf(title, sizeof title, "Scale %s?", t->targets[0].service);
         one_target(t, &d, &t->targets[0], buf, &k);

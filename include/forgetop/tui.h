@@ -110,6 +110,8 @@ void detail_charts(struct tui *t, const struct service_view *sv, int y, int h, i
 void help_draw(struct tui *t);
 void alerts_draw(struct tui *t);
 void confirm_draw(struct tui *t);
+/* The single target whose HPA minimum `m` would raise instead of the count, or NULL. */
+const struct tui_target *confirm_min_target(const struct tui *t);
 /* The two header lines; returns the rows used. */
 int frame_header(struct tui *t, int y);
 /* Status line and function bar on the last two rows. */

@@ -88,6 +88,23 @@ static void cancel_keys(void)
     rig_stop(&r);
 }
 
+static void raise_hpa_minimum(void)
+{
+    struct rig r;
+    rig_start(&r, false);
+    keys(&r, (int[]){'j', '+', 0});
+    tap(hx_has(stdscr, "m raises its minimum 3 -> 6"), "an HPA-owned change offers m");
+    keys(&r, (int[]){'m', 0});
+    tap(r.sc.n == 1 && r.sc.last.set_autoscaler_min && r.sc.last.to == 6,
+        "m asks for the HPA's minimum 6 instead of the count");
+    tap(hx_has(stdscr, "HPA minimum -> 6"), "the status line says which was asked");
+    keys(&r, (int[]){'k', '+', 0});
+    tap(!hx_has(stdscr, "m raises"), "KEDA owns agent-worker's HPA: m is not offered");
+    keys(&r, (int[]){'m', 0});
+    tap(r.sc.n == 1 && r.t.mode == MODE_NORMAL, "...and m then cancels like any other key");
+    rig_stop(&r);
+}
+
 static void set_count(void)
 {
     struct rig r;
@@ -198,6 +215,7 @@ int main(void)
     cancel_keys();
     set_count();
     accept_and_marks();
+    raise_hpa_minimum();
     moved_count();
     read_only_refuses_everything();
     rbac_denied();

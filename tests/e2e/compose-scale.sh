@@ -1,0 +1,113 @@
+#!/usr/bin/env bash
+# compose-scale.sh - the dashboard on a Compose project: the real binary in tmux against
+# the fake Docker Engine, with the `docker` shim first on PATH. `+` then `y` runs
+# docker compose with the runbook's argument vector and the table shows the new count;
+# a fixed container_name is refused before anything runs; compose's failure reaches the
+# status line; in read-only mode the shim never runs.
+source "$(dirname "$0")/../lib.sh"
+cd "$ROOT" || exit 1
+S=$(scratch)
+SOCK=$S/docker.sock STATE=$S/state.json SHIMLOG=$S/shim.log AUDIT=$S/state/forgetop/audit.log
+TMUX_SOCK="forgetop-compose-$$"
+TM() { tmux -L "$TMUX_SOCK" -f /dev/null "$@"; }
+on_exit "tmux -L '$TMUX_SOCK' kill-server"
+
+cat >"$STATE" <<'JSON'
+{"project": "forge", "containers": [
+ {"service": "api", "number": 1, "health": "healthy", "cpus_limit": 1, "mem_limit": 536870912,
+  "cpu": 0.5, "mem": 201326592},
+ {"service": "api", "number": 2, "health": "healthy", "cpus_limit": 1, "mem_limit": 536870912,
+  "cpu": 0.25, "mem": 100663296},
+ {"service": "redis", "name": "forge-redis", "cpu": 0.1, "mem": 33554432}
+]}
+JSON
+python3 tests/fakes/docker_engine.py --socket "$SOCK" --state "$STATE" >"$S/fake.out" 2>&1 &
+on_exit "kill $!"
+wait_for 10 test -S "$SOCK" || { not_ok "fake engine listens"; finish; }
+[ -x "$BIN" ] || make -s BUILD="$BUILD" >/dev/null
+
+# start NAME ENV... -- ARGS...
+start() {
+    local name=$1 envs=()
+    shift
+    while [ $# -gt 0 ] && [ "$1" != "--" ]; do envs+=("$1"); shift; done
+    shift
+    TM new-session -d -s "$name" -x 100 -y 30 \
+        "env -u NO_COLOR -u FORGETOP_READ_ONLY -u DOCKER_HOST XDG_STATE_HOME='$S/state' XDG_CONFIG_HOME='$S/config' LANG=C.UTF-8 LC_ALL=C.UTF-8 TERM=xterm-256color PATH='$ROOT/tests/fakes:$PATH' DOCKER_SHIM_LOG='$SHIMLOG' DOCKER_SHIM_STATE='$STATE' ${envs[*]} '$BIN' --compose-project forge -d 1 --config /dev/null ${*}; echo \$? >'$S/$name.exit'; sleep 60"
+}
+screen() { TM capture-pane -p -t "$1"; }
+shows() { screen "$1" | grep -qF -- "$2"; }
+lacks() { ! screen "$1" | grep -qF -- "$2"; }
+keys() { local s=$1; shift; TM send-keys -t "$s" "$@"; sleep 0.4; }
+shim_runs() { [ -f "$SHIMLOG" ] && wc -l <"$SHIMLOG" | tr -d ' ' || echo 0; }
+row() { screen "$1" | grep -E "^. +$2 " | head -1; }
+dump() { screen "$1" | sed 's/^/# /'; }
+
+# ---- the project on screen ------------------------------------------------------------
+start rw DOCKER_HOST="unix://$SOCK" --
+if wait_for 10 sh -c "tmux -L '$TMUX_SOCK' capture-pane -p -t rw | grep -qE ' api +2/2 '"; then
+    ok "the dashboard shows the project's api at 2/2"
+else
+    not_ok "the dashboard shows the project's api at 2/2"; dump rw
+fi
+check "the compose source is in the header" shows rw "compose"
+check "redis is listed" test -n "$(row rw redis)"
+
+# ---- + then y: docker compose runs, the table follows --------------------------------
+keys rw / a p i Enter
+keys rw +
+check "+ opens the confirmation for api" shows rw "Scale api?"
+check "the confirmation names the project" shows rw "forge"
+check "the confirmation says 2 -> 3" shows rw "2 -> 3"
+expect_eq "nothing runs before y" 0 "$(shim_runs)"
+keys rw y
+if wait_for 10 shows rw "scaled api 2 -> 3"; then
+    ok "y: the status line says scaled api 2 -> 3"
+else
+    not_ok "y: the status line says scaled api 2 -> 3"; dump rw
+fi
+expect_eq "docker compose ran once" 1 "$(shim_runs)"
+expect_eq "with the runbook's argument vector" \
+    '["docker", "compose", "-p", "forge", "up", "-d", "--no-recreate", "--no-deps", "--scale", "api=3", "api"]' \
+    "$(tail -1 "$SHIMLOG")"
+check "the table shows api at 3/3" wait_for 10 sh -c "tmux -L '$TMUX_SOCK' capture-pane -p -t rw | grep -qE ' api +3/3 '"
+check "the audit log records it applied" grep -q '"target":"api".*"from":2,"to":3.*"result":"applied"' "$AUDIT"
+
+# ---- a fixed container_name: refused before anything runs ----------------------------
+keys rw / Escape
+keys rw / r e d i s Enter
+keys rw +
+keys rw y
+sleep 0.6
+check "redis: the refusal says why" shows rw "fixed container_name"
+expect_eq "redis: docker compose never ran" 1 "$(shim_runs)"
+keys rw q
+
+# ---- compose fails: its status and last line reach the status line ------------------
+start fail DOCKER_HOST="unix://$SOCK" DOCKER_SHIM_EXIT=1 "DOCKER_SHIM_ERROR='no such service: api'" --
+wait_for 10 sh -c "tmux -L '$TMUX_SOCK' capture-pane -p -t fail | grep -qE ' api +3/3 '"
+keys fail / a p i Enter
+keys fail +
+keys fail y
+if wait_for 10 shows fail "docker compose exited 1: no such service: api"; then
+    ok "a failed compose shows its exit status and last line"
+else
+    not_ok "a failed compose shows its exit status and last line"; dump fail
+fi
+check "the audit log records the failure" grep -q '"result":"failed".*no such service: api' "$AUDIT"
+keys fail q
+
+# ---- read-only: the shim never runs ---------------------------------------------------
+n=$(shim_runs)
+start ro DOCKER_HOST="unix://$SOCK" -- -R
+wait_for 10 sh -c "tmux -L '$TMUX_SOCK' capture-pane -p -t ro | grep -qE ' api +3/3 '"
+check "-R shows the READ-ONLY badge" shows ro "READ-ONLY"
+keys ro / a p i Enter
+keys ro +
+check "-R: + says scaling is disabled" shows ro "scaling is disabled in read-only mode"
+keys ro y a y s 9 Enter y - y Space + y
+sleep 1
+check "-R: no confirmation opens" lacks ro "Scale api?"
+expect_eq "-R: docker compose never ran" "$n" "$(shim_runs)"
+keys ro q
+finish

@@ -1,0 +1,693 @@
+#!/usr/bin/env python3
+"""kube_api.py - a fake Kubernetes API server for forgetop's tests (python3 stdlib only).
+
+Serves, over HTTPS with bearer-token auth, the documented shapes of ../shared/k8s-api:
+discovery, deployments (list/get, labelSelector, limit/continue), the scale subresource
+(GET, PUT with a resourceVersion check, PATCH merge-patch), autoscaling/v2 HPAs (GET,
+PATCH), metrics.k8s.io/v1beta1 pod metrics, pods (paged), SelfSubjectAccessReview.
+kubectl get/scale work against it.
+
+State lives in memory, seeded from a small JSON fixture (or generated with --generate
+for the benchmark). Faults are switched at run time through POST /_control (JSON, no
+auth) or a --faults file read on every request:
+  {"mode": "hang|500|garbage|slow|ok", "slow_s": 2, "path": "substring the fault is
+   limited to", "forbid_writes": true, "conflict": true, "no_metrics": true,
+   "ssar_allowed": false, "hpa_limited": "TooManyReplicas", "usage": {"api": {"cpu": "900m", "memory": "800Mi"}}}
+Besides bearer tokens it accepts client certificates (--client-ca) and basic auth (--basic).
+Every write (PUT, PATCH, POST, DELETE) is appended to --log as one JSON line.
+"""
+
+import argparse
+import base64
+import copy
+import json
+import os
+import ssl
+import sys
+import threading
+import time
+import urllib.parse
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+CREATED = "2026-01-01T00:00:00Z"
+
+
+def status(code, reason, message, details=None):
+    s = {"kind": "Status", "apiVersion": "v1", "metadata": {}, "status": "Failure",
+         "message": message, "reason": reason, "code": code}
+    if details:
+        s["details"] = details
+    return s
+
+
+def rfc3339(t):
+    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(t))
+
+
+# ---- label selectors ----
+
+def split_selector(s):
+    parts, depth, cur = [], 0, ""
+    for ch in s:
+        if ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+        if ch == "," and depth == 0:
+            parts.append(cur)
+            cur = ""
+        else:
+            cur += ch
+    if cur:
+        parts.append(cur)
+    return [p.strip() for p in parts if p.strip()]
+
+
+def selector_matches(sel, labels):
+    for req in split_selector(sel or ""):
+        if " notin " in req:
+            k, vs = req.split(" notin ", 1)
+            vals = [v.strip() for v in vs.strip()[1:-1].split(",")]
+            if labels.get(k.strip()) in vals:
+                return False
+        elif " in " in req:
+            k, vs = req.split(" in ", 1)
+            vals = [v.strip() for v in vs.strip()[1:-1].split(",")]
+            if labels.get(k.strip()) not in vals:
+                return False
+        elif "!=" in req:
+            k, v = req.split("!=", 1)
+            if labels.get(k.strip()) == v.strip():
+                return False
+        elif "==" in req or "=" in req:
+            k, v = req.split("==", 1) if "==" in req else req.split("=", 1)
+            if labels.get(k.strip()) != v.strip():
+                return False
+        elif req.startswith("!"):
+            if req[1:] in labels:
+                return False
+        elif req not in labels:
+            return False
+    return True
+
+
+def match_labels(match, labels):
+    return all(labels.get(k) == v for k, v in match.items())
+
+
+# ---- state ----
+
+class State:
+    def __init__(self, seed):
+        self.lock = threading.RLock()
+        self.rv = 1000
+        self.deploys = {}   # (ns, name) -> spec dict from the fixture
+        self.hpas = {}      # (ns, name) -> dict
+        for d in seed.get("deployments", []):
+            d = dict(d)
+            d.setdefault("namespace", seed.get("namespace", "open-forge"))
+            d["rv"] = self.next_rv()
+            d.setdefault("labels", {"app": d["name"]})
+            d.setdefault("ready", d["replicas"])
+            self.deploys[(d["namespace"], d["name"])] = d
+        for h in seed.get("hpas", []):
+            h = dict(h)
+            h.setdefault("namespace", seed.get("namespace", "open-forge"))
+            h["rv"] = self.next_rv()
+            self.hpas[(h["namespace"], h["name"])] = h
+
+    def next_rv(self):
+        self.rv += 1
+        return self.rv
+
+    # Documents, as the API server writes them.
+    def containers(self, d):
+        out = []
+        for c in d.get("containers", [{"name": d["name"]}]):
+            res = {}
+            if c.get("requests"):
+                res["requests"] = dict(c["requests"])
+            if c.get("limits"):
+                res["limits"] = dict(c["limits"])
+            out.append({"name": c["name"], "image": "ghcr.io/open-forge/%s:1.0" % d["name"],
+                        "imagePullPolicy": "IfNotPresent", "resources": res,
+                        "terminationMessagePath": "/dev/termination-log",
+                        "terminationMessagePolicy": "File"})
+        return out
+
+    def deployment(self, d, with_kind=True):
+        conds = [{"type": "Available", "status": "True", "reason": "MinimumReplicasAvailable",
+                  "message": "Deployment has minimum availability.",
+                  "lastUpdateTime": CREATED, "lastTransitionTime": CREATED}]
+        if d.get("stuck"):
+            conds.append({"type": "Progressing", "status": "False",
+                          "reason": "ProgressDeadlineExceeded",
+                          "message": "ReplicaSet \"%s-7d4b9c\" has timed out progressing." % d["name"],
+                          "lastUpdateTime": CREATED, "lastTransitionTime": CREATED})
+        else:
+            conds.append({"type": "Progressing", "status": "True", "reason": "NewReplicaSetAvailable",
+                          "message": "ReplicaSet \"%s-7d4b9c\" has successfully progressed." % d["name"],
+                          "lastUpdateTime": CREATED, "lastTransitionTime": CREATED})
+        st = {"observedGeneration": 2, "conditions": conds}
+        if d["replicas"] > 0:
+            st.update({"replicas": d["replicas"], "updatedReplicas": d["replicas"]})
+        if d["ready"] > 0:
+            st.update({"readyReplicas": d["ready"], "availableReplicas": d["ready"]})
+        doc = {
+            "metadata": {"name": d["name"], "namespace": d["namespace"],
+                         "uid": "uid-%s" % d["name"], "resourceVersion": str(d["rv"]),
+                         "generation": 2, "creationTimestamp": CREATED,
+                         "labels": dict(d["labels"]),
+                         "annotations": {"deployment.kubernetes.io/revision": "1"}},
+            "spec": {"replicas": d["replicas"],
+                     "selector": {"matchLabels": dict(d.get("selector", d["labels"]))},
+                     "template": {"metadata": {"labels": dict(d["labels"])},
+                                  "spec": {"containers": self.containers(d),
+                                           "restartPolicy": "Always"}},
+                     "strategy": {"type": "RollingUpdate",
+                                  "rollingUpdate": {"maxUnavailable": "25%", "maxSurge": "25%"}},
+                     "revisionHistoryLimit": 10, "progressDeadlineSeconds": 600},
+            "status": st,
+        }
+        if with_kind:
+            doc = dict({"kind": "Deployment", "apiVersion": "apps/v1"}, **doc)
+        return doc
+
+    def scale(self, d):
+        sel = ",".join("%s=%s" % kv for kv in sorted(d.get("selector", d["labels"]).items()))
+        spec = {"replicas": d["replicas"]} if d["replicas"] > 0 else {}
+        return {"kind": "Scale", "apiVersion": "autoscaling/v1",
+                "metadata": {"name": d["name"], "namespace": d["namespace"],
+                             "uid": "uid-%s" % d["name"], "resourceVersion": str(d["rv"]),
+                             "creationTimestamp": CREATED},
+                "spec": spec, "status": {"replicas": d["replicas"], "selector": sel}}
+
+    def pods(self, d):
+        out = []
+        n = max(d["replicas"], 0)
+        for i in range(n):
+            ready = i < d["ready"]
+            out.append({
+                "metadata": {"name": "%s-7d4b9c-%05d" % (d["name"], i), "namespace": d["namespace"],
+                             "uid": "pod-%s-%d" % (d["name"], i), "resourceVersion": str(d["rv"]),
+                             "creationTimestamp": rfc3339(time.time() - 3600),
+                             "labels": dict(d["labels"], **{"pod-template-hash": "7d4b9c"})},
+                "spec": {"nodeName": "node-%d" % (i % 3 + 1), "containers": self.containers(d)},
+                "status": {"phase": "Running" if ready else "Pending",
+                           "startTime": rfc3339(time.time() - 3600),
+                           "conditions": [{"type": "Ready", "status": "True" if ready else "False"}],
+                           "containerStatuses": [{"name": c["name"], "ready": ready,
+                                                  "restartCount": d.get("restarts", 0),
+                                                  "image": "x", "imageID": "", "started": ready}
+                                                 for c in d.get("containers", [{"name": d["name"]}])]},
+            })
+        return out
+
+    def pod_metrics(self, d, usage):
+        out = []
+        u = usage.get(d["name"])
+        for p in self.pods(d)[: d["ready"]]:
+            cs = []
+            for c in d.get("containers", [{"name": d["name"]}]):
+                cu = dict(c.get("usage", {"cpu": "0", "memory": "0"}))
+                if u:
+                    cu.update(u)
+                cs.append({"name": c["name"], "usage": cu})
+            out.append({"metadata": {"name": p["metadata"]["name"], "namespace": d["namespace"],
+                                     "creationTimestamp": rfc3339(time.time()),
+                                     "labels": p["metadata"]["labels"]},
+                        "timestamp": rfc3339(time.time() - 10), "window": "30s",
+                        "containers": cs})
+        return out
+
+    def hpa(self, h, with_kind=True):
+        d = self.deploys.get((h["namespace"], h["target"]))
+        cur = d["replicas"] if d else 0
+        metrics, current = [], []
+        for res in ("cpu", "memory"):
+            if h.get(res):
+                metrics.append({"type": "Resource", "resource": {
+                    "name": res, "target": {"type": "Utilization", "averageUtilization": h[res]}}})
+                current.append({"type": "Resource", "resource": {
+                    "name": res, "current": {"averageUtilization": h.get("current_" + res, h[res]),
+                                             "averageValue": "100m" if res == "cpu" else "100Mi"}}})
+        limited = h.get("limited")
+        conds = [
+            {"type": "AbleToScale", "status": "True", "reason": "ReadyForNewScale",
+             "message": "recommended size matches current size", "lastTransitionTime": CREATED},
+            {"type": "ScalingActive", "status": "True", "reason": "ValidMetricFound",
+             "message": "the HPA was able to successfully calculate a replica count from cpu "
+                        "resource utilization (percentage of request)", "lastTransitionTime": CREATED},
+            {"type": "ScalingLimited", "status": "True" if limited else "False",
+             "reason": limited or "DesiredWithinRange",
+             "message": "the desired replica count is more than the maximum replica count"
+             if limited else "the desired count is within the acceptable range",
+             "lastTransitionTime": CREATED},
+        ]
+        doc = {"metadata": {"name": h["name"], "namespace": h["namespace"], "uid": "hpa-" + h["name"],
+                            "resourceVersion": str(h["rv"]), "creationTimestamp": CREATED},
+               "spec": {"scaleTargetRef": {"kind": "Deployment", "name": h["target"],
+                                           "apiVersion": "apps/v1"},
+                        "minReplicas": h["min"], "maxReplicas": h["max"], "metrics": metrics},
+               "status": {"currentReplicas": cur, "desiredReplicas": h.get("desired", cur),
+                          "currentMetrics": current, "conditions": conds}}
+        if h.get("behavior"):
+            doc["spec"]["behavior"] = h["behavior"]
+        if with_kind:
+            doc = dict({"kind": "HorizontalPodAutoscaler", "apiVersion": "autoscaling/v2"}, **doc)
+        return doc
+
+
+def generate(n_deploy, n_pods, ns):
+    per = max(n_pods // max(n_deploy, 1), 1)
+    deps = []
+    for i in range(n_deploy):
+        name = "api" if i == 0 else "svc-%03d" % i
+        deps.append({"name": name, "namespace": ns, "replicas": per, "labels": {"app": name, "tier": "t%d" % (i % 4)},
+                     "containers": [{"name": "main", "requests": {"cpu": "250m", "memory": "256Mi"},
+                                     "limits": {"cpu": "1", "memory": "512Mi"},
+                                     "usage": {"cpu": "%dm" % (50 + i % 200), "memory": "%dMi" % (100 + i % 300)}},
+                                    {"name": "sidecar", "requests": {"cpu": "50m", "memory": "64Mi"},
+                                     "limits": {"memory": "128Mi"},
+                                     "usage": {"cpu": "5m", "memory": "30Mi"}}]})
+    hpas = [{"name": "%s-hpa" % d["name"], "namespace": ns, "target": d["name"], "min": 1,
+             "max": 20, "cpu": 70} for d in deps[::4]]
+    return {"namespace": ns, "deployments": deps, "hpas": hpas}
+
+
+# ---- discovery ----
+
+def resource(name, kind, namespaced=True, verbs=None, short=None, group=None, version=None):
+    r = {"name": name, "singularName": "", "namespaced": namespaced, "kind": kind,
+         "verbs": verbs or ["get", "list", "watch"]}
+    if short:
+        r["shortNames"] = short
+    if group:
+        r["group"] = group
+        r["version"] = version
+    return r
+
+
+def discovery(path, no_metrics):
+    groups = [("apps", "v1"), ("autoscaling", "v2"), ("authorization.k8s.io", "v1")]
+    if not no_metrics:
+        groups.append(("metrics.k8s.io", "v1beta1"))
+    if path == "/version":
+        return {"major": "1", "minor": "30", "gitVersion": "v1.30.0-fake", "gitCommit": "0",
+                "gitTreeState": "clean", "buildDate": CREATED, "goVersion": "go1.22",
+                "compiler": "gc", "platform": "linux/amd64"}
+    if path == "/api":
+        return {"kind": "APIVersions", "versions": ["v1"],
+                "serverAddressByClientCIDRs": [{"clientCIDR": "0.0.0.0/0", "serverAddress": "127.0.0.1"}]}
+    if path == "/apis":
+        return {"kind": "APIGroupList", "apiVersion": "v1", "groups": [
+            {"name": g, "versions": [{"groupVersion": "%s/%s" % (g, v), "version": v}],
+             "preferredVersion": {"groupVersion": "%s/%s" % (g, v), "version": v}} for g, v in groups]}
+    rw = ["create", "delete", "get", "list", "patch", "update", "watch"]
+    lists = {
+        "/api/v1": [resource("pods", "Pod", verbs=rw, short=["po"]),
+                    resource("namespaces", "Namespace", namespaced=False, short=["ns"])],
+        "/apis/apps/v1": [resource("deployments", "Deployment", verbs=rw, short=["deploy"]),
+                          resource("deployments/scale", "Scale", verbs=["get", "patch", "update"],
+                                   group="autoscaling", version="v1"),
+                          resource("deployments/status", "Deployment", verbs=["get", "patch", "update"])],
+        "/apis/autoscaling/v2": [resource("horizontalpodautoscalers", "HorizontalPodAutoscaler",
+                                          verbs=rw, short=["hpa"])],
+        "/apis/authorization.k8s.io/v1": [resource("selfsubjectaccessreviews", "SelfSubjectAccessReview",
+                                                   namespaced=False, verbs=["create"])],
+    }
+    if not no_metrics:
+        lists["/apis/metrics.k8s.io/v1beta1"] = [resource("pods", "PodMetrics"),
+                                                 resource("nodes", "NodeMetrics", namespaced=False)]
+    if path in lists:
+        gv = path[len("/apis/"):] if path.startswith("/apis/") else "v1"
+        return {"kind": "APIResourceList", "apiVersion": "v1", "groupVersion": gv, "resources": lists[path]}
+    return None
+
+
+# ---- HTTP ----
+
+class Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    server_version = "kube-fake/1"
+
+    def log_message(self, fmt, *args):
+        if self.server.verbose:
+            sys.stderr.write("kube-fake: " + fmt % args + "\n")
+
+    def faults(self):
+        f = dict(self.server.control)
+        path = self.server.faults_file
+        if path and os.path.exists(path):
+            try:
+                with open(path) as fh:
+                    f.update(json.load(fh))
+            except (OSError, ValueError):
+                pass
+        return f
+
+    def send_json(self, code, doc, raw=None):
+        body = raw if raw is not None else (json.dumps(doc, separators=(",", ":")) + "\n").encode()
+        self.send_response(code)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("Cache-Control", "no-cache, private")
+        self.end_headers()
+        self.wfile.write(body)
+
+    def record(self, body):
+        if not self.server.log:
+            return
+        line = {"t": time.time(), "method": self.command, "path": self.path,
+                "content_type": self.headers.get("Content-Type", ""),
+                "body": body.decode("utf-8", "replace")}
+        with self.server.log_lock, open(self.server.log, "a") as fh:
+            fh.write(json.dumps(line) + "\n")
+
+    def authorized(self):
+        auth = self.headers.get("Authorization", "")
+        # A client certificate the --client-ca signed (TLS already verified it).
+        if self.server.client_ca and hasattr(self.connection, "getpeercert") and self.connection.getpeercert():
+            return True
+        if self.server.basic and auth == "Basic " + base64.b64encode(self.server.basic.encode()).decode():
+            return True
+        tokens = set(self.server.tokens)
+        if self.server.token_file and os.path.exists(self.server.token_file):
+            with open(self.server.token_file) as fh:
+                tokens.update(t.strip() for t in fh if t.strip())
+        return auth.startswith("Bearer ") and auth[7:].strip() in tokens
+
+    def do_GET(self):
+        self.handle_any()
+
+    def do_PUT(self):
+        self.handle_any()
+
+    def do_PATCH(self):
+        self.handle_any()
+
+    def do_POST(self):
+        self.handle_any()
+
+    def do_DELETE(self):
+        self.handle_any()
+
+    def handle_any(self):
+        n = int(self.headers.get("Content-Length") or 0)
+        body = self.rfile.read(n) if n > 0 else b""
+        url = urllib.parse.urlsplit(self.path)
+        query = dict(urllib.parse.parse_qsl(url.query))
+        if url.path == "/_control":
+            return self.control(body)
+        self.server.counter_lock.acquire()
+        self.server.requests += 1
+        self.server.counter_lock.release()
+        if not self.authorized():
+            return self.send_json(401, status(401, "Unauthorized", "Unauthorized"))
+        f = self.faults()
+        if self.command != "GET" and "selfsubjectaccessreviews" not in url.path:
+            self.record(body)
+        if f.get("path") is None or f.get("path", "") in url.path:
+            mode = f.get("mode", "ok")
+            if mode == "hang":
+                time.sleep(f.get("hang_s", 3600))
+                return
+            if mode == "slow":
+                time.sleep(f.get("slow_s", 2))
+            if mode == "500":
+                return self.send_json(500, status(500, "InternalError",
+                                                  "Internal error occurred: etcdserver: request timed out"))
+            if mode == "garbage":
+                return self.send_json(200, None, raw=b"<html><body>502 Bad Gateway{{{\x1b[31m")
+            if mode == "429":
+                return self.send_json(429, status(429, "TooManyRequests",
+                                                  "the server has received too many requests and has asked us to try again later"))
+        try:
+            self.route(url.path, query, body, f)
+        except BrokenPipeError:
+            pass
+
+    def control(self, body):
+        try:
+            doc = json.loads(body or b"{}")
+        except ValueError:
+            return self.send_json(400, {"error": "bad json"})
+        if doc.get("reset"):
+            self.server.control.clear()
+        self.server.control.update({k: v for k, v in doc.items() if k != "reset"})
+        return self.send_json(200, {"control": self.server.control, "requests": self.server.requests,
+                                    "pages": self.server.pages})
+
+    def route(self, path, q, body, f):
+        st = self.server.state
+        no_metrics = f.get("no_metrics", False)
+        if path in ("/version", "/api", "/apis") or path.startswith("/api/v1") and path.count("/") == 2 \
+                or (path.startswith("/apis/") and path.count("/") == 3):
+            doc = discovery(path.rstrip("/"), no_metrics)
+            if doc is not None:
+                return self.send_json(200, doc)
+        parts = [p for p in path.split("/") if p]
+        if path.startswith("/apis/metrics.k8s.io") and no_metrics:
+            return self.send_json(404, status(404, "NotFound", "the server could not find the requested resource"))
+        if self.command in ("PUT", "PATCH", "DELETE") or (
+                self.command == "POST" and "selfsubjectaccessreviews" not in path):
+            if f.get("forbid_writes"):
+                kind = parts[-1] if parts else ""
+                return self.send_json(403, status(
+                    403, "Forbidden",
+                    'deployments.apps "%s" is forbidden: User "viewer" cannot %s resource "deployments/scale" '
+                    'in API group "apps" in the namespace "%s"' % (parts[-2] if len(parts) > 1 else kind,
+                                                                 self.command.lower(), parts[3] if len(parts) > 3 else ""),
+                    {"name": parts[-2] if len(parts) > 1 else "", "group": "apps", "kind": "deployments"}))
+        with st.lock:
+            return self.route_locked(parts, q, body, f)
+
+    def route_locked(self, p, q, body, f):
+        st = self.server.state
+        # /apis/authorization.k8s.io/v1/selfsubjectaccessreviews
+        if p[:4] == ["apis", "authorization.k8s.io", "v1", "selfsubjectaccessreviews"] and self.command == "POST":
+            req = json.loads(body or b"{}")
+            allowed = bool(f.get("ssar_allowed", True))
+            resp = {"kind": "SelfSubjectAccessReview", "apiVersion": "authorization.k8s.io/v1",
+                    "metadata": {"creationTimestamp": None}, "spec": req.get("spec", {}),
+                    "status": {"allowed": allowed}}
+            if not allowed:
+                resp["status"]["reason"] = "RBAC: viewer may only get, list and watch"
+            return self.send_json(201, resp)
+        # namespaced collections: /apis/G/V/namespaces/NS/RES[/NAME[/SUB]] or /api/v1/namespaces/...
+        if p[0] == "api":
+            base, rest = ["api", "v1"], p[2:]
+        else:
+            base, rest = p[:3], p[3:]
+        if len(rest) < 3 or rest[0] != "namespaces":
+            return self.send_json(404, status(404, "NotFound", "the server could not find the requested resource"))
+        ns, res, name, sub = rest[1], rest[2], rest[3] if len(rest) > 3 else None, rest[4] if len(rest) > 4 else None
+        gv = "/".join(base[1:])
+        if gv == "apps/v1" and res == "deployments":
+            return self.deployments(ns, name, sub, q, body, f)
+        if gv == "autoscaling/v2" and res == "horizontalpodautoscalers":
+            return self.hpas(ns, name, q, body, f)
+        if gv == "metrics.k8s.io/v1beta1" and res == "pods" and name is None:
+            items = []
+            for d in self.sorted_deploys(ns):
+                for m in st.pod_metrics(d, f.get("usage", {})):
+                    if selector_matches(q.get("labelSelector"), m["metadata"]["labels"]):
+                        items.append(m)
+            return self.send_list("PodMetricsList", "metrics.k8s.io/v1beta1", items, q, "/apis/metrics.k8s.io/v1beta1/namespaces/%s/pods" % ns)
+        if gv == "v1" and res == "pods" and name is None:
+            items = [pd for d in self.sorted_deploys(ns) for pd in st.pods(d)
+                     if selector_matches(q.get("labelSelector"), pd["metadata"]["labels"])]
+            return self.send_list("PodList", "v1", items, q)
+        return self.send_json(404, status(404, "NotFound", "the server could not find the requested resource"))
+
+    def sorted_deploys(self, ns):
+        st = self.server.state
+        return [st.deploys[k] for k in sorted(st.deploys) if k[0] == ns]
+
+    def send_list(self, kind, api_version, items, q, self_link=None):
+        st = self.server.state
+        start = 0
+        if q.get("continue"):
+            try:
+                start = int(base64.b64decode(q["continue"]).decode().split(":")[1])
+            except (ValueError, IndexError):
+                return self.send_json(400, status(400, "BadRequest", "continue token is invalid"))
+        limit = int(q.get("limit") or 0)
+        end = len(items) if limit <= 0 else min(len(items), start + limit)
+        meta = {"resourceVersion": str(st.rv)}
+        if end < len(items):
+            meta["continue"] = base64.b64encode(("rv%d:%d" % (st.rv, end)).encode()).decode()
+            meta["remainingItemCount"] = len(items) - end
+        self.server.pages += 1
+        doc = {"kind": kind, "apiVersion": api_version, "metadata": meta, "items": items[start:end]}
+        return self.send_json(200, doc)
+
+    def wants_table(self):
+        return "as=Table" in self.headers.get("Accept", "")
+
+    def send_table(self, columns, rows):
+        """meta.k8s.io/v1 Table, what kubectl asks for to print columns the server chose."""
+        doc = {"kind": "Table", "apiVersion": "meta.k8s.io/v1",
+               "metadata": {"resourceVersion": str(self.server.state.rv)},
+               "columnDefinitions": [{"name": c, "type": t, "format": "name" if c == "Name" else "",
+                                      "description": c, "priority": 0} for c, t in columns],
+               "rows": [{"cells": cells, "object": {"kind": "PartialObjectMetadata",
+                                                    "apiVersion": "meta.k8s.io/v1",
+                                                    "metadata": meta}} for cells, meta in rows]}
+        return self.send_json(200, doc)
+
+    def deployment_rows(self, deps):
+        st = self.server.state
+        return [(["%s" % d["name"], "%d/%d" % (d["ready"], d["replicas"]), d["replicas"], d["ready"], "329d"],
+                 st.deployment(d, False)["metadata"]) for d in deps]
+
+    def deployments(self, ns, name, sub, q, body, f):
+        st = self.server.state
+        cols = [("Name", "string"), ("Ready", "string"), ("Up-to-date", "integer"),
+                ("Available", "integer"), ("Age", "string")]
+        if name is None:
+            if self.command != "GET":
+                return self.send_json(405, status(405, "MethodNotAllowed", "method not allowed"))
+            deps = [d for d in self.sorted_deploys(ns) if selector_matches(q.get("labelSelector"), d["labels"])]
+            if self.wants_table():
+                return self.send_table(cols, self.deployment_rows(deps))
+            items = [st.deployment(d, False) for d in deps]
+            return self.send_list("DeploymentList", "apps/v1", items, q)
+        d = st.deploys.get((ns, name))
+        if d is None:
+            return self.send_json(404, status(404, "NotFound", 'deployments.apps "%s" not found' % name,
+                                              {"name": name, "group": "apps", "kind": "deployments"}))
+        if sub is None and self.command == "GET":
+            if self.wants_table():
+                return self.send_table(cols, self.deployment_rows([d]))
+            return self.send_json(200, st.deployment(d))
+        if sub != "scale":
+            return self.send_json(405, status(405, "MethodNotAllowed", "method not allowed"))
+        if self.command == "GET":
+            return self.send_json(200, st.scale(d))
+        try:
+            doc = json.loads(body or b"{}")
+        except ValueError:
+            return self.send_json(400, status(400, "BadRequest", "the body is not JSON"))
+        if self.command == "PUT":
+            rv = (doc.get("metadata") or {}).get("resourceVersion")
+            if f.get("conflict") or (rv and rv != str(d["rv"])):
+                return self.send_json(409, status(
+                    409, "Conflict",
+                    'Operation cannot be fulfilled on deployments.apps "%s": the object has been modified; '
+                    'please apply your changes to the latest version and try again' % name,
+                    {"name": name, "group": "apps", "kind": "deployments"}))
+        elif self.command == "PATCH":
+            ct = self.headers.get("Content-Type", "")
+            if ct not in ("application/merge-patch+json", "application/strategic-merge-patch+json"):
+                return self.send_json(415, status(415, "UnsupportedMediaType",
+                                                  "the body of the request was in an unknown format"))
+        else:
+            return self.send_json(405, status(405, "MethodNotAllowed", "method not allowed"))
+        want = (doc.get("spec") or {}).get("replicas", 0 if self.command == "PUT" else d["replicas"])
+        if not isinstance(want, int) or want < 0:
+            return self.send_json(422, status(422, "Invalid",
+                                              'Scale.autoscaling "%s" is invalid: spec.replicas: Invalid value: %r: '
+                                              'must be greater than or equal to 0' % (name, want)))
+        d["replicas"] = want
+        d["ready"] = want
+        d["rv"] = st.next_rv()
+        return self.send_json(200, st.scale(d))
+
+    def hpas(self, ns, name, q, body, f):
+        st = self.server.state
+        if f.get("hpa_limited"):
+            for h in st.hpas.values():
+                h["limited"] = f["hpa_limited"]
+        if name is None and self.wants_table():
+            rows = []
+            for k, h in sorted(st.hpas.items()):
+                if k[0] != ns:
+                    continue
+                doc = st.hpa(h, False)
+                targets = ", ".join("%s: %s%%/%s%%" % (m["resource"]["name"], c["resource"]["current"]["averageUtilization"],
+                                                      m["resource"]["target"]["averageUtilization"])
+                                    for m, c in zip(doc["spec"]["metrics"], doc["status"]["currentMetrics"]))
+                rows.append(([h["name"], "Deployment/" + h["target"], targets, h["min"], h["max"],
+                              doc["status"]["currentReplicas"], "329d"], doc["metadata"]))
+            return self.send_table([("Name", "string"), ("Reference", "string"), ("Targets", "string"),
+                                    ("MinPods", "string"), ("MaxPods", "integer"), ("Replicas", "integer"),
+                                    ("Age", "string")], rows)
+        if name is None:
+            items = [st.hpa(h, False) for k, h in sorted(st.hpas.items()) if k[0] == ns]
+            return self.send_list("HorizontalPodAutoscalerList", "autoscaling/v2", items, q)
+        h = st.hpas.get((ns, name))
+        if h is None:
+            return self.send_json(404, status(404, "NotFound",
+                                              'horizontalpodautoscalers.autoscaling "%s" not found' % name))
+        if self.command == "GET":
+            return self.send_json(200, st.hpa(h))
+        if self.command == "PATCH":
+            doc = json.loads(body or b"{}")
+            spec = doc.get("spec") or {}
+            mn, mx = spec.get("minReplicas", h["min"]), spec.get("maxReplicas", h["max"])
+            if not isinstance(mn, int) or mn < 1 or mn > mx:
+                return self.send_json(422, status(
+                    422, "Invalid", 'HorizontalPodAutoscaler.autoscaling "%s" is invalid: spec.minReplicas: '
+                                    'Invalid value: %r: must be between 1 and maxReplicas' % (name, mn)))
+            h["min"], h["max"] = mn, mx
+            h["rv"] = st.next_rv()
+            d = st.deploys.get((ns, h["target"]))
+            if d and d["replicas"] < mn:
+                d["replicas"] = d["ready"] = mn
+                d["rv"] = st.next_rv()
+            return self.send_json(200, st.hpa(h))
+        return self.send_json(405, status(405, "MethodNotAllowed", "method not allowed"))
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--port", type=int, required=True)
+    ap.add_argument("--cert")
+    ap.add_argument("--key")
+    ap.add_argument("--token", action="append", default=[])
+    ap.add_argument("--token-file")
+    ap.add_argument("--client-ca", help="accept client certificates this CA signed")
+    ap.add_argument("--basic", help="accept basic auth USER:PASSWORD")
+    ap.add_argument("--state", help="JSON fixture")
+    ap.add_argument("--generate", help="DEPLOYMENTS:PODS:NAMESPACE")
+    ap.add_argument("--faults")
+    ap.add_argument("--log")
+    ap.add_argument("--verbose", action="store_true")
+    a = ap.parse_args()
+    if a.generate:
+        nd, npods, ns = a.generate.split(":")
+        seed = generate(int(nd), int(npods), ns)
+    else:
+        with open(a.state) as fh:
+            seed = json.load(fh)
+    srv = ThreadingHTTPServer(("127.0.0.1", a.port), Handler)
+    srv.daemon_threads = True
+    srv.state = State(seed)
+    srv.tokens = a.token
+    srv.token_file = a.token_file
+    srv.client_ca = a.client_ca
+    srv.basic = a.basic
+    srv.faults_file = a.faults
+    srv.log = a.log
+    srv.log_lock = threading.Lock()
+    srv.counter_lock = threading.Lock()
+    srv.control = {}
+    srv.requests = 0
+    srv.pages = 0
+    srv.verbose = a.verbose
+    if a.cert:
+        ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        ctx.load_cert_chain(a.cert, a.key)
+        if a.client_ca:
+            ctx.load_verify_locations(a.client_ca)
+            ctx.verify_mode = ssl.CERT_OPTIONAL
+        srv.socket = ctx.wrap_socket(srv.socket, server_side=True)
+    try:
+        srv.serve_forever()
+    except KeyboardInterrupt:
+        pass
+
+
+if __name__ == "__main__":
+    main()

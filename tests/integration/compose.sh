@@ -1,0 +1,276 @@
+#!/usr/bin/env bash
+# compose.sh - the compose source against the fake Docker Engine on a scratch socket,
+# and scaling through a `docker` shim first on PATH that records its argument vector
+# and changes the fake's containers, so a scale is seen end to end.
+#
+# tests/integration/compose_probe.c is built against libforgetop.a; it polls or scales
+# once per command and prints one line per service, container, reading or outcome.
+source "$(dirname "$0")/../lib.sh"
+cd "$ROOT" || exit 1
+S=$(scratch)
+
+[ -f "$BUILD/libforgetop.a" ] || make -s BUILD="$BUILD" "$BUILD/libforgetop.a" >/dev/null
+SAN=
+[ -n "${FORGETOP_ASAN:-}" ] && SAN="-fsanitize=address,undefined"
+PROBE=$S/compose_probe
+cc -std=c11 -D_POSIX_C_SOURCE=200809L $SAN -Iinclude $(pkg-config --cflags libcjson) \
+    -o "$PROBE" tests/integration/compose_probe.c "$BUILD/libforgetop.a" \
+    $(pkg-config --libs libcurl libcjson inih) -lpthread -lm ||
+    { not_ok "compose_probe builds"; finish; }
+chmod 755 "$PROBE"
+
+SOCK=$S/docker.sock STATE=$S/state.json CTL=$S/control.json LOG=$S/requests.log
+SHIMLOG=$S/shim.log COMPOSE_FILE=$S/docker-compose.yml
+printf 'services:\n  api:\n    image: forge/api\n' >"$COMPOSE_FILE"
+cat >"$STATE" <<'JSON'
+{"project": "forge", "host_cpus": 4, "containers": [
+ {"service": "api", "number": 1, "health": "healthy", "cpus_limit": 1, "mem_limit": 536870912,
+  "cpu": 0.5, "mem": 201326592},
+ {"service": "api", "number": 2, "health": "unhealthy", "cpus_limit": 1, "mem_limit": 536870912,
+  "cpu": 0.25, "mem": 100663296, "restarts": 2},
+ {"service": "agent-worker", "number": 1, "state": "exited", "exit_code": 137, "restarts": 3},
+ {"service": "agent-worker", "number": 2, "cpu": 0.3, "mem": 50331648},
+ {"service": "redis", "name": "forge-redis", "cpu": 0.1, "mem": 33554432},
+ {"service": "web", "project": "other", "cpu": 0.9},
+ {"service": "api", "number": 1, "name": "forge-api-run-3f2a1c", "cpu": 0.1,
+  "labels": {"com.docker.compose.oneoff": "True"}}
+]}
+JSON
+control() { printf '%s\n' "$1" >"$CTL.tmp" && mv "$CTL.tmp" "$CTL"; }
+control '{}'
+
+python3 tests/fakes/docker_engine.py --socket "$SOCK" --state "$STATE" --control "$CTL" \
+    --log "$LOG" >"$S/fake.out" 2>"$S/fake.err" &
+on_exit "kill $!"
+wait_for 10 test -S "$SOCK" || { not_ok "fake engine listens on $SOCK"; finish; }
+
+export PATH="$ROOT/tests/fakes:$PATH" DOCKER_SHIM_LOG=$SHIMLOG DOCKER_SHIM_STATE=$STATE
+unset DOCKER_HOST DOCKER_TLS_VERIFY
+run_probe() { "$PROBE" "$@" 2>&1 | grep -v '^rss_kb='; }
+probe() { run_probe -H "unix://$SOCK" -m cpu:agent-worker "$@"; }
+line() { grep -E "^$1( |$)" <<<"$2" | head -1; }
+field() { sed -nE "s/.* $1=(\"[^\"]*\"|[^ ]*).*/\1/p" <<<"$2" | tr -d '"'; }
+shim_runs() { [ -f "$SHIMLOG" ] && wc -l <"$SHIMLOG" || echo 0; }
+
+# --- reading ---
+out=$(probe poll)
+api=$(line "service api" "$out")
+expect_eq "poll succeeds" "ok" "$(awk '/^poll/{print $2}' <<<"$out")"
+expect_eq "only the project's services, by label" "agent-worker api redis" \
+    "$(awk '/^service/{print $2}' <<<"$out" | sort | xargs)"
+expect_eq "api: desired counts every container but a one-off (compose run)" 2 \
+    "$(field desired "$api")"
+expect_eq "api: ready leaves out the unhealthy one" 1 "$(field ready "$api")"
+# 0.5 + 0.25 cores of 2 x 1 core; 192 + 96 MiB of 2 x 512 MiB
+expect_eq "api: cpu % of its limits, as docker stats computes it" 37.50 "$(field cpu_pct "$api")"
+expect_eq "api: memory % of its limits, page cache left out" 28.12 "$(field mem_pct "$api")"
+expect_eq "api: status names the unhealthy container" "unhealthy: forge-api-2" \
+    "$(field status "$api")"
+expect_eq "kind is compose, namespace the project" "compose forge" \
+    "$(field kind "$api") $(field project "$api")"
+w=$(line "service agent-worker" "$out")
+expect_eq "exited container and its exit code in the status" "exited: forge-agent-worker-1 (137)" \
+    "$(field status "$w")"
+expect_eq "no limits: no percentage" "nan nan" "$(field cpu_pct "$w") $(field mem_pct "$w")"
+expect_eq "no limits: absolute figures" "0.300 50331648" \
+    "$(field cpu_cores "$w") $(field mem_bytes "$w")"
+expect_eq "restarts per container" 3 "$(field restarts "$(line "pod forge-agent-worker-1" "$out")")"
+r=$(line "service redis" "$out")
+expect_eq "fixed container_name: unscalable, and why" \
+    "1 has a fixed container_name: docker compose cannot scale it" \
+    "$(field unscalable "$r") $(field why "$r")"
+expect_eq "cpu reading for the api (the runbook's rule)" "reading cpu api 37.50" \
+    "$(line "reading cpu api" "$out" | cut -d' ' -f1-4)"
+expect_eq "memory reading for the api" "reading memory api 28.12" \
+    "$(line "reading memory api" "$out" | cut -d' ' -f1-4)"
+check "cpu reading without a limit is no data, with a note" \
+    grep -q 'reading cpu agent-worker nan note="no cpu limit' <<<"$out"
+check "API version asked of /version before anything else" \
+    test "$(head -1 "$LOG")" == "GET /version"
+check "requests carry the negotiated version" grep -q '^GET /v1.43/containers/json?all=1' "$LOG"
+check "containers listed with a label filter" grep -q 'filters=.*com.docker.compose.project%3Dforge' "$LOG"
+check "stats read with stream=false" grep -q '^GET /v1.43/containers/[0-9a-f]*/stats?stream=false$' "$LOG"
+
+: >"$LOG"
+control '{"api_version": "1.41"}'
+probe poll >/dev/null
+check "an older engine is spoken to in its own version" grep -q '^GET /v1.41/containers/json' "$LOG"
+check "and never in ours" bash -c "! grep -q '/v1.43/' '$LOG'"
+control '{}'
+
+out=$(DOCKER_HOST="unix://$SOCK" run_probe poll)
+expect_eq "DOCKER_HOST names the socket" "ok" "$(awk '/^poll/{print $2}' <<<"$out")"
+out=$(DOCKER_HOST="unix://$S/elsewhere.sock" probe poll)
+expect_eq "the config's docker_host comes before DOCKER_HOST" "ok" "$(awk '/^poll/{print $2}' <<<"$out")"
+
+# A steady poll inspects only what changed: the list's Status text moves with every
+# restart and health change, and only those containers are inspected again.
+edit_state() { # edit_state PYTHON : run PYTHON over the state `d`, written back whole
+    python3 -c 'import json,sys; p=sys.argv[1]; d=json.load(open(p)); exec(sys.argv[2]); json.dump(d,open(p+".t","w"))' "$STATE" "$1" &&
+        mv "$STATE.t" "$STATE"
+}
+inspects_after() { # inspects_after N : inspect requests after the Nth listing
+    awk -v n="$1" '/\/containers\/json\?/ {k++} k == n && /\/containers\/[0-9a-f]+\/json$/ {c++} END {print c + 0}' "$LOG"
+}
+: >"$LOG"
+cp "$STATE" "$S/state.orig"
+out=$(probe poll poll sh "$(declare -f edit_state); STATE='$STATE' edit_state 'd[\"containers\"][0].update(restarts=5, uptime=\"3 seconds\")'" poll)
+expect_eq "the first poll inspects all five containers" 5 "$(inspects_after 1)"
+expect_eq "an unchanged poll inspects none" 0 "$(inspects_after 2)"
+expect_eq "a restarted container is inspected again, alone" 1 "$(inspects_after 3)"
+expect_eq "and its restart count is current" 5 \
+    "$(field restarts "$(grep '^pod forge-api-1 ' <<<"$out" | tail -1)")"
+expect_eq "the unchanged keep what they were" 2 \
+    "$(field restarts "$(grep '^pod forge-api-2 ' <<<"$out" | tail -1)")"
+cp "$S/state.orig" "$STATE"
+
+# forgetop itself: --once --json in the documented shape.
+[ -x "$BIN" ] || make -s BUILD="$BUILD" >/dev/null
+DOCKER_HOST="unix://$SOCK" "$BIN" --compose-project forge --once --json >"$S/once.json" 2>"$S/once.err"
+J=$S/once.json
+expect_eq "--once --json: the compose source is ok" "compose ok None" \
+    "$(json_get "$J" '" ".join(str(d["sources"][0][k]) for k in ("name", "state", "error"))')"
+expect_eq "--once --json: api with its project, counts and usage" "forge compose 2 1 37.5" \
+    "$(json_get "$J" '" ".join(str(s[k]) for s in d["services"] if s["name"] == "api" for k in ("namespace", "kind", "desired", "ready", "cpu_pct"))')"
+expect_eq "--once --json: the runbook's cpu metric comes from compose" "37.5 compose" \
+    "$(json_get "$J" '" ".join(str(m[k]) for m in d["metrics"] if m["id"] == "cpu" for k in ("value", "from"))')"
+mkdir -p "$S/forge" && cp "$COMPOSE_FILE" "$S/forge/docker-compose.yml"
+DOCKER_HOST="unix://$SOCK" "$BIN" --compose-file "$S/forge/docker-compose.yml" --once --json >"$J"
+expect_eq "--compose-file alone: the project is the file's folder, as compose names it" "forge 3" \
+    "$(json_get "$J" 'd["context"] + " " + str(len(d["services"]))')"
+DOCKER_HOST="unix://$S/none.sock" "$BIN" --compose-project forge --once --json >"$J"
+expect_eq "--once --json: a missing socket is a failing source, in words" \
+    "failing docker: no such socket $S/none.sock" \
+    "$(json_get "$J" 'd["sources"][0]["state"] + " " + d["sources"][0]["error"].split(":")[0] + ":" + d["sources"][0]["error"].split(":")[1]')"
+
+# No invalid access and no leak, reading and scaling (valgrind; an ASan build checks itself).
+clean() { # clean NAME CMD... : ok when memcheck or the sanitizers report nothing
+    local name=$1; shift
+    if [ -n "${FORGETOP_ASAN:-}" ]; then
+        "$@" >/dev/null 2>"$S/$name.err"
+        ! grep -qE 'AddressSanitizer|LeakSanitizer|runtime error' "$S/$name.err"
+    else
+        valgrind --quiet --error-exitcode=99 --leak-check=full \
+            --errors-for-leak-kinds=definite,indirect --show-leak-kinds=definite,indirect \
+            --log-file="$S/$name.vg" "$@" >/dev/null 2>&1
+        [ $? -ne 99 ] && [ ! -s "$S/$name.vg" ]
+    fi
+}
+check "memcheck: forgetop --once --json on compose is clean" \
+    clean once env DOCKER_HOST="unix://$SOCK" "$BIN" --compose-project forge --once --json
+control '{"slow_stats": "forge-api-2", "slow_seconds": 20}'
+check "memcheck: a poll with a timed-out stats, a scale run and two refused is clean" \
+    clean probe "$PROBE" -H "unix://$SOCK" -t 1 poll scale api 2 2 scale api 5 6 scale redis 1 2
+control '{}'
+[ -s "$S/once.vg" ] && sed 's/^/# /' "$S/once.vg" | head -20
+[ -s "$S/probe.vg" ] && sed 's/^/# /' "$S/probe.vg" | head -20
+
+# tcp:// with TLS, as DOCKER_TLS_VERIFY and DOCKER_CERT_PATH ask: a CA, a server and a
+# client certificate made here; the engine refuses a client without one.
+C=$S/certs; mkdir -p "$C"
+ec="-newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes"
+openssl req -x509 $ec -keyout "$C/ca.key" -out "$C/ca.pem" -days 2 -subj /CN=docker-ca 2>/dev/null
+openssl req $ec -keyout "$C/srv.key" -out "$C/srv.csr" -subj /CN=localhost 2>/dev/null
+printf 'subjectAltName=IP:127.0.0.1,DNS:localhost\n' >"$C/srv.ext"
+openssl x509 -req -in "$C/srv.csr" -CA "$C/ca.pem" -CAkey "$C/ca.key" -CAcreateserial \
+    -out "$C/srv.pem" -days 2 -extfile "$C/srv.ext" 2>/dev/null
+openssl req $ec -keyout "$C/key.pem" -out "$C/cli.csr" -subj /CN=operator 2>/dev/null
+printf 'extendedKeyUsage=clientAuth\n' >"$C/cli.ext"
+openssl x509 -req -in "$C/cli.csr" -CA "$C/ca.pem" -CAkey "$C/ca.key" -CAcreateserial \
+    -out "$C/cert.pem" -days 2 -extfile "$C/cli.ext" 2>/dev/null
+PORT=$(free_port)
+python3 tests/fakes/docker_engine.py --port "$PORT" --cert "$C/srv.pem" --key "$C/srv.key" \
+    --client-ca "$C/ca.pem" --state "$STATE" >"$S/tls.out" 2>"$S/tls.err" &
+on_exit "kill $!"
+wait_for 10 grep -q 'tcp://' "$S/tls.out"
+out=$(DOCKER_HOST="tcp://127.0.0.1:$PORT" DOCKER_TLS_VERIFY=1 DOCKER_CERT_PATH=$C run_probe poll)
+expect_eq "tcp:// with TLS and a client certificate" "ok 2" \
+    "$(awk '/^poll/{print $2}' <<<"$out") $(field desired "$(line "service api" "$out")")"
+mkdir -p "$S/nocert" && cp "$C/ca.pem" "$S/nocert/"
+out=$(DOCKER_HOST="tcp://127.0.0.1:$PORT" DOCKER_TLS_VERIFY=1 DOCKER_CERT_PATH=$S/nocert run_probe poll)
+check "tcp:// with TLS but no client certificate fails, in words ($out)" \
+    grep -q '^poll error.*docker: GET /version: ' <<<"$out"
+
+out=$(probe -p nothing poll)
+check "a project without containers says so ($(head -1 <<<"$out"))" \
+    grep -q '^poll ok .*services=0 .*no containers carry the label com.docker.compose.project=nothing' <<<"$out"
+
+# --- one slow container ---
+control '{"slow_stats": "forge-api-2", "slow_seconds": 20}'
+out=$(probe -t 1.5 poll)
+api=$(line "service api" "$out")
+secs=$(sed -nE 's/^poll ok seconds=([0-9.]+).*/\1/p' <<<"$out")
+check "a slow container costs no more than the timeout (${secs:-?} s)" \
+    awk -v s="${secs:-99}" 'BEGIN { exit !(s < 4) }'
+expect_eq "its figure is unknown, not 0" "nan" "$(field cpu_cores "$(line "pod forge-api-2" "$out")")"
+expect_eq "the others are read" "0.500" "$(field cpu_cores "$(line "pod forge-api-1" "$out")")"
+expect_eq "the service sum is unknown" "nan" "$(field cpu_cores "$api")"
+check "the status says which stats are unknown" grep -q 'stats unknown for 1 of 2' <<<"$api"
+control '{}'
+
+# --- faults, in words ---
+control '{"hang": true}'
+out=$(probe -t 1 poll)
+check "hang: timed out, in words ($out)" grep -q '^poll error.*docker: GET /version: .*timed out' <<<"$out"
+control '{"status500": true, "only": "/containers/json"}'
+out=$(probe poll)
+check "500: status and the engine's message ($out)" \
+    grep -q '^poll error.*docker: GET /v1.43/containers/json: HTTP 500: fake engine' <<<"$out"
+control '{"garbage": true}'
+out=$(probe poll)
+check "garbage: not JSON ($out)" grep -q 'docker: GET /version: .*not JSON' <<<"$out"
+check "garbage: no escape byte reaches the output" bash -c "! grep -q $'\x1b' <<<'$out'"
+control '{"socket": "missing"}'
+wait_for 5 test ! -e "$SOCK"
+out=$(probe poll)
+check "socket missing: no such socket ($out)" grep -q "docker: no such socket $SOCK" <<<"$out"
+control '{"socket": "denied"}'
+wait_for 5 test -S "$SOCK"
+sleep 0.2
+if [ "$(id -u)" -eq 0 ]; then
+    diag "root ignores chmod 000: the denied socket is tried as user nobody"
+    out=$(runuser -u nobody -- "$PROBE" -H "unix://$SOCK" poll 2>&1 | grep -v '^rss_kb=')
+else
+    out=$(probe poll)
+fi
+check "permission denied, in words ($out)" \
+    grep -q "docker: cannot connect to $SOCK: permission denied" <<<"$out"
+control '{}'
+sleep 0.2
+
+# --- scaling through the shim ---
+out=$(DOCKER_HOST=unix:///elsewhere.sock DOCKER_SHIM_ENV_LOG=$S/shim.env \
+    probe -f "$COMPOSE_FILE" scale api 2 3 poll)
+expect_eq "scale reports from and to" "scale ok: scaled api 2 -> 3" "$(line scale "$out")"
+expect_eq "docker compose is pointed at the engine forgetop read" "DOCKER_HOST=unix://$SOCK" \
+    "$(tail -1 "$S/shim.env")"
+expect_eq "docker compose run with the runbook's argument vector" \
+    "[\"docker\", \"compose\", \"-p\", \"forge\", \"-f\", \"$COMPOSE_FILE\", \"up\", \"-d\", \"--no-recreate\", \"--no-deps\", \"--scale\", \"api=3\", \"api\"]" \
+    "$(tail -1 "$SHIMLOG")"
+expect_eq "the next poll sees three containers" 3 "$(field desired "$(line "service api" "$out")")"
+n=$(shim_runs)
+out=$(probe scale api 2 4)
+check "a count that moved is refused ($out)" grep -q 'api has 3 containers now, not 2 as shown: nothing was run' <<<"$out"
+out=$(probe scale redis 1 2)
+check "a fixed container_name is refused ($out)" \
+    grep -q 'scale failed: redis has a fixed container_name: docker compose cannot scale it' <<<"$out"
+out=$(probe scale-min api 3 4)
+check "raising an autoscaler's minimum is refused: compose has none ($out)" \
+    grep -q 'scale failed: api has no autoscaler in Compose' <<<"$out"
+expect_eq "no refusal ran docker" "$n" "$(shim_runs)"
+out=$(probe scale api 3 1)
+expect_eq "scale down" "scale ok: scaled api 3 -> 1" "$(line scale "$out")"
+expect_eq "no -f when no compose file is configured" "" "$(grep -o '"-f"' <<<"$(tail -1 "$SHIMLOG")")"
+out=$(DOCKER_SHIM_EXIT=1 DOCKER_SHIM_ERROR="no such service: api" probe scale api 1 2)
+expect_eq "compose's exit status and last line" \
+    "scale failed: docker compose exited 1: no such service: api" "$(line scale "$out")"
+out=$(probe -f "$S/missing.yml" scale api 1 2)
+check "a missing compose file, as compose says it ($out)" \
+    grep -q "exited 14: open $S/missing.yml: no such file or directory" <<<"$out"
+out=$(DOCKER_SHIM_SLEEP=30 probe -t 0.25 scale api 1 2)
+check "a compose that hangs is stopped at the time limit ($out)" \
+    grep -q 'docker compose did not finish in 3 s and was stopped' <<<"$out"
+out=$(env PATH=/nonexistent "$PROBE" -H "unix://$SOCK" scale api 1 2 2>&1 | grep -v '^rss_kb=')
+expect_eq "no docker on PATH" "scale failed: docker compose: cannot run docker: not found on PATH" \
+    "$(line scale "$out")"
+finish
