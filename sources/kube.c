@@ -18,6 +18,7 @@
 #include "forgetop/config.h"
 #include "forgetop/http.h"
 #include "forgetop/kubeconfig.h"
+#include "forgetop/kubeparse.h"
 #include "forgetop/quantity.h"
 #include "forgetop/source.h"
 #include "forgetop/text.h"
@@ -773,9 +774,10 @@ static void first_pages(struct kube *k, struct listspec *ls, size_t n, struct ht
     http_get_many(k->http, urls, n, r, rc, errs);
 }
 
-static int read_lists(struct pollctx *pc, char *err, size_t errlen)
+/* The lists one poll reads, in the order kubeparse.h numbers them. */
+static void list_specs(struct listspec ls[KUBE_LISTS])
 {
-    struct listspec ls[4] = {
+    const struct listspec specs[KUBE_LISTS] = {
         {"deployments", "/apis/apps/v1/namespaces/%s/deployments", true, true, false, on_deployment,
          "", ""},
         {"HPAs", "/apis/autoscaling/v2/namespaces/%s/horizontalpodautoscalers", false, true, true,
@@ -784,12 +786,16 @@ static int read_lists(struct pollctx *pc, char *err, size_t errlen)
         {"pod metrics", "/apis/metrics.k8s.io/v1beta1/namespaces/%s/pods", false, false, true,
          on_pod_metrics, "", ""},
     };
-    struct http_response r[4];
-    int rc[4], ret = 0;
-    char errs[4][256];
-    fill_specs(pc->k, ls, 4);
-    first_pages(pc->k, ls, 4, r, rc, errs);
-    for (size_t i = 0; i < 4 && ret == 0; i++) {
+    memcpy(ls, specs, sizeof(specs));
+}
+
+/* Reduce the first answer of each list (rc, errs: how fetching it went) into pc, and with
+ * follow the pages after it too. Frees each body once it is read. */
+static int reduce_lists(struct pollctx *pc, struct listspec *ls, struct http_response *r,
+                        const int *rc, char (*errs)[256], bool follow, char *err, size_t errlen)
+{
+    int ret = 0;
+    for (size_t i = 0; i < KUBE_LISTS && ret == 0; i++) {
         long st = r[i].status;
         if (rc[i] < 0) {
             text_printf(err, errlen, "kube: GET %s: %s", ls[i].first, errs[i]);
@@ -805,14 +811,30 @@ static int read_lists(struct pollctx *pc, char *err, size_t errlen)
         } else if (st != 200) {
             api_error("GET", ls[i].first, &r[i], err, errlen);
             ret = -1;
-        } else {
+        } else if (follow) {
             ret = list_rest(pc, &ls[i], &r[i], err, errlen);
+        } else {
+            char *cont = NULL;
+            ret = list_page(pc, ls[i].first, &r[i], ls[i].fn, &cont, err, errlen);
+            free(cont);
         }
         http_response_free(&r[i]); /* a page's body goes before the next is parsed */
     }
-    for (size_t i = 0; i < 4; i++)
+    for (size_t i = 0; i < KUBE_LISTS; i++)
         http_response_free(&r[i]);
     return ret;
+}
+
+static int read_lists(struct pollctx *pc, char *err, size_t errlen)
+{
+    struct listspec ls[KUBE_LISTS];
+    struct http_response r[KUBE_LISTS];
+    int rc[KUBE_LISTS];
+    char errs[KUBE_LISTS][256];
+    list_specs(ls);
+    fill_specs(pc->k, ls, KUBE_LISTS);
+    first_pages(pc->k, ls, KUBE_LISTS, r, rc, errs);
+    return reduce_lists(pc, ls, r, rc, errs, true, err, errlen);
 }
 
 static int kube_poll(struct source *src, struct snapshot *out, char *err, size_t errlen)
@@ -1116,4 +1138,54 @@ struct source *kube_source_new(const struct config *cfg, char *err, size_t errle
                                                : 5;
     reading_services(k, cfg);
     return src;
+}
+
+/* ---- decoding without a server (kubeparse.h) ---- */
+
+int kube_parse_lists(const long status[KUBE_LISTS], const char *const body[KUBE_LISTS],
+                     const size_t len[KUBE_LISTS], struct snapshot *out, char *err, size_t errlen)
+{
+    struct kube k = {.lock = PTHREAD_MUTEX_INITIALIZER};
+    struct config cfg;
+    struct pollctx pc = {.k = &k, .snap = out};
+    struct listspec ls[KUBE_LISTS];
+    struct http_response r[KUBE_LISTS];
+    int rc[KUBE_LISTS];
+    char errs[KUBE_LISTS][256] = {""};
+    int ret = -1;
+    config_defaults(&cfg);
+    reading_services(&k, &cfg);
+    text_printf(k.ns, sizeof(k.ns), "%s", cfg.namespace_);
+    list_specs(ls);
+    fill_specs(&k, ls, KUBE_LISTS);
+    memset(r, 0, sizeof(r));
+    for (size_t i = 0; i < KUBE_LISTS; i++) {
+        /* the poll owns (and frees) its bodies, NUL-terminated as http.c returns them */
+        r[i].status = status[i];
+        r[i].len = body[i] != NULL ? len[i] : 0;
+        r[i].body = body[i] != NULL ? malloc(len[i] + 1) : NULL;
+        rc[i] = body[i] != NULL && r[i].body == NULL ? -1 : 0;
+        if (r[i].body != NULL) {
+            memcpy(r[i].body, body[i], len[i]);
+            r[i].body[len[i]] = '\0';
+        }
+    }
+    out->taken_at = 1e9;
+    if (reduce_lists(&pc, ls, r, rc, errs, false, err, errlen) == 0) {
+        for (size_t i = 0; i < out->n_services; i++)
+            finish_service(&pc, i, out->taken_at);
+        text_sanitize(out->notice, sizeof(out->notice), pc.notes);
+        ret = 0;
+    }
+    for (size_t i = 0; i < out->n_services && pc.deps != NULL; i++)
+        sel_free(&pc.deps[i]);
+    free(pc.deps);
+    return ret;
+}
+
+void kube_parse_error(const char *method, const char *path, long status, const char *body,
+                      size_t len, char *err, size_t errlen)
+{
+    struct http_response r = {.status = status, .body = (char *)body, .len = len};
+    api_error(method, path, &r, err, errlen);
 }

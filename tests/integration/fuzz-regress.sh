@@ -12,7 +12,9 @@ S=$(scratch)
 [ -f "$BUILD/libforgetop.a" ] || make -s BUILD="$BUILD" "$BUILD/libforgetop.a" >/dev/null
 SAN=
 [ -n "${FORGETOP_ASAN:-}" ] && SAN="-fsanitize=address,undefined -fno-sanitize-recover=all"
-LIBS=$(pkg-config --libs ncursesw libcurl libcjson hiredis libpq yaml-0.1 inih)
+PKGS="ncursesw libcurl libcjson hiredis libpq yaml-0.1 inih"
+CFLAGS_PKG=$(pkg-config --cflags $PKGS)
+LIBS=$(pkg-config --libs $PKGS)
 
 # replay NAME LABEL FILE... : ok when the harness returns 0 and no sanitizer spoke.
 replay() {
@@ -33,7 +35,7 @@ for src in fuzz/*.c; do
     [ "$name" = driver ] && continue
     n_harness=$((n_harness + 1))
     # shellcheck disable=SC2086
-    if ! cc -std=c11 -Wall -Wextra -Werror -O1 -g $SAN -Iinclude -D_POSIX_C_SOURCE=200809L \
+    if ! cc -std=c11 -Wall -Wextra -Werror -O1 -g $SAN -Iinclude $CFLAGS_PKG -D_POSIX_C_SOURCE=200809L \
         -D_DEFAULT_SOURCE -o "$S/$name" "$src" fuzz/driver.c "$BUILD/libforgetop.a" \
         $LIBS -lpthread -lm 2>"$S/cc.err"; then
         not_ok "fuzz $name: harness builds with the plain compiler"

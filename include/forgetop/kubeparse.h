@@ -1,0 +1,28 @@
+/* kubeparse.h - the Kubernetes source's reading of API answers, without a server: the
+ * first pages of the lists one poll reads, reduced into a snapshot as a poll reduces
+ * them, and an error answer (a meta/v1 Status) worded for the operator.
+ *
+ * For the fuzz harnesses and tests; the source itself is kube_source_new() in source.h. */
+
+#ifndef FORGETOP_KUBEPARSE_H
+#define FORGETOP_KUBEPARSE_H
+
+#include <stddef.h>
+
+#include "forgetop/model.h"
+
+/* The lists a poll reads, in this order. */
+enum kube_list { KUBE_DEPLOYMENTS, KUBE_HPAS, KUBE_PODS, KUBE_POD_METRICS, KUBE_LISTS };
+
+/* status[i] and body[i] (len[i] bytes, not NUL-terminated; NULL for no body) answer list
+ * i of namespace open-forge. Pages after the first are not followed. 0 with the
+ * services, pods and readings in out, or -1 with err as the poll would fail. */
+int kube_parse_lists(const long status[KUBE_LISTS], const char *const body[KUBE_LISTS],
+                     const size_t len[KUBE_LISTS], struct snapshot *out, char *err, size_t errlen);
+
+/* An answer that is not a success, as the poll words it: "kube: GET PATH: 403 Forbidden:
+ * MESSAGE" with the Status document's message, sanitised. body may be NULL. */
+void kube_parse_error(const char *method, const char *path, long status, const char *body,
+                      size_t len, char *err, size_t errlen);
+
+#endif
