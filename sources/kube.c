@@ -164,6 +164,16 @@ static void api_error(const char *method, const char *path, const struct http_re
                 reason_phrase(r->status), msg[0] ? ": " : "", msg[0] ? msg : "");
 }
 
+/* Millicores summed over containers and pods: a server's absurd quantities saturate
+ * instead of overflowing. */
+static int64_t add_milli(int64_t a, int64_t b)
+{
+    int64_t sum;
+    if (__builtin_add_overflow(a, b, &sum))
+        return b > 0 ? INT64_MAX : INT64_MIN;
+    return sum;
+}
+
 /* ---- selectors ---- */
 
 static void sel_free(struct kdep *d)
@@ -366,7 +376,7 @@ static void sum_resources(struct service *svc, struct kdep *d, const cJSON *cont
             d->mem_limit = -1;
         }
         if (quantity_parse_milli(jstr(req, "cpu"), &m) == 0)
-            d->cpu_req_m = d->cpu_req_m >= 0 ? d->cpu_req_m + m : -1;
+            d->cpu_req_m = d->cpu_req_m >= 0 ? add_milli(d->cpu_req_m, m) : -1;
         else
             d->cpu_req_m = -1;
     }
@@ -550,13 +560,13 @@ static int on_pod_metrics(struct pollctx *pc, const cJSON *item)
         int64_t m;
         double v;
         if (quantity_parse_milli(jstr(u, "cpu"), &m) == 0)
-            cpu_m += m;
+            cpu_m = add_milli(cpu_m, m);
         if (quantity_parse(jstr(u, "cpu"), &v) == 0)
             cores += v;
         if (quantity_parse(jstr(u, "memory"), &v) == 0)
             mem += v;
     }
-    d->use_cpu_m += cpu_m;
+    d->use_cpu_m = add_milli(d->use_cpu_m, cpu_m);
     d->use_mem += mem;
     d->n_metrics++;
     struct service *svc = &pc->snap->services[i];
@@ -720,7 +730,9 @@ static void finish_service(struct pollctx *pc, size_t i, double t)
         svc->cpu_cores = d->use_cpu_m / 1000.0;
         svc->mem_bytes = d->use_mem;
         if (d->cpu_req_m > 0)
-            svc->cpu_pct = (double)(d->use_cpu_m * 100 / (d->cpu_req_m * d->n_metrics));
+            /* in doubles: a server's "9P" request times the pods overflows an int64 */
+            svc->cpu_pct =
+                trunc((double)d->use_cpu_m * 100 / ((double)d->cpu_req_m * d->n_metrics));
         if (d->mem_limit > 0)
             svc->mem_pct = d->use_mem * 100.0 / (d->mem_limit * d->n_metrics);
     }
