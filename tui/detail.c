@@ -146,7 +146,8 @@ void detail_charts(struct tui *t, const struct service_view *sv, int y, int h, i
     const struct metric_view *m = world_metric(t->world, "memory");
     int cw = w >= 120 ? (w - 2) / 3 : (w - 1) / 2;
     warn = c ? c->rule.warning : NAN, crit = c ? c->rule.critical : NAN;
-    text_printf(title, sizeof title, "%s cpu %% of request", sv->svc.name);
+    text_printf(title, sizeof title, "%s cpu %% of %s", sv->svc.name,
+                strcmp(sv->svc.kind, "compose") == 0 ? "limit" : "request");
     chart(t, y, 0, h - 1, cw, title, &sv->cpu_hist, 100, warn, crit);
     warn = m ? m->rule.warning : NAN, crit = m ? m->rule.critical : NAN;
     text_printf(title, sizeof title, "%s memory %% of limit", sv->svc.name);

@@ -157,12 +157,31 @@ static void service_row(struct tui *t, int y, int width, const struct table_layo
     draw_pct_gauge(t, y, l->x[SC_MEM], l->w[SC_MEM], s->mem_pct, sv->mem_band, "memory", stale);
 }
 
+/* Compose measures cpu against the containers' limits (as docker stats does), the
+ * clusters against requests (as the HPA does): the header says which it shows. */
+static const char *cpu_basis(const struct world *w)
+{
+    bool compose = false, other = false;
+    for (size_t i = 0; i < w->n_services; i++) {
+        if (strcmp(w->services[i].svc.kind, "compose") == 0)
+            compose = true;
+        else
+            other = true;
+    }
+    return compose ? (other ? "CPU % of req/limit" : "CPU % of limit") : NULL;
+}
+
 static void draw_services(struct tui *t, int y, int rows, int width)
 {
     const struct style *st = &t->style;
     struct table_layout l;
+    struct table_col head[SC_N];
+    memcpy(head, svc_cols, sizeof head);
+    const char *basis = cpu_basis(t->world);
+    if (basis != NULL)
+        head[SC_CPU].title = basis;
     table_fit(svc_cols, SC_N, width, &l);
-    table_draw_header(t->win, st, y, 0, width, svc_cols, &l,
+    table_draw_header(t->win, st, y, 0, width, head, &l,
                       st->attr[t->focus == FOCUS_SERVICES ? EL_HEADER_FOCUS : EL_HEADER]);
     size_t idx[TUI_MAX_ROWS], n = tui_visible(t, idx, TUI_MAX_ROWS);
     if (n == 0) {

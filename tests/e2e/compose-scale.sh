@@ -51,6 +51,7 @@ else
     not_ok "the dashboard shows the project's api at 2/2"; dump rw
 fi
 check "the compose source is in the header" shows rw "compose"
+check "the cpu column says it is a share of the limit, as docker stats counts" shows rw "CPU % of limit"
 check "redis is listed" test -n "$(row rw redis)"
 
 # ---- + then y: docker compose runs, the table follows --------------------------------

@@ -35,6 +35,17 @@ keys rw y
 if wait_for 10 shows rw "scaled api 5 -> 6"; then ok "y applies: scaled api 5 -> 6"; else not_ok "y applies"; dump rw; fi
 check "the fake recorded the scale PUT with replicas 6" \
     grep -q '"PUT".*deployments/api/scale.*resourceVersion.*\\"replicas\\":6' "$KUBE_LOG"
+
+# ---- m: raise the HPA's minimum instead of a count the HPA would undo
+keys rw +
+if wait_for 5 shows rw "m raises its minimum 3 -> 7"; then ok "the confirmation offers m for the HPA"; else not_ok "the confirmation offers m for the HPA"; dump rw; fi
+keys rw m
+if wait_for 10 shows rw "set api-hpa minReplicas 3 -> 7"; then ok "the status line shows the HPA minimum raised"; else not_ok "the status line shows the HPA minimum raised"; dump rw; fi
+if wait_for 10 grep -q '"PATCH".*horizontalpodautoscalers/api-hpa.*minReplicas.*7' "$KUBE_LOG"; then
+    ok "the fake recorded the HPA patch to minReplicas 7"
+else
+    not_ok "the fake recorded the HPA patch to minReplicas 7"; tail -3 "$KUBE_LOG" | sed 's/^/# /'
+fi
 keys rw q
 
 # ---- read-only: the same keys send nothing
