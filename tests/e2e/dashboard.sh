@@ -119,6 +119,30 @@ expect_eq "NO_COLOR=1 sends no colour" 0 "$(sgr_colours nocolor)"
 check "without NO_COLOR the dashboard has colours (the check above can fail)" test "$(sgr_colours ro)" -gt 0
 check "NO_COLOR keeps the severity marks readable" sh -c "tmux -L '$SOCK' capture-pane -p -t nocolor | grep -qE 'ok|!|WARN|CRIT|FIRING|pending'"
 
+# ---- a scale changes what the demo then shows: api up -> its cpu band comes down ------
+# --demo-speed 20 makes the 20 s rollout take one real second.
+api_cpu() { screen "$1" | grep -E ' api +[0-9]+/[0-9]+ ' | head -1 | grep -oE '[0-9]+%' | head -1 | tr -d %; }
+api_row() { screen "$1" | grep -E ' api +[0-9]+/[0-9]+ ' | head -1; }
+start sim 100 30 -- --demo-speed 20
+wait_for 10 shows sim " api "
+cpu_before=$(api_cpu sim)
+check "api starts hot in the demo (cpu ${cpu_before}% with its warning mark)" \
+    sh -c "[ '${cpu_before:-0}' -gt 70 ] && tmux -L '$SOCK' capture-pane -p -t sim | grep -E ' api +[0-9]+/[0-9]+ ' | grep -q '!'"
+keys sim / a p i Enter
+keys sim s 1 0 Enter
+keys sim y
+if wait_for 15 sh -c "tmux -L '$SOCK' capture-pane -p -t sim | grep -qE ' api +10/10 '"; then
+    ok "api rolls out to 10/10 on screen"
+else
+    not_ok "api rolls out to 10/10 on screen"; api_row sim | sed 's/^/# /'
+fi
+sleep 3
+cpu_after=$(api_cpu sim)
+check "api's cpu falls with twice the replicas (${cpu_before}% -> ${cpu_after}%)" \
+    test "${cpu_after:-100}" -lt $(( ${cpu_before:-0} * 3 / 4 ))
+check "...and its cpu gauge leaves the warning band (no ! on its row)" \
+    sh -c "! tmux -L '$SOCK' capture-pane -p -t sim | grep -E ' api +10/10 ' | grep -qE '[0-9]+% +!'"
+
 # ---- a failing and a hung source: marked, and the keys never wait ----------------------
 start failing 100 30 FORGETOP_TEST_SOURCE=fail --
 check "a failing source is marked with its error in the header" wait_for 10 shows failing "refused on purpose"
