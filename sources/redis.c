@@ -927,7 +927,8 @@ static int parse_unix(const char *p, struct redis_url *out, char *err, size_t er
         if (len == 0)
             continue;
         if (eq == NULL || eq > kv + len) {
-            snprintf(err, errlen, "redis URL: '%.*s' is not key=value", (int)len, kv);
+            /* not quoted: a mistyped "password" parameter would be the password */
+            snprintf(err, errlen, "redis URL: a parameter is not key=value");
             return -1;
         }
         size_t kl = (size_t)(eq - kv), vl = len - kl - 1;
@@ -940,8 +941,8 @@ static int parse_unix(const char *p, struct redis_url *out, char *err, size_t er
             bad = decode(eq + 1, vl, out->user, sizeof(out->user));
         else
             bad = -1;
-        if (bad) {
-            snprintf(err, errlen, "redis URL: bad or unknown parameter '%.*s'", (int)len, kv);
+        if (bad) { /* the key only: its value may be a secret */
+            snprintf(err, errlen, "redis URL: bad or unknown parameter '%.*s'", (int)kl, kv);
             return -1;
         }
     }

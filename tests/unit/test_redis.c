@@ -76,6 +76,18 @@ Test(redis, refuses_malformed_urls_saying_why)
     }
 }
 
+Test(redis, never_quotes_a_password_parameter_in_its_error)
+{
+    static const char *const urls[] = {"unix:///tmp/s?password=s3cr%zz", "unix:///tmp/s?s3cret",
+                                       "unix:///tmp/s?user=x%&password"};
+    for (size_t i = 0; i < sizeof(urls) / sizeof(urls[0]); i++) {
+        struct redis_url u;
+        char err[256] = "";
+        cr_expect_eq(redis_url_parse(urls[i], &u, err, sizeof(err)), -1, "%s", urls[i]);
+        cr_expect(strstr(err, "s3cr") == NULL, "%s leaks into '%s'", urls[i], err);
+    }
+}
+
 Test(redis, refuses_a_password_longer_than_its_buffer)
 {
     char url[600] = "redis://u:";
