@@ -70,8 +70,9 @@ deps:
 
 unit: $(BUILD)/unit-tests
 
-# Everything the suites run: the program, the unit tests, the screen harnesses.
-test-bins: $(BIN) $(BUILD)/unit-tests $(SCREEN_BIN)
+# Everything the suites run: the program, the unit tests, the screen harnesses, and the
+# bench probes some suites drive (built with the same sanitizers under make asan).
+test-bins: $(BIN) $(BUILD)/unit-tests $(SCREEN_BIN) $(BENCH_BIN)
 
 test: deps
 	@$(MAKE) --no-print-directory test-bins
