@@ -51,6 +51,9 @@ $(LIB): $(LIB_OBJ) $(BUILD)/objects.list
 
 FORCE:
 
+# Keep the objects of the test and bench programs between runs.
+.SECONDARY:
+
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
 	@echo "  CC      $<"
