@@ -26,6 +26,8 @@ UNIT_SRC := $(wildcard tests/unit/*.c)
 UNIT_OBJ := $(UNIT_SRC:%.c=$(BUILD)/%.o)
 SCREEN_SRC := $(wildcard tests/screen/*.c)
 SCREEN_BIN := $(SCREEN_SRC:tests/screen/%.c=$(BUILD)/tests/screen/%)
+PROBE_SRC := $(wildcard tests/integration/*_probe.c)
+PROBE_BIN := $(PROBE_SRC:tests/integration/%.c=$(BUILD)/tests/probes/%)
 BENCH_SRC := $(wildcard bench/*.c)
 BENCH_BIN := $(BENCH_SRC:bench/%.c=$(BUILD)/bench/%)
 LIB      := $(BUILD)/libforgetop.a
@@ -65,6 +67,10 @@ $(BUILD)/unit-tests: $(UNIT_OBJ) $(LIB)
 $(BUILD)/tests/screen/%: $(BUILD)/tests/screen/%.o $(LIB)
 	$(CC) $(LDFLAGS) -o $@ $< $(LIB) $(LDLIBS)
 
+$(BUILD)/tests/probes/%: $(BUILD)/tests/integration/%.o $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $< $(LIB) $(LDLIBS)
+
 $(BUILD)/bench/%: $(BUILD)/bench/%.o $(LIB)
 	$(CC) $(LDFLAGS) -o $@ $< $(LIB) $(LDLIBS)
 
@@ -74,8 +80,8 @@ deps:
 unit: $(BUILD)/unit-tests
 
 # Everything the suites run: the program, the unit tests, the screen harnesses, and the
-# bench probes some suites drive (built with the same sanitizers under make asan).
-test-bins: $(BIN) $(BUILD)/unit-tests $(SCREEN_BIN) $(BENCH_BIN)
+# probes the suites drive a source through (built with the same sanitizers under make asan).
+test-bins: $(BIN) $(BUILD)/unit-tests $(SCREEN_BIN) $(PROBE_BIN) $(BENCH_BIN)
 
 test: deps
 	@$(MAKE) --no-print-directory test-bins
@@ -90,7 +96,7 @@ asan: deps
 		FORGETOP_ASAN=1 BUILD=build-asan BIN=./forgetop-asan tests/run-all
 
 bench: deps
-	@$(MAKE) --no-print-directory $(BIN) $(BENCH_BIN)
+	@$(MAKE) --no-print-directory $(BIN) $(BENCH_BIN) $(PROBE_BIN)
 	@BUILD=$(BUILD) BIN=./$(BIN) bench/run-all
 
 # Fuzzing: each fuzz/NAME.c is a libFuzzer harness, linked against the library built

@@ -8,11 +8,7 @@ cd "$ROOT" || exit 1
 S=$(scratch)
 SERVICES=${BENCH_SERVICES:-30} PER=${BENCH_PER_SERVICE:-10} ROUNDS=${BENCH_ROUNDS:-3}
 
-[ -f "$BUILD/libforgetop.a" ] || make -s BUILD="$BUILD" "$BUILD/libforgetop.a" >/dev/null
-PROBE=$S/compose_probe
-cc -std=c11 -O2 -D_POSIX_C_SOURCE=200809L -Iinclude $(pkg-config --cflags libcjson) \
-    -o "$PROBE" tests/integration/compose_probe.c "$BUILD/libforgetop.a" \
-    $(pkg-config --libs libcurl libcjson inih) -lpthread -lm || { echo "probe does not build"; exit 1; }
+PROBE=$(probe_path compose_probe) || { echo "compose_probe does not build"; exit 1; }
 
 python3 - "$SERVICES" "$PER" >"$S/state.json" <<'PY'
 import json, sys

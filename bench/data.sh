@@ -14,15 +14,7 @@ SECS=${BENCH_DATA_SECONDS:-${BENCH_SECONDS:-30}}
 POLLS=${BENCH_DATA_POLLS:-300}
 DIR=$(scratch)
 mkdir -p "$DIR/pg" && chown postgres "$DIR/pg"
-PROBE="$BUILD/bench/dataprobe"
-if [ ! -x "$PROBE" ]; then
-    PROBE="$DIR/dataprobe"
-    [ -f "$BUILD/libforgetop.a" ] || make -C "$ROOT" -s "$BUILD/libforgetop.a" >/dev/null
-    # shellcheck disable=SC2046
-    cc -std=c11 -O2 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -I"$ROOT/include" \
-        $(pkg-config --cflags hiredis libpq) "$ROOT/bench/dataprobe.c" "$BUILD/libforgetop.a" \
-        $(pkg-config --libs hiredis libpq) -lm -lpthread -o "$PROBE"
-fi
+PROBE=$(probe_path dataprobe) || { echo "dataprobe does not build"; exit 1; }
 asp() { runuser -u postgres -- "$@"; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "n/a" }'; }
 # CPU seconds (user + system) a process has used so far, from /proc/PID/stat.

@@ -10,7 +10,7 @@ S=$(scratch)
 RUNS=${BENCH_RUNS:-5}
 NS=open-forge
 
-[ -x "$BUILD/bench/kube_poll" ] || make -s BUILD="$BUILD" "$BUILD/bench/kube_poll" >/dev/null
+PROBE=$(probe_path kube_poll) || { echo "kube_poll does not build"; exit 1; }
 kube_fake_start "$S" --generate "200:2000:$NS" || { echo "fake did not start"; exit 1; }
 K=$KUBECONFIG_FILE
 
@@ -64,13 +64,13 @@ export base hdr NS KUBE_CA K S
 
 bytes=$(curl -s --cacert "$KUBE_CA" -H "$hdr" -w '%{size_download}\n' -o /dev/null \
     "$base/api/v1/namespaces/$NS/pods")
-"$BUILD/bench/kube_poll" --kubeconfig "$K" >"$S/one.json"
+"$PROBE" --kubeconfig "$K" >"$S/one.json"
 echo "   namespace: $(json_get "$S/one.json" 'len(d["services"])') deployments, $(json_get "$S/one.json" 'sum(len(s["pods"]) for s in d["services"])') pods ($bytes bytes of pod list)"
 
-read -r ft ft_rss <<<"$(measure "$BUILD/bench/kube_poll" --kubeconfig "$K" --quiet)"
+read -r ft ft_rss <<<"$(measure "$PROBE" --kubeconfig "$K" --quiet)"
 read -r cu cu_rss <<<"$(measure bash -c curl_all)"
 read -r kc kc_rss <<<"$(measure bash -c kubectl_all)"
-warm=$("$BUILD/bench/kube_poll" --kubeconfig "$K" --quiet --times "$((RUNS + 1))" |
+warm=$("$PROBE" --kubeconfig "$K" --quiet --times "$((RUNS + 1))" |
     python3 -c 'import json,sys,statistics; t=[json.loads(l)["poll_seconds"] for l in sys.stdin][1:]; print("%.4f" % statistics.median(t))')
 
 python3 - "$ft" "$ft_rss" "$cu" "$cu_rss" "$kc" "$kc_rss" "$warm" <<'PY'

@@ -7,10 +7,7 @@ cd "$ROOT" || exit 1
 S=$(scratch)
 N=${BENCH_POLLS:-100}
 
-[ -f "$BUILD/libforgetop.a" ] || make -s BUILD="$BUILD" "$BUILD/libforgetop.a" >/dev/null
-cc -std=c11 -O2 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -Iinclude -o "$S/probe" \
-    tests/integration/source_probe.c "$BUILD/libforgetop.a" $(pkg-config --libs ncursesw libcurl libcjson hiredis libpq yaml-0.1 inih) \
-    -lpthread -lm || exit 1
+PROBE=$(probe_path source_probe) || { echo "source_probe does not build"; exit 1; }
 
 EP=$(free_port) PP=$(free_port)
 echo '{"queue": 1500, "latency_s": 3}' >"$S/spec.json"
@@ -39,7 +36,7 @@ args=()
 for i in "${!Q[@]}"; do args+=(--metric "${IDS[$i]}=api=${Q[$i]}"); done
 
 # forgetop: N polls in one process; poll 1 also backfills 30 minutes (range queries).
-"$S/probe" prometheus --url "$URL" --polls $((N + 1)) --every 0 "${args[@]}" >"$S/ft.out"
+"$PROBE" prometheus --url "$URL" --polls $((N + 1)) --every 0 "${args[@]}" >"$S/ft.out"
 first=$(sed -n 's/^1 took \([0-9.]*\) ms/\1/p' "$S/ft.out")
 ft=$(awk '/^[0-9]+ took/ && $1 > 1 { s += $3; n++ } END { printf "%.3f", s / n }' "$S/ft.out")
 

@@ -63,4 +63,37 @@ json_get() {
     python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(eval(sys.argv[2]))' "$1" "$2"
 }
 
+# probe_path NAME : the path of a program a suite drives a source through, built by `make
+# test-bins` (with the sanitizers under make asan): tests/integration/NAME.c or bench/NAME.c.
+probe_path() {
+    local p
+    for p in "$BUILD/tests/probes/$1" "$BUILD/bench/$1"; do
+        [ -x "$p" ] && { echo "$p"; return 0; }
+    done
+    for p in "$BUILD/tests/probes/$1" "$BUILD/bench/$1"; do
+        make -s -C "$ROOT" BUILD="$BUILD" "$p" >/dev/null 2>&1 && [ -x "$p" ] && { echo "$p"; return 0; }
+    done
+    return 1
+}
+
+# Test certificates (EC P-256, two days), for servers and fakes the suites start.
+# test_ca CRT KEY CN : a self-signed CA.
+test_ca() {
+    openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 2 \
+        -subj "/CN=$3" -keyout "$2" -out "$1" >/dev/null 2>&1
+}
+# test_cert CRT KEY CA_CRT CA_KEY CN EXT : a certificate signed by the CA; EXT is one
+# extension line ("subjectAltName=IP:127.0.0.1,DNS:localhost", "extendedKeyUsage=clientAuth").
+test_cert() {
+    local ext
+    ext=$(mktemp) && printf '%s\n' "$6" >"$ext" &&
+        openssl req -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -subj "/CN=$5" \
+            -keyout "$2" -out "$1.csr" >/dev/null 2>&1 &&
+        openssl x509 -req -in "$1.csr" -CA "$3" -CAkey "$4" -CAcreateserial -days 2 \
+            -extfile "$ext" -out "$1" >/dev/null 2>&1
+    local rc=$?
+    rm -f "$ext" "$1.csr"
+    return $rc
+}
+
 finish() { exit "$TEST_FAILED"; }

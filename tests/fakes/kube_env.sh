@@ -6,13 +6,9 @@
 
 kube_fake_certs() { # DIR
     local d=$1
-    openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=fake-kube-ca \
-        -keyout "$d/ca.key" -out "$d/ca.crt" >/dev/null 2>&1 || return 1
-    openssl req -newkey rsa:2048 -nodes -subj /CN=kube-apiserver \
-        -keyout "$d/server.key" -out "$d/server.csr" >/dev/null 2>&1 || return 1
-    printf 'subjectAltName=IP:127.0.0.1,DNS:localhost,DNS:kubernetes.default\n' >"$d/san.ext"
-    openssl x509 -req -in "$d/server.csr" -CA "$d/ca.crt" -CAkey "$d/ca.key" \
-        -CAcreateserial -days 2 -extfile "$d/san.ext" -out "$d/server.crt" >/dev/null 2>&1
+    test_ca "$d/ca.crt" "$d/ca.key" fake-kube-ca &&
+        test_cert "$d/server.crt" "$d/server.key" "$d/ca.crt" "$d/ca.key" kube-apiserver \
+            "subjectAltName=IP:127.0.0.1,DNS:localhost,DNS:kubernetes.default"
 }
 
 kube_write_config() { # FILE SERVER CA TOKEN [extra user yaml]

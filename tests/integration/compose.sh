@@ -9,15 +9,7 @@ source "$(dirname "$0")/../lib.sh"
 cd "$ROOT" || exit 1
 S=$(scratch)
 
-[ -f "$BUILD/libforgetop.a" ] || make -s BUILD="$BUILD" "$BUILD/libforgetop.a" >/dev/null
-SAN=
-[ -n "${FORGETOP_ASAN:-}" ] && SAN="-fsanitize=address,undefined"
-PROBE=$S/compose_probe
-cc -std=c11 -D_POSIX_C_SOURCE=200809L $SAN -Iinclude $(pkg-config --cflags libcjson) \
-    -o "$PROBE" tests/integration/compose_probe.c "$BUILD/libforgetop.a" \
-    $(pkg-config --libs libcurl libcjson inih) -lpthread -lm ||
-    { not_ok "compose_probe builds"; finish; }
-chmod 755 "$PROBE"
+PROBE=$(probe_path compose_probe) || { not_ok "compose_probe builds"; finish; }
 
 SOCK=$S/docker.sock STATE=$S/state.json CTL=$S/control.json LOG=$S/requests.log
 SHIMLOG=$S/shim.log COMPOSE_FILE=$S/docker-compose.yml
@@ -167,17 +159,11 @@ control '{}'
 
 # tcp:// with TLS, as DOCKER_TLS_VERIFY and DOCKER_CERT_PATH ask: a CA, a server and a
 # client certificate made here; the engine refuses a client without one.
-C=$S/certs; mkdir -p "$C"
-ec="-newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes"
-openssl req -x509 $ec -keyout "$C/ca.key" -out "$C/ca.pem" -days 2 -subj /CN=docker-ca 2>/dev/null
-openssl req $ec -keyout "$C/srv.key" -out "$C/srv.csr" -subj /CN=localhost 2>/dev/null
-printf 'subjectAltName=IP:127.0.0.1,DNS:localhost\n' >"$C/srv.ext"
-openssl x509 -req -in "$C/srv.csr" -CA "$C/ca.pem" -CAkey "$C/ca.key" -CAcreateserial \
-    -out "$C/srv.pem" -days 2 -extfile "$C/srv.ext" 2>/dev/null
-openssl req $ec -keyout "$C/key.pem" -out "$C/cli.csr" -subj /CN=operator 2>/dev/null
-printf 'extendedKeyUsage=clientAuth\n' >"$C/cli.ext"
-openssl x509 -req -in "$C/cli.csr" -CA "$C/ca.pem" -CAkey "$C/ca.key" -CAcreateserial \
-    -out "$C/cert.pem" -days 2 -extfile "$C/cli.ext" 2>/dev/null
+C=$S/certs; mkdir -p "$C" # Docker's DOCKER_CERT_PATH names: ca.pem, cert.pem, key.pem
+test_ca "$C/ca.pem" "$C/ca.key" docker-ca
+test_cert "$C/srv.pem" "$C/srv.key" "$C/ca.pem" "$C/ca.key" localhost \
+    "subjectAltName=IP:127.0.0.1,DNS:localhost"
+test_cert "$C/cert.pem" "$C/key.pem" "$C/ca.pem" "$C/ca.key" operator "extendedKeyUsage=clientAuth"
 PORT=$(free_port)
 python3 tests/fakes/docker_engine.py --port "$PORT" --cert "$C/srv.pem" --key "$C/srv.key" \
     --client-ca "$C/ca.pem" --state "$STATE" >"$S/tls.out" 2>"$S/tls.err" &

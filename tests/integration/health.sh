@@ -7,13 +7,7 @@ source "$(dirname "$0")/../lib.sh"
 cd "$ROOT" || exit 1
 S=$(scratch)
 
-[ -f "$BUILD/libforgetop.a" ] || make -s BUILD="$BUILD" "$BUILD/libforgetop.a" >/dev/null
-SAN=
-[ -n "${FORGETOP_ASAN:-}" ] && SAN="-fsanitize=address,undefined"
-PROBE=$S/source_probe
-cc -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE $SAN -Iinclude -o "$PROBE" \
-    tests/integration/source_probe.c "$BUILD/libforgetop.a" \
-    $(pkg-config --libs ncursesw libcurl libcjson hiredis libpq yaml-0.1 inih) -lpthread -lm || { not_ok "source_probe builds"; finish; }
+PROBE=$(probe_path source_probe) || { not_ok "source_probe builds"; finish; }
 
 P=$(free_port)
 python3 tests/fakes/http_fixture.py --port "$P" >"$S/fixture.out" 2>&1 &

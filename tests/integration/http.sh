@@ -8,27 +8,14 @@ source "$(dirname "$0")/../lib.sh"
 cd "$ROOT" || exit 1
 S=$(scratch)
 
-# Build the probe against the library the suite tests (the asan build when asked).
-[ -f "$BUILD/libforgetop.a" ] || make -s BUILD="$BUILD" "$BUILD/libforgetop.a" >/dev/null
-SAN=
-[ -n "${FORGETOP_ASAN:-}" ] && SAN="-fsanitize=address,undefined"
-PROBE=$S/http_probe
-cc -std=c11 -D_POSIX_C_SOURCE=200809L $SAN -Iinclude -o "$PROBE" tests/integration/http_probe.c \
-    "$BUILD/libforgetop.a" $(pkg-config --libs ncursesw libcurl libcjson hiredis libpq yaml-0.1 inih) -lpthread -lm ||
-    { not_ok "http_probe builds"; finish; }
+PROBE=$(probe_path http_probe) || { not_ok "http_probe builds"; finish; }
 
 # A CA, a server certificate for localhost/127.0.0.1/api.forge.test, a client certificate.
-ec="-newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes"
-openssl req -x509 $ec -keyout "$S/ca.key" -out "$S/ca.crt" -days 2 -subj /CN=forgetop-test-ca 2>/dev/null
-openssl req -x509 $ec -keyout "$S/other.key" -out "$S/other.crt" -days 2 -subj /CN=other-ca 2>/dev/null
-openssl req $ec -keyout "$S/srv.key" -out "$S/srv.csr" -subj /CN=localhost 2>/dev/null
-printf 'subjectAltName=DNS:localhost,IP:127.0.0.1,DNS:api.forge.test\n' >"$S/srv.ext"
-openssl x509 -req -in "$S/srv.csr" -CA "$S/ca.crt" -CAkey "$S/ca.key" -CAcreateserial \
-    -out "$S/srv.crt" -days 2 -extfile "$S/srv.ext" 2>/dev/null
-openssl req $ec -keyout "$S/cli.key" -out "$S/cli.csr" -subj /CN=operator 2>/dev/null
-printf 'extendedKeyUsage=clientAuth\n' >"$S/cli.ext"
-openssl x509 -req -in "$S/cli.csr" -CA "$S/ca.crt" -CAkey "$S/ca.key" -CAcreateserial \
-    -out "$S/cli.crt" -days 2 -extfile "$S/cli.ext" 2>/dev/null
+test_ca "$S/ca.crt" "$S/ca.key" forgetop-test-ca
+test_ca "$S/other.crt" "$S/other.key" other-ca
+test_cert "$S/srv.crt" "$S/srv.key" "$S/ca.crt" "$S/ca.key" localhost \
+    "subjectAltName=DNS:localhost,IP:127.0.0.1,DNS:api.forge.test"
+test_cert "$S/cli.crt" "$S/cli.key" "$S/ca.crt" "$S/ca.key" operator "extendedKeyUsage=clientAuth"
 
 start() { # start NAME ARGS... : run the fixture in the background until the suite ends
     local name=$1; shift

@@ -8,9 +8,7 @@ source "$ROOT/tests/fakes/kube_env.sh"
 cd "$ROOT" || exit 1
 S=$(scratch)
 
-[ -x "$BUILD/bench/kube_poll" ] || make -s BUILD="$BUILD" "$BUILD/bench/kube_poll" >/dev/null 2>&1
-PROBE=$BUILD/bench/kube_poll
-[ -x "$PROBE" ] || { not_ok "kube_poll builds"; finish; }
+PROBE=$(probe_path kube_poll) || { not_ok "kube_poll builds"; finish; }
 
 kube_fake_start "$S" --state tests/fixtures/kube-open-forge.json || { not_ok "fake starts"; finish; }
 ok "the fake API answers over TLS with a CA made here"
@@ -144,8 +142,7 @@ kube_write_config "$S/bad-token" "$KUBE_URL" "$KUBE_CA" "wrong-token"
 "$PROBE" --kubeconfig "$S/bad-token" >"$S/out.json"
 check "a wrong token is a 401 Unauthorized" grep -q "401 Unauthorized" "$S/out.json"
 check "and the token is not in the message" bash -c "! grep -q wrong-token '$S/out.json'"
-openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj /CN=other -keyout "$S/o.key" \
-    -out "$S/other.crt" >/dev/null 2>&1
+test_ca "$S/other.crt" "$S/o.key" other
 kube_write_config "$S/other-ca" "$KUBE_URL" "$S/other.crt" "$KUBE_TOKEN"
 "$PROBE" --kubeconfig "$S/other-ca" >"$S/out.json"
 check "a server the CA did not sign is refused" grep -q "TLS" "$S/out.json"
@@ -193,11 +190,7 @@ expect_eq "the plugin ran twice, then its token was reused" "2" "$(cat "$S/runs"
 
 # --- client certificates (files, data, an exec plugin's) and basic auth on a fake that
 # takes no token at all
-openssl req -newkey rsa:2048 -nodes -subj /CN=operator -keyout "$S/cli.key" -out "$S/cli.csr" \
-    >/dev/null 2>&1
-printf 'extendedKeyUsage=clientAuth\n' >"$S/cli.ext"
-openssl x509 -req -in "$S/cli.csr" -CA "$S/ca.crt" -CAkey "$S/ca.key" -CAcreateserial -days 2 \
-    -extfile "$S/cli.ext" -out "$S/cli.crt" >/dev/null 2>&1
+test_cert "$S/cli.crt" "$S/cli.key" "$S/ca.crt" "$S/ca.key" operator "extendedKeyUsage=clientAuth"
 P4=$(free_port)
 python3 tests/fakes/kube_api.py --port "$P4" --cert "$S/server.crt" --key "$S/server.key" \
     --client-ca "$S/ca.crt" --basic "admin:s3cret" --state tests/fixtures/kube-open-forge.json \

@@ -11,14 +11,7 @@ source "$(dirname "$0")/../lib.sh"
 PGBIN=${PGBIN:-/usr/lib/postgresql/15/bin}
 DIR=$(scratch)
 mkdir -p "$DIR/pg" && chown postgres "$DIR/pg"
-PROBE="$BUILD/dataprobe-postgres"
-san=""
-[ -n "${FORGETOP_ASAN:-}" ] && san="-fsanitize=address,undefined -fno-omit-frame-pointer"
-[ -f "$BUILD/libforgetop.a" ] || make -C "$ROOT" -s BUILD="$BUILD" "$BUILD/libforgetop.a" >/dev/null
-# shellcheck disable=SC2046,SC2086
-cc -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -I"$ROOT/include" $san \
-    $(pkg-config --cflags hiredis libpq) "$ROOT/bench/dataprobe.c" "$BUILD/libforgetop.a" \
-    $(pkg-config --libs hiredis libpq) -lm -lpthread -o "$PROBE" || { not_ok "build dataprobe"; finish; }
+PROBE=$(probe_path dataprobe) || { not_ok "build dataprobe"; finish; }
 
 asp() { runuser -u postgres -- env PGPASSWORD=secret "$@"; }
 PGP=$(free_port); PGR=$(free_port); PGB=$(free_port)

@@ -9,24 +9,15 @@ source "$(dirname "$0")/../lib.sh"
 cd "$ROOT" || exit 1
 S=$(scratch)
 
-[ -f "$BUILD/libforgetop.a" ] || make -s BUILD="$BUILD" "$BUILD/libforgetop.a" >/dev/null
-SAN=
-[ -n "${FORGETOP_ASAN:-}" ] && SAN="-fsanitize=address,undefined"
-PROBE=$S/source_probe
-cc -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE $SAN -Iinclude -o "$PROBE" \
-    tests/integration/source_probe.c "$BUILD/libforgetop.a" \
-    $(pkg-config --libs ncursesw libcurl libcjson hiredis libpq yaml-0.1 inih) -lpthread -lm || { not_ok "source_probe builds"; finish; }
+PROBE=$(probe_path source_probe) || { not_ok "source_probe builds"; finish; }
 
 rules_ok() { promtool check rules tests/fixtures/alerts.yml >/dev/null 2>&1; }
 check "the test copy of the runbook's alert rules passes promtool" rules_ok
 
 # TLS: a CA and a certificate for 127.0.0.1; basic auth: user forge, bcrypt hash.
-ec="-newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes"
-openssl req -x509 $ec -keyout "$S/ca.key" -out "$S/ca.crt" -days 2 -subj /CN=test-ca 2>/dev/null
-openssl req $ec -keyout "$S/srv.key" -out "$S/srv.csr" -subj /CN=127.0.0.1 2>/dev/null
-printf 'subjectAltName=IP:127.0.0.1,DNS:localhost\n' >"$S/srv.ext"
-openssl x509 -req -in "$S/srv.csr" -CA "$S/ca.crt" -CAkey "$S/ca.key" -CAcreateserial \
-    -out "$S/srv.crt" -days 2 -extfile "$S/srv.ext" 2>/dev/null
+test_ca "$S/ca.crt" "$S/ca.key" test-ca
+test_cert "$S/srv.crt" "$S/srv.key" "$S/ca.crt" "$S/ca.key" 127.0.0.1 \
+    "subjectAltName=IP:127.0.0.1,DNS:localhost"
 printf 's3cret\n' >"$S/password"
 hash=$(python3 -W ignore -c "import crypt; print(crypt.crypt('s3cret', crypt.mksalt(crypt.METHOD_BLOWFISH, rounds=16)))")
 cat >"$S/web.yml" <<WEB

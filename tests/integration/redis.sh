@@ -8,14 +8,7 @@
 source "$(dirname "$0")/../lib.sh"
 
 DIR=$(scratch)
-PROBE="$BUILD/dataprobe-redis"
-san=""
-[ -n "${FORGETOP_ASAN:-}" ] && san="-fsanitize=address,undefined -fno-omit-frame-pointer"
-[ -f "$BUILD/libforgetop.a" ] || make -C "$ROOT" -s BUILD="$BUILD" "$BUILD/libforgetop.a" >/dev/null
-# shellcheck disable=SC2046,SC2086
-cc -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -I"$ROOT/include" $san \
-    $(pkg-config --cflags hiredis libpq) "$ROOT/bench/dataprobe.c" "$BUILD/libforgetop.a" \
-    $(pkg-config --libs hiredis libpq) -lm -lpthread -o "$PROBE" || { not_ok "build dataprobe"; finish; }
+PROBE=$(probe_path dataprobe) || { not_ok "build dataprobe"; finish; }
 
 # rstart PORT ARGS... : a redis-server on loopback, its pid in $DIR/PORT.pid, killed at exit.
 rstart() {
