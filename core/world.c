@@ -230,6 +230,13 @@ void world_apply(struct world *w, size_t i, struct snapshot *snap, double now)
     apply_header(w);
 }
 
+void world_scale_target(const struct service_view *v, struct service *out)
+{
+    *out = v->svc;
+    out->min = v->min;
+    out->max = v->max;
+}
+
 const struct metric_view *world_metric(const struct world *w, const char *id)
 {
     for (size_t i = 0; i < w->n_metrics; i++)
@@ -291,9 +298,6 @@ static void recommend_service(struct world *w, struct service_view *v, double no
 {
     const struct service_rule *r = config_service(w->cfg, v->svc.name);
     effective_bounds(v, r, &v->min, &v->max);
-    /* the actuator checks svc's bounds: give it the same ones the recommendation uses */
-    v->svc.min = v->min;
-    v->svc.max = v->max;
     if (r == NULL || r->kind == RULE_NONE) {
         v->has_rule = false;
         v->rec.replicas = v->svc.desired;

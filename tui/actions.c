@@ -410,7 +410,9 @@ static void confirm_send(struct tui *t, bool set_min)
                         g->service, g->source_name);
             continue;
         }
-        if (actuator_request(t->act, &req, &sv->svc, t->world->scale_denied, t->now, why,
+        struct service target;
+        world_scale_target(sv, &target);
+        if (actuator_request(t->act, &req, &target, t->world->scale_denied, t->now, why,
                              sizeof why) != ACT_SUBMITTED)
             text_printf(msg + used, sizeof msg - used, "%s%s", used ? "; " : "", why);
         else if (set_min)

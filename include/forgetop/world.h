@@ -81,6 +81,9 @@ void world_free(struct world *w);
 const struct service_view *world_service(const struct world *w, const char *source,
                                          const char *name);
 const struct metric_view *world_metric(const struct world *w, const char *id);
+/* The service as the actuator must judge a scale of it: the source's, with the bounds
+ * the recommendation respects (the autoscaler's, else the config's). */
+void world_scale_target(const struct service_view *v, struct service *out);
 /* Predicted utilisation of a service at `replicas`, as text (`cpu 92% -> ~66%`). */
 void world_predict(const struct world *w, const struct service_view *sv, int replicas, char *out,
                    size_t len);

@@ -6,7 +6,15 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "forgetop/actuator.h"
 #include "forgetop/world.h"
+
+static int count_submit(void *ctx, const struct scale_request *req)
+{
+    (void)req;
+    (*(int *)ctx)++;
+    return 0;
+}
 
 static struct config cfg;
 static struct world w;
@@ -260,12 +268,24 @@ Test(world, a_reading_for_another_service_gets_its_own_view)
                  "postgres's own view is untouched");
 }
 
-Test(world, the_service_carries_the_bounds_the_actuator_must_check)
+Test(world, the_scale_target_carries_the_bounds_the_actuator_must_check)
 {
     size_t i = world_add_source(&w, "demo");
     world_apply(&w, i, snap_with_api(1000, 5, 5, 50, 40), 1000);
     world_evaluate(&w, 1000);
     const struct service_view *v = world_service(&w, NULL, "api");
-    cr_assert_eq(v->svc.min, 3, "no autoscaler: the config's api-hpa bounds");
-    cr_assert_eq(v->svc.max, 20);
+    cr_assert_eq(v->svc.max, 0, "the source's own copy says it knows no bounds");
+    struct service target;
+    world_scale_target(v, &target);
+    cr_assert_eq(target.min, 3, "no autoscaler: the config's api-hpa bounds");
+    cr_assert_eq(target.max, 20);
+    struct actuator a;
+    int calls = 0;
+    actuator_init(&a, false, "/dev/null", count_submit, &calls);
+    struct scale_request req = {.from = 5, .to = 21};
+    snprintf(req.service, sizeof(req.service), "api");
+    char why[256];
+    cr_assert_eq(actuator_request(&a, &req, &target, false, 1000, why, sizeof(why)), ACT_REFUSED);
+    cr_assert(strstr(why, "3..20") != NULL, "%s", why);
+    cr_assert_eq(calls, 0);
 }
