@@ -146,5 +146,6 @@ format:
 clean:
 	rm -rf build build-asan build-fuzz forgetop forgetop-asan
 
--include $(LIB_OBJ:.o=.d) $(MAIN_OBJ:.o=.d) $(UNIT_OBJ:.o=.d)
+-include $(LIB_OBJ:.o=.d) $(MAIN_OBJ:.o=.d) $(UNIT_OBJ:.o=.d) \
+	$(SCREEN_BIN:%=%.d) $(PROBE_SRC:%.c=$(BUILD)/%.d) $(BENCH_BIN:%=%.d)
 -include $(FUZZ_BIN:=.d)

@@ -19,6 +19,8 @@ void world_init(struct world *w, const struct config *cfg)
 {
     memset(w, 0, sizeof(*w));
     w->cfg = cfg;
+    /* the tier depends on the configured users only */
+    w->tier = cfg->users > 0 ? recommend_tier(cfg->tiers, cfg->n_tiers, cfg->users) : NULL;
     for (size_t i = 0; i < cfg->n_metrics && i < WORLD_MAX_METRICS; i++) {
         struct metric_view *m = &w->metrics[w->n_metrics++];
         m->rule = cfg->metrics[i];
@@ -45,7 +47,7 @@ void world_free(struct world *w)
         snapshot_free(w->snaps[i]);
     free(w->services);
     w->services = NULL;
-    w->n_services = 0;
+    w->n_services = w->cap_services = 0;
 }
 
 void world_set_status(struct world *w, size_t i, const struct source_status *st)
@@ -128,10 +130,14 @@ static struct service_view *find_view(struct world *w, size_t src, const char *n
 
 static struct service_view *add_view(struct world *w, size_t src, const struct service *svc)
 {
-    struct service_view *nv = realloc(w->services, (w->n_services + 1) * sizeof(*nv));
-    if (nv == NULL)
-        return NULL;
-    w->services = nv;
+    if (w->n_services == w->cap_services) {
+        size_t cap = w->cap_services ? w->cap_services * 2 : 8;
+        struct service_view *nv = realloc(w->services, cap * sizeof(*nv));
+        if (nv == NULL)
+            return NULL;
+        w->services = nv;
+        w->cap_services = cap;
+    }
     struct service_view *v = &w->services[w->n_services++];
     memset(v, 0, sizeof(*v));
     v->source = src;
@@ -408,8 +414,6 @@ void world_evaluate(struct world *w, double now)
         world_predict(w, v, v->rec.replicas, v->prediction, sizeof(v->prediction));
     }
     evaluate_database(w);
-    w->tier =
-        w->cfg->users > 0 ? recommend_tier(w->cfg->tiers, w->cfg->n_tiers, w->cfg->users) : NULL;
 }
 
 enum band world_worst_band(const struct world *w)

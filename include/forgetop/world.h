@@ -53,6 +53,7 @@ struct world {
 
     struct service_view *services; /* sorted by source then name */
     size_t n_services;
+    size_t cap_services; /* a view is ~53 KB of histories: grow by doubling */
     struct metric_view metrics[WORLD_MAX_METRICS];
     size_t n_metrics;
 
