@@ -78,6 +78,7 @@ static cJSON *service_json(const struct world *w, const struct service_view *v)
     cJSON_AddNumberToObject(o, "max", v->max);
     add_num(o, "cpu_pct", s->cpu_pct);
     add_num(o, "mem_pct", s->mem_pct);
+    cJSON_AddStringToObject(o, "cpu_of", s->cpu_of[0] ? s->cpu_of : "request");
     add_num(o, "cpu_cores", s->cpu_cores);
     add_num(o, "mem_bytes", s->mem_bytes);
     cJSON_AddStringToObject(o, "cpu_band", band_name(v->cpu_band));

@@ -765,6 +765,7 @@ static void add_service(const struct compose *c, const char *source, struct snap
     }
     dockerstats_total_finish(&t);
     svc->cpu_pct = t.cpu_pct;
+    text_printf(svc->cpu_of, sizeof(svc->cpu_of), "limit");
     svc->mem_pct = t.mem_pct;
     svc->cpu_cores = t.cpu_cores;
     svc->mem_bytes = t.mem_bytes;

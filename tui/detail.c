@@ -147,7 +147,7 @@ void detail_charts(struct tui *t, const struct service_view *sv, int y, int h, i
     int cw = w >= 120 ? (w - 2) / 3 : (w - 1) / 2;
     warn = c ? c->rule.warning : NAN, crit = c ? c->rule.critical : NAN;
     text_printf(title, sizeof title, "%s cpu %% of %s", sv->svc.name,
-                strcmp(sv->svc.kind, "compose") == 0 ? "limit" : "request");
+                sv->svc.cpu_of[0] ? sv->svc.cpu_of : "request");
     chart(t, y, 0, h - 1, cw, title, &sv->cpu_hist, 100, warn, crit);
     warn = m ? m->rule.warning : NAN, crit = m ? m->rule.critical : NAN;
     text_printf(title, sizeof title, "%s memory %% of limit", sv->svc.name);

@@ -157,18 +157,18 @@ static void service_row(struct tui *t, int y, int width, const struct table_layo
     draw_pct_gauge(t, y, l->x[SC_MEM], l->w[SC_MEM], s->mem_pct, sv->mem_band, "memory", stale);
 }
 
-/* Compose measures cpu against the containers' limits (as docker stats does), the
- * clusters against requests (as the HPA does): the header says which it shows. */
+/* A source says what its cpu figure is a share of (service.cpu_of): the HPA's request, or
+ * a limit as docker stats counts; the header says which it shows. */
 static const char *cpu_basis(const struct world *w)
 {
-    bool compose = false, other = false;
+    bool limit = false, request = false;
     for (size_t i = 0; i < w->n_services; i++) {
-        if (strcmp(w->services[i].svc.kind, "compose") == 0)
-            compose = true;
+        if (strcmp(w->services[i].svc.cpu_of, "limit") == 0)
+            limit = true;
         else
-            other = true;
+            request = true;
     }
-    return compose ? (other ? "CPU % of req/limit" : "CPU % of limit") : NULL;
+    return limit ? (request ? "CPU % of req/limit" : "CPU % of limit") : NULL;
 }
 
 static void draw_services(struct tui *t, int y, int rows, int width)

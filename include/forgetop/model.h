@@ -60,6 +60,9 @@ struct service {
     char unscalable_why[128];
     struct pod *pods; /* owned; detail screen */
     size_t n_pods;
+    /* What cpu_pct is a share of: "" or "request" (as the HPA counts), "limit" (as docker
+     * stats counts). The source says; the screens only print it. */
+    char cpu_of[8];
 };
 
 /* One sample of a runbook metric. A snapshot may carry many samples of one metric

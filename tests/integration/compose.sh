@@ -126,6 +126,8 @@ expect_eq "--once --json: api with its project, counts and usage" "forge compose
     "$(json_get "$J" '" ".join(str(s[k]) for s in d["services"] if s["name"] == "api" for k in ("namespace", "kind", "desired", "ready", "cpu_pct"))')"
 expect_eq "--once --json: the runbook's cpu metric comes from compose" "37.5 compose" \
     "$(json_get "$J" '" ".join(str(m[k]) for m in d["metrics"] if m["id"] == "cpu" for k in ("value", "from"))')"
+expect_eq "--once --json: compose's cpu is a share of the limit, and says so" "limit" \
+    "$(json_get "$J" '[s["cpu_of"] for s in d["services"] if s["name"] == "api"][0]')"
 mkdir -p "$S/forge" && cp "$COMPOSE_FILE" "$S/forge/docker-compose.yml"
 DOCKER_HOST="unix://$SOCK" "$BIN" --compose-file "$S/forge/docker-compose.yml" --once --json >"$J"
 expect_eq "--compose-file alone: the project is the file's folder, as compose names it" "forge 3" \
