@@ -141,8 +141,14 @@ int audit_write(const char *path, const struct scale_request *req, const char *r
         text_printf(err, errlen, "audit: cannot open %s: %s", path, strerror(errno));
         goto out;
     }
+    /* Only a plain file is a log: a device or a fifo would swallow the record (and, as
+     * root, tightening /dev/null's mode below would break the machine). */
+    if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+        text_printf(err, errlen, "audit: %s is not a regular file", path);
+        goto out;
+    }
     /* A log that others can read leaks who scaled what: tighten one found loose. */
-    if (fstat(fd, &st) == 0 && (st.st_mode & 077) != 0 && st.st_uid == geteuid())
+    if ((st.st_mode & 077) != 0 && st.st_uid == geteuid())
         (void)fchmod(fd, 0600);
     line = audit_line(req, result, message, now);
     if (line == NULL) {

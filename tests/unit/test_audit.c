@@ -126,6 +126,23 @@ Test(audit, tightens_a_log_others_could_read)
     cr_expect_eq(st.st_mode & 0777, 0600);
 }
 
+Test(audit, refuses_anything_but_a_regular_file_and_leaves_it_alone)
+{
+    char link[128], err[256];
+    struct stat before, after;
+    cr_assert_eq(stat("/dev/null", &before), 0);
+    snprintf(link, sizeof link, "%s/audit.log", dir);
+    cr_assert_eq(symlink("/dev/null", link), 0);
+    struct scale_request r = request();
+    int rc = audit_write(link, &r, "applied", "scaled", 1, err, sizeof err);
+    cr_assert_eq(stat("/dev/null", &after), 0);
+    if ((after.st_mode & 0777) != (before.st_mode & 0777))
+        chmod("/dev/null", before.st_mode & 0777); /* put the machine back before failing */
+    cr_expect_eq(after.st_mode & 0777, before.st_mode & 0777, "/dev/null's mode was changed");
+    cr_expect_eq(rc, -1, "a scale recorded into /dev/null is not recorded");
+    cr_expect(strstr(err, "not a regular file") != NULL, "%s", err);
+}
+
 Test(audit, appends_one_line_per_attempt)
 {
     char path[128], err[256];

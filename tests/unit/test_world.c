@@ -3,6 +3,7 @@
 
 #include <criterion/criterion.h>
 #include <math.h>
+#include <unistd.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -281,11 +282,16 @@ Test(world, the_scale_target_carries_the_bounds_the_actuator_must_check)
     cr_assert_eq(target.max, 20);
     struct actuator a;
     int calls = 0;
-    actuator_init(&a, false, "/dev/null", count_submit, &calls);
+    char audit[] = "/tmp/forgetop-world-audit-XXXXXX";
+    int fd = mkstemp(audit);
+    cr_assert_geq(fd, 0);
+    close(fd);
+    actuator_init(&a, false, audit, count_submit, &calls);
     struct scale_request req = {.from = 5, .to = 21};
     snprintf(req.service, sizeof(req.service), "api");
     char why[256];
     cr_assert_eq(actuator_request(&a, &req, &target, false, 1000, why, sizeof(why)), ACT_REFUSED);
     cr_assert(strstr(why, "3..20") != NULL, "%s", why);
     cr_assert_eq(calls, 0);
+    unlink(audit);
 }
