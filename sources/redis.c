@@ -17,6 +17,7 @@
 
 #include "forgetop/config.h"
 #include "forgetop/redis.h"
+#include "forgetop/secret.h"
 #include "forgetop/source.h"
 #include "forgetop/text.h"
 
@@ -1014,10 +1015,12 @@ int redis_url_parse(const char *url, struct redis_url *out, char *err, size_t er
         return -1;
     }
     if (strncmp(url, "redis://", 8) != 0) {
+        char shown[128];
+        secret_scrub(shown, sizeof(shown), url); /* a mistyped scheme still has its password */
         snprintf(err, errlen,
                  "redis URL '%.100s': expected redis://[user:password@]host:port/db or "
                  "unix:///path",
-                 url);
+                 shown);
         return -1;
     }
     const char *p = url + 8, *slash = strchr(p, '/');
