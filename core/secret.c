@@ -84,30 +84,49 @@ static bool at_word_start(const char *src, size_t i)
     return i == 0 || !isalnum((unsigned char)src[i - 1]);
 }
 
+/* The next secret in src at or after *i: its bytes are [*start, *end). */
+static bool next_secret(const char *src, size_t *i, size_t *start, size_t *end)
+{
+    for (; src[*i]; (*i)++) {
+        size_t k, colon;
+        if (strncmp(src + *i, "://", 3) == 0 && (k = userinfo_len(src + *i + 3, &colon)) > 0) {
+            *start = *i + 3 + (colon ? colon + 1 : 0);
+            *end = *i + 3 + k;
+        } else if (at_word_start(src, *i) && (k = secret_key_len(src + *i)) > 0) {
+            *start = *i + k;
+            *end = *start + value_len(src + *start);
+        } else if (strncasecmp(src + *i, "Bearer ", 7) == 0) {
+            *start = *i + 7;
+            *end = *start + value_len(src + *start);
+        } else {
+            continue;
+        }
+        *i = *end;
+        return true;
+    }
+    return false;
+}
+
 char *secret_scrub(char *dst, size_t len, const char *src)
 {
     struct out o = {dst, len, 0};
     if (len == 0)
         return dst;
-    for (size_t i = 0; src != NULL && src[i];) {
-        size_t k, colon;
-        if (strncmp(src + i, "://", 3) == 0 && (k = userinfo_len(src + i + 3, &colon)) > 0) {
-            put(&o, src + i, 3 + colon + (colon ? 1 : 0));
-            put(&o, SECRET_MARK, strlen(SECRET_MARK));
-            i += 3 + k; /* at the '@' */
-        } else if (at_word_start(src, i) && (k = secret_key_len(src + i)) > 0) {
-            put(&o, src + i, k);
-            put(&o, SECRET_MARK, strlen(SECRET_MARK));
-            i += k + value_len(src + i + k);
-        } else if (strncasecmp(src + i, "Bearer ", 7) == 0) {
-            put(&o, src + i, 7);
-            put(&o, SECRET_MARK, strlen(SECRET_MARK));
-            i += 7 + value_len(src + i + 7);
-        } else {
-            put(&o, src + i, 1);
-            i++;
-        }
+    size_t i = 0, from = 0, start, end;
+    while (src != NULL && next_secret(src, &i, &start, &end)) {
+        put(&o, src + from, start - from);
+        put(&o, SECRET_MARK, strlen(SECRET_MARK));
+        from = end;
     }
+    if (src != NULL)
+        put(&o, src + from, strlen(src + from));
     dst[o.n] = '\0';
     return dst;
+}
+
+void secret_mask(char *s)
+{
+    size_t i = 0, start, end;
+    while (s != NULL && next_secret(s, &i, &start, &end))
+        memset(s + start, 'x', end - start);
 }

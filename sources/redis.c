@@ -827,6 +827,10 @@ struct source *redis_source_new(const struct config *cfg, char *err, size_t errl
     const char *url = cfg->redis_url[0] ? cfg->redis_url : "redis://127.0.0.1:6379";
     if (redis_url_parse(url, &r->url, err, errlen) < 0)
         goto fail;
+    /* redis-cli's convention: a password kept out of argv, where every local user sees it */
+    const char *auth = getenv("REDISCLI_AUTH");
+    if (r->url.password[0] == '\0' && auth != NULL && auth[0] != '\0')
+        text_printf(r->url.password, sizeof(r->url.password), "%s", auth);
     text_printf(r->sentinel_master, sizeof(r->sentinel_master), "%s", cfg->redis_sentinel_master);
     text_printf(r->sentinels, sizeof(r->sentinels), "%s", cfg->redis_sentinels);
     if (r->sentinel_master[0] && r->sentinels[0] == '\0') {

@@ -17,5 +17,8 @@
  * value of a password=, passwd=, token=, auth= or secret= field (conninfo or query string,
  * quoted or not), and the token after `Bearer `. dst may not overlap src. Returns dst. */
 char *secret_scrub(char *dst, size_t len, const char *src);
+/* The same secrets overwritten with 'x' in place, length kept: for argv, which is what
+ * `ps -o args` shows every local user (as psql and mysql do with their passwords). */
+void secret_mask(char *s);
 
 #endif

@@ -70,3 +70,15 @@ Test(secret, a_small_buffer_is_still_terminated_and_leaks_nothing)
     cr_expect(strlen(out) < sizeof out);
     cr_expect(strstr(out, "longpass") == NULL, "%s", out);
 }
+
+Test(secret, masking_in_place_keeps_the_length_and_hides_the_password)
+{
+    char arg[] = "redis://ops:hunter2@10.0.0.1:6379/0";
+    size_t n = strlen(arg);
+    secret_mask(arg);
+    cr_expect_eq(strlen(arg), n);
+    cr_expect_str_eq(arg, "redis://ops:xxxxxxx@10.0.0.1:6379/0");
+    char dsn[] = "host=db password=s3cret dbname=x";
+    secret_mask(dsn);
+    cr_expect_str_eq(dsn, "host=db password=xxxxxx dbname=x");
+}
