@@ -1042,7 +1042,7 @@ struct source *compose_source_new(const struct config *cfg, char *err, size_t er
     copy_rules(c, cfg);
     src->ops = &compose_ops;
     text_printf(src->name, sizeof(src->name), "compose");
-    src->interval_s = cfg->poll_interval_s > 0 ? cfg->poll_interval_s : 5;
+    src->interval_s = config_poll_interval(cfg);
     return src;
 fail:
     if (src != NULL)

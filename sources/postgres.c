@@ -575,9 +575,7 @@ static struct source *pg_new(const struct config *cfg, bool bouncer, char *err, 
     p->pool_size_cfg = p->pool_size = cfg->pool_size;
     src->ops = bouncer ? &pgbouncer_ops : &postgres_ops;
     text_printf(src->name, sizeof(src->name), "%s", bouncer ? "pgbouncer" : "postgres");
-    src->interval_s = cfg->poll_interval_s > 0 ? cfg->poll_interval_s
-                      : cfg->delay_s > 0       ? cfg->delay_s
-                                               : 2;
+    src->interval_s = config_poll_interval(cfg);
     src->priv = p;
     return src;
 }

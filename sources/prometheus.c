@@ -579,7 +579,7 @@ struct source *prometheus_source_new(const struct config *cfg, char *err, size_t
     take_metrics(p, cfg);
     src->ops = &prom_ops;
     text_printf(src->name, sizeof src->name, "prometheus");
-    src->interval_s = cfg->poll_interval_s > 0 ? cfg->poll_interval_s : 5;
+    src->interval_s = config_poll_interval(cfg);
     src->priv = p;
     return src;
 fail:

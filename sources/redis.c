@@ -853,9 +853,7 @@ struct source *redis_source_new(const struct config *cfg, char *err, size_t errl
     r->mcrit = rule_threshold(cfg, "memory", true, 90);
     src->ops = &redis_ops;
     text_printf(src->name, sizeof(src->name), "redis");
-    src->interval_s = cfg->poll_interval_s > 0 ? cfg->poll_interval_s
-                      : cfg->delay_s > 0       ? cfg->delay_s
-                                               : 2;
+    src->interval_s = config_poll_interval(cfg);
     src->priv = r;
     return src;
 fail:
