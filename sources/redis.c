@@ -135,17 +135,59 @@ static void node_close(struct rnode *n)
     n->c = NULL;
 }
 
-/* Read the replies of n commands already appended: one round trip. */
-static int batch_run(struct rsrc *r, struct rnode *n, size_t count, redisReply **rep, char *err,
-                     size_t errlen)
+/* No reply forgetop asks for comes near this (INFO is a few KiB): a server that sends more
+ * is refused before its answer costs more memory than the dashboard itself. */
+#define REDIS_MAX_REPLY (8u << 20)
+
+/* One reply, read with a total deadline and a byte cap: hiredis's own redisGetReply would
+ * wait one socket timeout per read, so a server that trickles a byte at a time held a poll
+ * forever, and buffer whatever length a reply announced. 0, or -1 with err. */
+static int reply_read(struct rsrc *r, struct rnode *n, const char *what, double deadline,
+                      void **out, char *err, size_t errlen)
 {
+    redisContext *c = n->c;
+    int done = 0;
+    if (redisGetReplyFromReader(c, out) != REDIS_OK)
+        goto bad;
+    while (*out == NULL && !done)
+        if (redisBufferWrite(c, &done) != REDIS_OK)
+            goto bad;
+    while (*out == NULL) {
+        double left = deadline - now_s();
+        char name[300];
+        if (left <= 0 || c->reader->len > REDIS_MAX_REPLY) {
+            node_name(n, name, sizeof(name));
+            if (left <= 0)
+                snprintf(err, errlen, "redis %s: %s%sno whole reply within %g s", name,
+                         what ? what : "", what ? ": " : "", r->request_s);
+            else
+                snprintf(err, errlen, "redis %s: %s%sa reply larger than %u MiB: refused", name,
+                         what ? what : "", what ? ": " : "", REDIS_MAX_REPLY >> 20);
+            return -1;
+        }
+        redisSetTimeout(c, tv_of(left));
+        if (redisBufferRead(c) != REDIS_OK || redisGetReplyFromReader(c, out) != REDIS_OK)
+            goto bad;
+    }
+    return 0;
+bad:
+    node_err(r, n, what, err, errlen);
+    return -1;
+}
+
+/* Read the replies of n commands already appended: one round trip, one deadline. */
+static int batch_run(struct rsrc *r, struct rnode *n, const char *what, size_t count,
+                     redisReply **rep, char *err, size_t errlen)
+{
+    double deadline = now_s() + r->request_s;
     r->round_trips++;
     for (size_t i = 0; i < count; i++) {
         void *p = NULL;
-        if (redisGetReply(n->c, &p) != REDIS_OK) {
-            node_err(r, n, NULL, err, errlen);
+        if (reply_read(r, n, what, deadline, &p, err, errlen) < 0) {
             for (size_t j = 0; j < i; j++)
                 freeReplyObject(rep[j]);
+            /* the stream is mid-reply: only a new connection can be read again */
+            node_close(n);
             return -1;
         }
         rep[i] = p;
@@ -182,7 +224,7 @@ static int node_connect(struct rsrc *r, struct rnode *n, char *err, size_t errle
         count += redisAppendCommand(n->c, "AUTH %s", r->url.password) == REDIS_OK;
     if (r->url.db > 0 && !r->cluster)
         count += redisAppendCommand(n->c, "SELECT %d", r->url.db) == REDIS_OK;
-    if (count && batch_run(r, n, count, rep, err, errlen) < 0)
+    if (count && batch_run(r, n, NULL, count, rep, err, errlen) < 0)
         goto out;
     for (size_t i = 0; i < count; i++)
         if (rep[i]->type == REDIS_REPLY_ERROR) {
@@ -235,12 +277,13 @@ static int ask_one_sentinel(struct rsrc *r, const char *addr, char *err, size_t 
         goto out;
     }
     redisSetTimeout(s.c, tv_of(r->request_s));
-    r->round_trips++;
-    rep = redisCommand(s.c, "SENTINEL get-master-addr-by-name %s", r->sentinel_master);
-    if (rep == NULL) {
+    if (redisAppendCommand(s.c, "SENTINEL get-master-addr-by-name %s", r->sentinel_master) !=
+        REDIS_OK) {
         node_err(r, &s, "sentinel", err, errlen);
         goto out;
     }
+    if (batch_run(r, &s, "sentinel", 1, &rep, err, errlen) < 0)
+        goto out;
     if (rep->type != REDIS_REPLY_ARRAY || rep->elements != 2 ||
         rep->element[0]->type != REDIS_REPLY_STRING) {
         if (rep->type == REDIS_REPLY_NIL)
@@ -299,12 +342,12 @@ static int connect_main(struct rsrc *r, char *err, size_t errlen)
     if (node_connect(r, &r->main, err, errlen) < 0)
         return -1;
     if (!r->cluster) {
-        r->round_trips++;
-        rep = redisCommand(r->main.c, "INFO cluster");
-        if (rep == NULL) {
+        if (redisAppendCommand(r->main.c, "INFO cluster") != REDIS_OK) {
             node_err(r, &r->main, "INFO", err, errlen);
             goto out;
         }
+        if (batch_run(r, &r->main, "INFO", 1, &rep, err, errlen) < 0)
+            goto out;
         if (rep->type == REDIS_REPLY_STRING)
             r->cluster = redis_info_number(rep->str, "cluster_enabled") == 1;
     }
@@ -419,7 +462,7 @@ static int read_keys(struct rsrc *r, struct rnode *n, const char *lead, redisRep
             redisAppendCommand(n->c, "TYPE %b", keys[i]->name, strlen(keys[i]->name)) == REDIS_OK;
         count += key_append(n->c, keys[i], keys[i]->type);
     }
-    if (batch_run(r, n, count, rep, err, errlen) < 0)
+    if (batch_run(r, n, NULL, count, rep, err, errlen) < 0)
         return -1;
     if (lead) {
         *lead_out = rep[pos];
@@ -453,7 +496,7 @@ static int read_keys(struct rsrc *r, struct rnode *n, const char *lead, redisRep
     for (size_t i = 0; i < nk; i++)
         if (again[i])
             count += key_append(n->c, keys[i], keys[i]->type);
-    if (count && batch_run(r, n, count, rep, err, errlen) < 0)
+    if (count && batch_run(r, n, NULL, count, rep, err, errlen) < 0)
         return -1;
     for (size_t i = 0; i < nk; i++)
         if (again[i])
@@ -673,7 +716,7 @@ static int poll_cluster(struct rsrc *r, const char *info, struct snapshot *out, 
     size_t count = 0;
     count += redisAppendCommand(r->main.c, "CLUSTER INFO") == REDIS_OK;
     count += redisAppendCommand(r->main.c, "CLUSTER NODES") == REDIS_OK;
-    if (batch_run(r, &r->main, count, rep, err, errlen) < 0)
+    if (batch_run(r, &r->main, NULL, count, rep, err, errlen) < 0)
         return -1;
     if (rep[0]->type != REDIS_REPLY_STRING || rep[1]->type != REDIS_REPLY_STRING) {
         reply_err(&r->main, "CLUSTER NODES", rep[1]->type == REDIS_REPLY_STRING ? rep[0] : rep[1],
