@@ -327,13 +327,12 @@ static void describe_status(const char *shown, const struct http_response *r, ch
     char said[160] = "";
     cJSON *doc = r->body != NULL ? cJSON_ParseWithLength(r->body, r->len) : NULL;
     const char *m = string_of(doc, "message");
+    char status[160];
     if (m != NULL)
         text_sanitize(said, sizeof(said), m);
-    else if (r->body != NULL)
-        text_sanitize_n(said, sizeof(said), r->body, r->len < 120 ? r->len : 120);
     cJSON_Delete(doc);
-    text_printf(err, errlen, "docker: GET %s: HTTP %ld%s%s", shown, r->status, said[0] ? ": " : "",
-                said);
+    http_status_words(status, sizeof(status), r);
+    text_printf(err, errlen, "docker: GET %s: %s%s%s", shown, status, said[0] ? ": " : "", said);
 }
 
 /* GET path (version prefixed unless api is "") and parse the JSON answer. */

@@ -114,6 +114,27 @@ static void node_err(const struct rsrc *r, const struct rnode *n, const char *wh
     snprintf(err, errlen, "redis %s: %s%s%s", name, what ? what : "", what ? ": " : "", why);
 }
 
+/* A reply's type in words: "unexpected reply type 4" told an operator nothing. */
+static const char *reply_kind(int type)
+{
+    switch (type) {
+    case REDIS_REPLY_STRING:
+        return "a string";
+    case REDIS_REPLY_ARRAY:
+        return "an array";
+    case REDIS_REPLY_INTEGER:
+        return "an integer";
+    case REDIS_REPLY_NIL:
+        return "nil";
+    case REDIS_REPLY_STATUS:
+        return "a status";
+    case REDIS_REPLY_ERROR:
+        return "an error";
+    default:
+        return "of an unknown type";
+    }
+}
+
 static void reply_err(const struct rnode *n, const char *what, const redisReply *rep, char *err,
                       size_t errlen)
 {
@@ -124,7 +145,8 @@ static void reply_err(const struct rnode *n, const char *what, const redisReply 
     else if (rep->type == REDIS_REPLY_ERROR)
         text_sanitize_n(why, sizeof(why), rep->str, rep->len);
     else
-        text_printf(why, sizeof(why), "unexpected reply type %d", rep->type);
+        text_printf(why, sizeof(why), "the reply was %s, not what %s answers",
+                    reply_kind(rep->type), what);
     snprintf(err, errlen, "redis %s: %s: %s", name, what, why);
 }
 
