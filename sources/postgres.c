@@ -234,75 +234,60 @@ static void str(const PGresult *r, int row, int col, char *out, size_t len)
         text_sanitize(out, len, PQgetvalue(r, row, col));
 }
 
-static enum band pct_band(double v, double warn, double crit)
+static struct fact *fact(struct snapshot *out, const char *label, const char *rule, enum unit unit,
+                         double v, double of)
 {
-    return isnan(v) ? BAND_UNKNOWN : v > crit ? BAND_CRITICAL : v > warn ? BAND_WARNING : BAND_OK;
-}
-
-/* One fact per line of advice: a fact's value is short. */
-static void facts_advice(struct snapshot *out, const char *label, enum band band, char *advice)
-{
-    char *save = NULL;
-    for (char *l = strtok_r(advice, "\n", &save); l; l = strtok_r(NULL, "\n", &save)) {
-        snapshot_add_fact(out, "database", label, band, "%s", l);
-    }
+    return snapshot_add_fact_num(out, "database", label, rule, unit, v, of);
 }
 
 static void facts_xact(struct snapshot *out, const PGresult *r)
 {
     if (PQntuples(r) == 0) {
-        snapshot_add_fact(out, "database", "longest xact", BAND_OK, "none open");
+        snapshot_add_fact_text(out, "database", "longest xact", "", "none open");
         return;
     }
-    char age[16], db[64], state[32], q[96];
-    text_duration(age, sizeof(age), num(r, 0, 0));
+    char db[64], state[32], q[96], what[96];
     str(r, 0, 2, db, sizeof(db));
     str(r, 0, 3, state, sizeof(state));
     str(r, 0, 4, q, sizeof(q));
-    snapshot_add_fact(out, "database", "longest xact", num(r, 0, 0) > 300 ? BAND_WARNING : BAND_OK,
-                      "%s pid %.0f %s (%s): %s", age, num(r, 0, 1), db, state, q);
+    text_printf(what, sizeof(what), "%s, %s: %s", db, state, q);
+    fact_set_text(fact(out, "longest xact", "xact_age", UNIT_SECONDS, num(r, 0, 0), NAN), what);
 }
 
-static void facts_role(struct snapshot *out, const PGresult *st, const PGresult *reps)
+static void facts_replicas(struct snapshot *out, const PGresult *reps)
 {
-    char size[24], b[24];
-    double hit = num(st, 0, 0);
-    if (isnan(hit))
-        snapshot_add_fact(out, "database", "cache hit", BAND_UNKNOWN, "? (no reads yet)");
-    else
-        snapshot_add_fact(out, "database", "cache hit", hit < 0.9 ? BAND_WARNING : BAND_OK,
-                          "%.1f%%", hit * 100);
-    text_bytes(size, sizeof(size), num(st, 0, 1));
-    snapshot_add_fact(out, "database", "size", BAND_OK, "%s", size);
-    bool replica = PQntuples(st) > 0 && PQgetvalue(st, 0, 2)[0] == 't';
-    if (replica) {
-        double lag = num(st, 0, 3);
-        char l[24] = "? (nothing replayed yet)";
-        if (!isnan(lag))
-            text_printf(l, sizeof(l), "%.1f s", lag);
-        text_bytes(b, sizeof(b), num(st, 0, 4));
-        snapshot_add_fact(out, "database", "role", lag > 30 ? BAND_WARNING : BAND_OK,
-                          "replica, replay lag %s, %s received not replayed", l, b);
-    } else {
-        int n = PQntuples(reps);
-        snapshot_add_fact(out, "database", "role", BAND_OK, "primary, %d replica%s", n,
-                          n == 1 ? "" : "s");
-    }
     for (int i = 0; i < PQntuples(reps) && i < MAX_ROWS; i++) {
-        char name[40], label[40], addr[64], state[24], sync[16], lag[24] = "?";
+        char name[40], label[40], addr[64], state[24], sync[16], what[96];
         str(reps, i, 0, name, sizeof(name));
         str(reps, i, 1, addr, sizeof(addr));
         str(reps, i, 2, state, sizeof(state));
         str(reps, i, 5, sync, sizeof(sync));
         text_printf(label, sizeof(label), "  replica %s", name[0] ? name : addr);
-        text_bytes(b, sizeof(b), num(reps, i, 3));
-        double rl = num(reps, i, 4);
-        if (!isnan(rl))
-            text_printf(lag, sizeof(lag), "%.1f s", rl);
-        snapshot_add_fact(out, "database", label,
-                          strcmp(state, "streaming") || rl > 30 ? BAND_WARNING : BAND_OK,
-                          "%s from %s (%s), %s behind, replay lag %s", state, addr, sync, b, lag);
+        text_printf(what, sizeof(what), "%s from %s (%s)", state, addr, sync);
+        snapshot_add_fact_text(out, "database", label, "status", what);
+        text_printf(label, sizeof(label), "  replica %s lag", name[0] ? name : addr);
+        fact(out, label, "replication_lag", UNIT_SECONDS, num(reps, i, 4), NAN);
+        text_printf(label, sizeof(label), "  replica %s behind", name[0] ? name : addr);
+        fact(out, label, "", UNIT_BYTES, num(reps, i, 3), NAN);
     }
+}
+
+static void facts_role(struct snapshot *out, const PGresult *st, const PGresult *reps)
+{
+    fact_set_text(fact(out, "cache hit", "cache_hit", UNIT_RATIO, num(st, 0, 0), NAN),
+                  isnan(num(st, 0, 0)) ? "no reads yet" : "");
+    fact(out, "size", "", UNIT_BYTES, num(st, 0, 1), NAN);
+    bool replica = PQntuples(st) > 0 && PQgetvalue(st, 0, 2)[0] == 't';
+    if (replica) {
+        snapshot_add_fact_text(out, "database", "role", "", "replica");
+        fact_set_text(fact(out, "replay lag", "replication_lag", UNIT_SECONDS, num(st, 0, 3), NAN),
+                      isnan(num(st, 0, 3)) ? "nothing replayed yet" : "");
+        fact(out, "received not replayed", "", UNIT_BYTES, num(st, 0, 4), NAN);
+    } else {
+        snapshot_add_fact_text(out, "database", "role", "", "primary");
+        fact(out, "replicas", "", UNIT_COUNT, PQntuples(reps), NAN);
+    }
+    facts_replicas(out, reps);
 }
 
 static int pg_poll_postgres(struct pgsrc *p, struct snapshot *out, char *err, size_t errlen)
@@ -325,22 +310,13 @@ static int pg_poll_postgres(struct pgsrc *p, struct snapshot *out, char *err, si
     snapshot_add_reading(out, "db_connections_used", "database", t, used);
     snapshot_add_reading(out, "db_connections_max", "database", t, max);
     snapshot_add_reading(out, "db_replicas", "database", t, replicas);
-    struct pg_advice_in in = {.used = used,
-                              .limit = max,
-                              .replicas = replicas,
-                              .pgbouncer_in_front = p->pgbouncer_in_front,
-                              .warning = p->warn,
-                              .critical = p->crit};
-    char advice[512];
-    enum band band = postgres_advice(&in, advice, sizeof(advice));
-    snapshot_add_fact(out, "database", "connections", band, "%.0f of %.0f max_connections (%.0f%%)",
-                      used, max, pct);
-    snapshot_add_fact(out, "database", "by state", num(res[0], 0, 4) > 0 ? BAND_WARNING : BAND_OK,
-                      "%.0f active, %.0f idle, %.0f idle in transaction, %.0f waiting on locks",
-                      num(res[0], 0, 1), num(res[0], 0, 2), num(res[0], 0, 3), num(res[0], 0, 4));
+    fact(out, "connections", "db_connections", UNIT_COUNT, used, max);
+    fact(out, "active", "", UNIT_COUNT, num(res[0], 0, 1), NAN);
+    fact(out, "idle", "", UNIT_COUNT, num(res[0], 0, 2), NAN);
+    fact(out, "idle in transaction", "", UNIT_COUNT, num(res[0], 0, 3), NAN);
+    fact(out, "waiting on locks", "lock_waits", UNIT_COUNT, num(res[0], 0, 4), NAN);
     facts_xact(out, res[1]);
     facts_role(out, res[2], res[3]);
-    facts_advice(out, "advice", band, advice);
     clear_all(res, n);
     return 0;
 }
@@ -396,24 +372,16 @@ static void facts_bouncer(struct pgsrc *p, struct snapshot *out, const PGresult 
     }
     worst = p->pool_size > 0 ? 100 * worst_active / p->pool_size : NAN;
     snapshot_add_reading(out, "db_connections", "pgbouncer", t, worst);
-    struct pg_advice_in in = {.used = worst_active,
-                              .limit = p->pool_size,
-                              .pool = true,
-                              .waiting = cl_waiting,
-                              .max_wait_s = maxwait,
-                              .warning = p->warn,
-                              .critical = p->crit};
-    char advice[512];
-    enum band band = postgres_advice(&in, advice, sizeof(advice));
-    snapshot_add_fact(out, "database", "pgbouncer pool", band,
-                      "%.0f of %d server connections in use (%.0f%%) in %s", worst_active,
-                      p->pool_size, worst, worst_pool);
-    snapshot_add_fact(out, "database", "pgbouncer clients", cl_waiting > 0 ? BAND_WARNING : BAND_OK,
-                      "%.0f active, %.0f waiting", cl_active, cl_waiting);
-    snapshot_add_fact(out, "database", "pgbouncer servers", BAND_OK,
-                      "%.0f active, %.0f idle, %.0f used", sv_active, sv_idle, sv_used);
-    snapshot_add_fact(out, "database", "pgbouncer max wait", maxwait > 1 ? BAND_WARNING : BAND_OK,
-                      "%.1f s", maxwait);
+    out->measures_pool = true;
+    fact_set_text(fact(out, "pgbouncer pool", "db_connections", UNIT_COUNT, worst_active,
+                       p->pool_size > 0 ? p->pool_size : NAN),
+                  worst_pool);
+    fact(out, "pgbouncer clients", "", UNIT_COUNT, cl_active, NAN);
+    fact(out, "pgbouncer waiting", "waiting_clients", UNIT_COUNT, cl_waiting, NAN);
+    fact(out, "pgbouncer servers active", "", UNIT_COUNT, sv_active, NAN);
+    fact(out, "pgbouncer servers idle", "", UNIT_COUNT, sv_idle, NAN);
+    fact(out, "pgbouncer servers used", "", UNIT_COUNT, sv_used, NAN);
+    fact(out, "pgbouncer max wait", "pool_wait", UNIT_SECONDS, maxwait, NAN);
     double qps = 0, wait_us = 0;
     for (int i = 0; i < PQntuples(stats) && i < MAX_ROWS; i++)
         if (real_pool(stats, i)) {
@@ -422,9 +390,8 @@ static void facts_bouncer(struct pgsrc *p, struct snapshot *out, const PGresult 
             if (w > wait_us)
                 wait_us = w;
         }
-    snapshot_add_fact(out, "database", "pgbouncer queries/s", BAND_OK, "%.0f, average wait %.1f ms",
-                      qps, wait_us / 1e3);
-    facts_advice(out, "pgbouncer advice", band, advice);
+    fact(out, "pgbouncer queries", "", UNIT_PER_S, qps, NAN);
+    fact(out, "pgbouncer average wait", "", UNIT_MS, wait_us / 1e3, NAN);
 }
 
 static int pg_poll_bouncer(struct pgsrc *p, struct snapshot *out, char *err, size_t errlen)
@@ -607,7 +574,7 @@ enum band postgres_advice(const struct pg_advice_in *in, char *out, size_t len)
     if (!(in->limit > 0) || isnan(in->used))
         return BAND_UNKNOWN;
     double pct = 100 * in->used / in->limit;
-    enum band b = pct_band(pct, in->warning, in->critical);
+    enum band b = pct > in->critical ? BAND_CRITICAL : pct > in->warning ? BAND_WARNING : BAND_OK;
     if (b == BAND_OK)
         return b;
     char text[512];
