@@ -487,6 +487,45 @@ static void view_trend(struct world *w, size_t src, const struct fact *depth, do
     view_fact(w, src, &d, t, now);
 }
 
+static size_t source_index(const struct world *w, const char *name)
+{
+    for (size_t i = 0; i < w->n_sources; i++)
+        if (strcmp(w->sources[i].name, name) == 0)
+            return i;
+    return w->n_sources;
+}
+
+/* The database advice (evaluate_database, the runbook's words) on the database panel, a
+ * clause a line, banded and stale as the connections it answers. */
+static void view_advice(struct world *w, double now)
+{
+    const struct metric_view *m = world_metric(w, "db_connections");
+    size_t src = m ? source_index(w, m->from) : w->n_sources;
+    if (w->db_advice[0] == '\0' || src >= w->n_sources)
+        return;
+    char buf[sizeof(w->db_advice)];
+    snprintf(buf, sizeof(buf), "%s", w->db_advice);
+    char *rest = strstr(buf, ": ");
+    if (rest != NULL) {
+        rest[1] = '\0'; /* the head keeps its colon */
+        rest += 2;
+    }
+    struct fact f = {.unit = UNIT_TEXT, .value = NAN, .of = NAN, .t = m->t};
+    snprintf(f.panel, sizeof(f.panel), "database");
+    snprintf(f.label, sizeof(f.label), "advice");
+    char *save = NULL, *line = buf;
+    for (bool head = true; line != NULL; head = false) {
+        while (*line == ' ')
+            line++;
+        text_printf(f.text, sizeof(f.text), "%s", line);
+        size_t at = w->n_facts;
+        view_fact(w, src, &f, m->t, now);
+        if (at < w->n_facts)
+            w->facts[at].band = m->band;
+        line = head && rest == NULL ? NULL : strtok_r(head ? rest : NULL, ";", &save);
+    }
+}
+
 static void evaluate_facts(struct world *w, double now)
 {
     w->n_facts = 0;
@@ -503,6 +542,7 @@ static void evaluate_facts(struct world *w, double now)
             }
         }
     }
+    view_advice(w, now);
 }
 
 const struct fact_view *world_fact(const struct world *w, const char *panel, const char *label)
