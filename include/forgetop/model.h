@@ -63,6 +63,9 @@ struct service {
     /* What cpu_pct is a share of: "" or "request" (as the HPA counts), "limit" (as docker
      * stats counts). The source says; the screens only print it. */
     char cpu_of[8];
+    /* What namespace_ names: "" a namespace, "project" a compose project. The source says;
+     * the dialogs print it. */
+    char scope[16];
 };
 
 /* One sample of a runbook metric. A snapshot may carry many samples of one metric
