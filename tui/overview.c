@@ -345,8 +345,12 @@ static size_t collect_panels(const struct world *w, struct panel *p)
     return n;
 }
 
-static int severity(enum band b)
+/* A stale figure's band is its source's last word, not news: it keeps its place. */
+static int severity(const struct fact_view *f)
 {
+    enum band b = f->band;
+    if (f->stale)
+        return 0;
     return b == BAND_CRITICAL ? 3 : b == BAND_WARNING ? 2 : b == BAND_UNKNOWN ? 1 : 0;
 }
 
@@ -391,8 +395,7 @@ static void draw_panel(struct tui *t, int y, int x, int h, int w, const struct p
     memcpy(order, p->facts, n * sizeof order[0]);
     if (n > room)
         for (size_t a = 1; a < n; a++) /* stable insertion sort, worst band first */
-            for (size_t b = a; b > 0 && severity(order[b]->band) > severity(order[b - 1]->band);
-                 b--) {
+            for (size_t b = a; b > 0 && severity(order[b]) > severity(order[b - 1]); b--) {
                 const struct fact_view *tmp = order[b];
                 order[b] = order[b - 1];
                 order[b - 1] = tmp;
