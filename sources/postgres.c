@@ -18,7 +18,6 @@
 
 #include "forgetop/config.h"
 #include "forgetop/postgres.h"
-#include "forgetop/recommend.h"
 #include "forgetop/source.h"
 #include "forgetop/text.h"
 
@@ -30,8 +29,6 @@ struct pgsrc {
     char dsn[CONFIG_URL_MAX];
     double connect_s, request_s;
     PGconn *conn;
-    double warn, crit;
-    bool pgbouncer_in_front;
     int pool_size_cfg, pool_size;
 };
 
@@ -451,14 +448,6 @@ static void pg_destroy(struct source *src)
 static const struct source_ops postgres_ops = {"postgres", pg_poll, NULL, pg_destroy};
 static const struct source_ops pgbouncer_ops = {"pgbouncer", pg_poll, NULL, pg_destroy};
 
-static double rule_threshold(const struct config *cfg, bool critical, double dflt)
-{
-    for (size_t i = 0; i < cfg->n_metrics; i++)
-        if (strcmp(cfg->metrics[i].id, "db_connections") == 0)
-            return critical ? cfg->metrics[i].critical : cfg->metrics[i].warning;
-    return dflt;
-}
-
 static struct source *pg_new(const struct config *cfg, bool bouncer, char *err, size_t errlen)
 {
     struct source *src = calloc(1, sizeof(*src));
@@ -474,9 +463,6 @@ static struct source *pg_new(const struct config *cfg, bool bouncer, char *err, 
     text_printf(p->dsn, sizeof(p->dsn), "%s", bouncer ? cfg->pgbouncer_dsn : cfg->postgres_dsn);
     p->connect_s = cfg->connect_timeout_s > 0 ? cfg->connect_timeout_s : 3;
     p->request_s = cfg->request_timeout_s > 0 ? cfg->request_timeout_s : 5;
-    p->warn = rule_threshold(cfg, false, 80);
-    p->crit = rule_threshold(cfg, true, 95);
-    p->pgbouncer_in_front = cfg->pgbouncer_dsn[0] != '\0';
     p->pool_size_cfg = p->pool_size = cfg->pool_size;
     src->ops = bouncer ? &pgbouncer_ops : &postgres_ops;
     text_printf(src->name, sizeof(src->name), "%s", bouncer ? "pgbouncer" : "postgres");
@@ -530,74 +516,4 @@ void postgres_clean_error(char *out, size_t len, const char *msg)
     if (buf[0] >= 'A' && buf[0] <= 'Z' && buf[1] >= 'a' && buf[1] <= 'z')
         buf[0] = (char)(buf[0] - 'A' + 'a');
     text_sanitize(out, len, o ? buf : "unknown error");
-}
-
-/* Append text to out as lines of at most width bytes: the head (up to the first ": ") and
- * each "; " clause on its own line, long ones wrapped between words. */
-static void wrap_lines(const char *text, char *out, size_t len, size_t width)
-{
-    char buf[512], *save = NULL;
-    size_t o = strlen(out), col = 0;
-    bool head = true;
-    text_printf(buf, sizeof(buf), "%s", text);
-    for (char *w = strtok_r(buf, " ", &save); w && o + 2 < len; w = strtok_r(NULL, " ", &save)) {
-        size_t wl = strlen(w);
-        bool clause_end = wl > 0 && (w[wl - 1] == ';' || (head && w[wl - 1] == ':'));
-        if (col > 0 && col + 1 + wl > width) {
-            out[o++] = '\n';
-            col = 0;
-        } else if (col > 0) {
-            out[o++] = ' ';
-            col++;
-        }
-        if (w[wl - 1] == ';')
-            wl--; /* the line break says it */
-        if (o + wl + 2 >= len)
-            break;
-        memcpy(out + o, w, wl);
-        o += wl;
-        col += wl;
-        if (clause_end) {
-            head = false;
-            out[o++] = '\n';
-            col = 0;
-        }
-    }
-    while (o > 0 && out[o - 1] == '\n')
-        o--;
-    out[o] = '\0';
-}
-
-enum band postgres_advice(const struct pg_advice_in *in, char *out, size_t len)
-{
-    out[0] = '\0';
-    if (!(in->limit > 0) || isnan(in->used))
-        return BAND_UNKNOWN;
-    double pct = 100 * in->used / in->limit;
-    enum band b = pct > in->critical ? BAND_CRITICAL : pct > in->warning ? BAND_WARNING : BAND_OK;
-    if (b == BAND_OK)
-        return b;
-    char text[512];
-    if (in->pool) {
-        /* recommend_database reasons about max_connections; a pool has its own numbers. */
-        /* A double, not an int: with warning = 0 in the config it is +Inf, which an int
-         * cannot hold. */
-        double target = ceil(in->used / (in->warning / 100) * 1.25);
-        text_printf(text, sizeof(text),
-                    "pool %.0f/%.0f in use (%.0f%%), %.0f clients waiting, max wait %.1f s; "
-                    "raise default_pool_size to %.0f if max_connections has room; send reads to "
-                    "a read replica, or give PostgreSQL more CPU and memory",
-                    in->used, in->limit, pct, in->waiting, in->max_wait_s, target);
-    } else {
-        /* The words and numbers are the runbook's, from core/recommend.c. */
-        struct db_input d = {.used = in->used,
-                             .limit = in->limit,
-                             .pgbouncer = in->pgbouncer_in_front,
-                             .replicas = in->replicas,
-                             .warning = in->warning / 100,
-                             .critical = in->critical / 100};
-        recommend_database(&d, text, sizeof(text));
-    }
-    wrap_lines(text, out, len, POSTGRES_ADVICE_WIDTH);
-    return b;
 }
