@@ -68,12 +68,18 @@ static bool source_is_ok(const struct world *w, const char *name)
     return false;
 }
 
+/* The class of source i's readings, as its snapshot said: "" is the servers themselves. */
+static const char *class_at(const struct world *w, size_t i)
+{
+    return i < w->n_sources && w->classes[i][0] ? w->classes[i] : "cluster";
+}
+
 static const char *source_class(const struct world *w, const char *name)
 {
     for (size_t i = 0; i < w->n_sources; i++)
         if (strcmp(w->sources[i].name, name) == 0)
-            return w->classes[i][0] ? w->classes[i] : "cluster";
-    return "cluster";
+            return class_at(w, i);
+    return class_at(w, w->n_sources);
 }
 
 /* Does m hold a real value that a reading from another source must respect: a number,
@@ -96,7 +102,7 @@ static bool accepts(const struct world *w, const struct metric_view *m, size_t s
         return true;
     if (isnan(r->value))
         return false;
-    const char *mine = w->classes[src][0] ? w->classes[src] : "cluster";
+    const char *mine = class_at(w, src);
     return strcmp(mine, m->rule.prefer) == 0 && strcmp(source_class(w, m->from), mine) != 0;
 }
 
@@ -526,6 +532,16 @@ static void view_advice(struct world *w, double now)
     }
 }
 
+/* Is id the metric a queue rule scales a service by ([service] queue_metric)? Its
+ * first figure on a panel gets the queue's trend. */
+static bool drives_queue(const struct config *cfg, const char *id)
+{
+    for (size_t i = 0; id[0] != '\0' && i < cfg->n_services; i++)
+        if (cfg->services[i].kind == RULE_QUEUE && strcmp(cfg->services[i].queue_metric, id) == 0)
+            return true;
+    return false;
+}
+
 static void evaluate_facts(struct world *w, double now)
 {
     w->n_facts = 0;
@@ -535,8 +551,7 @@ static void evaluate_facts(struct world *w, double now)
         for (size_t j = 0; s != NULL && j < s->n_facts; j++) {
             const struct fact *f = &s->facts[j];
             view_fact(w, i, f, s->taken_at, now);
-            if (!trend && f->unit == UNIT_COUNT && world_metric(w, f->rule) != NULL &&
-                strcmp(f->rule, "queue_depth") == 0) {
+            if (!trend && f->unit == UNIT_COUNT && drives_queue(w->cfg, f->rule)) {
                 trend = true;
                 view_trend(w, i, f, s->taken_at, now);
             }
