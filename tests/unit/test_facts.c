@@ -328,3 +328,34 @@ Test(facts, database_advice_counts_the_configured_pool_service)
               "a pooler measured: not told to put one in: %s", w.db_advice);
     world_free(&w);
 }
+
+/* The advice is core's, once: on the database panel, a clause a line, in the band of the
+ * connections it answers, and stale with them. */
+Test(facts, the_database_advice_is_a_panel_figure_in_the_connections_band)
+{
+    struct world w;
+    world_init(&w, &cfg);
+    size_t d = world_add_source(&w, "db1");
+    struct source_status st = status("db1", SOURCE_OK, 1000);
+    world_set_status(&w, d, &st);
+    struct snapshot *s = snapshot_new();
+    s->taken_at = 1000;
+    snapshot_add_reading(s, "db_connections", "database", 1000, 85);
+    snapshot_add_reading(s, "db_connections_used", "database", 1000, 17);
+    snapshot_add_reading(s, "db_connections_max", "database", 1000, 20);
+    world_apply(&w, d, s, 1000);
+    world_evaluate(&w, 1000);
+    const struct fact_view *a = world_fact(&w, "database", "advice");
+    cr_assert_not_null(a, "warning connections carry advice");
+    cr_expect_str_eq(a->text, "connections 17/20 (85%) > 80%:");
+    cr_expect_eq(a->band, BAND_WARNING);
+    size_t lines = 0;
+    for (size_t i = 0; i < w.n_facts; i++)
+        lines += strcmp(w.facts[i].f.label, "advice") == 0;
+    cr_expect_geq(lines, 3, "head, pooling, reads, vertical: %zu lines", lines);
+    st = status("db1", SOURCE_STALE, 1000);
+    world_set_status(&w, d, &st);
+    world_evaluate(&w, 1030);
+    cr_expect(world_fact(&w, "database", "advice")->stale, "stale with its source");
+    world_free(&w);
+}
