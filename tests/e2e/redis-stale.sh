@@ -10,6 +10,10 @@ SOCK="forgetop-e2e-stale-$$"
 TM() { tmux -L "$SOCK" -f /dev/null "$@"; }
 on_exit "tmux -L '$SOCK' kill-server"
 INTERVAL=1 # -d 1: redis is polled every second
+# What a redraw and a capture add to the intervals on a loaded machine: the sanitized
+# binary (make asan) is several times slower, so it gets more.
+SLACK=1
+[ -n "${FORGETOP_ASAN:-}" ] && SLACK=2
 
 P=$(free_port)
 rstart() {
@@ -69,8 +73,8 @@ kill -9 "$RPID"
 if wait_for 10 panels stale; then
     took=$(echo "$(date +%s.%N) - $t0" | bc)
     ok "killed: every queue and redis figure carries the stale mark"
-    # two intervals, and a second for the redraw and capture on a loaded machine
-    check "...within two poll intervals ($took s)" awk -v s="$took" -v i="$INTERVAL" 'BEGIN { exit !(s <= 2 * i + 1) }'
+    check "...within two poll intervals ($took s, slack $SLACK s)" \
+        awk -v s="$took" -v i="$INTERVAL" -v k="$SLACK" 'BEGIN { exit !(s <= 2 * i + k) }'
 else
     not_ok "killed: every queue and redis figure carries the stale mark"
     panels stale | sed 's/^/# /'
@@ -85,7 +89,8 @@ t0=$(date +%s.%N)
 if wait_for 10 panels fresh; then
     took=$(echo "$(date +%s.%N) - $t0" | bc)
     ok "restarted: the figures are fresh again"
-    check "...within one poll interval ($took s)" awk -v s="$took" -v i="$INTERVAL" 'BEGIN { exit !(s <= i + 1) }'
+    check "...within one poll interval ($took s, slack $SLACK s)" \
+        awk -v s="$took" -v i="$INTERVAL" -v k="$SLACK" 'BEGIN { exit !(s <= i + k) }'
 else
     not_ok "restarted: the figures are fresh again"
     panels fresh | sed 's/^/# /'
