@@ -182,50 +182,43 @@ static void fmt_time(char *o, size_t n, double v)
         text_printf(o, n, "%.0f", v);
 }
 
+static void fmt_per_s(char *o, size_t n, double v)
+{
+    text_printf(o, n, "%.*f/s", v < 10 && v != floor(v) ? 1 : 0, v);
+}
+
+/* One row per unit: its name in the JSON report, and how its value is drawn (a printf
+ * of value x scale, or a function). */
+static const struct {
+    const char *name;
+    const char *fmt;
+    double scale;
+    void (*fn)(char *out, size_t len, double v);
+} units[UNIT_N] = {
+    [UNIT_TEXT] = {"text", NULL, 1, NULL},
+    [UNIT_COUNT] = {"count", NULL, 1, fmt_count},
+    [UNIT_PERCENT] = {"percent", "%.0f%%", 1, NULL},
+    [UNIT_RATIO] = {"ratio", "%.1f%%", 100, NULL},
+    [UNIT_BYTES] = {"bytes", NULL, 1, text_bytes},
+    [UNIT_SECONDS] = {"seconds", NULL, 1, fmt_seconds},
+    [UNIT_MS] = {"ms", "%.0f ms", 1, NULL},
+    [UNIT_PER_S] = {"per_s", NULL, 1, fmt_per_s},
+    [UNIT_PER_MIN] = {"per_min", "%.0f/min", 1, NULL},
+    [UNIT_DELTA_MIN] = {"per_min", "%+.1f/min", 1, NULL},
+    [UNIT_HTTP] = {"http_status", "%.0f", 1, NULL},
+    [UNIT_TIME] = {"unix_time", NULL, 1, fmt_time},
+    [UNIT_FACTOR] = {"factor", "x%g", 1, NULL},
+};
+
 static void fmt_value(enum unit u, double v, char *o, size_t n)
 {
-    switch (u) {
-    case UNIT_COUNT:
-        fmt_count(o, n, v);
-        break;
-    case UNIT_PERCENT:
-        text_printf(o, n, "%.0f%%", v);
-        break;
-    case UNIT_RATIO:
-        text_printf(o, n, "%.1f%%", v * 100);
-        break;
-    case UNIT_BYTES:
-        text_bytes(o, n, v);
-        break;
-    case UNIT_SECONDS:
-        fmt_seconds(o, n, v);
-        break;
-    case UNIT_MS:
-        text_printf(o, n, "%.0f ms", v);
-        break;
-    case UNIT_PER_S:
-        text_printf(o, n, "%.*f/s", v < 10 && v != floor(v) ? 1 : 0, v);
-        break;
-    case UNIT_PER_MIN:
-        text_printf(o, n, "%.0f/min", v);
-        break;
-    case UNIT_DELTA_MIN:
-        text_printf(o, n, "%+.1f/min", v);
-        break;
-    case UNIT_HTTP:
-        text_printf(o, n, "%.0f", v);
-        break;
-    case UNIT_TIME:
-        fmt_time(o, n, v);
-        break;
-    case UNIT_FACTOR:
-        text_printf(o, n, "x%g", v);
-        break;
-    case UNIT_TEXT:
-    case UNIT_N:
-        o[0] = '\0';
-        break;
-    }
+    o[0] = '\0';
+    if ((unsigned)u >= UNIT_N)
+        return;
+    if (units[u].fn != NULL)
+        units[u].fn(o, n, v);
+    else if (units[u].fmt != NULL)
+        text_printf(o, n, units[u].fmt, v * units[u].scale);
 }
 
 void facts_format(const struct fact *f, char *out, size_t len)
@@ -256,22 +249,7 @@ void facts_format(const struct fact *f, char *out, size_t len)
 
 const char *facts_unit_name(enum unit u)
 {
-    static const char *const names[UNIT_N] = {
-        [UNIT_TEXT] = "text",
-        [UNIT_COUNT] = "count",
-        [UNIT_PERCENT] = "percent",
-        [UNIT_RATIO] = "ratio",
-        [UNIT_BYTES] = "bytes",
-        [UNIT_SECONDS] = "seconds",
-        [UNIT_MS] = "ms",
-        [UNIT_PER_S] = "per_s",
-        [UNIT_PER_MIN] = "per_min",
-        [UNIT_DELTA_MIN] = "per_min",
-        [UNIT_HTTP] = "http_status",
-        [UNIT_TIME] = "unix_time",
-        [UNIT_FACTOR] = "factor",
-    };
-    return (unsigned)u < UNIT_N ? names[u] : "text";
+    return (unsigned)u < UNIT_N ? units[u].name : units[UNIT_TEXT].name;
 }
 
 /* ---- a queue's trend, from the history core keeps of its depth ---- */
