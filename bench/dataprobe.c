@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "forgetop/config.h"
+#include "forgetop/world.h"
 #include "forgetop/redis.h"
 #include "forgetop/source.h"
 
@@ -31,15 +32,17 @@ static void usage(void)
     exit(2);
 }
 
-static void print_snapshot(const struct snapshot *s)
+/* The snapshot's readings, then its facts as the world judges and formats them (with
+ * core's trend of the queue from the polls so far). */
+static void print_snapshot(const struct snapshot *s, const struct world *w)
 {
     printf("context %s\n", s->context);
     for (size_t i = 0; i < s->n_readings; i++)
         printf("reading %s %s %g %s\n", s->readings[i].metric, s->readings[i].service,
                s->readings[i].value, s->readings[i].note);
-    for (size_t i = 0; i < s->n_facts; i++)
-        printf("fact %s|%s|%s|%s\n", s->facts[i].panel, s->facts[i].label, s->facts[i].value,
-               band_name(s->facts[i].band));
+    for (size_t i = 0; i < w->n_facts; i++)
+        printf("fact %s|%s|%s|%s\n", w->facts[i].f.panel, w->facts[i].f.label, w->facts[i].text,
+               band_name(w->facts[i].band));
 }
 
 int main(int argc, char **argv)
@@ -50,6 +53,7 @@ int main(int argc, char **argv)
     bool bench = false;
     if (argc < 3)
         usage();
+    config_defaults(&cfg); /* the runbook's thresholds judge the facts */
     cfg.connect_timeout_s = 3;
     cfg.request_timeout_s = 3;
     const char *kind = argv[1];
@@ -96,6 +100,9 @@ int main(int argc, char **argv)
         printf("new error: %s\n", err);
         return 1;
     }
+    static struct world w;
+    world_init(&w, &cfg);
+    size_t wi = world_add_source(&w, src->name);
     double total = 0, rt = 0, start = mono();
     int failed = 0;
     for (int n = 1; n <= polls; n++) {
@@ -114,8 +121,16 @@ int main(int argc, char **argv)
                 printf("poll %d ok %.2f ms rt=%ld\n", n, dt * 1e3, trips);
             else
                 printf("poll %d error %.0f ms: %s\n", n, dt * 1e3, err);
-            if (rc == 0)
-                print_snapshot(s);
+            if (rc == 0) {
+                struct source_status st = {.state = SOURCE_OK, .last_ok = s->taken_at};
+                snprintf(st.name, sizeof(st.name), "%s", src->name);
+                st.last_try = s->taken_at;
+                world_set_status(&w, wi, &st);
+                world_apply(&w, wi, s, s->taken_at);
+                world_evaluate(&w, s->taken_at);
+                print_snapshot(s, &w);
+                s = NULL; /* the world holds it */
+            }
         }
         snapshot_free(s);
         if (n < polls && interval > 0)
@@ -130,6 +145,7 @@ int main(int argc, char **argv)
         printf("polls %d failed %d mean_ms %.3f round_trips %.2f cpu_s %.6f wall_s %.3f\n", polls,
                failed, total / steady * 1e3, rt / steady, cpu, mono() - start);
     }
+    world_free(&w);
     src->ops->destroy(src);
     return 0;
 }

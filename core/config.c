@@ -38,6 +38,7 @@ enum sec {
     SEC_PGBOUNCER,
     SEC_PROMETHEUS,
     SEC_HEALTH,
+    SEC_THRESHOLDS,
     SEC_NONE,
 };
 
@@ -57,6 +58,7 @@ static const struct {
     [SEC_PGBOUNCER] = {"pgbouncer", NULL},
     [SEC_PROMETHEUS] = {"prometheus", NULL},
     [SEC_HEALTH] = {"health", NULL},
+    [SEC_THRESHOLDS] = {"thresholds", NULL},
 };
 
 /* ---- the keys ---- */
@@ -177,6 +179,7 @@ static const struct key keys[] = {
 
     {SEC_POSTGRES, "dsn", T_STR, CFG(postgres_dsn), NULL},
     {SEC_POSTGRES, "enabled", T_BOOL, CFG(postgres_enabled), NULL},
+    {SEC_POSTGRES, "db_pool_service", T_STR, CFG(db_pool_service), NULL},
     {SEC_PGBOUNCER, "dsn", T_STR, CFG(pgbouncer_dsn), NULL},
     {SEC_PGBOUNCER, "pool_size", T_INT, CFG(pool_size), NULL},
 
@@ -188,6 +191,21 @@ static const struct key keys[] = {
     {SEC_PROMETHEUS, "insecure", T_BOOL, CFG(prometheus_insecure), NULL},
 
     {SEC_HEALTH, "url", T_CUSTOM, CFG(health_urls), parse_health},
+
+    {SEC_THRESHOLDS, "redis_memory_warning", T_NUM, CFG(thr.redis_memory.warning), NULL},
+    {SEC_THRESHOLDS, "redis_memory_critical", T_NUM, CFG(thr.redis_memory.critical), NULL},
+    {SEC_THRESHOLDS, "replication_lag_warning", T_DUR, CFG(thr.replication_lag.warning), NULL},
+    {SEC_THRESHOLDS, "replication_lag_critical", T_DUR, CFG(thr.replication_lag.critical), NULL},
+    {SEC_THRESHOLDS, "cache_hit_warning", T_NUM, CFG(thr.cache_hit.warning), NULL},
+    {SEC_THRESHOLDS, "cache_hit_critical", T_NUM, CFG(thr.cache_hit.critical), NULL},
+    {SEC_THRESHOLDS, "waiting_clients_warning", T_NUM, CFG(thr.waiting_clients.warning), NULL},
+    {SEC_THRESHOLDS, "waiting_clients_critical", T_NUM, CFG(thr.waiting_clients.critical), NULL},
+    {SEC_THRESHOLDS, "xact_age_warning", T_DUR, CFG(thr.xact_age.warning), NULL},
+    {SEC_THRESHOLDS, "xact_age_critical", T_DUR, CFG(thr.xact_age.critical), NULL},
+    {SEC_THRESHOLDS, "pool_wait_warning", T_DUR, CFG(thr.pool_wait.warning), NULL},
+    {SEC_THRESHOLDS, "pool_wait_critical", T_DUR, CFG(thr.pool_wait.critical), NULL},
+    {SEC_THRESHOLDS, "probe_time_warning", T_DUR, CFG(thr.probe_time.warning), NULL},
+    {SEC_THRESHOLDS, "probe_time_critical", T_DUR, CFG(thr.probe_time.critical), NULL},
 };
 
 /* ---- the runbook's values ---- */
@@ -211,7 +229,7 @@ static void metric_set(struct metric_rule *m, const char *id, const char *title,
     m->for_s = for_s;
     copy(m->action, sizeof m->action, action);
     copy(m->query, sizeof m->query, query);
-    copy(m->prefer, sizeof m->prefer, "prometheus");
+    copy(m->prefer, sizeof m->prefer, "metrics");
 }
 
 /* Kubernetes' behaviour when an HPA names none (autoscaling-rules.md). */
@@ -296,6 +314,16 @@ void config_defaults(struct config *c)
     c->connect_timeout_s = 3;
     c->request_timeout_s = 10;
     c->poll_interval_s = 0; /* 0: poll at the refresh interval */
+    copy(c->db_pool_service, sizeof c->db_pool_service, "api"); /* the runbook's pool holder */
+    /* The panels' thresholds: the runbook's redis memory (as the pods'), and what an
+     * operator of PostgreSQL and PgBouncer treats as news. */
+    c->thr.redis_memory = (struct threshold_pair){75, 90};
+    c->thr.replication_lag = (struct threshold_pair){10, 60};
+    c->thr.cache_hit = (struct threshold_pair){95, 90};
+    c->thr.waiting_clients = (struct threshold_pair){0, 10};
+    c->thr.xact_age = (struct threshold_pair){300, 1800};
+    c->thr.pool_wait = (struct threshold_pair){1, 10};
+    c->thr.probe_time = (struct threshold_pair){2, 10};
 
     struct metric_rule *m = c->metrics;
     metric_set(m++, "cpu", "CPU usage", "%", "api", 70, 85, 600, "horizontal scale",
@@ -527,10 +555,10 @@ static int one_of(const char *v, const char *const *words)
 
 static int parse_prefer(void *base, const struct key *k, const char *v, char *why, size_t len)
 {
-    static const char *const words[] = {"prometheus", "cluster", NULL};
+    static const char *const words[] = {"metrics", "cluster", NULL};
     int i = one_of(v, words);
     if (i < 0)
-        return bad(why, len, v, "prometheus or cluster");
+        return bad(why, len, v, "metrics or cluster");
     copy((char *)base + k->off, k->size, words[i]);
     return 0;
 }

@@ -11,6 +11,7 @@
 
 #include <cjson/cJSON.h>
 
+#include "forgetop/facts.h"
 #include "forgetop/report.h"
 
 static void add_num(cJSON *o, const char *k, double v)
@@ -115,7 +116,7 @@ static cJSON *metric_json(const struct metric_view *m)
     return o;
 }
 
-static void add_snapshot_lists(const struct world *w, cJSON *alerts, cJSON *facts)
+static void add_alerts(const struct world *w, cJSON *alerts)
 {
     for (size_t i = 0; i < w->n_sources; i++) {
         const struct snapshot *s = w->snaps[i];
@@ -133,16 +134,30 @@ static void add_snapshot_lists(const struct world *w, cJSON *alerts, cJSON *fact
             cJSON_AddStringToObject(o, "source", w->sources[i].name);
             cJSON_AddItemToArray(alerts, o);
         }
-        for (size_t j = 0; j < s->n_facts; j++) {
-            const struct fact *f = &s->facts[j];
-            cJSON *o = cJSON_CreateObject();
-            cJSON_AddStringToObject(o, "panel", f->panel);
-            cJSON_AddStringToObject(o, "label", f->label);
-            cJSON_AddStringToObject(o, "value", f->value);
-            cJSON_AddStringToObject(o, "band", band_name(f->band));
-            cJSON_AddStringToObject(o, "source", w->sources[i].name);
-            cJSON_AddItemToArray(facts, o);
-        }
+    }
+}
+
+/* A panel's figure as the world judged it: the number (null when unknown) with its unit
+ * and denominator, the typed text, the band, and its source's state and age. */
+static void add_facts(const struct world *w, cJSON *facts)
+{
+    for (size_t i = 0; i < w->n_facts; i++) {
+        const struct fact_view *v = &w->facts[i];
+        const struct fact *f = &v->f;
+        cJSON *o = cJSON_CreateObject();
+        cJSON_AddStringToObject(o, "panel", f->panel);
+        cJSON_AddStringToObject(o, "label", f->label);
+        add_num(o, "value", f->unit == UNIT_TEXT ? NAN : f->value);
+        add_num(o, "of", f->of);
+        cJSON_AddStringToObject(o, "unit", facts_unit_name(f->unit));
+        add_str_or_null(o, "text", f->text);
+        cJSON_AddStringToObject(o, "display", v->text);
+        cJSON_AddStringToObject(o, "band", band_name(v->band));
+        add_str_or_null(o, "rule", f->rule);
+        cJSON_AddStringToObject(o, "state", v->stale ? "stale" : "fresh");
+        cJSON_AddNumberToObject(o, "age_s", floor(v->age));
+        cJSON_AddStringToObject(o, "source", w->sources[v->source].name);
+        cJSON_AddItemToArray(facts, o);
     }
 }
 
@@ -183,7 +198,8 @@ char *report_json(const struct world *w, bool read_only, double now)
         cJSON_AddItemToArray(metrics, metric_json(&w->metrics[i]));
     cJSON *alerts = cJSON_AddArrayToObject(root, "alerts");
     cJSON *facts = cJSON_AddArrayToObject(root, "facts");
-    add_snapshot_lists(w, alerts, facts);
+    add_alerts(w, alerts);
+    add_facts(w, facts);
     cJSON_AddItemToObject(root, "advice", advice_json(w));
     char *out = cJSON_Print(root);
     cJSON_Delete(root);

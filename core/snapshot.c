@@ -4,7 +4,6 @@
  * "unknown" set to NAN, so a source fills only what it knows. */
 
 #include <math.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -94,22 +93,45 @@ struct alert *snapshot_add_alert(struct snapshot *s)
     return grow((void **)&s->alerts, &s->n_alerts, sizeof(struct alert));
 }
 
-struct fact *snapshot_add_fact(struct snapshot *s, const char *panel, const char *label,
-                               enum band band, const char *fmt, ...)
+static struct fact *add_fact(struct snapshot *s, const char *panel, const char *label,
+                             const char *rule, enum unit unit)
 {
     struct fact *f = grow((void **)&s->facts, &s->n_facts, sizeof(*f));
     if (f == NULL)
         return NULL;
-    char raw[sizeof(f->value)];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(raw, sizeof(raw), fmt, ap);
-    va_end(ap);
     text_sanitize(f->panel, sizeof(f->panel), panel);
     text_sanitize(f->label, sizeof(f->label), label);
-    text_sanitize(f->value, sizeof(f->value), raw);
-    f->band = band;
+    text_sanitize(f->rule, sizeof(f->rule), rule ? rule : "");
+    f->unit = unit;
+    f->value = f->of = NAN;
+    f->t = s->taken_at;
     return f;
+}
+
+struct fact *snapshot_add_fact_num(struct snapshot *s, const char *panel, const char *label,
+                                   const char *rule, enum unit unit, double value, double of)
+{
+    struct fact *f = add_fact(s, panel, label, rule, unit);
+    if (f != NULL) {
+        f->value = value;
+        f->of = of;
+    }
+    return f;
+}
+
+struct fact *snapshot_add_fact_text(struct snapshot *s, const char *panel, const char *label,
+                                    const char *rule, const char *text)
+{
+    struct fact *f = add_fact(s, panel, label, rule, UNIT_TEXT);
+    if (f != NULL)
+        fact_set_text(f, text);
+    return f;
+}
+
+void fact_set_text(struct fact *f, const char *text)
+{
+    if (f != NULL)
+        text_sanitize(f->text, sizeof(f->text), text ? text : "");
 }
 
 const char *band_name(enum band b)

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "forgetop/facts.h"
 #include "forgetop/text.h"
 #include "forgetop/world.h"
 
@@ -48,6 +49,9 @@ void world_free(struct world *w)
     free(w->services);
     w->services = NULL;
     w->n_services = w->cap_services = 0;
+    free(w->facts);
+    w->facts = NULL;
+    w->n_facts = w->cap_facts = 0;
 }
 
 void world_set_status(struct world *w, size_t i, const struct source_status *st)
@@ -64,15 +68,42 @@ static bool source_is_ok(const struct world *w, const char *name)
     return false;
 }
 
-/* A metric takes a reading from its preferred kind of source, and from any other while
- * the one that supplied it last is not ok: Prometheus first, the cluster as fallback. */
-static bool accepts(const struct world *w, const struct metric_view *m, const char *src)
+/* The class of source i's readings, as its snapshot said: "" is the servers themselves. */
+static const char *class_at(const struct world *w, size_t i)
 {
-    bool from_prom = strcmp(src, "prometheus") == 0;
-    bool prefer_prom = strcmp(m->rule.prefer, "cluster") != 0;
-    if (from_prom == prefer_prom || m->from[0] == '\0' || strcmp(m->from, src) == 0)
+    return i < w->n_sources && w->classes[i][0] ? w->classes[i] : "cluster";
+}
+
+static const char *source_class(const struct world *w, const char *name)
+{
+    for (size_t i = 0; i < w->n_sources; i++)
+        if (strcmp(w->sources[i].name, name) == 0)
+            return class_at(w, i);
+    return class_at(w, w->n_sources);
+}
+
+/* Does m hold a real value that a reading from another source must respect: a number,
+ * recent, from a source that is ok? */
+static bool holds_real(const struct world *w, const struct metric_view *m, double t)
+{
+    return m->has_value && !isnan(m->value) && m->from[0] != '\0' && t - m->t <= WORLD_MAX_AGE_S &&
+           source_is_ok(w, m->from);
+}
+
+/* Which source a metric takes a reading from is a property of the reading and of the
+ * source's class, never of a name: the source that supplied it last keeps it; a missing
+ * or NaN reading never displaces a real one; a real reading from the class the rule
+ * prefers displaces one from another class, and any real reading fills a gap. */
+static bool accepts(const struct world *w, const struct metric_view *m, size_t src,
+                    const struct reading *r)
+{
+    const char *name = w->sources[src].name;
+    if (m->from[0] == '\0' || strcmp(m->from, name) == 0 || !holds_real(w, m, r->t))
         return true;
-    return !source_is_ok(w, m->from);
+    if (isnan(r->value))
+        return false;
+    const char *mine = class_at(w, src);
+    return strcmp(mine, m->rule.prefer) == 0 && strcmp(source_class(w, m->from), mine) != 0;
 }
 
 /* The view of a reading's metric for its service. A rule names one service; a reading of
@@ -107,7 +138,7 @@ static void apply_readings(struct world *w, size_t src, const struct snapshot *s
     for (size_t i = 0; i < snap->n_readings; i++) {
         const struct reading *r = &snap->readings[i];
         struct metric_view *m = metric_for(w, r);
-        if (m == NULL || !accepts(w, m, w->sources[src].name))
+        if (m == NULL || !accepts(w, m, src, r))
             continue;
         if (m->has_value && r->t < m->t)
             continue; /* an older backfill sample: the history may still take it */
@@ -229,6 +260,7 @@ void world_apply(struct world *w, size_t i, struct snapshot *snap, double now)
         snapshot_free(snap);
         return;
     }
+    snprintf(w->classes[i], sizeof(w->classes[i]), "%s", snap->reading_class);
     apply_readings(w, i, snap);
     apply_services(w, i, snap, now);
     snapshot_free(w->snaps[i]);
@@ -393,11 +425,147 @@ static void evaluate_database(struct world *w)
     in.replicas = isnan(replicas) ? 0 : (int)replicas;
     in.warning = m->rule.warning / 100.0;
     in.critical = m->rule.critical / 100.0;
-    for (size_t i = 0; i < w->n_sources; i++)
-        in.pgbouncer |= strcmp(w->sources[i].name, "pgbouncer") == 0;
-    const struct service_view *api = world_service(w, NULL, "api");
-    in.api_replicas = api ? api->svc.desired : 0;
+    for (size_t i = 0; i < w->n_sources; i++) /* a source that measured a pooler's pool */
+        in.pgbouncer |= w->snaps[i] != NULL && w->snaps[i]->measures_pool;
+    const struct service_view *pool = world_service(w, NULL, w->cfg->db_pool_service);
+    in.api_replicas = pool ? pool->svc.desired : 0;
     recommend_database(&in, w->db_advice, sizeof(w->db_advice));
+}
+
+static struct fact_view *add_fact_view(struct world *w)
+{
+    if (w->n_facts == w->cap_facts) {
+        size_t cap = w->cap_facts ? w->cap_facts * 2 : 32;
+        struct fact_view *nf = realloc(w->facts, cap * sizeof(*nf));
+        if (nf == NULL)
+            return NULL;
+        w->facts = nf;
+        w->cap_facts = cap;
+    }
+    struct fact_view *v = &w->facts[w->n_facts++];
+    memset(v, 0, sizeof(*v));
+    return v;
+}
+
+static void view_fact(struct world *w, size_t src, const struct fact *f, double t, double now)
+{
+    struct fact_view *v = add_fact_view(w);
+    if (v == NULL)
+        return;
+    const struct source_status *st = &w->sources[src];
+    v->f = *f;
+    v->source = src;
+    v->band = facts_judge(w->cfg, f);
+    v->stale = st->state != SOURCE_OK;
+    v->age = now - (v->stale && st->last_ok > 0 ? st->last_ok : (f->t > 0 ? f->t : t));
+    if (v->age < 0)
+        v->age = 0;
+    facts_format(f, v->text, sizeof(v->text));
+}
+
+/* The queue's growth and time to drain, from the history core keeps of its depth, shown
+ * under the figure they describe. */
+static void view_trend(struct world *w, size_t src, const struct fact *depth, double t, double now)
+{
+    const struct metric_view *m = world_metric(w, depth->rule);
+    if (m == NULL || !m->has_value || isnan(depth->value))
+        return;
+    double per_min, drain_s;
+    facts_trend(&m->hist, &per_min, &drain_s);
+    struct fact g = *depth, d = *depth;
+    snprintf(g.label, sizeof(g.label), "  growth");
+    snprintf(g.rule, sizeof(g.rule), "growth");
+    g.unit = UNIT_DELTA_MIN;
+    g.value = per_min;
+    g.of = NAN;
+    snprintf(g.text, sizeof(g.text), "%s", isnan(per_min) ? "no trend yet" : "");
+    view_fact(w, src, &g, t, now);
+    snprintf(d.label, sizeof(d.label), "  time to drain");
+    d.rule[0] = '\0';
+    d.unit = isnan(drain_s) || drain_s == 0 || isinf(drain_s) ? UNIT_TEXT : UNIT_SECONDS;
+    d.value = drain_s;
+    d.of = NAN;
+    snprintf(d.text, sizeof(d.text), "%s",
+             d.unit == UNIT_SECONDS ? ""
+             : drain_s == 0         ? "empty"
+             : isinf(drain_s)       ? "not draining"
+                                    : "no trend yet");
+    view_fact(w, src, &d, t, now);
+}
+
+static size_t source_index(const struct world *w, const char *name)
+{
+    for (size_t i = 0; i < w->n_sources; i++)
+        if (strcmp(w->sources[i].name, name) == 0)
+            return i;
+    return w->n_sources;
+}
+
+/* The database advice (evaluate_database, the runbook's words) on the database panel, a
+ * clause a line, banded and stale as the connections it answers. */
+static void view_advice(struct world *w, double now)
+{
+    const struct metric_view *m = world_metric(w, "db_connections");
+    size_t src = m ? source_index(w, m->from) : w->n_sources;
+    if (w->db_advice[0] == '\0' || src >= w->n_sources)
+        return;
+    char buf[sizeof(w->db_advice)];
+    snprintf(buf, sizeof(buf), "%s", w->db_advice);
+    char *rest = strstr(buf, ": ");
+    if (rest != NULL) {
+        rest[1] = '\0'; /* the head keeps its colon */
+        rest += 2;
+    }
+    struct fact f = {.unit = UNIT_TEXT, .value = NAN, .of = NAN, .t = m->t};
+    snprintf(f.panel, sizeof(f.panel), "database");
+    snprintf(f.label, sizeof(f.label), "advice");
+    char *save = NULL, *line = buf;
+    for (bool head = true; line != NULL; head = false) {
+        while (*line == ' ')
+            line++;
+        text_printf(f.text, sizeof(f.text), "%s", line);
+        size_t at = w->n_facts;
+        view_fact(w, src, &f, m->t, now);
+        if (at < w->n_facts)
+            w->facts[at].band = m->band;
+        line = head && rest == NULL ? NULL : strtok_r(head ? rest : NULL, ";", &save);
+    }
+}
+
+/* Is id the metric a queue rule scales a service by ([service] queue_metric)? Its
+ * first figure on a panel gets the queue's trend. */
+static bool drives_queue(const struct config *cfg, const char *id)
+{
+    for (size_t i = 0; id[0] != '\0' && i < cfg->n_services; i++)
+        if (cfg->services[i].kind == RULE_QUEUE && strcmp(cfg->services[i].queue_metric, id) == 0)
+            return true;
+    return false;
+}
+
+static void evaluate_facts(struct world *w, double now)
+{
+    w->n_facts = 0;
+    bool trend = false;
+    for (size_t i = 0; i < w->n_sources; i++) {
+        const struct snapshot *s = w->snaps[i];
+        for (size_t j = 0; s != NULL && j < s->n_facts; j++) {
+            const struct fact *f = &s->facts[j];
+            view_fact(w, i, f, s->taken_at, now);
+            if (!trend && f->unit == UNIT_COUNT && drives_queue(w->cfg, f->rule)) {
+                trend = true;
+                view_trend(w, i, f, s->taken_at, now);
+            }
+        }
+    }
+    view_advice(w, now);
+}
+
+const struct fact_view *world_fact(const struct world *w, const char *panel, const char *label)
+{
+    for (size_t i = 0; i < w->n_facts; i++)
+        if (strcmp(w->facts[i].f.panel, panel) == 0 && strcmp(w->facts[i].f.label, label) == 0)
+            return &w->facts[i];
+    return NULL;
 }
 
 void world_evaluate(struct world *w, double now)
@@ -414,6 +582,7 @@ void world_evaluate(struct world *w, double now)
         world_predict(w, v, v->rec.replicas, v->prediction, sizeof(v->prediction));
     }
     evaluate_database(w);
+    evaluate_facts(w, now);
 }
 
 enum band world_worst_band(const struct world *w)

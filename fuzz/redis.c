@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "forgetop/facts.h"
 #include "forgetop/redis.h"
 #include "safe.h"
 
@@ -48,18 +49,20 @@ static void url(const char *line)
     CHECK(u.db >= 0 && u.db <= 1 << 20);
 }
 
+/* The queue trend core works out from a depth history: any samples, any order. */
 static void trend(const uint8_t *data, size_t size)
 {
-    struct redis_trend tr = {.n = 0};
+    static struct history h;
     double per_min, drain;
+    history_init(&h);
     for (size_t i = 0; i + 2 * sizeof(double) <= size && i < 4096; i += 2 * sizeof(double)) {
         double t, depth;
         memcpy(&t, data + i, sizeof t);
         memcpy(&depth, data + i + sizeof t, sizeof depth);
-        redis_trend_push(&tr, t, depth);
-        CHECK(tr.n <= REDIS_TREND_CAP);
+        history_push(&h, t, depth);
+        CHECK(history_len(&h) <= HISTORY_CAP);
     }
-    redis_trend_rate(&tr, &per_min, &drain);
+    facts_trend(&h, &per_min, &drain);
     CHECK(isnan(drain) || drain >= 0);
 }
 

@@ -740,6 +740,7 @@ static void add_service(const struct compose *c, const char *source, struct snap
     text_printf(svc->name, sizeof(svc->name), "%s", k[0].service);
     text_printf(svc->source, sizeof(svc->source), "%s", source);
     text_printf(svc->namespace_, sizeof(svc->namespace_), "%s", c->project);
+    text_printf(svc->scope, sizeof(svc->scope), "project");
     text_printf(svc->kind, sizeof(svc->kind), "compose");
     dockerstats_total_init(&t);
     for (size_t i = 0; i < n; i++) {

@@ -104,7 +104,6 @@ struct demo {
     struct dsvc svc[N_SVC];
     double noise, burst_left, burst_amp, load;
     double latency_ms, queue, arrivals_s, served_s, busy;
-    double depth_ring[13]; /* queue depth over the last simulated minute */
     double adhoc_conns, wanted_conns, active_conns;
     double lag_factor[2];
 
@@ -289,7 +288,6 @@ static void step_queue(struct demo *d)
     d->arrivals_s = ema(d->arrivals_s, lambda, 30);
     d->served_s = ema(d->served_s, served / STEP_S, 30);
     d->busy = capacity > 0 ? served / capacity : 0;
-    d->depth_ring[d->steps % 13] = d->queue;
 
     struct dsvc *w = &d->svc[SVC_WORKER];
     w->cpu_pct = ema(w->cpu_pct, 12 + 55 * d->busy, 30);
@@ -404,49 +402,34 @@ static int demo_start(struct demo *d, double now)
     return 0;
 }
 
-static enum band band_over(double v, double warn, double crit)
+/* Numeric facts: 0 or -1 when out of memory. */
+static int num(struct snapshot *out, const char *panel, const char *label, const char *rule,
+               enum unit unit, double v, double of)
 {
-    return v > crit ? BAND_CRITICAL : v > warn ? BAND_WARNING : BAND_OK;
+    return snapshot_add_fact_num(out, panel, label, rule, unit, v, of) ? 0 : -1;
 }
 
 static int facts_queue(const struct demo *d, struct snapshot *out)
 {
-    double growth = d->queue - d->depth_ring[(d->steps + 1) % 13];
-    double net = d->arrivals_s - d->served_s; /* per second */
     int workers = ready_count(d, SVC_WORKER);
-    char drain[32];
-    if (d->queue < 1)
-        text_printf(drain, sizeof(drain), "empty");
-    else if (net >= -1e-6)
-        text_printf(drain, sizeof(drain), "never at this rate");
-    else
-        text_duration(drain, sizeof(drain), d->queue / -net);
-    int bad = !snapshot_add_fact(out, "queue", "depth", band_over(d->queue, 1000, 5000),
-                                 "%.0f items", round(d->queue)) ||
-              !snapshot_add_fact(out, "queue", "growth", growth > 0 ? BAND_WARNING : BAND_OK,
-                                 "%+.0f/min", growth) ||
-              !snapshot_add_fact(out, "queue", "workers", BAND_OK, "%d ready of %d x %d", workers,
-                                 d->svc[SVC_WORKER].n, DEMO_WORKER_CONCURRENCY) ||
-              !snapshot_add_fact(out, "queue", "throughput", BAND_OK, "%.0f tasks/min",
-                                 d->served_s * 60) ||
-              !snapshot_add_fact(out, "queue", "arrivals", BAND_OK, "%.0f tasks/min",
-                                 d->arrivals_s * 60) ||
-              !snapshot_add_fact(out, "queue", "time to drain",
-                                 net >= 0 && d->queue >= 1 ? BAND_WARNING : BAND_OK, "%s", drain) ||
-              !snapshot_add_fact(out, "queue", "key", BAND_OK, "agent:tasks:pending (list)");
+    struct fact *key = snapshot_add_fact_num(out, "queue", "agent:tasks:pending", "queue_depth",
+                                             UNIT_COUNT, round(d->queue), NAN);
+    fact_set_text(key, "list");
+    int bad = key == NULL ||
+              num(out, "queue", "workers ready", "", UNIT_COUNT, workers, d->svc[SVC_WORKER].n) ||
+              num(out, "queue", "tasks per worker", "", UNIT_COUNT, DEMO_WORKER_CONCURRENCY, NAN) ||
+              num(out, "queue", "throughput", "", UNIT_PER_MIN, d->served_s * 60, NAN) ||
+              num(out, "queue", "arrivals", "", UNIT_PER_MIN, d->arrivals_s * 60, NAN);
     return bad ? -1 : 0;
 }
 
 static int facts_lag(const struct demo *d, struct snapshot *out)
 {
-    double wal = d->load * 2500; /* bytes of WAL per second */
     for (int i = 0; i < 2; i++) {
         double secs = (0.08 + 0.05 * i) * d->lag_factor[i];
-        char label[40], bytes[32];
+        char label[40];
         text_printf(label, sizeof(label), "postgres-replica-%d lag", i);
-        text_bytes(bytes, sizeof(bytes), wal * secs);
-        if (!snapshot_add_fact(out, "database", label, band_over(secs, 10, 60), "%s, %.2f s", bytes,
-                               secs))
+        if (num(out, "database", label, "replication_lag", UNIT_SECONDS, secs, NAN) < 0)
             return -1;
     }
     return 0;
@@ -456,47 +439,33 @@ static int facts_database(const struct demo *d, struct snapshot *out)
 {
     double used = fmin(d->wanted_conns, MAX_CONNECTIONS);
     double waiting = d->wanted_conns - used;
-    double pct = used * 100 / MAX_CONNECTIONS;
     double hit = 99.4 - 0.8 * pow(clamp(d->svc[SVC_API].cpu_pct / 100, 0, 2), 2);
     int bad =
-        !snapshot_add_fact(out, "database", "connections", band_over(pct, 80, 95),
-                           "%.0f / %d (%.0f%%)", used, MAX_CONNECTIONS, pct) ||
-        !snapshot_add_fact(out, "database", "active", BAND_OK, "%.0f", d->active_conns) ||
-        !snapshot_add_fact(out, "database", "idle", BAND_OK, "%.0f", used - d->active_conns) ||
-        !snapshot_add_fact(out, "database", "waiting", waiting > 0 ? BAND_CRITICAL : BAND_OK,
-                           "%.0f", waiting) ||
-        !snapshot_add_fact(out, "database", "pool per api replica", BAND_OK, "%d", API_POOL) ||
+        num(out, "database", "connections", "db_connections", UNIT_COUNT, used, MAX_CONNECTIONS) ||
+        num(out, "database", "active", "", UNIT_COUNT, d->active_conns, NAN) ||
+        num(out, "database", "idle", "", UNIT_COUNT, used - d->active_conns, NAN) ||
+        num(out, "database", "waiting", "waiting_clients", UNIT_COUNT, waiting, NAN) ||
+        num(out, "database", "pool per api replica", "", UNIT_COUNT, API_POOL, NAN) ||
         facts_lag(d, out) < 0 ||
-        !snapshot_add_fact(out, "database", "cache hit ratio", hit < 95 ? BAND_WARNING : BAND_OK,
-                           "%.1f%%", hit);
+        num(out, "database", "cache hit ratio", "cache_hit", UNIT_RATIO, hit / 100, NAN);
     return bad ? -1 : 0;
 }
 
 static int facts_redis(const struct demo *d, struct snapshot *out)
 {
     double used = d->svc[SVC_REDIS].mem_bytes_pod;
-    double pct = used * 100 / REDIS_MAXMEMORY;
-    char u[32], m[32], ops[32];
-    text_bytes(u, sizeof(u), used);
-    text_bytes(m, sizeof(m), REDIS_MAXMEMORY);
-    text_count(ops, sizeof(ops), d->load * 3 + d->arrivals_s * 4);
-    int bad = !snapshot_add_fact(out, "redis", "memory", band_over(pct, 75, 90), "%s / %s (%.0f%%)",
-                                 u, m, pct) ||
-              !snapshot_add_fact(out, "redis", "ops/s", BAND_OK, "%s", ops) ||
-              !snapshot_add_fact(out, "redis", "maxmemory policy", BAND_OK, "allkeys-lru");
+    int bad =
+        num(out, "redis", "memory", "redis_memory", UNIT_BYTES, used, REDIS_MAXMEMORY) ||
+        num(out, "redis", "ops", "", UNIT_PER_S, round(d->load * 3 + d->arrivals_s * 4), NAN) ||
+        !snapshot_add_fact_text(out, "redis", "maxmemory policy", "", "allkeys-lru");
     return bad ? -1 : 0;
 }
 
 static int facts_demo(const struct demo *d, struct snapshot *out)
 {
-    time_t t = (time_t)d->sim;
-    struct tm tm;
-    char when[32];
-    gmtime_r(&t, &tm);
-    strftime(when, sizeof(when), "%Y-%m-%d %H:%M:%S UTC", &tm);
-    int bad = !snapshot_add_fact(out, "demo", "simulated time", BAND_OK, "%s", when) ||
-              !snapshot_add_fact(out, "demo", "speed", BAND_OK, "x%g", d->speed) ||
-              !snapshot_add_fact(out, "demo", "load", BAND_OK, "%.0f req/s", d->load);
+    int bad = num(out, "demo", "simulated time", "", UNIT_TIME, floor(d->sim), NAN) ||
+              num(out, "demo", "speed", "", UNIT_FACTOR, d->speed, NAN) ||
+              num(out, "demo", "load", "", UNIT_PER_S, round(d->load), NAN);
     return bad ? -1 : 0;
 }
 

@@ -6,10 +6,10 @@
  * asked at all. */
 
 #include <cjson/cJSON.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <time.h>
 
 #include "forgetop/config.h"
@@ -18,41 +18,12 @@
 #include "forgetop/text.h"
 
 #define HEALTH_MAX_BODY (1u << 20)
-#define HEALTH_SLOW_S   2.0 /* the runbook's p99 target: a probe slower than that is news */
 
 struct health {
     struct http_client *http;
     char urls[CONFIG_MAX_HEALTH][CONFIG_URL_MAX];
     size_t n;
 };
-
-/* Words health endpoints use, and the band each means. */
-static const struct {
-    const char *word;
-    enum band band;
-} status_words[] = {
-    {"ok", BAND_OK},
-    {"healthy", BAND_OK},
-    {"up", BAND_OK},
-    {"pass", BAND_OK},
-    {"ready", BAND_OK},
-    {"degraded", BAND_WARNING},
-    {"warn", BAND_WARNING},
-    {"warning", BAND_WARNING},
-    {"unhealthy", BAND_CRITICAL},
-    {"down", BAND_CRITICAL},
-    {"fail", BAND_CRITICAL},
-    {"error", BAND_CRITICAL},
-    {"critical", BAND_CRITICAL},
-};
-
-static enum band status_band(const char *s)
-{
-    for (size_t i = 0; i < sizeof status_words / sizeof status_words[0]; i++)
-        if (strcasecmp(status_words[i].word, s) == 0)
-            return status_words[i].band;
-    return BAND_UNKNOWN;
-}
 
 /* What names a probe on the panel: its path, or host and path when there are several. */
 static void probe_name(const char *full, bool with_host, char *out, size_t len)
@@ -70,7 +41,7 @@ static void probe_name(const char *full, bool with_host, char *out, size_t len)
 
 static void component_fact(struct snapshot *out, const char *prefix, const cJSON *c)
 {
-    char label[40];
+    char label[40], what[96];
     const char *status = "", *error = "";
     if (cJSON_IsString(c)) {
         status = c->valuestring;
@@ -85,8 +56,9 @@ static void component_fact(struct snapshot *out, const char *prefix, const cJSON
         status = cJSON_IsTrue(c) ? "ok" : "fail";
     }
     text_printf(label, sizeof label, "%s%s", prefix, c->string);
-    snapshot_add_fact(out, "health", label, status_band(status), "%s%s%s", status[0] ? status : "?",
-                      error[0] ? ": " : "", error);
+    /* the status word as the API said it; core's status rule judges it */
+    text_printf(what, sizeof what, "%s%s%s", status[0] ? status : "?", error[0] ? ": " : "", error);
+    snapshot_add_fact_text(out, "health", label, "status", what);
 }
 
 static void probe_facts(struct snapshot *out, const char *name, const char *prefix,
@@ -95,14 +67,14 @@ static void probe_facts(struct snapshot *out, const char *name, const char *pref
     cJSON *root = r->body ? cJSON_ParseWithLength(r->body, r->len) : NULL;
     const cJSON *status = cJSON_GetObjectItemCaseSensitive(root, "status");
     const cJSON *parts = cJSON_GetObjectItemCaseSensitive(root, "components"), *c;
-    enum band band = r->status >= 200 && r->status < 300 ? BAND_OK : BAND_CRITICAL;
+    char label[48];
     if (!parts)
         parts = cJSON_GetObjectItemCaseSensitive(root, "checks");
-    if (band == BAND_OK && r->seconds > HEALTH_SLOW_S)
-        band = BAND_WARNING;
-    snapshot_add_fact(out, "health", name, band, "%ld%s%s in %.0f ms", r->status,
-                      cJSON_IsString(status) ? " " : "",
-                      cJSON_IsString(status) ? status->valuestring : "", r->seconds * 1000);
+    fact_set_text(snapshot_add_fact_num(out, "health", name, "http_status", UNIT_HTTP,
+                                        (double)r->status, NAN),
+                  cJSON_IsString(status) ? status->valuestring : "");
+    text_printf(label, sizeof label, "%s time", name);
+    snapshot_add_fact_num(out, "health", label, "probe_time", UNIT_SECONDS, r->seconds, NAN);
     if (cJSON_IsObject(parts))
         cJSON_ArrayForEach(c, parts) component_fact(out, prefix, c);
     cJSON_Delete(root);
@@ -117,18 +89,20 @@ static int health_poll(struct source *src, struct snapshot *out, char *err, size
     char errs[CONFIG_MAX_HEALTH][256], name[40], prefix[40];
     for (size_t i = 0; i < h->n; i++)
         urls[i] = h->urls[i];
+    out->taken_at = (double)time(NULL);
     http_get_many(h->http, urls, h->n, r, rc, errs);
     for (size_t i = 0; i < h->n; i++) {
         probe_name(urls[i], h->n > 1, name, sizeof name);
-        if (rc[i] < 0) {
-            snapshot_add_fact(out, "health", name, BAND_CRITICAL, "%s", errs[i]);
+        if (rc[i] < 0) { /* no answer: core's http_status rule makes it critical */
+            fact_set_text(
+                snapshot_add_fact_num(out, "health", name, "http_status", UNIT_HTTP, NAN, NAN),
+                errs[i]);
         } else {
             text_printf(prefix, sizeof prefix, "%s%s", h->n > 1 ? name : "", h->n > 1 ? " " : "");
             probe_facts(out, name, prefix, &r[i]);
         }
         http_response_free(&r[i]);
     }
-    out->taken_at = (double)time(NULL);
     (void)err; /* an unreachable API is a finding (a red fact), not a failed poll */
     (void)errlen;
     return 0;

@@ -18,7 +18,6 @@
 
 #include "forgetop/config.h"
 #include "forgetop/postgres.h"
-#include "forgetop/recommend.h"
 #include "forgetop/secret.h"
 #include "forgetop/source.h"
 #include "forgetop/text.h"
@@ -31,8 +30,6 @@ struct pgsrc {
     char dsn[CONFIG_URL_MAX];
     double connect_s, request_s;
     PGconn *conn;
-    double warn, crit;
-    bool pgbouncer_in_front;
     int pool_size_cfg, pool_size;
     /* Server notices (NOTICE, WARNING, DEBUG, and libpq's own complaints), which libpq would
      * otherwise print on stderr, that is, over the panels: the newest, cleaned, and counts. */
@@ -271,75 +268,60 @@ static void str(const PGresult *r, int row, int col, char *out, size_t len)
         text_sanitize(out, len, PQgetvalue(r, row, col));
 }
 
-static enum band pct_band(double v, double warn, double crit)
+static struct fact *fact(struct snapshot *out, const char *label, const char *rule, enum unit unit,
+                         double v, double of)
 {
-    return isnan(v) ? BAND_UNKNOWN : v > crit ? BAND_CRITICAL : v > warn ? BAND_WARNING : BAND_OK;
-}
-
-/* One fact per line of advice: a fact's value is short. */
-static void facts_advice(struct snapshot *out, const char *label, enum band band, char *advice)
-{
-    char *save = NULL;
-    for (char *l = strtok_r(advice, "\n", &save); l; l = strtok_r(NULL, "\n", &save)) {
-        snapshot_add_fact(out, "database", label, band, "%s", l);
-    }
+    return snapshot_add_fact_num(out, "database", label, rule, unit, v, of);
 }
 
 static void facts_xact(struct snapshot *out, const PGresult *r)
 {
     if (PQntuples(r) == 0) {
-        snapshot_add_fact(out, "database", "longest xact", BAND_OK, "none open");
+        snapshot_add_fact_text(out, "database", "longest xact", "", "none open");
         return;
     }
-    char age[16], db[64], state[32], q[96];
-    text_duration(age, sizeof(age), num(r, 0, 0));
+    char db[64], state[32], q[96], what[96];
     str(r, 0, 2, db, sizeof(db));
     str(r, 0, 3, state, sizeof(state));
     str(r, 0, 4, q, sizeof(q));
-    snapshot_add_fact(out, "database", "longest xact", num(r, 0, 0) > 300 ? BAND_WARNING : BAND_OK,
-                      "%s pid %.0f %s (%s): %s", age, num(r, 0, 1), db, state, q);
+    text_printf(what, sizeof(what), "%s, %s: %s", db, state, q);
+    fact_set_text(fact(out, "longest xact", "xact_age", UNIT_SECONDS, num(r, 0, 0), NAN), what);
 }
 
-static void facts_role(struct snapshot *out, const PGresult *st, const PGresult *reps)
+static void facts_replicas(struct snapshot *out, const PGresult *reps)
 {
-    char size[24], b[24];
-    double hit = num(st, 0, 0);
-    if (isnan(hit))
-        snapshot_add_fact(out, "database", "cache hit", BAND_UNKNOWN, "? (no reads yet)");
-    else
-        snapshot_add_fact(out, "database", "cache hit", hit < 0.9 ? BAND_WARNING : BAND_OK,
-                          "%.1f%%", hit * 100);
-    text_bytes(size, sizeof(size), num(st, 0, 1));
-    snapshot_add_fact(out, "database", "size", BAND_OK, "%s", size);
-    bool replica = PQntuples(st) > 0 && PQgetvalue(st, 0, 2)[0] == 't';
-    if (replica) {
-        double lag = num(st, 0, 3);
-        char l[24] = "? (nothing replayed yet)";
-        if (!isnan(lag))
-            text_printf(l, sizeof(l), "%.1f s", lag);
-        text_bytes(b, sizeof(b), num(st, 0, 4));
-        snapshot_add_fact(out, "database", "role", lag > 30 ? BAND_WARNING : BAND_OK,
-                          "replica, replay lag %s, %s received not replayed", l, b);
-    } else {
-        int n = PQntuples(reps);
-        snapshot_add_fact(out, "database", "role", BAND_OK, "primary, %d replica%s", n,
-                          n == 1 ? "" : "s");
-    }
     for (int i = 0; i < PQntuples(reps) && i < MAX_ROWS; i++) {
-        char name[40], label[40], addr[64], state[24], sync[16], lag[24] = "?";
+        char name[40], label[40], addr[64], state[24], sync[16], what[96];
         str(reps, i, 0, name, sizeof(name));
         str(reps, i, 1, addr, sizeof(addr));
         str(reps, i, 2, state, sizeof(state));
         str(reps, i, 5, sync, sizeof(sync));
         text_printf(label, sizeof(label), "  replica %s", name[0] ? name : addr);
-        text_bytes(b, sizeof(b), num(reps, i, 3));
-        double rl = num(reps, i, 4);
-        if (!isnan(rl))
-            text_printf(lag, sizeof(lag), "%.1f s", rl);
-        snapshot_add_fact(out, "database", label,
-                          strcmp(state, "streaming") || rl > 30 ? BAND_WARNING : BAND_OK,
-                          "%s from %s (%s), %s behind, replay lag %s", state, addr, sync, b, lag);
+        text_printf(what, sizeof(what), "%s from %s (%s)", state, addr, sync);
+        snapshot_add_fact_text(out, "database", label, "status", what);
+        text_printf(label, sizeof(label), "  replica %s lag", name[0] ? name : addr);
+        fact(out, label, "replication_lag", UNIT_SECONDS, num(reps, i, 4), NAN);
+        text_printf(label, sizeof(label), "  replica %s behind", name[0] ? name : addr);
+        fact(out, label, "", UNIT_BYTES, num(reps, i, 3), NAN);
     }
+}
+
+static void facts_role(struct snapshot *out, const PGresult *st, const PGresult *reps)
+{
+    fact_set_text(fact(out, "cache hit", "cache_hit", UNIT_RATIO, num(st, 0, 0), NAN),
+                  isnan(num(st, 0, 0)) ? "no reads yet" : "");
+    fact(out, "size", "", UNIT_BYTES, num(st, 0, 1), NAN);
+    bool replica = PQntuples(st) > 0 && PQgetvalue(st, 0, 2)[0] == 't';
+    if (replica) {
+        snapshot_add_fact_text(out, "database", "role", "", "replica");
+        fact_set_text(fact(out, "replay lag", "replication_lag", UNIT_SECONDS, num(st, 0, 3), NAN),
+                      isnan(num(st, 0, 3)) ? "nothing replayed yet" : "");
+        fact(out, "received not replayed", "", UNIT_BYTES, num(st, 0, 4), NAN);
+    } else {
+        snapshot_add_fact_text(out, "database", "role", "", "primary");
+        fact(out, "replicas", "", UNIT_COUNT, PQntuples(reps), NAN);
+    }
+    facts_replicas(out, reps);
 }
 
 static int pg_poll_postgres(struct pgsrc *p, struct snapshot *out, char *err, size_t errlen)
@@ -362,22 +344,13 @@ static int pg_poll_postgres(struct pgsrc *p, struct snapshot *out, char *err, si
     snapshot_add_reading(out, "db_connections_used", "database", t, used);
     snapshot_add_reading(out, "db_connections_max", "database", t, max);
     snapshot_add_reading(out, "db_replicas", "database", t, replicas);
-    struct pg_advice_in in = {.used = used,
-                              .limit = max,
-                              .replicas = replicas,
-                              .pgbouncer_in_front = p->pgbouncer_in_front,
-                              .warning = p->warn,
-                              .critical = p->crit};
-    char advice[512];
-    enum band band = postgres_advice(&in, advice, sizeof(advice));
-    snapshot_add_fact(out, "database", "connections", band, "%.0f of %.0f max_connections (%.0f%%)",
-                      used, max, pct);
-    snapshot_add_fact(out, "database", "by state", num(res[0], 0, 4) > 0 ? BAND_WARNING : BAND_OK,
-                      "%.0f active, %.0f idle, %.0f idle in transaction, %.0f waiting on locks",
-                      num(res[0], 0, 1), num(res[0], 0, 2), num(res[0], 0, 3), num(res[0], 0, 4));
+    fact(out, "connections", "db_connections", UNIT_COUNT, used, max);
+    fact(out, "active", "", UNIT_COUNT, num(res[0], 0, 1), NAN);
+    fact(out, "idle", "", UNIT_COUNT, num(res[0], 0, 2), NAN);
+    fact(out, "idle in transaction", "", UNIT_COUNT, num(res[0], 0, 3), NAN);
+    fact(out, "waiting on locks", "lock_waits", UNIT_COUNT, num(res[0], 0, 4), NAN);
     facts_xact(out, res[1]);
     facts_role(out, res[2], res[3]);
-    facts_advice(out, "advice", band, advice);
     clear_all(res, n);
     return 0;
 }
@@ -433,24 +406,16 @@ static void facts_bouncer(struct pgsrc *p, struct snapshot *out, const PGresult 
     }
     worst = p->pool_size > 0 ? 100 * worst_active / p->pool_size : NAN;
     snapshot_add_reading(out, "db_connections", "pgbouncer", t, worst);
-    struct pg_advice_in in = {.used = worst_active,
-                              .limit = p->pool_size,
-                              .pool = true,
-                              .waiting = cl_waiting,
-                              .max_wait_s = maxwait,
-                              .warning = p->warn,
-                              .critical = p->crit};
-    char advice[512];
-    enum band band = postgres_advice(&in, advice, sizeof(advice));
-    snapshot_add_fact(out, "database", "pgbouncer pool", band,
-                      "%.0f of %d server connections in use (%.0f%%) in %s", worst_active,
-                      p->pool_size, worst, worst_pool);
-    snapshot_add_fact(out, "database", "pgbouncer clients", cl_waiting > 0 ? BAND_WARNING : BAND_OK,
-                      "%.0f active, %.0f waiting", cl_active, cl_waiting);
-    snapshot_add_fact(out, "database", "pgbouncer servers", BAND_OK,
-                      "%.0f active, %.0f idle, %.0f used", sv_active, sv_idle, sv_used);
-    snapshot_add_fact(out, "database", "pgbouncer max wait", maxwait > 1 ? BAND_WARNING : BAND_OK,
-                      "%.1f s", maxwait);
+    out->measures_pool = true;
+    fact_set_text(fact(out, "pgbouncer pool", "db_connections", UNIT_COUNT, worst_active,
+                       p->pool_size > 0 ? p->pool_size : NAN),
+                  worst_pool);
+    fact(out, "pgbouncer clients", "", UNIT_COUNT, cl_active, NAN);
+    fact(out, "pgbouncer waiting", "waiting_clients", UNIT_COUNT, cl_waiting, NAN);
+    fact(out, "pgbouncer servers active", "", UNIT_COUNT, sv_active, NAN);
+    fact(out, "pgbouncer servers idle", "", UNIT_COUNT, sv_idle, NAN);
+    fact(out, "pgbouncer servers used", "", UNIT_COUNT, sv_used, NAN);
+    fact(out, "pgbouncer max wait", "pool_wait", UNIT_SECONDS, maxwait, NAN);
     double qps = 0, wait_us = 0;
     for (int i = 0; i < PQntuples(stats) && i < MAX_ROWS; i++)
         if (real_pool(stats, i)) {
@@ -459,9 +424,8 @@ static void facts_bouncer(struct pgsrc *p, struct snapshot *out, const PGresult 
             if (w > wait_us)
                 wait_us = w;
         }
-    snapshot_add_fact(out, "database", "pgbouncer queries/s", BAND_OK, "%.0f, average wait %.1f ms",
-                      qps, wait_us / 1e3);
-    facts_advice(out, "pgbouncer advice", band, advice);
+    fact(out, "pgbouncer queries", "", UNIT_PER_S, qps, NAN);
+    fact(out, "pgbouncer average wait", "", UNIT_MS, wait_us / 1e3, NAN);
 }
 
 /* Every PgBouncer since 1.x answers SHOW POOLS with these: an answer without one is not an
@@ -546,14 +510,6 @@ static void pg_destroy(struct source *src)
 static const struct source_ops postgres_ops = {"postgres", pg_poll, NULL, pg_destroy};
 static const struct source_ops pgbouncer_ops = {"pgbouncer", pg_poll, NULL, pg_destroy};
 
-static double rule_threshold(const struct config *cfg, bool critical, double dflt)
-{
-    for (size_t i = 0; i < cfg->n_metrics; i++)
-        if (strcmp(cfg->metrics[i].id, "db_connections") == 0)
-            return critical ? cfg->metrics[i].critical : cfg->metrics[i].warning;
-    return dflt;
-}
-
 static struct source *pg_new(const struct config *cfg, bool bouncer, char *err, size_t errlen)
 {
     struct source *src = calloc(1, sizeof(*src));
@@ -569,9 +525,6 @@ static struct source *pg_new(const struct config *cfg, bool bouncer, char *err, 
     text_printf(p->dsn, sizeof(p->dsn), "%s", bouncer ? cfg->pgbouncer_dsn : cfg->postgres_dsn);
     p->connect_s = cfg->connect_timeout_s > 0 ? cfg->connect_timeout_s : 3;
     p->request_s = cfg->request_timeout_s > 0 ? cfg->request_timeout_s : 5;
-    p->warn = rule_threshold(cfg, false, 80);
-    p->crit = rule_threshold(cfg, true, 95);
-    p->pgbouncer_in_front = cfg->pgbouncer_dsn[0] != '\0';
     p->pool_size_cfg = p->pool_size = cfg->pool_size;
     src->ops = bouncer ? &pgbouncer_ops : &postgres_ops;
     text_printf(src->name, sizeof(src->name), "%s", bouncer ? "pgbouncer" : "postgres");
@@ -625,74 +578,4 @@ void postgres_clean_error(char *out, size_t len, const char *msg)
     char scrubbed[FT_TEXT_MAX];
     secret_scrub(scrubbed, sizeof(scrubbed), o ? buf : "unknown error");
     text_sanitize(out, len, scrubbed);
-}
-
-/* Append text to out as lines of at most width bytes: the head (up to the first ": ") and
- * each "; " clause on its own line, long ones wrapped between words. */
-static void wrap_lines(const char *text, char *out, size_t len, size_t width)
-{
-    char buf[512], *save = NULL;
-    size_t o = strlen(out), col = 0;
-    bool head = true;
-    text_printf(buf, sizeof(buf), "%s", text);
-    for (char *w = strtok_r(buf, " ", &save); w && o + 2 < len; w = strtok_r(NULL, " ", &save)) {
-        size_t wl = strlen(w);
-        bool clause_end = wl > 0 && (w[wl - 1] == ';' || (head && w[wl - 1] == ':'));
-        if (col > 0 && col + 1 + wl > width) {
-            out[o++] = '\n';
-            col = 0;
-        } else if (col > 0) {
-            out[o++] = ' ';
-            col++;
-        }
-        if (w[wl - 1] == ';')
-            wl--; /* the line break says it */
-        if (o + wl + 2 >= len)
-            break;
-        memcpy(out + o, w, wl);
-        o += wl;
-        col += wl;
-        if (clause_end) {
-            head = false;
-            out[o++] = '\n';
-            col = 0;
-        }
-    }
-    while (o > 0 && out[o - 1] == '\n')
-        o--;
-    out[o] = '\0';
-}
-
-enum band postgres_advice(const struct pg_advice_in *in, char *out, size_t len)
-{
-    out[0] = '\0';
-    if (!(in->limit > 0) || isnan(in->used))
-        return BAND_UNKNOWN;
-    double pct = 100 * in->used / in->limit;
-    enum band b = pct_band(pct, in->warning, in->critical);
-    if (b == BAND_OK)
-        return b;
-    char text[512];
-    if (in->pool) {
-        /* recommend_database reasons about max_connections; a pool has its own numbers. */
-        /* A double, not an int: with warning = 0 in the config it is +Inf, which an int
-         * cannot hold. */
-        double target = ceil(in->used / (in->warning / 100) * 1.25);
-        text_printf(text, sizeof(text),
-                    "pool %.0f/%.0f in use (%.0f%%), %.0f clients waiting, max wait %.1f s; "
-                    "raise default_pool_size to %.0f if max_connections has room; send reads to "
-                    "a read replica, or give PostgreSQL more CPU and memory",
-                    in->used, in->limit, pct, in->waiting, in->max_wait_s, target);
-    } else {
-        /* The words and numbers are the runbook's, from core/recommend.c. */
-        struct db_input d = {.used = in->used,
-                             .limit = in->limit,
-                             .pgbouncer = in->pgbouncer_in_front,
-                             .replicas = in->replicas,
-                             .warning = in->warning / 100,
-                             .critical = in->critical / 100};
-        recommend_database(&d, text, sizeof(text));
-    }
-    wrap_lines(text, out, len, POSTGRES_ADVICE_WIDTH);
-    return b;
 }

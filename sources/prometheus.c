@@ -266,7 +266,7 @@ int prometheus_parse_alerts(const char *body, struct snapshot *snap, char *err, 
     cJSON *root = NULL;
     const cJSON *data = NULL, *alerts, *a;
     int firing = 0, pending = 0, rc = -1;
-    bool critical = false;
+    int critical = 0;
     if (envelope(body, &root, &data, err, errlen) != PROM_OK)
         goto out;
     alerts = cJSON_GetObjectItemCaseSensitive(data, "alerts");
@@ -289,14 +289,15 @@ int prometheus_parse_alerts(const char *body, struct snapshot *snap, char *err, 
         join_labels(labels, al->labels, sizeof al->labels);
         if (strcmp(al->state, "firing") == 0) {
             firing++;
-            critical = critical || strcmp(al->severity, "critical") == 0;
+            critical += strcmp(al->severity, "critical") == 0;
         } else if (strcmp(al->state, "pending") == 0) {
             pending++;
         }
     }
-    snapshot_add_fact(snap, "alerts", "firing",
-                      firing ? (critical ? BAND_CRITICAL : BAND_WARNING) : BAND_OK, "%d", firing);
-    snapshot_add_fact(snap, "alerts", "pending", BAND_OK, "%d", pending);
+    snapshot_add_fact_num(snap, "alerts", "firing", "alerts_firing", UNIT_COUNT, firing, NAN);
+    snapshot_add_fact_num(snap, "alerts", "firing critical", "alerts_critical", UNIT_COUNT,
+                          critical, NAN);
+    snapshot_add_fact_num(snap, "alerts", "pending", "", UNIT_COUNT, pending, NAN);
     rc = 0;
 out:
     cJSON_Delete(root);
@@ -487,6 +488,8 @@ static int prom_poll(struct source *src, struct snapshot *out, char *err, size_t
             return -1;
     }
     out->taken_at = now;
+    /* a metrics store: a [metric] with prefer = metrics takes its readings first */
+    text_printf(out->reading_class, sizeof out->reading_class, "metrics");
     if (!p->backfilled && backfill(p, out, now, err, errlen) < 0)
         return -1;
     for (size_t i = 0; i < p->n; i++)

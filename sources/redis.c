@@ -40,7 +40,6 @@ struct rkey {
     double depth; /* NAN unknown */
     struct group groups[MAX_GROUPS];
     size_t n_groups;
-    struct redis_trend trend;
     char err[128];
 };
 
@@ -66,7 +65,6 @@ struct rsrc {
     struct rkey keys[CONFIG_MAX_QUEUES];
     size_t n_keys;
     char worker[FT_NAME_MAX];
-    double qwarn, qcrit, mwarn, mcrit;
     struct rnode main;
     struct rnode nodes[MAX_NODES]; /* cluster members, main's peers included */
     size_t n_nodes;
@@ -527,58 +525,67 @@ static int read_keys(struct rsrc *r, struct rnode *n, const char *lead, redisRep
     return 0;
 }
 
-static double rule_threshold(const struct config *cfg, const char *id, bool critical, double dflt)
+static struct fact *fact_num(struct snapshot *out, const char *label, const char *rule,
+                             enum unit unit, double v, double of, const char *text)
 {
-    for (size_t i = 0; i < cfg->n_metrics; i++)
-        if (strcmp(cfg->metrics[i].id, id) == 0)
-            return critical ? cfg->metrics[i].critical : cfg->metrics[i].warning;
-    return dflt;
+    struct fact *f = snapshot_add_fact_num(out, "redis", label, rule, unit, v, of);
+    if (text != NULL)
+        fact_set_text(f, text);
+    return f;
 }
 
-static enum band band_of(double v, double warn, double crit)
+/* A queue key's depth (and its stream groups'): judged by the queue_depth rule in core,
+ * which keeps its history and works out growth and time to drain. */
+static void fact_key(struct snapshot *out, const struct rkey *k)
 {
-    if (isnan(v))
-        return BAND_UNKNOWN;
-    return v > crit ? BAND_CRITICAL : v > warn ? BAND_WARNING : BAND_OK;
-}
-
-static void fact_key(struct rsrc *r, struct snapshot *out, struct rkey *k, double t)
-{
-    char depth[32], rate[48] = "", drain[48] = "";
-    if (k->err[0]) {
-        snapshot_add_fact(out, "queue", k->name, BAND_UNKNOWN, "%s: %s", k->type_name, k->err);
+    char why[200];
+    struct fact *f = snapshot_add_fact_num(out, "queue", k->name, "queue_depth", UNIT_COUNT,
+                                           k->err[0] || k->type == KT_OTHER ? NAN : k->depth, NAN);
+    if (k->err[0])
+        text_printf(why, sizeof(why), "%s: %s", k->type_name, k->err);
+    else if (k->type == KT_OTHER)
+        text_printf(why, sizeof(why), "type %s: not a queue (list, stream or sorted set)",
+                    k->type_name);
+    else
+        text_printf(why, sizeof(why), "%s", k->type_name);
+    fact_set_text(f, why);
+    if (k->err[0] || k->type == KT_OTHER)
         return;
-    }
-    if (k->type == KT_OTHER) {
-        snapshot_add_fact(out, "queue", k->name, BAND_UNKNOWN,
-                          "type %s: not a queue (list, stream or sorted set)", k->type_name);
-        return;
-    }
-    redis_trend_push(&k->trend, t, k->depth);
-    double per_min, drain_s;
-    redis_trend_rate(&k->trend, &per_min, &drain_s);
-    text_count(depth, sizeof(depth), k->depth);
-    if (!isnan(per_min))
-        text_printf(rate, sizeof(rate), ", %+.1f/min", per_min);
-    if (drain_s == 0)
-        text_printf(drain, sizeof(drain), ", empty");
-    else if (isinf(drain_s))
-        text_printf(drain, sizeof(drain), ", not draining");
-    else if (!isnan(drain_s)) {
-        char d[16];
-        text_duration(d, sizeof(d), drain_s);
-        text_printf(drain, sizeof(drain), ", drains in %s", d);
-    }
-    snapshot_add_fact(out, "queue", k->name, band_of(k->depth, r->qwarn, r->qcrit), "%s (%s)%s%s",
-                      depth, k->type_name, rate, drain);
     for (size_t g = 0; g < k->n_groups; g++) {
-        char label[40], pend[24], lag[24];
-        text_printf(label, sizeof(label), "  group %s", k->groups[g].name);
-        text_count(pend, sizeof(pend), k->groups[g].pending);
-        text_count(lag, sizeof(lag), k->groups[g].lag);
-        snapshot_add_fact(out, "queue", label, band_of(k->groups[g].lag, r->qwarn, r->qcrit),
-                          "pending %s, lag %s", pend, lag);
+        char label[40];
+        text_printf(label, sizeof(label), "  group %s pending", k->groups[g].name);
+        snapshot_add_fact_num(out, "queue", label, "", UNIT_COUNT, k->groups[g].pending, NAN);
+        text_printf(label, sizeof(label), "  group %s lag", k->groups[g].name);
+        snapshot_add_fact_num(out, "queue", label, "queue_depth", UNIT_COUNT, k->groups[g].lag,
+                              NAN);
     }
+}
+
+static void facts_role(struct snapshot *out, const char *info)
+{
+    char role[16] = "?", v[64];
+    redis_info_field(info, "role", role, sizeof(role));
+    if (strcmp(role, "master") == 0) {
+        double n = redis_info_number(info, "connected_slaves");
+        snapshot_add_fact_text(out, "redis", "role", "", "master");
+        fact_num(out, "replicas", "", UNIT_COUNT, n, NAN, NULL);
+        for (int i = 0; i < 8 && i < n; i++) {
+            char key[24], label[40];
+            snprintf(key, sizeof(key), "slave%d", i);
+            if (redis_info_field(info, key, v, sizeof(v)) == 0) {
+                text_printf(label, sizeof(label), "  replica %d", i);
+                snapshot_add_fact_text(out, "redis", label, "", v);
+            }
+        }
+        return;
+    }
+    char host[64] = "?", port[8] = "?", link[8] = "?", of[96];
+    redis_info_field(info, "master_host", host, sizeof(host));
+    redis_info_field(info, "master_port", port, sizeof(port));
+    redis_info_field(info, "master_link_status", link, sizeof(link));
+    text_printf(of, sizeof(of), "%s of %s:%s", role, host, port);
+    snapshot_add_fact_text(out, "redis", "role", "", of);
+    snapshot_add_fact_text(out, "redis", "master link", "status", link);
 }
 
 /* The redis panel from an INFO reply. */
@@ -586,52 +593,26 @@ static void facts_server(struct rsrc *r, struct snapshot *out, const char *info,
 {
     double used = redis_info_number(info, "used_memory");
     double max = redis_info_number(info, "maxmemory");
-    char u[24], m[24], v[64];
-    text_bytes(u, sizeof(u), used);
-    if (max > 0) {
-        double pct = 100 * used / max;
-        text_bytes(m, sizeof(m), max);
-        snapshot_add_fact(out, "redis", "memory", band_of(pct, r->mwarn, r->mcrit),
-                          "%s of %s (%.0f%%)", u, m, pct);
-    } else {
-        snapshot_add_fact(out, "redis", "memory", BAND_OK, "%s (no maxmemory)", u);
-    }
+    if (max > 0)
+        fact_num(out, "memory", "redis_memory", UNIT_BYTES, used, max, NULL);
+    else
+        fact_num(out, "memory", "", UNIT_BYTES, used, NAN, "no maxmemory");
+    /* evicted_keys is a counter: the rate between two polls is what was measured */
     double ev = redis_info_number(info, "evicted_keys");
     if (r->prev_t > 0 && t > r->prev_t && ev >= r->prev_evicted)
-        snapshot_add_fact(out, "redis", "evictions/s",
-                          ev > r->prev_evicted ? BAND_WARNING : BAND_OK, "%.1f",
-                          (ev - r->prev_evicted) / (t - r->prev_t));
+        fact_num(out, "evictions", "evictions", UNIT_PER_S,
+                 (ev - r->prev_evicted) / (t - r->prev_t), NAN, NULL);
     else
-        snapshot_add_fact(out, "redis", "evictions/s", BAND_UNKNOWN, "? (%.0f in total)", ev);
+        fact_num(out, "evictions", "evictions", UNIT_PER_S, NAN, NAN, "first poll");
     r->prev_evicted = ev;
     r->prev_t = t;
-    snapshot_add_fact(out, "redis", "clients", BAND_OK, "%.0f connected, %.0f blocked",
-                      redis_info_number(info, "connected_clients"),
-                      redis_info_number(info, "blocked_clients"));
-    snapshot_add_fact(out, "redis", "ops/s", BAND_OK, "%.0f",
-                      redis_info_number(info, "instantaneous_ops_per_sec"));
-    char role[16] = "?";
-    redis_info_field(info, "role", role, sizeof(role));
-    if (strcmp(role, "master") == 0) {
-        double n = redis_info_number(info, "connected_slaves");
-        snapshot_add_fact(out, "redis", "role", BAND_OK, "master, %.0f replica%s", n,
-                          n == 1 ? "" : "s");
-        for (int i = 0; i < 8 && i < n; i++) {
-            char key[24], label[40];
-            snprintf(key, sizeof(key), "slave%d", i);
-            if (redis_info_field(info, key, v, sizeof(v)) == 0) {
-                text_printf(label, sizeof(label), "  replica %d", i);
-                snapshot_add_fact(out, "redis", label, BAND_OK, "%s", v);
-            }
-        }
-    } else {
-        char host[64] = "?", port[8] = "?", link[8] = "?";
-        redis_info_field(info, "master_host", host, sizeof(host));
-        redis_info_field(info, "master_port", port, sizeof(port));
-        redis_info_field(info, "master_link_status", link, sizeof(link));
-        snapshot_add_fact(out, "redis", "role", strcmp(link, "up") ? BAND_CRITICAL : BAND_OK,
-                          "%s of %s:%s, link %s", role, host, port, link);
-    }
+    fact_num(out, "clients", "", UNIT_COUNT, redis_info_number(info, "connected_clients"), NAN,
+             NULL);
+    fact_num(out, "blocked clients", "", UNIT_COUNT, redis_info_number(info, "blocked_clients"),
+             NAN, NULL);
+    fact_num(out, "ops", "", UNIT_PER_S, redis_info_number(info, "instantaneous_ops_per_sec"), NAN,
+             NULL);
+    facts_role(out, info);
 }
 
 static struct rnode *node_find(struct rsrc *r, const char *host, int port)
@@ -706,27 +687,31 @@ static void facts_cluster(struct snapshot *out, const char *cinfo, struct rsrc *
 {
     char state[16] = "?";
     redis_info_field(cinfo, "cluster_state", state, sizeof(state));
-    snapshot_add_fact(out, "redis", "cluster", strcmp(state, "ok") ? BAND_CRITICAL : BAND_OK,
-                      "%s, %.0f of 16384 slots ok, %.0f failing, %.0f nodes", state,
-                      redis_info_number(cinfo, "cluster_slots_ok"),
-                      redis_info_number(cinfo, "cluster_slots_fail") +
-                          redis_info_number(cinfo, "cluster_slots_pfail"),
-                      redis_info_number(cinfo, "cluster_known_nodes"));
+    snapshot_add_fact_text(out, "redis", "cluster", "status", state);
+    fact_num(out, "slots ok", "", UNIT_COUNT, redis_info_number(cinfo, "cluster_slots_ok"), 16384,
+             NULL);
+    fact_num(out, "slots failing", "", UNIT_COUNT,
+             redis_info_number(cinfo, "cluster_slots_fail") +
+                 redis_info_number(cinfo, "cluster_slots_pfail"),
+             NAN, NULL);
+    fact_num(out, "nodes", "", UNIT_COUNT, redis_info_number(cinfo, "cluster_known_nodes"), NAN,
+             NULL);
     for (size_t i = 0; i < r->n_nodes; i++) {
         struct rnode *n = &r->nodes[i];
-        char label[40], mem[24];
+        char label[40], what[160];
         if (!n->seen)
             continue;
         text_printf(label, sizeof(label), "  node %s:%d", n->host, n->port);
-        text_bytes(mem, sizeof(mem), n->used_memory);
+        text_printf(what, sizeof(what), "%s %s", n->master ? "master" : "replica",
+                    n->slots[0] ? n->slots : "-");
+        fact_num(out, label, "", UNIT_BYTES, n->err[0] ? NAN : n->used_memory, NAN, what);
         bool failed = strstr(n->flags, "fail") != NULL || n->err[0];
-        if (n->err[0])
-            snapshot_add_fact(out, "redis", label, BAND_CRITICAL, "%s %s, unreachable: %s",
-                              n->master ? "master" : "replica", n->flags, n->err);
-        else
-            snapshot_add_fact(out, "redis", label, failed ? BAND_CRITICAL : BAND_OK,
-                              "%s %s, used %s", n->master ? "master" : "replica",
-                              n->slots[0] ? n->slots : "-", mem);
+        if (failed) {
+            text_printf(label, sizeof(label), "  node %s:%d state", n->host, n->port);
+            text_printf(what, sizeof(what), "%s: %s", n->err[0] ? "unreachable" : "fail",
+                        n->err[0] ? n->err : n->flags);
+            snapshot_add_fact_text(out, "redis", label, "status", what);
+        }
     }
 }
 
@@ -790,7 +775,7 @@ static void emit_keys(struct rsrc *r, struct snapshot *out, double t)
 {
     double first = NAN;
     for (size_t i = 0; i < r->n_keys; i++) {
-        fact_key(r, out, &r->keys[i], t);
+        fact_key(out, &r->keys[i]);
         if (i == 0)
             first = r->keys[i].err[0] ? NAN : r->keys[i].depth;
     }
@@ -912,10 +897,6 @@ struct source *redis_source_new(const struct config *cfg, char *err, size_t errl
     if (r->n_keys == 0)
         text_printf(r->keys[r->n_keys++].name, sizeof(r->keys[0].name), "agent:tasks:pending");
     worker_of(cfg, r->worker, sizeof(r->worker));
-    r->qwarn = rule_threshold(cfg, "queue_depth", false, 1000);
-    r->qcrit = rule_threshold(cfg, "queue_depth", true, 5000);
-    r->mwarn = rule_threshold(cfg, "memory", false, 75);
-    r->mcrit = rule_threshold(cfg, "memory", true, 90);
     src->ops = &redis_ops;
     text_printf(src->name, sizeof(src->name), "redis");
     src->interval_s = config_poll_interval(cfg);
@@ -1160,42 +1141,4 @@ unsigned redis_key_slot(const char *key, size_t len)
             return crc16(open + 1, (size_t)(close - open - 1)) & 16383;
     }
     return crc16(key, len) & 16383;
-}
-
-void redis_trend_push(struct redis_trend *tr, double t, double depth)
-{
-    if (isnan(depth))
-        return;
-    size_t keep = 0;
-    for (size_t i = 0; i < tr->n; i++)
-        if (t - tr->t[i] <= REDIS_TREND_WINDOW_S && tr->t[i] < t) {
-            tr->t[keep] = tr->t[i];
-            tr->depth[keep++] = tr->depth[i];
-        }
-    tr->n = keep;
-    if (tr->n == REDIS_TREND_CAP) {
-        memmove(tr->t, tr->t + 1, (tr->n - 1) * sizeof(double));
-        memmove(tr->depth, tr->depth + 1, (tr->n - 1) * sizeof(double));
-        tr->n--;
-    }
-    tr->t[tr->n] = t;
-    tr->depth[tr->n++] = depth;
-}
-
-void redis_trend_rate(const struct redis_trend *tr, double *per_min, double *drain_s)
-{
-    *per_min = *drain_s = NAN;
-    if (tr->n == 0)
-        return;
-    double depth = tr->depth[tr->n - 1];
-    if (tr->n >= 2 && tr->t[tr->n - 1] - tr->t[0] >= 1)
-        *per_min = (depth - tr->depth[0]) / (tr->t[tr->n - 1] - tr->t[0]) * 60;
-    if (depth <= 0)
-        *drain_s = 0;
-    else if (isnan(*per_min))
-        *drain_s = NAN;
-    else if (*per_min >= 0)
-        *drain_s = INFINITY;
-    else
-        *drain_s = depth / -*per_min * 60;
 }

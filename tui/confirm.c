@@ -41,13 +41,12 @@ static void one_target(struct tui *t, struct dialog_view *d, const struct tui_ta
 {
     const struct service_view *sv = world_service(t->world, g->source_name, g->service);
     const struct service *s = sv ? &sv->svc : NULL;
-    bool compose = s && strcmp(s->kind, "compose") == 0;
     text_printf(buf[*k], DLG_TEXT, "%s (%s)", g->service, s && s->kind[0] ? s->kind : "service");
     d->lines[d->n++] = (struct dialog_line){"service", buf[(*k)++], EL_DIALOG};
     text_printf(buf[*k], DLG_TEXT, "%s%ssource %s", g->namespace_[0] ? g->namespace_ : "-",
                 t->style.g->sep, g->source_name);
     d->lines[d->n++] =
-        (struct dialog_line){compose ? "project" : "namespace", buf[(*k)++], EL_DIALOG};
+        (struct dialog_line){s && s->scope[0] ? s->scope : "namespace", buf[(*k)++], EL_DIALOG};
     text_printf(buf[*k], DLG_TEXT, "%d -> %d", g->from, g->to);
     d->lines[d->n++] = (struct dialog_line){"replicas", buf[(*k)++], EL_REC_CHANGE};
     text_printf(buf[*k], DLG_TEXT, "%s", g->reason);

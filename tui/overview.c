@@ -300,99 +300,112 @@ static void draw_metrics(struct tui *t, int y, int rows, int width)
                    t->focus == FOCUS_METRICS && i == t->metric_sel);
 }
 
-/* ---- panels: facts grouped by panel name ------------------------------------------ */
+/* ---- panels: the world's fact views grouped by panel name ------------------------- */
 
 struct panel {
     const char *name;
-    const struct fact *facts[MAX_FACTS];
+    const struct fact_view *facts[MAX_FACTS];
     size_t n;
+    double stale_age; /* the oldest stale figure's age, -1 when all are fresh */
 };
+
+static int panel_rank(const char *name)
+{
+    static const char *const order[] = {"queue", "database", "redis", "health"};
+    for (int k = 0; k < 4; k++)
+        if (strcmp(name, order[k]) == 0)
+            return k;
+    return 4;
+}
 
 static size_t collect_panels(const struct world *w, struct panel *p)
 {
-    static const char *const order[] = {"queue", "database", "redis", "health"};
     size_t n = 0;
-    for (size_t pass = 0; pass < 2; pass++)
-        for (size_t s = 0; s < w->n_sources; s++) {
-            const struct snapshot *snap = w->snaps[s];
-            for (size_t i = 0; snap && i < snap->n_facts; i++) {
-                const struct fact *f = &snap->facts[i];
-                bool known = false;
-                for (size_t k = 0; k < 4; k++)
-                    known |= strcmp(f->panel, order[k]) == 0;
-                if (known != (pass == 0))
-                    continue;
-                size_t j;
-                for (j = 0; j < n && strcmp(p[j].name, f->panel) != 0; j++)
-                    ;
-                if (j == n) {
-                    if (n == MAX_PANELS)
-                        continue;
-                    p[n++] = (struct panel){.name = f->panel};
-                }
-                if (p[j].n < MAX_FACTS)
-                    p[j].facts[p[j].n++] = f;
-            }
+    for (size_t i = 0; i < w->n_facts; i++) {
+        const struct fact_view *f = &w->facts[i];
+        size_t j;
+        for (j = 0; j < n && strcmp(p[j].name, f->f.panel) != 0; j++)
+            ;
+        if (j == n) {
+            if (n == MAX_PANELS)
+                continue;
+            p[n++] = (struct panel){.name = f->f.panel, .stale_age = -1};
         }
-    for (size_t a = 0; a < n; a++) /* the runbook's order first, then as they came */
-        for (size_t b = a + 1; b < n; b++) {
-            int ra = 4, rb = 4;
-            for (int k = 0; k < 4; k++) {
-                if (strcmp(p[a].name, order[k]) == 0)
-                    ra = k;
-                if (strcmp(p[b].name, order[k]) == 0)
-                    rb = k;
-            }
-            if (rb < ra) {
-                struct panel tmp = p[a];
-                p[a] = p[b];
-                p[b] = tmp;
-            }
+        if (p[j].n < MAX_FACTS)
+            p[j].facts[p[j].n++] = f;
+        if (f->stale && f->age > p[j].stale_age)
+            p[j].stale_age = f->age;
+    }
+    for (size_t a = 1; a < n; a++) /* the runbook's order first, then as they came */
+        for (size_t b = a; b > 0 && panel_rank(p[b].name) < panel_rank(p[b - 1].name); b--) {
+            struct panel tmp = p[b];
+            p[b] = p[b - 1];
+            p[b - 1] = tmp;
         }
     return n;
 }
 
-static int severity(enum band b)
+/* A stale figure's band is its source's last word, not news: it keeps its place. */
+static int severity(const struct fact_view *f)
 {
+    enum band b = f->band;
+    if (f->stale)
+        return 0;
     return b == BAND_CRITICAL ? 3 : b == BAND_WARNING ? 2 : b == BAND_UNKNOWN ? 1 : 0;
+}
+
+static void panel_title(const struct tui *t, const struct panel *p, size_t room, char *out,
+                        size_t len)
+{
+    text_printf(out, len, "%s", p->name);
+    for (char *c = out; *c; c++)
+        if (*c >= 'a' && *c <= 'z')
+            *c = (char)(*c - 'a' + 'A');
+    if (p->stale_age >= 0) { /* the source is not answering: its figures are its last */
+        char age[16];
+        text_duration(age, sizeof age, p->stale_age);
+        text_printf(out + strlen(out), len - strlen(out), " %s stale %s", t->style.g->src_stale,
+                    age);
+    }
+    if (p->n > room)
+        text_printf(out + strlen(out), len - strlen(out), "  %zu of %zu", room, p->n);
+}
+
+/* One figure: a stale one is greyed and carries the stale glyph instead of its band's. */
+static void panel_row(struct tui *t, int row, int x, int w, const struct fact_view *f)
+{
+    const struct style *st = &t->style;
+    const char *sev = f->stale ? st->g->src_stale : gauge_severity(f->band, false);
+    int sevw = 3, vw = paint_width(st, f->text);
+    if (vw > w - sevw - 8)
+        vw = w - sevw - 8;
+    attr_t el = f->stale ? st->attr[EL_STALE] : st->attr[frame_band_el(f->band)];
+    paint_text(t->win, st, row, x + 1, w - vw - sevw - 2, f->f.label, st->attr[EL_DIM]);
+    paint_field(t->win, st, row, x + w - sevw - vw, vw, f->text, el, PAINT_RIGHT);
+    paint_field(t->win, st, row, x + w - sevw, sevw, !f->stale && f->band == BAND_OK ? "" : sev,
+                el | A_BOLD, PAINT_RIGHT);
 }
 
 /* A panel shows its worst facts first when it cannot show them all. */
 static void draw_panel(struct tui *t, int y, int x, int h, int w, const struct panel *p)
 {
     const struct style *st = &t->style;
-    const struct fact *order[MAX_FACTS];
+    const struct fact_view *order[MAX_FACTS];
     size_t n = p->n, room = h > 1 ? (size_t)h - 1 : 0;
     memcpy(order, p->facts, n * sizeof order[0]);
     if (n > room)
         for (size_t a = 1; a < n; a++) /* stable insertion sort, worst band first */
-            for (size_t b = a; b > 0 && severity(order[b]->band) > severity(order[b - 1]->band);
-                 b--) {
-                const struct fact *tmp = order[b];
+            for (size_t b = a; b > 0 && severity(order[b]) > severity(order[b - 1]); b--) {
+                const struct fact_view *tmp = order[b];
                 order[b] = order[b - 1];
                 order[b - 1] = tmp;
             }
-    char title[64];
-    text_printf(title, sizeof title, "%s", p->name);
-    for (char *c = title; *c; c++)
-        if (*c >= 'a' && *c <= 'z')
-            *c = (char)(*c - 'a' + 'A');
-    if (n > room)
-        text_printf(title + strlen(title), sizeof title - strlen(title), "  %zu of %zu", room, n);
-    paint_field(t->win, st, y, x, w, title, st->attr[EL_HEADER], PAINT_LEFT);
-    for (size_t i = 0; i < n && i < room; i++) {
-        const struct fact *f = order[i];
-        int row = y + 1 + (int)i;
-        const char *sev = gauge_severity(f->band, false);
-        int sevw = 3, vw = paint_width(st, f->value);
-        if (vw > w - sevw - 8)
-            vw = w - sevw - 8;
-        paint_text(t->win, st, row, x + 1, w - vw - sevw - 2, f->label, st->attr[EL_DIM]);
-        paint_field(t->win, st, row, x + w - sevw - vw, vw, f->value,
-                    st->attr[frame_band_el(f->band)], PAINT_RIGHT);
-        paint_field(t->win, st, row, x + w - sevw, sevw, f->band == BAND_OK ? "" : sev,
-                    st->attr[frame_band_el(f->band)] | A_BOLD, PAINT_RIGHT);
-    }
+    char title[80];
+    panel_title(t, p, room, title, sizeof title);
+    paint_field(t->win, st, y, x, w, title,
+                p->stale_age >= 0 ? st->attr[EL_STALE] | A_BOLD : st->attr[EL_HEADER], PAINT_LEFT);
+    for (size_t i = 0; i < n && i < room; i++)
+        panel_row(t, y + 1 + (int)i, x, w, order[i]);
 }
 
 /* Returns the rows used. */

@@ -18,7 +18,7 @@ struct metric_rule {
     double for_s;              /* sustained window; 0 = none */
     char action[48];           /* "horizontal scale" */
     char query[512];           /* PromQL, "" = not from Prometheus */
-    char prefer[16];           /* "prometheus" or "cluster": which source wins */
+    char prefer[16];           /* "metrics" or "cluster": the class of source that wins */
     double scale;              /* query result x scale = the unit above; 0: the prometheus source's
                                   default for the id (cpu, memory, db 100; latency_p99 1000) */
 };

@@ -36,6 +36,22 @@ struct service_rule {
     char queue_metric[FT_ID_MAX]; /* the reading that drives a queue rule */
 };
 
+/* A warning and a critical threshold of a panel figure (core/facts.c judges with them). */
+struct threshold_pair {
+    double warning, critical;
+};
+
+/* [thresholds]: the panel figures no [metric] judges. */
+struct panel_thresholds {
+    struct threshold_pair redis_memory;    /* % of maxmemory */
+    struct threshold_pair replication_lag; /* seconds */
+    struct threshold_pair cache_hit;       /* %: a hit ratio under it is bad */
+    struct threshold_pair waiting_clients; /* clients waiting for a connection */
+    struct threshold_pair xact_age;        /* seconds a transaction has been open */
+    struct threshold_pair pool_wait;       /* seconds a pooler's client has waited */
+    struct threshold_pair probe_time;      /* seconds a health probe took */
+};
+
 struct config {
     char path[PATH_MAX]; /* the file read, "" for built-in defaults */
 
@@ -89,6 +105,7 @@ struct config {
     char pgbouncer_dsn[CONFIG_URL_MAX];
     bool postgres_enabled; /* with an empty dsn: connect from the PG* variables */
     int pool_size;         /* PgBouncer default_pool_size when SHOW CONFIG cannot say; 0 ask */
+    char db_pool_service[FT_NAME_MAX]; /* whose replicas each hold a pool (the advice counts) */
 
     /* [prometheus] */
     char prometheus_url[CONFIG_URL_MAX];
@@ -101,6 +118,9 @@ struct config {
     /* [health] */
     char health_urls[CONFIG_MAX_HEALTH][CONFIG_URL_MAX];
     size_t n_health;
+
+    /* [thresholds] */
+    struct panel_thresholds thr;
 
     /* timeouts for every network call, seconds */
     double connect_timeout_s;

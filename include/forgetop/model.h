@@ -63,6 +63,9 @@ struct service {
     /* What cpu_pct is a share of: "" or "request" (as the HPA counts), "limit" (as docker
      * stats counts). The source says; the screens only print it. */
     char cpu_of[8];
+    /* What namespace_ names: "" a namespace, "project" a compose project. The source says;
+     * the dialogs print it. */
+    char scope[16];
 };
 
 /* One sample of a runbook metric. A snapshot may carry many samples of one metric
@@ -84,13 +87,37 @@ struct alert {
     char summary[FT_TEXT_MAX];
 };
 
-/* A figure for a panel (queue, database, redis, health): label, value, band. Sources
- * add facts freely so a new figure needs no change in the UI. */
+/* The unit of a panel reading; core formats each (core/facts.c), a source never does. */
+enum unit {
+    UNIT_TEXT,      /* no number: the fact's text is its value (a role, a policy) */
+    UNIT_COUNT,     /* items, clients, replicas */
+    UNIT_PERCENT,   /* 0..100 */
+    UNIT_RATIO,     /* 0..1, drawn as a percentage */
+    UNIT_BYTES,     /* bytes, drawn in binary units */
+    UNIT_SECONDS,   /* a duration or a lag */
+    UNIT_MS,        /* milliseconds */
+    UNIT_PER_S,     /* events per second */
+    UNIT_PER_MIN,   /* events per minute */
+    UNIT_DELTA_MIN, /* a signed change per minute (a queue's growth) */
+    UNIT_HTTP,      /* an HTTP status code */
+    UNIT_TIME,      /* unix seconds, drawn as a UTC date and time */
+    UNIT_FACTOR,    /* a multiplier (x60) */
+    UNIT_N
+};
+
+/* A reading for a panel (queue, database, redis, health): what was measured, never how
+ * it looks or how bad it is. core/ formats it by its unit and judges it by the rule it
+ * names; the world marks it stale with its source. Sources add facts freely, so a new
+ * figure needs no change in the UI. */
 struct fact {
     char panel[16];
     char label[40];
-    char value[96];
-    enum band band;
+    enum unit unit;
+    double value;         /* NAN: no data (text says why when set) */
+    double of;            /* the denominator ("64 of 100"), NAN when none */
+    char text[96];        /* UNIT_TEXT: the value; otherwise a typed qualifier ("list") */
+    char rule[FT_ID_MAX]; /* the judging rule's id (core/facts.c), "" = not judged */
+    double t;             /* unix seconds it was measured */
 };
 
 struct snapshot {
@@ -106,6 +133,10 @@ struct snapshot {
     size_t n_alerts;
     struct fact *facts;
     size_t n_facts;
+    /* What kind of source measured the readings: "metrics" (a metrics store such as
+     * Prometheus) or "" (the cluster or server itself). A metric rule's prefer names one. */
+    char reading_class[16];
+    bool measures_pool; /* the readings include a connection pooler's pool (PgBouncer) */
 };
 
 /* Status of one source as the UI sees it. */
@@ -124,9 +155,14 @@ struct service *snapshot_add_service(struct snapshot *s);
 struct reading *snapshot_add_reading(struct snapshot *s, const char *metric, const char *service,
                                      double t, double value);
 struct alert *snapshot_add_alert(struct snapshot *s);
-struct fact *snapshot_add_fact(struct snapshot *s, const char *panel, const char *label,
-                               enum band band, const char *fmt, ...)
-    __attribute__((format(printf, 5, 6)));
+/* A numeric fact judged by rule ("" none); of is NAN when there is no denominator. */
+struct fact *snapshot_add_fact_num(struct snapshot *s, const char *panel, const char *label,
+                                   const char *rule, enum unit unit, double value, double of);
+/* A typed text (a role, a policy, a status word); rule may judge its first word. */
+struct fact *snapshot_add_fact_text(struct snapshot *s, const char *panel, const char *label,
+                                    const char *rule, const char *text);
+/* Set a fact's typed qualifier or, for a NAN, why there is no data (sanitised). */
+void fact_set_text(struct fact *f, const char *text);
 struct pod *service_add_pod(struct service *svc);
 /* Put older's readings in front of dst's: a snapshot nobody took is replaced by a newer
  * one, but its samples (a backfill) must still reach the histories. 0 or -1. */

@@ -1,6 +1,6 @@
 /* redis.h - the pure parts of the redis source, exposed for unit tests: the URL forgetop
- * accepts (`redis://[user:password@]host:port/db`, `unix:///path`), INFO fields, the
- * cluster key slot, and a queue's trend (growth per minute, time to drain).
+ * accepts (`redis://[user:password@]host:port/db`, `unix:///path`), INFO fields, and the
+ * cluster key slot. A queue's trend is core's (facts_trend in facts.h).
  *
  * The source itself is redis_source_new() in source.h. */
 
@@ -30,22 +30,6 @@ double redis_info_number(const char *info, const char *key);
 
 /* Cluster hash slot of a key (CRC16 mod 16384, honouring {hash tags}). */
 unsigned redis_key_slot(const char *key, size_t len);
-
-/* A queue's recent depths, oldest first, for its trend. */
-#define REDIS_TREND_CAP      64
-#define REDIS_TREND_WINDOW_S 300.0
-struct redis_trend {
-    double t[REDIS_TREND_CAP];
-    double depth[REDIS_TREND_CAP];
-    size_t n;
-};
-
-/* Record a depth at time t (drops samples older than the window). */
-void redis_trend_push(struct redis_trend *tr, double t, double depth);
-/* Growth in items per minute over the window (NAN with fewer than two samples or less
- * than one second between them) and time to drain in seconds at that rate: 0 when
- * empty, INFINITY when not shrinking, NAN when the rate is unknown. */
-void redis_trend_rate(const struct redis_trend *tr, double *per_min, double *drain_s);
 
 struct source;
 /* Redis round trips the source's last poll took (for the benchmark). */

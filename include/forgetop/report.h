@@ -11,7 +11,7 @@
 
 #include "forgetop/world.h"
 
-#define REPORT_SCHEMA_VERSION 1
+#define REPORT_SCHEMA_VERSION 2 /* 2: a fact's value is a number (or null), display its text */
 
 /* The whole world as one JSON document; caller frees. NULL on allocation failure. */
 char *report_json(const struct world *w, bool read_only, double now);

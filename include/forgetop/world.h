@@ -45,6 +45,17 @@ struct service_view {
     bool seen;            /* present in its source's newest snapshot */
 };
 
+/* A panel's reading as the screens and the report see it: judged, formatted, and marked
+ * with its source's freshness. Rebuilt from the snapshots at every evaluation. */
+struct fact_view {
+    struct fact f;
+    size_t source;  /* index into world.sources */
+    enum band band; /* by its rule; BAND_UNKNOWN when it has no data */
+    bool stale;     /* its source is not ok: the figure is the last one it gave */
+    double age;     /* seconds since its source's last good poll (or since f.t) */
+    char text[128]; /* the value formatted by its unit */
+};
+
 struct world {
     const struct config *cfg;
     size_t n_sources;
@@ -56,6 +67,10 @@ struct world {
     size_t cap_services; /* a view is ~53 KB of histories: grow by doubling */
     struct metric_view metrics[WORLD_MAX_METRICS];
     size_t n_metrics;
+
+    struct fact_view *facts; /* in source order, each source's as it sent them */
+    size_t n_facts, cap_facts;
+    char classes[WORLD_MAX_SOURCES][16]; /* each source's reading_class, from its snapshot */
 
     char context[FT_NAME_MAX];
     char notice[FT_TEXT_MAX];
@@ -88,6 +103,8 @@ void world_scale_target(const struct service_view *v, struct service *out);
 /* Predicted utilisation of a service at `replicas`, as text (`cpu 92% -> ~66%`). */
 void world_predict(const struct world *w, const struct service_view *sv, int replicas, char *out,
                    size_t len);
+/* The first fact view of panel with label, NULL when none. */
+const struct fact_view *world_fact(const struct world *w, const char *panel, const char *label);
 /* Worst band over every metric (for --check), BAND_UNKNOWN when a source failed. */
 enum band world_worst_band(const struct world *w);
 

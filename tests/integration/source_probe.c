@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "forgetop/config.h"
+#include "forgetop/facts.h"
 #include "forgetop/http.h"
 #include "forgetop/source.h"
 
@@ -39,6 +40,8 @@ static void add_metric(struct config *c, char *spec)
     copy(m->query, sizeof m->query, q);
 }
 
+static const struct config *judge_cfg;
+
 /* The newest reading of each metric (the instant query); older ones are backfill. */
 static void print(const struct snapshot *s, int poll)
 {
@@ -61,9 +64,12 @@ static void print(const struct snapshot *s, int poll)
         printf("%d alert %s %s %s active=%.0f labels=%s summary=%s\n", poll, a->name, a->state,
                a->severity, a->active_at, a->labels, a->summary);
     }
-    for (size_t i = 0; i < s->n_facts; i++)
+    for (size_t i = 0; i < s->n_facts; i++) { /* judged and formatted as core does */
+        char text[128];
+        facts_format(&s->facts[i], text, sizeof text);
         printf("%d fact %s/%s %s %s\n", poll, s->facts[i].panel, s->facts[i].label,
-               band_name(s->facts[i].band), s->facts[i].value);
+               band_name(facts_judge(judge_cfg, &s->facts[i])), text);
+    }
     if (s->notice[0])
         printf("%d notice %s\n", poll, s->notice);
 }
@@ -78,6 +84,7 @@ int main(int argc, char **argv)
         return 2;
     bool own_metrics = false;
     config_defaults(&c); /* the runbook's metrics and queries, unless --metric replaces them */
+    judge_cfg = &c;
     c.connect_timeout_s = 2;
     c.request_timeout_s = 3;
     for (int i = 2; i + 1 < argc || (i < argc && !strcmp(argv[i], "--insecure")); i += 2) {

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "forgetop/actuator.h"
+#include "forgetop/facts.h"
 #include "forgetop/tui.h"
 #include "forgetop/world.h"
 
@@ -88,20 +89,41 @@ static inline struct service_view *fix_service(struct world *w, const char *name
     return v;
 }
 
+/* The panels' readings, judged and formatted by core as the world would, fresh. */
+static inline void fix_views(struct world *w, const struct snapshot *s, size_t src)
+{
+    static struct config judge_cfg; /* the runbook's thresholds: the fixture's cfg is bare */
+    config_defaults(&judge_cfg);
+    w->facts = calloc(s->n_facts, sizeof *w->facts);
+    for (size_t i = 0; i < s->n_facts; i++) {
+        struct fact_view *v = &w->facts[w->n_facts++];
+        v->f = s->facts[i];
+        v->source = src;
+        v->band = facts_judge(&judge_cfg, &s->facts[i]);
+        v->age = 1;
+        facts_format(&s->facts[i], v->text, sizeof v->text);
+    }
+}
+
 static inline void fix_facts(struct world *w)
 {
     struct snapshot *s = snapshot_new();
-    snapshot_add_fact(s, "queue", "agent:tasks:pending", BAND_WARNING, "%d", 1240);
-    snapshot_add_fact(s, "queue", "oldest item", BAND_OK, "3m12s");
-    snapshot_add_fact(s, "queue", "consumers", BAND_OK, "3");
-    snapshot_add_fact(s, "database", "connections", BAND_OK, "64 / 100 (64%%)");
-    snapshot_add_fact(s, "database", "pool (pgbouncer)", BAND_OK, "38 / 50");
-    snapshot_add_fact(s, "database", "replication lag", BAND_OK, "0.4s");
-    snapshot_add_fact(s, "redis", "memory", BAND_OK, "412 MiB / 2 GiB");
-    snapshot_add_fact(s, "redis", "clients", BAND_OK, "37");
-    snapshot_add_fact(s, "health", "api /health", BAND_OK, "200 in 38ms");
-    snapshot_add_fact(s, "health", "dagster", BAND_CRITICAL, "503 Service Unavailable");
+    s->taken_at = FIX_NOW - 1;
+    snapshot_add_fact_num(s, "queue", "agent:tasks:pending", "queue_depth", UNIT_COUNT, 1240, NAN);
+    snapshot_add_fact_num(s, "queue", "oldest item", "", UNIT_SECONDS, 192, NAN);
+    snapshot_add_fact_num(s, "queue", "consumers", "", UNIT_COUNT, 3, NAN);
+    snapshot_add_fact_num(s, "database", "connections", "db_connections", UNIT_COUNT, 64, 100);
+    snapshot_add_fact_num(s, "database", "pool (pgbouncer)", "db_connections", UNIT_COUNT, 38, 50);
+    snapshot_add_fact_num(s, "database", "replication lag", "replication_lag", UNIT_SECONDS, 0.4,
+                          NAN);
+    snapshot_add_fact_num(s, "redis", "memory", "redis_memory", UNIT_BYTES, 412.0 * 1048576,
+                          2.0 * 1073741824);
+    snapshot_add_fact_num(s, "redis", "clients", "", UNIT_COUNT, 37, NAN);
+    snapshot_add_fact_num(s, "health", "api /health", "http_status", UNIT_HTTP, 200, NAN);
+    fact_set_text(snapshot_add_fact_num(s, "health", "dagster", "http_status", UNIT_HTTP, 503, NAN),
+                  "Service Unavailable");
     w->snaps[0] = s;
+    fix_views(w, s, 0);
     struct snapshot *p = snapshot_new();
     struct alert *a = snapshot_add_alert(p);
     strcpy(a->name, "HighCPUUsage");
@@ -189,6 +211,7 @@ static inline void fixture_free(struct world *w)
     for (size_t i = 0; i < WORLD_MAX_SOURCES; i++)
         snapshot_free(w->snaps[i]);
     free(w->services);
+    free(w->facts);
 }
 
 /* The submit callback the actuator hands approved requests to: counts them. */

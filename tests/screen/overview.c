@@ -79,6 +79,11 @@ static void stale(void)
     w.sources[0].state = SOURCE_STALE;
     w.sources[0].last_ok = FIX_NOW - 95;
     strcpy(w.sources[0].error, "poll timed out after 10 s");
+    for (size_t i = 0; i < w.n_facts; i++) /* as world_evaluate marks a stale source's facts */
+        if (w.facts[i].source == 0) {
+            w.facts[i].stale = true;
+            w.facts[i].age = 95;
+        }
     actuator_init(&act, false, audit_path, fix_submit, &sc);
     hx_start("xterm-256color", 24, 80, 1);
     tui_init(&t, &w, &act, NULL, &cfg, stdscr);
@@ -87,6 +92,8 @@ static void stale(void)
     tap(hx_has(stdscr, "agent-wor… ~") && hx_has(stdscr, "api        ~"),
         "a stale source's services carry the stale glyph, cut names too");
     tap(hx_has(stdscr, "stale 1s"), "a stale source's metrics say stale with their age");
+    tap(hx_has(stdscr, "QUEUE ~ stale 1m") && hx_has(stdscr, "REDIS ~ stale 1m"),
+        "a stale source's panels say stale with their age");
     hx_golden(stdscr, "overview-stale", "overview with the demo source stale");
     hx_stop();
     fixture_free(&w);

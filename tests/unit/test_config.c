@@ -77,7 +77,7 @@ Test(config, defaults_are_the_runbooks_thresholds)
         cr_expect_eq(m->warning, want[i].warning, "%s", want[i].id);
         cr_expect_eq(m->critical, want[i].critical, "%s", want[i].id);
         cr_expect_eq(m->for_s, want[i].for_s, "%s", want[i].id);
-        cr_expect_str_eq(m->prefer, "prometheus", "%s", want[i].id);
+        cr_expect_str_eq(m->prefer, "metrics", "%s", want[i].id);
     }
     cr_expect_null(config_metric(&c, "nonesuch"));
 }
@@ -445,7 +445,7 @@ Test(config, bad_values_name_file_line_and_key)
         {"[service api]\nmax = 2.5\n", "2: [service api] max: \"2.5\" is not a whole number >= 0"},
         {"[demo]\nspeed = 0\n", "2: [demo] speed: \"0\" is not a number above 0"},
         {"[metric cpu]\nprefer = grafana\n",
-         "2: [metric cpu] prefer: \"grafana\" is not prometheus or cluster"},
+         "2: [metric cpu] prefer: \"grafana\" is not metrics or cluster"},
         {"[service api]\nrule = vpa\n", "2: [service api] rule: \"vpa\" is not hpa, queue or none"},
         {"[service api]\nscale_up = fast\n",
          "2: [service api] scale_up: \"fast\" is not a policy (like \"100% per 15s\" or \"4 pods "
@@ -474,10 +474,10 @@ Test(config, bad_structure_names_file_and_line)
     static const struct bad_case cases[] = {
         {"[forgetop]\ndelay = 2\n[bogus]\n",
          "3: unknown section [bogus] (sections: forgetop, metric ID, service NAME, tier NAME, "
-         "demo, kube, compose, redis, postgres, pgbouncer, prometheus, health)"},
+         "demo, kube, compose, redis, postgres, pgbouncer, prometheus, health, thresholds)"},
         {"[kube prod]\nenabled = true\n",
          "1: unknown section [kube prod] (sections: forgetop, metric ID, service NAME, tier "
-         "NAME, demo, kube, compose, redis, postgres, pgbouncer, prometheus, health)"},
+         "NAME, demo, kube, compose, redis, postgres, pgbouncer, prometheus, health, thresholds)"},
         {"[metric]\nwarning = 1\n", "1: [metric] needs a name: [metric ID]"},
         {"[kube]\nnamespce = x\n",
          "2: [kube] unknown key \"namespce\" (keys: enabled, kubeconfig, context, namespace, "
@@ -630,9 +630,9 @@ Test(config, every_documented_default_is_the_built_in_one)
  * section's keys when it meets an unknown one. */
 Test(config, every_key_is_documented_in_the_example)
 {
-    static const char *const secs[] = {"forgetop", "metric cpu", "service api", "tier small",
-                                       "demo",     "kube",       "compose",     "redis",
-                                       "postgres", "pgbouncer",  "prometheus",  "health"};
+    static const char *const secs[] = {
+        "forgetop", "metric cpu", "service api", "tier small", "demo",   "kube",      "compose",
+        "redis",    "postgres",   "pgbouncer",   "prometheus", "health", "thresholds"};
     FILE *f = fopen("etc/forgetop.conf", "r");
     cr_assert_not_null(f);
     static char doc[65536];

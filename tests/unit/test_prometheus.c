@@ -145,12 +145,15 @@ Test(prometheus, alerts_carry_state_severity_labels_and_summary)
     cr_assert_str_eq(s->alerts[0].summary, "Task queue backing up");
     cr_assert_float_eq(s->alerts[0].active_at, 1795714201.5, 1e-6);
     cr_assert_float_eq(s->alerts[1].active_at, 1795714200.0, 1e-6);
-    cr_assert_eq(s->n_facts, 2);
+    /* counts only: core's alerts_firing / alerts_critical rules judge them */
+    cr_assert_eq(s->n_facts, 3);
     cr_assert_str_eq(s->facts[0].label, "firing");
-    cr_assert_str_eq(s->facts[0].value, "1");
-    cr_assert_eq(s->facts[0].band, BAND_WARNING);
-    cr_assert_str_eq(s->facts[1].label, "pending");
-    cr_assert_str_eq(s->facts[1].value, "1");
+    cr_assert_float_eq(s->facts[0].value, 1, 1e-9);
+    cr_assert_str_eq(s->facts[0].rule, "alerts_firing");
+    cr_assert_str_eq(s->facts[1].label, "firing critical");
+    cr_assert_float_eq(s->facts[1].value, 0, 1e-9);
+    cr_assert_str_eq(s->facts[2].label, "pending");
+    cr_assert_float_eq(s->facts[2].value, 1, 1e-9);
     snapshot_free(s);
 }
 

@@ -1,5 +1,5 @@
 /* test_redis.c - the redis source's pure parts: the URL forgetop accepts, INFO fields,
- * cluster key slots, and a queue's growth and time to drain. */
+ * cluster key slots. (A queue's trend is core's: test_facts.c.) */
 
 #include <criterion/criterion.h>
 #include <math.h>
@@ -137,49 +137,4 @@ Test(redis, computes_cluster_slots_with_hash_tags)
     cr_expect_eq(a, redis_key_slot("user1000", 8));
     /* an empty tag does not count: the whole key is hashed */
     cr_expect_neq(redis_key_slot("{}abc", 5), redis_key_slot("", 0));
-}
-
-Test(redis, growth_rate_is_items_per_minute_over_the_window)
-{
-    struct redis_trend tr = {0};
-    double rate, drain;
-    redis_trend_push(&tr, 1000, 100);
-    redis_trend_rate(&tr, &rate, &drain);
-    cr_expect(isnan(rate), "one sample has no rate");
-    cr_expect(isnan(drain));
-    redis_trend_push(&tr, 1030, 130);
-    redis_trend_push(&tr, 1060, 160);
-    redis_trend_rate(&tr, &rate, &drain);
-    cr_expect_float_eq(rate, 60, 1e-9);
-    cr_expect(isinf(drain), "a growing queue never drains");
-}
-
-Test(redis, time_to_drain_follows_a_shrinking_queue)
-{
-    struct redis_trend tr = {0};
-    double rate, drain;
-    redis_trend_push(&tr, 0, 1000);
-    redis_trend_push(&tr, 120, 800); /* -100 per minute */
-    redis_trend_rate(&tr, &rate, &drain);
-    cr_expect_float_eq(rate, -100, 1e-9);
-    cr_expect_float_eq(drain, 8 * 60, 1e-9);
-    redis_trend_push(&tr, 180, 0);
-    redis_trend_rate(&tr, &rate, &drain);
-    cr_expect_eq(drain, 0, "an empty queue is drained");
-}
-
-Test(redis, trend_forgets_samples_older_than_the_window)
-{
-    struct redis_trend tr = {0};
-    double rate, drain;
-    redis_trend_push(&tr, 0, 5000);
-    redis_trend_push(&tr, 100, 100);
-    redis_trend_push(&tr, 100 + REDIS_TREND_WINDOW_S, 100); /* the 5000 is out of the window */
-    redis_trend_rate(&tr, &rate, &drain);
-    cr_expect_float_eq(rate, 0, 1e-9);
-    for (int i = 0; i < 3 * REDIS_TREND_CAP; i++)
-        redis_trend_push(&tr, 500 + i, i);
-    cr_expect_leq(tr.n, REDIS_TREND_CAP);
-    redis_trend_rate(&tr, &rate, &drain);
-    cr_expect_float_eq(rate, 60, 1e-9);
 }

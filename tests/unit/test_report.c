@@ -43,7 +43,8 @@ static void feed(double cpu, enum source_state state)
     svc->desired = svc->ready = 5;
     svc->cpu_pct = cpu;
     snapshot_add_reading(s, "cpu", "api", 1000, cpu);
-    snapshot_add_fact(s, "queue", "depth", BAND_OK, "%d", 12);
+    snapshot_add_fact_num(s, "queue", "depth", "queue_depth", UNIT_COUNT, 12, NAN);
+    snapshot_add_fact_num(s, "redis", "evictions", "", UNIT_PER_S, NAN, NAN);
     world_apply(&w, i, s, 1000);
     world_evaluate(&w, 1000);
 }
@@ -71,7 +72,18 @@ Test(report, json_has_the_documented_fields)
     cr_assert_str_eq(cJSON_GetObjectItem(m, "sustained")->valuestring, "pending");
     cJSON *q = cJSON_GetArrayItem(metrics, 3);
     cr_assert(cJSON_IsNull(cJSON_GetObjectItem(q, "value")), "no queue reading: null");
-    cr_assert_eq(cJSON_GetArraySize(cJSON_GetObjectItem(root, "facts")), 1);
+    cJSON *facts = cJSON_GetObjectItem(root, "facts");
+    cr_assert_eq(cJSON_GetArraySize(facts), 2);
+    cJSON *f = cJSON_GetArrayItem(facts, 0);
+    cr_assert_float_eq(cJSON_GetObjectItem(f, "value")->valuedouble, 12, 1e-9);
+    cr_assert_str_eq(cJSON_GetObjectItem(f, "unit")->valuestring, "count");
+    cr_assert_str_eq(cJSON_GetObjectItem(f, "band")->valuestring, "ok");
+    cr_assert_str_eq(cJSON_GetObjectItem(f, "state")->valuestring, "fresh");
+    cr_assert_str_eq(cJSON_GetObjectItem(f, "display")->valuestring, "12");
+    cr_assert(cJSON_IsNull(cJSON_GetObjectItem(f, "of")), "no denominator: null");
+    f = cJSON_GetArrayItem(facts, 1);
+    cr_assert(cJSON_IsNull(cJSON_GetObjectItem(f, "value")), "never measured: null, not 0");
+    cr_assert_str_eq(cJSON_GetObjectItem(f, "band")->valuestring, "unknown");
     cr_assert(cJSON_IsArray(cJSON_GetObjectItem(root, "alerts")));
     cJSON_Delete(root);
     free(doc);

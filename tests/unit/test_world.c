@@ -82,14 +82,15 @@ Test(world, a_value_older_than_five_minutes_has_no_band)
     cr_assert_eq(world_metric(&w, "cpu")->band, BAND_UNKNOWN);
 }
 
-Test(world, prometheus_wins_and_the_cluster_is_the_fallback)
+Test(world, the_metrics_class_wins_and_the_cluster_is_the_fallback)
 {
     size_t kube = world_add_source(&w, "kube");
-    size_t prom = world_add_source(&w, "prometheus");
-    struct source_status sk = ok_status("kube", 1000), sp = ok_status("prometheus", 1000);
+    size_t prom = world_add_source(&w, "m");
+    struct source_status sk = ok_status("kube", 1000), sp = ok_status("m", 1000);
     world_set_status(&w, kube, &sk);
     world_set_status(&w, prom, &sp);
     struct snapshot *p = snapshot_new();
+    snprintf(p->reading_class, sizeof(p->reading_class), "metrics");
     snapshot_add_reading(p, "cpu", "api", 1000, 50);
     world_apply(&w, prom, p, 1000);
     world_apply(&w, kube, snap_with_api(1001, 5, 5, 95, 40), 1001);

@@ -1,0 +1,125 @@
+/* world.c - the overview rendered through the world, not a hand-built view: the demo
+ * source polled on a fixed clock, its snapshots applied and evaluated as the program
+ * does, then the source stops answering. Every panel figure must turn stale with its
+ * age, and nothing the demo never measured may read as a number. */
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include "harness.h"
+#include "forgetop/actuator.h"
+#include "forgetop/demo.h"
+#include "forgetop/source.h"
+#include "forgetop/tui.h"
+#include "forgetop/world.h"
+
+#define T0 1767258000.0 /* the demo's own start: 2026-01-01 09:00:00 UTC */
+
+static double clock_now = T0;
+static double fixed_clock(void)
+{
+    return clock_now;
+}
+
+static int no_submit(void *ctx, const struct scale_request *req)
+{
+    (void)ctx;
+    (void)req;
+    return 0;
+}
+
+/* One poll at time t, applied and evaluated, the source reported ok. */
+static int poll_at(struct world *w, struct source *src, size_t i, double t)
+{
+    char err[256] = "";
+    struct snapshot *s = snapshot_new();
+    clock_now = t;
+    if (src->ops->poll(src, s, err, sizeof err) < 0) {
+        printf("# demo poll: %s\n", err);
+        snapshot_free(s);
+        return -1;
+    }
+    struct source_status st = {.state = SOURCE_OK, .last_ok = t, .last_try = t};
+    snprintf(st.name, sizeof st.name, "%s", src->name);
+    world_set_status(w, i, &st);
+    world_apply(w, i, s, t);
+    world_evaluate(w, t);
+    return 0;
+}
+
+static size_t count_stale(const struct world *w, const char *panel, double age)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < w->n_facts; i++)
+        if (strcmp(w->facts[i].f.panel, panel) == 0 && w->facts[i].stale && w->facts[i].age == age)
+            n++;
+    return n;
+}
+
+static size_t count_panel(const struct world *w, const char *panel)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < w->n_facts; i++)
+        n += strcmp(w->facts[i].f.panel, panel) == 0;
+    return n;
+}
+
+int main(void)
+{
+    static struct config cfg;
+    static struct world w;
+    struct actuator act;
+    struct tui t;
+    char err[256] = "", dir[] = "/tmp/forgetop-screen-world.XXXXXX", audit[128];
+    if (!mkdtemp(dir))
+        return 1;
+    snprintf(audit, sizeof audit, "%s/audit.log", dir);
+    config_defaults(&cfg);
+    cfg.demo = true;
+    cfg.seed = 1;
+    cfg.demo_speed = 1;
+    struct source *src = demo_source_new(&cfg, err, sizeof err);
+    if (src == NULL) {
+        printf("Bail out! demo: %s\n", err);
+        return 1;
+    }
+    demo_set_clock(src, fixed_clock);
+    world_init(&w, &cfg);
+    size_t i = world_add_source(&w, src->name);
+    int bad = 0;
+    for (int k = 0; k < 3; k++)
+        bad |= poll_at(&w, src, i, T0 + 2.0 * k) < 0;
+    tap(!bad, "three demo polls on the fixed clock reach the world");
+    tap(count_panel(&w, "queue") > 0 && count_stale(&w, "queue", 0) == 0,
+        "while the demo answers its queue figures are fresh");
+
+    /* the source stops answering: the poller reports it failing, 40 s after its last poll */
+    struct source_status st = w.sources[i];
+    st.state = SOURCE_FAILING;
+    st.last_try = T0 + 44;
+    snprintf(st.error, sizeof st.error, "demo: stopped for the test");
+    world_set_status(&w, i, &st);
+    world_evaluate(&w, T0 + 44);
+    tap(count_stale(&w, "queue", 40) == count_panel(&w, "queue") &&
+            count_stale(&w, "database", 40) == count_panel(&w, "database") &&
+            count_stale(&w, "redis", 40) == count_panel(&w, "redis"),
+        "every queue, database and redis figure is stale, 40 s old");
+
+    actuator_init(&act, false, audit, no_submit, NULL);
+    hx_start("xterm-256color", 24, 80, 1);
+    tui_init(&t, &w, &act, NULL, &cfg, stdscr);
+    t.now = T0 + 44;
+    tui_draw(&t);
+    tap(hx_has(stdscr, "QUEUE ~ stale 40s") && hx_has(stdscr, "DATABASE ~ stale 40s"),
+        "the panels say stale with the age, drawn from the world's views");
+    tap(!hx_has(stdscr, "never ok"), "a source that was ok is not drawn as never seen");
+    hx_golden(stdscr, "overview-world-stale", "the demo through the world, its source failing");
+    hx_stop();
+    world_free(&w);
+    source_destroy(src);
+    unlink(audit);
+    rmdir(dir);
+    printf("1..%d\n", tap_n);
+    return tap_failed;
+}
