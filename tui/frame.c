@@ -103,56 +103,90 @@ static int header_right(struct tui *t, int y, int w)
     return x;
 }
 
+/* One source's mark, words and element: "✓ 3s", "~ 1m stale", "✗ 40s" (failing keeps the
+ * age of its last good poll: how old every figure it gave is), "✗ never ok". */
+static enum element source_item(const struct tui *t, const struct source_status *s,
+                                const char **mark, char *age, size_t len)
+{
+    const struct glyphs *g = t->style.g;
+    age[0] = '\0';
+    if (s->last_ok > 0)
+        text_duration(age, len, t->now - s->last_ok);
+    switch (s->state) {
+    case SOURCE_OK:
+        *mark = g->src_ok;
+        return EL_BAND_OK;
+    case SOURCE_STALE:
+        *mark = g->src_stale;
+        text_printf(age + strlen(age), len - strlen(age), " stale");
+        return EL_BAND_WARN;
+    case SOURCE_FAILING:
+        *mark = g->src_fail;
+        if (s->last_ok <= 0)
+            text_printf(age, len, "never ok");
+        return EL_BAND_CRIT;
+    default:
+        *mark = g->src_start;
+        text_printf(age, len, "starting");
+        return EL_DIM;
+    }
+}
+
+static int item_width(const struct tui *t, size_t i, const struct source_status *s)
+{
+    const char *mark;
+    char age[32], item[128];
+    source_item(t, s, &mark, age, sizeof age);
+    text_printf(item, sizeof item, "%s%s %s %s", i ? t->style.g->sep : "", s->name, mark, age);
+    return paint_width(&t->style, item);
+}
+
+/* Columns the items after source i need, so an error drawn inline leaves them room. */
+static int rest_width(const struct tui *t, size_t i)
+{
+    int n = 0;
+    for (size_t k = i + 1; k < t->world->n_sources; k++)
+        n += item_width(t, k, &t->world->sources[k]);
+    return n;
+}
+
+/* Line 1: each source with its mark and age; the first failing source's error follows
+ * its age ("kube ✗ 40s: connection refused") in the room the others leave, and the
+ * alerts screen has it whole. Then the alerts count or the sources' notice. */
 static void header_sources(struct tui *t, int y, int w)
 {
     const struct style *st = &t->style;
     const struct world *wd = t->world;
+    size_t alerts = frame_alert_count(t);
     int x = 0;
-    const char *first_err = NULL, *first_err_src = NULL;
+    bool err_shown = false;
     for (size_t i = 0; i < wd->n_sources && x < w; i++) {
         const struct source_status *s = &wd->sources[i];
-        const char *mark = st->g->src_start;
-        enum element el = EL_DIM;
-        char age[32] = "", item[96];
-        if (s->last_ok > 0)
-            text_duration(age, sizeof age, t->now - s->last_ok);
-        switch (s->state) {
-        case SOURCE_OK:
-            mark = st->g->src_ok, el = EL_BAND_OK;
-            break;
-        case SOURCE_STALE:
-            mark = st->g->src_stale, el = EL_BAND_WARN;
-            text_printf(age + strlen(age), sizeof age - strlen(age), " stale");
-            break;
-        case SOURCE_FAILING:
-            mark = st->g->src_fail, el = EL_BAND_CRIT;
-            text_printf(age, sizeof age, "%s", s->last_ok > 0 ? "failing" : "never ok");
-            break;
-        default:
-            text_printf(age, sizeof age, "starting");
-            break;
-        }
-        if (s->state != SOURCE_OK && s->error[0] && !first_err)
-            first_err = s->error, first_err_src = s->name;
+        const char *mark;
+        char age[32], item[96];
+        enum element el = source_item(t, s, &mark, age, sizeof age);
         text_printf(item, sizeof item, "%s%s %s", i ? st->g->sep : "", s->name, mark);
         x += paint_text(t->win, st, y, x, w - x, item, st->attr[EL_NORMAL]);
         x += paint_text(t->win, st, y, x, w - x, " ", 0);
         x += paint_text(t->win, st, y, x, w - x, age, st->attr[el]);
+        int room = w - x - rest_width(t, i) - (alerts ? 14 : 0);
+        if (s->state != SOURCE_OK && s->error[0] && !err_shown && room >= 12) {
+            char msg[FT_TEXT_MAX + 4];
+            text_printf(msg, sizeof msg, ": %s", s->error);
+            x += paint_text(t->win, st, y, x, room, msg, st->attr[EL_STATUS_ERR]);
+            err_shown = true;
+        }
     }
     if (wd->n_sources == 0)
         x += paint_text(t->win, st, y, x, w, "no sources", st->attr[EL_BAND_UNKNOWN]);
-    size_t alerts = frame_alert_count(t);
     char tail[FT_TEXT_MAX + 64] = "";
     if (alerts)
         text_printf(tail, sizeof tail, "%zu alert%s (A)", alerts, alerts == 1 ? "" : "s");
-    else if (first_err)
-        text_printf(tail, sizeof tail, "%s: %s", first_err_src, first_err);
     else if (wd->notice[0])
         text_printf(tail, sizeof tail, "%s", wd->notice);
     if (tail[0] && x + 4 < w) {
         x += paint_text(t->win, st, y, x, w - x, st->g->sep, 0);
-        paint_text(t->win, st, y, x, w - x, tail,
-                   st->attr[alerts || first_err ? EL_STATUS_ERR : EL_DIM]);
+        paint_text(t->win, st, y, x, w - x, tail, st->attr[alerts ? EL_STATUS_ERR : EL_DIM]);
     }
 }
 

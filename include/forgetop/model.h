@@ -91,6 +91,7 @@ struct fact {
     char label[40];
     char value[96];
     enum band band;
+    bool probe; /* a check in its own right (a health probe): --check gives it a line */
 };
 
 struct snapshot {
@@ -98,6 +99,9 @@ struct snapshot {
     char context[FT_NAME_MAX]; /* cluster/context or project for the header */
     char notice[FT_TEXT_MAX];  /* "RBAC: read-only", "TLS verification off" */
     bool scale_denied;         /* the server refuses writes (RBAC) */
+    /* What the source was told to watch is not there: `namespace "x" does not exist`,
+     * `selector app=x matches no deployment in open-forge`. "" when it is. */
+    char scope_error[FT_TEXT_MAX];
     struct service *services;
     size_t n_services;
     struct reading *readings;
