@@ -57,11 +57,7 @@ void frame_resample(const struct history *h, double now, double step, double *ou
 
 size_t frame_alert_count(const struct tui *t)
 {
-    size_t n = 0;
-    for (size_t i = 0; i < t->world->n_sources; i++)
-        if (t->world->snaps[i])
-            n += t->world->snaps[i]->n_alerts;
-    return n;
+    return alerts_count(t);
 }
 
 static const char *namespace_of(const struct tui *t)
@@ -158,6 +154,13 @@ static void header_sources(struct tui *t, int y, int w)
     const struct style *st = &t->style;
     const struct world *wd = t->world;
     size_t alerts = frame_alert_count(t);
+    char tail[FT_TEXT_MAX + 64] = "";
+    if (alerts)
+        text_printf(tail, sizeof tail, "%zu alert%s (A)", alerts, alerts == 1 ? "" : "s");
+    else if (wd->notice[0])
+        text_printf(tail, sizeof tail, "%s", wd->notice);
+    /* the alerts count keeps its room; a notice gives way to an error */
+    int keep = alerts ? paint_width(st, st->g->sep) + paint_width(st, tail) : 0;
     int x = 0;
     bool err_shown = false;
     for (size_t i = 0; i < wd->n_sources && x < w; i++) {
@@ -169,7 +172,7 @@ static void header_sources(struct tui *t, int y, int w)
         x += paint_text(t->win, st, y, x, w - x, item, st->attr[EL_NORMAL]);
         x += paint_text(t->win, st, y, x, w - x, " ", 0);
         x += paint_text(t->win, st, y, x, w - x, age, st->attr[el]);
-        int room = w - x - rest_width(t, i) - (alerts ? 14 : 0);
+        int room = w - x - rest_width(t, i) - keep;
         if (s->state != SOURCE_OK && s->error[0] && !err_shown && room >= 12) {
             char msg[FT_TEXT_MAX + 4];
             text_printf(msg, sizeof msg, ": %s", s->error);
@@ -179,11 +182,6 @@ static void header_sources(struct tui *t, int y, int w)
     }
     if (wd->n_sources == 0)
         x += paint_text(t->win, st, y, x, w, "no sources", st->attr[EL_BAND_UNKNOWN]);
-    char tail[FT_TEXT_MAX + 64] = "";
-    if (alerts)
-        text_printf(tail, sizeof tail, "%zu alert%s (A)", alerts, alerts == 1 ? "" : "s");
-    else if (wd->notice[0])
-        text_printf(tail, sizeof tail, "%s", wd->notice);
     if (tail[0] && x + 4 < w) {
         x += paint_text(t->win, st, y, x, w - x, st->g->sep, 0);
         paint_text(t->win, st, y, x, w - x, tail, st->attr[alerts ? EL_STATUS_ERR : EL_DIM]);
