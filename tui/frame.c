@@ -176,7 +176,10 @@ static void header_sources(struct tui *t, int y, int w)
         if (s->state != SOURCE_OK && s->error[0] && !err_shown && room >= 12) {
             char msg[FT_TEXT_MAX + 4];
             text_printf(msg, sizeof msg, ": %s", s->error);
-            x += paint_text(t->win, st, y, x, room, msg, st->attr[EL_STATUS_ERR]);
+            bool cut = paint_width(st, msg) > room && !alerts; /* say where it is whole */
+            x += paint_text(t->win, st, y, x, cut ? room - 4 : room, msg, st->attr[EL_STATUS_ERR]);
+            if (cut)
+                x += paint_text(t->win, st, y, x, 4, " (A)", st->attr[EL_DIM]);
             err_shown = true;
         }
     }
