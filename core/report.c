@@ -201,9 +201,14 @@ static bool metric_known(const struct metric_view *m)
     return m->has_value && !isnan(m->value) && m->band != BAND_UNKNOWN;
 }
 
-static void check_metric_line(const struct metric_view *m, FILE *out)
+static void check_metric_line(const struct metric_view *m, double now, FILE *out)
 {
-    if (!metric_known(m)) { /* never read, read as "no number", or too old to judge */
+    if (m->has_value && !isnan(m->value) && m->band == BAND_UNKNOWN) { /* too old to judge */
+        fprintf(out, "UNKNOWN %s %s: no data: the last value is %.0fs old\n", m->rule.id,
+                m->service, now - m->t);
+        return;
+    }
+    if (!metric_known(m)) { /* never read, or read as "no number" */
         fprintf(out, "UNKNOWN %s %s: no data%s%s\n", m->rule.id, m->service, m->note[0] ? ": " : "",
                 m->note);
         return;
@@ -370,6 +375,6 @@ int report_check(const struct world *w, FILE *out)
                         f->value);
         }
     for (size_t i = 0; i < w->n_metrics; i++)
-        check_metric_line(&w->metrics[i], out);
+        check_metric_line(&w->metrics[i], w->now, out);
     return code;
 }

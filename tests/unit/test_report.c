@@ -281,3 +281,17 @@ Test(report, check_perf_data_follows_the_plugin_format)
                           "queue_depth=1240;1000;5000 db_connections=64%;80;95 "
                           "db_connections_pgbouncer=76%;80;95");
 }
+
+/* A value older than the world keeps is no data, and the line says how old it is. */
+Test(report, check_says_how_old_a_value_too_old_to_judge_is)
+{
+    char out[4096];
+    struct snapshot *s = source_with("demo", 5, 5, 50, NAN);
+    world_apply(&w, w.n_sources - 1, s, 1000);
+    world_evaluate(&w, 1400);
+    FILE *f = fmemopen(out, sizeof(out), "w");
+    int code = report_check(&w, f);
+    fclose(f);
+    cr_assert_eq(code, 3, "no metric can be judged: %s", out);
+    cr_assert(strstr(out, "\nUNKNOWN cpu api: no data: the last value is 400s old\n"), "%s", out);
+}
