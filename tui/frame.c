@@ -157,9 +157,7 @@ static void header_sources(struct tui *t, int y, int w)
     char tail[FT_TEXT_MAX + 64] = "";
     if (alerts)
         text_printf(tail, sizeof tail, "%zu alert%s (A)", alerts, alerts == 1 ? "" : "s");
-    else if (wd->notice[0])
-        text_printf(tail, sizeof tail, "%s", wd->notice);
-    /* the alerts count keeps its room; a notice gives way to an error */
+    /* the alerts count keeps its room; the notice after it gives way to an error */
     int keep = alerts ? paint_width(st, st->g->sep) + paint_width(st, tail) : 0;
     int x = 0;
     bool err_shown = false;
@@ -187,7 +185,11 @@ static void header_sources(struct tui *t, int y, int w)
         x += paint_text(t->win, st, y, x, w, "no sources", st->attr[EL_BAND_UNKNOWN]);
     if (tail[0] && x + 4 < w) {
         x += paint_text(t->win, st, y, x, w - x, st->g->sep, 0);
-        paint_text(t->win, st, y, x, w - x, tail, st->attr[alerts ? EL_STATUS_ERR : EL_DIM]);
+        x += paint_text(t->win, st, y, x, w - x, tail, st->attr[EL_STATUS_ERR]);
+    }
+    if (wd->notice[0] && x + 8 < w) {
+        x += paint_text(t->win, st, y, x, w - x, st->g->sep, 0);
+        paint_text(t->win, st, y, x, w - x, wd->notice, st->attr[EL_DIM]);
     }
 }
 

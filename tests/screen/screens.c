@@ -90,6 +90,10 @@ int main(void)
     rig_start(&r, 48, 160, false);
     keys(&r, (int[]){'j', '\n', 0});
     hx_golden(stdscr, "detail-160x48", "detail at 160x48 with its pods");
+    strcpy(r.w.notice, "RBAC: read-only");
+    keys(&r, (int[]){0});
+    tap(hx_has(stdscr, "4 alerts (A) · RBAC: read-only"),
+        "the sources' notice still follows the alerts count");
     rig_stop(&r);
 
     rig_start(&r, 24, 80, true);
