@@ -226,6 +226,15 @@ void detail_draw(struct tui *t)
                 sv->svc.namespace_[0] ? sv->svc.namespace_ : "-", st->g->sep,
                 t->world->sources[sv->source].name);
     paint_field(t->win, st, y++, 0, w, title, st->attr[EL_HEADER_FOCUS], PAINT_LEFT);
+    const struct source_status *ss = &t->world->sources[sv->source];
+    if (ss->state != SOURCE_OK && ss->error[0]) { /* why these figures are old, whole */
+        char age[16] = "never ok", why[FT_TEXT_MAX + 48];
+        if (ss->last_ok > 0)
+            text_duration(age, sizeof age, t->now - ss->last_ok);
+        text_printf(why, sizeof why, "%s %s: %s", source_state_name(ss->state), age, ss->error);
+        paint_text(t->win, st, y, 0, 12, "source", st->attr[EL_DIM]);
+        y += wrapped(t, y, 13, w - 13, why, 3, st->attr[EL_STATUS_ERR]);
+    }
     y += facts(t, sv, y, w);
     int bottom = t->lines - 2;
     int room = bottom - y;

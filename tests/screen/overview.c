@@ -88,6 +88,10 @@ static void stale(void)
         "a stale source's services carry the stale glyph, cut names too");
     tap(hx_has(stdscr, "stale 1s"), "a stale source's metrics say stale with their age");
     hx_golden(stdscr, "overview-stale", "overview with the demo source stale");
+    tui_key(&t, '\n');
+    frame(&t);
+    tap(hx_has(stdscr, "source       stale 1m: poll timed out after 10 s"),
+        "the detail of a stale source's service says why, whole");
     hx_stop();
     fixture_free(&w);
 }
