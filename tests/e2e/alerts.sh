@@ -70,6 +70,12 @@ titles=$(python3 -c 'import sys; d=open(sys.argv[1],"rb").read(); print(d.count(
 expect_eq "alert_title: the title names the critical once" 1 "$titles"
 check "the title is ended by ST, not BEL (so it rings nothing)" \
     python3 -c 'import re,sys; d=open(sys.argv[1],"rb").read(); sys.exit(not re.search(rb"\x1b\]2;forgetop: CRITICAL DB connections database [0-9]+%\x1b\\", d))' "$S/bell.out"
+# A title from the configuration (or a name from a server) never writes an escape.
+conf "$S/evil.conf" "alert_title = true"
+printf 'title = DB\033]0;pwned\007x\n' >>"$S/evil.conf"
+ptyrun 2 "$S/evil.conf" >"$S/evil.out"
+check "the title is sanitised: the escape inside it arrives as ?" \
+    python3 -c 'import sys; d=open(sys.argv[1],"rb").read(); sys.exit(not (b"\x1b]2;forgetop: CRITICAL DB?]0;pwned?x" in d and b"\x1b]0;pwned" not in d))' "$S/evil.out"
 conf "$S/quiet.conf"
 ptyrun 2 "$S/quiet.conf" >"$S/quiet.out"
 check "the quiet run drew its frames (the counts below can fail)" grep -q "DB connections" "$S/quiet.out"
