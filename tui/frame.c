@@ -146,6 +146,24 @@ static int rest_width(const struct tui *t, size_t i)
     return n;
 }
 
+/* ": error" in w columns. When it does not fit, its cause goes first: an error reads
+ * "what: where: why", so the leading parts are dropped (`: …Connection refused`) rather
+ * than the end cut off (`GET /apis/apps/v1/namespaces/…`). */
+static void error_fit(const struct style *st, const char *err, int w, char *out, size_t len)
+{
+    text_printf(out, len, ": %s", err);
+    if (paint_width(st, out) <= w)
+        return;
+    const char *tail = err;
+    for (const char *p = strstr(err, ": "); p != NULL; p = strstr(p + 2, ": ")) {
+        tail = p + 2;
+        text_printf(out, len, ": %s%s", st->g->ellipsis, tail);
+        if (paint_width(st, out) <= w)
+            return;
+    }
+    text_printf(out, len, ": %s%s", tail == err ? "" : st->g->ellipsis, tail);
+}
+
 /* Line 1: each source with its mark and age; the first failing source's error follows
  * its age ("kube ✗ 40s: connection refused") in the room the others leave, and the
  * alerts screen has it whole. Then the alerts count or the sources' notice. */
@@ -172,11 +190,12 @@ static void header_sources(struct tui *t, int y, int w)
         x += paint_text(t->win, st, y, x, w - x, age, st->attr[el]);
         int room = w - x - rest_width(t, i) - keep;
         if (s->state != SOURCE_OK && s->error[0] && !err_shown && room >= 12) {
-            char msg[FT_TEXT_MAX + 4];
-            text_printf(msg, sizeof msg, ": %s", s->error);
-            bool cut = paint_width(st, msg) > room && !alerts; /* say where it is whole */
-            x += paint_text(t->win, st, y, x, cut ? room - 4 : room, msg, st->attr[EL_STATUS_ERR]);
-            if (cut)
+            char msg[FT_TEXT_MAX + 8];
+            bool cut = paint_width(st, s->error) + 2 > room; /* the alerts screen has it whole */
+            int hint = cut && !alerts ? 4 : 0;
+            error_fit(st, s->error, room - hint, msg, sizeof msg);
+            x += paint_text(t->win, st, y, x, room - hint, msg, st->attr[EL_STATUS_ERR]);
+            if (hint)
                 x += paint_text(t->win, st, y, x, 4, " (A)", st->attr[EL_DIM]);
             err_shown = true;
         }

@@ -119,8 +119,8 @@ static void degraded_mono(void)
     tap(hx_has(stdscr, "dagster-run…    1/2 !"), "short of desired reads `1/2 !`");
     tap(hx_has(stdscr, "agent-worker      3/3 "), "a healthy row has no glyph");
     tap(PAIR_NUMBER(hx_attr_at(stdscr, "0/5 !!")) == 0, "NO_COLOR: no colour pair on it");
-    tap(hx_has(stdscr, "prometheus ✗ 40s: connect to"),
-        "a failing source keeps its age and its error, named once");
+    tap(hx_has(stdscr, "prometheus ✗ 40s: …Connection refused ·"),
+        "a failing source keeps its age and the cause of its error, named once");
     hx_golden(stdscr, "overview-degraded-mono", "NO_COLOR overview with a degraded service");
     tui_key(&t, 'j');
     tui_key(&t, '\n');
