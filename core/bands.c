@@ -26,6 +26,13 @@ enum band bands_classify(const struct metric_rule *r, double value)
     return BAND_OK;
 }
 
+enum band bands_ready(int ready, int desired)
+{
+    if (desired <= 0 || ready >= desired)
+        return BAND_OK;
+    return ready <= 0 ? BAND_CRITICAL : BAND_WARNING;
+}
+
 /* Index + 1 of the newest sample at or before now; 0 when there is none. */
 static size_t newest_until(const struct history *h, double now)
 {

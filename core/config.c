@@ -117,6 +117,8 @@ static const struct key keys[] = {
     {SEC_FORGETOP, "production_read_only", T_BOOL, CFG(production_read_only), NULL},
     {SEC_FORGETOP, "audit_log", T_STR, CFG(audit_log), NULL},
     {SEC_FORGETOP, "users", T_INT, CFG(users), NULL},
+    {SEC_FORGETOP, "alert_bell", T_BOOL, CFG(alert_bell), NULL},
+    {SEC_FORGETOP, "alert_title", T_BOOL, CFG(alert_title), NULL},
     {SEC_FORGETOP, "connect_timeout", T_DUR_POS, CFG(connect_timeout_s), NULL},
     {SEC_FORGETOP, "request_timeout", T_DUR_POS, CFG(request_timeout_s), NULL},
     {SEC_FORGETOP, "poll_interval", T_DUR, CFG(poll_interval_s), NULL},

@@ -206,15 +206,25 @@ char *report_json(const struct world *w, bool read_only, double now)
     return out;
 }
 
-static const char *check_word(enum band b)
+static const char *check_word(int code)
 {
     static const char *const words[] = {"OK", "WARNING", "CRITICAL", "UNKNOWN"};
-    return (unsigned)b < 4 ? words[b] : "UNKNOWN";
+    return code >= 0 && code < 4 ? words[code] : "UNKNOWN";
 }
 
-static void check_metric_line(const struct metric_view *m, FILE *out)
+static bool metric_known(const struct metric_view *m)
 {
-    if (!m->has_value || isnan(m->value)) { /* never read, or read as "no number" */
+    return m->has_value && !isnan(m->value) && m->band != BAND_UNKNOWN;
+}
+
+static void check_metric_line(const struct metric_view *m, double now, FILE *out)
+{
+    if (m->has_value && !isnan(m->value) && m->band == BAND_UNKNOWN) { /* too old to judge */
+        fprintf(out, "UNKNOWN %s %s: no data: the last value is %.0fs old\n", m->rule.id,
+                m->service, now - m->t);
+        return;
+    }
+    if (!metric_known(m)) { /* never read, or read as "no number" */
         fprintf(out, "UNKNOWN %s %s: no data%s%s\n", m->rule.id, m->service, m->note[0] ? ": " : "",
                 m->note);
         return;
@@ -230,35 +240,156 @@ static void check_metric_line(const struct metric_view *m, FILE *out)
     fputc('\n', out);
 }
 
+static enum band service_band(const struct service *s)
+{
+    return bands_ready(s->ready, s->desired);
+}
+
+static void check_service_line(const struct service *s, enum band b, FILE *out)
+{
+    fprintf(out, "%s ready %s = %d/%d", check_word(b), s->name, s->ready, s->desired);
+    if (s->status[0])
+        fprintf(out, ": %s", s->status);
+    fputc('\n', out);
+}
+
+/* What the verdict is built from: every line's band, and what makes it unknown. */
+struct check_tally {
+    size_t count[4];
+    size_t unreadable, known_metrics;
+    const char *scope; /* the first source's "namespace ... does not exist" */
+};
+
+static void tally_band(struct check_tally *t, enum band b)
+{
+    t->count[(unsigned)b < 4 ? b : BAND_UNKNOWN]++;
+}
+
+static void tally(const struct world *w, struct check_tally *t)
+{
+    memset(t, 0, sizeof(*t));
+    for (size_t i = 0; i < w->n_sources; i++) {
+        t->unreadable += w->sources[i].state != SOURCE_OK;
+        const struct snapshot *s = w->snaps[i];
+        if (s != NULL && s->scope_error[0] && t->scope == NULL)
+            t->scope = s->scope_error;
+    }
+    for (size_t i = 0; i < w->n_facts; i++)
+        if (w->facts[i].f.probe)
+            tally_band(t, w->facts[i].band);
+    for (size_t i = 0; i < w->n_metrics; i++) {
+        bool known = metric_known(&w->metrics[i]);
+        t->known_metrics += known;
+        tally_band(t, known ? w->metrics[i].band : BAND_UNKNOWN);
+    }
+    for (size_t i = 0; i < w->n_services; i++) {
+        enum band b = service_band(&w->services[i].svc);
+        if (b != BAND_OK) /* only a service short of replicas is a line */
+            tally_band(t, b);
+    }
+}
+
+/* Nagios's order of worst: a source that cannot be read, or a scope that names nothing,
+ * makes every figure doubtful (UNKNOWN); then CRITICAL; then "no metric has data"
+ * (UNKNOWN: silence is not health); then WARNING, OK. */
+static int verdict(const struct check_tally *t)
+{
+    if (t->unreadable > 0 || t->scope != NULL)
+        return 3;
+    if (t->count[BAND_CRITICAL] > 0)
+        return 2;
+    if (t->known_metrics == 0)
+        return 3;
+    return t->count[BAND_WARNING] > 0 ? 1 : 0;
+}
+
+/* A perf data number: no exponent, no trailing zeros, "U" when unknown (Nagios). */
+static void perf_number(char *out, size_t len, double v)
+{
+    if (!isfinite(v)) {
+        snprintf(out, len, "U");
+        return;
+    }
+    snprintf(out, len, "%.1f", v);
+    char *e = out + strlen(out) - 1;
+    while (e > out && *e == '0')
+        *e-- = '\0';
+    if (e > out && *e == '.')
+        *e = '\0';
+}
+
+/* label=value[UOM];warn;crit, as the Nagios plugin guidelines write it. A label is the
+ * metric's id, with its service when another view of the same id came first. */
+static void perf_item(const struct world *w, size_t i, FILE *out)
+{
+    const struct metric_view *m = &w->metrics[i];
+    char label[FT_ID_MAX + FT_NAME_MAX + 2], v[32], warn[32], crit[32];
+    bool repeat = false;
+    for (size_t j = 0; j < i; j++)
+        repeat |= strcmp(w->metrics[j].rule.id, m->rule.id) == 0;
+    snprintf(label, sizeof(label), "%s%s%s", m->rule.id, repeat ? "_" : "",
+             repeat ? m->service : "");
+    for (char *c = label; *c; c++) /* no quotes, '=' or blanks in a label */
+        if (*c == '\'' || *c == '=' || *c == ' ' || *c == '|' || (unsigned char)*c < 0x20)
+            *c = '_';
+    /* a unit Nagios knows, else none ("items" is a count) */
+    const char *uom = strcmp(m->rule.unit, "%") == 0 || strcmp(m->rule.unit, "ms") == 0 ||
+                              strcmp(m->rule.unit, "s") == 0
+                          ? m->rule.unit
+                          : "";
+    perf_number(v, sizeof(v), metric_known(m) ? m->value : NAN);
+    perf_number(warn, sizeof(warn), m->rule.warning);
+    perf_number(crit, sizeof(crit), m->rule.critical);
+    fprintf(out, "%s%s=%s%s;%s;%s", i ? " " : "", label, v, strcmp(v, "U") ? uom : "", warn, crit);
+}
+
+static void check_summary(const struct world *w, const struct check_tally *t, int code, FILE *out)
+{
+    fprintf(out, "FORGETOP %s - %zu critical, %zu warning, %zu ok, %zu no data", check_word(code),
+            t->count[BAND_CRITICAL], t->count[BAND_WARNING], t->count[BAND_OK],
+            t->count[BAND_UNKNOWN]);
+    if (t->unreadable > 0)
+        fprintf(out, "; %zu source%s unreadable", t->unreadable, t->unreadable == 1 ? "" : "s");
+    if (t->scope != NULL)
+        fprintf(out, "; %s", t->scope);
+    else if (t->known_metrics == 0)
+        fprintf(out, "; no metric has data");
+    if (w->n_metrics > 0)
+        fputs(" | ", out);
+    for (size_t i = 0; i < w->n_metrics; i++)
+        perf_item(w, i, out);
+    fputc('\n', out);
+}
+
 /* Nagios shows the first line as the status: it sums up, the detail lines follow. */
 int report_check(const struct world *w, FILE *out)
 {
-    int code = 0;
-    size_t count[4] = {0}, unreadable = 0;
-    for (size_t i = 0; i < w->n_sources; i++)
-        unreadable += w->sources[i].state != SOURCE_OK;
-    for (size_t i = 0; i < w->n_metrics; i++) {
-        const struct metric_view *m = &w->metrics[i];
-        enum band b = (!m->has_value || isnan(m->value)) ? BAND_UNKNOWN : m->band;
-        count[b < 4 ? b : BAND_UNKNOWN]++;
-        if (b != BAND_UNKNOWN && (int)b > code)
-            code = (int)b;
-    }
-    if (unreadable > 0)
-        code = 3;
-    fprintf(out, "FORGETOP %s - %zu critical, %zu warning, %zu ok, %zu no data", check_word(code),
-            count[BAND_CRITICAL], count[BAND_WARNING], count[BAND_OK], count[BAND_UNKNOWN]);
-    if (unreadable > 0)
-        fprintf(out, "; %zu source%s unreadable", unreadable, unreadable == 1 ? "" : "s");
-    fputc('\n', out);
+    struct check_tally t;
+    tally(w, &t);
+    int code = verdict(&t);
+    check_summary(w, &t, code, out);
     for (size_t i = 0; i < w->n_sources; i++) {
         const struct source_status *s = &w->sources[i];
+        const struct snapshot *snap = w->snaps[i];
         if (s->state != SOURCE_OK)
             fprintf(out, "UNKNOWN source %s %s: %s\n", s->name,
                     s->state == SOURCE_STALE ? "stale" : "failing",
                     s->error[0] ? s->error : "no answer");
+        if (snap != NULL && snap->scope_error[0])
+            fprintf(out, "UNKNOWN source %s: %s\n", s->name, snap->scope_error);
+    }
+    for (size_t i = 0; i < w->n_services; i++) {
+        enum band b = service_band(&w->services[i].svc);
+        if (b != BAND_OK)
+            check_service_line(&w->services[i].svc, b, out);
+    }
+    for (size_t i = 0; i < w->n_facts; i++) {
+        const struct fact_view *v = &w->facts[i];
+        if (v->f.probe)
+            fprintf(out, "%s %s %s = %s\n", check_word(v->band), w->sources[v->source].name,
+                    v->f.label, v->text);
     }
     for (size_t i = 0; i < w->n_metrics; i++)
-        check_metric_line(&w->metrics[i], out);
+        check_metric_line(&w->metrics[i], w->now, out);
     return code;
 }

@@ -849,6 +849,28 @@ static int read_lists(struct pollctx *pc, char *err, size_t errlen)
     return reduce_lists(pc, ls, r, rc, errs, true, err, errlen);
 }
 
+/* An empty deployment list is either an empty namespace, one that does not exist (the
+ * API server lists nothing in either), or a selector that matches nothing: the namespace
+ * itself says which. A 403 on namespaces leaves it open, and the words say so. */
+static void check_scope(struct kube *k, struct snapshot *out)
+{
+    char path[128], err[256];
+    struct http_response r;
+    text_printf(path, sizeof(path), "/api/v1/namespaces/%s", k->ns);
+    if (request(k, &k->http, "GET", path, NULL, NULL, &r, err, sizeof(err)) < 0)
+        return; /* the lists answered: a failure here says nothing about the scope */
+    if (r.status == 404)
+        text_printf(out->scope_error, sizeof(out->scope_error), "namespace \"%s\" does not exist",
+                    k->ns);
+    else if (k->selector[0])
+        text_printf(out->scope_error, sizeof(out->scope_error),
+                    "selector %s matches no deployment in namespace %s", k->selector, k->ns);
+    else
+        text_printf(out->scope_error, sizeof(out->scope_error), "no deployment in namespace %s%s",
+                    k->ns, r.status == 403 ? " (no permission to read the namespace)" : "");
+    http_response_free(&r);
+}
+
 static int kube_poll(struct source *src, struct snapshot *out, char *err, size_t errlen)
 {
     struct kube *k = src->priv;
@@ -862,6 +884,8 @@ static int kube_poll(struct source *src, struct snapshot *out, char *err, size_t
         goto out;
     for (size_t i = 0; i < out->n_services; i++)
         finish_service(&pc, i, out->taken_at);
+    if (out->n_services == 0)
+        check_scope(k, out);
     text_sanitize(out->context, sizeof(out->context), k->kc.context);
     pthread_mutex_lock(&k->lock);
     out->scale_denied = k->scale_denied;
@@ -873,6 +897,8 @@ static int kube_poll(struct source *src, struct snapshot *out, char *err, size_t
         add_note(notice, sizeof(notice), "TLS verification off (insecure-skip-tls-verify)");
     if (pc.notes[0])
         add_note(notice, sizeof(notice), pc.notes);
+    if (out->scope_error[0])
+        add_note(notice, sizeof(notice), out->scope_error);
     text_sanitize(out->notice, sizeof(out->notice), notice);
     rc = 0;
 out:

@@ -178,6 +178,16 @@ static double slot_interval(const struct slot *s)
     return s->src->interval_s > 0 ? s->src->interval_s : 1.0;
 }
 
+/* A source words its errors for a log ("kube: GET ...: refused"); everything that shows a
+ * source's error already names the source, so the name is dropped here, once. */
+static const char *unprefixed(const char *name, const char *err)
+{
+    size_t n = strlen(name);
+    if (n > 0 && strncmp(err, name, n) == 0 && err[n] == ':' && err[n + 1] == ' ')
+        return err + n + 2;
+    return err;
+}
+
 /* Called with the lock held after a poll; returns the snapshot the caller must free. */
 static struct snapshot *slot_record(struct slot *s, int rc, struct snapshot *snap, const char *err,
                                     unsigned long gen)
@@ -199,7 +209,8 @@ static struct snapshot *slot_record(struct slot *s, int rc, struct snapshot *sna
         old = snap;
         s->failures++;
         char scrubbed[FT_TEXT_MAX];
-        secret_scrub(scrubbed, sizeof(scrubbed), err); /* whatever library wrote it */
+        secret_scrub(scrubbed, sizeof(scrubbed),
+                     unprefixed(s->src->name, err)); /* whatever library wrote it */
         text_sanitize(s->error, sizeof(s->error), scrubbed);
     }
     return old;

@@ -5,6 +5,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "forgetop/gauge.h"
 #include "forgetop/paint.h"
 #include "forgetop/sparkline.h"
 #include "forgetop/table.h"
@@ -50,9 +51,12 @@ static int facts(struct tui *t, const struct service_view *sv, int y, int w)
     const struct service *s = &sv->svc;
     char b[FT_TEXT_MAX + 64], c1[32], c2[32], m1[32], m2[32];
     int y0 = y;
-    text_printf(b, sizeof b, "desired %d%sready %d%supdated %d%savailable %d", s->desired,
-                st->g->sep, s->ready, st->g->sep, s->updated, st->g->sep, s->available);
-    y += line(t, y, 0, w, "replicas", b, st->attr[s->ready < s->desired ? EL_BAND_WARN : 0]);
+    enum band rb = bands_ready(s->ready, s->desired); /* a glyph too, for NO_COLOR */
+    const char *rg = gauge_severity(rb, false);
+    text_printf(b, sizeof b, "desired %d%sready %d%s%s%supdated %d%savailable %d", s->desired,
+                st->g->sep, s->ready, rg[0] ? " " : "", rg, st->g->sep, s->updated, st->g->sep,
+                s->available);
+    y += line(t, y, 0, w, "replicas", b, rb != BAND_OK ? st->attr[frame_band_el(rb)] : 0);
     if (sv->max > 0)
         text_printf(b, sizeof b, "%d..%d (%s)", sv->min, sv->max,
                     s->max > 0 ? "from the source" : "from the rule in the config");
@@ -222,6 +226,15 @@ void detail_draw(struct tui *t)
                 sv->svc.namespace_[0] ? sv->svc.namespace_ : "-", st->g->sep,
                 t->world->sources[sv->source].name);
     paint_field(t->win, st, y++, 0, w, title, st->attr[EL_HEADER_FOCUS], PAINT_LEFT);
+    const struct source_status *ss = &t->world->sources[sv->source];
+    if (ss->state != SOURCE_OK && ss->error[0]) { /* why these figures are old, whole */
+        char age[16] = "never ok", why[FT_TEXT_MAX + 48];
+        if (ss->last_ok > 0)
+            text_duration(age, sizeof age, t->now - ss->last_ok);
+        text_printf(why, sizeof why, "%s %s: %s", source_state_name(ss->state), age, ss->error);
+        paint_text(t->win, st, y, 0, 12, "source", st->attr[EL_DIM]);
+        y += wrapped(t, y, 13, w - 13, why, 3, st->attr[EL_STATUS_ERR]);
+    }
     y += facts(t, sv, y, w);
     int bottom = t->lines - 2;
     int room = bottom - y;

@@ -57,11 +57,7 @@ void frame_resample(const struct history *h, double now, double step, double *ou
 
 size_t frame_alert_count(const struct tui *t)
 {
-    size_t n = 0;
-    for (size_t i = 0; i < t->world->n_sources; i++)
-        if (t->world->snaps[i])
-            n += t->world->snaps[i]->n_alerts;
-    return n;
+    return alerts_count(t);
 }
 
 static const char *namespace_of(const struct tui *t)
@@ -103,56 +99,116 @@ static int header_right(struct tui *t, int y, int w)
     return x;
 }
 
+/* One source's mark, words and element: "✓ 3s", "~ 1m stale", "✗ 40s" (failing keeps the
+ * age of its last good poll: how old every figure it gave is), "✗ never ok". */
+static enum element source_item(const struct tui *t, const struct source_status *s,
+                                const char **mark, char *age, size_t len)
+{
+    const struct glyphs *g = t->style.g;
+    age[0] = '\0';
+    if (s->last_ok > 0)
+        text_duration(age, len, t->now - s->last_ok);
+    switch (s->state) {
+    case SOURCE_OK:
+        *mark = g->src_ok;
+        return EL_BAND_OK;
+    case SOURCE_STALE:
+        *mark = g->src_stale;
+        text_printf(age + strlen(age), len - strlen(age), " stale");
+        return EL_BAND_WARN;
+    case SOURCE_FAILING:
+        *mark = g->src_fail;
+        if (s->last_ok <= 0)
+            text_printf(age, len, "never ok");
+        return EL_BAND_CRIT;
+    default:
+        *mark = g->src_start;
+        text_printf(age, len, "starting");
+        return EL_DIM;
+    }
+}
+
+static int item_width(const struct tui *t, size_t i, const struct source_status *s)
+{
+    const char *mark;
+    char age[32], item[128];
+    source_item(t, s, &mark, age, sizeof age);
+    text_printf(item, sizeof item, "%s%s %s %s", i ? t->style.g->sep : "", s->name, mark, age);
+    return paint_width(&t->style, item);
+}
+
+/* Columns the items after source i need, so an error drawn inline leaves them room. */
+static int rest_width(const struct tui *t, size_t i)
+{
+    int n = 0;
+    for (size_t k = i + 1; k < t->world->n_sources; k++)
+        n += item_width(t, k, &t->world->sources[k]);
+    return n;
+}
+
+/* ": error" in w columns. When it does not fit, its cause goes first: an error reads
+ * "what: where: why", so the leading parts are dropped (`: …Connection refused`) rather
+ * than the end cut off (`GET /apis/apps/v1/namespaces/…`). */
+static void error_fit(const struct style *st, const char *err, int w, char *out, size_t len)
+{
+    text_printf(out, len, ": %s", err);
+    if (paint_width(st, out) <= w)
+        return;
+    const char *tail = err;
+    for (const char *p = strstr(err, ": "); p != NULL; p = strstr(p + 2, ": ")) {
+        tail = p + 2;
+        text_printf(out, len, ": %s%s", st->g->ellipsis, tail);
+        if (paint_width(st, out) <= w)
+            return;
+    }
+    text_printf(out, len, ": %s%s", tail == err ? "" : st->g->ellipsis, tail);
+}
+
+/* Line 1: each source with its mark and age; the first failing source's error follows
+ * its age ("kube ✗ 40s: connection refused") in the room the others leave, and the
+ * alerts screen has it whole. Then the alerts count or the sources' notice. */
 static void header_sources(struct tui *t, int y, int w)
 {
     const struct style *st = &t->style;
     const struct world *wd = t->world;
-    int x = 0;
-    const char *first_err = NULL, *first_err_src = NULL;
-    for (size_t i = 0; i < wd->n_sources && x < w; i++) {
-        const struct source_status *s = &wd->sources[i];
-        const char *mark = st->g->src_start;
-        enum element el = EL_DIM;
-        char age[32] = "", item[96];
-        if (s->last_ok > 0)
-            text_duration(age, sizeof age, t->now - s->last_ok);
-        switch (s->state) {
-        case SOURCE_OK:
-            mark = st->g->src_ok, el = EL_BAND_OK;
-            break;
-        case SOURCE_STALE:
-            mark = st->g->src_stale, el = EL_BAND_WARN;
-            text_printf(age + strlen(age), sizeof age - strlen(age), " stale");
-            break;
-        case SOURCE_FAILING:
-            mark = st->g->src_fail, el = EL_BAND_CRIT;
-            text_printf(age, sizeof age, "%s", s->last_ok > 0 ? "failing" : "never ok");
-            break;
-        default:
-            text_printf(age, sizeof age, "starting");
-            break;
-        }
-        if (s->state != SOURCE_OK && s->error[0] && !first_err)
-            first_err = s->error, first_err_src = s->name;
-        text_printf(item, sizeof item, "%s%s %s", i ? st->g->sep : "", s->name, mark);
-        x += paint_text(t->win, st, y, x, w - x, item, st->attr[EL_NORMAL]);
-        x += paint_text(t->win, st, y, x, w - x, " ", 0);
-        x += paint_text(t->win, st, y, x, w - x, age, st->attr[el]);
-    }
-    if (wd->n_sources == 0)
-        x += paint_text(t->win, st, y, x, w, "no sources", st->attr[EL_BAND_UNKNOWN]);
     size_t alerts = frame_alert_count(t);
     char tail[FT_TEXT_MAX + 64] = "";
     if (alerts)
         text_printf(tail, sizeof tail, "%zu alert%s (A)", alerts, alerts == 1 ? "" : "s");
-    else if (first_err)
-        text_printf(tail, sizeof tail, "%s: %s", first_err_src, first_err);
-    else if (wd->notice[0])
-        text_printf(tail, sizeof tail, "%s", wd->notice);
+    /* the alerts count keeps its room; the notice after it gives way to an error */
+    int keep = alerts ? paint_width(st, st->g->sep) + paint_width(st, tail) : 0;
+    int x = 0;
+    bool err_shown = false;
+    for (size_t i = 0; i < wd->n_sources && x < w; i++) {
+        const struct source_status *s = &wd->sources[i];
+        const char *mark;
+        char age[32], item[96];
+        enum element el = source_item(t, s, &mark, age, sizeof age);
+        text_printf(item, sizeof item, "%s%s %s", i ? st->g->sep : "", s->name, mark);
+        x += paint_text(t->win, st, y, x, w - x, item, st->attr[EL_NORMAL]);
+        x += paint_text(t->win, st, y, x, w - x, " ", 0);
+        x += paint_text(t->win, st, y, x, w - x, age, st->attr[el]);
+        int room = w - x - rest_width(t, i) - keep;
+        if (s->state != SOURCE_OK && s->error[0] && !err_shown && room >= 12) {
+            char msg[FT_TEXT_MAX + 8];
+            bool cut = paint_width(st, s->error) + 2 > room; /* the alerts screen has it whole */
+            int hint = cut && !alerts ? 4 : 0;
+            error_fit(st, s->error, room - hint, msg, sizeof msg);
+            x += paint_text(t->win, st, y, x, room - hint, msg, st->attr[EL_STATUS_ERR]);
+            if (hint)
+                x += paint_text(t->win, st, y, x, 4, " (A)", st->attr[EL_DIM]);
+            err_shown = true;
+        }
+    }
+    if (wd->n_sources == 0)
+        x += paint_text(t->win, st, y, x, w, "no sources", st->attr[EL_BAND_UNKNOWN]);
     if (tail[0] && x + 4 < w) {
         x += paint_text(t->win, st, y, x, w - x, st->g->sep, 0);
-        paint_text(t->win, st, y, x, w - x, tail,
-                   st->attr[alerts || first_err ? EL_STATUS_ERR : EL_DIM]);
+        x += paint_text(t->win, st, y, x, w - x, tail, st->attr[EL_STATUS_ERR]);
+    }
+    if (wd->notice[0] && x + 8 < w) {
+        x += paint_text(t->win, st, y, x, w - x, st->g->sep, 0);
+        paint_text(t->win, st, y, x, w - x, wd->notice, st->attr[EL_DIM]);
     }
 }
 

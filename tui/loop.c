@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "forgetop/app.h"
+#include "forgetop/text.h"
 #include "forgetop/tui.h"
 
 static volatile sig_atomic_t stop_requested;
@@ -82,6 +83,44 @@ static void start_curses(void)
     }
 }
 
+/* The window title through the terminal's own status-line capability when terminfo has
+ * one (tmux, screen), else xterm's OSC 2 when terminfo says the terminal takes it (XT),
+ * ended by ST, not BEL, so no bell rings by accident. The text is sanitised: a service
+ * name from a server never writes an escape sequence. */
+static void set_title(const char *text)
+{
+    char safe[FT_TEXT_MAX];
+    text_sanitize(safe, sizeof safe, text);
+    char *tsl = tigetstr("tsl"), *fsl = tigetstr("fsl");
+    if (tsl != NULL && tsl != (char *)-1 && fsl != NULL && fsl != (char *)-1) {
+        putp(tparm(tsl, 0));
+        fputs(safe, stdout);
+        putp(fsl);
+    } else if (tigetflag("XT") > 0) {
+        printf("\033]2;%s\033\\", safe);
+    }
+    fflush(stdout);
+}
+
+/* A new critical rings the bell and/or names itself in the title (alert_bell,
+ * alert_title): once when it appears, and the title back when none is left. */
+static void announce(struct tui *t)
+{
+    if (t->cfg == NULL || (!t->cfg->alert_bell && !t->cfg->alert_title))
+        return;
+    char what[FT_TEXT_MAX], title[FT_TEXT_MAX + 16];
+    bool had = t->crit_any;
+    if (alerts_new_critical(t, what, sizeof what)) {
+        if (t->cfg->alert_bell)
+            beep();
+        text_printf(title, sizeof title, "forgetop: %s", what);
+        if (t->cfg->alert_title)
+            set_title(title);
+    } else if (had && !t->crit_any && t->cfg->alert_title) {
+        set_title("forgetop");
+    }
+}
+
 static void frame(struct tui *t)
 {
     if (t->repaint) {
@@ -91,6 +130,7 @@ static void frame(struct tui *t)
     tui_draw(t);
     wnoutrefresh(t->win);
     doupdate();
+    announce(t);
 }
 
 static void install_signals(void)

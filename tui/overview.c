@@ -108,7 +108,12 @@ static void service_row(struct tui *t, int y, int width, const struct table_layo
                 stale ? st->g->src_stale : "");
     text_printf(sel, sizeof sel, "%s%s", selected ? st->g->select : " ",
                 tui_is_marked(t, sv) ? st->g->marked : " ");
-    text_printf(ready, sizeof ready, "%d/%d", s->ready, s->desired);
+    /* a degraded row says so in a glyph too (`0/5 !!`), so NO_COLOR and mono read it */
+    enum band rb = bands_ready(s->ready, s->desired);
+    const char *rg = gauge_severity(rb, false);
+    text_printf(ready, sizeof ready, "%d/%d%s%s", s->ready, s->desired, rg[0] ? " " : "", rg);
+    if (l->w[SC_READY] > 0 && (int)strlen(ready) > l->w[SC_READY]) /* "100/120!" */
+        text_printf(ready, sizeof ready, "%d/%d%s", s->ready, s->desired, rg);
     if (sv->max > 0)
         text_printf(bounds, sizeof bounds, "%d..%d", sv->min, sv->max);
     else
@@ -141,7 +146,7 @@ static void service_row(struct tui *t, int y, int width, const struct table_layo
     attr_t ca[SC_N] = {0};
     if (!selected) {
         ca[SC_NAME] = stale ? st->attr[EL_STALE] : 0;
-        ca[SC_READY] = s->ready < s->desired ? st->attr[EL_BAND_WARN] : 0;
+        ca[SC_READY] = rb != BAND_OK ? st->attr[frame_band_el(rb)] : 0;
         ca[SC_REC] = sv->rec.changes ? st->attr[EL_REC_CHANGE] : st->attr[EL_DIM];
         ca[SC_STATUS] = st->attr[EL_STATUS_ERR];
     }

@@ -30,6 +30,9 @@ struct sustain {
 };
 
 enum band bands_classify(const struct metric_rule *r, double value);
+/* A service's readiness: none of N > 0 ready is critical (nothing serves), fewer than
+ * desired a warning; scaled to zero on purpose, or all ready, is ok. */
+enum band bands_ready(int ready, int desired);
 
 /* The longest gap between two samples that still counts as continuous; a longer gap
  * resets pending, as a missed evaluation resets a Prometheus rule. */

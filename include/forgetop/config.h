@@ -63,6 +63,8 @@ struct config {
     bool production_read_only;    /* a production target is watched only */
     char audit_log[PATH_MAX];     /* "" = $XDG_STATE_HOME/forgetop/audit.log */
     int users;                    /* expected users, for the capacity tier; 0 unknown */
+    bool alert_bell;              /* a new critical rings the terminal bell */
+    bool alert_title;             /* a new critical is written into the window title */
 
     /* [metric ID] */
     struct metric_rule metrics[CONFIG_MAX_METRICS];

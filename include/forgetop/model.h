@@ -118,6 +118,7 @@ struct fact {
     char text[96];        /* UNIT_TEXT: the value; otherwise a typed qualifier ("list") */
     char rule[FT_ID_MAX]; /* the judging rule's id (core/facts.c), "" = not judged */
     double t;             /* unix seconds it was measured */
+    bool probe;           /* a check in its own right (a health probe): --check gives it a line */
 };
 
 struct snapshot {
@@ -125,6 +126,9 @@ struct snapshot {
     char context[FT_NAME_MAX]; /* cluster/context or project for the header */
     char notice[FT_TEXT_MAX];  /* "RBAC: read-only", "TLS verification off" */
     bool scale_denied;         /* the server refuses writes (RBAC) */
+    /* What the source was told to watch is not there: `namespace "x" does not exist`,
+     * `selector app=x matches no deployment in open-forge`. "" when it is. */
+    char scope_error[FT_TEXT_MAX];
     struct service *services;
     size_t n_services;
     struct reading *readings;

@@ -15,8 +15,11 @@
 
 /* The whole world as one JSON document; caller frees. NULL on allocation failure. */
 char *report_json(const struct world *w, bool read_only, double now);
-/* One line per metric and per unreadable source; returns the Nagios exit code:
- * 0 ok, 1 warning, 2 critical, 3 unknown (a source could not be read). */
+/* A summary with Nagios perf data after `|`, then a line per unreadable source or empty
+ * scope, per service short of ready replicas, per health probe (a fact marked probe) and
+ * per metric. Returns the Nagios exit code: 3 when a source could not be read or its
+ * scope names nothing, else 2 on any critical line, else 3 when no metric has data,
+ * else 1 on a warning, else 0. */
 int report_check(const struct world *w, FILE *out);
 
 #endif

@@ -9,6 +9,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include <curses.h>
 
@@ -80,6 +81,11 @@ struct tui {
     enum element status_el;
     bool quit;
     bool repaint; /* Ctrl-L: the next frame repaints every cell */
+
+    /* criticals already announced (bell, title): metric views by index, firing alerts */
+    uint32_t crit_mask;
+    size_t crit_alerts;
+    bool crit_any;
 };
 
 /* Set up the state over a world; the caller has already started curses on win. */
@@ -117,6 +123,12 @@ int frame_header(struct tui *t, int y);
 /* Status line and function bar on the last two rows. */
 void frame_footer(struct tui *t);
 size_t frame_alert_count(const struct tui *t);
+/* Entries of the alerts screen: forgetop's own pending and firing metrics and the
+ * sources' alerts. */
+size_t alerts_count(const struct tui *t);
+/* True when a metric entered its critical band or a critical alert started firing
+ * since the last call (what names the first, for the title); remembers what it saw. */
+bool alerts_new_critical(struct tui *t, char *what, size_t len);
 /* "92%", "1.23s", "1.2k" for a metric value in its unit. */
 void frame_value(char *out, size_t len, const char *unit, double v);
 /* Resample a history into n aligned buckets ending at now (NAN where empty). */

@@ -479,6 +479,15 @@ class Handler(BaseHTTPRequestHandler):
             base, rest = ["api", "v1"], p[2:]
         else:
             base, rest = p[:3], p[3:]
+        if base == ["api", "v1"] and len(rest) == 2 and rest[0] == "namespaces" and self.command == "GET":
+            # a namespace exists when the fixture has something in it (or the control says so)
+            ns = rest[1]
+            if any(k[0] == ns for k in st.deploys) or ns in f.get("namespaces", []):
+                return self.send_json(200, {"kind": "Namespace", "apiVersion": "v1",
+                                            "metadata": {"name": ns, "creationTimestamp": CREATED},
+                                            "status": {"phase": "Active"}})
+            return self.send_json(404, status(404, "NotFound", 'namespaces "%s" not found' % ns,
+                                              {"name": ns, "kind": "namespaces"}))
         if len(rest) < 3 or rest[0] != "namespaces":
             return self.send_json(404, status(404, "NotFound", "the server could not find the requested resource"))
         ns, res, name, sub = rest[1], rest[2], rest[3] if len(rest) > 3 else None, rest[4] if len(rest) > 4 else None

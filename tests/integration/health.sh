@@ -54,6 +54,19 @@ expect_eq "forgetop --health URL --once --json: the health panel's facts" \
     "/health/sick critical|/health/sick time ok|database ok|redis critical" \
     "$(json_get "$S/once.json" '"|".join(f["label"] + " " + f["band"] for f in d["facts"] if f["panel"] == "health" and f["source"] == "health")')"
 
+# --check: each probe is a line; a /health answering 404 is CRITICAL (2), not OK.
+"$BIN" --health $H/health/none --check >"$S/check.out" 2>/dev/null
+expect_eq "--check: a /health answering 404 exits 2 CRITICAL" 2 $?
+check "--check: the probe's line says 404" grep -qE '^CRITICAL health /health/none = 404 in [0-9]+ ms$' "$S/check.out"
+"$BIN" --health $H/health/sick --check >"$S/check.out" 2>/dev/null
+expect_eq "--check: a 503 with an unhealthy component exits 2" 2 $?
+check "--check: the component is a line of its own" \
+    grep -q '^CRITICAL health redis = unhealthy: Error 111 connecting to redis:6379. Connection refused.$' "$S/check.out"
+check "--check: a healthy component beside it is OK" grep -q '^OK health database = healthy$' "$S/check.out"
+"$BIN" --health $H/health/ready --check >"$S/check.out" 2>/dev/null
+expect_eq "--check: a ready API but no metric at all is 3 UNKNOWN, not OK" 3 $?
+check "--check: the ready probe is an OK line" grep -qE '^OK health /health/ready = 200 ok in [0-9]+ ms$' "$S/check.out"
+
 check "no URL configured is a clear error" grep -q '^new-error health: no URL configured' <<<"$(probe)"
 
 finish

@@ -255,6 +255,40 @@ if "$BIN" --help 2>&1 | grep -q -- "--once"; then
     "$BIN" --once --json --kubeconfig "$K" -n other >"$S/once.json" 2>"$S/once.err"
     expect_eq "-n reads another namespace (empty here)" "0" \
         "$(json_get "$S/once.json" 'len(d["services"])')"
+    # --check: a namespace that does not exist, a selector that matches nothing
+    "$BIN" --check --kubeconfig "$K" -n other >"$S/check.out" 2>&1
+    expect_eq "--check -n NS that does not exist exits 3 UNKNOWN" 3 $?
+    check "--check says the namespace does not exist, in the summary" \
+        grep -q '^FORGETOP UNKNOWN - .*; namespace "other" does not exist |' "$S/check.out"
+    check "--check has the kube line with the reason" \
+        grep -q '^UNKNOWN source kube: namespace "other" does not exist$' "$S/check.out"
+    "$BIN" --check --kubeconfig "$K" -l app=nothing >"$S/check.out" 2>&1
+    expect_eq "--check with a selector that matches nothing exits 3" 3 $?
+    check "--check names the selector and the namespace" \
+        grep -q '^UNKNOWN source kube: selector app=nothing matches no deployment in namespace open-forge$' "$S/check.out"
+    # --check: fewer ready than desired is a warning, with the stuck rollout's condition
+    fault '"usage": {"api": {"cpu": "100m"}}'
+    "$BIN" --check --kubeconfig "$K" >"$S/check.out" 2>&1
+    expect_eq "--check: a deployment short of ready replicas, metrics ok, exits 1 WARNING" 1 $?
+    check "--check: its line has the count and the stuck rollout" \
+        grep -q '^WARNING ready dagster-run-worker = 3/5: rollout stuck: ProgressDeadlineExceeded$' "$S/check.out"
+    check "--check: cpu from pod metrics is in the perf data" grep -qE '^FORGETOP WARNING - .* \| cpu=[0-9.]+%;70;85 ' "$S/check.out"
+    # --check: every deployment 0/N ready and no metrics-server is CRITICAL, not OK
+    python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); [x.update(ready=0) for x in d["deployments"]]; json.dump(d, open(sys.argv[2], "w"))' \
+        tests/fixtures/kube-open-forge.json "$S/zero.json"
+    PZ=$(free_port)
+    python3 tests/fakes/kube_api.py --port "$PZ" --cert "$S/server.crt" --key "$S/server.key" \
+        --token "$KUBE_TOKEN" --state "$S/zero.json" >"$S/fakez.out" 2>&1 &
+    on_exit "kill $!"
+    wait_for 10 curl -sf --cacert "$KUBE_CA" -H "Authorization: Bearer $KUBE_TOKEN" "https://127.0.0.1:$PZ/version"
+    curl -sf --cacert "$KUBE_CA" -X POST --data '{"no_metrics": true}' "https://127.0.0.1:$PZ/_control" >/dev/null
+    kube_write_config "$S/zero" "https://127.0.0.1:$PZ" "$KUBE_CA" "$KUBE_TOKEN"
+    "$BIN" --check --kubeconfig "$S/zero" >"$S/check.out" 2>&1
+    expect_eq "--check: all deployments 0/N ready, metrics-server absent, exits 2 CRITICAL" 2 $?
+    expect_eq "--check: one CRITICAL ready line per deployment" 3 "$(grep -c '^CRITICAL ready .* = 0/[0-9]*' "$S/check.out")"
+    check "--check: the stuck one carries its condition" \
+        grep -q '^CRITICAL ready dagster-run-worker = 0/5: rollout stuck: ProgressDeadlineExceeded$' "$S/check.out"
+    check "--check: the metrics say why they are missing" grep -q '^UNKNOWN cpu api: no data: metrics.k8s.io unavailable$' "$S/check.out"
     fault '"ssar_allowed": false'
     "$BIN" --once --json --kubeconfig "$K" >"$S/once.json" 2>"$S/once.err"
     check "forgetop --once --json carries the RBAC notice" grep -q "RBAC: read-only" "$S/once.json"

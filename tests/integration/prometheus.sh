@@ -169,6 +169,23 @@ expect_eq "--once --json: a queue over 1000 for seconds is sustained pending (fo
 expect_eq "--once --json: the alerts and states Prometheus has" "$(alerts | paste -sd,)" \
     "$(json_get "$S/once.json" '",".join(sorted(a["name"] + " " + a["state"] for a in d["alerts"]))')"
 
+# --check against the same Prometheus: its figures in the perf data; and every query
+# answered with an empty result is UNKNOWN (3), not "OK - 0 ok, 5 no data".
+"$BIN" --config "$S/forgetop.conf" --check >"$S/check.out" 2>&1
+rc=$?
+check "--check: the queue depth Prometheus has is in the perf data (exit $rc)" \
+    grep -qE '^FORGETOP [A-Z]+ - .* \| .*queue_depth=1500;1000;5000( |$)' "$S/check.out"
+expect_eq "--check: memory over 75 % is a warning line" 1 "$(grep -c '^WARNING memory ' "$S/check.out")"
+cp "$S/forgetop.conf" "$S/empty.conf"
+for id in cpu memory latency_p99 queue_depth db_connections; do
+    printf '[metric %s]\nquery = forgetop_no_such_series{job="exporter"}\n' "$id" >>"$S/empty.conf"
+done
+"$BIN" --config "$S/empty.conf" --check >"$S/check.out" 2>&1
+expect_eq "--check: Prometheus answering empty results exits 3 UNKNOWN" 3 $?
+check "--check: the summary says no metric has data" \
+    grep -q '^FORGETOP UNKNOWN - 0 critical, 0 warning, 0 ok, 5 no data; no metric has data | cpu=U;70;85' "$S/check.out"
+expect_eq "--check: each metric says why: an empty result" 5 "$(grep -c '^UNKNOWN .*: no data: empty result$' "$S/check.out")"
+
 # Results of other shapes, and values that are not numbers.
 out=$(probe --metric "m=api=scalar($Q_QUEUE)" --metric "mx=api=${Q_QUEUE}[5s]" \
     --metric "e=api=redis_queue_length{queue=\"none\"}" --metric "n=api=vector(0)/0" \

@@ -95,8 +95,47 @@ static void stale(void)
     tap(hx_has(stdscr, "QUEUE ~ stale 1m") && hx_has(stdscr, "REDIS ~ stale 1m"),
         "a stale source's panels say stale with their age");
     hx_golden(stdscr, "overview-stale", "overview with the demo source stale");
+    tui_key(&t, '\n');
+    frame(&t);
+    tap(hx_has(stdscr, "source       stale 1m: poll timed out after 10 s"),
+        "the detail of a stale source's service says why, whole");
     hx_stop();
     fixture_free(&w);
+}
+
+/* Under NO_COLOR a degraded row still reads as one: READY carries the band's glyph
+ * (`0/5 !!` none ready, `1/2 !` short), and a failing source keeps its age and says why
+ * in the header (`prometheus ✗ 40s: connect …`). */
+static void degraded_mono(void)
+{
+    struct config cfg;
+    struct world w;
+    struct actuator act;
+    struct fix_scaler sc = {0};
+    struct tui t;
+    setenv("NO_COLOR", "1", 1);
+    fixture_build(&w, &cfg);
+    w.services[1].svc.ready = w.services[1].svc.available = 0;
+    w.sources[1].state = SOURCE_FAILING;
+    w.sources[1].last_ok = FIX_NOW - 40;
+    actuator_init(&act, false, audit_path, fix_submit, &sc);
+    hx_start("xterm-256color", 24, 80, 1);
+    tui_init(&t, &w, &act, NULL, &cfg, stdscr);
+    frame(&t);
+    tap(hx_has(stdscr, "api            0/5 !!"), "none of N ready reads `0/5 !!` without colour");
+    tap(hx_has(stdscr, "dagster-run…    1/2 !"), "short of desired reads `1/2 !`");
+    tap(hx_has(stdscr, "agent-worker      3/3 "), "a healthy row has no glyph");
+    tap(PAIR_NUMBER(hx_attr_at(stdscr, "0/5 !!")) == 0, "NO_COLOR: no colour pair on it");
+    tap(hx_has(stdscr, "prometheus ✗ 40s: …Connection refused ·"),
+        "a failing source keeps its age and the cause of its error, named once");
+    hx_golden(stdscr, "overview-degraded-mono", "NO_COLOR overview with a degraded service");
+    tui_key(&t, 'j');
+    tui_key(&t, '\n');
+    frame(&t);
+    tap(hx_has(stdscr, "ready 0 !!"), "the detail says `ready 0 !!` too");
+    hx_stop();
+    fixture_free(&w);
+    unsetenv("NO_COLOR");
 }
 
 /* Severity must survive a terminal without colours, and use colours where there are. */
@@ -156,6 +195,7 @@ int main(void)
     too_small();
     terminals();
     stale();
+    degraded_mono();
     unlink(audit_path);
     rmdir(audit_dir);
     printf("1..%d\n", tap_n);

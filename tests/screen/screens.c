@@ -63,6 +63,13 @@ int main(void)
     tap(r.t.screen == TUI_OVERVIEW && !r.t.quit, "q leaves help without quitting");
     keys(&r, (int[]){'A', 0});
     hx_golden(stdscr, "alerts-80x24", "alerts screen");
+    tap(hx_has(stdscr, "CPU usage          FIRING   critical      12m forgetop"),
+        "A lists forgetop's own FIRING metric, with its source");
+    tap(hx_has(stdscr, "Queue depth        pending") &&
+            hx_has(stdscr, "HighCPUUsage       firing   critical      12m prometheus"),
+        "beside its pending ones and Prometheus's alerts");
+    tap(hx_has(stdscr, "prometheus stale 1m connect to 127.0.0.1:9090: Connection refused"),
+        "and each source's error whole");
     keys(&r, (int[]){27, '\t', 'j', 0});
     tap(r.t.focus == FOCUS_METRICS && hx_has(stdscr, "▶  Memory usage"),
         "Tab moves the selection to the metrics");
@@ -83,6 +90,10 @@ int main(void)
     rig_start(&r, 48, 160, false);
     keys(&r, (int[]){'j', '\n', 0});
     hx_golden(stdscr, "detail-160x48", "detail at 160x48 with its pods");
+    strcpy(r.w.notice, "RBAC: read-only");
+    keys(&r, (int[]){0});
+    tap(hx_has(stdscr, "4 alerts (A) · RBAC: read-only"),
+        "the sources' notice still follows the alerts count");
     rig_stop(&r);
 
     rig_start(&r, 24, 80, true);
@@ -101,6 +112,24 @@ int main(void)
     tap(hx_has(stdscr, "PROD") && hx_has(stdscr, "READ-ONLY") && hx_has(stdscr, "forgetop demo"),
         "a production world gets the PROD badge beside READ-ONLY");
     hx_golden(stdscr, "overview-production", "production context, read-only");
+    rig_stop(&r);
+
+    /* a new critical is announced once, not each frame; a newer one is announced again */
+    rig_start(&r, 24, 80, false);
+    char what[256];
+    tap(alerts_new_critical(&r.t, what, sizeof what) &&
+            strcmp(what, "CRITICAL CPU usage api 92%") == 0,
+        "the first critical is news, named for the title: %s", what);
+    tap(!alerts_new_critical(&r.t, what, sizeof what), "the same critical next frame is not");
+    r.w.metrics[2].band = BAND_CRITICAL;
+    tap(alerts_new_critical(&r.t, what, sizeof what) &&
+            strcmp(what, "CRITICAL API latency p99 api 740ms") == 0,
+        "a metric turning critical is: %s", what);
+    r.w.metrics[0].band = r.w.metrics[2].band = BAND_WARNING;
+    tap(!alerts_new_critical(&r.t, what, sizeof what) && r.t.crit_any,
+        "criticals clearing is not (the firing alert is still critical)");
+    r.w.metrics[0].band = BAND_CRITICAL;
+    tap(alerts_new_critical(&r.t, what, sizeof what), "one coming back is news again");
     rig_stop(&r);
 
     unlink(audit_path);

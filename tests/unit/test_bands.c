@@ -231,3 +231,13 @@ Test(bands, a_run_longer_than_the_ring_starts_at_its_oldest_sample)
     cr_expect_eq(s.state, SUSTAINED_FIRING);
     cr_expect_eq(s.since, 15.0 * 100);
 }
+
+/* READY: nothing serving is critical, short of desired a warning, zero on purpose ok. */
+Test(bands, readiness_none_of_n_is_critical_fewer_a_warning)
+{
+    cr_expect_eq(bands_ready(0, 5), BAND_CRITICAL);
+    cr_expect_eq(bands_ready(3, 5), BAND_WARNING);
+    cr_expect_eq(bands_ready(5, 5), BAND_OK);
+    cr_expect_eq(bands_ready(6, 5), BAND_OK, "surge during a rollout");
+    cr_expect_eq(bands_ready(0, 0), BAND_OK, "scaled to zero on purpose");
+}

@@ -158,7 +158,8 @@ Test(poller, a_failing_source_goes_stale_with_its_error_and_age)
     atomic_store(&fakes[0].mode, FAKE_FAIL);
     struct source_status st;
     cr_assert(wait_state(p, 0, SOURCE_STALE, 2000, &st), "state %s", source_state_name(st.state));
-    cr_assert_str_eq(st.error, "flaky: connection refused");
+    cr_assert_str_eq(st.error, "connection refused", "the source's name is not repeated: %s",
+                     st.error);
     cr_assert(st.last_ok > 0, "the last good poll is kept");
     cr_assert(st.last_try >= st.last_ok);
     /* a failure brings no snapshot: the caller keeps the last one */
@@ -186,7 +187,7 @@ Test(poller, a_source_that_never_answered_well_is_failing)
     poller_start(p);
     cr_assert(wait_state(p, 0, SOURCE_FAILING, 2000, &st));
     cr_assert_eq(st.last_ok, 0);
-    cr_assert_str_eq(st.error, "down: connection refused");
+    cr_assert_str_eq(st.error, "connection refused");
     poller_free(p);
 }
 
@@ -250,7 +251,7 @@ Test(poller, poll_once_waits_for_every_answer_and_no_longer)
     struct source_status st;
     poller_status(p, 1, now_s(), &st);
     cr_assert_eq(st.state, SOURCE_FAILING);
-    cr_assert_str_eq(st.error, "b: connection refused");
+    cr_assert_str_eq(st.error, "connection refused");
     snapshot_free(poller_take(p, 0));
     poller_free(p);
 }

@@ -156,8 +156,155 @@ Test(report, check_says_no_data_for_a_reading_without_a_number)
 Test(report, check_first_line_sums_up_for_nagios)
 {
     char out[4096];
+    const char *want = "FORGETOP CRITICAL - 1 critical, 0 warning, 0 ok, 4 no data | cpu=86%;70;85 "
+                       "memory=U;75;90 latency_p99=U;500;2000 queue_depth=U;1000;5000 "
+                       "db_connections=U;80;95\n";
     cr_assert_eq(check_code(86, SOURCE_OK, out, sizeof(out)), 2, "%s", out);
-    cr_assert(strncmp(out, "FORGETOP CRITICAL - 1 critical, 0 warning, 0 ok, 4 no data\n",
-                      strlen("FORGETOP CRITICAL - 1 critical, 0 warning, 0 ok, 4 no data\n")) == 0,
+    cr_assert(strncmp(out, want, strlen(want)) == 0, "%s", out);
+}
+
+/* ---- services, probes, scope, perf data ---- */
+
+/* A source named src whose snapshot has one service at ready/desired, and readings of
+ * cpu (NAN: an empty result) and of queue_depth. */
+static struct snapshot *source_with(const char *src, int ready, int desired, double cpu,
+                                    double queue)
+{
+    size_t i = world_add_source(&w, src);
+    struct source_status st = {.state = SOURCE_OK, .last_ok = 1000, .last_try = 1000};
+    snprintf(st.name, sizeof(st.name), "%s", src);
+    world_set_status(&w, i, &st);
+    struct snapshot *s = snapshot_new();
+    s->taken_at = 1000;
+    if (desired >= 0) {
+        struct service *svc = snapshot_add_service(s);
+        snprintf(svc->name, sizeof(svc->name), "api");
+        svc->desired = desired;
+        svc->ready = ready;
+    }
+    struct reading *r = snapshot_add_reading(s, "cpu", "api", 1000, cpu);
+    if (isnan(cpu))
+        snprintf(r->note, sizeof(r->note), "empty result");
+    if (!isnan(queue))
+        snapshot_add_reading(s, "queue_depth", "", 1000, queue);
+    return s;
+}
+
+static int run_check(struct snapshot *s, char *out, size_t len)
+{
+    world_apply(&w, w.n_sources - 1, s, 1000);
+    world_evaluate(&w, 1000);
+    FILE *f = fmemopen(out, len, "w");
+    int code = report_check(&w, f);
+    fclose(f);
+    return code;
+}
+
+/* Prometheus answered every query with an empty result: silence is not health. */
+Test(report, check_is_unknown_when_no_metric_has_data)
+{
+    char out[4096];
+    int code = run_check(source_with("prometheus", 0, -1, NAN, NAN), out, sizeof(out));
+    cr_assert_eq(code, 3, "%s", out);
+    cr_assert(strstr(out, "FORGETOP UNKNOWN - 0 critical, 0 warning, 0 ok, 5 no data; no metric "
+                          "has data |") == out,
               "%s", out);
+    cr_assert(strstr(out, "cpu=U;70;85") != NULL, "no data is U in the perf data: %s", out);
+}
+
+/* Every deployment 0/N ready, metrics-server absent: critical, with the rollout's words. */
+Test(report, check_is_critical_when_no_replica_of_a_service_is_ready)
+{
+    char out[4096];
+    struct snapshot *s = source_with("kube", 0, 5, NAN, NAN);
+    snprintf(s->services[0].status, sizeof(s->services[0].status),
+             "rollout stuck: ProgressDeadlineExceeded");
+    cr_assert_eq(run_check(s, out, sizeof(out)), 2, "a critical outranks no data: %s", out);
+    cr_assert(strstr(out, "\nCRITICAL ready api = 0/5: rollout stuck: ProgressDeadlineExceeded\n"),
+              "%s", out);
+    cr_assert(strstr(out, "FORGETOP CRITICAL - 1 critical, 0 warning, 0 ok, 5 no data") == out,
+              "%s", out);
+}
+
+Test(report, check_warns_when_a_service_is_short_of_ready_replicas)
+{
+    char out[4096];
+    cr_assert_eq(run_check(source_with("kube", 3, 5, 50, NAN), out, sizeof(out)), 1, "%s", out);
+    cr_assert(strstr(out, "\nWARNING ready api = 3/5\n"), "%s", out);
+}
+
+Test(report, check_is_ok_for_a_service_scaled_to_zero_or_all_ready)
+{
+    char out[4096];
+    cr_assert_eq(run_check(source_with("kube", 0, 0, 50, NAN), out, sizeof(out)), 0, "%s", out);
+    cr_assert(strstr(out, "ready api") == NULL, "no line for a healthy service: %s", out);
+}
+
+/* A namespace that does not exist: unknown with that reason, whatever else is known. */
+Test(report, check_is_unknown_with_the_reason_when_the_scope_names_nothing)
+{
+    char out[4096];
+    struct snapshot *s = source_with("kube", 0, -1, 90, NAN);
+    snprintf(s->scope_error, sizeof(s->scope_error), "namespace \"nope\" does not exist");
+    cr_assert_eq(run_check(s, out, sizeof(out)), 3, "%s", out);
+    cr_assert(strstr(out, "; namespace \"nope\" does not exist |"), "in the summary: %s", out);
+    cr_assert(strstr(out, "\nUNKNOWN source kube: namespace \"nope\" does not exist\n"), "%s", out);
+}
+
+/* A health probe is a line of its own; a /health answering 404 is critical. */
+Test(report, check_gives_each_probe_a_line_and_a_404_is_critical)
+{
+    char out[4096];
+    struct snapshot *s = source_with("health", 0, -1, 50, NAN);
+    struct fact *f =
+        snapshot_add_fact_num(s, "health", "/health", "http_status", UNIT_HTTP, 404, NAN);
+    f->probe = true;
+    f = snapshot_add_fact_text(s, "health", "database", "status", "healthy");
+    f->probe = true;
+    snapshot_add_fact_text(s, "queue", "growth", "status", "down"); /* not a probe */
+    cr_assert_eq(run_check(s, out, sizeof(out)), 2, "%s", out);
+    cr_assert(strstr(out, "\nCRITICAL health /health = 404\n"), "%s", out);
+    cr_assert(strstr(out, "\nOK health database = healthy\n"), "%s", out);
+    cr_assert(strstr(out, "growth") == NULL, "a panel figure is not a check line: %s", out);
+    cr_assert(strstr(out, "FORGETOP CRITICAL - 1 critical, 0 warning, 2 ok, 4 no data") == out,
+              "%s", out);
+}
+
+Test(report, check_a_panel_fact_alone_does_not_change_the_verdict)
+{
+    char out[4096];
+    struct snapshot *s = source_with("redis", 0, -1, 50, NAN);
+    snapshot_add_fact_text(s, "queue", "growth", "status", "down");
+    cr_assert_eq(run_check(s, out, sizeof(out)), 0, "%s", out);
+}
+
+/* label=value[UOM];warn;crit: a count has no unit Nagios knows, a second view of the same
+ * metric is labelled with its service. */
+Test(report, check_perf_data_follows_the_plugin_format)
+{
+    char out[4096];
+    struct snapshot *s = source_with("demo", 5, 5, 76.25, 1240);
+    snapshot_add_reading(s, "db_connections", "database", 1000, 64);
+    snapshot_add_reading(s, "db_connections", "pgbouncer", 1000, 76);
+    cr_assert_eq(run_check(s, out, sizeof(out)), 1, "%s", out);
+    char *bar = strchr(out, '|'), *nl = strchr(out, '\n');
+    cr_assert(bar != NULL && bar < nl, "perf data on the first line: %s", out);
+    *nl = '\0';
+    cr_assert_str_eq(bar, "| cpu=76.2%;70;85 memory=U;75;90 latency_p99=U;500;2000 "
+                          "queue_depth=1240;1000;5000 db_connections=64%;80;95 "
+                          "db_connections_pgbouncer=76%;80;95");
+}
+
+/* A value older than the world keeps is no data, and the line says how old it is. */
+Test(report, check_says_how_old_a_value_too_old_to_judge_is)
+{
+    char out[4096];
+    struct snapshot *s = source_with("demo", 5, 5, 50, NAN);
+    world_apply(&w, w.n_sources - 1, s, 1000);
+    world_evaluate(&w, 1400);
+    FILE *f = fmemopen(out, sizeof(out), "w");
+    int code = report_check(&w, f);
+    fclose(f);
+    cr_assert_eq(code, 3, "no metric can be judged: %s", out);
+    cr_assert(strstr(out, "\nUNKNOWN cpu api: no data: the last value is 400s old\n"), "%s", out);
 }
