@@ -537,7 +537,7 @@ static int add_service(struct demo *d, int k, struct snapshot *out)
     svc->res = def->res;
     double per_cpu = s->cpu_pct / 100 * def->res.cpu_request;
     double per_mem = k == SVC_API ? s->mem_pct / 100 * def->res.mem_limit : s->mem_bytes_pod;
-    svc->cpu_pct = s->cpu_pct;
+    svc->cpu_pct = trunc(s->cpu_pct); /* an integer percent, as the HPA (and kube.c) has it */
     svc->mem_pct = def->res.mem_limit > 0 ? per_mem * 100 / def->res.mem_limit : NAN;
     /* what an HPA memory target compares: % of the request, integer as the HPA's; the api
      * (request 1Gi, limit 2Gi) reads twice its limit share, 64% of limit = 128% */

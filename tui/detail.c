@@ -67,12 +67,13 @@ static void autoscaler_line(const struct style *st, const struct autoscaler *a, 
     char wants[FT_TEXT_MAX + 16], m[96] = "";
     /* an HPA that cannot compute leaves desiredReplicas 0: that is no count */
     if (a->inactive[0])
-        text_printf(wants, sizeof wants, "cannot compute: %s", a->inactive);
+        text_printf(wants, sizeof wants, "cannot compute, leaves the count (%s)", a->inactive);
     else if (a->desired_known)
         text_printf(wants, sizeof wants, "wants %d", a->desired);
     else
         text_printf(wants, sizeof wants, "no count yet");
-    autoscaler_metrics(a, m, sizeof m);
+    if (!a->inactive[0]) /* it has no current figures then */
+        autoscaler_metrics(a, m, sizeof m);
     /* ScalingActive is already in `wants`; other conditions follow */
     const char *cond = a->inactive[0] ? "" : a->conditions;
     text_printf(b, len, "%s %s, %d..%d, %s%s%s%s%s", a->kind, a->name, a->min, a->max, wants,
