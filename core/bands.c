@@ -38,7 +38,7 @@ static size_t newest_until(const struct history *h, double now)
 
 struct sustain bands_sustained(const struct metric_rule *r, const struct history *h, double now)
 {
-    return bands_sustained_at(r, h, now, 1.0);
+    return bands_sustained_at(r, h, now, 1.0, 0);
 }
 
 struct sustain bands_sustained_alert(const char *state, double active_at, double now)
@@ -55,8 +55,18 @@ struct sustain bands_sustained_alert(const char *state, double active_at, double
     return st;
 }
 
+/* Seconds of the readings' clock between a and b (a <= b), see bands_sustained_at. */
+static double clock_span(double a, double b, double rate, double from)
+{
+    if (b <= from)
+        return b - a;
+    if (a >= from)
+        return (b - a) * rate;
+    return (from - a) + (b - from) * rate;
+}
+
 struct sustain bands_sustained_at(const struct metric_rule *r, const struct history *h, double now,
-                                  double rate)
+                                  double rate, double rate_from)
 {
     if (!(rate > 0))
         rate = 1.0;
@@ -76,7 +86,7 @@ struct sustain bands_sustained_at(const struct metric_rule *r, const struct hist
         since = prev->t;
     }
     st.since = since;
-    st.for_s = (now - since) * rate;
+    st.for_s = clock_span(since, now, rate, rate_from);
     st.state = st.for_s >= r->for_s ? SUSTAINED_FIRING : SUSTAINED_PENDING;
     return st;
 }

@@ -135,6 +135,11 @@ static double snap_rate(const struct snapshot *s)
     return s != NULL && s->clock_rate > 0 ? s->clock_rate : 1.0;
 }
 
+static double snap_rate_from(const struct snapshot *s)
+{
+    return s != NULL && s->clock_rate > 0 ? s->clock_from : 0;
+}
+
 static struct service_view *find_view(struct world *w, size_t src, const char *name)
 {
     for (size_t i = 0; i < w->n_services; i++)
@@ -319,8 +324,8 @@ static void evaluate_metric(const struct world *w, struct metric_view *m, double
         return;
     }
     size_t from = source_index(w, m->from);
-    double rate = from < w->n_sources ? snap_rate(w->snaps[from]) : 1.0;
-    m->sustain = bands_sustained_at(&m->rule, &m->hist, now, rate);
+    const struct snapshot *s = from < w->n_sources ? w->snaps[from] : NULL;
+    m->sustain = bands_sustained_at(&m->rule, &m->hist, now, snap_rate(s), snap_rate_from(s));
 }
 
 static enum band band_of(const struct world *w, const char *id, double v)

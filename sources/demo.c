@@ -566,6 +566,7 @@ static int demo_emit(struct demo *d, struct snapshot *out, double now)
     /* sustained timers and HPA windows run on the simulated clock */
     out->clock = DEMO_SIM_START + (now - d->real0) * d->speed;
     out->clock_rate = d->speed;
+    out->clock_from = d->real0; /* the backfill before it maps one to one */
     text_sanitize(out->context, sizeof(out->context), "demo: open-forge");
     for (int k = 0; k < N_SVC; k++)
         if (add_service(d, k, out) < 0)

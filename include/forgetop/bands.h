@@ -43,11 +43,12 @@ enum band bands_classify(const struct metric_rule *r, double value);
  * the unbroken run over the threshold, for_s = now - since, and firing once for_s >=
  * r->for_s (at once when r->for_s is 0), pending before. */
 struct sustain bands_sustained(const struct metric_rule *r, const struct history *h, double now);
-/* The same on the readings' own clock: rate is how many of their seconds pass per second
- * of now (a demo at --demo-speed 60: 60), so for_s counts their seconds; the gap that
- * breaks a run stays in seconds of now, as it stands for missed polls. */
+/* The same on the readings' own clock: since the time rate_from it runs rate of its
+ * seconds per second of now (a demo at --demo-speed 60: 60, from its first poll; one to
+ * one before, as its backfill), so for_s counts their seconds; the gap that breaks a run
+ * stays in seconds of now, as it stands for missed polls. */
 struct sustain bands_sustained_at(const struct metric_rule *r, const struct history *h, double now,
-                                  double rate);
+                                  double rate, double rate_from);
 /* The state an alert rule's own engine reports (Prometheus: "pending" or "firing" since
  * activeAt), as of now on the same clock. */
 struct sustain bands_sustained_alert(const char *state, double active_at, double now);

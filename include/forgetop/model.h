@@ -111,9 +111,10 @@ struct snapshot {
     char notice[FT_TEXT_MAX];  /* "RBAC: read-only", "TLS verification off" */
     bool scale_denied;         /* the server refuses writes (RBAC) */
     /* The readings' own clock, for a source whose time runs faster than the wall's (the
-     * demo at --demo-speed): at taken_at it read `clock`, and it runs clock_rate of its
-     * seconds per real second. clock_rate 0 (the zero value): the wall clock. */
-    double clock, clock_rate;
+     * demo at --demo-speed): at taken_at it read `clock`, and since the real time
+     * clock_from it runs clock_rate of its seconds per real second (one to one before:
+     * the demo's backfill). clock_rate 0 (the zero value): the wall clock. */
+    double clock, clock_rate, clock_from;
     struct service *services;
     size_t n_services;
     struct reading *readings;

@@ -254,7 +254,8 @@ static struct snapshot *snap_cpu(double t, double cpu, double clock, double rate
 }
 
 /* A demo at --demo-speed 60: 11 real seconds over the threshold are 11 simulated minutes,
- * past the cpu rule's 10 m, so it fires; on the wall clock it would still be pending. */
+ * past the cpu rule's 10 m, so it fires; on the wall clock it would still be pending.
+ * (clock_from 0: the rate holds over the whole run.) */
 Test(world, sustained_follows_the_readings_clock)
 {
     size_t i = world_add_source(&w, "demo");
