@@ -558,8 +558,13 @@ static int on_pod(struct pollctx *pc, const cJSON *item)
     jcopy(p->node, sizeof(p->node), jget(item, "spec"), "nodeName");
     cJSON_ArrayForEach(c, jget(st, "conditions"))
     {
-        if (jstr(c, "type") && strcmp(jstr(c, "type"), "Ready") == 0)
+        if (jstr(c, "type") && strcmp(jstr(c, "type"), "Ready") == 0) {
             p->ready = jstr(c, "status") && strcmp(jstr(c, "status"), "True") == 0;
+            p->ready_reported = true;
+            const char *lt = jstr(c, "lastTransitionTime");
+            if (lt == NULL || quantity_parse_time(lt, &p->ready_changed_at) != 0)
+                p->ready_changed_at = 0;
+        }
     }
     cJSON_ArrayForEach(c, jget(st, "containerStatuses"))
     {
@@ -570,11 +575,49 @@ static int on_pod(struct pollctx *pc, const cJSON *item)
     return 0;
 }
 
+/* The controller's defaults: --horizontal-pod-autoscaler-cpu-initialization-period and
+ * --horizontal-pod-autoscaler-initial-readiness-delay. */
+#define HPA_CPU_INIT_S    300.0
+#define HPA_READY_DELAY_S 30.0
+
+/* A pod metric's window ("30s", "1m0.5s", Go's duration) in seconds; 0 when unreadable. */
+static double go_duration(const char *s)
+{
+    double total = 0;
+    while (s != NULL && *s) {
+        char *end;
+        double v = strtod(s, &end);
+        if (end == s)
+            return 0;
+        double unit = *end == 'h' ? 3600 : *end == 'm' && end[1] != 's' ? 60 : *end == 's' ? 1 : 0;
+        if (*end == 'm' && end[1] == 's')
+            unit = 1e-3, end++;
+        if (unit == 0)
+            return 0;
+        total += v * unit;
+        s = end + 1;
+    }
+    return total;
+}
+
+/* Whether the HPA leaves this pod's cpu out as unready (groupPods): without a Ready
+ * condition or a start time, yes; inside the cpu initialisation period, when not ready
+ * or when the metric's window began before readiness last changed; after it, only a
+ * pod that has never been ready since it started. */
+static bool cpu_unready(const struct pod *p, double metric_t, double window, double now)
+{
+    if (!p->ready_reported || p->started_at <= 0)
+        return true;
+    if (p->started_at + HPA_CPU_INIT_S > now)
+        return !p->ready || (metric_t > 0 && metric_t < p->ready_changed_at + window);
+    return !p->ready && p->started_at + HPA_READY_DELAY_S > p->ready_changed_at;
+}
+
 /* Add one pod's use to the sums the HPA would take (groupPods in replica_calculator.go):
  * pending, failed and terminating pods are left out; for cpu, unready ones too. Without a
  * pod list (refused) every pod with a metric counts, as nothing says otherwise. */
 static void hpa_count(struct kdep *d, const struct pod *p, bool have_pods, int64_t cpu_m,
-                      double mem)
+                      double mem, bool unready)
 {
     if (have_pods && p == NULL)
         return; /* not a pod the HPA lists: it has no request to divide by */
@@ -583,7 +626,7 @@ static void hpa_count(struct kdep *d, const struct pod *p, bool have_pods, int64
         return;
     d->hpa_mem += mem;
     d->n_hpa_mem++;
-    if (p != NULL && !p->ready)
+    if (unready)
         return;
     d->hpa_cpu_m = add_milli(d->hpa_cpu_m, cpu_m);
     d->n_hpa_cpu++;
@@ -623,7 +666,13 @@ static int on_pod_metrics(struct pollctx *pc, const cJSON *item)
             svc->pods[j].mem_bytes = mem;
             pod = &svc->pods[j];
         }
-    hpa_count(d, pod, svc->n_pods > 0, cpu_m, mem);
+    double metric_t = 0;
+    const char *ts = jstr(item, "timestamp");
+    if (ts == NULL || quantity_parse_time(ts, &metric_t) != 0)
+        metric_t = 0;
+    bool unready = pod != NULL && cpu_unready(pod, metric_t, go_duration(jstr(item, "window")),
+                                              pc->snap->taken_at);
+    hpa_count(d, pod, svc->n_pods > 0, cpu_m, mem, unready);
     return 0;
 }
 

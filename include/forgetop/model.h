@@ -29,6 +29,10 @@ struct pod {
     char name[FT_NAME_MAX];
     char phase[16];
     bool ready;
+    /* the Ready condition is reported, and when it last changed (unix seconds, 0 unknown):
+     * the HPA's cpu readiness rules need both */
+    bool ready_reported;
+    double ready_changed_at;
     int restarts;
     double started_at; /* unix seconds, 0 unknown */
     char node[FT_NAME_MAX];

@@ -14,8 +14,8 @@
     "\"limits\":{\"memory\":\"1Gi\"}}}]}}},\"status\":{\"readyReplicas\":2}}]}"
 #define POD(n)                                                                                     \
     "{\"metadata\":{\"name\":\"api-" n "\",\"labels\":{\"app\":\"api\"}},"                         \
-    "\"status\":{\"phase\":\"Running\",\"conditions\":[{\"type\":\"Ready\",\"status\":\"True\"}]}" \
-    "}"
+    "\"status\":{\"phase\":\"Running\",\"startTime\":\"2000-01-01T00:00:00Z\","                    \
+    "\"conditions\":[{\"type\":\"Ready\",\"status\":\"True\"}]}}"
 #define METRIC(n, cpu)                                                                             \
     "{\"metadata\":{\"name\":\"api-" n "\",\"labels\":{\"app\":\"api\"}},"                         \
     "\"containers\":[{\"usage\":{\"cpu\":\"" cpu "\",\"memory\":\"512Mi\"}}]}"
@@ -197,4 +197,53 @@ Test(kubeparse, metrics_forbidden_and_not_served_are_told_apart)
     cr_assert_str_eq(s->notice, "metrics.k8s.io not served");
     cr_assert_str_eq(s->readings[0].note, "metrics.k8s.io not served");
     snapshot_free(s);
+}
+
+/* The HPA's cpu readiness rules (groupPods): a pod started long ago that was ready and is
+ * now not still counts (it has been ready), one that has never been ready since it
+ * started does not, and inside the 300 s initialisation period a metric whose window
+ * began before readiness changed is left out. The parse's clock is 1e9 (2001-09-09). */
+#define RPOD(n, start, ready, changed)                                                             \
+    "{\"metadata\":{\"name\":\"api-" n "\",\"labels\":{\"app\":\"api\"}},"                         \
+    "\"status\":{\"phase\":\"Running\",\"startTime\":\"" start "\",\"conditions\":[{"              \
+    "\"type\":\"Ready\",\"status\":\"" ready "\",\"lastTransitionTime\":\"" changed "\"}]}}"
+#define TMETRIC(n, cpu, ts)                                                                        \
+    "{\"metadata\":{\"name\":\"api-" n "\",\"labels\":{\"app\":\"api\"}},\"timestamp\":\"" ts      \
+    "\",\"window\":\"30s\",\"containers\":[{\"usage\":{\"cpu\":\"" cpu "\",\"memory\":\"1Gi\"}}]}"
+
+static double cpu_of(const char *pods, const char *metrics)
+{
+    const long st[KUBE_LISTS] = {200, 200, 200, 200};
+    const char *body[KUBE_LISTS] = {API_DEPLOY, "{\"items\":[]}", pods, metrics};
+    struct snapshot *s = snapshot_new();
+    char err[256] = "";
+    cr_assert_eq(parse4(body, st, s, err), 0, "%s", err);
+    double pct = s->services[0].cpu_pct;
+    snapshot_free(s);
+    return pct;
+}
+
+Test(kubeparse, cpu_readiness_follows_the_hpas_rules)
+{
+    /* a: ready; b: started an hour before, ready then, unready since: counted */
+    double both = cpu_of(
+        "{\"items\":[" RPOD("a", "2001-09-09T00:00:00Z", "True", "2001-09-09T00:01:00Z") "," RPOD(
+            "b", "2001-09-09T00:00:00Z", "False", "2001-09-09T01:00:00Z") "]}",
+        "{\"items\":[" TMETRIC("a", "200m", "2001-09-09T01:46:00Z") "," TMETRIC(
+            "b", "800m", "2001-09-09T01:46:00Z") "]}");
+    cr_assert_float_eq(both, 100, 1e-9, "(200m + 800m) / (2 x 500m)");
+    /* b never ready: its unready status changed within 30 s of its start */
+    double only_a = cpu_of(
+        "{\"items\":[" RPOD("a", "2001-09-09T00:00:00Z", "True", "2001-09-09T00:01:00Z") "," RPOD(
+            "b", "2001-09-09T00:00:00Z", "False", "2001-09-09T00:00:10Z") "]}",
+        "{\"items\":[" TMETRIC("a", "200m", "2001-09-09T01:46:00Z") "," TMETRIC(
+            "b", "800m", "2001-09-09T01:46:00Z") "]}");
+    cr_assert_float_eq(only_a, 40, 1e-9, "200m / 500m");
+    /* b started 100 s ago, ready 10 s ago: its metric's 30 s window began before that */
+    only_a = cpu_of(
+        "{\"items\":[" RPOD("a", "2001-09-09T00:00:00Z", "True", "2001-09-09T00:01:00Z") "," RPOD(
+            "b", "2001-09-09T01:45:00Z", "True", "2001-09-09T01:46:30Z") "]}",
+        "{\"items\":[" TMETRIC("a", "200m", "2001-09-09T01:46:35Z") "," TMETRIC(
+            "b", "800m", "2001-09-09T01:46:35Z") "]}");
+    cr_assert_float_eq(only_a, 40, 1e-9, "inside the initialisation period");
 }
