@@ -354,12 +354,22 @@ static void effective_bounds(const struct service_view *v, const struct service_
     }
 }
 
-static void no_recommendation(struct service_view *v, const char *fmt, const char *arg)
+/* No count: the current one stands in rec.replicas, the caller writes the reason. */
+static void no_recommendation(struct service_view *v)
 {
     v->has_rec = false;
     v->rec.replicas = v->svc.desired;
     v->rec.changes = false;
-    snprintf(v->rec.reason, sizeof(v->rec.reason), fmt, arg);
+}
+
+/* The memory figure an HPA memory target is compared with: % of the request. A source
+ * that measures every share against the limit (docker stats: cpu_of "limit") has no
+ * request to divide by; its limit share stands in, as its cpu figure does. */
+static double hpa_memory(const struct service *s)
+{
+    if (!isnan(s->mem_req_pct))
+        return s->mem_req_pct;
+    return strcmp(s->cpu_of, "limit") == 0 ? s->mem_pct : NAN;
 }
 
 /* One evaluation of the figures the table shows: cpu and memory as % of the ready pods'
@@ -374,14 +384,15 @@ static void recommend_service(struct world *w, struct service_view *v, double no
     v->rec_t = snap != NULL ? snap->taken_at : now;
     v->has_rule = r != NULL && r->kind != RULE_NONE;
     if (!v->has_rule) {
-        no_recommendation(v, "no rule for %s", v->svc.name);
+        no_recommendation(v);
+        snprintf(v->rec.reason, sizeof(v->rec.reason), "no rule for %s", v->svc.name);
         return;
     }
     if (r->kind == RULE_HPA) {
         struct hpa_rule hr = r->hpa;
         hr.min = v->min;
         hr.max = v->max;
-        struct hpa_input in = {v->svc.desired, v->svc.ready, v->svc.cpu_pct, v->svc.mem_req_pct};
+        struct hpa_input in = {v->svc.desired, v->svc.ready, v->svc.cpu_pct, hpa_memory(&v->svc)};
         v->has_rec = recommend_hpa(&hr, &in, &v->hpa, clock, &v->rec) == 0;
         return;
     }
@@ -391,7 +402,9 @@ static void recommend_service(struct world *w, struct service_view *v, double no
     const struct metric_view *m = world_metric(w, r->queue_metric);
     double depth = (m != NULL && m->band != BAND_UNKNOWN) ? m->value : NAN;
     if (isnan(depth)) {
-        no_recommendation(v, "no %s reading: no recommendation", r->queue_metric);
+        no_recommendation(v);
+        snprintf(v->rec.reason, sizeof(v->rec.reason), "no %s reading: no recommendation",
+                 r->queue_metric);
         return;
     }
     v->has_rec =

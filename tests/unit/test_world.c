@@ -446,3 +446,23 @@ Test(world, the_scale_target_carries_the_bounds_the_actuator_must_check)
     cr_assert_eq(calls, 0);
     unlink(audit);
 }
+
+/* A source that measures every share against the limit (Compose's docker stats) has no
+ * request: its limit share stands in for memory as for cpu. Any other source without a
+ * request share gives the HPA no memory figure, which holds a scale-down. */
+Test(world, without_a_request_share_only_a_limit_measuring_source_stands_in)
+{
+    size_t i = world_add_source(&w, "compose");
+    struct snapshot *s = snap_with_api(1000, 5, 5, 60, 128);
+    snprintf(s->services[0].cpu_of, sizeof(s->services[0].cpu_of), "limit");
+    world_apply(&w, i, s, 1000);
+    world_evaluate(&w, 1000);
+    const struct service_view *v = world_service(&w, NULL, "api");
+    cr_assert_eq(v->rec.replicas, 8, "%s", v->rec.reason);
+    cr_assert_str_eq(v->prediction, "cpu 60% -> ~38%, memory 128% of limit -> ~80%");
+    world_apply(&w, i, snap_with_api(1005, 5, 5, 30, 20), 1005);
+    world_evaluate(&w, 1005);
+    v = world_service(&w, NULL, "api");
+    cr_assert_eq(v->rec.replicas, 5, "no memory figure: no scale-down, %s", v->rec.reason);
+    cr_assert(strstr(v->rec.reason, "memory: no reading") != NULL, "%s", v->rec.reason);
+}
