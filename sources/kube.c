@@ -841,7 +841,9 @@ static void finish_service(struct pollctx *pc, size_t i, double t)
         (r = snapshot_add_reading(pc->snap, "cpu", svc->name, t, svc->cpu_pct)) != NULL &&
         isnan(svc->cpu_pct))
         text_printf(r->note, sizeof(r->note), "%s",
-                    d->n_metrics > 0 && d->cpu_req_m <= 0 ? "no cpu request" : note);
+                    d->n_metrics == 0   ? note
+                    : d->cpu_req_m <= 0 ? "no cpu request"
+                                        : "no ready pod with metrics");
     if (listed(k->mem_services, k->n_mem, svc->name) &&
         (r = snapshot_add_reading(pc->snap, "memory", svc->name, t, svc->mem_pct)) != NULL &&
         isnan(svc->mem_pct))

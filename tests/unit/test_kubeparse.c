@@ -247,3 +247,21 @@ Test(kubeparse, cpu_readiness_follows_the_hpas_rules)
             "b", "800m", "2001-09-09T01:46:35Z") "]}");
     cr_assert_float_eq(only_a, 40, 1e-9, "inside the initialisation period");
 }
+
+/* Metrics only from pods the HPA does not count for cpu: no figure, and the reading says
+ * why (not "no pod metrics", which would send the operator to metrics-server). */
+Test(kubeparse, cpu_of_no_ready_pod_is_unknown_and_says_why)
+{
+    const long st[KUBE_LISTS] = {200, 200, 200, 200};
+    const char *body[KUBE_LISTS] = {API_DEPLOY, "{\"items\":[]}",
+                                    "{\"items\":[" APOD("a", "Running", "False") "]}",
+                                    "{\"items\":[" AMETRIC("a", "400m", "1Gi") "]}"};
+    struct snapshot *s = snapshot_new();
+    char err[256] = "";
+    cr_assert_eq(parse4(body, st, s, err), 0, "%s", err);
+    cr_assert(isnan(s->services[0].cpu_pct));
+    cr_assert_float_eq(s->services[0].mem_req_pct, 100, 1e-9, "memory still counts it");
+    cr_assert_str_eq(s->readings[0].metric, "cpu");
+    cr_assert_str_eq(s->readings[0].note, "no ready pod with metrics");
+    snapshot_free(s);
+}
