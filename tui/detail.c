@@ -67,7 +67,7 @@ static void autoscaler_line(const struct style *st, const struct autoscaler *a, 
     char wants[FT_TEXT_MAX + 16], m[96] = "";
     /* an HPA that cannot compute leaves desiredReplicas 0: that is no count */
     if (a->inactive[0])
-        text_printf(wants, sizeof wants, "cannot compute, leaves the count (%s)", a->inactive);
+        text_printf(wants, sizeof wants, "%s: cannot compute, leaves the count", a->inactive);
     else if (a->desired_known)
         text_printf(wants, sizeof wants, "wants %d", a->desired);
     else
@@ -114,7 +114,9 @@ static int facts(struct tui *t, const struct service_view *sv, int y, int w)
         autoscaler_line(st, &s->autoscaler, b, sizeof b);
     else
         text_printf(b, sizeof b, "none: only forgetop and operators change this count");
-    y += line(t, y, 0, w, "autoscaler", b, st->attr[s->autoscaler.inactive[0] ? EL_BAND_WARN : 0]);
+    /* two rows at most: a condition the HPA reports must reach the operator whole */
+    paint_text(t->win, st, y, 0, 12, "autoscaler", st->attr[EL_DIM]);
+    y += wrapped(t, y, 13, w - 13, b, 2, st->attr[s->autoscaler.inactive[0] ? EL_BAND_WARN : 0]);
     if (!sv->hpa_agrees)
         y += line(t, y, 0, w, "disagrees", sv->hpa_note, st->attr[EL_BAND_WARN]);
     text_printf(c1, sizeof c1, "%.2f", s->res.cpu_request);
@@ -136,6 +138,13 @@ static int facts(struct tui *t, const struct service_view *sv, int y, int w)
                         sv->rec.changes ? "  (a applies it)" : "  (no change)");
         else
             text_printf(b, sizeof b, "no count: the rule cannot compute one now");
+        if (t->world->sources[sv->source].state != SOURCE_OK && sv->rec_t > 0) {
+            /* the count is as old as the figures it came from: say so */
+            char age[16];
+            size_t n = strlen(b);
+            text_duration(age, sizeof age, t->now - sv->rec_t);
+            text_printf(b + n, sizeof b - n, "%sfrom figures %s old", st->g->sep, age);
+        }
         y += line(t, y, 0, w, "recommends", b, st->attr[sv->rec.changes ? EL_REC_CHANGE : 0]);
         paint_text(t->win, st, y, 0, 12, "because", st->attr[EL_DIM]);
         y += wrapped(t, y, 13, w - 13, sv->rec.reason, 3, 0);

@@ -69,7 +69,7 @@ start kube --kubeconfig "$KUBECONFIG_FILE"
 wait_for 15 shows kube " api "
 keys kube / a p i Enter
 keys kube Enter
-if wait_for 5 shows kube "cannot compute, leaves the count (ScalingActive=False: FailedGetResourceMetric)"; then
+if wait_for 5 shows kube "ScalingActive=False: FailedGetResourceMetric: cannot compute, leaves the count"; then
     ok "the detail shows the HPA's condition"
 else
     not_ok "the detail shows the HPA's condition"; screen kube | sed 's/^/# /'
