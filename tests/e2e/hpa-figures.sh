@@ -34,23 +34,37 @@ if not use or not why:
 print("%s %s | %s %s" % (use.group(1), use.group(2), why.group(1), why.group(2)))'
 }
 
+# A frame that has finished drawing: two captures back to back that read the same, so a
+# capture in the middle of a redraw is not judged.
+settled_figures() {
+    local a b
+    for _ in 1 2 3 4 5 6 7 8; do
+        a=$(frame_figures "$1"); b=$(frame_figures "$1")
+        [ "$a" = "$b" ] && { echo "$a"; return; }
+    done
+    echo "unsettled"
+}
+
 # ---- the demo at 60x: every frame's figures and reason come from one evaluation
 start demo --demo --seed 1 --demo-speed 60
 if wait_for 15 shows demo " api "; then ok "the demo runs at --demo-speed 60"; else not_ok "the demo runs"; fi
 keys demo / a p i Enter
 keys demo Enter
 if wait_for 5 shows demo "memory % of limit"; then ok "Enter opens api's detail"; else not_ok "Enter opens api's detail"; screen demo | sed 's/^/# /'; fi
-agree=0 seen=""
-for i in 1 2 3 4 5 6; do
-    f=$(frame_figures demo)
+agree=0 samples=0 seen=""
+for i in 1 2 3 4 5 6 7 8; do
+    f=$(settled_figures demo)
     seen="$seen; $f"
+    case $f in unsettled | unreadable) sleep 0.5; continue ;; esac
+    samples=$((samples + 1))
     a=${f%% |*} b=${f##*| }
-    [ "$f" != unreadable ] && [ "$a" = "$b" ] && agree=$((agree + 1))
-    sleep 0.7
+    [ "$a" = "$b" ] && agree=$((agree + 1))
+    sleep 0.5
 done
-expect_eq "six frames at 60x: the use line and the reason show the same cpu and memory of request ($seen)" \
-    6 "$agree"
-distinct=$(tr ';' '\n' <<<"$seen" | sort -u | grep -c .)
+check "at least four settled frames were read ($samples)" test "$samples" -ge 4
+expect_eq "every settled frame at 60x: the use line and the reason show the same cpu and memory of request ($seen)" \
+    "$samples" "$agree"
+distinct=$(tr ';' '\n' <<<"$seen" | grep '|' | sort -u | grep -c .)
 check "and the figures did move between frames ($distinct distinct)" test "$distinct" -ge 2
 check "memory is shown of limit and of request" bash -c "screen() { tmux -L '$SOCK' -f /dev/null capture-pane -p -t demo; }; screen | grep -qE '^use .*memory [0-9]+% of limit, [0-9]+% of request'"
 
