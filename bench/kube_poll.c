@@ -45,6 +45,7 @@ static cJSON *service_json(const struct service *s)
     cJSON_AddNumberToObject(o, "max", s->max);
     num(o, "cpu_pct", s->cpu_pct);
     num(o, "mem_pct", s->mem_pct);
+    num(o, "mem_req_pct", s->mem_req_pct);
     num(o, "cpu_cores", s->cpu_cores);
     num(o, "mem_bytes", s->mem_bytes);
     num(o, "cpu_request", s->res.cpu_request);
@@ -56,8 +57,13 @@ static cJSON *service_json(const struct service *s)
         cJSON_AddStringToObject(a, "name", s->autoscaler.name);
         cJSON_AddNumberToObject(a, "min", s->autoscaler.min);
         cJSON_AddNumberToObject(a, "max", s->autoscaler.max);
-        cJSON_AddNumberToObject(a, "desired", s->autoscaler.desired);
+        num(a, "desired", s->autoscaler.desired_known ? s->autoscaler.desired : NAN);
+        cJSON_AddStringToObject(a, "inactive", s->autoscaler.inactive);
         cJSON_AddStringToObject(a, "conditions", s->autoscaler.conditions);
+        num(a, "cpu_current", s->autoscaler.cpu_current);
+        num(a, "mem_current", s->autoscaler.mem_current);
+        num(a, "cpu_target", s->autoscaler.cpu_target);
+        num(a, "mem_target", s->autoscaler.mem_target);
     }
     for (size_t i = 0; i < s->n_pods; i++) {
         const struct pod *p = &s->pods[i];

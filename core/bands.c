@@ -6,6 +6,7 @@
  * time in. */
 
 #include <math.h>
+#include <string.h>
 
 #include "forgetop/bands.h"
 
@@ -44,6 +45,38 @@ static size_t newest_until(const struct history *h, double now)
 
 struct sustain bands_sustained(const struct metric_rule *r, const struct history *h, double now)
 {
+    return bands_sustained_at(r, h, now, 1.0, 0);
+}
+
+struct sustain bands_sustained_alert(const char *state, double active_at, double now)
+{
+    struct sustain st = {SUSTAINED_INACTIVE, 0, 0};
+    bool firing = strcmp(state, "firing") == 0;
+    if (!firing && strcmp(state, "pending") != 0)
+        return st;
+    st.state = firing ? SUSTAINED_FIRING : SUSTAINED_PENDING;
+    if (active_at > 0 && active_at <= now) {
+        st.since = active_at;
+        st.for_s = now - active_at;
+    }
+    return st;
+}
+
+/* Seconds of the readings' clock between a and b (a <= b), see bands_sustained_at. */
+static double clock_span(double a, double b, double rate, double from)
+{
+    if (b <= from)
+        return b - a;
+    if (a >= from)
+        return (b - a) * rate;
+    return (from - a) + (b - from) * rate;
+}
+
+struct sustain bands_sustained_at(const struct metric_rule *r, const struct history *h, double now,
+                                  double rate, double rate_from)
+{
+    if (!(rate > 0))
+        rate = 1.0;
     struct sustain st = {SUSTAINED_INACTIVE, 0, 0};
     size_t n = newest_until(h, now);
     if (n == 0)
@@ -60,7 +93,7 @@ struct sustain bands_sustained(const struct metric_rule *r, const struct history
         since = prev->t;
     }
     st.since = since;
-    st.for_s = now - since;
+    st.for_s = clock_span(since, now, rate, rate_from);
     st.state = st.for_s >= r->for_s ? SUSTAINED_FIRING : SUSTAINED_PENDING;
     return st;
 }

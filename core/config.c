@@ -133,6 +133,7 @@ static const struct key keys[] = {
     {SEC_METRIC, "query", T_TEXT, MET(query), NULL},
     {SEC_METRIC, "prefer", T_CUSTOM, MET(prefer), parse_prefer},
     {SEC_METRIC, "scale", T_NUM, MET(scale), NULL},
+    {SEC_METRIC, "alert", T_STR, MET(alert), NULL},
 
     {SEC_SERVICE, "rule", T_CUSTOM, SVC(kind), parse_rule},
     {SEC_SERVICE, "min", T_CUSTOM, SVC(hpa.min), parse_bound},
@@ -342,6 +343,11 @@ void config_defaults(struct config *c)
     metric_set(m++, "db_connections", "DB connections", "%", "database", 80, 95, 0, "scale DB",
                "sum(pg_stat_activity_count) / max(pg_settings_max_connections)");
     c->n_metrics = (size_t)(m - c->metrics);
+    /* the runbook's alert rules (Monitoring for Scaling Decisions), matched by name */
+    copy(c->metrics[0].alert, sizeof c->metrics[0].alert, "HighCPU");
+    copy(c->metrics[1].alert, sizeof c->metrics[1].alert, "HighMemory");
+    copy(c->metrics[2].alert, sizeof c->metrics[2].alert, "HighAPILatency");
+    copy(c->metrics[3].alert, sizeof c->metrics[3].alert, "HighQueueDepth");
     /* What the prometheus source multiplies each query's result by to get the unit:
      * cores -> % of one core, a fraction -> %, seconds -> ms. */
     static const struct {

@@ -49,8 +49,19 @@ static cJSON *sources_json(const struct world *w, double now)
     return arr;
 }
 
-static cJSON *autoscaler_json(const struct autoscaler *a)
+/* {"cpu": x, "memory": y}, each null when unknown */
+static void add_pair(cJSON *o, const char *k, double cpu, double mem)
 {
+    cJSON *p = cJSON_AddObjectToObject(o, k);
+    add_num(p, "cpu", cpu);
+    add_num(p, "memory", mem);
+}
+
+/* The autoscaler as its source reports it: a count it could not compute is null, and
+ * its own metric figures sit beside whether they agree with ours. */
+static cJSON *autoscaler_json(const struct service_view *v)
+{
+    const struct autoscaler *a = &v->svc.autoscaler;
     if (!a->present)
         return cJSON_CreateNull();
     cJSON *o = cJSON_CreateObject();
@@ -58,8 +69,14 @@ static cJSON *autoscaler_json(const struct autoscaler *a)
     cJSON_AddStringToObject(o, "name", a->name);
     cJSON_AddNumberToObject(o, "min", a->min);
     cJSON_AddNumberToObject(o, "max", a->max);
-    cJSON_AddNumberToObject(o, "desired", a->desired);
+    add_num(o, "desired", a->desired_known ? a->desired : NAN);
+    cJSON_AddBoolToObject(o, "scaling_active", a->inactive[0] == '\0');
+    add_str_or_null(o, "inactive", a->inactive);
     add_str_or_null(o, "conditions", a->conditions);
+    add_pair(o, "current_metrics", a->cpu_current, a->mem_current);
+    add_pair(o, "targets", a->cpu_target, a->mem_target);
+    cJSON_AddBoolToObject(o, "agrees", v->hpa_agrees);
+    add_str_or_null(o, "disagreement", v->hpa_note);
     return o;
 }
 
@@ -79,16 +96,18 @@ static cJSON *service_json(const struct world *w, const struct service_view *v)
     cJSON_AddNumberToObject(o, "max", v->max);
     add_num(o, "cpu_pct", s->cpu_pct);
     add_num(o, "mem_pct", s->mem_pct);
+    add_num(o, "mem_req_pct", s->mem_req_pct);
     cJSON_AddStringToObject(o, "cpu_of", s->cpu_of[0] ? s->cpu_of : "request");
     add_num(o, "cpu_cores", s->cpu_cores);
     add_num(o, "mem_bytes", s->mem_bytes);
     cJSON_AddStringToObject(o, "cpu_band", band_name(v->cpu_band));
     cJSON_AddStringToObject(o, "mem_band", band_name(v->mem_band));
-    cJSON_AddNumberToObject(o, "recommended", v->rec.replicas);
-    cJSON_AddBoolToObject(o, "changes", v->rec.changes);
+    add_num(o, "recommended", v->has_rec ? v->rec.replicas : NAN);
+    cJSON_AddBoolToObject(o, "changes", v->has_rec && v->rec.changes);
     cJSON_AddStringToObject(o, "reason", v->rec.reason);
-    add_str_or_null(o, "prediction", v->prediction);
-    cJSON_AddItemToObject(o, "autoscaler", autoscaler_json(&s->autoscaler));
+    add_str_or_null(o, "prediction", v->has_rec ? v->prediction : NULL);
+    add_num(o, "rec_t", v->rec_t);
+    cJSON_AddItemToObject(o, "autoscaler", autoscaler_json(v));
     add_str_or_null(o, "status", s->status);
     cJSON_AddNumberToObject(o, "pods", (double)s->n_pods);
     return o;

@@ -55,7 +55,9 @@ void snapshot_free(struct snapshot *s)
 void service_init(struct service *svc)
 {
     memset(svc, 0, sizeof(*svc));
-    svc->cpu_pct = svc->mem_pct = NAN;
+    svc->cpu_pct = svc->mem_pct = svc->mem_req_pct = NAN;
+    svc->autoscaler.cpu_current = svc->autoscaler.mem_current = NAN;
+    svc->autoscaler.cpu_target = svc->autoscaler.mem_target = NAN;
     svc->cpu_cores = svc->mem_bytes = NAN;
 }
 

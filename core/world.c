@@ -1,8 +1,10 @@
 /* world.c - merge the sources' snapshots into what the screens and the report read.
  *
- * Readings feed each metric's history; bands and sustained states are re-derived from
- * the history at every evaluation, but recommendations only every WORLD_SYNC_S, the way
- * the HPA controller syncs, so its stabilisation window sees the same cadence. */
+ * Readings feed each metric's history; bands, sustained states and recommendations are
+ * re-derived at every evaluation from the figures the screens show, so a count, its
+ * reason and its prediction never disagree with the table (recommend_hpa keeps one
+ * recommendation per distinct count, so its windows do not mind how often it runs).
+ * Windows and timers run on the readings' own clock (a demo at --demo-speed). */
 
 #include <math.h>
 #include <stdio.h>
@@ -151,6 +153,24 @@ static void apply_readings(struct world *w, size_t src, const struct snapshot *s
     }
 }
 
+/* A snapshot's own clock at now (see model.h): the wall clock unless it says otherwise. */
+static double snap_clock(const struct snapshot *s, double now)
+{
+    if (s == NULL || !(s->clock_rate > 0))
+        return now;
+    return s->clock + (now - s->taken_at) * s->clock_rate;
+}
+
+static double snap_rate(const struct snapshot *s)
+{
+    return s != NULL && s->clock_rate > 0 ? s->clock_rate : 1.0;
+}
+
+static double snap_rate_from(const struct snapshot *s)
+{
+    return s != NULL && s->clock_rate > 0 ? s->clock_from : 0;
+}
+
 static struct service_view *find_view(struct world *w, size_t src, const char *name)
 {
     for (size_t i = 0; i < w->n_services; i++)
@@ -173,7 +193,6 @@ static struct service_view *add_view(struct world *w, size_t src, const struct s
     memset(v, 0, sizeof(*v));
     v->source = src;
     v->svc = *svc;
-    v->rec_t = -1e18;
     hpa_state_init(&v->hpa);
     history_init(&v->cpu_hist);
     history_init(&v->mem_hist);
@@ -218,8 +237,7 @@ static void apply_services(struct world *w, size_t src, const struct snapshot *s
                 continue;
             added = true;
         } else if (v->svc.desired != svc->desired) {
-            hpa_state_note_scale(&v->hpa, now, v->svc.desired, svc->desired);
-            v->rec_t = -1e18; /* the count moved: recommend afresh */
+            hpa_state_note_scale(&v->hpa, snap_clock(snap, now), v->svc.desired, svc->desired);
         }
         v->svc = *svc;
         v->seen = true;
@@ -295,7 +313,35 @@ const struct service_view *world_service(const struct world *w, const char *sour
     return NULL;
 }
 
-static void evaluate_metric(struct metric_view *m, double now)
+static size_t source_index(const struct world *w, const char *name)
+{
+    for (size_t i = 0; i < w->n_sources; i++)
+        if (strcmp(w->sources[i].name, name) == 0)
+            return i;
+    return w->n_sources; /* none: an index no source has */
+}
+
+/* The alert rule watching m, as a source that is ok reports it now: its engine has kept
+ * the pending/firing state and activeAt across our restarts. NULL when none does. */
+static const struct alert *watching_alert(const struct world *w, const struct metric_view *m,
+                                          size_t *src)
+{
+    if (m->rule.alert[0] == '\0')
+        return NULL;
+    for (size_t i = 0; i < w->n_sources; i++) {
+        const struct snapshot *s = w->snaps[i];
+        if (s == NULL || w->sources[i].state != SOURCE_OK)
+            continue;
+        for (size_t j = 0; j < s->n_alerts; j++)
+            if (strcmp(s->alerts[j].name, m->rule.alert) == 0) {
+                *src = i;
+                return &s->alerts[j];
+            }
+    }
+    return NULL;
+}
+
+static void evaluate_metric(const struct world *w, struct metric_view *m, double now)
 {
     if (!m->has_value || now - m->t > WORLD_MAX_AGE_S) {
         m->band = BAND_UNKNOWN;
@@ -303,7 +349,15 @@ static void evaluate_metric(struct metric_view *m, double now)
         return;
     }
     m->band = bands_classify(&m->rule, m->value);
-    m->sustain = bands_sustained(&m->rule, &m->hist, now);
+    size_t as = 0;
+    const struct alert *a = watching_alert(w, m, &as);
+    if (a != NULL) { /* activeAt is on the alerting source's clock */
+        m->sustain = bands_sustained_alert(a->state, a->active_at, snap_clock(w->snaps[as], now));
+        return;
+    }
+    size_t from = source_index(w, m->from);
+    const struct snapshot *s = from < w->n_sources ? w->snaps[from] : NULL;
+    m->sustain = bands_sustained_at(&m->rule, &m->hist, now, snap_rate(s), snap_rate_from(s));
 }
 
 static enum band band_of(const struct world *w, const char *id, double v)
@@ -332,27 +386,46 @@ static void effective_bounds(const struct service_view *v, const struct service_
     }
 }
 
+/* No count: the current one stands in rec.replicas, the caller writes the reason. */
+static void no_recommendation(struct service_view *v)
+{
+    v->has_rec = false;
+    v->rec.replicas = v->svc.desired;
+    v->rec.changes = false;
+}
+
+/* The memory figure an HPA memory target is compared with: % of the request. A source
+ * that measures every share against the limit (docker stats: cpu_of "limit") has no
+ * request to divide by; its limit share stands in, as its cpu figure does. */
+static double hpa_memory(const struct service *s)
+{
+    if (!isnan(s->mem_req_pct))
+        return s->mem_req_pct;
+    return strcmp(s->cpu_of, "limit") == 0 ? s->mem_pct : NAN;
+}
+
+/* One evaluation of the figures the table shows: cpu and memory as % of the ready pods'
+ * requests, as the HPA computes them (the limit-based memory % is the alert's, not the
+ * HPA's), on the source's clock. */
 static void recommend_service(struct world *w, struct service_view *v, double now)
 {
     const struct service_rule *r = config_service(w->cfg, v->svc.name);
+    const struct snapshot *snap = w->snaps[v->source];
+    double clock = snap_clock(snap, now);
     effective_bounds(v, r, &v->min, &v->max);
-    if (r == NULL || r->kind == RULE_NONE) {
-        v->has_rule = false;
-        v->rec.replicas = v->svc.desired;
-        v->rec.changes = false;
+    v->rec_t = snap != NULL ? snap->taken_at : now;
+    v->has_rule = r != NULL && r->kind != RULE_NONE;
+    if (!v->has_rule) {
+        no_recommendation(v);
         snprintf(v->rec.reason, sizeof(v->rec.reason), "no rule for %s", v->svc.name);
         return;
     }
-    if (now - v->rec_t < WORLD_SYNC_S)
-        return;
-    v->has_rule = true;
-    v->rec_t = now;
     if (r->kind == RULE_HPA) {
         struct hpa_rule hr = r->hpa;
         hr.min = v->min;
         hr.max = v->max;
-        struct hpa_input in = {v->svc.desired, v->svc.ready, v->svc.cpu_pct, v->svc.mem_pct};
-        recommend_hpa(&hr, &in, &v->hpa, now, &v->rec);
+        struct hpa_input in = {v->svc.desired, v->svc.ready, v->svc.cpu_pct, hpa_memory(&v->svc)};
+        v->has_rec = recommend_hpa(&hr, &in, &v->hpa, clock, &v->rec) == 0;
         return;
     }
     struct queue_rule qr = r->queue;
@@ -361,14 +434,25 @@ static void recommend_service(struct world *w, struct service_view *v, double no
     const struct metric_view *m = world_metric(w, r->queue_metric);
     double depth = (m != NULL && m->band != BAND_UNKNOWN) ? m->value : NAN;
     if (isnan(depth)) {
-        v->rec.replicas = v->svc.desired;
-        v->rec.changes = false;
+        no_recommendation(v);
         snprintf(v->rec.reason, sizeof(v->rec.reason), "no %s reading: no recommendation",
                  r->queue_metric);
-        v->rec_t = -1e18;
         return;
     }
-    recommend_queue(&qr, v->svc.desired, v->svc.ready, depth, &v->hpa, now, &v->rec);
+    v->has_rec =
+        recommend_queue(&qr, v->svc.desired, v->svc.ready, depth, &v->hpa, clock, &v->rec) == 0;
+}
+
+/* One "NAME X% -> ~Y%" clause: per-replica use scales by f (the HPA truncates the
+ * current figure, so it matches the reason). */
+static size_t predict_one(char *out, size_t len, const char *name, double pct, double f,
+                          const char *of)
+{
+    if (isnan(pct) || len == 0)
+        return 0;
+    int n =
+        snprintf(out, len, "%s %.0f%%%s -> ~%.0f%%", name, floor(pct), of, round(floor(pct) * f));
+    return n < 0 ? 0 : (size_t)n >= len ? len - 1 : (size_t)n;
 }
 
 void world_predict(const struct world *w, const struct service_view *v, int replicas, char *out,
@@ -377,18 +461,45 @@ void world_predict(const struct world *w, const struct service_view *v, int repl
     (void)w;
     out[0] = '\0';
     int base = v->svc.ready > 0 ? v->svc.ready : v->svc.desired;
-    if (replicas <= 0 || base <= 0)
+    if (replicas <= 0 || base <= 0 || len < 2)
         return;
     /* Load spreads evenly over the ready replicas: per-replica use scales by base/new. The
-     * current figure is truncated as the HPA truncates utilisation, so it matches the reason. */
+     * figures are the reason's: memory of request where the source knows it. */
     double f = (double)base / replicas;
-    size_t n = 0;
-    if (!isnan(v->svc.cpu_pct))
-        n += snprintf(out + n, len - n, "cpu %.0f%% -> ~%.0f%%", floor(v->svc.cpu_pct),
-                      round(v->svc.cpu_pct * f));
-    if (!isnan(v->svc.mem_pct) && n < len)
-        snprintf(out + n, len - n, "%smemory %.0f%% -> ~%.0f%%", n ? ", " : "",
-                 floor(v->svc.mem_pct), round(v->svc.mem_pct * f));
+    size_t n = predict_one(out, len, "cpu", v->svc.cpu_pct, f, "");
+    const char *sep = n ? ", " : "";
+    char mem[64];
+    if (!isnan(v->svc.mem_req_pct))
+        predict_one(mem, sizeof(mem), "memory", v->svc.mem_req_pct, f, " of request");
+    else
+        predict_one(mem, sizeof(mem), "memory", v->svc.mem_pct, f, " of limit");
+    if (!isnan(v->svc.mem_req_pct) || !isnan(v->svc.mem_pct))
+        snprintf(out + n, len - n, "%s%s", sep, mem);
+}
+
+/* Whether the autoscaler's own current figure matches ours: the same pods and formula
+ * give the same number, so a gap past the HPA's tolerance of its target (what would
+ * change its decision) means different moments or different pods, and is said. */
+static void hpa_agreement(struct service_view *v)
+{
+    const struct autoscaler *a = &v->svc.autoscaler;
+    const char *names[2] = {"cpu", "memory"};
+    const double theirs[2] = {a->cpu_current, a->mem_current};
+    const double ours[2] = {v->svc.cpu_pct, v->svc.mem_req_pct};
+    const double target[2] = {a->cpu_target, a->mem_target};
+    v->hpa_agrees = true;
+    v->hpa_note[0] = '\0';
+    for (int i = 0; a->present && i < 2; i++) {
+        if (isnan(theirs[i]) || isnan(ours[i]) || !(target[i] > 0))
+            continue;
+        if (fabs(floor(ours[i]) - theirs[i]) / target[i] <= 0.1)
+            continue;
+        v->hpa_agrees = false;
+        size_t n = strlen(v->hpa_note);
+        snprintf(v->hpa_note + n, sizeof(v->hpa_note) - n,
+                 "%s%s reads %s %.0f%%, forgetop %.0f%% of request", n ? "; " : "", a->name,
+                 names[i], theirs[i], floor(ours[i]));
+    }
 }
 
 /* The newest reading of a metric no rule tracks (counts that only the advice uses). */
@@ -493,14 +604,6 @@ static void view_trend(struct world *w, size_t src, const struct fact *depth, do
     view_fact(w, src, &d, t, now);
 }
 
-static size_t source_index(const struct world *w, const char *name)
-{
-    for (size_t i = 0; i < w->n_sources; i++)
-        if (strcmp(w->sources[i].name, name) == 0)
-            return i;
-    return w->n_sources;
-}
-
 /* The database advice (evaluate_database, the runbook's words) on the database panel, a
  * clause a line, banded and stale as the connections it answers. */
 static void view_advice(struct world *w, double now)
@@ -572,7 +675,7 @@ void world_evaluate(struct world *w, double now)
 {
     w->now = now;
     for (size_t i = 0; i < w->n_metrics; i++)
-        evaluate_metric(&w->metrics[i], now);
+        evaluate_metric(w, &w->metrics[i], now);
     for (size_t i = 0; i < w->n_services; i++) {
         struct service_view *v = &w->services[i];
         v->cpu_band = band_of(w, "cpu", v->svc.cpu_pct);
@@ -580,6 +683,7 @@ void world_evaluate(struct world *w, double now)
         recommend_service(w, v, now);
         v->rec.changes = v->rec.replicas != v->svc.desired;
         world_predict(w, v, v->rec.replicas, v->prediction, sizeof(v->prediction));
+        hpa_agreement(v);
     }
     evaluate_database(w);
     evaluate_facts(w, now);

@@ -28,6 +28,10 @@ static void check_service(const struct service *s)
     CHECK_FIELD(s->autoscaler.conditions);
     CHECK(isnan(s->cpu_pct) || s->cpu_pct >= 0);
     CHECK(isnan(s->mem_pct) || s->mem_pct >= 0);
+    CHECK(isnan(s->mem_req_pct) || s->mem_req_pct >= 0);
+    CHECK_FIELD(s->autoscaler.inactive);
+    /* an HPA that cannot compute has no count, whatever desiredReplicas said */
+    CHECK(s->autoscaler.inactive[0] == '\0' || !s->autoscaler.desired_known);
     for (size_t i = 0; i < s->n_pods; i++) {
         CHECK_FIELD(s->pods[i].name);
         CHECK_FIELD(s->pods[i].phase);

@@ -506,8 +506,12 @@ static int add_service(struct demo *d, int k, struct snapshot *out)
     svc->res = def->res;
     double per_cpu = s->cpu_pct / 100 * def->res.cpu_request;
     double per_mem = k == SVC_API ? s->mem_pct / 100 * def->res.mem_limit : s->mem_bytes_pod;
-    svc->cpu_pct = s->cpu_pct;
+    svc->cpu_pct = trunc(s->cpu_pct); /* an integer percent, as the HPA (and kube.c) has it */
     svc->mem_pct = def->res.mem_limit > 0 ? per_mem * 100 / def->res.mem_limit : NAN;
+    /* what an HPA memory target compares: % of the request, integer as the HPA's; the api
+     * (request 1Gi, limit 2Gi) reads twice its limit share, 64% of limit = 128% */
+    svc->mem_req_pct =
+        def->res.mem_request > 0 && ready > 0 ? trunc(per_mem * 100 / def->res.mem_request) : NAN;
     svc->cpu_cores = per_cpu * ready;
     svc->mem_bytes = per_mem * ready;
     if (ready < s->n)
@@ -528,6 +532,10 @@ static int add_service(struct demo *d, int k, struct snapshot *out)
 static int demo_emit(struct demo *d, struct snapshot *out, double now)
 {
     out->taken_at = now;
+    /* sustained timers and HPA windows run on the simulated clock */
+    out->clock = DEMO_SIM_START + (now - d->real0) * d->speed;
+    out->clock_rate = d->speed;
+    out->clock_from = d->real0; /* the backfill before it maps one to one */
     text_sanitize(out->context, sizeof(out->context), "demo: open-forge");
     for (int k = 0; k < N_SVC; k++)
         if (add_service(d, k, out) < 0)

@@ -57,9 +57,15 @@ struct kdep {
     size_t n_reqs;
     int64_t cpu_req_m; /* per pod, millicores; -1 when a container has none */
     double mem_limit;  /* per pod, bytes; -1 when a container has none */
+    double mem_req;    /* per pod, bytes; -1 when a container has none */
     int64_t use_cpu_m;
     double use_mem;
     int n_metrics; /* pods with metrics */
+    /* what the HPA counts: cpu over ready pods, memory over running ones (not pending,
+     * failed or terminating), each pod with a metric */
+    int64_t hpa_cpu_m;
+    double hpa_mem;
+    int n_hpa_cpu, n_hpa_mem;
 };
 
 struct pollctx {
@@ -68,6 +74,7 @@ struct pollctx {
     struct kdep *deps; /* parallel to snap->services */
     size_t cap;
     bool metrics_missing;
+    char metrics_why[64]; /* "no permission to read metrics.k8s.io", ... */
     char notes[FT_TEXT_MAX];
 };
 
@@ -355,6 +362,7 @@ static void sum_resources(struct service *svc, struct kdep *d, const cJSON *cont
     const cJSON *c;
     d->cpu_req_m = 0;
     d->mem_limit = 0;
+    d->mem_req = 0;
     cJSON_ArrayForEach(c, containers)
     {
         const cJSON *res = jget(c, "resources");
@@ -365,8 +373,12 @@ static void sum_resources(struct service *svc, struct kdep *d, const cJSON *cont
             svc->res.cpu_request += v;
         if (quantity_parse(jstr(lim, "cpu"), &v) == 0)
             svc->res.cpu_limit += v;
-        if (quantity_parse(jstr(req, "memory"), &v) == 0)
+        if (quantity_parse(jstr(req, "memory"), &v) == 0) {
             svc->res.mem_request += v;
+            d->mem_req = d->mem_req >= 0 ? d->mem_req + v : -1;
+        } else {
+            d->mem_req = -1;
+        }
         /* A container without a limit (request) makes the pod's percentage unknown, as it
          * makes the HPA's: -1 sticks. */
         if (quantity_parse(jstr(lim, "memory"), &v) == 0) {
@@ -435,55 +447,63 @@ static int on_deployment(struct pollctx *pc, const cJSON *item)
 
 /* ---- HPAs ---- */
 
+/* A Resource metric's utilisation (target or current), NAN when it has none. */
+static double utilisation(const cJSON *v)
+{
+    int pct = jint(v, "averageUtilization", -1);
+    return pct >= 0 ? pct : NAN;
+}
+
+/* spec.metrics targets and status.currentMetrics of the cpu and memory Resource metrics:
+ * what the HPA itself computed, kept as numbers so core can hold them beside ours. */
 static void hpa_metrics(struct autoscaler *a, const cJSON *spec, const cJSON *status)
 {
-    const cJSON *m, *cm;
-    size_t n = 0;
+    const cJSON *m;
     cJSON_ArrayForEach(m, jget(spec, "metrics"))
     {
         const cJSON *res = jget(m, "resource");
         const char *name = jstr(res, "name");
-        int target = jint(jget(res, "target"), "averageUtilization", -1);
-        if (name == NULL || target < 0)
-            continue;
-        int cur = -1;
-        cJSON_ArrayForEach(cm, jget(status, "currentMetrics"))
-        {
-            const cJSON *cr = jget(cm, "resource");
-            if (jstr(cr, "name") && strcmp(jstr(cr, "name"), name) == 0)
-                cur = jint(jget(cr, "current"), "averageUtilization", -1);
-        }
-        char nm[16], curs[16];
-        text_sanitize(nm, sizeof(nm), name);
-        if (cur >= 0)
-            text_printf(curs, sizeof(curs), "%d%%", cur);
-        else
-            text_printf(curs, sizeof(curs), "?");
-        text_printf(a->conditions + n, sizeof(a->conditions) - n, "%s%s %s/%d%%", n ? ", " : "", nm,
-                    curs, target);
-        n = strlen(a->conditions);
+        if (name != NULL && strcmp(name, "cpu") == 0)
+            a->cpu_target = utilisation(jget(res, "target"));
+        else if (name != NULL && strcmp(name, "memory") == 0)
+            a->mem_target = utilisation(jget(res, "target"));
+    }
+    cJSON_ArrayForEach(m, jget(status, "currentMetrics"))
+    {
+        const cJSON *res = jget(m, "resource");
+        const char *name = jstr(res, "name");
+        if (name != NULL && strcmp(name, "cpu") == 0)
+            a->cpu_current = utilisation(jget(res, "current"));
+        else if (name != NULL && strcmp(name, "memory") == 0)
+            a->mem_current = utilisation(jget(res, "current"));
     }
 }
 
 static void hpa_conditions(struct autoscaler *a, const cJSON *conds)
 {
     const cJSON *c;
-    size_t n = strlen(a->conditions); /* after the metrics */
+    size_t n = 0;
     cJSON_ArrayForEach(c, conds)
     {
         const char *type = jstr(c, "type"), *st = jstr(c, "status"), *reason = jstr(c, "reason");
         char t[32], r[64];
         if (type == NULL || st == NULL)
             continue;
+        text_sanitize(t, sizeof(t), type);
+        text_sanitize(r, sizeof(r), reason ? reason : "");
+        if (strcmp(type, "ScalingActive") == 0 && strcmp(st, "False") == 0) {
+            /* it cannot compute: its desiredReplicas (often 0) is no count at all */
+            text_printf(a->inactive, sizeof(a->inactive), "ScalingActive=False: %s",
+                        r[0] ? r : "no reason given");
+            a->desired_known = false;
+        }
         bool notable = (strcmp(type, "ScalingLimited") == 0 && strcmp(st, "True") == 0) ||
                        (strcmp(type, "AbleToScale") == 0 && strcmp(st, "False") == 0) ||
                        (strcmp(type, "ScalingActive") == 0 && strcmp(st, "False") == 0);
         if (!notable)
             continue;
-        text_sanitize(t, sizeof(t), type);
-        text_sanitize(r, sizeof(r), reason ? reason : "");
         text_printf(a->conditions + n, sizeof(a->conditions) - n, "%s%s%s: %s", n ? "; " : "", t,
-                    strcmp(st, "False") == 0 ? " false" : "", r);
+                    strcmp(st, "False") == 0 ? "=False" : "", r);
         n = strlen(a->conditions);
     }
 }
@@ -507,11 +527,14 @@ static int on_hpa(struct pollctx *pc, const cJSON *item)
         jcopy(a->name, sizeof(a->name), jget(item, "metadata"), "name");
         a->min = jint(spec, "minReplicas", 1);
         a->max = jint(spec, "maxReplicas", 0);
-        a->desired = jint(st, "desiredReplicas", svc->desired);
+        a->desired = jint(st, "desiredReplicas", -1);
+        a->desired_known = a->desired >= 0;
         svc->min = a->min;
         svc->max = a->max;
         hpa_metrics(a, spec, st);
         hpa_conditions(a, jget(st, "conditions"));
+        if (!a->desired_known)
+            a->desired = 0;
         return 0;
     }
     return 0;
@@ -530,11 +553,18 @@ static int on_pod(struct pollctx *pc, const cJSON *item)
         return -1;
     jcopy(p->name, sizeof(p->name), meta, "name");
     jcopy(p->phase, sizeof(p->phase), st, "phase");
+    if (jget(meta, "deletionTimestamp") != NULL && !cJSON_IsNull(jget(meta, "deletionTimestamp")))
+        text_printf(p->phase, sizeof(p->phase), "Terminating"); /* as kubectl shows it */
     jcopy(p->node, sizeof(p->node), jget(item, "spec"), "nodeName");
     cJSON_ArrayForEach(c, jget(st, "conditions"))
     {
-        if (jstr(c, "type") && strcmp(jstr(c, "type"), "Ready") == 0)
+        if (jstr(c, "type") && strcmp(jstr(c, "type"), "Ready") == 0) {
             p->ready = jstr(c, "status") && strcmp(jstr(c, "status"), "True") == 0;
+            p->ready_reported = true;
+            const char *lt = jstr(c, "lastTransitionTime");
+            if (lt == NULL || quantity_parse_time(lt, &p->ready_changed_at) != 0)
+                p->ready_changed_at = 0;
+        }
     }
     cJSON_ArrayForEach(c, jget(st, "containerStatuses"))
     {
@@ -543,6 +573,63 @@ static int on_pod(struct pollctx *pc, const cJSON *item)
     if (jstr(st, "startTime") == NULL || quantity_parse_time(jstr(st, "startTime"), &p->started_at))
         p->started_at = 0;
     return 0;
+}
+
+/* The controller's defaults: --horizontal-pod-autoscaler-cpu-initialization-period and
+ * --horizontal-pod-autoscaler-initial-readiness-delay. */
+#define HPA_CPU_INIT_S    300.0
+#define HPA_READY_DELAY_S 30.0
+
+/* A pod metric's window ("30s", "1m0.5s", Go's duration) in seconds; 0 when unreadable. */
+static double go_duration(const char *s)
+{
+    double total = 0;
+    while (s != NULL && *s) {
+        char *end;
+        double v = strtod(s, &end);
+        if (end == s)
+            return 0;
+        double unit = *end == 'h' ? 3600 : *end == 'm' && end[1] != 's' ? 60 : *end == 's' ? 1 : 0;
+        if (*end == 'm' && end[1] == 's')
+            unit = 1e-3, end++;
+        if (unit == 0)
+            return 0;
+        total += v * unit;
+        s = end + 1;
+    }
+    return total;
+}
+
+/* Whether the HPA leaves this pod's cpu out as unready (groupPods): without a Ready
+ * condition or a start time, yes; inside the cpu initialisation period, when not ready
+ * or when the metric's window began before readiness last changed; after it, only a
+ * pod that has never been ready since it started. */
+static bool cpu_unready(const struct pod *p, double metric_t, double window, double now)
+{
+    if (!p->ready_reported || p->started_at <= 0)
+        return true;
+    if (p->started_at + HPA_CPU_INIT_S > now)
+        return !p->ready || (metric_t > 0 && metric_t < p->ready_changed_at + window);
+    return !p->ready && p->started_at + HPA_READY_DELAY_S > p->ready_changed_at;
+}
+
+/* Add one pod's use to the sums the HPA would take (groupPods in replica_calculator.go):
+ * pending, failed and terminating pods are left out; for cpu, unready ones too. Without a
+ * pod list (refused) every pod with a metric counts, as nothing says otherwise. */
+static void hpa_count(struct kdep *d, const struct pod *p, bool have_pods, int64_t cpu_m,
+                      double mem, bool unready)
+{
+    if (have_pods && p == NULL)
+        return; /* not a pod the HPA lists: it has no request to divide by */
+    if (p != NULL && (strcmp(p->phase, "Pending") == 0 || strcmp(p->phase, "Failed") == 0 ||
+                      strcmp(p->phase, "Terminating") == 0))
+        return;
+    d->hpa_mem += mem;
+    d->n_hpa_mem++;
+    if (unready)
+        return;
+    d->hpa_cpu_m = add_milli(d->hpa_cpu_m, cpu_m);
+    d->n_hpa_cpu++;
 }
 
 static int on_pod_metrics(struct pollctx *pc, const cJSON *item)
@@ -572,11 +659,20 @@ static int on_pod_metrics(struct pollctx *pc, const cJSON *item)
     struct service *svc = &pc->snap->services[i];
     char name[FT_NAME_MAX];
     jcopy(name, sizeof(name), meta, "name");
+    const struct pod *pod = NULL;
     for (size_t j = 0; j < svc->n_pods; j++)
         if (strcmp(svc->pods[j].name, name) == 0) {
             svc->pods[j].cpu_cores = cores;
             svc->pods[j].mem_bytes = mem;
+            pod = &svc->pods[j];
         }
+    double metric_t = 0;
+    const char *ts = jstr(item, "timestamp");
+    if (ts == NULL || quantity_parse_time(ts, &metric_t) != 0)
+        metric_t = 0;
+    bool unready = pod != NULL && cpu_unready(pod, metric_t, go_duration(jstr(item, "window")),
+                                              pc->snap->taken_at);
+    hpa_count(d, pod, svc->n_pods > 0, cpu_m, mem, unready);
     return 0;
 }
 
@@ -725,14 +821,17 @@ static void finish_service(struct pollctx *pc, size_t i, double t)
 {
     struct service *svc = &pc->snap->services[i];
     struct kdep *d = &pc->deps[i];
-    const char *note = pc->metrics_missing ? "metrics.k8s.io unavailable" : "no pod metrics";
+    const char *note = pc->metrics_missing ? pc->metrics_why : "no pod metrics";
     if (!pc->metrics_missing && d->n_metrics > 0) {
         svc->cpu_cores = d->use_cpu_m / 1000.0;
         svc->mem_bytes = d->use_mem;
-        if (d->cpu_req_m > 0)
-            /* in doubles: a server's "9P" request times the pods overflows an int64 */
+        /* in doubles: a server's "9P" request times the pods overflows an int64; truncated
+         * to an integer percent as GetResourceUtilizationRatio's integer division is */
+        if (d->cpu_req_m > 0 && d->n_hpa_cpu > 0)
             svc->cpu_pct =
-                trunc((double)d->use_cpu_m * 100 / ((double)d->cpu_req_m * d->n_metrics));
+                trunc((double)d->hpa_cpu_m * 100 / ((double)d->cpu_req_m * d->n_hpa_cpu));
+        if (d->mem_req > 0 && d->n_hpa_mem > 0)
+            svc->mem_req_pct = trunc(d->hpa_mem * 100.0 / (d->mem_req * d->n_hpa_mem));
         if (d->mem_limit > 0)
             svc->mem_pct = d->use_mem * 100.0 / (d->mem_limit * d->n_metrics);
     }
@@ -742,7 +841,9 @@ static void finish_service(struct pollctx *pc, size_t i, double t)
         (r = snapshot_add_reading(pc->snap, "cpu", svc->name, t, svc->cpu_pct)) != NULL &&
         isnan(svc->cpu_pct))
         text_printf(r->note, sizeof(r->note), "%s",
-                    d->n_metrics > 0 && d->cpu_req_m <= 0 ? "no cpu request" : note);
+                    d->n_metrics == 0   ? note
+                    : d->cpu_req_m <= 0 ? "no cpu request"
+                                        : "no ready pod with metrics");
     if (listed(k->mem_services, k->n_mem, svc->name) &&
         (r = snapshot_add_reading(pc->snap, "memory", svc->name, t, svc->mem_pct)) != NULL &&
         isnan(svc->mem_pct))
@@ -814,11 +915,17 @@ static int reduce_lists(struct pollctx *pc, struct listspec *ls, struct http_res
             ret = -1;
         } else if (st != 200 && ls[i].soft && (st == 403 || st == 404 || st == 503)) {
             char note[96];
-            if (i == 3)
+            if (i == KUBE_POD_METRICS) {
                 pc->metrics_missing = true;
-            text_printf(note, sizeof(note),
-                        i == 3 ? "metrics.k8s.io unavailable" : "%s unreadable (%ld)", ls[i].what,
-                        st);
+                /* a 403 is RBAC, not an absent metrics-server: the fix differs */
+                text_printf(pc->metrics_why, sizeof(pc->metrics_why), "%s",
+                            st == 403   ? "no permission to read metrics.k8s.io"
+                            : st == 404 ? "metrics.k8s.io not served"
+                                        : "metrics.k8s.io unavailable (503)");
+                text_printf(note, sizeof(note), "%s", pc->metrics_why);
+            } else {
+                text_printf(note, sizeof(note), "%s unreadable (%ld)", ls[i].what, st);
+            }
             add_note(pc->notes, sizeof(pc->notes), note);
         } else if (st != 200) {
             api_error("GET", ls[i].first, &r[i], err, errlen);

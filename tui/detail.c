@@ -45,6 +45,57 @@ static int wrapped(struct tui *t, int y, int x, int w, const char *text, int max
     return rows;
 }
 
+/* " · its cpu 92%/70%, memory 116%/80%": the autoscaler's own figures, as it reports them */
+static void autoscaler_metrics(const struct autoscaler *a, char *b, size_t len)
+{
+    const char *names[2] = {"cpu", "memory"};
+    const double cur[2] = {a->cpu_current, a->mem_current};
+    const double target[2] = {a->cpu_target, a->mem_target};
+    size_t n = 0;
+    for (int i = 0; i < 2; i++) {
+        if (!(target[i] > 0))
+            continue;
+        char c[16] = "?";
+        if (!isnan(cur[i]))
+            text_printf(c, sizeof c, "%.0f%%", cur[i]);
+        text_printf(b + n, len - n, "%s%s %s/%.0f%%", n ? ", " : "its ", names[i], c, target[i]);
+        n = strlen(b);
+    }
+}
+
+static void autoscaler_line(const struct style *st, const struct autoscaler *a, char *b, size_t len)
+{
+    char wants[FT_TEXT_MAX + 16], m[96] = "";
+    /* an HPA that cannot compute leaves desiredReplicas 0: that is no count */
+    if (a->inactive[0])
+        text_printf(wants, sizeof wants, "%s: cannot compute, leaves the count", a->inactive);
+    else if (a->desired_known)
+        text_printf(wants, sizeof wants, "wants %d", a->desired);
+    else
+        text_printf(wants, sizeof wants, "no count yet");
+    if (!a->inactive[0]) /* it has no current figures then */
+        autoscaler_metrics(a, m, sizeof m);
+    /* ScalingActive is already in `wants`; other conditions follow */
+    const char *cond = a->inactive[0] ? "" : a->conditions;
+    text_printf(b, len, "%s %s, %d..%d, %s%s%s%s%s", a->kind, a->name, a->min, a->max, wants,
+                m[0] ? st->g->sep : "", m, cond[0] ? st->g->sep : "", cond);
+}
+
+/* "cpu 92% of request · memory 58% of limit, 116% of request" */
+static void use_line(const struct style *st, const struct service *s, char *b, size_t len)
+{
+    char cpu[48] = "cpu no data", ml[32] = "", mr[32] = "";
+    if (!isnan(s->cpu_pct))
+        text_printf(cpu, sizeof cpu, "cpu %.0f%% of %s", floor(s->cpu_pct),
+                    s->cpu_of[0] ? s->cpu_of : "request");
+    if (!isnan(s->mem_pct))
+        text_printf(ml, sizeof ml, "%.0f%% of limit", s->mem_pct);
+    if (!isnan(s->mem_req_pct))
+        text_printf(mr, sizeof mr, "%.0f%% of request", floor(s->mem_req_pct));
+    text_printf(b, len, "%s%smemory %s%s%s", cpu, st->g->sep, ml[0] || mr[0] ? ml : "no data",
+                ml[0] && mr[0] ? ", " : "", mr);
+}
+
 static int facts(struct tui *t, const struct service_view *sv, int y, int w)
 {
     const struct style *st = &t->style;
@@ -64,12 +115,14 @@ static int facts(struct tui *t, const struct service_view *sv, int y, int w)
         text_printf(b, sizeof b, "none known");
     y += line(t, y, 0, w, "bounds", b, 0);
     if (s->autoscaler.present)
-        text_printf(b, sizeof b, "%s %s, %d..%d, wants %d%s%s", s->autoscaler.kind,
-                    s->autoscaler.name, s->autoscaler.min, s->autoscaler.max, s->autoscaler.desired,
-                    s->autoscaler.conditions[0] ? st->g->sep : "", s->autoscaler.conditions);
+        autoscaler_line(st, &s->autoscaler, b, sizeof b);
     else
         text_printf(b, sizeof b, "none: only forgetop and operators change this count");
-    y += line(t, y, 0, w, "autoscaler", b, 0);
+    /* two rows at most: a condition the HPA reports must reach the operator whole */
+    paint_text(t->win, st, y, 0, 12, "autoscaler", st->attr[EL_DIM]);
+    y += wrapped(t, y, 13, w - 13, b, 2, st->attr[s->autoscaler.inactive[0] ? EL_BAND_WARN : 0]);
+    if (!sv->hpa_agrees)
+        y += line(t, y, 0, w, "disagrees", sv->hpa_note, st->attr[EL_BAND_WARN]);
     text_printf(c1, sizeof c1, "%.2f", s->res.cpu_request);
     text_printf(c2, sizeof c2, "%.2f", s->res.cpu_limit);
     text_bytes(m1, sizeof m1, s->res.mem_request);
@@ -78,12 +131,24 @@ static int facts(struct tui *t, const struct service_view *sv, int y, int w)
                 s->res.cpu_request > 0 ? c1 : "-", s->res.cpu_limit > 0 ? c2 : "-", st->g->sep,
                 s->res.mem_request > 0 ? m1 : "-", s->res.mem_limit > 0 ? m2 : "-");
     y += line(t, y, 0, w, "resources", b, 0);
+    use_line(st, s, b, sizeof b);
+    y += line(t, y, 0, w, "use", b, 0);
     if (s->status[0] || s->unscalable)
         y += line(t, y, 0, w, "status", s->unscalable ? s->unscalable_why : s->status,
                   st->attr[EL_STATUS_ERR]);
     if (sv->has_rule) {
-        text_printf(b, sizeof b, "%s%d%s", sv->rec.changes ? "-> " : "", sv->rec.replicas,
-                    sv->rec.changes ? "  (a applies it)" : "  (no change)");
+        if (sv->has_rec)
+            text_printf(b, sizeof b, "%s%d%s", sv->rec.changes ? "-> " : "", sv->rec.replicas,
+                        sv->rec.changes ? "  (a applies it)" : "  (no change)");
+        else
+            text_printf(b, sizeof b, "no count: the rule cannot compute one now");
+        if (t->world->sources[sv->source].state != SOURCE_OK && sv->rec_t > 0) {
+            /* the count is as old as the figures it came from: say so */
+            char age[16];
+            size_t n = strlen(b);
+            text_duration(age, sizeof age, t->now - sv->rec_t);
+            text_printf(b + n, sizeof b - n, "%sfrom figures %s old", st->g->sep, age);
+        }
         y += line(t, y, 0, w, "recommends", b, st->attr[sv->rec.changes ? EL_REC_CHANGE : 0]);
         paint_text(t->win, st, y, 0, 12, "because", st->attr[EL_DIM]);
         y += wrapped(t, y, 13, w - 13, sv->rec.reason, 3, 0);

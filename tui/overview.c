@@ -118,7 +118,7 @@ static void service_row(struct tui *t, int y, int width, const struct table_layo
         text_printf(bounds, sizeof bounds, "%d..%d", sv->min, sv->max);
     else
         text_printf(bounds, sizeof bounds, "-");
-    if (!sv->has_rule)
+    if (!sv->has_rec) /* no rule, or it cannot compute: no count, not the current one */
         text_printf(rec, sizeof rec, "-");
     else if (sv->rec.changes)
         text_printf(rec, sizeof rec, "-> %d %s", sv->rec.replicas,

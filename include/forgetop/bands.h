@@ -21,6 +21,8 @@ struct metric_rule {
     char prefer[16];           /* "metrics" or "cluster": the class of source that wins */
     double scale;              /* query result x scale = the unit above; 0: the prometheus source's
                                   default for the id (cpu, memory, db 100; latency_p99 1000) */
+    char alert[FT_NAME_MAX];   /* the alert rule that watches it ("HighCPU"); "" none: while a
+                                  source reports that alert, its state and activeAt are used */
 };
 
 struct sustain {
@@ -44,5 +46,14 @@ enum band bands_ready(int ready, int desired);
  * the unbroken run over the threshold, for_s = now - since, and firing once for_s >=
  * r->for_s (at once when r->for_s is 0), pending before. */
 struct sustain bands_sustained(const struct metric_rule *r, const struct history *h, double now);
+/* The same on the readings' own clock: since the time rate_from it runs rate of its
+ * seconds per second of now (a demo at --demo-speed 60: 60, from its first poll; one to
+ * one before, as its backfill), so for_s counts their seconds; the gap that breaks a run
+ * stays in seconds of now, as it stands for missed polls. */
+struct sustain bands_sustained_at(const struct metric_rule *r, const struct history *h, double now,
+                                  double rate, double rate_from);
+/* The state an alert rule's own engine reports (Prometheus: "pending" or "firing" since
+ * activeAt), as of now on the same clock. */
+struct sustain bands_sustained_alert(const char *state, double active_at, double now);
 
 #endif

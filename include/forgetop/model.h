@@ -29,6 +29,10 @@ struct pod {
     char name[FT_NAME_MAX];
     char phase[16];
     bool ready;
+    /* the Ready condition is reported, and when it last changed (unix seconds, 0 unknown):
+     * the HPA's cpu readiness rules need both */
+    bool ready_reported;
+    double ready_changed_at;
     int restarts;
     double started_at; /* unix seconds, 0 unknown */
     char node[FT_NAME_MAX];
@@ -41,7 +45,16 @@ struct autoscaler {
     char kind[16]; /* "HPA", "KEDA" */
     char name[FT_NAME_MAX];
     int min, max, desired;
+    /* false when the autoscaler has no count of its own: status.desiredReplicas absent, or
+     * ScalingActive=False (a real HPA that cannot compute leaves desiredReplicas 0) */
+    bool desired_known;
+    /* "ScalingActive=False: FailedGetResourceMetric" when it cannot compute, else "" */
+    char inactive[FT_TEXT_MAX];
     char conditions[FT_TEXT_MAX]; /* "ScalingLimited: TooManyReplicas", sanitised */
+    /* its own status.currentMetrics and spec targets, utilisation % of request; NAN when
+     * it reports none (targets: not used) */
+    double cpu_current, mem_current;
+    double cpu_target, mem_target;
 };
 
 struct service {
@@ -52,7 +65,10 @@ struct service {
     int desired, ready, updated, available;
     int min, max; /* bounds the source knows (HPA); 0 when it knows none */
     struct resources res;
-    double cpu_pct, mem_pct;     /* cpu of requests, memory of limits; NAN unknown */
+    double cpu_pct, mem_pct; /* cpu of requests, memory of limits; NAN unknown */
+    /* memory of requests over the pods the HPA counts (integer %, as the HPA truncates):
+     * the figure an HPA memory target is compared with; NAN unknown */
+    double mem_req_pct;
     double cpu_cores, mem_bytes; /* absolute usage; NAN unknown */
     struct autoscaler autoscaler;
     char status[FT_TEXT_MAX]; /* "rollout stuck: ProgressDeadlineExceeded", "" when fine */
@@ -129,6 +145,11 @@ struct snapshot {
     /* What the source was told to watch is not there: `namespace "x" does not exist`,
      * `selector app=x matches no deployment in open-forge`. "" when it is. */
     char scope_error[FT_TEXT_MAX];
+    /* The readings' own clock, for a source whose time runs faster than the wall's (the
+     * demo at --demo-speed): at taken_at it read `clock`, and since the real time
+     * clock_from it runs clock_rate of its seconds per real second (one to one before:
+     * the demo's backfill). clock_rate 0 (the zero value): the wall clock. */
+    double clock, clock_rate, clock_from;
     struct service *services;
     size_t n_services;
     struct reading *readings;

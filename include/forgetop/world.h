@@ -35,14 +35,22 @@ struct service_view {
     struct service svc; /* a copy; svc.pods points into the owning snapshot */
     size_t source;      /* index into world.sources */
     bool has_rule;
+    bool has_rec; /* has_rule and the rule could compute a count (else rec.replicas = desired) */
     struct recommendation rec;
     struct hpa_state hpa;
     int min, max; /* effective bounds: source's, else the rule's */
     enum band cpu_band, mem_band;
     struct history cpu_hist, mem_hist, ready_hist;
     char prediction[128]; /* for rec.replicas: "cpu 92% -> ~66%, memory 60% -> ~43%" */
-    double rec_t;         /* when rec was computed: the HPA syncs every 15 s, not per frame */
-    bool seen;            /* present in its source's newest snapshot */
+    /* When the readings rec, its reason and its prediction were computed from were taken
+     * (the source's snapshot time): all three come from one evaluation of the figures the
+     * table shows, recomputed at every evaluation. */
+    double rec_t;
+    bool seen; /* present in its source's newest snapshot */
+    /* The autoscaler's own figures against ours (same pods, same formula): false when
+     * one differs by more than the HPA's tolerance of its target; hpa_note says which. */
+    bool hpa_agrees;
+    char hpa_note[160];
 };
 
 /* A panel's reading as the screens and the report see it: judged, formatted, and marked
@@ -80,9 +88,6 @@ struct world {
     double now;
     bool production; /* context or project matches the config's production_pattern */
 };
-
-/* How often a recommendation is recomputed, as the HPA controller syncs. */
-#define WORLD_SYNC_S 15.0
 
 void world_init(struct world *w, const struct config *cfg);
 /* Register a source by name; returns its index. */

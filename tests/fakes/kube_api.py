@@ -12,7 +12,10 @@ for the benchmark). Faults are switched at run time through POST /_control (JSON
 auth) or a --faults file read on every request:
   {"mode": "hang|500|garbage|slow|ok", "slow_s": 2, "path": "substring the fault is
    limited to", "forbid_writes": true, "conflict": true, "no_metrics": true,
-   "ssar_allowed": false, "hpa_limited": "TooManyReplicas", "usage": {"api": {"cpu": "900m", "memory": "800Mi"}}}
+   "ssar_allowed": false, "hpa_limited": "TooManyReplicas", "usage": {"api": {"cpu": "900m", "memory": "800Mi"}},
+   "metrics_forbidden": true (403 on metrics.k8s.io, as RBAC without the metrics role),
+   "hpa_inactive": "FailedGetResourceMetric" (the HPA cannot compute: desiredReplicas 0,
+   no currentMetrics, ScalingActive=False, as the controller writes it)}
 Besides bearer tokens it accepts client certificates (--client-ca) and basic auth (--basic).
 Every write (PUT, PATCH, POST, DELETE) is appended to --log as one JSON line.
 """
@@ -232,6 +235,7 @@ class State:
                     "name": res, "current": {"averageUtilization": h.get("current_" + res, h[res]),
                                              "averageValue": "100m" if res == "cpu" else "100Mi"}}})
         limited = h.get("limited")
+        inactive = h.get("inactive")
         conds = [
             {"type": "AbleToScale", "status": "True", "reason": "ReadyForNewScale",
              "message": "recommended size matches current size", "lastTransitionTime": CREATED},
@@ -244,13 +248,25 @@ class State:
              if limited else "the desired count is within the acceptable range",
              "lastTransitionTime": CREATED},
         ]
+        status = {"currentReplicas": cur, "desiredReplicas": h.get("desired", cur),
+                  "currentMetrics": current, "conditions": conds}
+        if inactive:
+            # What the controller writes when computeReplicasForMetrics fails: the count is
+            # left alone, currentMetrics cleared, desiredReplicas never set (0).
+            conds[0].update({"reason": "SucceededGetScale",
+                             "message": "the HPA controller was able to get the target's current scale"})
+            conds[1].update({"status": "False", "reason": inactive,
+                             "message": "the HPA was unable to compute the replica count: failed to get "
+                                        "memory utilization: unable to get metrics for resource memory: "
+                                        "no metrics returned from resource metrics API"})
+            conds.pop()
+            status = {"currentReplicas": cur, "desiredReplicas": 0, "conditions": conds}
         doc = {"metadata": {"name": h["name"], "namespace": h["namespace"], "uid": "hpa-" + h["name"],
                             "resourceVersion": str(h["rv"]), "creationTimestamp": CREATED},
                "spec": {"scaleTargetRef": {"kind": "Deployment", "name": h["target"],
                                            "apiVersion": "apps/v1"},
                         "minReplicas": h["min"], "maxReplicas": h["max"], "metrics": metrics},
-               "status": {"currentReplicas": cur, "desiredReplicas": h.get("desired", cur),
-                          "currentMetrics": current, "conditions": conds}}
+               "status": status}
         if h.get("behavior"):
             doc["spec"]["behavior"] = h["behavior"]
         if with_kind:
@@ -449,6 +465,12 @@ class Handler(BaseHTTPRequestHandler):
         parts = [p for p in path.split("/") if p]
         if path.startswith("/apis/metrics.k8s.io") and no_metrics:
             return self.send_json(404, status(404, "NotFound", "the server could not find the requested resource"))
+        if path.startswith("/apis/metrics.k8s.io/") and f.get("metrics_forbidden") and parts[-1] == "pods":
+            return self.send_json(403, status(
+                403, "Forbidden",
+                'pods.metrics.k8s.io is forbidden: User "viewer" cannot list resource "pods" in API group '
+                '"metrics.k8s.io" in the namespace "%s"' % (parts[4] if len(parts) > 4 else ""),
+                {"group": "metrics.k8s.io", "kind": "pods"}))
         if self.command in ("PUT", "PATCH", "DELETE") or (
                 self.command == "POST" and "selfsubjectaccessreviews" not in path):
             if f.get("forbid_writes"):
@@ -605,18 +627,21 @@ class Handler(BaseHTTPRequestHandler):
 
     def hpas(self, ns, name, q, body, f):
         st = self.server.state
-        if f.get("hpa_limited"):
-            for h in st.hpas.values():
-                h["limited"] = f["hpa_limited"]
+        for h in st.hpas.values():
+            h["limited"] = f.get("hpa_limited")
+            h["inactive"] = f.get("hpa_inactive")
         if name is None and self.wants_table():
             rows = []
             for k, h in sorted(st.hpas.items()):
                 if k[0] != ns:
                     continue
                 doc = st.hpa(h, False)
-                targets = ", ".join("%s: %s%%/%s%%" % (m["resource"]["name"], c["resource"]["current"]["averageUtilization"],
-                                                      m["resource"]["target"]["averageUtilization"])
-                                    for m, c in zip(doc["spec"]["metrics"], doc["status"]["currentMetrics"]))
+                # as kubectl's printer: a metric without a current value is <unknown>
+                cur = {c["resource"]["name"]: "%s%%" % c["resource"]["current"]["averageUtilization"]
+                       for c in doc["status"].get("currentMetrics", [])}
+                targets = ", ".join("%s: %s/%s%%" % (m["resource"]["name"], cur.get(m["resource"]["name"], "<unknown>"),
+                                                    m["resource"]["target"]["averageUtilization"])
+                                    for m in doc["spec"]["metrics"])
                 rows.append(([h["name"], "Deployment/" + h["target"], targets, h["min"], h["max"],
                               doc["status"]["currentReplicas"], "329d"], doc["metadata"]))
             return self.send_table([("Name", "string"), ("Reference", "string"), ("Targets", "string"),

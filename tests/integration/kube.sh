@@ -24,7 +24,7 @@ check "kubectl get deploy lists the runbook's deployments" \
     grep -q "dagster-run-worker" <<<"$out"
 check "kubectl prints the server's table: api READY 5/5" grep -qE "^api +5/5 +5 +5 " <<<"$out"
 check "kubectl get hpa shows api-hpa's targets and bounds" \
-    grep -qE "^api-hpa +Deployment/api +cpu: 92%/70%, memory: 60%/80% +3 +20 +5 " <<<"$(kc get hpa)"
+    grep -qE "^api-hpa +Deployment/api +cpu: 92%/70%, memory: 120%/80% +3 +20 +5 " <<<"$(kc get hpa)"
 kc scale deploy/api --replicas=6 >/dev/null
 expect_eq "kubectl scale sends a merge patch the fake applies" "6" \
     "$(kc get deploy api -o jsonpath='{.spec.replicas}')"
@@ -42,12 +42,15 @@ expect_eq "poll reads three deployments" "3" "$(get 'len(d["services"])')"
 expect_eq "api desired count" "5" "$(get '[s for s in d["services"] if s["name"]=="api"][0]["desired"]')"
 expect_eq "api bounds come from its HPA" "3..20" \
     "$(get '"%d..%d" % tuple([(s["min"],s["max"]) for s in d["services"] if s["name"]=="api"][0])')"
-expect_eq "the HPA's desired count and metric targets" "7 cpu 92%/70%, memory 60%/80%" \
-    "$(get '[str(s["autoscaler"]["desired"])+" "+s["autoscaler"]["conditions"] for s in d["services"] if s["name"]=="api"][0]')"
+hpa_fig() { get '[" ".join(str(a[k]) for k in ("desired","cpu_current","cpu_target","mem_current","mem_target")) + "|" + a["inactive"] + "|" + a["conditions"] for a in [s["autoscaler"] for s in d["services"] if s["name"]=="api"]][0]'; }
+expect_eq "the HPA's desired count, its own current metrics and targets, no condition" \
+    "8 92 70 120 80||" "$(hpa_fig)"
 expect_eq "api cpu is usage over requests as the HPA computes it (460m/500m)" "92" \
     "$(get '[int(s["cpu_pct"]) for s in d["services"] if s["name"]=="api"][0]')"
 expect_eq "api memory is usage over limits (1.2Gi/2Gi)" "60" \
     "$(get '[round(s["mem_pct"]) for s in d["services"] if s["name"]=="api"][0]')"
+expect_eq "and over requests as the HPA computes it (1.2Gi/1Gi), the HPA's own figure" "120 120" \
+    "$(get '[" ".join(str(round(x)) for x in (s["mem_req_pct"], s["autoscaler"]["mem_current"])) for s in d["services"] if s["name"]=="api"][0]')"
 expect_eq "cpu and memory readings for the runbook's service" "cpu:api:92 memory:api:60" \
     "$(get '" ".join("%s:%s:%d" % (r["metric"], r["service"], round(r["value"])) for r in d["readings"])')"
 expect_eq "a stuck rollout is reported" "rollout stuck: ProgressDeadlineExceeded" \
@@ -115,12 +118,30 @@ poll
 expect_eq "a slow server is still read" "3" "$(get 'len(d["services"])')"
 fault '"no_metrics": true'
 poll
-expect_eq "without metrics-server cpu is unknown, not zero" "None metrics.k8s.io unavailable" \
+expect_eq "without metrics-server cpu is unknown, not zero" "None None metrics.k8s.io not served" \
+    "$(get '[" ".join(str(x) for x in (s["cpu_pct"], s["mem_req_pct"], d["notice"])) for s in d["services"] if s["name"]=="api"][0]')"
+expect_eq "and the readings say why" "metrics.k8s.io not served" "$(get 'd["readings"][0]["note"]')"
+check "kubectl agrees the fake does not serve metrics.k8s.io" \
+    bash -c "! kubectl --kubeconfig '$K' api-versions 2>/dev/null | grep -q metrics.k8s.io"
+fault '"metrics_forbidden": true'
+poll
+expect_eq "a 403 on metrics.k8s.io says no permission, not absent" \
+    "None no permission to read metrics.k8s.io" \
     "$(get '" ".join(str(x) for x in [[s["cpu_pct"] for s in d["services"] if s["name"]=="api"][0], d["notice"]])')"
-expect_eq "and the readings say why" "metrics.k8s.io unavailable" "$(get 'd["readings"][0]["note"]')"
+check "kubectl sees the same 403 from the fake" \
+    grep -q 'pods.metrics.k8s.io is forbidden' <<<"$(kc get --raw /apis/metrics.k8s.io/v1beta1/namespaces/open-forge/pods)"
+fault '"hpa_inactive": "FailedGetResourceMetric"'
+poll
+expect_eq "an HPA that cannot compute has no desired count, and says why" \
+    "None None 70 None 80|ScalingActive=False: FailedGetResourceMetric|ScalingActive=False: FailedGetResourceMetric" \
+    "$(hpa_fig)"
+out=$(kc describe hpa api-hpa)
+check "kubectl decodes the fake's condition: ScalingActive False FailedGetResourceMetric" \
+    grep -qE "ScalingActive +False +FailedGetResourceMetric" <<<"$out"
+check "and its targets as <unknown>" grep -q "<unknown> / 80%" <<<"$out"
 fault '"hpa_limited": "TooManyReplicas"'
 poll
-expect_eq "an HPA held at its bound says so" "cpu 92%/70%, memory 60%/80%; ScalingLimited: TooManyReplicas" \
+expect_eq "an HPA held at its bound says so" "ScalingLimited: TooManyReplicas" \
     "$(get '[s["autoscaler"]["conditions"] for s in d["services"] if s["name"]=="api"][0]')"
 fault '"mode": "500", "path": "/pods"'
 poll
@@ -249,6 +270,19 @@ if "$BIN" --help 2>&1 | grep -q -- "--once"; then
         "$(json_get "$S/once.json" '"%d..%d" % tuple([(s["min"],s["max"]) for s in d["services"] if s["name"]=="api"][0])')"
     expect_eq "and the runbook's cpu metric read from pod metrics" "92 kube" \
         "$(json_get "$S/once.json" '[str(round(m["value"])) + " " + m["from"] for m in d["metrics"] if m["id"]=="cpu"][0]')"
+    api_json() { json_get "$S/once.json" "[$1 for s in d['services'] if s['name']=='api'][0]"; }
+    expect_eq "--once --json: our memory % of request, the HPA's own, and that they agree" \
+        "120 120 True None" \
+        "$(api_json '" ".join(str(x) for x in (round(s["mem_req_pct"]), s["autoscaler"]["current_metrics"]["memory"], s["autoscaler"]["agrees"], s["autoscaler"]["disagreement"]))')"
+    expect_eq "--once --json: memory 120% / target 80% -> ceil(ready x 1.50), the HPA's arithmetic" \
+        "True" \
+        "$(api_json '"memory 120%% / target 80%% -> ceil(%d x 1.50) = %d" % (s["ready"], -(-s["ready"] * 3 // 2)) in s["reason"] and s["recommended"] == min(-(-s["ready"] * 3 // 2), s["max"])')"
+    fault '"hpa_inactive": "FailedGetResourceMetric"'
+    "$BIN" --once --json --kubeconfig "$K" >"$S/once.json" 2>"$S/once.err"
+    expect_eq "--once --json: an HPA that cannot compute has desired null, and its condition" \
+        "None False ScalingActive=False: FailedGetResourceMetric" \
+        "$(api_json '" ".join(str(x) for x in (s["autoscaler"]["desired"], s["autoscaler"]["scaling_active"], s["autoscaler"]["inactive"]))')"
+    fault '"ssar_allowed": true'
     "$BIN" --once --json --kubeconfig "$K" --context nope >"$S/once.json" 2>"$S/once.err"
     check "--context names a missing context and the file" \
         grep -q "context \"nope\" not found in $K" "$S/once.err"

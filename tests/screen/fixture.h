@@ -78,10 +78,11 @@ static inline struct service_view *fix_service(struct world *w, const char *name
     v->svc.max = v->max = max;
     v->svc.cpu_pct = cpu;
     v->svc.mem_pct = mem;
+    v->svc.mem_req_pct = NAN;
     v->svc.cpu_cores = v->svc.mem_bytes = NAN;
     v->cpu_band = cpu > 85 ? BAND_CRITICAL : cpu > 70 ? BAND_WARNING : BAND_OK;
     v->mem_band = mem > 90 ? BAND_CRITICAL : mem > 75 ? BAND_WARNING : BAND_OK;
-    v->has_rule = true;
+    v->has_rule = v->has_rec = v->hpa_agrees = true;
     v->rec.replicas = desired;
     fix_history(&v->cpu_hist, cpu - 10, 8, cpu);
     fix_history(&v->mem_hist, mem, 3, mem);
@@ -135,15 +136,27 @@ static inline void fix_facts(struct world *w)
     w->snaps[1] = p;
 }
 
+static inline struct autoscaler fix_autoscaler(const char *kind, const char *name, int min, int max,
+                                               int desired, const char *conditions)
+{
+    struct autoscaler a = {.present = true, .min = min, .max = max, .desired = desired};
+    a.desired_known = true;
+    strcpy(a.kind, kind);
+    strcpy(a.name, name);
+    strcpy(a.conditions, conditions);
+    a.cpu_current = a.mem_current = a.cpu_target = a.mem_target = NAN;
+    return a;
+}
+
 static inline void fix_services(struct world *w)
 {
     w->services = calloc(4, sizeof *w->services);
     struct service_view *v = fix_service(w, "agent-worker", 3, 3, 1, 100, 45, 38);
-    v->svc.autoscaler = (struct autoscaler){true, "KEDA", "agent-worker-scaler", 1, 100, 3, ""};
+    v->svc.autoscaler = fix_autoscaler("KEDA", "agent-worker-scaler", 1, 100, 3, "");
     v->rec = (struct recommendation){100, true, ""};
     strcpy(v->rec.reason, "queue_depth 1240 / 10 per replica -> ceil(124) = 124 -> max 100");
     v = fix_service(w, "api", 5, 5, 3, 20, 92, 61);
-    v->svc.autoscaler = (struct autoscaler){true, "HPA", "api", 3, 20, 5, "ScalingActive: True"};
+    v->svc.autoscaler = fix_autoscaler("HPA", "api", 3, 20, 5, "ScalingActive: True");
     v->svc.res = (struct resources){2.5, 5, 2.5 * 1073741824.0, 5 * 1073741824.0};
     v->rec = (struct recommendation){7, true, ""};
     strcpy(v->rec.reason, "cpu 92% / target 70% -> ceil(5 x 1.31) = 7; memory 61% / 80% -> 5");

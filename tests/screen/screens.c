@@ -96,6 +96,22 @@ int main(void)
         "the sources' notice still follows the alerts count");
     rig_stop(&r);
 
+    /* An HPA that cannot compute, on a source gone stale: the detail shows the condition,
+     * not a count of 0, and how old the figures behind the recommendation are. */
+    rig_start(&r, 24, 100, false);
+    r.w.sources[0].state = SOURCE_STALE;
+    r.w.services[1].rec_t = FIX_NOW - 40;
+    r.w.services[1].svc.autoscaler.desired_known = false;
+    r.w.services[1].svc.autoscaler.desired = 0;
+    strcpy(r.w.services[1].svc.autoscaler.inactive, "ScalingActive=False: FailedGetResourceMetric");
+    keys(&r, (int[]){'j', '\n', 0});
+    tap(hx_has(stdscr, "ScalingActive=False: FailedGetResourceMetric") &&
+            hx_has(stdscr, "cannot compute") && !hx_has(stdscr, "wants 0"),
+        "detail: an HPA that cannot compute shows its condition, not 'wants 0'");
+    tap(hx_has(stdscr, "from figures 40s old"),
+        "detail: a recommendation from a stale source says how old its figures are");
+    rig_stop(&r);
+
     rig_start(&r, 24, 80, true);
     keys(&r, (int[]){'?', 0});
     hx_golden(stdscr, "help-readonly", "help in read-only mode marks what it refuses");

@@ -241,3 +241,30 @@ Test(bands, readiness_none_of_n_is_critical_fewer_a_warning)
     cr_expect_eq(bands_ready(6, 5), BAND_OK, "surge during a rollout");
     cr_expect_eq(bands_ready(0, 0), BAND_OK, "scaled to zero on purpose");
 }
+
+/* On the readings' clock: 60 of their seconds per second since t=1000, one to one before
+ * (the demo's backfill), so a run from 900 to 1005 is 100 + 5 x 60 = 400 s. */
+Test(bands, sustained_counts_the_readings_own_seconds)
+{
+    struct metric_rule r = {.warning = 70, .critical = 85, .for_s = 600};
+    struct history h;
+    history_init(&h);
+    for (double t = 900; t <= 1005; t += 5)
+        history_push(&h, t, 80);
+    struct sustain s = bands_sustained_at(&r, &h, 1005, 60, 1000);
+    cr_assert_eq(s.state, SUSTAINED_PENDING);
+    cr_assert_float_eq(s.for_s, 400, 1e-9);
+    s = bands_sustained_at(&r, &h, 1010, 60, 1000);
+    cr_assert_float_eq(s.for_s, 700, 1e-9, "the newest sample 5 s ago is still continuous");
+    cr_assert_eq(s.state, SUSTAINED_FIRING);
+    cr_assert_float_eq(bands_sustained(&r, &h, 1005).for_s, 105, 1e-9, "the wall clock");
+}
+
+Test(bands, an_alert_engines_state_and_start_are_taken_as_given)
+{
+    struct sustain s = bands_sustained_alert("firing", 400, 1000);
+    cr_assert_eq(s.state, SUSTAINED_FIRING);
+    cr_assert_float_eq(s.for_s, 600, 1e-9);
+    cr_assert_eq(bands_sustained_alert("pending", 990, 1000).state, SUSTAINED_PENDING);
+    cr_assert_eq(bands_sustained_alert("inactive", 990, 1000).state, SUSTAINED_INACTIVE);
+}

@@ -390,3 +390,32 @@ Test(demo, scales_through_the_poller_and_the_next_snapshot_shows_it)
     cr_assert_eq(ready, 7, "the new replicas turn ready");
     poller_free(p);
 }
+
+/* The demo's snapshots carry its simulated clock, so the world's sustained timers and HPA
+ * windows follow --demo-speed: 10 real seconds at speed 60 are 600 simulated ones. */
+Test(demo, snapshots_carry_the_simulated_clock)
+{
+    struct source *src = demo_at(1, 60);
+    struct snapshot *a = poll_at(src, T0), *b = poll_at(src, T0 + 10);
+    cr_assert_float_eq(a->clock_rate, 60, 1e-9);
+    cr_assert_float_eq(a->clock_from, T0, 1e-9, "from the first poll; the backfill is 1:1");
+    cr_assert_float_eq(b->clock - a->clock, 600, 1e-6);
+    cr_assert_float_eq(b->clock, demo_sim_time(src), 5.0, "within one 5 s step");
+    snapshot_free(a);
+    snapshot_free(b);
+    source_destroy(src);
+}
+
+/* The api's memory as an HPA memory target reads it: % of the 1Gi request, twice its share
+ * of the 2Gi limit, an integer as the HPA truncates it. */
+Test(demo, api_memory_is_given_of_request_and_of_limit)
+{
+    struct source *src = demo_at(1, 1);
+    struct snapshot *s = poll_at(src, T0);
+    const struct service *api = service(s, "api");
+    cr_assert(!isnan(api->mem_req_pct) && !isnan(api->mem_pct));
+    cr_assert_float_eq(api->mem_req_pct, trunc(api->mem_pct * 2), 1e-6);
+    cr_assert_float_eq(api->cpu_pct, trunc(api->cpu_pct), 0);
+    snapshot_free(s);
+    source_destroy(src);
+}

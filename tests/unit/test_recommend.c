@@ -101,6 +101,19 @@ Test(recommend, five_replicas_at_92_percent_cpu_want_7)
     expect_reason(rec, "memory 80% / target 80% within tolerance -> 5");
 }
 
+/* Memory as the HPA reads it, % of the request: the demo's api at 128 % of its 1Gi
+ * request (64 % of its 2Gi limit) wants ceil(5 x 1.60) = 8 under the runbook's api-hpa. */
+Test(recommend, memory_at_128_percent_of_request_wants_8)
+{
+    struct hpa_rule r = api();
+    int rc;
+    struct recommendation rec = hpa(&r, 0, 5, 5, 60, 128, &rc);
+    cr_expect_eq(rc, 0);
+    cr_expect_eq(rec.replicas, 8);
+    expect_reason(rec, "memory 128% / target 80% -> ceil(5 x 1.60) = 8");
+    expect_reason(rec, "max of cpu 5, memory 8 -> 8");
+}
+
 Test(recommend, keeps_count_inside_tolerance)
 {
     /* 74 / 70 = 1.057: |ratio - 1| <= 0.1 */

@@ -308,3 +308,51 @@ Test(report, check_says_how_old_a_value_too_old_to_judge_is)
     cr_assert_eq(code, 3, "no metric can be judged: %s", out);
     cr_assert(strstr(out, "\nUNKNOWN cpu api: no data: the last value is 400s old\n"), "%s", out);
 }
+
+/* Unknown is null: an HPA that cannot compute (ScalingActive=False) has no desired count,
+ * and a service without a rule no recommendation; the HPA's own figures and ours sit
+ * side by side for a script (or the envtest suite) to compare. */
+Test(report, unknown_counts_are_null_and_the_hpas_figures_are_beside_ours)
+{
+    size_t i = world_add_source(&w, "kube");
+    struct snapshot *s = snapshot_new();
+    s->taken_at = 1000;
+    struct service *api = snapshot_add_service(s);
+    snprintf(api->name, sizeof(api->name), "api");
+    api->desired = api->ready = 4;
+    api->cpu_pct = 50;
+    api->mem_req_pct = 116;
+    struct autoscaler *a = &api->autoscaler;
+    a->present = true; /* desired_known false: it wrote desiredReplicas 0 */
+    snprintf(a->kind, sizeof(a->kind), "HPA");
+    snprintf(a->name, sizeof(a->name), "api-hpa");
+    snprintf(a->inactive, sizeof(a->inactive), "ScalingActive=False: FailedGetResourceMetric");
+    a->min = 3, a->max = 20, a->cpu_target = 70, a->mem_target = 80, a->mem_current = 116;
+    struct service *other = snapshot_add_service(s);
+    snprintf(other->name, sizeof(other->name), "dagster-run-worker");
+    other->desired = other->ready = 2;
+    world_apply(&w, i, s, 1000);
+    world_evaluate(&w, 1000);
+    char *doc = report_json(&w, false, 1000);
+    cJSON *root = cJSON_Parse(doc);
+    cr_assert_not_null(root);
+    cJSON *svcs = cJSON_GetObjectItem(root, "services");
+    cJSON *j = cJSON_GetArrayItem(svcs, 0), *k = cJSON_GetArrayItem(svcs, 1);
+    cr_assert_str_eq(cJSON_GetObjectItem(j, "name")->valuestring, "api");
+    cr_assert_float_eq(cJSON_GetObjectItem(j, "mem_req_pct")->valuedouble, 116, 1e-9);
+    cr_assert_eq(cJSON_GetObjectItem(j, "recommended")->valueint, 6, "ceil(4 x 1.45) = 6");
+    cJSON *as = cJSON_GetObjectItem(j, "autoscaler");
+    cr_assert(cJSON_IsNull(cJSON_GetObjectItem(as, "desired")), "no count, not 0");
+    cr_assert(cJSON_IsFalse(cJSON_GetObjectItem(as, "scaling_active")));
+    cr_assert_str_eq(cJSON_GetObjectItem(as, "inactive")->valuestring,
+                     "ScalingActive=False: FailedGetResourceMetric");
+    cJSON *cm = cJSON_GetObjectItem(as, "current_metrics");
+    cr_assert(cJSON_IsNull(cJSON_GetObjectItem(cm, "cpu")));
+    cr_assert_float_eq(cJSON_GetObjectItem(cm, "memory")->valuedouble, 116, 1e-9);
+    cr_assert(cJSON_IsTrue(cJSON_GetObjectItem(as, "agrees")));
+    cr_assert_str_eq(cJSON_GetObjectItem(k, "name")->valuestring, "dagster-run-worker");
+    cr_assert(cJSON_IsNull(cJSON_GetObjectItem(k, "recommended")), "no rule: null");
+    cr_assert(cJSON_IsNull(cJSON_GetObjectItem(k, "prediction")));
+    cJSON_Delete(root);
+    free(doc);
+}

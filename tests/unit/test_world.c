@@ -135,16 +135,22 @@ Test(world, api_gets_the_runbook_hpa_recommendation)
     cr_assert(strstr(v->rec.reason, "70") != NULL, "%s", v->rec.reason);
 }
 
-Test(world, recommendations_follow_the_hpa_sync_period)
+/* The table, the reason and the prediction come from one evaluation of the same figures:
+ * a new cpu figure moves the recommendation at once (issue 10: the table said 129% while
+ * the reason, 15 s older, said 89%). */
+Test(world, a_recommendation_follows_the_figures_it_is_shown_beside)
 {
     size_t i = world_add_source(&w, "demo");
     world_apply(&w, i, snap_with_api(1000, 5, 5, 92, 40), 1000);
     world_evaluate(&w, 1000);
+    cr_assert_eq(world_service(&w, NULL, "api")->rec.replicas, 7, "ceil(5 x 1.31) = 7");
     world_apply(&w, i, snap_with_api(1005, 5, 5, 140, 40), 1005);
     world_evaluate(&w, 1005);
-    cr_assert_eq(world_service(&w, NULL, "api")->rec.replicas, 7, "inside 15 s: unchanged");
-    world_evaluate(&w, 1016);
-    cr_assert_eq(world_service(&w, NULL, "api")->rec.replicas, 10, "ceil(5 x 1.4) = 10");
+    const struct service_view *v = world_service(&w, NULL, "api");
+    cr_assert_eq(v->rec.replicas, 10, "ceil(5 x 2.00) = 10: %s", v->rec.reason);
+    cr_assert(strstr(v->rec.reason, "cpu 140% / target 70%") != NULL, "%s", v->rec.reason);
+    cr_assert(strncmp(v->prediction, "cpu 140% -> ~70%", 16) == 0, "%s", v->prediction);
+    cr_assert_float_eq(v->rec_t, 1005, 1e-9);
 }
 
 Test(world, agent_worker_follows_the_queue)
@@ -184,7 +190,152 @@ Test(world, prediction_spreads_load_over_the_new_count)
     world_evaluate(&w, 1000);
     char out[128];
     world_predict(&w, world_service(&w, NULL, "api"), 7, out, sizeof(out));
-    cr_assert_str_eq(out, "cpu 92% -> ~66%, memory 60% -> ~43%");
+    cr_assert_str_eq(out, "cpu 92% -> ~66%, memory 60% of limit -> ~43%");
+}
+
+/* ---- memory as the HPA counts it: % of the request ---- */
+
+static struct snapshot *snap_api_memory(double t, double mem_of_limit, double mem_of_request)
+{
+    struct snapshot *s = snap_with_api(t, 5, 5, 60, mem_of_limit);
+    s->services[0].mem_req_pct = mem_of_request;
+    return s;
+}
+
+/* The demo's api at 64 % of its 2Gi limit is at 128 % of its 1Gi request: the runbook's
+ * api-hpa (memory target 80) wants ceil(5 x 1.60) = 8, not the 5 the limit's 64 % gave. */
+Test(world, the_hpa_memory_target_compares_the_request_share)
+{
+    size_t i = world_add_source(&w, "demo");
+    world_apply(&w, i, snap_api_memory(1000, 64, 128), 1000);
+    world_evaluate(&w, 1000);
+    const struct service_view *v = world_service(&w, NULL, "api");
+    cr_assert(v->has_rec);
+    cr_assert_eq(v->rec.replicas, 8, "%s", v->rec.reason);
+    cr_assert(strstr(v->rec.reason, "memory 128% / target 80% -> ceil(5 x 1.60) = 8") != NULL, "%s",
+              v->rec.reason);
+    cr_assert_str_eq(v->prediction, "cpu 60% -> ~38%, memory 128% of request -> ~80%");
+}
+
+/* The HPA's own status figure beside ours: equal is agreement; a gap past the HPA's
+ * tolerance of its target is said, naming both. */
+Test(world, the_autoscalers_own_figures_are_checked_against_ours)
+{
+    size_t i = world_add_source(&w, "kube");
+    struct snapshot *s = snap_api_memory(1000, 58, 116);
+    struct autoscaler *a = &s->services[0].autoscaler;
+    a->present = a->desired_known = true;
+    snprintf(a->kind, sizeof(a->kind), "HPA");
+    snprintf(a->name, sizeof(a->name), "api-hpa");
+    a->min = 3, a->max = 20, a->desired = 8;
+    a->cpu_target = 70, a->mem_target = 80;
+    a->cpu_current = 60, a->mem_current = 116;
+    world_apply(&w, i, s, 1000);
+    world_evaluate(&w, 1000);
+    const struct service_view *v = world_service(&w, NULL, "api");
+    cr_assert(v->hpa_agrees, "%s", v->hpa_note);
+    s = snap_api_memory(1005, 58, 116);
+    s->services[0].autoscaler = *a;
+    s->services[0].autoscaler.mem_current = 58; /* % of limit, as forgetop once had it */
+    world_apply(&w, i, s, 1005);
+    world_evaluate(&w, 1005);
+    v = world_service(&w, NULL, "api");
+    cr_assert_not(v->hpa_agrees);
+    cr_assert_str_eq(v->hpa_note, "api-hpa reads memory 58%, forgetop 116% of request");
+}
+
+/* ---- sustained state on the readings' clock ---- */
+
+static struct snapshot *snap_cpu(double t, double cpu, double clock, double rate)
+{
+    struct snapshot *s = snap_with_api(t, 5, 5, cpu, 40);
+    s->clock = clock;
+    s->clock_rate = rate;
+    return s;
+}
+
+/* A demo at --demo-speed 60: 11 real seconds over the threshold are 11 simulated minutes,
+ * past the cpu rule's 10 m, so it fires; on the wall clock it would still be pending.
+ * (clock_from 0: the rate holds over the whole run.) */
+Test(world, sustained_follows_the_readings_clock)
+{
+    size_t i = world_add_source(&w, "demo");
+    struct source_status st = ok_status("demo", 1000);
+    world_set_status(&w, i, &st);
+    world_apply(&w, i, snap_cpu(1000, 90, 5000, 60), 1000);
+    world_apply(&w, i, snap_cpu(1005, 90, 5300, 60), 1005);
+    world_apply(&w, i, snap_cpu(1011, 90, 5660, 60), 1011);
+    world_evaluate(&w, 1011);
+    const struct metric_view *m = world_metric(&w, "cpu");
+    cr_assert_eq(m->sustain.state, SUSTAINED_FIRING, "for %gs", m->sustain.for_s);
+    cr_assert_float_eq(m->sustain.for_s, 660, 1e-6);
+
+    struct world w2;
+    world_init(&w2, &cfg);
+    i = world_add_source(&w2, "demo");
+    world_set_status(&w2, i, &st);
+    world_apply(&w2, i, snap_cpu(1000, 90, 0, 0), 1000);
+    world_apply(&w2, i, snap_cpu(1011, 90, 0, 0), 1011);
+    world_evaluate(&w2, 1011);
+    cr_assert_eq(world_metric(&w2, "cpu")->sustain.state, SUSTAINED_PENDING);
+    world_free(&w2);
+}
+
+/* The HPA's windows run on the same clock: at speed 60 the 300 s scale-down window is
+ * 5 real seconds, so a fall from 10 is held at first and released once it has passed. */
+static struct snapshot *snap_ten(double t, double cpu, double clock)
+{
+    struct snapshot *s = snap_cpu(t, cpu, clock, 60);
+    s->services[0].desired = s->services[0].ready = 10;
+    s->services[0].mem_req_pct = 40;
+    return s;
+}
+
+Test(world, hpa_windows_follow_the_readings_clock)
+{
+    size_t i = world_add_source(&w, "demo");
+    world_apply(&w, i, snap_ten(1000, 70, 5000), 1000);
+    world_evaluate(&w, 1000);
+    cr_assert_eq(world_service(&w, NULL, "api")->rec.replicas, 10);
+    world_apply(&w, i, snap_ten(1001, 35, 5060), 1001);
+    world_evaluate(&w, 1001);
+    const struct service_view *v = world_service(&w, NULL, "api");
+    cr_assert_eq(v->rec.replicas, 10, "held by the 300 s window: %s", v->rec.reason);
+    cr_assert(strstr(v->rec.reason, "stabilised: highest of last 300s = 10") != NULL, "%s",
+              v->rec.reason);
+    world_apply(&w, i, snap_ten(1006, 35, 5360), 1006);
+    world_evaluate(&w, 1006);
+    v = world_service(&w, NULL, "api");
+    cr_assert_eq(v->rec.replicas, 9, "the window has passed in simulated time, 10%%/60s: %s",
+                 v->rec.reason);
+}
+
+/* When a source reports the alert rule watching a metric, its state and activeAt are
+ * used: a restart of forgetop (a fresh world, one sample) does not reset a firing alert. */
+Test(world, an_alert_rules_own_state_and_start_are_used)
+{
+    size_t d = world_add_source(&w, "demo"), p = world_add_source(&w, "alerts");
+    struct source_status st = ok_status("demo", 1000), sp = ok_status("alerts", 1000);
+    world_set_status(&w, d, &st);
+    world_set_status(&w, p, &sp);
+    world_apply(&w, d, snap_cpu(1000, 90, 0, 0), 1000);
+    struct snapshot *s = snapshot_new();
+    s->taken_at = 1000;
+    struct alert *a = snapshot_add_alert(s);
+    snprintf(a->name, sizeof(a->name), "%s", cfg.metrics[0].alert);
+    snprintf(a->state, sizeof(a->state), "firing");
+    a->active_at = 200;
+    world_apply(&w, p, s, 1000);
+    world_evaluate(&w, 1000);
+    const struct metric_view *m = world_metric(&w, "cpu");
+    cr_assert_eq(m->sustain.state, SUSTAINED_FIRING);
+    cr_assert_float_eq(m->sustain.since, 200, 1e-9);
+    cr_assert_float_eq(m->sustain.for_s, 800, 1e-9);
+    /* a failing alert source is not believed: forgetop's own timer (one sample) again */
+    sp.state = SOURCE_FAILING;
+    world_set_status(&w, p, &sp);
+    world_evaluate(&w, 1000);
+    cr_assert_eq(world_metric(&w, "cpu")->sustain.state, SUSTAINED_PENDING);
 }
 
 Test(world, worst_band_is_unknown_when_a_source_fails)
@@ -295,4 +446,24 @@ Test(world, the_scale_target_carries_the_bounds_the_actuator_must_check)
     cr_assert(strstr(why, "3..20") != NULL, "%s", why);
     cr_assert_eq(calls, 0);
     unlink(audit);
+}
+
+/* A source that measures every share against the limit (Compose's docker stats) has no
+ * request: its limit share stands in for memory as for cpu. Any other source without a
+ * request share gives the HPA no memory figure, which holds a scale-down. */
+Test(world, without_a_request_share_only_a_limit_measuring_source_stands_in)
+{
+    size_t i = world_add_source(&w, "compose");
+    struct snapshot *s = snap_with_api(1000, 5, 5, 60, 128);
+    snprintf(s->services[0].cpu_of, sizeof(s->services[0].cpu_of), "limit");
+    world_apply(&w, i, s, 1000);
+    world_evaluate(&w, 1000);
+    const struct service_view *v = world_service(&w, NULL, "api");
+    cr_assert_eq(v->rec.replicas, 8, "%s", v->rec.reason);
+    cr_assert_str_eq(v->prediction, "cpu 60% -> ~38%, memory 128% of limit -> ~80%");
+    world_apply(&w, i, snap_with_api(1005, 5, 5, 30, 20), 1005);
+    world_evaluate(&w, 1005);
+    v = world_service(&w, NULL, "api");
+    cr_assert_eq(v->rec.replicas, 5, "no memory figure: no scale-down, %s", v->rec.reason);
+    cr_assert(strstr(v->rec.reason, "memory: no reading") != NULL, "%s", v->rec.reason);
 }
