@@ -322,7 +322,7 @@ if "$BIN" --help 2>&1 | grep -q -- "--once"; then
     expect_eq "--check: one CRITICAL ready line per deployment" 3 "$(grep -c '^CRITICAL ready .* = 0/[0-9]*' "$S/check.out")"
     check "--check: the stuck one carries its condition" \
         grep -q '^CRITICAL ready dagster-run-worker = 0/5: rollout stuck: ProgressDeadlineExceeded$' "$S/check.out"
-    check "--check: the metrics say why they are missing" grep -q '^UNKNOWN cpu api: no data: metrics.k8s.io unavailable$' "$S/check.out"
+    check "--check: the metrics say why they are missing" grep -q '^UNKNOWN cpu api: no data: metrics.k8s.io not served$' "$S/check.out"
     fault '"ssar_allowed": false'
     "$BIN" --once --json --kubeconfig "$K" >"$S/once.json" 2>"$S/once.err"
     check "forgetop --once --json carries the RBAC notice" grep -q "RBAC: read-only" "$S/once.json"
