@@ -10,7 +10,9 @@
 
 # The users, as tokens.csv lines want them; each ordinary user's rights are the Roles of
 # envtest_rbac. The controller manager is a user of its own, as in a kubeadm cluster.
-ENVTEST_USERS="admin viewer updater patcher hpa-patcher nobody"
+# oncall starts with reads only (a suite grants and revokes while forgetop runs); produser
+# may send every write, so only the client's own decision can keep it from scaling.
+ENVTEST_USERS="admin viewer updater patcher hpa-patcher oncall produser nobody"
 
 # envtest_assets : find kube-apiserver and kube-controller-manager ($KUBEBUILDER_ASSETS,
 # else the unpack script of ../shared/envtest beside this checkout or beside the main
@@ -226,7 +228,9 @@ envtest_rbac() {
         envtest_grant viewer forgetop-read && envtest_grant updater forgetop-read &&
         envtest_grant patcher forgetop-read && envtest_grant hpa-patcher forgetop-read &&
         envtest_grant updater forgetop-scale-update && envtest_grant patcher forgetop-scale-patch &&
-        envtest_grant hpa-patcher forgetop-hpa-patch
+        envtest_grant hpa-patcher forgetop-hpa-patch && envtest_grant oncall forgetop-read &&
+        envtest_grant produser forgetop-read && envtest_grant produser forgetop-scale-update &&
+        envtest_grant produser forgetop-scale-patch && envtest_grant produser forgetop-hpa-patch
 }
 
 # --- the Open Forge shapes of the runbook (scaling-guide.md)
