@@ -11,8 +11,9 @@
 # The users, as tokens.csv lines want them; each ordinary user's rights are the Roles of
 # envtest_rbac. The controller manager is a user of its own, as in a kubeadm cluster.
 # oncall starts with reads only (a suite grants and revokes while forgetop runs); produser
-# may send every write, so only the client's own decision can keep it from scaling.
-ENVTEST_USERS="admin viewer updater patcher hpa-patcher oncall produser nobody"
+# may send every write, so only the client's own decision can keep it from scaling;
+# nometrics reads everything but metrics.k8s.io.
+ENVTEST_USERS="admin viewer updater patcher hpa-patcher oncall produser nometrics nobody"
 
 # envtest_assets : find kube-apiserver and kube-controller-manager ($KUBEBUILDER_ASSETS,
 # else the unpack script of ../shared/envtest beside this checkout or beside the main
@@ -132,7 +133,7 @@ envtest_apiserver() { # DIR
         --service-cluster-ip-range=10.0.0.0/24 --endpoint-reconciler-type=none \
         --audit-log-path="$ENVTEST_AUDIT" --audit-policy-file="$d/audit-policy.yaml" \
         --audit-log-mode=blocking \
-        --enable-aggregator-routing=true --requestheader-client-ca-file="$d/proxy-ca.crt" \
+        --requestheader-client-ca-file="$d/proxy-ca.crt" \
         --requestheader-allowed-names=front-proxy-client \
         --requestheader-username-headers=X-Remote-User --requestheader-group-headers=X-Remote-Group \
         --requestheader-extra-headers-prefix=X-Remote-Extra- \
@@ -220,11 +221,14 @@ envtest_rbac() {
  {"apiGroups":["apps"],"resources":["deployments","replicasets","deployments/scale"],"verbs":["get","list","watch"]},
  {"apiGroups":[""],"resources":["pods","events","namespaces"],"verbs":["get","list","watch"]},
  {"apiGroups":["autoscaling"],"resources":["horizontalpodautoscalers"],"verbs":["get","list","watch"]},
- {"apiGroups":["metrics.k8s.io"],"resources":["pods","nodes"],"verbs":["get","list"]},
  {"apiGroups":["keda.sh"],"resources":["scaledobjects"],"verbs":["get","list","watch"]}]' &&
+        envtest_role forgetop-metrics '[{"apiGroups":["metrics.k8s.io"],"resources":["pods","nodes"],"verbs":["get","list"]}]' &&
         envtest_role forgetop-scale-update '[{"apiGroups":["apps"],"resources":["deployments/scale"],"verbs":["update"]}]' &&
         envtest_role forgetop-scale-patch '[{"apiGroups":["apps"],"resources":["deployments/scale"],"verbs":["patch"]}]' &&
         envtest_role forgetop-hpa-patch '[{"apiGroups":["autoscaling"],"resources":["horizontalpodautoscalers"],"verbs":["patch"]}]' &&
+        for u in viewer updater patcher hpa-patcher oncall produser; do
+            envtest_grant "$u" forgetop-metrics || return 1
+        done && envtest_grant nometrics forgetop-read &&
         envtest_grant viewer forgetop-read && envtest_grant updater forgetop-read &&
         envtest_grant patcher forgetop-read && envtest_grant hpa-patcher forgetop-read &&
         envtest_grant updater forgetop-scale-update && envtest_grant patcher forgetop-scale-patch &&
@@ -338,4 +342,27 @@ for line in open(log):
         n += 1
 print(n)
 PY
+}
+
+# envtest_metrics LOAD-FILE : serve metrics.k8s.io from tests/fakes/metrics_server.py on a
+# loopback port, registered as the APIService v1beta1.metrics.k8s.io, so the real HPA
+# controller and forgetop read the same pod metrics. Waits until it is served.
+# The route: an ExternalName Service "localhost", which the aggregator dials at the
+# APIService's port. Endpoints cannot name 127.0.0.1 (validation refuses loopback), so
+# --enable-aggregator-routing (which dials endpoints, and refuses ExternalName) stays off.
+envtest_metrics() {
+    local port
+    port=$(free_port)
+    python3 "$ROOT/tests/fakes/metrics_server.py" --port "$port" --cert "$ENVTEST_DIR/server.crt" \
+        --key "$ENVTEST_DIR/server.key" --api "$ENVTEST_URL" --ca "$ENVTEST_CA" \
+        --token "$ENVTEST_ADMIN_TOKEN" --load "$1" >"$ENVTEST_DIR/metrics.log" 2>&1 &
+    ENVTEST_METRICS_PID=$!
+    on_exit "kill $ENVTEST_METRICS_PID"
+    kadm POST /api/v1/namespaces/kube-system/services \
+        '{"metadata":{"name":"metrics-server"},"spec":{"type":"ExternalName","externalName":"localhost"}}' >/dev/null &&
+        kadm POST /apis/apiregistration.k8s.io/v1/apiservices '{"metadata":{"name":"v1beta1.metrics.k8s.io"},
+ "spec":{"group":"metrics.k8s.io","version":"v1beta1","insecureSkipTLSVerify":true,
+  "groupPriorityMinimum":100,"versionPriority":100,
+  "service":{"name":"metrics-server","namespace":"kube-system","port":'"$port"'}}}' >/dev/null &&
+        wait_for 30 kadm GET /apis/metrics.k8s.io/v1beta1/namespaces/open-forge/pods
 }

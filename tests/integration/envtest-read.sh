@@ -61,7 +61,9 @@ check "the HPA that cannot compute shows its condition (no metrics-server)" \
     grep -q "ScalingActive.*FailedGetResourceMetric" <<<"$(svc api '["autoscaler"]["conditions"]')"
 expect_eq "without metrics.k8s.io cpu and memory are unknown (null), never 0" "None None" \
     "$(svc api '["cpu_pct"]') $(svc api '["mem_pct"]')"
-check "the notice says metrics.k8s.io is not served" grep -q "metrics.k8s.io" <<<"$(get 'd["notice"]')"
+check "the notice names metrics.k8s.io" grep -q "metrics.k8s.io" <<<"$(get 'd["notice"]')"
+check "...as not served (404), distinct from no permission (hpa branch)" \
+    grep -q "metrics.k8s.io not served" <<<"$(get 'd["notice"]')"
 # issue 10: the real HPA leaves desiredReplicas 0 when it cannot compute; unknown is null.
 expect_eq "the HPA's desired count it could not compute is null, not 0 (hpa branch)" "None" \
     "$(svc api '["autoscaler"]["desired"]')"
