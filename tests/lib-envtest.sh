@@ -120,6 +120,8 @@ YAML
 
 envtest_readyz() { curl -sf --cacert "$ENVTEST_CA" "$ENVTEST_URL/readyz" >/dev/null; }
 
+# The audit log is written in blocking mode: a request's line is on disk when its response
+# is, so a suite reads what was sent without waiting for a batch.
 envtest_apiserver() { # DIR
     local d=$1 port
     port=$(free_port)
@@ -160,6 +162,7 @@ envtest_controller_manager() { # DIR
     on_exit "kill $ENVTEST_KCM_PID; wait $ENVTEST_KCM_PID"
 }
 
+# etcd without fsync: a scratch store on a disk five engineers share, gone at exit.
 envtest_etcd() { # DIR
     local d=$1 peer
     ENVTEST_ETCD_PORT=$(free_port)
