@@ -122,9 +122,10 @@ envtest_readyz() { curl -sf --cacert "$ENVTEST_CA" "$ENVTEST_URL/readyz" >/dev/n
 
 # The audit log is written in blocking mode: a request's line is on disk when its response
 # is, so a suite reads what was sent without waiting for a batch.
-envtest_apiserver() { # DIR
-    local d=$1 port
-    port=$(free_port)
+envtest_apiserver() { # DIR [PORT]
+    local d=$1 port=${2:-}
+    [ -n "$port" ] || port=$(free_port)
+    ENVTEST_PORT=$port
     ENVTEST_URL="https://127.0.0.1:$port"
     "$KUBEBUILDER_ASSETS/kube-apiserver" --etcd-servers="http://127.0.0.1:$ENVTEST_ETCD_PORT" \
         --secure-port="$port" --bind-address=127.0.0.1 --advertise-address=127.0.0.1 \
@@ -140,7 +141,7 @@ envtest_apiserver() { # DIR
         --requestheader-username-headers=X-Remote-User --requestheader-group-headers=X-Remote-Group \
         --requestheader-extra-headers-prefix=X-Remote-Extra- \
         --proxy-client-cert-file="$d/proxy.crt" --proxy-client-key-file="$d/proxy.key" \
-        >"$d/apiserver.log" 2>&1 &
+        >>"$d/apiserver.log" 2>&1 &
     ENVTEST_APISERVER_PID=$!
     on_exit "kill $ENVTEST_APISERVER_PID; wait $ENVTEST_APISERVER_PID"
 }
@@ -368,4 +369,15 @@ envtest_metrics() {
   "groupPriorityMinimum":100,"versionPriority":100,
   "service":{"name":"metrics-server","namespace":"kube-system","port":'"$port"'}}}' >/dev/null &&
         wait_for 30 kadm GET /apis/metrics.k8s.io/v1beta1/namespaces/open-forge/pods
+}
+
+# envtest_apiserver_stop : the API server goes away (etcd and the controller manager stay);
+# envtest_apiserver_restart : it comes back on the same port, and is waited for.
+envtest_apiserver_stop() {
+    kill "$ENVTEST_APISERVER_PID" && wait "$ENVTEST_APISERVER_PID" 2>/dev/null
+    ! envtest_readyz
+}
+envtest_apiserver_restart() {
+    envtest_apiserver "$ENVTEST_DIR" "$ENVTEST_PORT"
+    wait_for 90 envtest_readyz
 }

@@ -201,4 +201,25 @@ expect_eq "revoked: + y sends nothing more" "$mid" "$(writes oncall)"
 expect_eq "oncall: no write the server refused was sent (no 403 sent blind)" "" \
     "$(envtest_writes oncall | grep -v ' 20[01]$')"
 keys live q
+
+# ---- a session that started while the API server was away: its first probe has no
+# answer; once the server is back the badge follows within one interval, and + y scales
+if envtest_apiserver_stop; then ok "the API server is stopped"; else not_ok "the API server is stopped"; fi
+start late "$S/updater.kubeconfig" --config "$S/probe.conf"
+if wait_for 15 shows late "kube ✗"; then ok "started without a server: the source is failing"; else not_ok "started without a server: the source is failing"; dump late; fi
+t0=$(date +%s.%N)
+if envtest_apiserver_restart; then ok "the API server is back on the same port"; else not_ok "the API server is back"; tail -5 "$S/apiserver.log" | sed 's/^/# /'; fi
+diag "restart took $(echo "$(date +%s.%N) - $t0" | bc | cut -c1-4)s"
+if wait_for 10 shows late "READ-WRITE"; then
+    ok "updater, first probe unanswered: READ-WRITE once the server answers"
+else
+    not_ok "updater, first probe unanswered: READ-WRITE once the server answers"; header late | sed 's/^/# /'
+fi
+n=$(replicas)
+keys late / a p i Enter
+keys late +
+wait_for 5 shows late "Scale api"
+keys late y
+if wait_for 10 test "$(replicas)" = $((n + 1)); then ok "...and + y scales api"; else not_ok "...and + y scales api"; dump late; fi
+keys late q
 finish
