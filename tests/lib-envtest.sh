@@ -6,10 +6,10 @@
 # kadm METHOD PATH [JSON] talks to it as the admin; envtest_open_forge creates the runbook's
 # namespace, deployments and HPA; envtest_pods_ready marks pods Ready the way a kubelet would;
 # envtest_writes USER lists the writes the audit log saw from that user.
-# Sets ENVTEST_URL, ENVTEST_CA, ENVTEST_AUDIT, ENVTEST_DIR, ENVTEST_ADMIN_TOKEN.
+# Sets ENVTEST_URL, ENVTEST_PORT, ENVTEST_CA, ENVTEST_AUDIT, ENVTEST_DIR, ENVTEST_ADMIN_TOKEN.
 
-# The users, as tokens.csv lines want them; each ordinary user's rights are the Roles of
-# envtest_rbac. The controller manager is a user of its own, as in a kubeadm cluster.
+# The users of tokens.csv (one random token each); an ordinary user's rights are the
+# ClusterRoles envtest_rbac binds. The controller manager is a user of its own, as in a kubeadm cluster.
 # oncall starts with reads only (a suite grants and revokes while forgetop runs); produser
 # may send every write, so only the client's own decision can keep it from scaling;
 # nometrics reads everything but metrics.k8s.io.
@@ -33,7 +33,7 @@ envtest_assets() {
         [ ! -x "$KUBEBUILDER_ASSETS/kube-controller-manager" ]; then
         not_ok "envtest: kube-apiserver and kube-controller-manager not found"
         diag "set KUBEBUILDER_ASSETS=\"\$(../shared/envtest/unpack)\" (the folder that holds them),"
-        diag "or put the shared/envtest folder beside this checkout; see README, 'Testing'"
+        diag "or put the shared/envtest folder beside this checkout; see the README, 'Testing against a real Kubernetes API server'"
         return 1
     fi
     if ! command -v etcd >/dev/null 2>&1; then
@@ -50,7 +50,7 @@ kadm() {
     curl -sS --fail-with-body --cacert "$ENVTEST_CA" -H "Authorization: Bearer $ENVTEST_ADMIN_TOKEN" \
         -H "Content-Type: $ct" -X "$1" "$ENVTEST_URL$2" ${3:+--data "$3"}
 }
-# kas USER METHOD PATH [JSON] : the same as another user (for the tests' own checks).
+# kas USER METHOD PATH [JSON] : the same as another user; prints the HTTP status only.
 kas() {
     local tok ct=application/json
     tok=$(grep ",$1," "$ENVTEST_DIR/tokens.csv" | cut -d, -f1)
