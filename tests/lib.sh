@@ -35,11 +35,15 @@ _run_cleanups() {
 trap _run_cleanups EXIT
 
 # A scratch folder removed at exit; world-readable so an unprivileged server can use it.
+# Suites call it as S=$(scratch), a subshell whose on_exit the suite never sees, so the
+# folder is listed in a file the suite's own exit trap reads (registered first: runs last).
+_SCRATCH_LIST=$(mktemp "${TMPDIR:-/tmp}/forgetop-scratch.XXXXXX")
+on_exit 'while read -r d; do rm -rf "$d"; done <"$_SCRATCH_LIST"; rm -f "$_SCRATCH_LIST"'
 scratch() {
     local d
     d=$(mktemp -d "${TMPDIR:-/tmp}/forgetop-test.XXXXXX")
     chmod 755 "$d"
-    on_exit "rm -rf '$d'"
+    echo "$d" >>"$_SCRATCH_LIST"
     echo "$d"
 }
 
