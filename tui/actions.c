@@ -495,7 +495,7 @@ static void follow_start(struct tui *t, const struct scale_request *req, bool se
     f->to = req->to;
     f->set_min = req->set_autoscaler_min;
     f->state = sent ? FOLLOW_PENDING : FOLLOW_REFUSED;
-    text_printf(f->msg, sizeof f->msg, "%s", sent ? "" : why);
+    text_printf(f->msg, sizeof f->msg, "%s", why); /* "scaling api 5 -> 6", or the refusal */
 }
 
 /* Hand each frozen target to the actuator, which decides; set_min asks the source to

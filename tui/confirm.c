@@ -89,8 +89,7 @@ static void autoscaler_line(struct tui *t, struct dialog_view *d, const struct s
                     as->name, as->min, as->max);
     d->lines[d->n++] = (struct dialog_line){"autoscaler", buf[(*k)++], EL_BAND_WARN};
     if (confirm_min_target(t) != NULL) {
-        text_printf(buf[*k], DLG_TEXT,
-                    "m raises its minimum %d -> %d: permanent, it outlives this incident", as->min,
+        text_printf(buf[*k], DLG_TEXT, "m raises its minimum %d -> %d instead, for good", as->min,
                     g->to);
         d->lines[d->n++] = (struct dialog_line){"instead", buf[(*k)++], EL_DIALOG};
     } else if (t->n_targets == 1 && g->to > as->min) {

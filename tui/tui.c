@@ -153,7 +153,13 @@ static void follow_rollout(struct tui *t, struct tui_follow *f, char *out, size_
         return;
     }
     const struct service *s = &sv->svc;
-    if (s->desired != f->to && s->autoscaler.present) {
+    const struct snapshot *snap =
+        sv->source < t->world->n_sources ? t->world->snaps[sv->source] : NULL;
+    bool newer = snap != NULL && snap->taken_at > f->applied_at; /* polled since it applied */
+    if (s->desired != f->to && !newer) {
+        text_printf(out, len, "scaled %s %d -> %d: waiting for the next poll", f->service, f->from,
+                    f->to);
+    } else if (s->desired != f->to && s->autoscaler.present) {
         text_printf(out, len, "%s set %s back to %d within %s", s->autoscaler.name, f->service,
                     s->desired, took);
         f->state = FOLLOW_DONE;
@@ -178,18 +184,18 @@ static void follow_one(struct tui *t, struct tui_follow *f, char *out, size_t le
 {
     switch (f->state) {
     case FOLLOW_PENDING:
-        text_printf(out, len, "%s: sent, waiting for the source", f->service);
+        text_printf(out, len, "%s: sent, waiting for the source", f->msg);
         break;
     case FOLLOW_FAILED:
-    case FOLLOW_REFUSED:
         text_printf(out, len, "%s: %s", f->service, f->msg);
+        break;
+    case FOLLOW_REFUSED: /* the actuator's words name the service already */
+        text_printf(out, len, "%s", f->msg);
         break;
     default:
         if (f->set_min)
-            text_printf(out, len,
-                        "%s; permanent: the autoscaler keeps minimum %d after the incident "
-                        "(it was %d)",
-                        f->msg[0] ? f->msg : "minimum raised", f->to, f->from);
+            text_printf(out, len, "%s: permanent (previous minimum %d), outlives the incident",
+                        f->msg[0] ? f->msg : "minimum raised", f->from);
         else if (f->state == FOLLOW_DONE)
             text_printf(out, len, "%s", f->msg);
         else
