@@ -255,7 +255,7 @@ static void over_a_limit_takes_a_second_confirmation(void)
     keys(&r, (int[]){'y', 0});
     tap(r.sc.n == 0 && r.t.mode == MODE_CONFIRM && hx_has(stdscr, "SECOND CONFIRMATION") &&
             hx_has(stdscr, "over 100% of its"),
-        "a prediction over 100% asks a second time and names the danger");
+        "a prediction over 100%% asks a second time and names the danger");
     keys(&r, (int[]){'n', 0});
     tap(r.sc.n == 0 && audit_last_has("\"declined\"", "second confirmation"),
         "declining the second confirmation sends nothing and is audited");
