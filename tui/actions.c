@@ -84,6 +84,10 @@ static void act_open(struct tui *t, int key)
 static void act_back(struct tui *t, int key)
 {
     (void)key;
+    if (t->screen == TUI_OVERVIEW && t->n_follow > 0) { /* Esc dismisses a change's report */
+        t->n_follow = 0;
+        t->status[0] = '\0';
+    }
     t->screen = TUI_OVERVIEW;
     t->scroll = 0;
 }
@@ -267,6 +271,7 @@ static void propose(struct tui *t, const char *kind, int delta, int set)
     size_t n = chosen(t, svs);
     char why[FT_TEXT_MAX] = "", reason[FT_TEXT_MAX];
     t->n_targets = 0;
+    t->n_follow = 0; /* a new change: the last one's report has been read */
     t->skipped[0] = '\0';
     for (size_t i = 0; i < n; i++) {
         const struct service_view *sv = svs[i];
@@ -355,6 +360,7 @@ static void act_set(struct tui *t, int key)
     if (!sv)
         return;
     text_printf(t->count_text, sizeof t->count_text, "%d", sv->svc.desired);
+    t->n_follow = 0;
     t->count_fresh = true;
     t->mode = MODE_COUNT;
 }

@@ -175,7 +175,7 @@ static void follow_rollout(struct tui *t, struct tui_follow *f, char *out, size_
         const char *why = s->status;
         for (size_t i = 0; i < s->n_pods && s->pods; i++)
             pending += !s->pods[i].ready;
-        text_printf(out, len, "scaling %s %d -> %d: %d/%d ready, %zu not ready%s%s", f->service,
+        text_printf(out, len, "scaled %s %d -> %d: %d/%d ready, %zu not ready%s%s", f->service,
                     f->from, f->to, s->ready, f->to, pending, why[0] ? ": " : "", why);
     }
 }

@@ -130,11 +130,15 @@ check "a failing pods list fails the poll with the path" grep -q "GET /api/v1/na
 fault '"ssar_allowed": false'
 n2=$(writes)
 poll
-expect_eq "SelfSubjectAccessReview denied -> RBAC: read-only" "RBAC: read-only True" \
-    "$(get 'd["notice"] + " " + str(d["scale_denied"])')"
+expect_eq "SelfSubjectAccessReview denied -> each verb says no" "RBAC scale: no · HPA: no no no" \
+    "$(get 'd["notice"] + " " + d["rbac_scale"] + " " + d["rbac_hpa"]')"
 "$PROBE" --kubeconfig "$K" --scale api 9 10 >"$S/out.json"
-check "a scale is refused before it is sent" grep -q "RBAC: patch on deployments/scale" "$S/out.json"
+check "a scale is refused before it is sent" grep -q "RBAC: update on deployments/scale" "$S/out.json"
 expect_eq "the fake received no write" "$n2" "$(writes)"
+fault '"ssar_allowed": {"update": true, "patch": false}'
+poll
+expect_eq "only update: the count may be written, the HPA may not" "RBAC scale: yes · HPA: no yes no" \
+    "$(get 'd["notice"] + " " + d["rbac_scale"] + " " + d["rbac_hpa"]')"
 fault '"ssar_allowed": true'
 
 # --- auth and TLS
