@@ -180,6 +180,17 @@ static void follow_rollout(struct tui *t, struct tui_follow *f, char *out, size_
     }
 }
 
+/* For the summary of several targets: from the HTTP status on ("404 Not Found: ..."),
+ * when the message has one after its request line; the whole text is in the audit. */
+static const char *from_status(const char *msg)
+{
+    for (const char *p = strstr(msg, ": "); p != NULL; p = strstr(p + 1, ": "))
+        if (p[2] >= '1' && p[2] <= '5' && p[3] >= '0' && p[3] <= '9' && p[4] >= '0' &&
+            p[4] <= '9' && p[5] == ' ')
+            return p + 2;
+    return msg;
+}
+
 static void follow_one(struct tui *t, struct tui_follow *f, char *out, size_t len)
 {
     switch (f->state) {
@@ -187,7 +198,7 @@ static void follow_one(struct tui *t, struct tui_follow *f, char *out, size_t le
         text_printf(out, len, "%s: sent, waiting for the source", f->msg);
         break;
     case FOLLOW_FAILED:
-        text_printf(out, len, "%s: %s", f->service, f->msg);
+        text_printf(out, len, "%s: %s", f->service, t->n_follow > 1 ? from_status(f->msg) : f->msg);
         break;
     case FOLLOW_REFUSED: /* the actuator's words name the service already */
         text_printf(out, len, "%s", f->msg);

@@ -273,7 +273,9 @@ static void a_partial_failure_is_reported_per_target(void)
     keys(&r, (int[]){' ', ' ', '+', 'y', 0});
     struct scale_request first = r.sc.reqs[0], second = r.sc.reqs[1];
     tui_outcome(&r.t, &first, 0, "scaled agent-worker 3 -> 4");
-    tui_outcome(&r.t, &second, -1, "404 Not Found: deployments \"api\" not found");
+    tui_outcome(&r.t, &second, -1,
+                "kube: GET /apis/apps/v1/namespaces/open-forge/deployments/api/scale: 404 Not "
+                "Found: deployments \"api\" not found");
     tui_draw(&r.t);
     tap(hx_has(stdscr, "1 of 2 scaled; api: 404 Not Found"),
         "the outcome counts the targets and names the one that failed");
