@@ -94,6 +94,62 @@ static void connections(const struct world *w, const struct service_view *sv, in
     }
 }
 
+/* The newest reading of metric for service, NAN when none. */
+static double newest_of(const struct world *w, const char *metric, const char *service)
+{
+    double t = -1, v = NAN;
+    for (size_t i = 0; i < w->n_sources; i++) {
+        const struct snapshot *s = w->snaps[i];
+        for (size_t k = 0; s != NULL && k < s->n_readings; k++) {
+            const struct reading *r = &s->readings[k];
+            if (strcmp(r->metric, metric) == 0 && strcmp(r->service, service) == 0 && r->t > t) {
+                t = r->t;
+                v = r->value;
+            }
+        }
+    }
+    return v;
+}
+
+/* Workers: how long the queue stays over its warning at `to`, from the throughput the
+ * ready workers have now (queue_throughput, queue_arrivals: items per second), not from
+ * cpu. A queue that would stay over its threshold past the alert's window, or never
+ * drain, is a danger. */
+static void drain(const struct world *w, const struct service_view *sv, int to, struct judgement *j)
+{
+    const struct service_rule *r = config_service(w->cfg, sv->svc.name);
+    const struct metric_view *m =
+        r != NULL && r->queue_metric[0] ? world_metric(w, r->queue_metric) : NULL;
+    double served = newest_of(w, "queue_throughput", sv->svc.name);
+    double arrivals = newest_of(w, "queue_arrivals", sv->svc.name);
+    int ready = sv->svc.ready > 0 ? sv->svc.ready : sv->svc.desired;
+    if (m == NULL || !m->has_value || isnan(m->value) || isnan(served) || served <= 0 ||
+        ready <= 0 || j->n >= JUDGE_MAX_FIGURES)
+        return;
+    double over = m->value - m->rule.warning, in = isnan(arrivals) ? 0 : arrivals;
+    double net_now = served - in, net_after = served * to / ready - in;
+    struct judged_figure *g = &j->fig[j->n++];
+    text_printf(g->label, sizeof g->label, "queue over %.0f", m->rule.warning);
+    text_printf(g->unit, sizeof g->unit, "s");
+    g->now = over <= 0 ? 0 : net_now > 0 ? over / net_now : INFINITY;
+    g->after = over <= 0 ? 0 : net_after > 0 ? over / net_after : INFINITY;
+    double window = m->rule.for_s > 0 ? m->rule.for_s : 0;
+    g->band = g->after > window && over > 0 ? BAND_CRITICAL : BAND_OK;
+    if (g->band != BAND_CRITICAL || g->after <= g->now)
+        return; /* not made worse by this change */
+    char one[160], left[32] = "", win[32];
+    text_duration(win, sizeof win, window);
+    if (isinf(g->after))
+        text_printf(one, sizeof one, "queue %.0f never drains with %d workers", m->value, to);
+    else {
+        text_duration(left, sizeof left, g->after);
+        text_printf(one, sizeof one,
+                    "queue %.0f stays over %.0f for ~%s with %d workers (alert after %s)", m->value,
+                    m->rule.warning, left, to, win);
+    }
+    add_danger(j, one);
+}
+
 void judge_change(const struct world *w, const struct service_view *sv, int to, double now,
                   struct judgement *out)
 {
@@ -106,6 +162,7 @@ void judge_change(const struct world *w, const struct service_view *sv, int to, 
         share(w, out, "memory", sv->svc.mem_pct, f, "limit");
     }
     connections(w, sv, to, out);
+    drain(w, sv, to, out);
     const struct source_status *st = sv->source < w->n_sources ? &w->sources[sv->source] : NULL;
     if (st != NULL && st->state != SOURCE_OK) {
         out->stale_s = st->last_ok > 0 ? now - st->last_ok : INFINITY;

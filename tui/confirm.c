@@ -6,6 +6,7 @@
  * has moved since, it says so, and the y that follows is the one that counts. A danger
  * makes it ask a second time, naming the danger (see confirm_send in actions.c). */
 
+#include <math.h>
 #include <string.h>
 
 #include "forgetop/dialog.h"
@@ -16,6 +17,14 @@
 
 #define DLG_TEXT 200
 
+static void duration(char *out, size_t len, double s)
+{
+    if (isinf(s))
+        text_printf(out, len, "never");
+    else
+        text_duration(out, len, s);
+}
+
 /* "cpu 92% -> ~150% !!, memory 60% -> ~43%": each figure with its band's glyph. */
 static void judged_text(const struct tui *t, const struct service_view *sv, int to, char *out,
                         size_t len, struct judgement *j)
@@ -25,9 +34,17 @@ static void judged_text(const struct tui *t, const struct service_view *sv, int 
     for (size_t i = 0; i < j->n; i++) {
         const struct judged_figure *g = &j->fig[i];
         const char *mark = gauge_severity(g->band, false);
+        char a[32], b[32];
         size_t n = strlen(out);
-        text_printf(out + n, len - n, "%s%s %.0f%s -> ~%.0f%s%s%s", i ? ", " : "", g->label, g->now,
-                    g->unit, g->after, g->unit, mark[0] ? " " : "", mark);
+        if (strcmp(g->unit, "s") == 0) { /* a time: "12m", or never */
+            duration(a, sizeof a, g->now);
+            duration(b, sizeof b, g->after);
+        } else {
+            text_printf(a, sizeof a, "%.0f%s", g->now, g->unit);
+            text_printf(b, sizeof b, "%.0f%s", g->after, g->unit);
+        }
+        text_printf(out + n, len - n, "%s%s %s -> ~%s%s%s", i ? ", " : "", g->label, a, b,
+                    mark[0] ? " " : "", mark);
     }
 }
 
