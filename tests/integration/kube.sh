@@ -261,7 +261,9 @@ if "$BIN" --help 2>&1 | grep -q -- "--once"; then
         "$(json_get "$S/once.json" 'len(d["services"])')"
     fault '"ssar_allowed": false'
     "$BIN" --once --json --kubeconfig "$K" >"$S/once.json" 2>"$S/once.err"
-    check "forgetop --once --json carries the RBAC notice" grep -q "RBAC: read-only" "$S/once.json"
+    check "forgetop --once --json carries the RBAC notice" grep -q "RBAC scale: no · HPA: no" "$S/once.json"
+    expect_eq "...and each verb in rbac" "False False" \
+        "$(json_get "$S/once.json" 'str(d["rbac"]["scale"]) + " " + str(d["rbac"]["hpa"])')"
     fault '"mode": "500"'
     "$BIN" --once --json --kubeconfig "$K" >"$S/once.json" 2>"$S/once.err"
     check "forgetop --once --json shows a failing kube source with the reason" \
