@@ -171,12 +171,15 @@ static void follow_rollout(struct tui *t, struct tui_follow *f, char *out, size_
         text_printf(out, len, "scaled %s %d -> %d: %d/%d ready", f->service, f->from, f->to,
                     s->ready, f->to);
     } else {
-        size_t pending = 0;
+        size_t waiting = 0, starting = 0; /* Pending (not yet placed), then not ready */
         const char *why = s->status;
-        for (size_t i = 0; i < s->n_pods && s->pods; i++)
-            pending += !s->pods[i].ready;
-        text_printf(out, len, "scaled %s %d -> %d: %d/%d ready, %zu not ready%s%s", f->service,
-                    f->from, f->to, s->ready, f->to, pending, why[0] ? ": " : "", why);
+        for (size_t i = 0; i < s->n_pods && s->pods; i++) {
+            waiting += strcmp(s->pods[i].phase, "Pending") == 0;
+            starting += !s->pods[i].ready && strcmp(s->pods[i].phase, "Pending") != 0;
+        }
+        text_printf(out, len, "scaled %s %d -> %d: %d/%d ready, %zu Pending, %zu starting%s%s",
+                    f->service, f->from, f->to, s->ready, f->to, waiting, starting,
+                    why[0] ? ": " : "", why);
     }
 }
 

@@ -139,6 +139,10 @@ fault '"ssar_allowed": {"update": true, "patch": false}'
 poll
 expect_eq "only update: the count may be written, the HPA may not" "RBAC scale: yes · HPA: no yes no" \
     "$(get 'd["notice"] + " " + d["rbac_scale"] + " " + d["rbac_hpa"]')"
+fault '"mode": "500", "path": "selfsubjectaccessreviews"'
+poll
+expect_eq "a probe the server could not answer is unknown, not a denial" "unknown unknown ok" \
+    "$(get 'd["rbac_scale"] + " " + d["rbac_hpa"] + " " + ("ok" if "RBAC" not in d["notice"] else d["notice"])')"
 fault '"ssar_allowed": true'
 
 # --- auth and TLS

@@ -283,6 +283,35 @@ static void a_partial_failure_is_reported_per_target(void)
     rig_stop(&r);
 }
 
+static void follow_through(void)
+{
+    struct rig r;
+    rig_start(&r, false);
+    keys(&r, (int[]){'j', '+', 'y', 0});
+    struct scale_request req = r.sc.last;
+    tui_outcome(&r.t, &req, 0, "scaled api 5 -> 6");
+    tui_follow(&r.t);
+    tui_draw(&r.t);
+    tap(hx_has(stdscr, "waiting for the next poll"), "before a poll shows it, the status says so");
+    struct service_view *api = &r.w.services[1];
+    r.w.snaps[api->source]->taken_at = FIX_NOW + 4; /* a poll after the outcome */
+    api->svc.desired = 6;
+    api->svc.ready = 5;
+    r.t.now = FIX_NOW + 4;
+    tui_follow(&r.t);
+    tui_draw(&r.t);
+    tap(hx_has(stdscr, "scaled api 5 -> 6: 5/6 ready"), "the status line follows the rollout");
+    api->svc.desired = 5; /* the HPA put it back */
+    r.t.now = FIX_NOW + 10;
+    tui_follow(&r.t);
+    tui_draw(&r.t);
+    tap(hx_has(stdscr, "api set api back to 5 within 10s"),
+        "an autoscaler setting the count back is said plainly");
+    keys(&r, (int[]){27, 0});
+    tap(!hx_has(stdscr, "set api back"), "Esc dismisses the report");
+    rig_stop(&r);
+}
+
 int main(void)
 {
     if (!mkdtemp(audit_dir))
@@ -299,6 +328,7 @@ int main(void)
     marked_set_names_every_target();
     over_a_limit_takes_a_second_confirmation();
     a_partial_failure_is_reported_per_target();
+    follow_through();
     unlink(audit_path);
     rmdir(audit_dir);
     printf("1..%d\n", tap_n);
