@@ -86,6 +86,7 @@ static void act_back(struct tui *t, int key)
     (void)key;
     if (t->screen == TUI_OVERVIEW && t->n_follow > 0) { /* Esc dismisses a change's report */
         t->n_follow = 0;
+        t->follow_text[0] = '\0';
         t->status[0] = '\0';
     }
     t->screen = TUI_OVERVIEW;
@@ -272,6 +273,7 @@ static void propose(struct tui *t, const char *kind, int delta, int set)
     char why[FT_TEXT_MAX] = "", reason[FT_TEXT_MAX];
     t->n_targets = 0;
     t->n_follow = 0; /* a new change: the last one's report has been read */
+    t->follow_text[0] = '\0';
     t->skipped[0] = '\0';
     for (size_t i = 0; i < n; i++) {
         const struct service_view *sv = svs[i];
@@ -361,6 +363,7 @@ static void act_set(struct tui *t, int key)
         return;
     text_printf(t->count_text, sizeof t->count_text, "%d", sv->svc.desired);
     t->n_follow = 0;
+    t->follow_text[0] = '\0';
     t->count_fresh = true;
     t->mode = MODE_COUNT;
 }
@@ -523,6 +526,7 @@ static void confirm_send(struct tui *t, bool set_min)
     t->mode = MODE_NORMAL;
     t->second = false;
     t->n_follow = 0;
+    t->follow_text[0] = '\0';
     for (size_t i = 0; i < t->n_targets; i++) {
         const struct tui_target *g = &t->targets[i];
         const struct service_view *sv = world_service(t->world, g->source_name, g->service);

@@ -98,7 +98,9 @@ static void autoscaler_line(struct tui *t, struct dialog_view *d, const struct s
         return;
     }
     const struct autoscaler *as = &s->autoscaler;
-    if (strstr(as->conditions, "ScalingActive=False") != NULL)
+    /* the HPA's condition as the source words it (kube.c today, issue 10's form next) */
+    if (strstr(as->conditions, "ScalingActive=False") != NULL ||
+        strstr(as->conditions, "ScalingActive false") != NULL)
         text_printf(buf[*k], DLG_TEXT, "%s %s cannot compute (ScalingActive=False): it keeps %d",
                     as->kind, as->name, g->to);
     else

@@ -242,6 +242,9 @@ void tui_follow(struct tui *t)
         size_t n = strlen(msg);
         text_printf(msg + n, sizeof msg - n, "%s%s", n ? "; " : "", one);
     }
+    if (strcmp(msg, t->follow_text) == 0 && t->status[0])
+        return; /* unchanged: keep the time it was first said */
+    text_printf(t->follow_text, sizeof t->follow_text, "%s", msg);
     tui_set_status(t, bad ? EL_STATUS_ERR : EL_STATUS_OK, "%s", msg);
 }
 

@@ -94,6 +94,7 @@ struct tui {
     /* the change last sent, each target reported until the next change */
     struct tui_follow follow[TUI_MAX_TARGETS];
     size_t n_follow;
+    char follow_text[FT_TEXT_MAX + 64]; /* the report last set: its time is when it changed */
 
     char status[FT_TEXT_MAX + 64];
     enum element status_el;

@@ -283,6 +283,19 @@ static void a_partial_failure_is_reported_per_target(void)
     rig_stop(&r);
 }
 
+static void an_hpa_that_cannot_compute_keeps_the_count(void)
+{
+    struct rig r;
+    rig_start(&r, false);
+    strcpy(r.w.services[1].svc.autoscaler.conditions,
+           "ScalingActive false: FailedGetResourceMetric");
+    keys(&r, (int[]){'j', '+', 0});
+    tap(hx_has(stdscr, "cannot compute (ScalingActive=False): it keeps 6") &&
+            !hx_has(stdscr, "will undo this"),
+        "an HPA that cannot compute is not said to undo the change");
+    rig_stop(&r);
+}
+
 static void follow_through(void)
 {
     struct rig r;
@@ -329,6 +342,7 @@ int main(void)
     over_a_limit_takes_a_second_confirmation();
     a_partial_failure_is_reported_per_target();
     follow_through();
+    an_hpa_that_cannot_compute_keeps_the_count();
     unlink(audit_path);
     rmdir(audit_dir);
     printf("1..%d\n", tap_n);
