@@ -432,7 +432,7 @@ static void cancel(struct tui *t, int key)
 {
     (void)key;
     if (t->mode == MODE_CONFIRM) {
-        record_declined(t, false);
+        record_declined(t, t->second && t->second_min);
         tui_set_status(t, EL_STATUS_OK, "cancelled: nothing changed");
     }
     t->mode = MODE_NORMAL;
@@ -521,8 +521,11 @@ static void confirm_send(struct tui *t, bool set_min)
     }
     if (confirm_dangers(t, danger, sizeof danger) && !t->second) {
         t->second = true; /* the dialog now names the danger and asks again */
+        t->second_min = set_min;
         return;
     }
+    if (t->second)
+        set_min = t->second_min; /* the second key confirms the first key's choice */
     t->mode = MODE_NORMAL;
     t->second = false;
     t->n_follow = 0;

@@ -89,6 +89,7 @@ struct tui {
     bool moved_shown;          /* the dialog has shown that a live count moved */
     char kind[32];             /* "+1", "-1", "set", "recommendation" */
     bool second;               /* the dialog asks the second confirmation its dangers need */
+    bool second_min;           /* ...for m (the HPA's minimum), not for the count */
     char skipped[FT_TEXT_MAX]; /* marked services left out of the change, and why */
 
     /* the change last sent, each target reported until the next change */

@@ -263,6 +263,12 @@ static void over_a_limit_takes_a_second_confirmation(void)
     tap(r.sc.n == 1 && r.sc.last.to == 3 && strstr(r.sc.last.danger, "over 100%") != NULL,
         "a second y sends it, with the danger it confirmed");
     tap(audit_last_has("\"requested\"", "\"danger\""), "the audit line names the danger");
+    r.w.services[1].svc.cpu_pct = 160; /* hot: one more replica is still critical */
+    keys(&r, (int[]){'+', 'm', 0});
+    tap(r.t.second && r.sc.n == 1, "m with a danger asks the second confirmation too");
+    keys(&r, (int[]){'y', 0});
+    tap(r.sc.n == 2 && r.sc.last.set_autoscaler_min,
+        "the second key confirms m's choice: the HPA's minimum, not the count");
     rig_stop(&r);
 }
 
