@@ -1148,3 +1148,8 @@ bool config_is_production(const struct config *c, const char *name)
     return c->production_pattern[0] != '\0' && name != NULL && name[0] != '\0' &&
            fnmatch(c->production_pattern, name, 0) == 0;
 }
+
+double config_poll_interval(const struct config *c)
+{
+    return c->poll_interval_s > 0 ? c->poll_interval_s : c->delay_s > 0 ? c->delay_s : 2.0;
+}

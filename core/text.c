@@ -48,8 +48,11 @@ static size_t utf8_len(const unsigned char *s, size_t n, uint32_t *cp)
 
 static int is_control(uint32_t cp)
 {
+    /* C0, DEL, C1, the line and paragraph separators, and every bidi control: a mark can
+     * reorder what an operator reads (a replica count, a name) without showing itself. */
     return cp < 0x20 || cp == 0x7f || (cp >= 0x80 && cp < 0xa0) || cp == 0x2028 || cp == 0x2029 ||
-           (cp >= 0x202a && cp <= 0x202e) || (cp >= 0x2066 && cp <= 0x2069);
+           cp == 0x061c || cp == 0x200e || cp == 0x200f || (cp >= 0x202a && cp <= 0x202e) ||
+           (cp >= 0x2066 && cp <= 0x2069);
 }
 
 char *text_sanitize_n(char *dst, size_t len, const char *src, size_t srclen)

@@ -327,13 +327,12 @@ static void describe_status(const char *shown, const struct http_response *r, ch
     char said[160] = "";
     cJSON *doc = r->body != NULL ? cJSON_ParseWithLength(r->body, r->len) : NULL;
     const char *m = string_of(doc, "message");
+    char status[160];
     if (m != NULL)
         text_sanitize(said, sizeof(said), m);
-    else if (r->body != NULL)
-        text_sanitize_n(said, sizeof(said), r->body, r->len < 120 ? r->len : 120);
     cJSON_Delete(doc);
-    text_printf(err, errlen, "docker: GET %s: HTTP %ld%s%s", shown, r->status, said[0] ? ": " : "",
-                said);
+    http_status_words(status, sizeof(status), r);
+    text_printf(err, errlen, "docker: GET %s: %s%s%s", shown, status, said[0] ? ": " : "", said);
 }
 
 /* GET path (version prefixed unless api is "") and parse the JSON answer. */
@@ -1046,7 +1045,7 @@ struct source *compose_source_new(const struct config *cfg, char *err, size_t er
     copy_rules(c, cfg);
     src->ops = &compose_ops;
     text_printf(src->name, sizeof(src->name), "compose");
-    src->interval_s = cfg->poll_interval_s > 0 ? cfg->poll_interval_s : 5;
+    src->interval_s = config_poll_interval(cfg);
     return src;
 fail:
     if (src != NULL)

@@ -714,9 +714,7 @@ struct source *demo_source_new(const struct config *cfg, char *err, size_t errle
     d->rng_pods = d->seed ^ 0xb0bb1e5ULL;
     src->ops = &demo_ops;
     text_sanitize(src->name, sizeof(src->name), "demo");
-    src->interval_s = cfg && cfg->poll_interval_s > 0 ? cfg->poll_interval_s
-                      : cfg && cfg->delay_s > 0       ? cfg->delay_s
-                                                      : 1.0;
+    src->interval_s = cfg ? config_poll_interval(cfg) : 1.0;
     src->priv = d;
     return src;
 }

@@ -178,7 +178,7 @@ struct source *health_source_new(const struct config *cfg, char *err, size_t err
     }
     src->ops = &health_ops;
     text_printf(src->name, sizeof src->name, "health");
-    src->interval_s = cfg->poll_interval_s > 0 ? cfg->poll_interval_s : 5;
+    src->interval_s = config_poll_interval(cfg);
     src->priv = h;
     return src;
 fail:

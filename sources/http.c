@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/socket.h>
 
 #include "forgetop/http.h"
@@ -627,4 +628,53 @@ char *http_escape(const char *s)
     }
     *p = 0;
     return out;
+}
+
+static const char *reason_phrase(long status)
+{
+    static const struct {
+        long status;
+        const char *words;
+    } phrases[] = {
+        {400, "Bad Request"},
+        {401, "Unauthorized"},
+        {403, "Forbidden"},
+        {404, "Not Found"},
+        {405, "Method Not Allowed"},
+        {408, "Request Timeout"},
+        {409, "Conflict"},
+        {410, "Gone"},
+        {413, "Content Too Large"},
+        {422, "Unprocessable Content"},
+        {429, "Too Many Requests"},
+        {500, "Internal Server Error"},
+        {501, "Not Implemented"},
+        {502, "Bad Gateway"},
+        {503, "Service Unavailable"},
+        {504, "Gateway Timeout"},
+    };
+    for (size_t i = 0; i < sizeof phrases / sizeof phrases[0]; i++)
+        if (phrases[i].status == status)
+            return phrases[i].words;
+    return "";
+}
+
+void http_status_words(char *out, size_t len, const struct http_response *r)
+{
+    char first[100] = "";
+    const char *b = r->body;
+    size_t n = 0;
+    while (b != NULL && n < r->len && (b[n] == ' ' || b[n] == '\n' || b[n] == '\r'))
+        b++, n++; /* leading blank lines */
+    if (b != NULL && n < r->len && b[0] != '{' && b[0] != '[' && b[0] != '<') {
+        size_t l = 0;
+        while (n + l < r->len && b[l] != '\n' && b[l] != '\r' && l < 80)
+            l++;
+        text_sanitize_n(first, sizeof first, b, l);
+    }
+    const char *phrase = reason_phrase(r->status);
+    if (strcasecmp(first, phrase) == 0) /* "HTTP 401 Unauthorized: Unauthorized" */
+        first[0] = '\0';
+    text_printf(out, len, "HTTP %ld%s%s%s%s", r->status, phrase[0] ? " " : "", phrase,
+                first[0] ? ": " : "", first);
 }

@@ -1202,9 +1202,7 @@ struct source *kube_source_new(const struct config *cfg, char *err, size_t errle
     text_printf(k->selector, sizeof(k->selector), "%s", cfg->label_selector);
     k->connect_timeout_s = cfg->connect_timeout_s > 0 ? cfg->connect_timeout_s : 5;
     k->timeout_s = cfg->request_timeout_s > 0 ? cfg->request_timeout_s : 10;
-    src->interval_s = cfg->poll_interval_s > 0 ? cfg->poll_interval_s
-                      : cfg->delay_s > 0       ? cfg->delay_s
-                                               : 5;
+    src->interval_s = config_poll_interval(cfg);
     reading_services(k, cfg);
     return src;
 }

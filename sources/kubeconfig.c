@@ -128,11 +128,66 @@ static void dir_of(const char *path, char *out, size_t len)
         text_printf(out, len, "%.*s", (int)(slash - path), path);
 }
 
+/* A kubeconfig is a few mappings deep; libyaml's loader takes minutes over a few hundred
+ * kilobytes of nested brackets, so depth is checked first, with the event parser, which
+ * keeps nothing. */
+#define MAX_YAML_DEPTH 64
+
+/* The whole file, at most MAX_FILE_BYTES. 0, or -1 with err. */
+static int read_capped(FILE *f, const char *path, char **buf, size_t *len, char *err, size_t errlen)
+{
+    *buf = malloc(MAX_FILE_BYTES + 1);
+    if (*buf == NULL) {
+        text_printf(err, errlen, "%s: out of memory", path);
+        return -1;
+    }
+    *len = fread(*buf, 1, MAX_FILE_BYTES + 1, f);
+    if (ferror(f) || *len > MAX_FILE_BYTES) {
+        if (ferror(f))
+            text_printf(err, errlen, "%s: %s", path, strerror(errno));
+        else
+            text_printf(err, errlen, "%s: larger than %u MiB: not a kubeconfig", path,
+                        MAX_FILE_BYTES >> 20);
+        free(*buf);
+        *buf = NULL;
+        return -1;
+    }
+    return 0;
+}
+
+static int check_depth(const char *buf, size_t len, const char *path, char *err, size_t errlen)
+{
+    yaml_parser_t parser;
+    yaml_event_t ev;
+    int depth = 0, rc = 0;
+    yaml_parser_initialize(&parser);
+    yaml_parser_set_input_string(&parser, (const unsigned char *)buf, len);
+    for (bool done = false; !done && rc == 0;) {
+        if (!yaml_parser_parse(&parser, &ev))
+            break; /* the loader reports the syntax error with its line */
+        if (ev.type == YAML_SEQUENCE_START_EVENT || ev.type == YAML_MAPPING_START_EVENT)
+            depth++;
+        else if (ev.type == YAML_SEQUENCE_END_EVENT || ev.type == YAML_MAPPING_END_EVENT)
+            depth--;
+        done = ev.type == YAML_STREAM_END_EVENT;
+        if (depth > MAX_YAML_DEPTH) {
+            text_printf(err, errlen, "%s: line %zu: nested deeper than %d levels: not a kubeconfig",
+                        path, ev.start_mark.line + 1, MAX_YAML_DEPTH);
+            rc = -1;
+        }
+        yaml_event_delete(&ev);
+    }
+    yaml_parser_delete(&parser);
+    return rc;
+}
+
 /* Load one file. 1 loaded, 0 missing (and missing_ok), -1 error. */
 static int load_file(struct kfile *kf, const char *path, bool missing_ok, char *err, size_t errlen)
 {
     int rc = -1;
     yaml_parser_t parser;
+    char *buf = NULL;
+    size_t len = 0;
     FILE *f = fopen(path, "rb");
     if (f == NULL) {
         if (errno == ENOENT && missing_ok)
@@ -140,10 +195,17 @@ static int load_file(struct kfile *kf, const char *path, bool missing_ok, char *
         text_printf(err, errlen, "%s: %s", path, strerror(errno));
         return -1;
     }
+    rc = read_capped(f, path, &buf, &len, err, errlen);
+    fclose(f);
+    if (rc < 0 || check_depth(buf, len, path, err, errlen) < 0) {
+        free(buf);
+        return -1;
+    }
+    rc = -1;
     text_printf(kf->path, sizeof(kf->path), "%s", path);
     dir_of(path, kf->dir, sizeof(kf->dir));
     yaml_parser_initialize(&parser);
-    yaml_parser_set_input_file(&parser, f);
+    yaml_parser_set_input_string(&parser, (const unsigned char *)buf, len);
     if (!yaml_parser_load(&parser, &kf->doc)) {
         text_printf(err, errlen, "%s: line %zu: %s%s%s", path, parser.problem_mark.line + 1,
                     parser.problem ? parser.problem : "malformed YAML", parser.context ? " " : "",
@@ -160,7 +222,7 @@ static int load_file(struct kfile *kf, const char *path, bool missing_ok, char *
     rc = 1;
 out:
     yaml_parser_delete(&parser);
-    fclose(f);
+    free(buf);
     return rc;
 }
 

@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "forgetop/poller.h"
+#include "forgetop/secret.h"
 #include "forgetop/text.h"
 
 #define SCALE_QUEUE   16
@@ -197,7 +198,9 @@ static struct snapshot *slot_record(struct slot *s, int rc, struct snapshot *sna
     } else {
         old = snap;
         s->failures++;
-        text_sanitize(s->error, sizeof(s->error), err);
+        char scrubbed[FT_TEXT_MAX];
+        secret_scrub(scrubbed, sizeof(scrubbed), err); /* whatever library wrote it */
+        text_sanitize(s->error, sizeof(s->error), scrubbed);
     }
     return old;
 }

@@ -19,6 +19,7 @@
 #include "forgetop/config.h"
 #include "forgetop/postgres.h"
 #include "forgetop/recommend.h"
+#include "forgetop/secret.h"
 #include "forgetop/source.h"
 #include "forgetop/text.h"
 
@@ -33,7 +34,15 @@ struct pgsrc {
     double warn, crit;
     bool pgbouncer_in_front;
     int pool_size_cfg, pool_size;
+    /* Server notices (NOTICE, WARNING, DEBUG, and libpq's own complaints), which libpq would
+     * otherwise print on stderr, that is, over the panels: the newest, cleaned, and counts. */
+    char notice[FT_TEXT_MAX];
+    unsigned long notices, notices_shown;
+    double notice_t;
 };
+
+/* How long the newest server notice stays on the source's line after it came. */
+#define NOTICE_SHOW_S 60.0
 
 /* One poll's queries, sent as one simple-protocol string: one round trip. */
 static const char pg_query[] =
@@ -123,6 +132,31 @@ static int wait_socket(PGconn *c, short ev, double deadline)
     }
 }
 
+/* libpq calls this for every notice of the connection and of its results, on the source's
+ * own thread, inside a libpq call: keep the newest, never print it. */
+static void on_notice(void *arg, const char *message)
+{
+    struct pgsrc *p = arg;
+    p->notices++;
+    p->notice_t = wall_s();
+    postgres_clean_error(p->notice, sizeof(p->notice), message);
+}
+
+/* The newest notice on the source's line for a while, with how many came since the last
+ * poll: a role at client_min_messages = debug5 sends dozens a query. */
+static void report_notices(struct pgsrc *p, struct snapshot *out)
+{
+    unsigned long fresh = p->notices - p->notices_shown;
+    if (p->notices == 0 || wall_s() - p->notice_t > NOTICE_SHOW_S)
+        return;
+    if (fresh > 1)
+        text_printf(out->notice, sizeof(out->notice), "%s: %lu server notices, newest: %s",
+                    kind_of(p), fresh, p->notice);
+    else
+        text_printf(out->notice, sizeof(out->notice), "%s notice: %s", kind_of(p), p->notice);
+    p->notices_shown = p->notices;
+}
+
 static int pg_connect(struct pgsrc *p, char *err, size_t errlen)
 {
     char ct[16];
@@ -138,6 +172,9 @@ static int pg_connect(struct pgsrc *p, char *err, size_t errlen)
         snprintf(err, errlen, "%s: out of memory", kind_of(p));
         return -1;
     }
+    /* Before the first PQconnectPoll: a setting the server cannot apply is a WARNING sent
+     * during start-up, with whatever bytes the database owner put in it. */
+    PQsetNoticeProcessor(p->conn, on_notice, p);
     double deadline = now_s() + p->connect_s;
     PostgresPollingStatusType st = PGRES_POLLING_WRITING;
     while (PQstatus(p->conn) != CONNECTION_BAD && st != PGRES_POLLING_OK) {
@@ -427,6 +464,23 @@ static void facts_bouncer(struct pgsrc *p, struct snapshot *out, const PGresult 
     facts_advice(out, "pgbouncer advice", band, advice);
 }
 
+/* Every PgBouncer since 1.x answers SHOW POOLS with these: an answer without one is not an
+ * admin console (a proxy, a PostgreSQL with a SHOW of its own), so nothing in it is read. */
+static int check_pools_shape(struct pgsrc *p, const PGresult *r, char *err, size_t errlen)
+{
+    static const char *const need[] = {"database", "cl_active", "cl_waiting", "sv_active",
+                                       "sv_idle"};
+    for (size_t i = 0; i < sizeof need / sizeof need[0]; i++)
+        if (PQfnumber(r, need[i]) < 0) {
+            char why[96];
+            text_printf(why, sizeof(why), "the answer has no %s column: not PgBouncer's SHOW POOLS",
+                        need[i]);
+            fail(p, err, errlen, "SHOW POOLS", why);
+            return -1;
+        }
+    return 0;
+}
+
 static int pg_poll_bouncer(struct pgsrc *p, struct snapshot *out, char *err, size_t errlen)
 {
     PGresult *pools[1], *stats[1];
@@ -434,6 +488,12 @@ static int pg_poll_bouncer(struct pgsrc *p, struct snapshot *out, char *err, siz
     /* The admin console takes one command per query. */
     if (pg_exec(p, "SHOW POOLS", pools, 1, &np, err, errlen) < 0)
         return -1;
+    if (np != 1 || check_pools_shape(p, pools[0], err, errlen) < 0) {
+        if (np != 1)
+            fail(p, err, errlen, "SHOW POOLS", "no result");
+        clear_all(pools, np);
+        return -1;
+    }
     if (pg_exec(p, "SHOW STATS", stats, 1, &ns, err, errlen) < 0) {
         clear_all(pools, np);
         return -1;
@@ -464,11 +524,13 @@ static int pg_poll(struct source *src, struct snapshot *out, char *err, size_t e
         clear_all(res, n);
     }
     rc = p->bouncer ? pg_poll_bouncer(p, out, err, errlen) : pg_poll_postgres(p, out, err, errlen);
-    if (rc < 0)
+    if (rc < 0) {
         drop(p);
-    else
-        text_printf(out->context, sizeof(out->context), "%s %s:%s", kind_of(p), PQhost(p->conn),
-                    PQport(p->conn));
+        return rc;
+    }
+    text_printf(out->context, sizeof(out->context), "%s %s:%s", kind_of(p), PQhost(p->conn),
+                PQport(p->conn));
+    report_notices(p, out);
     return rc;
 }
 
@@ -513,9 +575,7 @@ static struct source *pg_new(const struct config *cfg, bool bouncer, char *err, 
     p->pool_size_cfg = p->pool_size = cfg->pool_size;
     src->ops = bouncer ? &pgbouncer_ops : &postgres_ops;
     text_printf(src->name, sizeof(src->name), "%s", bouncer ? "pgbouncer" : "postgres");
-    src->interval_s = cfg->poll_interval_s > 0 ? cfg->poll_interval_s
-                      : cfg->delay_s > 0       ? cfg->delay_s
-                                               : 2;
+    src->interval_s = config_poll_interval(cfg);
     src->priv = p;
     return src;
 }
@@ -562,7 +622,9 @@ void postgres_clean_error(char *out, size_t len, const char *msg)
     buf[o] = '\0';
     if (buf[0] >= 'A' && buf[0] <= 'Z' && buf[1] >= 'a' && buf[1] <= 'z')
         buf[0] = (char)(buf[0] - 'A' + 'a');
-    text_sanitize(out, len, o ? buf : "unknown error");
+    char scrubbed[FT_TEXT_MAX];
+    secret_scrub(scrubbed, sizeof(scrubbed), o ? buf : "unknown error");
+    text_sanitize(out, len, scrubbed);
 }
 
 /* Append text to out as lines of at most width bytes: the head (up to the first ": ") and

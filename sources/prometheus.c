@@ -353,7 +353,7 @@ static double now_s(void)
 static int call(struct prom *p, const char *path, const char *form, struct http_response *r,
                 char *err, size_t errlen)
 {
-    char url[CONFIG_URL_MAX + 64], why[256], snippet[100];
+    char url[CONFIG_URL_MAX + 64], why[256], snippet[160];
     cJSON *root = NULL;
     const cJSON *data;
     const char *method = form ? "POST" : "GET";
@@ -372,9 +372,8 @@ static int call(struct prom *p, const char *path, const char *form, struct http_
         return r->status == 400 || r->status == 422 ? 1 : -1;
     }
     cJSON_Delete(root);
-    text_sanitize_n(snippet, sizeof snippet, r->body ? r->body : "", r->len < 80 ? r->len : 80);
-    text_printf(err, errlen, "prometheus: %s %s%s: HTTP %ld: %s", method, p->shown, path, r->status,
-                snippet);
+    http_status_words(snippet, sizeof snippet, r);
+    text_printf(err, errlen, "prometheus: %s %s%s: %s", method, p->shown, path, snippet);
     return -1;
 }
 
@@ -579,7 +578,7 @@ struct source *prometheus_source_new(const struct config *cfg, char *err, size_t
     take_metrics(p, cfg);
     src->ops = &prom_ops;
     text_printf(src->name, sizeof src->name, "prometheus");
-    src->interval_s = cfg->poll_interval_s > 0 ? cfg->poll_interval_s : 5;
+    src->interval_s = config_poll_interval(cfg);
     src->priv = p;
     return src;
 fail:

@@ -17,6 +17,7 @@
 
 #include "forgetop/config.h"
 #include "forgetop/redis.h"
+#include "forgetop/secret.h"
 #include "forgetop/source.h"
 #include "forgetop/text.h"
 
@@ -113,6 +114,27 @@ static void node_err(const struct rsrc *r, const struct rnode *n, const char *wh
     snprintf(err, errlen, "redis %s: %s%s%s", name, what ? what : "", what ? ": " : "", why);
 }
 
+/* A reply's type in words: "unexpected reply type 4" told an operator nothing. */
+static const char *reply_kind(int type)
+{
+    switch (type) {
+    case REDIS_REPLY_STRING:
+        return "a string";
+    case REDIS_REPLY_ARRAY:
+        return "an array";
+    case REDIS_REPLY_INTEGER:
+        return "an integer";
+    case REDIS_REPLY_NIL:
+        return "nil";
+    case REDIS_REPLY_STATUS:
+        return "a status";
+    case REDIS_REPLY_ERROR:
+        return "an error";
+    default:
+        return "of an unknown type";
+    }
+}
+
 static void reply_err(const struct rnode *n, const char *what, const redisReply *rep, char *err,
                       size_t errlen)
 {
@@ -123,7 +145,8 @@ static void reply_err(const struct rnode *n, const char *what, const redisReply 
     else if (rep->type == REDIS_REPLY_ERROR)
         text_sanitize_n(why, sizeof(why), rep->str, rep->len);
     else
-        text_printf(why, sizeof(why), "unexpected reply type %d", rep->type);
+        text_printf(why, sizeof(why), "the reply was %s, not what %s answers",
+                    reply_kind(rep->type), what);
     snprintf(err, errlen, "redis %s: %s: %s", name, what, why);
 }
 
@@ -134,17 +157,59 @@ static void node_close(struct rnode *n)
     n->c = NULL;
 }
 
-/* Read the replies of n commands already appended: one round trip. */
-static int batch_run(struct rsrc *r, struct rnode *n, size_t count, redisReply **rep, char *err,
-                     size_t errlen)
+/* No reply forgetop asks for comes near this (INFO is a few KiB): a server that sends more
+ * is refused before its answer costs more memory than the dashboard itself. */
+#define REDIS_MAX_REPLY (8u << 20)
+
+/* One reply, read with a total deadline and a byte cap: hiredis's own redisGetReply would
+ * wait one socket timeout per read, so a server that trickles a byte at a time held a poll
+ * forever, and buffer whatever length a reply announced. 0, or -1 with err. */
+static int reply_read(struct rsrc *r, struct rnode *n, const char *what, double deadline,
+                      void **out, char *err, size_t errlen)
 {
+    redisContext *c = n->c;
+    int done = 0;
+    if (redisGetReplyFromReader(c, out) != REDIS_OK)
+        goto bad;
+    while (*out == NULL && !done)
+        if (redisBufferWrite(c, &done) != REDIS_OK)
+            goto bad;
+    while (*out == NULL) {
+        double left = deadline - now_s();
+        char name[300];
+        if (left <= 0 || c->reader->len > REDIS_MAX_REPLY) {
+            node_name(n, name, sizeof(name));
+            if (left <= 0)
+                snprintf(err, errlen, "redis %s: %s%sno whole reply within %g s", name,
+                         what ? what : "", what ? ": " : "", r->request_s);
+            else
+                snprintf(err, errlen, "redis %s: %s%sa reply larger than %u MiB: refused", name,
+                         what ? what : "", what ? ": " : "", REDIS_MAX_REPLY >> 20);
+            return -1;
+        }
+        redisSetTimeout(c, tv_of(left));
+        if (redisBufferRead(c) != REDIS_OK || redisGetReplyFromReader(c, out) != REDIS_OK)
+            goto bad;
+    }
+    return 0;
+bad:
+    node_err(r, n, what, err, errlen);
+    return -1;
+}
+
+/* Read the replies of n commands already appended: one round trip, one deadline. */
+static int batch_run(struct rsrc *r, struct rnode *n, const char *what, size_t count,
+                     redisReply **rep, char *err, size_t errlen)
+{
+    double deadline = now_s() + r->request_s;
     r->round_trips++;
     for (size_t i = 0; i < count; i++) {
         void *p = NULL;
-        if (redisGetReply(n->c, &p) != REDIS_OK) {
-            node_err(r, n, NULL, err, errlen);
+        if (reply_read(r, n, what, deadline, &p, err, errlen) < 0) {
             for (size_t j = 0; j < i; j++)
                 freeReplyObject(rep[j]);
+            /* the stream is mid-reply: only a new connection can be read again */
+            node_close(n);
             return -1;
         }
         rep[i] = p;
@@ -181,7 +246,7 @@ static int node_connect(struct rsrc *r, struct rnode *n, char *err, size_t errle
         count += redisAppendCommand(n->c, "AUTH %s", r->url.password) == REDIS_OK;
     if (r->url.db > 0 && !r->cluster)
         count += redisAppendCommand(n->c, "SELECT %d", r->url.db) == REDIS_OK;
-    if (count && batch_run(r, n, count, rep, err, errlen) < 0)
+    if (count && batch_run(r, n, NULL, count, rep, err, errlen) < 0)
         goto out;
     for (size_t i = 0; i < count; i++)
         if (rep[i]->type == REDIS_REPLY_ERROR) {
@@ -234,12 +299,13 @@ static int ask_one_sentinel(struct rsrc *r, const char *addr, char *err, size_t 
         goto out;
     }
     redisSetTimeout(s.c, tv_of(r->request_s));
-    r->round_trips++;
-    rep = redisCommand(s.c, "SENTINEL get-master-addr-by-name %s", r->sentinel_master);
-    if (rep == NULL) {
+    if (redisAppendCommand(s.c, "SENTINEL get-master-addr-by-name %s", r->sentinel_master) !=
+        REDIS_OK) {
         node_err(r, &s, "sentinel", err, errlen);
         goto out;
     }
+    if (batch_run(r, &s, "sentinel", 1, &rep, err, errlen) < 0)
+        goto out;
     if (rep->type != REDIS_REPLY_ARRAY || rep->elements != 2 ||
         rep->element[0]->type != REDIS_REPLY_STRING) {
         if (rep->type == REDIS_REPLY_NIL)
@@ -298,12 +364,12 @@ static int connect_main(struct rsrc *r, char *err, size_t errlen)
     if (node_connect(r, &r->main, err, errlen) < 0)
         return -1;
     if (!r->cluster) {
-        r->round_trips++;
-        rep = redisCommand(r->main.c, "INFO cluster");
-        if (rep == NULL) {
+        if (redisAppendCommand(r->main.c, "INFO cluster") != REDIS_OK) {
             node_err(r, &r->main, "INFO", err, errlen);
             goto out;
         }
+        if (batch_run(r, &r->main, "INFO", 1, &rep, err, errlen) < 0)
+            goto out;
         if (rep->type == REDIS_REPLY_STRING)
             r->cluster = redis_info_number(rep->str, "cluster_enabled") == 1;
     }
@@ -418,7 +484,7 @@ static int read_keys(struct rsrc *r, struct rnode *n, const char *lead, redisRep
             redisAppendCommand(n->c, "TYPE %b", keys[i]->name, strlen(keys[i]->name)) == REDIS_OK;
         count += key_append(n->c, keys[i], keys[i]->type);
     }
-    if (batch_run(r, n, count, rep, err, errlen) < 0)
+    if (batch_run(r, n, NULL, count, rep, err, errlen) < 0)
         return -1;
     if (lead) {
         *lead_out = rep[pos];
@@ -452,7 +518,7 @@ static int read_keys(struct rsrc *r, struct rnode *n, const char *lead, redisRep
     for (size_t i = 0; i < nk; i++)
         if (again[i])
             count += key_append(n->c, keys[i], keys[i]->type);
-    if (count && batch_run(r, n, count, rep, err, errlen) < 0)
+    if (count && batch_run(r, n, NULL, count, rep, err, errlen) < 0)
         return -1;
     for (size_t i = 0; i < nk; i++)
         if (again[i])
@@ -672,7 +738,7 @@ static int poll_cluster(struct rsrc *r, const char *info, struct snapshot *out, 
     size_t count = 0;
     count += redisAppendCommand(r->main.c, "CLUSTER INFO") == REDIS_OK;
     count += redisAppendCommand(r->main.c, "CLUSTER NODES") == REDIS_OK;
-    if (batch_run(r, &r->main, count, rep, err, errlen) < 0)
+    if (batch_run(r, &r->main, NULL, count, rep, err, errlen) < 0)
         return -1;
     if (rep[0]->type != REDIS_REPLY_STRING || rep[1]->type != REDIS_REPLY_STRING) {
         reply_err(&r->main, "CLUSTER NODES", rep[1]->type == REDIS_REPLY_STRING ? rep[0] : rep[1],
@@ -826,6 +892,10 @@ struct source *redis_source_new(const struct config *cfg, char *err, size_t errl
     const char *url = cfg->redis_url[0] ? cfg->redis_url : "redis://127.0.0.1:6379";
     if (redis_url_parse(url, &r->url, err, errlen) < 0)
         goto fail;
+    /* redis-cli's convention: a password kept out of argv, where every local user sees it */
+    const char *auth = getenv("REDISCLI_AUTH");
+    if (r->url.password[0] == '\0' && auth != NULL && auth[0] != '\0')
+        text_printf(r->url.password, sizeof(r->url.password), "%s", auth);
     text_printf(r->sentinel_master, sizeof(r->sentinel_master), "%s", cfg->redis_sentinel_master);
     text_printf(r->sentinels, sizeof(r->sentinels), "%s", cfg->redis_sentinels);
     if (r->sentinel_master[0] && r->sentinels[0] == '\0') {
@@ -848,9 +918,7 @@ struct source *redis_source_new(const struct config *cfg, char *err, size_t errl
     r->mcrit = rule_threshold(cfg, "memory", true, 90);
     src->ops = &redis_ops;
     text_printf(src->name, sizeof(src->name), "redis");
-    src->interval_s = cfg->poll_interval_s > 0 ? cfg->poll_interval_s
-                      : cfg->delay_s > 0       ? cfg->delay_s
-                                               : 2;
+    src->interval_s = config_poll_interval(cfg);
     src->priv = r;
     return src;
 fail:
@@ -1014,10 +1082,12 @@ int redis_url_parse(const char *url, struct redis_url *out, char *err, size_t er
         return -1;
     }
     if (strncmp(url, "redis://", 8) != 0) {
+        char shown[128];
+        secret_scrub(shown, sizeof(shown), url); /* a mistyped scheme still has its password */
         snprintf(err, errlen,
                  "redis URL '%.100s': expected redis://[user:password@]host:port/db or "
                  "unix:///path",
-                 url);
+                 shown);
         return -1;
     }
     const char *p = url + 8, *slash = strchr(p, '/');

@@ -9,6 +9,8 @@
 #include <unistd.h>
 
 #include "forgetop/registry.h"
+#include "forgetop/secret.h"
+#include "forgetop/text.h"
 
 struct row {
     bool (*wanted)(const struct config *cfg);
@@ -90,8 +92,13 @@ int registry_build(struct config *cfg, struct source **out, size_t max, char *er
             continue;
         struct source *s = n < max ? rows[i].make(cfg, err, errlen) : NULL;
         if (s == NULL) {
-            if (n >= max)
+            if (n >= max) {
                 snprintf(err, errlen, "too many sources (at most %zu)", max);
+            } else { /* a constructor's error may quote a URL or DSN with its password */
+                char scrubbed[512];
+                secret_scrub(scrubbed, sizeof(scrubbed), err);
+                text_sanitize(err, errlen, scrubbed);
+            }
             while (n > 0)
                 source_destroy(out[--n]);
             return -1;

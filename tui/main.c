@@ -20,6 +20,7 @@
 #include "forgetop/poller.h"
 #include "forgetop/registry.h"
 #include "forgetop/report.h"
+#include "forgetop/secret.h"
 #include "forgetop/world.h"
 
 #define FORGETOP_VERSION "0.1.0"
@@ -170,6 +171,8 @@ int main(int argc, char **argv)
     }
     if (load_config(&cli, &cfg) < 0 || choose_default_source(&cfg) < 0)
         return cli.mode == CLI_CHECK ? 3 : 1;
+    for (int i = 1; i < argc; i++) /* the config has its copies: ps must not show a password */
+        secret_mask(argv[i]);
     if (http_global_init() < 0) {
         fprintf(stderr, "forgetop: cannot initialise libcurl\n");
         return 1;

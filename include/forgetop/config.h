@@ -122,6 +122,9 @@ const struct metric_rule *config_metric(const struct config *c, const char *id);
 const struct service_rule *config_service(const struct config *c, const char *name);
 /* Does the context, namespace or project name match production_pattern? */
 bool config_is_production(const struct config *c, const char *name);
+/* Seconds between a source's polls: poll_interval when set, else the refresh interval
+ * (-d), as the manual promises for every source alike. */
+double config_poll_interval(const struct config *c);
 /* Any source configured at all? */
 bool config_has_source(const struct config *c);
 

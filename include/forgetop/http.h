@@ -73,6 +73,9 @@ void http_get_many(struct http_client *c, const char *const *urls, size_t n,
                    struct http_response *out, int *rc, char (*errs)[256]);
 
 void http_response_free(struct http_response *r);
+/* "HTTP 401 Unauthorized", and after it the body's first line when it is short plain text
+ * (an HTML page or a JSON document says nothing an operator reads). */
+void http_status_words(char *out, size_t len, const struct http_response *r);
 /* The URL as an operator may see it in an error or on a panel: a user:password@ in it
  * authenticates the request but is left out here. */
 void http_url_redact(char *out, size_t len, const char *url);

@@ -203,7 +203,7 @@ check "hang: timed out, in words ($out)" grep -q '^poll error.*docker: GET /vers
 control '{"status500": true, "only": "/containers/json"}'
 out=$(probe poll)
 check "500: status and the engine's message ($out)" \
-    grep -q '^poll error.*docker: GET /v1.43/containers/json: HTTP 500: fake engine' <<<"$out"
+    grep -q '^poll error.*docker: GET /v1.43/containers/json: HTTP 500 Internal Server Error: fake engine' <<<"$out"
 control '{"garbage": true}'
 out=$(probe poll)
 check "garbage: not JSON ($out)" grep -q 'docker: GET /version: .*not JSON' <<<"$out"

@@ -192,7 +192,7 @@ check "the other metrics still read" grep -q '^1 reading queue_depth agent-worke
 check "a wrong CA is refused" grep -q "error prometheus: POST $URL/api/v1/query_range: TLS: certificate verify failed" \
     <<<"$("$PROBE" prometheus --url "$URL" --user forge --password-file "$S/password")"
 echo wrong >"$S/wrong"
-check "a wrong password is Prometheus's 401" grep -q "error prometheus: POST $URL/api/v1/query_range: HTTP 401: Unauthorized" \
+check "a wrong password is Prometheus's 401" grep -q "error prometheus: POST $URL/api/v1/query_range: HTTP 401 Unauthorized" \
     <<<"$("$PROBE" prometheus --url "$URL" --ca "$S/ca.crt" --user forge --password-file "$S/wrong")"
 
 # Faults: hung, stopped, sick.
@@ -217,7 +217,7 @@ python3 tests/fakes/exporter.py --port "$GP" --broken garbage >"$S/garbage.out" 
 on_exit "kill $!"
 wait_for 10 grep -q ready "$S/broken.out"; wait_for 10 grep -q ready "$S/garbage.out"
 check "HTTP 500 fails the poll with the status and the body" \
-    grep -q "^1 error prometheus: POST http://127.0.0.1:$BP/api/v1/query_range: HTTP 500: internal error: database is locked" \
+    grep -q "^1 error prometheus: POST http://127.0.0.1:$BP/api/v1/query_range: HTTP 500 Internal Server Error: internal error: database is locked" \
     <<<"$("$PROBE" prometheus --url http://127.0.0.1:$BP "${RUNBOOK[@]}")"
 check "garbage fails the poll, saying what came instead" \
     grep -q "^1 error prometheus: http://127.0.0.1:$GP/api/v1/query_range: not a Prometheus API answer (text/html): <html>" \
@@ -232,7 +232,7 @@ out=$("$PROBE" prometheus --url http://127.0.0.1:$TP --token-file "$S/token" --p
     --metric "queue_depth=agent-worker=x" & sleep 0.5; echo wrong >"$S/token"; wait)
 check "the bearer token from token_file is sent" grep -q '^1 reading queue_depth agent-worker 42 ' <<<"$out"
 check "the token file is read again each poll (rotated tokens)" \
-    grep -q "^2 error prometheus: POST http://127.0.0.1:$TP/api/v1/query: HTTP 401: Unauthorized" <<<"$out"
+    grep -q "^2 error prometheus: POST http://127.0.0.1:$TP/api/v1/query: HTTP 401 Unauthorized" <<<"$out"
 check "a missing token file fails the poll, naming it" grep -q "^1 error prometheus: $S/none: No such file" \
     <<<"$("$PROBE" prometheus --url http://127.0.0.1:$TP --token-file "$S/none")"
 

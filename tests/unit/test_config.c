@@ -10,6 +10,8 @@
 #include <unistd.h>
 
 #include "forgetop/config.h"
+#include "forgetop/source.h"
+#include "forgetop/text.h"
 
 static char dir[64];
 static char file[128];
@@ -714,4 +716,29 @@ Test(config, default_path_follows_xdg_config_home_then_home)
     fclose(f);
     config_default_path(path, sizeof path);
     cr_expect_str_eq(path, want);
+}
+
+/* The manual: 0 means the refresh interval, for every source alike. Compose, Prometheus
+ * and health once polled every 5 s whatever -d said, so they went stale late. */
+Test(config, every_source_polls_at_the_refresh_interval_unless_told_otherwise)
+{
+    static struct config c;
+    config_defaults(&c);
+    c.delay_s = 1;
+    text_printf(c.prometheus_url, sizeof c.prometheus_url, "http://127.0.0.1:9");
+    text_printf(c.health_urls[0], sizeof c.health_urls[0], "http://127.0.0.1:9/health");
+    c.n_health = 1;
+    text_printf(c.compose_project, sizeof c.compose_project, "openforge");
+    struct source *(*make[])(const struct config *, char *, size_t) = {
+        prometheus_source_new, health_source_new,   compose_source_new,
+        redis_source_new,      postgres_source_new, demo_source_new};
+    for (size_t i = 0; i < sizeof make / sizeof make[0]; i++) {
+        char err[256] = "";
+        struct source *s = make[i](&c, err, sizeof err);
+        cr_assert_not_null(s, "source %zu: %s", i, err);
+        cr_expect_eq(s->interval_s, 1.0, "%s polls every %g s", s->name, s->interval_s);
+        source_destroy(s);
+    }
+    c.poll_interval_s = 7;
+    cr_expect_eq(config_poll_interval(&c), 7.0);
 }

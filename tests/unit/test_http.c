@@ -97,3 +97,24 @@ Test(http, connections_are_closed_on_exec)
     pthread_join(t, NULL);
     close(listener);
 }
+
+/* An operator reads the status in words, and a body only when it is a short line of text. */
+Test(http, a_status_is_said_in_words_with_a_plain_body_only)
+{
+    char out[160];
+    struct http_response r = {.status = 401, .body = (char *)"Unauthorized\n", .len = 13};
+    http_status_words(out, sizeof out, &r);
+    cr_expect_str_eq(out, "HTTP 401 Unauthorized");
+    r = (struct http_response){.status = 500, .body = (char *)"{\"a\":1}", .len = 7};
+    http_status_words(out, sizeof out, &r);
+    cr_expect_str_eq(out, "HTTP 500 Internal Server Error");
+    r = (struct http_response){.status = 502, .body = (char *)"<html><body>x", .len = 13};
+    http_status_words(out, sizeof out, &r);
+    cr_expect_str_eq(out, "HTTP 502 Bad Gateway");
+    r = (struct http_response){.status = 503, .body = (char *)"\nover capacity\nmore", .len = 19};
+    http_status_words(out, sizeof out, &r);
+    cr_expect_str_eq(out, "HTTP 503 Service Unavailable: over capacity");
+    r = (struct http_response){.status = 599, .body = NULL, .len = 0};
+    http_status_words(out, sizeof out, &r);
+    cr_expect_str_eq(out, "HTTP 599");
+}

@@ -365,3 +365,31 @@ Test(kubeconfig, decodes_base64_and_refuses_garbage)
     cr_expect_null(kubeconfig_base64_decode("aGV*bG8=", &n));
     cr_expect_null(kubeconfig_base64_decode("aG=Vs", &n));
 }
+
+/* 200 KB of nested brackets once took libyaml's loader a minute: the depth is refused
+ * first, with the line, and so is a file larger than any kubeconfig. */
+Test(kubeconfig, refuses_deep_or_huge_yaml_before_loading_it, .init = setup, .fini = teardown)
+{
+    struct kubeconfig kc;
+    char err[512] = "";
+    size_t n = 100000;
+    char *deep = malloc(2 * n + 2);
+    cr_assert_not_null(deep);
+    memset(deep, '[', n);
+    memset(deep + n, ']', n);
+    deep[2 * n] = '\n';
+    deep[2 * n + 1] = '\0';
+    const char *p = put("deep", deep, 0600);
+    free(deep);
+    cr_expect_eq(load(&kc, p, NULL, NULL, err), -1);
+    cr_expect(strstr(err, "nested deeper than") && strstr(err, ": line 1:"), "%s", err);
+
+    char *huge = malloc((5u << 20) + 1);
+    cr_assert_not_null(huge);
+    memset(huge, '#', 5u << 20);
+    huge[5u << 20] = '\0';
+    p = put("huge", huge, 0600);
+    free(huge);
+    cr_expect_eq(load(&kc, p, NULL, NULL, err), -1);
+    cr_expect(strstr(err, "larger than") != NULL, "%s", err);
+}

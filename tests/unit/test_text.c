@@ -3,6 +3,7 @@
 
 #include <criterion/criterion.h>
 #include <math.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "forgetop/text.h"
@@ -54,4 +55,18 @@ Test(text, printf_truncates_between_characters)
     char out[4];
     text_printf(out, sizeof out, "x%s", "\xf0\x9f\x98\x80"); /* a 4-byte emoji cut at 3 */
     cr_assert_str_eq(out, "x");
+}
+
+/* A bidi mark reorders what is read without showing itself: "api 3 -> 30" can be made to
+ * read otherwise. Every one of them goes, the explicit embeddings as well as the marks. */
+Test(text, every_bidi_control_is_dropped)
+{
+    static const char *const marks[] = {"\u061c", "\u200e", "\u200f", "\u202a", "\u202b", "\u202c",
+                                        "\u202d", "\u202e", "\u2066", "\u2067", "\u2068", "\u2069"};
+    for (size_t i = 0; i < sizeof marks / sizeof marks[0]; i++) {
+        char in[32], out[32];
+        snprintf(in, sizeof in, "a%sb", marks[i]);
+        text_sanitize(out, sizeof out, in);
+        cr_expect_str_eq(out, "a?b", "mark %zu passed: %s", i, out);
+    }
 }

@@ -1,0 +1,87 @@
+#!/usr/bin/env bash
+# hostile-postgres.sh - what a PostgreSQL server sends never reaches the operator's terminal
+# raw, and a mistyped DSN or URL never shows its password. A real PostgreSQL 15: a role
+# whose client_min_messages is debug5 (dozens of DEBUG notices a query) and a database
+# whose owner set a value full of terminal escapes, which the server answers at every
+# connection with a WARNING that quotes it. libpq prints notices on stderr unless told
+# otherwise, and stderr is the terminal behind curses.
+source "$(dirname "$0")/../lib.sh"
+
+PGBIN=${PGBIN:-/usr/lib/postgresql/15/bin}
+DIR=$(scratch)
+mkdir -p "$DIR/pg" && chown postgres "$DIR/pg"
+asp() { runuser -u postgres -- "$@"; }
+PGP=$(free_port)
+echo secret >"$DIR/pg/pw" && chown postgres "$DIR/pg/pw"
+asp "$PGBIN/initdb" -D "$DIR/pg/data" -U postgres --pwfile="$DIR/pg/pw" -A scram-sha-256 \
+    --no-sync -E UTF8 >"$DIR/initdb.log" 2>&1 || { not_ok "initdb"; cat "$DIR/initdb.log"; finish; }
+echo "fsync = off" >>"$DIR/pg/data/postgresql.conf"
+on_exit "asp $PGBIN/pg_ctl -D $DIR/pg/data stop -m immediate"
+asp "$PGBIN/pg_ctl" -D "$DIR/pg/data" -l "$DIR/pg/pg.log" -w -t 30 \
+    -o "-p $PGP -k $DIR/pg -c listen_addresses=127.0.0.1" start >/dev/null ||
+    { not_ok "postgres did not start"; cat "$DIR/pg/pg.log"; finish; }
+ADMIN="host=127.0.0.1 port=$PGP user=postgres password=secret dbname=postgres"
+psql "$ADMIN" -qX -v ON_ERROR_STOP=1 >"$DIR/setup.log" 2>&1 <<'SQL' || { not_ok "setup"; cat "$DIR/setup.log"; }
+CREATE ROLE chatty LOGIN PASSWORD 'chattypw';
+ALTER ROLE chatty SET client_min_messages = debug5;
+CREATE ROLE owner LOGIN PASSWORD 'ownerpw';
+CREATE DATABASE evil OWNER owner;
+SQL
+# The owner of a database needs no superuser to do this.
+PGPASSWORD=ownerpw psql "host=127.0.0.1 port=$PGP user=owner dbname=evil" -qX \
+    -c "ALTER DATABASE evil SET default_text_search_config = E'evil\\x1b]0;pwned\\x07\\x1b[2J\\u009b6n'" \
+    >>"$DIR/setup.log" 2>&1 || { not_ok "the owner set the hostile value"; cat "$DIR/setup.log"; }
+
+EVIL="host=127.0.0.1 port=$PGP user=owner password=ownerpw dbname=evil"
+CHATTY="host=127.0.0.1 port=$PGP user=chatty password=chattypw dbname=postgres"
+# The server really does send the bytes: psql, which prints notices, shows them.
+psql "$EVIL" -tAXc 'select 1' >"$DIR/psql.out" 2>&1
+check "the server sends the escape bytes to a client that connects (psql shows them)" \
+    grep -q $'\x1b]0;pwned' "$DIR/psql.out"
+
+has_raw() { LC_ALL=C grep -c -a -F -e "$2" "$1"; } # count of lines with the literal bytes
+for dsn_name in EVIL CHATTY; do
+    dsn=${!dsn_name}
+    timeout 20 "$BIN" --postgres "$dsn" --once --json >"$DIR/$dsn_name.json" 2>"$DIR/$dsn_name.err"
+    expect_eq "--once with the $dsn_name role writes nothing on stderr" \
+         0 "$(wc -c <"$DIR/$dsn_name.err")"
+    expect_eq "--once with the $dsn_name role writes no ESC byte on stdout" \
+         0 "$(has_raw "$DIR/$dsn_name.json" $'\x1b')"
+    check "--once with the $dsn_name role still reads the database" \
+        python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); s=[x for x in d["sources"] if x["state"]=="ok"]; sys.exit(0 if s else 1)' "$DIR/$dsn_name.json"
+done
+timeout 20 "$BIN" --postgres "$EVIL" --check >"$DIR/check.out" 2>"$DIR/check.err"
+expect_eq "--check on the hostile database writes nothing on stderr"  0 "$(wc -c <"$DIR/check.err")"
+expect_eq "--check on the hostile database writes no ESC byte"  0 "$(has_raw "$DIR/check.out" $'\x1b')"
+
+# The dashboard: stderr kept apart from the pty, so what libpq would print is caught, and
+# the pty's own bytes checked for the server's escapes (an OSC title, the C1 CSI).
+PTY="$(dirname "$0")/../fakes/ptycap.py"
+for dsn_name in EVIL CHATTY; do
+    dsn=${!dsn_name}
+    python3 "$PTY" "$DIR/$dsn_name.pty" "notice" 30 -- \
+        sh -c "exec \"\$0\" -d 1 --postgres \"\$1\" 2>\"\$2\"" "$BIN" "$dsn" "$DIR/$dsn_name.tty-err"
+    check "the dashboard on $dsn_name says the server sent notices" test $? -eq 0
+    expect_eq "the dashboard on $dsn_name writes nothing on stderr" \
+         0 "$(wc -c <"$DIR/$dsn_name.tty-err")"
+    expect_eq "no OSC sequence reaches the terminal ($dsn_name)"  0 "$(has_raw "$DIR/$dsn_name.pty" $'\x1b]')"
+    expect_eq "no C1 CSI reaches the terminal ($dsn_name)"  0 "$(has_raw "$DIR/$dsn_name.pty" $'\xc2\x9b')"
+    expect_eq "no BEL reaches the terminal ($dsn_name)"  0 "$(has_raw "$DIR/$dsn_name.pty" $'\x07')"
+done
+
+# Secrets in mistyped addresses: libpq quotes a bad URI whole, the redis parser its input.
+pw=ftpw-Zq81
+BAD_PG="postgresql://forgetop:$pw@[::1/openforge"
+timeout 20 "$BIN" --postgres "$BAD_PG" --once --json >"$DIR/badpg.json" 2>"$DIR/badpg.err"
+timeout 20 "$BIN" --postgres "$BAD_PG" --check >"$DIR/badpg.check" 2>&1
+check "a bad PostgreSQL URI is reported" grep -qi "uri\|ipv6\|postgres" "$DIR/badpg.json" "$DIR/badpg.err"
+check "its password is in neither the JSON nor stderr" bash -c "! grep -q -- '$pw' '$DIR/badpg.json' '$DIR/badpg.err'"
+check "its password is not in --check's output" bash -c "! grep -q -- '$pw' '$DIR/badpg.check'"
+rpw=rdpw-77Xq
+for url in "Redis://ops:$rpw@127.0.0.1:6379/0" "rediss://ops:$rpw@127.0.0.1:6379/0" \
+    "Redis://127.0.0.1:6379/0?password=$rpw"; do
+    timeout 20 "$BIN" --redis "$url" --once --json >"$DIR/badredis.out" 2>&1
+    check "a bad redis URL is refused without its password (${url%%:*}...)" \
+        bash -c "grep -qi 'redis URL' '$DIR/badredis.out' && ! grep -q -- '$rpw' '$DIR/badredis.out'"
+done
+finish
