@@ -52,6 +52,7 @@ void actuator_observe(struct actuator *a, struct world *w)
         actuator_observe_name(a, w->services[i].svc.namespace_);
     w->production = a->production;
     w->read_only = actuator_read_only(a);
+    actuator_read_only_why(a, w->read_only_why, sizeof w->read_only_why);
 }
 
 bool actuator_read_only(const struct actuator *a)

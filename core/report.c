@@ -195,6 +195,7 @@ char *report_json(const struct world *w, bool read_only, double now)
     add_str_or_null(root, "context", w->context);
     add_str_or_null(root, "notice", w->notice);
     cJSON_AddBoolToObject(root, "production", w->production);
+    add_str_or_null(root, "read_only_reason", w->read_only_why);
     cJSON_AddItemToObject(root, "rbac", rbac_json(w, now));
     cJSON_AddItemToObject(root, "sources", sources_json(w, now));
     cJSON *svcs = cJSON_AddArrayToObject(root, "services");

@@ -67,6 +67,7 @@ struct world {
      * JSON: the world never decides production or read-only itself. */
     bool production;
     bool read_only;
+    char read_only_why[FT_TEXT_MAX]; /* the actuator's words for it, "" when writable */
 };
 
 /* How often a recommendation is recomputed, as the HPA controller syncs. */

@@ -134,6 +134,8 @@ keys prod q
 "$BIN" --once --json --kubeconfig "$S/prod-kubeconfig" --config "$S/prod.conf" >"$S/prod.json" 2>/dev/null
 expect_eq "--once --json: context, production and read_only agree" "prod-eu-1 True True" \
     "$(json_get "$S/prod.json" 'd["context"] + " " + str(d["production"]) + " " + str(d["read_only"])')"
+expect_eq "--once --json: and why" "scaling is disabled: prod-eu-1 is production and production_read_only is set" \
+    "$(json_get "$S/prod.json" 'd["read_only_reason"]')"
 expect_eq "--once --json: rbac per verb" "True True" \
     "$(json_get "$S/prod.json" 'str(d["rbac"]["scale"]) + " " + str(d["rbac"]["hpa"])')"
 finish
