@@ -87,7 +87,8 @@ static cJSON *snapshot_json(const struct snapshot *s)
     cJSON *o = cJSON_CreateObject(), *svcs = cJSON_CreateArray(), *rd = cJSON_CreateArray();
     cJSON_AddStringToObject(o, "context", s->context);
     cJSON_AddStringToObject(o, "notice", s->notice);
-    cJSON_AddBoolToObject(o, "scale_denied", s->scale_denied);
+    cJSON_AddStringToObject(o, "rbac_scale", permission_name(s->access.scale));
+    cJSON_AddStringToObject(o, "rbac_hpa", permission_name(s->access.hpa_min));
     for (size_t i = 0; i < s->n_services; i++)
         cJSON_AddItemToArray(svcs, service_json(&s->services[i]));
     for (size_t i = 0; i < s->n_readings; i++) {

@@ -83,9 +83,32 @@ static void who(char *out, size_t len)
         text_printf(out, len, "uid %ld", (long)geteuid());
 }
 
+/* What m changes: the autoscaler's object and field, beside the service it serves. */
+static bool add_object(cJSON *o, const struct scale_request *req)
+{
+    char obj[FT_NAME_MAX + 32];
+    if (!req->set_autoscaler_min)
+        return true;
+    snprintf(obj, sizeof obj, "horizontalpodautoscaler/%s", req->object[0] ? req->object : "?");
+    return cJSON_AddBoolToObject(o, "autoscaler_min", true) &&
+           cJSON_AddStringToObject(o, "object", obj) &&
+           cJSON_AddStringToObject(o, "field", "spec.minReplicas");
+}
+
+static bool add_request(cJSON *o, const struct scale_request *req)
+{
+    return cJSON_AddStringToObject(o, "source", req->source) &&
+           cJSON_AddStringToObject(o, "target", req->service) &&
+           cJSON_AddStringToObject(o, "namespace", req->namespace_) &&
+           cJSON_AddNumberToObject(o, "from", req->from) &&
+           (req->to >= 0 ? cJSON_AddNumberToObject(o, "to", req->to) != NULL
+                         : cJSON_AddNullToObject(o, "to") != NULL) &&
+           cJSON_AddStringToObject(o, "reason", req->reason) && add_object(o, req) &&
+           (!req->danger[0] || cJSON_AddStringToObject(o, "danger", req->danger));
+}
+
 /* The line, newline included; NULL when out of memory. */
-static char *audit_line(const struct scale_request *req, const char *result, const char *message,
-                        double now)
+static char *audit_line(const struct audit_entry *e, double now)
 {
     char when[40], user[64], host[256] = "";
     iso_time(when, sizeof when, now);
@@ -97,17 +120,11 @@ static char *audit_line(const struct scale_request *req, const char *result, con
     if (o == NULL)
         return NULL;
     if (!cJSON_AddStringToObject(o, "time", when) || !cJSON_AddStringToObject(o, "user", user) ||
-        !cJSON_AddStringToObject(o, "host", host) ||
-        !cJSON_AddStringToObject(o, "source", req->source) ||
-        !cJSON_AddStringToObject(o, "target", req->service) ||
-        !cJSON_AddStringToObject(o, "namespace", req->namespace_) ||
-        !cJSON_AddNumberToObject(o, "from", req->from) ||
-        !cJSON_AddNumberToObject(o, "to", req->to) ||
-        !cJSON_AddStringToObject(o, "reason", req->reason) ||
-        !cJSON_AddStringToObject(o, "result", result) ||
-        !cJSON_AddStringToObject(o, "message", message != NULL ? message : ""))
-        goto out;
-    if (req->set_autoscaler_min && !cJSON_AddBoolToObject(o, "autoscaler_min", true))
+        !cJSON_AddStringToObject(o, "host", host) || !add_request(o, e->req) ||
+        !cJSON_AddStringToObject(o, "result", e->result) ||
+        !cJSON_AddStringToObject(o, "message", e->message != NULL ? e->message : "") ||
+        !cJSON_AddBoolToObject(o, "production", e->production) ||
+        !cJSON_AddBoolToObject(o, "read_only", e->read_only))
         goto out;
     text = cJSON_PrintUnformatted(o);
     if (text == NULL)
@@ -126,6 +143,13 @@ out:
 
 int audit_write(const char *path, const struct scale_request *req, const char *result,
                 const char *message, double now, char *err, size_t errlen)
+{
+    struct audit_entry e = {.req = req, .result = result, .message = message};
+    return audit_record(path, &e, now, err, errlen);
+}
+
+int audit_record(const char *path, const struct audit_entry *e, double now, char *err,
+                 size_t errlen)
 {
     int fd = -1, rc = -1;
     char *line = NULL;
@@ -150,7 +174,7 @@ int audit_write(const char *path, const struct scale_request *req, const char *r
     /* A log that others can read leaks who scaled what: tighten one found loose. */
     if ((st.st_mode & 077) != 0 && st.st_uid == geteuid())
         (void)fchmod(fd, 0600);
-    line = audit_line(req, result, message, now);
+    line = audit_line(e, now);
     if (line == NULL) {
         text_printf(err, errlen, "audit: out of memory");
         goto out;

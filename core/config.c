@@ -122,6 +122,7 @@ static const struct key keys[] = {
     {SEC_FORGETOP, "connect_timeout", T_DUR_POS, CFG(connect_timeout_s), NULL},
     {SEC_FORGETOP, "request_timeout", T_DUR_POS, CFG(request_timeout_s), NULL},
     {SEC_FORGETOP, "poll_interval", T_DUR, CFG(poll_interval_s), NULL},
+    {SEC_FORGETOP, "access_probe_interval", T_DUR_POS, CFG(access_probe_s), NULL},
 
     {SEC_METRIC, "title", T_STR, MET(title), NULL},
     {SEC_METRIC, "unit", T_STR, MET(unit), NULL},
@@ -152,6 +153,7 @@ static const struct key keys[] = {
     {SEC_SERVICE, "per_replica", T_POS, SVC(queue.per_replica), NULL},
     {SEC_SERVICE, "queue_mode", T_CUSTOM, SVC(queue.mode), parse_queue_mode},
     {SEC_SERVICE, "activation", T_NUM, SVC(queue.activation), NULL},
+    {SEC_SERVICE, "db_pool", T_INT, SVC(db_pool), NULL},
 
     {SEC_TIER, "users", T_CUSTOM, TIER(users_min), parse_users},
     {SEC_TIER, "api", T_INT, TIER(api_replicas), NULL},
@@ -327,6 +329,7 @@ void config_defaults(struct config *c)
     c->thr.xact_age = (struct threshold_pair){300, 1800};
     c->thr.pool_wait = (struct threshold_pair){1, 10};
     c->thr.probe_time = (struct threshold_pair){2, 10};
+    c->access_probe_s = 120; /* RBAC is asked again this often, and at once after a 403 */
 
     struct metric_rule *m = c->metrics;
     metric_set(m++, "cpu", "CPU usage", "%", "api", 70, 85, 600, "horizontal scale",
@@ -366,6 +369,10 @@ void config_defaults(struct config *c)
     service_runbook_api(&c->services[0]);
     service_runbook_worker(&c->services[1]);
     service_new(&c->services[2], "dagster-run-worker");
+    /* the database connections each replica holds: api's pool, a worker's few */
+    c->services[0].db_pool = 20;
+    c->services[1].db_pool = 4;
+    c->services[2].db_pool = 1;
     c->n_services = 3;
 
     /* users_min..users_max inclusive, first match wins; the runbook's 50-200 and

@@ -197,6 +197,27 @@ static cJSON *advice_json(const struct world *w)
     return o;
 }
 
+static void add_permission(cJSON *o, const char *name, enum permission p)
+{
+    if (p == PERM_UNKNOWN)
+        cJSON_AddNullToObject(o, name);
+    else
+        cJSON_AddBoolToObject(o, name, p == PERM_ALLOWED);
+}
+
+/* What the cluster lets this user send, verb by verb: true, false, null (not asked). */
+static cJSON *rbac_json(const struct world *w, double now)
+{
+    cJSON *o = cJSON_CreateObject();
+    add_permission(o, "scale", w->access.scale);
+    add_permission(o, "hpa", w->access.hpa_min);
+    if (w->access.checked_at > 0)
+        cJSON_AddNumberToObject(o, "checked_age_s", round((now - w->access.checked_at) * 10) / 10);
+    else
+        cJSON_AddNullToObject(o, "checked_age_s");
+    return o;
+}
+
 char *report_json(const struct world *w, bool read_only, double now)
 {
     cJSON *root = cJSON_CreateObject();
@@ -208,6 +229,8 @@ char *report_json(const struct world *w, bool read_only, double now)
     add_str_or_null(root, "context", w->context);
     add_str_or_null(root, "notice", w->notice);
     cJSON_AddBoolToObject(root, "production", w->production);
+    add_str_or_null(root, "read_only_reason", w->read_only_why);
+    cJSON_AddItemToObject(root, "rbac", rbac_json(w, now));
     cJSON_AddItemToObject(root, "sources", sources_json(w, now));
     cJSON *svcs = cJSON_AddArrayToObject(root, "services");
     for (size_t i = 0; i < w->n_services; i++)

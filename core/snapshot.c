@@ -154,6 +154,12 @@ const char *source_state_name(enum source_state s)
     return (unsigned)s < 4 ? names[s] : "failing";
 }
 
+const char *permission_name(enum permission p)
+{
+    static const char *const names[] = {"unknown", "yes", "no"};
+    return (unsigned)p < 3 ? names[p] : "unknown";
+}
+
 int snapshot_carry_readings(struct snapshot *dst, const struct snapshot *older)
 {
     if (older == NULL || older->n_readings == 0)

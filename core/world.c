@@ -250,10 +250,20 @@ static void apply_services(struct world *w, size_t src, const struct snapshot *s
         qsort(w->services, w->n_services, sizeof(*w->services), view_cmp);
 }
 
+/* A denial by any source wins over another's yes: the badge must not promise a write. */
+static enum permission worst_permission(enum permission a, enum permission b)
+{
+    return a == PERM_DENIED || b == PERM_DENIED     ? PERM_DENIED
+           : a == PERM_ALLOWED || b == PERM_ALLOWED ? PERM_ALLOWED
+                                                    : PERM_UNKNOWN;
+}
+
+/* Context, notices and RBAC for the header. Production is not decided here: the
+ * actuator holds that one decision (actuator_observe) and the world only mirrors it. */
 static void apply_header(struct world *w)
 {
     w->context[0] = w->notice[0] = '\0';
-    w->scale_denied = false;
+    memset(&w->access, 0, sizeof w->access);
     for (size_t i = 0; i < w->n_sources; i++) {
         const struct snapshot *s = w->snaps[i];
         if (s == NULL)
@@ -264,12 +274,11 @@ static void apply_header(struct world *w)
             size_t n = strlen(w->notice);
             snprintf(w->notice + n, sizeof(w->notice) - n, "%s%s", n ? "; " : "", s->notice);
         }
-        w->scale_denied |= s->scale_denied;
+        w->access.scale = worst_permission(w->access.scale, s->access.scale);
+        w->access.hpa_min = worst_permission(w->access.hpa_min, s->access.hpa_min);
+        if (s->access.checked_at > w->access.checked_at)
+            w->access.checked_at = s->access.checked_at;
     }
-    w->production = config_is_production(w->cfg, w->context) ||
-                    config_is_production(w->cfg, w->cfg->context) ||
-                    config_is_production(w->cfg, w->cfg->namespace_) ||
-                    config_is_production(w->cfg, w->cfg->compose_project);
 }
 
 void world_apply(struct world *w, size_t i, struct snapshot *snap, double now)

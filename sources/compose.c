@@ -742,6 +742,7 @@ static void add_service(const struct compose *c, const char *source, struct snap
     text_printf(svc->namespace_, sizeof(svc->namespace_), "%s", c->project);
     text_printf(svc->scope, sizeof(svc->scope), "project");
     text_printf(svc->kind, sizeof(svc->kind), "compose");
+    text_printf(svc->scope, sizeof(svc->scope), "project");
     dockerstats_total_init(&t);
     for (size_t i = 0; i < n; i++) {
         if (k[i].gone || strcmp(k[i].state, "removing") == 0)
@@ -1028,6 +1029,9 @@ struct source *compose_source_new(const struct config *cfg, char *err, size_t er
         goto fail;
     }
     text_printf(c->file, sizeof(c->file), "%s", cfg->compose_file);
+    /* the project as resolved (flag, COMPOSE_PROJECT_NAME, the file's folder) */
+    text_printf(src->context, sizeof(src->context), "%s", c->project);
+    text_printf(src->namespace_, sizeof(src->namespace_), "%s", c->project);
     if (set_endpoint(c, cfg, err, errlen) < 0)
         goto fail;
     c->opts.connect_timeout_s = cfg->connect_timeout_s;

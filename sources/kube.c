@@ -35,7 +35,10 @@ struct kube {
     char selector[256];
     char ns[FT_NAME_MAX];
     double connect_timeout_s, timeout_s;
-    bool ssar_done, scale_denied;
+    /* RBAC for each verb forgetop sends, asked by SelfSubjectAccessReview: again when
+     * probe_at passes (every probe_every_s) and at once after any 401 or 403. */
+    struct access access;
+    double probe_at, probe_every_s;
     /* which deployments carry the runbook's cpu / memory readings */
     char cpu_services[MAX_READING_SERVICES][FT_NAME_MAX];
     char mem_services[MAX_READING_SERVICES][FT_NAME_MAX];
@@ -321,6 +324,8 @@ static bool can_refresh(struct kube *k)
 }
 
 /* One request; a 401 with a refreshable credential runs the plugin again and retries. */
+static void access_changed(struct kube *k, long status);
+
 static int request(struct kube *k, struct http_client **c, const char *method, const char *path,
                    const char *ctype, const char *body, struct http_response *r, char *err,
                    size_t errlen)
@@ -334,8 +339,10 @@ static int request(struct kube *k, struct http_client **c, const char *method, c
             text_printf(err, errlen, "kube: %s %s: %s", method, path, terr);
             return -1;
         }
-        if (r->status != 401 || attempt > 0 || !can_refresh(k))
+        if (r->status != 401 || attempt > 0 || !can_refresh(k)) {
+            access_changed(k, r->status);
             return 0;
+        }
         http_response_free(r);
         if (creds_ready(k, c, true, err, errlen) < 0)
             return -1;
@@ -778,34 +785,76 @@ static int list_rest(struct pollctx *pc, const struct listspec *ls, struct http_
 
 /* ---- the poll ---- */
 
-static void check_access(struct kube *k, struct http_client **c)
+/* One SelfSubjectAccessReview: the server's yes or no, or PERM_UNKNOWN when it gave
+ * none (starting, unreachable, an answer that is not a review). */
+static enum permission ssar(struct kube *k, struct http_client **c, const char *verb,
+                            const char *group, const char *resource, const char *sub)
 {
     char body[512], err[256], path[] = "/apis/authorization.k8s.io/v1/selfsubjectaccessreviews";
     struct http_response r;
-    pthread_mutex_lock(&k->lock);
-    bool done = k->ssar_done;
-    pthread_mutex_unlock(&k->lock);
-    if (done)
-        return;
+    enum permission p = PERM_UNKNOWN;
     text_printf(body, sizeof(body),
                 "{\"kind\":\"SelfSubjectAccessReview\",\"apiVersion\":\"authorization.k8s.io/"
-                "v1\",\"spec\":{\"resourceAttributes\":{\"namespace\":\"%s\",\"verb\":\"patch\","
-                "\"group\":\"apps\",\"resource\":\"deployments\",\"subresource\":\"scale\"}}}",
-                k->ns); /* a namespace is a DNS label: checked when the source was made */
+                "v1\",\"spec\":{\"resourceAttributes\":{\"namespace\":\"%s\",\"verb\":\"%s\","
+                "\"group\":\"%s\",\"resource\":\"%s\",\"subresource\":\"%s\"}}}",
+                k->ns, verb, group, resource, sub); /* k->ns was checked as a DNS label */
     if (request(k, c, "POST", path, "application/json", body, &r, err, sizeof(err)) < 0)
-        return; /* asked again next poll */
+        return PERM_UNKNOWN;
     cJSON *doc = (r.status == 201 || r.status == 200) && r.body
                      ? cJSON_ParseWithLength(r.body, r.len)
                      : NULL;
     const cJSON *allowed = jget(jget(doc, "status"), "allowed");
-    if (doc != NULL) {
-        pthread_mutex_lock(&k->lock);
-        k->scale_denied = !cJSON_IsTrue(allowed);
-        k->ssar_done = true;
-        pthread_mutex_unlock(&k->lock);
-    }
+    if (cJSON_IsBool(allowed))
+        p = cJSON_IsTrue(allowed) ? PERM_ALLOWED : PERM_DENIED;
     cJSON_Delete(doc);
     http_response_free(&r);
+    return p;
+}
+
+/* Ask what is sent: the count is a PUT of deployments/scale (update, kept over a patch
+ * because the PUT carries the resourceVersion the operator saw as a precondition), and m
+ * is a merge PATCH of the HPA. An unanswered probe keeps the last answer and is asked
+ * again next poll, so a server that was starting never leaves the session read-only. */
+static void check_access(struct kube *k, struct http_client **c, bool force)
+{
+    double now = now_s();
+    pthread_mutex_lock(&k->lock);
+    bool due = force || now >= k->probe_at;
+    pthread_mutex_unlock(&k->lock);
+    if (!due)
+        return;
+    enum permission scale = ssar(k, c, "update", "apps", "deployments", "scale");
+    enum permission hpa = ssar(k, c, "patch", "autoscaling", "horizontalpodautoscalers", "");
+    pthread_mutex_lock(&k->lock);
+    if (scale != PERM_UNKNOWN)
+        k->access.scale = scale;
+    if (hpa != PERM_UNKNOWN)
+        k->access.hpa_min = hpa;
+    if (scale != PERM_UNKNOWN && hpa != PERM_UNKNOWN) {
+        k->access.checked_at = now;
+        k->probe_at = now + k->probe_every_s;
+    } else {
+        k->probe_at = 0;
+    }
+    pthread_mutex_unlock(&k->lock);
+}
+
+/* A 401 or 403 anywhere: rights may have changed, ask again at the next chance. */
+static void access_changed(struct kube *k, long status)
+{
+    if (status != 401 && status != 403)
+        return;
+    pthread_mutex_lock(&k->lock);
+    k->probe_at = 0;
+    pthread_mutex_unlock(&k->lock);
+}
+
+static struct access access_now(struct kube *k)
+{
+    pthread_mutex_lock(&k->lock);
+    struct access a = k->access;
+    pthread_mutex_unlock(&k->lock);
+    return a;
 }
 
 static bool listed(char (*names)[FT_NAME_MAX], size_t n, const char *name)
@@ -910,6 +959,7 @@ static int reduce_lists(struct pollctx *pc, struct listspec *ls, struct http_res
     int ret = 0;
     for (size_t i = 0; i < KUBE_LISTS && ret == 0; i++) {
         long st = r[i].status;
+        access_changed(pc->k, st);
         if (rc[i] < 0) {
             text_printf(err, errlen, "kube: GET %s: %s", ls[i].first, errs[i]);
             ret = -1;
@@ -985,7 +1035,7 @@ static int kube_poll(struct source *src, struct snapshot *out, char *err, size_t
     int rc = -1;
     if (creds_ready(k, &k->http, false, err, errlen) < 0)
         return -1;
-    check_access(k, &k->http);
+    check_access(k, &k->http, false);
     out->taken_at = now_s();
     if (read_lists(&pc, err, errlen) < 0)
         goto out;
@@ -994,12 +1044,14 @@ static int kube_poll(struct source *src, struct snapshot *out, char *err, size_t
     if (out->n_services == 0)
         check_scope(k, out);
     text_sanitize(out->context, sizeof(out->context), k->kc.context);
-    pthread_mutex_lock(&k->lock);
-    out->scale_denied = k->scale_denied;
-    pthread_mutex_unlock(&k->lock);
+    out->access = access_now(k);
     char notice[FT_TEXT_MAX] = "";
-    if (out->scale_denied)
-        add_note(notice, sizeof(notice), "RBAC: read-only");
+    if (out->access.scale == PERM_DENIED || out->access.hpa_min == PERM_DENIED) {
+        char rbac[64];
+        text_printf(rbac, sizeof(rbac), "RBAC scale: %s · HPA: %s",
+                    permission_name(out->access.scale), permission_name(out->access.hpa_min));
+        add_note(notice, sizeof(notice), rbac);
+    }
     if (k->kc.insecure)
         add_note(notice, sizeof(notice), "TLS verification off (insecure-skip-tls-verify)");
     if (pc.notes[0])
@@ -1191,16 +1243,18 @@ static int kube_scale(struct source *src, const struct scale_request *req, char 
     char path[512];
     if (creds_ready(k, &k->shttp, false, msg, msglen) < 0)
         return -1;
-    pthread_mutex_lock(&k->lock);
-    bool known = k->ssar_done;
-    pthread_mutex_unlock(&k->lock);
-    if (!known)
-        check_access(k, &k->shttp);
-    pthread_mutex_lock(&k->lock);
-    bool denied = k->scale_denied;
-    pthread_mutex_unlock(&k->lock);
-    if (denied) {
-        text_printf(msg, msglen, "RBAC: patch on deployments/scale in %s is denied; nothing sent",
+    /* The answer the actuator judged by may be a probe interval old: one that is unknown
+     * or says no is asked again now, so a right granted since is used at once. */
+    struct access a = access_now(k);
+    enum permission *p = req->set_autoscaler_min ? &a.hpa_min : &a.scale;
+    if (*p != PERM_ALLOWED) {
+        check_access(k, &k->shttp, true);
+        a = access_now(k);
+    }
+    if (*p == PERM_DENIED) {
+        text_printf(msg, msglen, "RBAC: %s in %s is denied; nothing sent",
+                    req->set_autoscaler_min ? "patch on horizontalpodautoscalers"
+                                            : "update on deployments/scale",
                     ns);
         return -1;
     }
@@ -1270,6 +1324,9 @@ struct source *kube_source_new(const struct config *cfg, char *err, size_t errle
         return NULL;
     }
     text_printf(k->ns, sizeof(k->ns), "%s", k->kc.namespace_);
+    text_sanitize(src->context, sizeof(src->context), k->kc.context);
+    text_printf(src->namespace_, sizeof(src->namespace_), "%s", k->kc.namespace_);
+    k->probe_every_s = cfg->access_probe_s > 0 ? cfg->access_probe_s : 120;
     if (!valid_name(k->ns)) {
         text_printf(err, errlen, "kube: namespace \"%s\" is not a Kubernetes name", k->ns);
         kube_destroy(src);

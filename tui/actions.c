@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "forgetop/actions.h"
+#include "forgetop/judge.h"
 #include "forgetop/text.h"
 
 #define KEY_ANY   (-1) /* matches any key not listed in the mode */
@@ -83,6 +84,11 @@ static void act_open(struct tui *t, int key)
 static void act_back(struct tui *t, int key)
 {
     (void)key;
+    if (t->screen == TUI_OVERVIEW && t->n_follow > 0) { /* Esc dismisses a change's report */
+        t->n_follow = 0;
+        t->follow_text[0] = '\0';
+        t->status[0] = '\0';
+    }
     t->screen = TUI_OVERVIEW;
     t->scroll = 0;
 }
@@ -173,29 +179,47 @@ static const char *src_name(const struct tui *t, const struct service_view *sv)
     return t->world->sources[sv->source].name;
 }
 
-/* Why sv cannot go to `to`, or NULL. The actuator checks bounds again; this only spares
- * the operator a dialog that could never be applied. */
-static const char *cannot(const struct tui *t, const struct service_view *sv, int to, char *buf,
-                          size_t len)
+/* The RBAC answer of sv's source, NULL when it has given none. */
+static const struct access *access_of(const struct tui *t, const struct service_view *sv)
 {
-    if (sv->svc.unscalable) {
-        text_printf(buf, len, "%s cannot be scaled: %s", sv->svc.name, sv->svc.unscalable_why);
-        return buf;
-    }
-    if (t->poller && !poller_can_scale(t->poller, src_name(t, sv))) {
+    const struct snapshot *s =
+        sv->source < t->world->n_sources ? t->world->snaps[sv->source] : NULL;
+    return s != NULL ? &s->access : NULL;
+}
+
+/* The request a change of sv to `to` would send (to -1: no count typed yet). */
+static void request_of(const struct tui *t, const struct service_view *sv, int to,
+                       const char *reason, struct scale_request *req)
+{
+    memset(req, 0, sizeof *req);
+    text_printf(req->source, sizeof req->source, "%s", src_name(t, sv));
+    text_printf(req->service, sizeof req->service, "%s", sv->svc.name);
+    text_printf(req->namespace_, sizeof req->namespace_, "%s", sv->svc.namespace_);
+    req->from = sv->svc.desired;
+    req->to = to;
+    text_printf(req->reason, sizeof req->reason, "%s", reason);
+}
+
+/* Why sv cannot go to `to`, or NULL: the actuator's own judgement (read-only,
+ * production, RBAC, bounds, preconditions) and a source that cannot scale. A refusal
+ * here is audited as one, so no dialog opens that could never be applied. */
+static const char *cannot(struct tui *t, const struct service_view *sv, int to, const char *reason,
+                          char *buf, size_t len)
+{
+    struct scale_request req;
+    struct service target;
+    request_of(t, sv, to, reason, &req);
+    world_scale_target(sv, &target);
+    buf[0] = '\0';
+    if (t->act)
+        actuator_judge(t->act, &req, &target, access_of(t, sv), buf, len);
+    if (!buf[0] && t->poller && !poller_can_scale(t->poller, src_name(t, sv)))
         text_printf(buf, len, "%s: source %s cannot scale", sv->svc.name, src_name(t, sv));
-        return buf;
-    }
-    int min = sv->min > 0 ? sv->min : 0, max = sv->max;
-    if (to < min || to < 0 || (max > 0 && to > max)) {
-        if (max > 0)
-            text_printf(buf, len, "%s: %d is outside its bounds %d..%d", sv->svc.name, to, min,
-                        max);
-        else
-            text_printf(buf, len, "%s: %d replicas is not a count", sv->svc.name, to);
-        return buf;
-    }
-    return NULL;
+    if (!buf[0])
+        return NULL;
+    if (t->act)
+        actuator_record(t->act, &req, "refused", buf, t->now);
+    return buf;
 }
 
 /* The services a change applies to: the marked ones, else the selected one. */
@@ -220,29 +244,56 @@ static bool in_view(struct tui *t)
     return false;
 }
 
-/* Freeze the targets for kind ("+1", "-1", "set", "recommendation"), then confirm. */
+static void target_reason(char *out, size_t len, const struct service_view *sv, int delta, int set,
+                          int to)
+{
+    if (set < 0 && !delta)
+        text_printf(out, len, "recommendation: %s", sv->rec.reason);
+    else if (set >= 0)
+        text_printf(out, len, "operator set the count to %d", to);
+    else
+        text_printf(out, len, "operator asked for %s replica",
+                    delta > 0 ? "one more" : "one fewer");
+}
+
+static void add_skipped(struct tui *t, const char *why)
+{
+    size_t n = strlen(t->skipped);
+    text_printf(t->skipped + n, sizeof t->skipped - n, "%s%s", n ? "; " : "", why);
+}
+
+/* Freeze the targets for kind ("+1", "-1", "set", "recommendation"), then confirm. A
+ * count typed for several services is the same count for all (the prompt says so). */
 static void propose(struct tui *t, const char *kind, int delta, int set)
 {
     if (!in_view(t))
         return;
     const struct service_view *svs[TUI_MAX_TARGETS];
     size_t n = chosen(t, svs);
-    char why[FT_TEXT_MAX] = "";
+    char why[FT_TEXT_MAX] = "", reason[FT_TEXT_MAX];
     t->n_targets = 0;
+    t->n_follow = 0; /* a new change: the last one's report has been read */
+    t->follow_text[0] = '\0';
+    t->skipped[0] = '\0';
     for (size_t i = 0; i < n; i++) {
         const struct service_view *sv = svs[i];
         int to = set >= 0 ? set : delta ? sv->svc.desired + delta : sv->rec.replicas;
         if (!delta && set < 0 && !sv->rec.changes) {
             text_printf(why, sizeof why, "%s: already at its recommendation (%d)", sv->svc.name,
                         sv->svc.desired);
+            add_skipped(t, why);
             continue;
         }
         if (to == sv->svc.desired) {
             text_printf(why, sizeof why, "%s: already at %d", sv->svc.name, to);
+            add_skipped(t, why);
             continue;
         }
-        if (cannot(t, sv, to, why, sizeof why))
+        target_reason(reason, sizeof reason, sv, delta, set, to);
+        if (cannot(t, sv, to, reason, why, sizeof why)) {
+            add_skipped(t, why);
             continue;
+        }
         struct tui_target *g = &t->targets[t->n_targets++];
         g->source = sv->source;
         text_printf(g->source_name, sizeof g->source_name, "%s", src_name(t, sv));
@@ -250,22 +301,17 @@ static void propose(struct tui *t, const char *kind, int delta, int set)
         text_printf(g->namespace_, sizeof g->namespace_, "%s", sv->svc.namespace_);
         g->from = sv->svc.desired;
         g->to = to;
-        if (set < 0 && !delta)
-            text_printf(g->reason, sizeof g->reason, "recommendation: %s", sv->rec.reason);
-        else if (set >= 0)
-            text_printf(g->reason, sizeof g->reason, "operator set the count to %d", to);
-        else
-            text_printf(g->reason, sizeof g->reason, "operator asked for %s replica",
-                        delta > 0 ? "one more" : "one fewer");
+        text_printf(g->reason, sizeof g->reason, "%s", reason);
     }
     if (t->n_targets == 0) {
-        tui_set_status(t, EL_STATUS_ERR, "%s", why[0] ? why : "no service selected");
+        tui_set_status(t, EL_STATUS_ERR, "%s", t->skipped[0] ? t->skipped : "no service selected");
         t->mode = MODE_NORMAL;
         return;
     }
     text_printf(t->kind, sizeof t->kind, "%s", kind);
     t->mode = MODE_CONFIRM;
     t->moved_shown = false;
+    t->second = false;
     t->status[0] = '\0';
 }
 
@@ -316,6 +362,8 @@ static void act_set(struct tui *t, int key)
     if (!sv)
         return;
     text_printf(t->count_text, sizeof t->count_text, "%d", sv->svc.desired);
+    t->n_follow = 0;
+    t->follow_text[0] = '\0';
     t->count_fresh = true;
     t->mode = MODE_COUNT;
 }
@@ -358,13 +406,38 @@ static void count_ok(struct tui *t, int key)
     propose(t, "set", 0, v);
 }
 
+/* What a confirmation that was not given records: each target, declined. */
+static void record_declined(struct tui *t, bool set_min)
+{
+    char danger[FT_TEXT_MAX], why[FT_TEXT_MAX + 48];
+    bool dangerous = confirm_dangers(t, danger, sizeof danger);
+    if (t->second && dangerous)
+        text_printf(why, sizeof why, "declined the second confirmation: %s", danger);
+    else
+        text_printf(why, sizeof why, "cancelled at the confirmation");
+    for (size_t i = 0; i < t->n_targets && t->act; i++) {
+        const struct tui_target *g = &t->targets[i];
+        const struct service_view *sv = world_service(t->world, g->source_name, g->service);
+        struct scale_request req;
+        if (!sv)
+            continue;
+        request_of(t, sv, g->to, g->reason, &req);
+        req.from = g->from;
+        req.set_autoscaler_min = set_min;
+        actuator_record(t->act, &req, "declined", why, t->now);
+    }
+}
+
 static void cancel(struct tui *t, int key)
 {
     (void)key;
-    if (t->mode == MODE_CONFIRM)
+    if (t->mode == MODE_CONFIRM) {
+        record_declined(t, t->second && t->second_min);
         tui_set_status(t, EL_STATUS_OK, "cancelled: nothing changed");
+    }
     t->mode = MODE_NORMAL;
     t->n_targets = 0;
+    t->second = false;
 }
 
 /* The one target whose autoscaler minimum m would raise instead of the count, or NULL.
@@ -377,52 +450,109 @@ const struct tui_target *confirm_min_target(const struct tui *t)
     const struct service_view *sv = world_service(t->world, g->source_name, g->service);
     if (!sv || !sv->svc.autoscaler.present || strcmp(sv->svc.autoscaler.kind, "HPA") != 0)
         return NULL;
+    const struct access *acc = access_of(t, sv);
+    if (acc && acc->hpa_min == PERM_DENIED)
+        return NULL; /* the dialog says why m is not offered */
     return g->to > sv->svc.autoscaler.min ? g : NULL;
 }
 
+bool confirm_dangers(const struct tui *t, char *out, size_t len)
+{
+    bool any = false;
+    out[0] = '\0';
+    for (size_t i = 0; i < t->n_targets; i++) {
+        const struct tui_target *g = &t->targets[i];
+        const struct service_view *sv = world_service(t->world, g->source_name, g->service);
+        struct judgement j;
+        if (!sv)
+            continue;
+        judge_change(t->world, sv, g->to, t->now, &j);
+        if (!j.needs_second)
+            continue;
+        size_t n = strlen(out);
+        text_printf(out + n, len - n, "%s%s: %s", n ? "; " : "", g->service, j.danger);
+        any = true;
+    }
+    return any;
+}
+
+/* The request for target g; for m, the autoscaler's minimum is what changes. */
+static void target_request(const struct tui *t, const struct tui_target *g,
+                           const struct service_view *sv, bool set_min, const char *danger,
+                           struct scale_request *req)
+{
+    request_of(t, sv, g->to, g->reason, req);
+    text_printf(req->namespace_, sizeof req->namespace_, "%s", g->namespace_);
+    req->from = g->from;
+    text_printf(req->danger, sizeof req->danger, "%s", danger);
+    if (set_min) {
+        req->set_autoscaler_min = true;
+        req->from = sv->svc.autoscaler.min;
+        text_printf(req->object, sizeof req->object, "%s", sv->svc.autoscaler.name);
+    }
+}
+
+static void follow_start(struct tui *t, const struct scale_request *req, bool sent, const char *why)
+{
+    if (t->n_follow >= TUI_MAX_TARGETS)
+        return;
+    struct tui_follow *f = &t->follow[t->n_follow++];
+    memset(f, 0, sizeof *f);
+    text_printf(f->source_name, sizeof f->source_name, "%s", req->source);
+    text_printf(f->service, sizeof f->service, "%s", req->service);
+    f->from = req->from;
+    f->to = req->to;
+    f->set_min = req->set_autoscaler_min;
+    f->state = sent ? FOLLOW_PENDING : FOLLOW_REFUSED;
+    text_printf(f->msg, sizeof f->msg, "%s", why); /* "scaling api 5 -> 6", or the refusal */
+}
+
 /* Hand each frozen target to the actuator, which decides; set_min asks the source to
- * raise the autoscaler's minReplicas instead of writing a count it would undo. */
+ * raise the autoscaler's minReplicas instead of writing a count it would undo. A change
+ * with a danger (judge.h) takes a second y, which names it. */
 static void confirm_send(struct tui *t, bool set_min)
 {
-    char msg[sizeof t->status] = "", why[FT_TEXT_MAX];
+    char why[FT_TEXT_MAX], danger[FT_TEXT_MAX] = "";
     for (size_t i = 0; i < t->n_targets; i++) {
         const struct tui_target *g = &t->targets[i];
         const struct service_view *sv = world_service(t->world, g->source_name, g->service);
         if (sv && sv->svc.desired != g->from && !t->moved_shown)
             return; /* the dialog has not yet shown the move: this key does not count */
     }
+    if (confirm_dangers(t, danger, sizeof danger) && !t->second) {
+        t->second = true; /* the dialog now names the danger and asks again */
+        t->second_min = set_min;
+        return;
+    }
+    if (t->second)
+        set_min = t->second_min; /* the second key confirms the first key's choice */
     t->mode = MODE_NORMAL;
+    t->second = false;
+    t->n_follow = 0;
+    t->follow_text[0] = '\0';
     for (size_t i = 0; i < t->n_targets; i++) {
         const struct tui_target *g = &t->targets[i];
         const struct service_view *sv = world_service(t->world, g->source_name, g->service);
         struct scale_request req;
-        memset(&req, 0, sizeof req);
-        text_printf(req.source, sizeof req.source, "%s", g->source_name);
-        text_printf(req.service, sizeof req.service, "%s", g->service);
-        text_printf(req.namespace_, sizeof req.namespace_, "%s", g->namespace_);
-        req.from = g->from;
-        req.to = g->to;
-        req.set_autoscaler_min = set_min;
-        text_printf(req.reason, sizeof req.reason, "%s", g->reason);
-        size_t used = strlen(msg);
         if (!sv) {
-            text_printf(msg + used, sizeof msg - used, "%s%s is gone from %s", used ? "; " : "",
-                        g->service, g->source_name);
+            memset(&req, 0, sizeof req);
+            text_printf(req.source, sizeof req.source, "%s", g->source_name);
+            text_printf(req.service, sizeof req.service, "%s", g->service);
+            req.from = g->from, req.to = g->to;
+            text_printf(why, sizeof why, "%s is gone from %s", g->service, g->source_name);
+            if (t->act)
+                actuator_record(t->act, &req, "refused", why, t->now);
+            follow_start(t, &req, false, why);
             continue;
         }
+        target_request(t, g, sv, set_min, danger, &req);
         struct service target;
         world_scale_target(sv, &target);
-        if (actuator_request(t->act, &req, &target, t->world->scale_denied, t->now, why,
-                             sizeof why) != ACT_SUBMITTED)
-            text_printf(msg + used, sizeof msg - used, "%s%s", used ? "; " : "", why);
-        else if (set_min)
-            text_printf(msg + used, sizeof msg - used, "%sscaling %s: %s minimum -> %d",
-                        used ? "; " : "", g->service, sv->svc.autoscaler.kind, g->to);
-        else
-            text_printf(msg + used, sizeof msg - used, "%sscaling %s %d -> %d", used ? "; " : "",
-                        g->service, g->from, g->to);
+        bool sent = actuator_request(t->act, &req, &target, access_of(t, sv), t->now, why,
+                                     sizeof why) == ACT_SUBMITTED;
+        follow_start(t, &req, sent, why);
     }
-    tui_set_status(t, strstr(msg, "scaling ") == msg ? EL_STATUS_OK : EL_STATUS_ERR, "%s", msg);
+    tui_follow(t);
     t->n_marks = 0;
     t->n_targets = 0;
 }
@@ -660,20 +790,40 @@ static const struct action *find(enum tui_mode mode, int key)
     return any;
 }
 
+/* A change refused before it began (read-only): one audit line per service it named,
+ * with the count the key would have asked for (none for s: no count was typed). */
+static void record_refused_key(struct tui *t, const struct action *a, const char *why)
+{
+    const struct service_view *svs[TUI_MAX_TARGETS];
+    size_t n = (t->screen == TUI_OVERVIEW || t->screen == TUI_DETAIL) ? chosen(t, svs) : 0;
+    for (size_t i = 0; i < n && t->act; i++) {
+        const struct service_view *sv = svs[i];
+        int to = a->run == act_scale_up     ? sv->svc.desired + 1
+                 : a->run == act_scale_down ? sv->svc.desired - 1
+                 : a->run == act_accept     ? sv->rec.replicas
+                                            : -1;
+        char reason[FT_TEXT_MAX];
+        text_printf(reason, sizeof reason, "key %s (%s)", a->keys, a->name);
+        struct scale_request req;
+        request_of(t, sv, to, reason, &req);
+        actuator_record(t->act, &req, "refused", why, t->now);
+    }
+}
+
 void actions_dispatch(struct tui *t, int key)
 {
     const struct action *a = find(t->mode, key);
     if (!a)
         return;
     if (t->read_only && !(a->flags & ACT_READ_ONLY_SAFE)) {
-        tui_set_status(t, EL_STATUS_ERR, "%s", actions_read_only_msg);
+        char why[FT_TEXT_MAX] = "";
+        if (t->act)
+            actuator_read_only_why(t->act, why, sizeof why);
+        if (a->flags & ACT_CONFIRMS)
+            record_refused_key(t, a, why[0] ? why : actions_read_only_msg);
+        tui_set_status(t, EL_STATUS_ERR, "%s", why[0] ? why : actions_read_only_msg);
         t->mode = MODE_NORMAL;
         t->n_targets = 0;
-        return;
-    }
-    if ((a->flags & ACT_MUTATES) && t->world->scale_denied) {
-        tui_set_status(t, EL_STATUS_ERR, "the cluster denies scaling to this user (RBAC)");
-        t->mode = MODE_NORMAL;
         return;
     }
     a->run(t, key);

@@ -1,39 +1,120 @@
 /* confirm.c - the count field (s) and the confirmation every change goes through.
  *
- * The confirmation names service, namespace or project, from -> to, the reason, the
- * predicted utilisation after the change, and the autoscaler that will undo it. Its
- * targets were frozen when it opened; if a live count has moved since, it says so, and
- * the y that follows is the one that counts (see confirm_apply in actions.c). */
+ * The confirmation names every target, its namespace or project, from -> to, the reason,
+ * each predicted figure with its band as core's judge.c judged it, and the autoscaler
+ * that will undo it (or cannot). Its targets were frozen when it opened; if a live count
+ * has moved since, it says so, and the y that follows is the one that counts. A danger
+ * makes it ask a second time, naming the danger (see confirm_send in actions.c). */
 
+#include <math.h>
 #include <string.h>
 
 #include "forgetop/dialog.h"
+#include "forgetop/gauge.h"
+#include "forgetop/judge.h"
 #include "forgetop/text.h"
 #include "forgetop/tui.h"
 
-#define DLG_TEXT 160
+#define DLG_TEXT 200
+
+static void duration(char *out, size_t len, double s)
+{
+    if (isinf(s))
+        text_printf(out, len, "never");
+    else
+        text_duration(out, len, s);
+}
+
+/* "cpu 92% -> ~150% !!, memory 60% -> ~43%": each figure with its band's glyph. */
+static void judged_text(const struct tui *t, const struct service_view *sv, int to, char *out,
+                        size_t len, struct judgement *j)
+{
+    judge_change(t->world, sv, to, t->now, j);
+    out[0] = '\0';
+    for (size_t i = 0; i < j->n; i++) {
+        const struct judged_figure *g = &j->fig[i];
+        const char *mark = gauge_severity(g->band, false);
+        char a[32], b[32];
+        size_t n = strlen(out);
+        if (strcmp(g->unit, "s") == 0) { /* a time: "12m", or never */
+            duration(a, sizeof a, g->now);
+            duration(b, sizeof b, g->after);
+        } else {
+            text_printf(a, sizeof a, "%.0f%s", g->now, g->unit);
+            text_printf(b, sizeof b, "%.0f%s", g->after, g->unit);
+        }
+        text_printf(out + n, len - n, "%s%s %s%s%s -> ~%s%s%s", i ? ", " : "", g->label, a,
+                    g->of[0] ? " of " : "", g->of, b, mark[0] ? " " : "", mark);
+    }
+}
+
+/* The services s will set: the marked ones, else the selected one. */
+static size_t count_targets(struct tui *t, const struct service_view **out)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < t->world->n_services && n < TUI_MAX_TARGETS; i++)
+        if (tui_is_marked(t, &t->world->services[i]))
+            out[n++] = &t->world->services[i];
+    if (n == 0 && tui_selected(t))
+        out[n++] = tui_selected(t);
+    return n;
+}
 
 static void count_dialog(struct tui *t, int h, int w)
 {
-    const struct service_view *sv = tui_selected(t);
-    if (!sv)
+    const struct service_view *svs[TUI_MAX_TARGETS];
+    size_t n = count_targets(t, svs);
+    if (n == 0)
         return;
-    static char cur[DLG_TEXT], bounds[DLG_TEXT], field[DLG_TEXT], title[DLG_TEXT];
-    text_printf(title, sizeof title, "Set replicas of %s", sv->svc.name);
-    text_printf(cur, sizeof cur, "%d (%d ready)", sv->svc.desired, sv->svc.ready);
-    if (sv->max > 0)
-        text_printf(bounds, sizeof bounds, "%d..%d", sv->min, sv->max);
-    else
-        text_printf(bounds, sizeof bounds, "none known");
-    text_printf(field, sizeof field, "[ %-4s]%s", t->count_text,
-                t->count_fresh ? "  typing replaces it" : "");
+    static char cur[DIALOG_MAX_LINES][DLG_TEXT], field[DLG_TEXT], title[DLG_TEXT];
     struct dialog_view d = {.title = title,
                             .min_w = 44,
                             .footer = "digits, + - Up Down adjust; Enter: next, Esc: cancel"};
-    d.lines[d.n++] = (struct dialog_line){"current", cur, EL_DIALOG};
-    d.lines[d.n++] = (struct dialog_line){"bounds", bounds, EL_DIALOG};
-    d.lines[d.n++] = (struct dialog_line){"new count", field, EL_REC_CHANGE};
+    if (n == 1)
+        text_printf(title, sizeof title, "Set replicas of %s", svs[0]->svc.name);
+    else
+        text_printf(title, sizeof title, "Set replicas of %zu services: same count for all", n);
+    for (size_t i = 0; i < n && d.n < DIALOG_MAX_LINES - 2; i++) {
+        const struct service_view *sv = svs[i];
+        char bounds[48] = "bounds none known";
+        if (sv->max > 0)
+            text_printf(bounds, sizeof bounds, "bounds %d..%d", sv->min, sv->max);
+        text_printf(cur[i], DLG_TEXT, "%s%s%d (%d ready)%s%s", n > 1 ? sv->svc.name : "",
+                    n > 1 ? " " : "", sv->svc.desired, sv->svc.ready, t->style.g->sep, bounds);
+        d.lines[d.n++] = (struct dialog_line){"current", cur[i], EL_DIALOG};
+    }
+    text_printf(field, sizeof field, "[ %-4s]%s", t->count_text,
+                t->count_fresh ? "  typing replaces it" : "");
+    d.lines[d.n++] = (struct dialog_line){n > 1 ? "each gets" : "new count", field, EL_REC_CHANGE};
     dialog_draw(t->win, &t->style, 2, 0, h - 4, w, &d);
+}
+
+/* The autoscaler's part: it undoes the change, or cannot compute and keeps it. */
+static void autoscaler_line(struct tui *t, struct dialog_view *d, const struct service *s,
+                            const struct tui_target *g, char (*buf)[DLG_TEXT], size_t *k)
+{
+    if (!s || !s->autoscaler.present) {
+        d->lines[d->n++] = (struct dialog_line){"autoscaler", "none", EL_DIALOG};
+        return;
+    }
+    const struct autoscaler *as = &s->autoscaler;
+    /* an autoscaler that cannot compute (the source says why: ScalingActive=False) leaves
+     * whatever count it finds: the change stays */
+    if (as->inactive[0] != '\0')
+        text_printf(buf[*k], DLG_TEXT, "%s %s cannot compute, so it keeps %d (%s)", as->kind,
+                    as->name, g->to, as->inactive);
+    else
+        text_printf(buf[*k], DLG_TEXT, "%s %s (%d..%d) owns the count and will undo this", as->kind,
+                    as->name, as->min, as->max);
+    d->lines[d->n++] = (struct dialog_line){"autoscaler", buf[(*k)++], EL_BAND_WARN};
+    if (confirm_min_target(t) != NULL) {
+        text_printf(buf[*k], DLG_TEXT, "m raises its minimum %d -> %d instead, for good", as->min,
+                    g->to);
+        d->lines[d->n++] = (struct dialog_line){"instead", buf[(*k)++], EL_DIALOG};
+    } else if (t->n_targets == 1 && g->to > as->min) {
+        d->lines[d->n++] = (struct dialog_line){
+            "instead", "m is not offered: RBAC denies patch on horizontalpodautoscalers", EL_DIM};
+    }
 }
 
 static void one_target(struct tui *t, struct dialog_view *d, const struct tui_target *g,
@@ -41,6 +122,7 @@ static void one_target(struct tui *t, struct dialog_view *d, const struct tui_ta
 {
     const struct service_view *sv = world_service(t->world, g->source_name, g->service);
     const struct service *s = sv ? &sv->svc : NULL;
+    struct judgement j = {0};
     text_printf(buf[*k], DLG_TEXT, "%s (%s)", g->service, s && s->kind[0] ? s->kind : "service");
     d->lines[d->n++] = (struct dialog_line){"service", buf[(*k)++], EL_DIALOG};
     text_printf(buf[*k], DLG_TEXT, "%s%ssource %s", g->namespace_[0] ? g->namespace_ : "-",
@@ -52,70 +134,80 @@ static void one_target(struct tui *t, struct dialog_view *d, const struct tui_ta
     text_printf(buf[*k], DLG_TEXT, "%s", g->reason);
     d->lines[d->n++] = (struct dialog_line){"reason", buf[(*k)++], EL_DIALOG};
     if (sv)
-        world_predict(t->world, sv, g->to, buf[*k], DLG_TEXT);
+        judged_text(t, sv, g->to, buf[*k], DLG_TEXT, &j);
     if (!sv || !buf[*k][0])
         text_printf(buf[*k], DLG_TEXT, "no utilisation figures to predict from");
-    d->lines[d->n++] = (struct dialog_line){"after", buf[(*k)++], EL_DIALOG};
-    if (s && s->autoscaler.present) {
-        text_printf(buf[*k], DLG_TEXT, "%s %s (%d..%d) owns the count and will undo this",
-                    s->autoscaler.kind, s->autoscaler.name, s->autoscaler.min, s->autoscaler.max);
-        d->lines[d->n++] = (struct dialog_line){"autoscaler", buf[(*k)++], EL_BAND_WARN};
-        if (confirm_min_target(t) != NULL) {
-            text_printf(buf[*k], DLG_TEXT, "m raises its minimum %d -> %d instead, which it keeps",
-                        s->autoscaler.min, g->to);
-            d->lines[d->n++] = (struct dialog_line){"instead", buf[(*k)++], EL_DIALOG};
+    d->lines[d->n++] =
+        (struct dialog_line){"after", buf[(*k)++], j.needs_second ? EL_BAND_CRIT : EL_DIALOG};
+    autoscaler_line(t, d, s, g, buf, k);
+}
+
+static void many_targets(struct tui *t, struct dialog_view *d, char (*buf)[DLG_TEXT], size_t *k)
+{
+    for (size_t i = 0; i < t->n_targets && d->n < DIALOG_MAX_LINES - 6; i++) {
+        const struct tui_target *g = &t->targets[i];
+        const struct service_view *sv = world_service(t->world, g->source_name, g->service);
+        struct judgement j = {0};
+        char pred[DLG_TEXT] = "", undo[48] = "";
+        if (sv)
+            judged_text(t, sv, g->to, pred, sizeof pred, &j);
+        if (sv && sv->svc.autoscaler.present)
+            text_printf(undo, sizeof undo, "%s%s undoes it", t->style.g->sep,
+                        sv->svc.autoscaler.kind);
+        text_printf(buf[*k], DLG_TEXT, "%s %d -> %d%s%s%s", g->service, g->from, g->to,
+                    pred[0] ? t->style.g->sep : "", pred, undo);
+        d->lines[d->n++] =
+            (struct dialog_line){NULL, buf[(*k)++], j.needs_second ? EL_BAND_CRIT : EL_DIALOG};
+    }
+    text_printf(buf[*k], DLG_TEXT, "namespace %s%ssource %s%sreason: %s", t->targets[0].namespace_,
+                t->style.g->sep, t->targets[0].source_name, t->style.g->sep, t->targets[0].reason);
+    d->lines[d->n++] = (struct dialog_line){NULL, buf[(*k)++], EL_DIM};
+    if (t->skipped[0]) {
+        text_printf(buf[*k], DLG_TEXT, "left out: %s", t->skipped);
+        d->lines[d->n++] = (struct dialog_line){NULL, buf[(*k)++], EL_DIM};
+    }
+}
+
+/* A target whose live count moved since the dialog opened. */
+static void moved_lines(struct tui *t, struct dialog_view *d, char (*buf)[DLG_TEXT], size_t *k)
+{
+    for (size_t i = 0; i < t->n_targets && d->n < DIALOG_MAX_LINES; i++) {
+        const struct tui_target *g = &t->targets[i];
+        const struct service_view *sv = world_service(t->world, g->source_name, g->service);
+        if (sv && sv->svc.desired != g->from && *k < DIALOG_MAX_LINES) {
+            text_printf(buf[*k], DLG_TEXT,
+                        "! %s moved to %d since this opened: y sends %d -> %d, which is refused",
+                        g->service, sv->svc.desired, g->from, g->to);
+            d->lines[d->n++] = (struct dialog_line){NULL, buf[(*k)++], EL_STATUS_ERR};
+            t->moved_shown = true;
         }
-    } else {
-        d->lines[d->n++] = (struct dialog_line){"autoscaler", "none", EL_DIALOG};
     }
 }
 
 static void confirm_dialog(struct tui *t, int h, int w)
 {
-    static char buf[DIALOG_MAX_LINES][DLG_TEXT];
-    static char title[DLG_TEXT];
+    static char buf[DIALOG_MAX_LINES][DLG_TEXT], title[DLG_TEXT], danger[DLG_TEXT * 2];
     size_t k = 0;
-    struct dialog_view d = {.title = title,
-                            .min_w = 50,
-                            .footer = confirm_min_target(t) ? "y: apply   m: raise minimum   "
-                                                              "any other key: cancel"
-                                                            : "y: apply   any other key: cancel"};
+    bool dangerous = confirm_dangers(t, danger, sizeof danger);
+    const char *footer = confirm_min_target(t)
+                             ? "y: apply   m: raise minimum   any other key: cancel"
+                             : "y: apply   any other key: cancel";
+    if (dangerous)
+        footer = t->second ? "y again: apply despite the danger   any other key: cancel"
+                           : "y: go on to a second confirmation   any other key: cancel";
+    struct dialog_view d = {.title = title, .min_w = 50, .footer = footer};
     if (t->n_targets == 1) {
-        text_printf(title, sizeof title, "Scale %s?", t->targets[0].service);
+        text_printf(title, sizeof title, "%sScale %s?", t->second ? "SECOND CONFIRMATION: " : "",
+                    t->targets[0].service);
         one_target(t, &d, &t->targets[0], buf, &k);
     } else {
-        text_printf(title, sizeof title, "Scale %zu services?", t->n_targets);
-        for (size_t i = 0; i < t->n_targets && d.n < DIALOG_MAX_LINES - 4; i++) {
-            const struct tui_target *g = &t->targets[i];
-            const struct service_view *sv = world_service(t->world, g->source_name, g->service);
-            char pred[DLG_TEXT] = "";
-            if (sv)
-                world_predict(t->world, sv, g->to, pred, sizeof pred);
-            char undo[48] = "";
-            if (sv && sv->svc.autoscaler.present)
-                text_printf(undo, sizeof undo, "%s%s undoes it", t->style.g->sep,
-                            sv->svc.autoscaler.kind);
-            text_printf(buf[k], DLG_TEXT, "%s %d -> %d%s%s%s", g->service, g->from, g->to,
-                        pred[0] ? t->style.g->sep : "", pred, undo);
-            d.lines[d.n++] = (struct dialog_line){NULL, buf[k++], EL_DIALOG};
-        }
-        text_printf(buf[k], DLG_TEXT, "namespace %s%ssource %s%sreason: %s",
-                    t->targets[0].namespace_, t->style.g->sep, t->targets[0].source_name,
-                    t->style.g->sep, t->targets[0].reason);
-        d.lines[d.n++] = (struct dialog_line){NULL, buf[k++], EL_DIM};
+        text_printf(title, sizeof title, "%sScale %zu services?",
+                    t->second ? "SECOND CONFIRMATION: " : "", t->n_targets);
+        many_targets(t, &d, buf, &k);
     }
-    for (size_t i = 0; i < t->n_targets && d.n < DIALOG_MAX_LINES; i++) {
-        const struct tui_target *g = &t->targets[i];
-        const struct service_view *sv = world_service(t->world, g->source_name, g->service);
-        if (sv && sv->svc.desired != g->from && k < DIALOG_MAX_LINES) {
-            text_printf(
-                buf[k], DLG_TEXT,
-                "! %s moved to %d since this opened: y sends %d -> %d, which the source refuses",
-                g->service, sv->svc.desired, g->from, g->to);
-            d.lines[d.n++] = (struct dialog_line){NULL, buf[k++], EL_STATUS_ERR};
-            t->moved_shown = true;
-        }
-    }
+    if (dangerous && d.n < DIALOG_MAX_LINES)
+        d.lines[d.n++] = (struct dialog_line){"DANGER", danger, EL_BAND_CRIT};
+    moved_lines(t, &d, buf, &k);
     dialog_draw(t->win, &t->style, 2, 0, h - 4, w, &d);
 }
 

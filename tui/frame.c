@@ -82,17 +82,20 @@ static int header_right(struct tui *t, int y, int w)
     if (t->delay_s < 60 && t->delay_s != floor(t->delay_s))
         text_printf(tbuf, sizeof tbuf, "%.1fs", t->delay_s);
     text_printf(every, sizeof every, "every %s", tbuf);
-    const char *badge = t->read_only             ? " READ-ONLY "
-                        : t->world->scale_denied ? " READ-ONLY (RBAC) "
-                                                 : " READ-WRITE ";
-    enum element bel = t->read_only || t->world->scale_denied ? EL_BADGE_RO : EL_BADGE_RW;
+    /* The actuator's decision (mirrored in t->read_only and the world), then the cluster's
+     * RBAC for a count; the HPA's verb is in the notice ("RBAC scale: yes · HPA: no"). */
+    bool denied = t->world->access.scale == PERM_DENIED;
+    const char *badge = t->read_only ? " READ-ONLY "
+                        : denied     ? " READ-ONLY (RBAC) "
+                                     : " READ-WRITE ";
+    enum element bel = t->read_only || denied ? EL_BADGE_RO : EL_BADGE_RW;
     int x = w - (int)strlen(clock);
     paint_text(t->win, st, y, x, (int)strlen(clock), clock, st->attr[EL_TITLE]);
     x -= (int)strlen(every) + 2;
     paint_text(t->win, st, y, x, (int)strlen(every), every, st->attr[EL_DIM]);
     x -= paint_width(st, badge) + 2;
     paint_text(t->win, st, y, x, paint_width(st, badge), badge, st->attr[bel]);
-    if (t->world->production) { /* the world matched production_pattern */
+    if (t->world->production) { /* the actuator's decision, mirrored in the world */
         x -= 8;
         paint_text(t->win, st, y, x, 6, " PROD ", st->attr[EL_BADGE_PROD]);
     }

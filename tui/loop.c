@@ -57,6 +57,11 @@ static bool ingest(struct tui *t, double now)
         }
     }
     world_evaluate(w, now);
+    if (t->act) { /* a context that changed may have turned out to be production */
+        actuator_observe(t->act, w);
+        t->read_only = t->read_only || w->read_only; /* only ever added */
+    }
+    tui_follow(t);
     struct scale_outcome o;
     while (poller_take_outcome(p, &o)) {
         tui_outcome(t, &o.req, o.status, o.message);

@@ -48,11 +48,8 @@ static int load_config(const struct cli *cli, struct config *cfg)
         fprintf(stderr, "forgetop: %s\n", err);
         return -1;
     }
-    /* Turning read-only on by config is safe at any time; nothing turns it off. */
-    if (cfg->production_read_only &&
-        (config_is_production(cfg, cfg->context) || config_is_production(cfg, cfg->namespace_) ||
-         config_is_production(cfg, cfg->compose_project)))
-        cfg->read_only = true;
+    /* Production is not decided here, from flags, but by the actuator from the context
+     * each source resolved (see start_actuator). */
     return 0;
 }
 
@@ -91,14 +88,16 @@ static void refresh_world(struct poller *p, struct world *w, double now)
     world_evaluate(w, now);
 }
 
-static int run_once(const struct cli *cli, struct config *cfg, struct poller *p, struct world *w)
+static int run_once(const struct cli *cli, struct config *cfg, struct poller *p, struct world *w,
+                    struct actuator *act)
 {
     poller_poll_once(p, cfg->request_timeout_s + cfg->connect_timeout_s + 1);
     double now = now_s();
     refresh_world(p, w, now);
+    actuator_observe(act, w);
     if (cli->mode == CLI_CHECK)
         return report_check(w, stdout);
-    char *doc = report_json(w, cfg->read_only, now);
+    char *doc = report_json(w, actuator_read_only(act), now);
     if (doc == NULL) {
         fprintf(stderr, "forgetop: out of memory\n");
         return 1;
@@ -113,20 +112,36 @@ static int submit_scale(void *ctx, const struct scale_request *req)
     return poller_submit_scale(ctx, req);
 }
 
-static int run_dashboard(struct config *cfg, struct poller *p, struct world *w)
+/* The one decision of read-only and production: the flags' and config's read-only, then
+ * production from every name the sources resolved (kubeconfig current-context and
+ * namespace, compose project), before anything is polled or drawn. */
+static void start_actuator(struct actuator *act, const struct config *cfg, struct poller *p,
+                           struct source **srcs, int n, char *audit, size_t len)
 {
-    char audit[PATH_MAX];
     if (cfg->audit_log[0] != '\0')
-        snprintf(audit, sizeof(audit), "%s", cfg->audit_log);
+        snprintf(audit, len, "%s", cfg->audit_log);
     else
-        audit_default_path(audit, sizeof(audit));
-    struct actuator act;
-    actuator_init(&act, cfg->read_only, audit, submit_scale, p);
+        audit_default_path(audit, len);
+    actuator_init(act, cfg->read_only, audit, submit_scale, p);
+    actuator_set_production_rule(act, cfg->production_pattern, cfg->production_read_only);
+    actuator_observe_name(act, cfg->context);
+    actuator_observe_name(act, cfg->namespace_);
+    actuator_observe_name(act, cfg->compose_project);
+    for (int i = 0; i < n; i++) {
+        actuator_observe_name(act, srcs[i]->context);
+        actuator_observe_name(act, srcs[i]->namespace_);
+    }
+}
+
+static int run_dashboard(struct config *cfg, struct poller *p, struct world *w,
+                         struct actuator *act)
+{
+    actuator_observe(act, w);
     if (poller_start(p) < 0) {
         fprintf(stderr, "forgetop: cannot start the poller threads\n");
         return 1;
     }
-    struct app app = {cfg, p, w, &act};
+    struct app app = {cfg, p, w, act};
     return tui_run(&app);
 }
 
@@ -178,10 +193,13 @@ int main(int argc, char **argv)
         fprintf(stderr, "forgetop: out of memory\n");
         return 1;
     }
+    static char audit[PATH_MAX];
+    struct actuator act;
+    start_actuator(&act, &cfg, p, srcs, n, audit, sizeof(audit));
     if (cli.mode == CLI_ONCE || cli.mode == CLI_CHECK)
-        rc = run_once(&cli, &cfg, p, &world);
+        rc = run_once(&cli, &cfg, p, &world, &act);
     else
-        rc = run_dashboard(&cfg, p, &world);
+        rc = run_dashboard(&cfg, p, &world, &act);
     poller_free(p);
     world_free(&world);
     return rc;

@@ -22,7 +22,7 @@ void tui_init(struct tui *t, struct world *w, struct actuator *act, struct polle
     t->act = act;
     t->poller = p;
     t->cfg = cfg;
-    t->read_only = (act && act->read_only) || (cfg && cfg->read_only);
+    t->read_only = (act && actuator_read_only(act)) || (cfg && cfg->read_only);
     t->delay_s = cfg && cfg->delay_s > 0 ? cfg->delay_s : 2.0;
     t->win = win;
     t->style.g = glyphs_get(glyphs_locale_is_utf8());
@@ -120,13 +120,132 @@ void tui_outcome(struct tui *t, const struct scale_request *req, int status, con
 {
     if (t->act)
         actuator_outcome(t->act, req, status, msg, t->now);
+    for (size_t i = 0; i < t->n_follow; i++) {
+        struct tui_follow *f = &t->follow[i];
+        if (f->state != FOLLOW_PENDING || strcmp(f->service, req->service) != 0 ||
+            strcmp(f->source_name, req->source) != 0)
+            continue;
+        f->state = status == 0 ? FOLLOW_APPLIED : FOLLOW_FAILED;
+        f->applied_at = t->now;
+        text_printf(f->msg, sizeof f->msg, "%s",
+                    msg && *msg   ? msg
+                    : status == 0 ? ""
+                                  : "no reason given");
+        tui_follow(t);
+        return;
+    }
+    /* not one this session is following (a test, or a follow list already replaced) */
     if (status == 0)
         tui_set_status(t, EL_STATUS_OK, "%s", msg && *msg ? msg : "scaled");
     else
         tui_set_status(t, EL_STATUS_ERR, "scale %s %d -> %d failed: %s", req->service, req->from,
                        req->to, msg && *msg ? msg : "no reason given");
-    if (status == 0 && msg && !*msg)
-        tui_set_status(t, EL_STATUS_OK, "scaled %s %d -> %d", req->service, req->from, req->to);
+}
+
+/* Where an applied count change is now: the rollout, or the autoscaler setting it back. */
+static void follow_rollout(struct tui *t, struct tui_follow *f, char *out, size_t len)
+{
+    const struct service_view *sv = world_service(t->world, f->source_name, f->service);
+    char took[24];
+    text_duration(took, sizeof took, t->now - f->applied_at);
+    if (!sv) {
+        text_printf(out, len, "scaled %s %d -> %d", f->service, f->from, f->to);
+        return;
+    }
+    const struct service *s = &sv->svc;
+    const struct snapshot *snap =
+        sv->source < t->world->n_sources ? t->world->snaps[sv->source] : NULL;
+    bool newer = snap != NULL && snap->taken_at > f->applied_at; /* polled since it applied */
+    if (s->desired != f->to && !newer) {
+        text_printf(out, len, "scaled %s %d -> %d: waiting for the next poll", f->service, f->from,
+                    f->to);
+    } else if (s->desired != f->to && s->autoscaler.present) {
+        text_printf(out, len, "%s set %s back to %d within %s", s->autoscaler.name, f->service,
+                    s->desired, took);
+        f->state = FOLLOW_DONE;
+    } else if (s->desired != f->to) {
+        text_printf(out, len, "%s %d -> %d, then moved to %d by someone else", f->service, f->from,
+                    f->to, s->desired);
+        f->state = FOLLOW_DONE;
+    } else if (s->ready >= f->to && s->updated >= f->to) {
+        text_printf(out, len, "scaled %s %d -> %d: %d/%d ready", f->service, f->from, f->to,
+                    s->ready, f->to);
+    } else {
+        size_t waiting = 0, starting = 0; /* Pending (not yet placed), then not ready */
+        const char *why = s->status;
+        for (size_t i = 0; i < s->n_pods && s->pods; i++) {
+            waiting += strcmp(s->pods[i].phase, "Pending") == 0;
+            starting += !s->pods[i].ready && strcmp(s->pods[i].phase, "Pending") != 0;
+        }
+        text_printf(out, len, "scaled %s %d -> %d: %d/%d ready, %zu Pending, %zu starting%s%s",
+                    f->service, f->from, f->to, s->ready, f->to, waiting, starting,
+                    why[0] ? ": " : "", why);
+    }
+}
+
+/* For the summary of several targets: from the HTTP status on ("404 Not Found: ..."),
+ * when the message has one after its request line; the whole text is in the audit. */
+static const char *from_status(const char *msg)
+{
+    for (const char *p = strstr(msg, ": "); p != NULL; p = strstr(p + 1, ": "))
+        if (p[2] >= '1' && p[2] <= '5' && p[3] >= '0' && p[3] <= '9' && p[4] >= '0' &&
+            p[4] <= '9' && p[5] == ' ')
+            return p + 2;
+    return msg;
+}
+
+static void follow_one(struct tui *t, struct tui_follow *f, char *out, size_t len)
+{
+    switch (f->state) {
+    case FOLLOW_PENDING:
+        text_printf(out, len, "%s: sent, waiting for the source", f->msg);
+        break;
+    case FOLLOW_FAILED:
+        text_printf(out, len, "%s: %s", f->service, t->n_follow > 1 ? from_status(f->msg) : f->msg);
+        break;
+    case FOLLOW_REFUSED: /* the actuator's words name the service already */
+        text_printf(out, len, "%s", f->msg);
+        break;
+    default:
+        if (f->set_min)
+            text_printf(out, len, "%s: permanent (previous minimum %d), outlives the incident",
+                        f->msg[0] ? f->msg : "minimum raised", f->from);
+        else if (f->state == FOLLOW_DONE)
+            text_printf(out, len, "%s", f->msg);
+        else
+            follow_rollout(t, f, out, len);
+        if (f->state == FOLLOW_DONE && !f->set_min)
+            text_printf(f->msg, sizeof f->msg, "%s", out);
+        break;
+    }
+}
+
+void tui_follow(struct tui *t)
+{
+    if (t->n_follow == 0)
+        return;
+    char msg[sizeof t->status] = "", one[FT_TEXT_MAX + 64];
+    size_t ok = 0, bad = 0;
+    for (size_t i = 0; i < t->n_follow; i++) {
+        const struct tui_follow *f = &t->follow[i];
+        ok += f->state == FOLLOW_APPLIED || f->state == FOLLOW_DONE;
+        bad += f->state == FOLLOW_FAILED || f->state == FOLLOW_REFUSED;
+    }
+    if (t->n_follow > 1)
+        text_printf(msg, sizeof msg, "%zu of %zu scaled", ok, t->n_follow);
+    for (size_t i = 0; i < t->n_follow; i++) {
+        struct tui_follow *f = &t->follow[i];
+        /* several: the summary names each failure; one: say where it is */
+        if (t->n_follow > 1 && f->state != FOLLOW_FAILED && f->state != FOLLOW_REFUSED)
+            continue;
+        follow_one(t, f, one, sizeof one);
+        size_t n = strlen(msg);
+        text_printf(msg + n, sizeof msg - n, "%s%s", n ? "; " : "", one);
+    }
+    if (strcmp(msg, t->follow_text) == 0 && t->status[0])
+        return; /* unchanged: keep the time it was first said */
+    text_printf(t->follow_text, sizeof t->follow_text, "%s", msg);
+    tui_set_status(t, bad ? EL_STATUS_ERR : EL_STATUS_OK, "%s", msg);
 }
 
 static void draw_too_small(struct tui *t)

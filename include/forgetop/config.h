@@ -34,6 +34,7 @@ struct service_rule {
     struct hpa_rule hpa;
     struct queue_rule queue;
     char queue_metric[FT_ID_MAX]; /* the reading that drives a queue rule */
+    int db_pool;                  /* database connections each replica holds open; 0 unknown */
 };
 
 /* A warning and a critical threshold of a panel figure (core/facts.c judges with them). */
@@ -128,6 +129,7 @@ struct config {
     double connect_timeout_s;
     double request_timeout_s;
     double poll_interval_s;
+    double access_probe_s; /* seconds between RBAC probes (SelfSubjectAccessReview) */
 };
 
 /* Fill c with the runbook's values. */

@@ -79,8 +79,8 @@ struct service {
     /* What cpu_pct is a share of: "" or "request" (as the HPA counts), "limit" (as docker
      * stats counts). The source says; the screens only print it. */
     char cpu_of[8];
-    /* What namespace_ names: "" a namespace, "project" a compose project. The source says;
-     * the dialogs print it. */
+    /* What namespace_ is to its source: "" or "namespace", "project" (Compose). The source
+     * says; the dialogs print it. */
     char scope[16];
 };
 
@@ -137,11 +137,19 @@ struct fact {
     bool probe;           /* a check in its own right (a health probe): --check gives it a line */
 };
 
+/* What the cluster lets this user do, verb by verb, as a SelfSubjectAccessReview answered
+ * it: unknown until asked (a source without RBAC never asks), then yes or no. */
+enum permission { PERM_UNKNOWN, PERM_ALLOWED, PERM_DENIED };
+struct access {
+    enum permission scale;   /* update on deployments/scale: the PUT of a count */
+    enum permission hpa_min; /* patch on horizontalpodautoscalers: m, the HPA's minimum */
+    double checked_at;       /* unix seconds of the last answer, 0 never */
+};
+
 struct snapshot {
     double taken_at;
     char context[FT_NAME_MAX]; /* cluster/context or project for the header */
     char notice[FT_TEXT_MAX];  /* "RBAC: read-only", "TLS verification off" */
-    bool scale_denied;         /* the server refuses writes (RBAC) */
     /* What the source was told to watch is not there: `namespace "x" does not exist`,
      * `selector app=x matches no deployment in open-forge`. "" when it is. */
     char scope_error[FT_TEXT_MAX];
@@ -150,6 +158,7 @@ struct snapshot {
      * clock_from it runs clock_rate of its seconds per real second (one to one before:
      * the demo's backfill). clock_rate 0 (the zero value): the wall clock. */
     double clock, clock_rate, clock_from;
+    struct access access; /* the server's RBAC answer for each verb forgetop sends */
     struct service *services;
     size_t n_services;
     struct reading *readings;
@@ -197,5 +206,6 @@ void service_init(struct service *svc);
 const char *band_name(enum band b);           /* "ok", "warning", "critical", "unknown" */
 const char *sustained_name(enum sustained s); /* "inactive", "pending", "firing" */
 const char *source_state_name(enum source_state s);
+const char *permission_name(enum permission p); /* "unknown", "yes", "no" */
 
 #endif

@@ -23,6 +23,11 @@ struct scale_request {
     char reason[FT_TEXT_MAX];
     char version[64];        /* resourceVersion or the like the operator saw, "" none */
     bool set_autoscaler_min; /* raise the HPA's minReplicas instead of the count */
+    /* With set_autoscaler_min: the autoscaler whose minimum changes; from is then its
+     * minimum as the operator saw it, to the new one. The audit names it. */
+    char object[FT_NAME_MAX];
+    /* The danger the operator confirmed a second time ("cpu ~150% over its request"). */
+    char danger[FT_TEXT_MAX];
 };
 
 struct source_ops {
@@ -41,6 +46,10 @@ struct source {
     char name[FT_ID_MAX];
     double interval_s; /* seconds between polls */
     void *priv;
+    /* What the source resolved its target to when it was made (kubeconfig current-context
+     * and namespace, compose project), so production is decided before the first poll. */
+    char context[FT_NAME_MAX];
+    char namespace_[FT_NAME_MAX];
 };
 
 /* Constructors; each returns NULL with err filled when its configuration is unusable. */

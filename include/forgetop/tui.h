@@ -41,6 +41,19 @@ struct tui_target {
     char reason[FT_TEXT_MAX];
 };
 
+/* One target of the change last sent, followed until it settles: its outcome, then
+ * the rollout (ready of to, a stuck pod's reason), or the autoscaler setting it back. */
+enum follow_state { FOLLOW_PENDING, FOLLOW_APPLIED, FOLLOW_FAILED, FOLLOW_REFUSED, FOLLOW_DONE };
+struct tui_follow {
+    char source_name[FT_ID_MAX];
+    char service[FT_NAME_MAX];
+    int from, to;
+    bool set_min;
+    enum follow_state state;
+    double applied_at;
+    char msg[FT_TEXT_MAX]; /* the refusal, the failure, or where the rollout is */
+};
+
 struct tui {
     struct world *world;
     struct actuator *act;
@@ -73,9 +86,17 @@ struct tui {
     struct tui_target targets[TUI_MAX_TARGETS];
     size_t n_targets;
     char count_text[8];
-    bool count_fresh; /* the next digit replaces the field */
-    bool moved_shown; /* the dialog has shown that a live count moved */
-    char kind[32];    /* "+1", "-1", "set", "recommendation" */
+    bool count_fresh;          /* the next digit replaces the field */
+    bool moved_shown;          /* the dialog has shown that a live count moved */
+    char kind[32];             /* "+1", "-1", "set", "recommendation" */
+    bool second;               /* the dialog asks the second confirmation its dangers need */
+    bool second_min;           /* ...for m (the HPA's minimum), not for the count */
+    char skipped[FT_TEXT_MAX]; /* marked services left out of the change, and why */
+
+    /* the change last sent, each target reported until the next change */
+    struct tui_follow follow[TUI_MAX_TARGETS];
+    size_t n_follow;
+    char follow_text[FT_TEXT_MAX + 64]; /* the report last set: its time is when it changed */
 
     char status[FT_TEXT_MAX + 64];
     enum element status_el;
@@ -99,6 +120,9 @@ void tui_draw(struct tui *t);
 void tui_key(struct tui *t, int key);
 /* Record a scale outcome the poller reported (actuator, then the status line). */
 void tui_outcome(struct tui *t, const struct scale_request *req, int status, const char *msg);
+/* Follow the last change through the world: the status line says where each target is
+ * (2 of 3 scaled; svc-200: 404 not found; api 6/7 ready; api-hpa set api back to 8). */
+void tui_follow(struct tui *t);
 
 /* Services shown (the filter applied), as indexes into world->services. */
 size_t tui_visible(const struct tui *t, size_t *idx, size_t cap);
@@ -118,6 +142,8 @@ void alerts_draw(struct tui *t);
 void confirm_draw(struct tui *t);
 /* The single target whose HPA minimum `m` would raise instead of the count, or NULL. */
 const struct tui_target *confirm_min_target(const struct tui *t);
+/* The dangers of every frozen target, "; "-joined; true when any needs a second y. */
+bool confirm_dangers(const struct tui *t, char *out, size_t len);
 /* The two header lines; returns the rows used. */
 int frame_header(struct tui *t, int y);
 /* Status line and function bar on the last two rows. */

@@ -82,11 +82,15 @@ struct world {
 
     char context[FT_NAME_MAX];
     char notice[FT_TEXT_MAX];
-    bool scale_denied;
+    struct access access; /* over every source: a denial by any wins */
     char db_advice[512];
     const struct sizing_tier *tier;
     double now;
-    bool production; /* context or project matches the config's production_pattern */
+    /* Mirrors of the actuator's one decision (actuator_observe), for the screens and the
+     * JSON: the world never decides production or read-only itself. */
+    bool production;
+    bool read_only;
+    char read_only_why[FT_TEXT_MAX]; /* the actuator's words for it, "" when writable */
 };
 
 void world_init(struct world *w, const struct config *cfg);

@@ -111,4 +111,24 @@ sleep 1
 check "-R: no confirmation opens" lacks ro "Scale api?"
 expect_eq "-R: docker compose never ran" "$n" "$(shim_runs)"
 keys ro q
+
+# ---- production: the project named by the compose file's folder, no --compose-project
+mkdir -p "$S/forge" && : >"$S/forge/docker-compose.yml"
+printf '[forgetop]\nproduction_pattern = forge\nproduction_read_only = true\n' >"$S/prod.conf"
+TM new-session -d -s prod -x 100 -y 30 \
+    "env -u NO_COLOR -u FORGETOP_READ_ONLY -u COMPOSE_PROJECT_NAME DOCKER_HOST='unix://$SOCK' XDG_STATE_HOME='$S/state' XDG_CONFIG_HOME='$S/config' LANG=C.UTF-8 LC_ALL=C.UTF-8 TERM=xterm-256color PATH='$ROOT/tests/fakes:$PATH' DOCKER_SHIM_LOG='$SHIMLOG' DOCKER_SHIM_STATE='$STATE' '$BIN' --compose-file '$S/forge/docker-compose.yml' --config '$S/prod.conf' -d 1; sleep 60"
+if wait_for 10 sh -c "tmux -L '$TMUX_SOCK' capture-pane -p -t prod | grep -qE ' api +3/3 '"; then ok "the project named by the file's folder is read"; else not_ok "the project named by the file's folder is read"; dump prod; fi
+check "a project named by its folder that matches production_pattern: PROD READ-ONLY" \
+    sh -c "tmux -L '$TMUX_SOCK' capture-pane -p -t prod | grep -q 'PROD .*READ-ONLY'"
+keys prod / a p i Enter
+keys prod +
+check "production: + says why" shows prod "forge is production"
+keys prod y
+sleep 1
+expect_eq "production: docker compose never ran" "$n" "$(shim_runs)"
+keys prod q
+env -u COMPOSE_PROJECT_NAME DOCKER_HOST="unix://$SOCK" "$BIN" --once --json --compose-file "$S/forge/docker-compose.yml" \
+    --config "$S/prod.conf" >"$S/prod.json" 2>/dev/null
+expect_eq "--once --json: the same decision" "forge True True" \
+    "$(json_get "$S/prod.json" 'd["context"] + " " + str(d["production"]) + " " + str(d["read_only"])')"
 finish

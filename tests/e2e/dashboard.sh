@@ -44,6 +44,12 @@ line=$(screen rw | grep -oE 'replicas +[0-9]+ -> [0-9]+' | head -1)
 from=$(sed -E 's/.* ([0-9]+) -> .*/\1/' <<<"$line"); to=$(sed -E 's/.* -> ([0-9]+)/\1/' <<<"$line")
 expect_eq "the confirmation proposes one more replica" "$((from + 1))" "$to"
 keys rw y
+# each api replica holds a pool of 20 database connections: one more pushes them past 80%
+if wait_for 5 shows rw "SECOND CONFIRMATION"; then ok "the demo's DB connections make + ask a second time"; else not_ok "the demo's DB connections make + ask a second time"; screen rw | sed 's/^/# /'; fi
+check "the second confirmation names the danger" see rw "DB connections ~"
+check "the predicted DB figure carries its band glyph" sh -c "tmux -L '$SOCK' capture-pane -p -t rw | grep -qE 'DB connections [0-9]+% -> ~[0-9]+% !'"
+expect_eq "the first y sent nothing" 0 "$(audit_count requested)"
+keys rw y
 if wait_for 10 shows rw "scaled api $from -> $to"; then ok "y applies: the status line says scaled api $from -> $to"; else not_ok "y applies"; screen rw | sed 's/^/# /'; fi
 check "the services table shows the new desired count" wait_for 10 sh -c "tmux -L '$SOCK' capture-pane -p -t rw | grep -E ' api +[0-9]+/$to '"
 expect_eq "the audit log has one applied line" 1 "$(audit_count applied)"
@@ -58,7 +64,8 @@ check "+ opens the confirmation again" see rw "$to -> $((to + 1))"
 keys rw n
 sleep 1.5
 check "n cancels: the status line says nothing changed" see rw "cancelled"
-expect_eq "n writes nothing to the audit log" "$before" "$(wc -l <"$AUDIT")"
+expect_eq "n writes one line to the audit log" "$((before + 1))" "$(wc -l <"$AUDIT")"
+check "...which says the change was declined" sh -c "tail -1 '$AUDIT' | grep -q '\"result\":\"declined\"'"
 check "n leaves the count at $to" sh -c "tmux -L '$SOCK' capture-pane -p -t rw | grep -qE ' api +[0-9]+/$to '"
 
 # ---- resize and Ctrl-L ----------------------------------------------------------------
@@ -94,6 +101,8 @@ done
 expect_eq "-R: no key opens a confirmation or a count field" "" "$opened"
 expect_eq "-R: the audit log has no applied line" 0 "$(audit_count applied)"
 expect_eq "-R: the audit log has no requested line" 0 "$(audit_count requested)"
+check "-R: each refused key wrote a refused line" test "$(audit_count refused)" -ge 4
+check "...saying why" grep -q '"result":"refused","message":"scaling is disabled in read-only mode"' "$AUDIT"
 keys ro '?'
 check "-R: help marks the refused keys" see ro "refused in read-only mode"
 start roenv 100 30 FORGETOP_READ_ONLY=1 --
@@ -104,6 +113,42 @@ check "FORGETOP_READ_ONLY=1 shows the READ-ONLY badge" see roenv "READ-ONLY"
 printf '[forgetop]\nproduction_pattern = open-forge*\n' >"$S/prod.conf"
 start prod 100 30 -- --config "$S/prod.conf"
 check "a namespace matching production_pattern shows the PROD badge" see prod "PROD"
+check "...and without production_read_only it stays READ-WRITE" see prod "READ-WRITE"
+printf '[forgetop]\nproduction_pattern = open-forge*\nproduction_read_only = true\n' >"$S/prodro.conf"
+rm -f "$AUDIT"
+start prodro 100 30 -- --config "$S/prodro.conf"
+wait_for 10 shows prodro "QUEUE"
+check "production_read_only: PROD and READ-ONLY, decided from the resolved namespace" \
+    sh -c "tmux -L '$SOCK' capture-pane -p -t prodro | grep -q 'PROD .*READ-ONLY'"
+keys prodro / a p i Enter
+keys prodro +
+check "production_read_only: + says production is read-only" see prodro "is production and production_read_only is set"
+keys prodro y
+expect_eq "production_read_only: nothing was requested" 0 "$(audit_count requested)"
+check "production_read_only: the refusal is audited as production" grep -q '"result":"refused".*"production":true,"read_only":true' "$AUDIT"
+"$BIN" --demo --seed 1 --once --json --config "$S/prodro.conf" >"$S/prodro.json" 2>/dev/null
+expect_eq "--once --json shows the same decision" "True True" \
+    "$(json_get "$S/prodro.json" 'str(d["production"]) + " " + str(d["read_only"])')"
+
+# ---- marked services: s names every target; over 100% of a request asks a second time -
+rm -f "$AUDIT"
+start marks 100 30 --
+wait_for 10 shows marks " api "
+keys marks g Space Space      # agent-worker, then api
+keys marks s
+check "s on two marked services states the rule" see marks "Set replicas of 2 services: same count for all"
+check "...and names both" sh -c "tmux -L '$SOCK' capture-pane -p -t marks | grep -q 'agent-worker [0-9]' && tmux -L '$SOCK' capture-pane -p -t marks | grep -qE 'current +api [0-9]'"
+keys marks 3 Enter
+check "the dialog has a line for agent-worker" sh -c "tmux -L '$SOCK' capture-pane -p -t marks | grep -qE 'agent-worker [0-9]+ -> 3'"
+check "...and one for api" sh -c "tmux -L '$SOCK' capture-pane -p -t marks | grep -qE 'api 5 -> 3'"
+check "api at 3 replicas is predicted over 100% with the critical glyph" sh -c "tmux -L '$SOCK' capture-pane -p -t marks | grep -qE 'api 5 -> 3 .*cpu [0-9]+% -> ~1[0-9][0-9]% !!'"
+keys marks y
+check "y asks the second confirmation, naming the danger" see marks "over 100% of its request"
+expect_eq "nothing was requested yet" 0 "$(audit_count requested)"
+keys marks n
+expect_eq "declining writes one declined line per target" 2 "$(audit_count declined)"
+check "the declined line names the second confirmation" grep -q '"result":"declined","message":"declined the second confirmation' "$AUDIT"
+keys marks q
 
 # ---- LANG=C: ASCII only ---------------------------------------------------------------
 start ascii 100 30 LANG=C LC_ALL=C --
@@ -140,6 +185,8 @@ check "api starts hot in the demo (cpu ${cpu_before}% with its warning mark)" \
     sh -c "[ '${cpu_before:-0}' -gt 70 ] && tmux -L '$SOCK' capture-pane -p -t sim | grep -E ' api +[0-9]+/[0-9]+ ' | grep -q '!'"
 keys sim / a p i Enter
 keys sim s 1 0 Enter
+keys sim y
+check "api 5 -> 10 asks a second time: its pools would exhaust the database" see sim "clients will wait"
 keys sim y
 if wait_for 15 sh -c "tmux -L '$SOCK' capture-pane -p -t sim | grep -qE ' api +10/10 '"; then
     ok "api rolls out to 10/10 on screen"

@@ -10,9 +10,9 @@ kubectl get/scale work against it.
 State lives in memory, seeded from a small JSON fixture (or generated with --generate
 for the benchmark). Faults are switched at run time through POST /_control (JSON, no
 auth) or a --faults file read on every request:
-  {"mode": "hang|500|garbage|slow|ok", "slow_s": 2, "path": "substring the fault is
+  {"mode": "hang|500|404|garbage|slow|ok", "slow_s": 2, "path": "substring the fault is
    limited to", "forbid_writes": true, "conflict": true, "no_metrics": true,
-   "ssar_allowed": false, "hpa_limited": "TooManyReplicas", "usage": {"api": {"cpu": "900m", "memory": "800Mi"}},
+   "ssar_allowed": false (or per verb: {"update": true, "patch": false}), "hpa_limited": "TooManyReplicas", "usage": {"api": {"cpu": "900m", "memory": "800Mi"}},
    "metrics_forbidden": true (403 on metrics.k8s.io, as RBAC without the metrics role),
    "hpa_inactive": "FailedGetResourceMetric" (the HPA cannot compute: desiredReplicas 0,
    no currentMetrics, ScalingActive=False, as the controller writes it)}
@@ -435,6 +435,9 @@ class Handler(BaseHTTPRequestHandler):
                                                   "Internal error occurred: etcdserver: request timed out"))
             if mode == "garbage":
                 return self.send_json(200, None, raw=b"<html><body>502 Bad Gateway{{{\x1b[31m")
+            if mode == "404":
+                return self.send_json(404, status(404, "NotFound",
+                                                  "the server could not find the requested resource"))
             if mode == "429":
                 return self.send_json(429, status(429, "TooManyRequests",
                                                   "the server has received too many requests and has asked us to try again later"))
@@ -489,7 +492,9 @@ class Handler(BaseHTTPRequestHandler):
         # /apis/authorization.k8s.io/v1/selfsubjectaccessreviews
         if p[:4] == ["apis", "authorization.k8s.io", "v1", "selfsubjectaccessreviews"] and self.command == "POST":
             req = json.loads(body or b"{}")
-            allowed = bool(f.get("ssar_allowed", True))
+            rule = f.get("ssar_allowed", True)
+            verb = req.get("spec", {}).get("resourceAttributes", {}).get("verb", "")
+            allowed = bool(rule.get(verb, True) if isinstance(rule, dict) else rule)
             resp = {"kind": "SelfSubjectAccessReview", "apiVersion": "authorization.k8s.io/v1",
                     "metadata": {"creationTimestamp": None}, "spec": req.get("spec", {}),
                     "status": {"allowed": allowed}}

@@ -151,11 +151,19 @@ check "a failing pods list fails the poll with the path" grep -q "GET /api/v1/na
 fault '"ssar_allowed": false'
 n2=$(writes)
 poll
-expect_eq "SelfSubjectAccessReview denied -> RBAC: read-only" "RBAC: read-only True" \
-    "$(get 'd["notice"] + " " + str(d["scale_denied"])')"
+expect_eq "SelfSubjectAccessReview denied -> each verb says no" "RBAC scale: no · HPA: no no no" \
+    "$(get 'd["notice"] + " " + d["rbac_scale"] + " " + d["rbac_hpa"]')"
 "$PROBE" --kubeconfig "$K" --scale api 9 10 >"$S/out.json"
-check "a scale is refused before it is sent" grep -q "RBAC: patch on deployments/scale" "$S/out.json"
+check "a scale is refused before it is sent" grep -q "RBAC: update on deployments/scale" "$S/out.json"
 expect_eq "the fake received no write" "$n2" "$(writes)"
+fault '"ssar_allowed": {"update": true, "patch": false}'
+poll
+expect_eq "only update: the count may be written, the HPA may not" "RBAC scale: yes · HPA: no yes no" \
+    "$(get 'd["notice"] + " " + d["rbac_scale"] + " " + d["rbac_hpa"]')"
+fault '"mode": "500", "path": "selfsubjectaccessreviews"'
+poll
+expect_eq "a probe the server could not answer is unknown, not a denial" "unknown unknown ok" \
+    "$(get 'd["rbac_scale"] + " " + d["rbac_hpa"] + " " + ("ok" if "RBAC" not in d["notice"] else d["notice"])')"
 fault '"ssar_allowed": true'
 
 # --- auth and TLS
@@ -325,7 +333,9 @@ if "$BIN" --help 2>&1 | grep -q -- "--once"; then
     check "--check: the metrics say why they are missing" grep -q '^UNKNOWN cpu api: no data: metrics.k8s.io not served$' "$S/check.out"
     fault '"ssar_allowed": false'
     "$BIN" --once --json --kubeconfig "$K" >"$S/once.json" 2>"$S/once.err"
-    check "forgetop --once --json carries the RBAC notice" grep -q "RBAC: read-only" "$S/once.json"
+    check "forgetop --once --json carries the RBAC notice" grep -q "RBAC scale: no · HPA: no" "$S/once.json"
+    expect_eq "...and each verb in rbac" "False False" \
+        "$(json_get "$S/once.json" 'str(d["rbac"]["scale"]) + " " + str(d["rbac"]["hpa"])')"
     fault '"mode": "500"'
     "$BIN" --once --json --kubeconfig "$K" >"$S/once.json" 2>"$S/once.err"
     check "forgetop --once --json shows a failing kube source with the reason" \

@@ -231,11 +231,14 @@ static inline void fixture_free(struct world *w)
 struct fix_scaler {
     unsigned long n;
     struct scale_request last;
+    struct scale_request reqs[4]; /* the first four, in order */
 };
 
 static inline int fix_submit(void *ctx, const struct scale_request *req)
 {
     struct fix_scaler *s = ctx;
+    if (s->n < 4)
+        s->reqs[s->n] = *req;
     s->n++;
     s->last = *req;
     return 0;

@@ -97,7 +97,14 @@ static void raise_hpa_minimum(void)
     keys(&r, (int[]){'m', 0});
     tap(r.sc.n == 1 && r.sc.last.set_autoscaler_min && r.sc.last.to == 6,
         "m asks for the HPA's minimum 6 instead of the count");
-    tap(hx_has(stdscr, "HPA minimum -> 6"), "the status line says which was asked");
+    tap(hx_has(stdscr, "raising api's minimum 3 -> 6"), "the status line says which was asked");
+    tap(r.sc.last.from == 3 && strcmp(r.sc.last.object, r.w.services[1].svc.autoscaler.name) == 0,
+        "m's request names the HPA and its minimum 3 as from");
+    struct scale_request mreq = r.sc.last;
+    tui_outcome(&r.t, &mreq, 0, "set api minReplicas 3 -> 6");
+    tui_draw(&r.t);
+    tap(hx_has(stdscr, "permanent") && hx_has(stdscr, "(previous minimum 3)"),
+        "after m the status line says it is permanent and the previous minimum");
     keys(&r, (int[]){'k', '+', 0});
     tap(!hx_has(stdscr, "m raises"), "KEDA owns agent-worker's HPA: m is not offered");
     keys(&r, (int[]){'m', 0});
@@ -152,8 +159,8 @@ static void moved_count(void)
     tui_draw(&r.t);
     tap(hx_has(stdscr, "api moved to 6 since this opened"), "the dialog says the count moved");
     keys(&r, (int[]){'y', 0});
-    tap(r.sc.n == 1 && r.sc.last.from == 5,
-        "the next y sends the frozen 5 -> 6, which the source checks against the live count");
+    tap(r.sc.n == 0 && hx_has(stdscr, "moved to 6 since you looked"),
+        "the next y is refused by the actuator: the count moved, nothing is sent");
     rig_stop(&r);
 }
 
@@ -199,10 +206,128 @@ static void rbac_denied(void)
 {
     struct rig r;
     rig_start(&r, false);
-    r.w.scale_denied = true; /* the cluster said this user may not scale */
+    /* the cluster said this user may not update deployments/scale */
+    r.w.access = (struct access){PERM_DENIED, PERM_ALLOWED, FIX_NOW - 1};
+    for (size_t i = 0; i < r.w.n_sources; i++)
+        if (r.w.snaps[i] != NULL)
+            r.w.snaps[i]->access = r.w.access;
     keys(&r, (int[]){'j', '+', 'y', 0});
     tap(hx_has(stdscr, "READ-ONLY (RBAC)"), "an RBAC denial shows in the badge");
-    tap(r.sc.n == 0 && hx_has(stdscr, "denies scaling"), "and + is refused with the reason");
+    tap(r.sc.n == 0 && hx_has(stdscr, "denies update on deployments/scale"),
+        "and + is refused with the verb");
+    rig_stop(&r);
+}
+
+/* Does the last line of the audit log hold every one of the texts? */
+static bool audit_last_has(const char *a, const char *b)
+{
+    FILE *f = fopen(audit_path, "r");
+    char line[4096], last[4096] = "";
+    while (f != NULL && fgets(line, sizeof line, f) != NULL)
+        memcpy(last, line, sizeof last);
+    if (f != NULL)
+        fclose(f);
+    return strstr(last, a) != NULL && (b == NULL || strstr(last, b) != NULL);
+}
+
+static void marked_set_names_every_target(void)
+{
+    struct rig r;
+    rig_start(&r, false);
+    keys(&r, (int[]){' ', ' ', 'k', 'k', 's', 0}); /* agent-worker and api marked */
+    tap(hx_has(stdscr, "2 services: same count for all") && hx_has(stdscr, "agent-worker 3") &&
+            hx_has(stdscr, "api 5"),
+        "s with two marked services names both and the rule it applies");
+    keys(&r, (int[]){'9', '\n', 0});
+    tap(hx_has(stdscr, "agent-worker 3 -> 9") && hx_has(stdscr, "api 5 -> 9"),
+        "the dialog names every target, one line each with from -> to");
+    keys(&r, (int[]){'y', 0});
+    tap(r.sc.n == 2 && r.sc.last.to == 9, "y sends both, each to the count typed");
+    rig_stop(&r);
+}
+
+static void over_a_limit_takes_a_second_confirmation(void)
+{
+    struct rig r;
+    rig_start(&r, false);
+    keys(&r, (int[]){'j', 's', '3', '\n', 0}); /* api 5 -> 3: cpu 92% -> ~153% */
+    tap(hx_has(stdscr, "~153% !!"), "the predicted figure carries its band's glyph");
+    keys(&r, (int[]){'y', 0});
+    tap(r.sc.n == 0 && r.t.mode == MODE_CONFIRM && hx_has(stdscr, "SECOND CONFIRMATION") &&
+            hx_has(stdscr, "over 100% of its"),
+        "a prediction over 100%% asks a second time and names the danger");
+    keys(&r, (int[]){'n', 0});
+    tap(r.sc.n == 0 && audit_last_has("\"declined\"", "second confirmation"),
+        "declining the second confirmation sends nothing and is audited");
+    keys(&r, (int[]){'s', '3', '\n', 'y', 'y', 0});
+    tap(r.sc.n == 1 && r.sc.last.to == 3 && strstr(r.sc.last.danger, "over 100%") != NULL,
+        "a second y sends it, with the danger it confirmed");
+    tap(audit_last_has("\"requested\"", "\"danger\""), "the audit line names the danger");
+    r.w.services[1].svc.cpu_pct = 160; /* hot: one more replica is still critical */
+    keys(&r, (int[]){'+', 'm', 0});
+    tap(r.t.second && r.sc.n == 1, "m with a danger asks the second confirmation too");
+    keys(&r, (int[]){'y', 0});
+    tap(r.sc.n == 2 && r.sc.last.set_autoscaler_min,
+        "the second key confirms m's choice: the HPA's minimum, not the count");
+    rig_stop(&r);
+}
+
+static void a_partial_failure_is_reported_per_target(void)
+{
+    struct rig r;
+    rig_start(&r, false);
+    keys(&r, (int[]){' ', ' ', '+', 'y', 0});
+    struct scale_request first = r.sc.reqs[0], second = r.sc.reqs[1];
+    tui_outcome(&r.t, &first, 0, "scaled agent-worker 3 -> 4");
+    tui_outcome(&r.t, &second, -1,
+                "kube: GET /apis/apps/v1/namespaces/open-forge/deployments/api/scale: 404 Not "
+                "Found: deployments \"api\" not found");
+    tui_draw(&r.t);
+    tap(hx_has(stdscr, "1 of 2 scaled; api: 404 Not Found"),
+        "the outcome counts the targets and names the one that failed");
+    tap(audit_last_has("\"failed\"", "404"), "the failure is in the audit log too");
+    rig_stop(&r);
+}
+
+static void an_hpa_that_cannot_compute_keeps_the_count(void)
+{
+    struct rig r;
+    rig_start(&r, false);
+    /* as sources/kube.c words an HPA whose ScalingActive condition is False */
+    strcpy(r.w.services[1].svc.autoscaler.inactive, "ScalingActive=False: FailedGetResourceMetric");
+    keys(&r, (int[]){'j', '+', 0});
+    tap(hx_has(stdscr, "cannot compute, so it keeps 6 (ScalingActive=False") &&
+            !hx_has(stdscr, "will undo this"),
+        "an HPA that cannot compute is not said to undo the change");
+    rig_stop(&r);
+}
+
+static void follow_through(void)
+{
+    struct rig r;
+    rig_start(&r, false);
+    keys(&r, (int[]){'j', '+', 'y', 0});
+    struct scale_request req = r.sc.last;
+    tui_outcome(&r.t, &req, 0, "scaled api 5 -> 6");
+    tui_follow(&r.t);
+    tui_draw(&r.t);
+    tap(hx_has(stdscr, "waiting for the next poll"), "before a poll shows it, the status says so");
+    struct service_view *api = &r.w.services[1];
+    r.w.snaps[api->source]->taken_at = FIX_NOW + 4; /* a poll after the outcome */
+    api->svc.desired = 6;
+    api->svc.ready = 5;
+    r.t.now = FIX_NOW + 4;
+    tui_follow(&r.t);
+    tui_draw(&r.t);
+    tap(hx_has(stdscr, "scaled api 5 -> 6: 5/6 ready"), "the status line follows the rollout");
+    api->svc.desired = 5; /* the HPA put it back */
+    r.t.now = FIX_NOW + 10;
+    tui_follow(&r.t);
+    tui_draw(&r.t);
+    tap(hx_has(stdscr, "api set api back to 5 within 10s"),
+        "an autoscaler setting the count back is said plainly");
+    keys(&r, (int[]){27, 0});
+    tap(!hx_has(stdscr, "set api back"), "Esc dismisses the report");
     rig_stop(&r);
 }
 
@@ -219,6 +344,11 @@ int main(void)
     moved_count();
     read_only_refuses_everything();
     rbac_denied();
+    marked_set_names_every_target();
+    over_a_limit_takes_a_second_confirmation();
+    a_partial_failure_is_reported_per_target();
+    follow_through();
+    an_hpa_that_cannot_compute_keeps_the_count();
     unlink(audit_path);
     rmdir(audit_dir);
     printf("1..%d\n", tap_n);

@@ -1,6 +1,8 @@
 /* test_actuator.c - the one gate of every scale: read-only mode refuses everything and
- * nothing reaches the scaler; bounds, vanished services, RBAC and unscalable services
- * refuse; a good request reaches the scaler once; every attempt is in the audit log. */
+ * nothing reaches the scaler; bounds, vanished services, RBAC (per verb), preconditions
+ * and unscalable services refuse; a production context with production_read_only makes
+ * it read-only, whatever path the request took, and nothing takes that back; a good
+ * request reaches the scaler once; every attempt is in the audit log. */
 
 #include <cJSON.h>
 #include <criterion/criterion.h>
@@ -10,6 +12,9 @@
 #include <unistd.h>
 
 #include "forgetop/actuator.h"
+#include "forgetop/world.h"
+
+static const struct access deny_all = {PERM_DENIED, PERM_DENIED, 1};
 
 static char dir[64];
 static char log_path[128];
@@ -103,14 +108,15 @@ Test(actuator, read_only_refuses_every_count_and_never_submits)
         struct scale_request r = request(5, to);
         for (int denied = 0; denied <= 1; denied++) {
             why[0] = '\0';
-            cr_expect_eq(actuator_request(&a, &r, &svc, denied, 1, why, sizeof why), ACT_REFUSED,
-                         "to %d", to);
+            cr_expect_eq(
+                actuator_request(&a, &r, &svc, denied ? &deny_all : NULL, 1, why, sizeof why),
+                ACT_REFUSED, "to %d", to);
             cr_expect_str_eq(why, "scaling is disabled in read-only mode");
             attempts++;
         }
         r.set_autoscaler_min = true;
-        cr_expect_eq(actuator_request(&a, &r, &svc, false, 1, why, sizeof why), ACT_REFUSED);
-        cr_expect_eq(actuator_request(&a, &r, NULL, false, 1, why, sizeof why), ACT_REFUSED);
+        cr_expect_eq(actuator_request(&a, &r, &svc, NULL, 1, why, sizeof why), ACT_REFUSED);
+        cr_expect_eq(actuator_request(&a, &r, NULL, NULL, 1, why, sizeof why), ACT_REFUSED);
         attempts += 2;
     }
     cr_expect_eq(sc.calls, 0, "a request reached the scaler in read-only mode");
@@ -131,7 +137,7 @@ Test(actuator, a_good_request_reaches_the_scaler_once_and_is_audited)
     struct service svc = api_service();
     struct scale_request r = request(5, 7);
     char why[256];
-    cr_assert_eq(actuator_request(&a, &r, &svc, false, 1, why, sizeof why), ACT_SUBMITTED, "%s",
+    cr_assert_eq(actuator_request(&a, &r, &svc, NULL, 1, why, sizeof why), ACT_SUBMITTED, "%s",
                  why);
     cr_expect_str_eq(why, "scaling api 5 -> 7");
     cr_expect_eq(sc.calls, 1);
@@ -174,7 +180,7 @@ Test(actuator, refuses_counts_outside_the_bounds)
         svc.max = cases[i].max;
         struct scale_request r = request(5, cases[i].to);
         char why[256];
-        enum actuator_verdict v = actuator_request(&a, &r, &svc, false, 1, why, sizeof why);
+        enum actuator_verdict v = actuator_request(&a, &r, &svc, NULL, 1, why, sizeof why);
         cr_expect_eq(v, cases[i].ok ? ACT_SUBMITTED : ACT_REFUSED, "case %zu", i);
         cr_expect_str_eq(why, cases[i].why, "case %zu", i);
         cr_expect_eq(sc.calls, cases[i].ok ? 1 : 0, "case %zu", i);
@@ -199,7 +205,7 @@ Test(actuator, refuses_what_cannot_or_need_not_change)
     cases[0].target = NULL;
     cases[0].why = "api is no longer there: nothing was scaled";
     cases[1].denied = true;
-    cases[1].why = "RBAC: the cluster denies scaling deployments in open-forge";
+    cases[1].why = "RBAC: the cluster denies update on deployments/scale in open-forge";
     cases[2].svc.unscalable = true;
     strcpy(cases[2].svc.unscalable_why, "compose service sets container_name");
     cases[2].why = "api cannot be scaled: compose service sets container_name";
@@ -213,7 +219,8 @@ Test(actuator, refuses_what_cannot_or_need_not_change)
         actuator_init(&a, false, log_path, fake_submit, &sc);
         struct scale_request r = request(5, cases[i].to);
         char why[256];
-        cr_expect_eq(actuator_request(&a, &r, cases[i].target, cases[i].denied, 1, why, sizeof why),
+        cr_expect_eq(actuator_request(&a, &r, cases[i].target, cases[i].denied ? &deny_all : NULL,
+                                      1, why, sizeof why),
                      ACT_REFUSED, "case %zu", i);
         cr_expect_str_eq(why, cases[i].why, "case %zu", i);
         cr_expect_eq(sc.calls, 0, "case %zu", i);
@@ -236,7 +243,7 @@ Test(actuator, an_attempt_it_cannot_audit_does_not_go_out)
     actuator_init(&a, false, bad, fake_submit, &sc);
     struct service svc = api_service();
     struct scale_request r = request(5, 7);
-    cr_expect_eq(actuator_request(&a, &r, &svc, false, 1, why, sizeof why), ACT_REFUSED);
+    cr_expect_eq(actuator_request(&a, &r, &svc, NULL, 1, why, sizeof why), ACT_REFUSED);
     cr_expect_eq(sc.calls, 0);
     cr_expect_not_null(strstr(why, "not scaled: audit: cannot open"), "%s", why);
 }
@@ -249,7 +256,7 @@ Test(actuator, a_scaler_that_cannot_take_the_request_is_a_failure)
     struct service svc = api_service();
     struct scale_request r = request(5, 7);
     char why[256];
-    cr_expect_eq(actuator_request(&a, &r, &svc, false, 1, why, sizeof why), ACT_REFUSED);
+    cr_expect_eq(actuator_request(&a, &r, &svc, NULL, 1, why, sizeof why), ACT_REFUSED);
     cr_expect_str_eq(why, "not scaled: the scaler could not take the request");
     cr_expect_eq(sc.calls, 1);
     cr_expect_eq(a.submitted, 0);
@@ -259,6 +266,200 @@ Test(actuator, a_scaler_that_cannot_take_the_request_is_a_failure)
     cr_expect_str_eq(results[1], "failed");
 
     actuator_init(&a, false, log_path, NULL, NULL);
-    cr_expect_eq(actuator_request(&a, &r, &svc, false, 1, why, sizeof why), ACT_REFUSED);
+    cr_expect_eq(actuator_request(&a, &r, &svc, NULL, 1, why, sizeof why), ACT_REFUSED);
     cr_expect_str_eq(why, "scaling is not available: no scaler is running");
+}
+
+/* One field of the audit line number n (0-based), as JSON text ("null" when absent). */
+static void audit_field(size_t n, const char *name, char *out, size_t len)
+{
+    FILE *f = fopen(log_path, "r");
+    char line[4096];
+    snprintf(out, len, "null");
+    for (size_t i = 0; f != NULL && fgets(line, sizeof line, f) != NULL; i++) {
+        if (i != n)
+            continue;
+        cJSON *o = cJSON_Parse(line);
+        const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, name);
+        char *text = v != NULL ? cJSON_PrintUnformatted(v) : NULL;
+        if (text != NULL)
+            snprintf(out, len, "%s", text);
+        cJSON_free(text);
+        cJSON_Delete(o);
+    }
+    if (f != NULL)
+        fclose(f);
+}
+
+Test(actuator, a_production_context_with_production_read_only_refuses_and_stays_refused)
+{
+    struct fake_scaler sc = {0};
+    struct actuator a;
+    actuator_init(&a, false, log_path, fake_submit, &sc);
+    actuator_set_production_rule(&a, "*prod*", true);
+    struct service svc = api_service();
+    struct scale_request r = request(5, 7);
+    char why[256], field[64];
+    actuator_observe_name(&a, "staging-eu-1");
+    cr_expect_not(actuator_read_only(&a));
+    cr_expect_not(a.production);
+    actuator_observe_name(&a, "prod-eu-1"); /* the kubeconfig's current-context */
+    cr_expect(a.production);
+    cr_expect(actuator_read_only(&a));
+    cr_expect_eq(actuator_request(&a, &r, &svc, NULL, 1, why, sizeof why), ACT_REFUSED);
+    cr_expect_str_eq(why, "scaling is disabled: prod-eu-1 is production and production_read_only "
+                          "is set");
+    r.set_autoscaler_min = true; /* m takes another path to the cluster: refused the same */
+    strcpy(r.object, "api-hpa");
+    cr_expect_eq(actuator_request(&a, &r, &svc, NULL, 1, why, sizeof why), ACT_REFUSED);
+    actuator_observe_name(&a, "staging-eu-1"); /* a context that changes back lifts nothing */
+    cr_expect(actuator_read_only(&a));
+    cr_expect_eq(sc.calls, 0, "a write left in a production read-only session");
+    audit_field(0, "production", field, sizeof field);
+    cr_expect_str_eq(field, "true");
+    audit_field(0, "read_only", field, sizeof field);
+    cr_expect_str_eq(field, "true");
+    audit_field(0, "result", field, sizeof field);
+    cr_expect_str_eq(field, "\"refused\"");
+}
+
+Test(actuator, production_without_production_read_only_is_marked_but_may_scale)
+{
+    struct fake_scaler sc = {0};
+    struct actuator a;
+    actuator_init(&a, false, log_path, fake_submit, &sc);
+    actuator_set_production_rule(&a, "*prod*", false);
+    actuator_observe_name(&a, "open-forge-prod");
+    cr_expect(a.production);
+    cr_expect_not(actuator_read_only(&a));
+    struct service svc = api_service();
+    struct scale_request r = request(5, 7);
+    char why[256], field[64];
+    cr_expect_eq(actuator_request(&a, &r, &svc, NULL, 1, why, sizeof why), ACT_SUBMITTED, "%s",
+                 why);
+    audit_field(0, "production", field, sizeof field);
+    cr_expect_str_eq(field, "true");
+    /* no pattern: nothing is production */
+    actuator_init(&a, false, log_path, fake_submit, &sc);
+    actuator_set_production_rule(&a, "", true);
+    actuator_observe_name(&a, "prod");
+    cr_expect_not(a.production);
+}
+
+Test(actuator, the_world_mirrors_the_one_decision_from_the_resolved_context)
+{
+    static struct world w;
+    struct config cfg;
+    config_defaults(&cfg);
+    world_init(&w, &cfg);
+    size_t i = world_add_source(&w, "kube");
+    struct snapshot *s = snapshot_new();
+    cr_assert_not_null(s);
+    s->taken_at = 100;
+    strcpy(s->context, "prod-eu-1"); /* from the kubeconfig, no --context given */
+    world_apply(&w, i, s, 100);
+    cr_expect_not(w.production, "the world does not decide production itself");
+    struct actuator a;
+    actuator_init(&a, false, log_path, fake_submit, NULL);
+    actuator_set_production_rule(&a, "*prod*", true);
+    actuator_observe(&a, &w);
+    cr_expect(w.production);
+    cr_expect(w.read_only);
+    world_free(&w);
+}
+
+Test(actuator, rbac_is_judged_per_verb)
+{
+    struct fake_scaler sc = {0};
+    struct actuator a;
+    actuator_init(&a, false, log_path, fake_submit, &sc);
+    struct service svc = api_service();
+    svc.autoscaler.present = true;
+    strcpy(svc.autoscaler.kind, "HPA");
+    strcpy(svc.autoscaler.name, "api-hpa");
+    svc.autoscaler.min = 3;
+    svc.autoscaler.max = 20;
+    struct access only_update = {PERM_ALLOWED, PERM_DENIED, 1};
+    struct access only_patch = {PERM_DENIED, PERM_ALLOWED, 1};
+    struct scale_request count = request(5, 7), min = request(3, 7);
+    min.set_autoscaler_min = true;
+    strcpy(min.object, "api-hpa");
+    char why[256];
+    cr_expect_eq(actuator_request(&a, &count, &svc, &only_update, 1, why, sizeof why),
+                 ACT_SUBMITTED, "%s", why);
+    cr_expect_eq(actuator_request(&a, &min, &svc, &only_update, 1, why, sizeof why), ACT_REFUSED);
+    cr_expect_str_eq(why, "RBAC: the cluster denies patch on horizontalpodautoscalers in "
+                          "open-forge");
+    cr_expect_eq(actuator_request(&a, &count, &svc, &only_patch, 1, why, sizeof why), ACT_REFUSED);
+    cr_expect_str_eq(why, "RBAC: the cluster denies update on deployments/scale in open-forge");
+    cr_expect_eq(actuator_request(&a, &min, &svc, &only_patch, 1, why, sizeof why), ACT_SUBMITTED,
+                 "%s", why);
+    cr_expect_str_eq(why, "raising api-hpa's minimum 3 -> 7");
+    cr_expect_eq(sc.calls, 2);
+}
+
+Test(actuator, m_is_recorded_as_the_autoscalers_minimum_changing)
+{
+    struct fake_scaler sc = {0};
+    struct actuator a;
+    actuator_init(&a, false, log_path, fake_submit, &sc);
+    struct service svc = api_service();
+    svc.autoscaler.present = true;
+    strcpy(svc.autoscaler.name, "api-hpa");
+    svc.autoscaler.min = 3;
+    svc.autoscaler.max = 20;
+    struct scale_request r = request(3, 7);
+    r.set_autoscaler_min = true;
+    strcpy(r.object, "api-hpa");
+    char why[256], field[96];
+    cr_assert_eq(actuator_request(&a, &r, &svc, NULL, 1, why, sizeof why), ACT_SUBMITTED, "%s",
+                 why);
+    audit_field(0, "object", field, sizeof field);
+    cr_expect_str_eq(field, "\"horizontalpodautoscaler/api-hpa\"");
+    audit_field(0, "field", field, sizeof field);
+    cr_expect_str_eq(field, "\"spec.minReplicas\"");
+    audit_field(0, "from", field, sizeof field);
+    cr_expect_str_eq(field, "3");
+    audit_field(0, "to", field, sizeof field);
+    cr_expect_str_eq(field, "7");
+    r.to = 21; /* above the HPA's max: the bounds of a minimum are 1..max */
+    cr_expect_eq(actuator_request(&a, &r, &svc, NULL, 1, why, sizeof why), ACT_REFUSED);
+    cr_expect_str_eq(why, "api: 21 is outside its bounds 1..20");
+    svc.autoscaler.present = false;
+    r.to = 7;
+    cr_expect_eq(actuator_request(&a, &r, &svc, NULL, 1, why, sizeof why), ACT_REFUSED);
+    cr_expect_str_eq(why, "api has no autoscaler whose minimum could change");
+}
+
+Test(actuator, a_count_that_moved_since_the_operator_looked_is_refused)
+{
+    struct fake_scaler sc = {0};
+    struct actuator a;
+    actuator_init(&a, false, log_path, fake_submit, &sc);
+    struct service svc = api_service();
+    svc.desired = 8; /* the HPA moved it */
+    struct scale_request r = request(5, 7);
+    char why[256];
+    cr_expect_eq(actuator_request(&a, &r, &svc, NULL, 1, why, sizeof why), ACT_REFUSED);
+    cr_expect_str_eq(why, "api moved to 8 since you looked (5): nothing was sent");
+    cr_expect_eq(sc.calls, 0);
+}
+
+Test(actuator, declines_and_dispatcher_refusals_are_recorded_with_a_null_count)
+{
+    struct actuator a;
+    actuator_init(&a, true, log_path, fake_submit, NULL);
+    struct scale_request r = request(5, -1); /* s refused before a count was typed */
+    actuator_record(&a, &r, "refused", "scaling is disabled in read-only mode", 1);
+    r.to = 9;
+    strcpy(r.danger, "cpu ~150% is over 100% of its request");
+    actuator_record(&a, &r, "declined", "declined the second confirmation", 2);
+    char results[4][16], field[96];
+    cr_assert_eq(audit_results(results, 4), 2);
+    cr_expect_str_eq(results[0], "refused");
+    cr_expect_str_eq(results[1], "declined");
+    audit_field(0, "to", field, sizeof field);
+    cr_expect_str_eq(field, "null");
+    audit_field(1, "danger", field, sizeof field);
+    cr_expect_str_eq(field, "\"cpu ~150% is over 100% of its request\"");
 }

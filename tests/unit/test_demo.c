@@ -153,7 +153,8 @@ Test(demo, first_poll_backfills_thirty_minutes_every_fifteen_seconds)
     snapshot_free(s);
 
     s = poll_at(src, T0 + 2);
-    cr_assert_eq(s->n_readings, 5 + 3, "later polls carry only the current sample (+3 counts)");
+    cr_assert_eq(s->n_readings, 5 + 5,
+                 "later polls carry only the current sample (+3 database counts, +2 queue rates)");
     cr_assert_float_eq(s->readings[0].t, T0 + 2, 1e-6);
     snapshot_free(s);
     source_destroy(src);
@@ -186,7 +187,8 @@ Test(demo, readings_carry_the_five_runbook_metrics)
         }
         cr_assert_eq(n, 121, "%s has %zu samples", want[k].metric, n);
     }
-    cr_assert_eq(s->n_readings, 5 * 121 + 3, "no other metric but the database counts");
+    cr_assert_eq(s->n_readings, 5 * 121 + 5,
+                 "no other metric but the database counts and the queue's two rates");
     snapshot_free(s);
     source_destroy(src);
 }

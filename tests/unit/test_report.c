@@ -356,3 +356,30 @@ Test(report, unknown_counts_are_null_and_the_hpas_figures_are_beside_ours)
     cJSON_Delete(root);
     free(doc);
 }
+
+Test(report, json_gives_rbac_per_verb_and_the_actuators_read_only_reason)
+{
+    feed(50, SOURCE_OK);
+    char *doc = report_json(&w, false, 1000);
+    cJSON *root = cJSON_Parse(doc);
+    cJSON *rbac = cJSON_GetObjectItem(root, "rbac");
+    cr_assert(cJSON_IsNull(cJSON_GetObjectItem(rbac, "scale")), "not asked: null, not false");
+    cr_assert(cJSON_IsNull(cJSON_GetObjectItem(rbac, "hpa")));
+    cr_assert(cJSON_IsNull(cJSON_GetObjectItem(root, "read_only_reason")));
+    cJSON_Delete(root);
+    free(doc);
+    w.access = (struct access){PERM_ALLOWED, PERM_DENIED, 988};
+    w.production = w.read_only = true;
+    snprintf(w.read_only_why, sizeof w.read_only_why, "scaling is disabled: prod is production");
+    doc = report_json(&w, true, 1000);
+    root = cJSON_Parse(doc);
+    rbac = cJSON_GetObjectItem(root, "rbac");
+    cr_assert(cJSON_IsTrue(cJSON_GetObjectItem(rbac, "scale")));
+    cr_assert(cJSON_IsFalse(cJSON_GetObjectItem(rbac, "hpa")));
+    cr_assert_float_eq(cJSON_GetObjectItem(rbac, "checked_age_s")->valuedouble, 12, 1e-9);
+    cr_assert(cJSON_IsTrue(cJSON_GetObjectItem(root, "production")));
+    cr_assert_str_eq(cJSON_GetObjectItem(root, "read_only_reason")->valuestring,
+                     "scaling is disabled: prod is production");
+    cJSON_Delete(root);
+    free(doc);
+}

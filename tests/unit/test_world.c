@@ -356,12 +356,18 @@ Test(world, header_takes_context_and_notices_from_snapshots)
     size_t a = world_add_source(&w, "kube");
     struct snapshot *s = snapshot_new();
     snprintf(s->context, sizeof(s->context), "prod-eu");
-    snprintf(s->notice, sizeof(s->notice), "RBAC: read-only");
-    s->scale_denied = true;
+    snprintf(s->notice, sizeof(s->notice), "RBAC scale: no · HPA: yes");
+    s->access = (struct access){PERM_DENIED, PERM_ALLOWED, 990};
+    size_t b = world_add_source(&w, "compose");
+    struct snapshot *c = snapshot_new(); /* never asked: unknown, which does not hide a no */
     world_apply(&w, a, s, 1000);
+    world_apply(&w, b, c, 1000);
     cr_assert_str_eq(w.context, "prod-eu");
-    cr_assert_str_eq(w.notice, "RBAC: read-only");
-    cr_assert(w.scale_denied);
+    cr_assert_str_eq(w.notice, "RBAC scale: no · HPA: yes");
+    cr_assert_eq(w.access.scale, PERM_DENIED);
+    cr_assert_eq(w.access.hpa_min, PERM_ALLOWED);
+    cr_assert_eq(w.access.checked_at, 990);
+    cr_assert_not(w.production, "production is the actuator's decision, not the world's");
 }
 
 Test(world, database_advice_uses_the_connection_counts)
@@ -442,7 +448,7 @@ Test(world, the_scale_target_carries_the_bounds_the_actuator_must_check)
     struct scale_request req = {.from = 5, .to = 21};
     snprintf(req.service, sizeof(req.service), "api");
     char why[256];
-    cr_assert_eq(actuator_request(&a, &req, &target, false, 1000, why, sizeof(why)), ACT_REFUSED);
+    cr_assert_eq(actuator_request(&a, &req, &target, NULL, 1000, why, sizeof(why)), ACT_REFUSED);
     cr_assert(strstr(why, "3..20") != NULL, "%s", why);
     cr_assert_eq(calls, 0);
     unlink(audit);
