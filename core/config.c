@@ -23,6 +23,10 @@
 #include "forgetop/config.h"
 #include "forgetop/text.h"
 
+#ifndef FORGETOP_SYSCONFDIR
+#define FORGETOP_SYSCONFDIR "/etc"
+#endif
+
 /* ---- the sections ---- */
 
 enum sec {
@@ -1097,19 +1101,19 @@ void config_default_path(char *out, size_t len)
 {
     const char *xdg = getenv("XDG_CONFIG_HOME"), *home = getenv("HOME");
     struct stat st;
-    if (xdg != NULL && xdg[0] == '/') {
-        text_printf(out, len, "%s/forgetop/forgetop.conf", xdg);
-    } else {
-        if (home == NULL || home[0] == '\0') {
-            struct passwd *pw = getpwuid(getuid());
-            home = pw != NULL ? pw->pw_dir : NULL;
-        }
-        if (home == NULL) {
-            out[0] = '\0';
-            return;
-        }
-        text_printf(out, len, "%s/.config/forgetop/forgetop.conf", home);
+    if (home == NULL || home[0] == '\0') {
+        struct passwd *pw = getpwuid(getuid());
+        home = pw != NULL ? pw->pw_dir : NULL;
     }
+    out[0] = '\0';
+    if (xdg != NULL && xdg[0] == '/')
+        text_printf(out, len, "%s/forgetop/forgetop.conf", xdg);
+    else if (home != NULL)
+        text_printf(out, len, "%s/.config/forgetop/forgetop.conf", home);
+    if (out[0] != '\0' && stat(out, &st) == 0)
+        return;
+    /* The operator's own file replaces the system-wide one whole, as ~/.tmux.conf would. */
+    text_printf(out, len, "%s/forgetop/forgetop.conf", FORGETOP_SYSCONFDIR);
     if (stat(out, &st) != 0)
         out[0] = '\0';
 }

@@ -113,7 +113,8 @@ void config_defaults(struct config *c);
 /* Read path on top of c. 0, or -1 with err = "FILE:LINE: what is wrong". */
 int config_load(struct config *c, const char *path, char *err, size_t errlen);
 /* The file to read when no --config is given: $XDG_CONFIG_HOME/forgetop/forgetop.conf
- * (or ~/.config/...) if it exists; writes "" otherwise. */
+ * (or ~/.config/...) if it exists, else SYSCONFDIR/forgetop/forgetop.conf (/etc for the
+ * package) if that exists; writes "" otherwise. */
 void config_default_path(char *out, size_t len);
 
 const struct metric_rule *config_metric(const struct config *c, const char *id);
