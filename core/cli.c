@@ -32,6 +32,9 @@ enum {
     OPT_SEED,
     OPT_DEMO_SPEED,
     OPT_VERSION,
+    OPT_PRINT_CONFIG,
+    OPT_LIST_CONTEXTS,
+    OPT_LIST_NAMESPACES,
 };
 
 static const struct option options[] = {
@@ -58,6 +61,10 @@ static const struct option options[] = {
     {"demo-speed", required_argument, NULL, OPT_DEMO_SPEED},
     {"help", no_argument, NULL, 'h'},
     {"version", no_argument, NULL, OPT_VERSION},
+    {"print-config", no_argument, NULL, OPT_PRINT_CONFIG},
+    /* not in --help: what the shell completions ask forgetop for */
+    {"list-contexts", no_argument, NULL, OPT_LIST_CONTEXTS},
+    {"list-namespaces", no_argument, NULL, OPT_LIST_NAMESPACES},
     {NULL, 0, NULL, 0},
 };
 
@@ -93,6 +100,8 @@ void cli_usage(FILE *out)
           "  --once --json           poll every source once, print one JSON document\n"
           "  --check                 one line per metric; exit 0 ok, 1 warning, 2 critical,\n"
           "                          3 unknown (a source could not be read)\n"
+          "  --print-config          the settings in force (defaults, file, flags) as a\n"
+          "                          config file, each line saying where it came from\n"
           "  -h, --help              this text\n"
           "  --version               the version\n",
           out);
@@ -129,6 +138,15 @@ int cli_parse(int argc, char **argv, struct cli *out, char *err, size_t errlen)
             break;
         case OPT_CHECK:
             out->mode = CLI_CHECK;
+            break;
+        case OPT_PRINT_CONFIG:
+            out->mode = CLI_PRINT_CONFIG;
+            break;
+        case OPT_LIST_CONTEXTS:
+            out->mode = CLI_LIST_CONTEXTS;
+            break;
+        case OPT_LIST_NAMESPACES:
+            out->mode = CLI_LIST_NAMESPACES;
             break;
         case 'h':
             out->mode = CLI_HELP;

@@ -479,6 +479,10 @@ class Handler(BaseHTTPRequestHandler):
             base, rest = ["api", "v1"], p[2:]
         else:
             base, rest = p[:3], p[3:]
+        # the namespaces themselves (shell completion of -n): those the deployments live in
+        if p == ["api", "v1", "namespaces"] and self.command == "GET":
+            items = [{"metadata": {"name": ns}} for ns in sorted({k[0] for k in st.deploys} | {"default"})]
+            return self.send_list("NamespaceList", "v1", items, q)
         if len(rest) < 3 or rest[0] != "namespaces":
             return self.send_json(404, status(404, "NotFound", "the server could not find the requested resource"))
         ns, res, name, sub = rest[1], rest[2], rest[3] if len(rest) > 3 else None, rest[4] if len(rest) > 4 else None
