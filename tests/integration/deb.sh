@@ -49,6 +49,6 @@ check "/etc/forgetop/forgetop.conf is a conffile" \
     bash -c "dpkg-query -W -f='\${Conffiles}' forgetop | grep -q ' /etc/forgetop/forgetop.conf '"
 check "the bash completion is where bash-completion loads it from" \
     bash -c 'source /usr/share/bash-completion/bash_completion &&
-             _completion_loader forgetop && complete -p forgetop | grep -q _forgetop'
+             { _completion_loader forgetop; complete -p forgetop | grep -q _forgetop; }'
 check "the zsh completion is in vendor-completions" test -s /usr/share/zsh/vendor-completions/_forgetop
 finish
