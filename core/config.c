@@ -115,6 +115,7 @@ static const struct key keys[] = {
     {SEC_FORGETOP, "read_only", T_BOOL, CFG(read_only), NULL},
     {SEC_FORGETOP, "delay", T_DUR_POS, CFG(delay_s), NULL},
     {SEC_FORGETOP, "theme", T_STR, CFG(theme), NULL},
+    {SEC_FORGETOP, "mouse", T_BOOL, CFG(mouse), NULL},
     {SEC_FORGETOP, "production_pattern", T_STR, CFG(production_pattern), NULL},
     {SEC_FORGETOP, "production_read_only", T_BOOL, CFG(production_read_only), NULL},
     {SEC_FORGETOP, "audit_log", T_STR, CFG(audit_log), NULL},
@@ -297,6 +298,7 @@ void config_defaults(struct config *c)
     memset(c, 0, sizeof *c);
     c->delay_s = 2;
     copy(c->theme, sizeof c->theme, "dark");
+    c->mouse = true;
     c->connect_timeout_s = 3;
     c->request_timeout_s = 10;
     c->poll_interval_s = 0; /* 0: poll at the refresh interval */

@@ -43,6 +43,7 @@ struct config {
     bool read_only;
     double delay_s; /* refresh interval */
     char theme[32];
+    bool mouse;                   /* clicks and the wheel (default true) */
     char production_pattern[128]; /* fnmatch pattern on context/project */
     bool production_read_only;    /* a production target is watched only */
     char audit_log[PATH_MAX];     /* "" = $XDG_STATE_HOME/forgetop/audit.log */
