@@ -6,6 +6,7 @@
 
 #include <locale.h>
 #include <math.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -52,8 +53,10 @@ static int load_config(const struct cli *cli, struct config *cfg)
     /* Turning read-only on by config is safe at any time; nothing turns it off. */
     if (cfg->production_read_only &&
         (config_is_production(cfg, cfg->context) || config_is_production(cfg, cfg->namespace_) ||
-         config_is_production(cfg, cfg->compose_project)))
+         config_is_production(cfg, cfg->compose_project))) {
         cfg->read_only = true;
+        config_note(cfg, offsetof(struct config, read_only), "production_pattern matches");
+    }
     return 0;
 }
 
@@ -170,8 +173,10 @@ int main(int argc, char **argv)
         return 0;
     }
     if (cli.mode == CLI_PRINT_CONFIG) {
-        fprintf(stderr, "forgetop: --print-config is not written yet\n");
-        return 1;
+        if (load_config(&cli, &cfg) < 0)
+            return 1;
+        config_print(&cfg, stdout);
+        return 0;
     }
     if (cli.mode == CLI_LIST_CONTEXTS || cli.mode == CLI_LIST_NAMESPACES)
         return load_config(&cli, &cfg) < 0 ? 1 : run_list(&cli, &cfg);

@@ -10,6 +10,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "forgetop/bands.h"
 #include "forgetop/recommend.h"
@@ -24,6 +25,14 @@
 #define CONFIG_MAX_QUEUES   8
 #define CONFIG_MAX_HEALTH   4
 #define CONFIG_URL_MAX      512
+#define CONFIG_MAX_ORIGINS  192
+
+/* Where a setting came from, for --print-config; a key not listed is a default. */
+struct config_origin {
+    char section[96]; /* "forgetop", "metric cpu" */
+    char key[32];
+    char where[80]; /* "forgetop.conf:12", "--delay" */
+};
 
 enum rule_kind { RULE_NONE, RULE_HPA, RULE_QUEUE };
 
@@ -107,6 +116,9 @@ struct config {
     double connect_timeout_s;
     double request_timeout_s;
     double poll_interval_s;
+
+    struct config_origin origins[CONFIG_MAX_ORIGINS];
+    size_t n_origins;
 };
 
 /* Fill c with the runbook's values. */
@@ -124,5 +136,13 @@ const struct service_rule *config_service(const struct config *c, const char *na
 bool config_is_production(const struct config *c, const char *name);
 /* Any source configured at all? */
 bool config_has_source(const struct config *c);
+
+/* Record that something other than the file set the [section] key whose field is at
+ * offsetof(struct config, ...) == field (a flag: "--delay"; the environment). */
+void config_note(struct config *c, size_t field, const char *where);
+/* Print every setting in force in the file's syntax, each preceded by `# default`,
+ * `# FILE:LINE` or `# --flag`; secrets (connection strings) as <set>. Read back with
+ * --config, the output gives the same settings. */
+void config_print(const struct config *c, FILE *out);
 
 #endif
