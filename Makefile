@@ -152,18 +152,20 @@ uninstall:
 	rm -rf $(DESTDIR)$(PREFIX)/share/forgetop $(DESTDIR)$(PREFIX)/share/doc/forgetop
 
 # A Debian package, built by dpkg-buildpackage in a copy of the tree under build/deb so the
-# checkout stays clean; the .deb is copied to build/.
+# checkout stays clean; the .deb is copied to build/. The package's own make must not see
+# this one's BUILD, BIN or flags (a suite's environment has them), so they are dropped.
 DEB_VERSION = $(shell dpkg-parsechangelog -l debian/changelog -S Version 2>/dev/null)
 DEB_ARCH    = $(shell dpkg-architecture -q DEB_HOST_ARCH 2>/dev/null)
 DEB_FILE    = $(BUILD)/forgetop_$(DEB_VERSION)_$(DEB_ARCH).deb
 
 deb: deps
-	@rm -rf $(BUILD)/deb && mkdir -p $(BUILD)/deb/forgetop-$(DEB_VERSION)
+	@rm -rf $(BUILD)/deb $(DEB_FILE) && mkdir -p $(BUILD)/deb/forgetop-$(DEB_VERSION)
 	@tar -cf - --exclude=./build --exclude=./build-asan --exclude=./build-fuzz \
 		--exclude=./forgetop --exclude=./forgetop-asan --exclude=./.git . \
 		| tar -xf - -C $(BUILD)/deb/forgetop-$(DEB_VERSION)
-	@cd $(BUILD)/deb/forgetop-$(DEB_VERSION) && dpkg-buildpackage -us -uc -b -j2 \
-		>../build.log 2>&1 || { tail -40 ../build.log; exit 1; }
+	@cd $(BUILD)/deb/forgetop-$(DEB_VERSION) && env -u BUILD -u BIN -u OPT -u SAN -u CC \
+		-u CFLAGS -u CPPFLAGS -u LDFLAGS -u MAKEFLAGS -u MFLAGS -u MAKEOVERRIDES -u MAKELEVEL \
+		dpkg-buildpackage -us -uc -b -j2 >../build.log 2>&1 || { tail -40 ../build.log; exit 1; }
 	@cp $(BUILD)/deb/forgetop_$(DEB_VERSION)_$(DEB_ARCH).deb $(DEB_FILE)
 	@echo "  DEB     $(DEB_FILE)"
 

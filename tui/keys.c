@@ -79,7 +79,11 @@ static void click(struct tui *t, int y, int x)
     }
     if (t->screen != TUI_OVERVIEW || t->mode != MODE_NORMAL)
         return;
-    if (in_rows(y, h->svc_y, h->svc_rows))
+    if (y == h->svc_y - 1 && h->svc_rows > 0 && t->focus != FOCUS_SERVICES)
+        actions_dispatch(t, '\t'); /* a table's header selects the table */
+    else if (y == h->met_y - 1 && h->met_rows > 0 && t->focus != FOCUS_METRICS)
+        actions_dispatch(t, '\t');
+    else if (in_rows(y, h->svc_y, h->svc_rows))
         select_row(t, FOCUS_SERVICES, h->svc_top + (size_t)(y - h->svc_y));
     else if (in_rows(y, h->met_y, h->met_rows))
         select_row(t, FOCUS_METRICS, h->met_top + (size_t)(y - h->met_y));

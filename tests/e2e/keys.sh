@@ -120,6 +120,10 @@ check "a click on a metric selects it (and the metrics panel)" \
     wait_for 5 sh -c "tmux -L '$SOCK' capture-pane -p -t rw | grep -q '^▶ *Memory usage'"
 check "...and the services table no longer shows a selection" \
     bash -c "! tmux -L '$SOCK' capture-pane -p -t rw | sed -n '/SERVICE/,/METRIC/p' | grep -q '^▶'"
+y=$(screen rw | grep -n "^ *SERVICE " | head -1 | cut -d: -f1)
+clickat rw 10 "$y"
+check "a click on the services header selects that panel (its selection shows again)" \
+    wait_for 5 sh -c "tmux -L '$SOCK' capture-pane -p -t rw | sed -n '/SERVICE/,/METRIC/p' | grep -q '^▶ *${rows[2]} '"
 bar=$(screen rw | tail -1)
 x=$(($(awk -v b="$bar" 'BEGIN { print index(b, "?Help") }') + 1))
 clickat rw "$x" 30
