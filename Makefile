@@ -141,8 +141,10 @@ install: $(BIN)
 	install -m 0755 $(BIN) $(DESTDIR)$(PREFIX)/bin/forgetop
 	install -m 0644 themes/*.theme $(DESTDIR)$(PREFIX)/share/forgetop/themes/
 	install -m 0644 man/forgetop.1 $(DESTDIR)$(PREFIX)/share/man/man1/
-	install -m 0644 etc/open-forge.conf $(DESTDIR)$(PREFIX)/share/doc/forgetop/
-	install -m 0644 etc/forgetop.conf $(DESTDIR)$(SYSCONFDIR)/forgetop/
+	install -m 0644 etc/*.conf $(DESTDIR)$(PREFIX)/share/doc/forgetop/
+	@# the operator may have edited the system-wide file: a reinstall keeps it
+	[ -e $(DESTDIR)$(SYSCONFDIR)/forgetop/forgetop.conf ] || \
+		install -m 0644 etc/forgetop.conf $(DESTDIR)$(SYSCONFDIR)/forgetop/
 	install -m 0644 completions/forgetop.bash $(DESTDIR)$(BASH_COMPDIR)/forgetop
 	install -m 0644 completions/_forgetop $(DESTDIR)$(ZSH_COMPDIR)/_forgetop
 
