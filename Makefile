@@ -5,6 +5,10 @@
 
 PREFIX  ?= /usr/local
 DESTDIR ?=
+# The system-wide settings file, read when the operator has none: /etc for a /usr prefix.
+SYSCONFDIR  ?= $(if $(filter /usr,$(PREFIX)),/etc,$(PREFIX)/etc)
+BASH_COMPDIR ?= $(PREFIX)/share/bash-completion/completions
+ZSH_COMPDIR  ?= $(PREFIX)/share/zsh/site-functions
 BUILD   ?= build
 CC      ?= cc
 
@@ -14,7 +18,8 @@ PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 
 OPT      ?= -O2 -g
 SAN      ?=
-CPPFLAGS += -Iinclude -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -D_XOPEN_SOURCE_EXTENDED
+CPPFLAGS += -Iinclude -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -D_XOPEN_SOURCE_EXTENDED \
+	-DFORGETOP_SYSCONFDIR='"$(SYSCONFDIR)"'
 CFLAGS   += -std=c11 -Wall -Wextra -Werror $(OPT) $(SAN) $(PKG_CFLAGS) -MMD -MP
 LDFLAGS  += $(SAN)
 LDLIBS   += $(PKG_LIBS) -lpthread -lm
@@ -33,7 +38,8 @@ BENCH_BIN := $(BENCH_SRC:bench/%.c=$(BUILD)/bench/%)
 LIB      := $(BUILD)/libforgetop.a
 BIN      ?= forgetop
 
-.PHONY: all run test asan bench fuzz fuzz-bins install uninstall clean deps format golden unit FORCE
+.PHONY: all run test asan bench fuzz fuzz-bins install uninstall clean deps format golden unit deb \
+	FORCE
 
 all: $(BIN)
 
@@ -127,17 +133,43 @@ golden: deps
 	@$(MAKE) --no-print-directory test-bins
 	@BUILD=$(BUILD) BIN=./$(BIN) FORGETOP_GOLDEN_UPDATE=1 tests/run-screens
 
+# The themes go where the binary looks (bin/../share/forgetop/themes, widgets/theme.c).
 install: $(BIN)
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/forgetop/themes \
-		$(DESTDIR)$(PREFIX)/share/man/man1 $(DESTDIR)$(PREFIX)/share/doc/forgetop
+		$(DESTDIR)$(PREFIX)/share/man/man1 $(DESTDIR)$(PREFIX)/share/doc/forgetop \
+		$(DESTDIR)$(SYSCONFDIR)/forgetop $(DESTDIR)$(BASH_COMPDIR) $(DESTDIR)$(ZSH_COMPDIR)
 	install -m 0755 $(BIN) $(DESTDIR)$(PREFIX)/bin/forgetop
 	install -m 0644 themes/*.theme $(DESTDIR)$(PREFIX)/share/forgetop/themes/
 	install -m 0644 man/forgetop.1 $(DESTDIR)$(PREFIX)/share/man/man1/
 	install -m 0644 etc/*.conf $(DESTDIR)$(PREFIX)/share/doc/forgetop/
+	@# the operator may have edited the system-wide file: a reinstall keeps it
+	[ -e $(DESTDIR)$(SYSCONFDIR)/forgetop/forgetop.conf ] || \
+		install -m 0644 etc/forgetop.conf $(DESTDIR)$(SYSCONFDIR)/forgetop/
+	install -m 0644 completions/forgetop.bash $(DESTDIR)$(BASH_COMPDIR)/forgetop
+	install -m 0644 completions/_forgetop $(DESTDIR)$(ZSH_COMPDIR)/_forgetop
 
 uninstall:
-	rm -f $(DESTDIR)$(PREFIX)/bin/forgetop $(DESTDIR)$(PREFIX)/share/man/man1/forgetop.1
+	rm -f $(DESTDIR)$(PREFIX)/bin/forgetop $(DESTDIR)$(PREFIX)/share/man/man1/forgetop.1 \
+		$(DESTDIR)$(BASH_COMPDIR)/forgetop $(DESTDIR)$(ZSH_COMPDIR)/_forgetop
 	rm -rf $(DESTDIR)$(PREFIX)/share/forgetop $(DESTDIR)$(PREFIX)/share/doc/forgetop
+
+# A Debian package, built by dpkg-buildpackage in a copy of the tree under build/deb so the
+# checkout stays clean; the .deb is copied to build/. The package's own make must not see
+# this one's BUILD, BIN or flags (a suite's environment has them), so they are dropped.
+DEB_VERSION = $(shell dpkg-parsechangelog -l debian/changelog -S Version 2>/dev/null)
+DEB_ARCH    = $(shell dpkg-architecture -q DEB_HOST_ARCH 2>/dev/null)
+DEB_FILE    = $(BUILD)/forgetop_$(DEB_VERSION)_$(DEB_ARCH).deb
+
+deb: deps
+	@rm -rf $(BUILD)/deb $(DEB_FILE) && mkdir -p $(BUILD)/deb/forgetop-$(DEB_VERSION)
+	@tar -cf - --exclude=./build --exclude=./build-asan --exclude=./build-fuzz \
+		--exclude=./forgetop --exclude=./forgetop-asan --exclude=./.git . \
+		| tar -xf - -C $(BUILD)/deb/forgetop-$(DEB_VERSION)
+	@cd $(BUILD)/deb/forgetop-$(DEB_VERSION) && env -u BUILD -u BIN -u OPT -u SAN -u CC \
+		-u CFLAGS -u CPPFLAGS -u LDFLAGS -u MAKEFLAGS -u MFLAGS -u MAKEOVERRIDES -u MAKELEVEL \
+		dpkg-buildpackage -us -uc -b -j2 >../build.log 2>&1 || { tail -40 ../build.log; exit 1; }
+	@cp $(BUILD)/deb/forgetop_$(DEB_VERSION)_$(DEB_ARCH).deb $(DEB_FILE)
+	@echo "  DEB     $(DEB_FILE)"
 
 format:
 	clang-format -i $(wildcard core/*.[ch] sources/*.[ch] tui/*.[ch] widgets/*.[ch] \

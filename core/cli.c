@@ -6,6 +6,8 @@
 #include <errno.h>
 #include <getopt.h>
 #include <math.h>
+#include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -32,6 +34,9 @@ enum {
     OPT_SEED,
     OPT_DEMO_SPEED,
     OPT_VERSION,
+    OPT_PRINT_CONFIG,
+    OPT_LIST_CONTEXTS,
+    OPT_LIST_NAMESPACES,
 };
 
 static const struct option options[] = {
@@ -58,6 +63,10 @@ static const struct option options[] = {
     {"demo-speed", required_argument, NULL, OPT_DEMO_SPEED},
     {"help", no_argument, NULL, 'h'},
     {"version", no_argument, NULL, OPT_VERSION},
+    {"print-config", no_argument, NULL, OPT_PRINT_CONFIG},
+    /* not in --help: what the shell completions ask forgetop for */
+    {"list-contexts", no_argument, NULL, OPT_LIST_CONTEXTS},
+    {"list-namespaces", no_argument, NULL, OPT_LIST_NAMESPACES},
     {NULL, 0, NULL, 0},
 };
 
@@ -93,6 +102,8 @@ void cli_usage(FILE *out)
           "  --once --json           poll every source once, print one JSON document\n"
           "  --check                 one line per metric; exit 0 ok, 1 warning, 2 critical,\n"
           "                          3 unknown (a source could not be read)\n"
+          "  --print-config          the settings in force (defaults, file, flags) as a\n"
+          "                          config file, each line saying where it came from\n"
           "  -h, --help              this text\n"
           "  --version               the version\n",
           out);
@@ -129,6 +140,15 @@ int cli_parse(int argc, char **argv, struct cli *out, char *err, size_t errlen)
             break;
         case OPT_CHECK:
             out->mode = CLI_CHECK;
+            break;
+        case OPT_PRINT_CONFIG:
+            out->mode = CLI_PRINT_CONFIG;
+            break;
+        case OPT_LIST_CONTEXTS:
+            out->mode = CLI_LIST_CONTEXTS;
+            break;
+        case OPT_LIST_NAMESPACES:
+            out->mode = CLI_LIST_NAMESPACES;
             break;
         case 'h':
             out->mode = CLI_HELP;
@@ -293,13 +313,57 @@ static int apply_one(int opt, const char *arg, struct config *cfg, char *err, si
     return 0;
 }
 
+#define FIELD(f) offsetof(struct config, f)
+#define NO_FIELD SIZE_MAX
+
+/* The settings each flag sets, so --print-config can say `# --delay`. */
+static const struct {
+    int opt;
+    size_t field, also;
+} flag_fields[] = {
+    {OPT_DEMO, FIELD(demo), NO_FIELD},
+    {OPT_KUBECONFIG, FIELD(kubeconfig), FIELD(kube)},
+    {OPT_CONTEXT, FIELD(context), FIELD(kube)},
+    {'n', FIELD(namespace_), FIELD(kube)},
+    {'l', FIELD(label_selector), FIELD(kube)},
+    {OPT_COMPOSE_PROJECT, FIELD(compose_project), FIELD(compose)},
+    {OPT_COMPOSE_FILE, FIELD(compose_file), FIELD(compose)},
+    {OPT_REDIS, FIELD(redis_url), NO_FIELD},
+    {OPT_POSTGRES, FIELD(postgres_dsn), FIELD(postgres_enabled)},
+    {OPT_PGBOUNCER, FIELD(pgbouncer_dsn), NO_FIELD},
+    {OPT_PROMETHEUS, FIELD(prometheus_url), NO_FIELD},
+    {OPT_HEALTH, FIELD(health_urls), NO_FIELD},
+    {'R', FIELD(read_only), NO_FIELD},
+    {'d', FIELD(delay_s), NO_FIELD},
+    {OPT_THEME, FIELD(theme), NO_FIELD},
+    {OPT_SEED, FIELD(seed), NO_FIELD},
+    {OPT_DEMO_SPEED, FIELD(demo_speed), NO_FIELD},
+};
+
+static void note_flag(struct config *cfg, int opt)
+{
+    char where[48];
+    snprintf(where, sizeof where, "--%s", flag_name(opt));
+    for (size_t i = 0; i < sizeof flag_fields / sizeof flag_fields[0]; i++) {
+        if (flag_fields[i].opt != opt)
+            continue;
+        config_note(cfg, flag_fields[i].field, where);
+        if (flag_fields[i].also != NO_FIELD)
+            config_note(cfg, flag_fields[i].also, where);
+    }
+}
+
 int cli_apply(const struct cli *c, struct config *cfg, char *err, size_t errlen)
 {
     const char *ro = getenv("FORGETOP_READ_ONLY");
-    if (ro != NULL && ro[0] != '\0' && strcmp(ro, "0") != 0 && strcmp(ro, "false") != 0)
+    if (ro != NULL && ro[0] != '\0' && strcmp(ro, "0") != 0 && strcmp(ro, "false") != 0) {
         cfg->read_only = true;
-    for (size_t i = 0; i < c->n_set; i++)
+        config_note(cfg, FIELD(read_only), "FORGETOP_READ_ONLY");
+    }
+    for (size_t i = 0; i < c->n_set; i++) {
         if (apply_one(c->set[i].opt, c->set[i].arg, cfg, err, errlen) < 0)
             return -1;
+        note_flag(cfg, c->set[i].opt);
+    }
     return 0;
 }

@@ -23,6 +23,10 @@
 #include "forgetop/config.h"
 #include "forgetop/text.h"
 
+#ifndef FORGETOP_SYSCONFDIR
+#define FORGETOP_SYSCONFDIR "/etc"
+#endif
+
 /* ---- the sections ---- */
 
 enum sec {
@@ -113,6 +117,7 @@ static const struct key keys[] = {
     {SEC_FORGETOP, "read_only", T_BOOL, CFG(read_only), NULL},
     {SEC_FORGETOP, "delay", T_DUR_POS, CFG(delay_s), NULL},
     {SEC_FORGETOP, "theme", T_STR, CFG(theme), NULL},
+    {SEC_FORGETOP, "mouse", T_BOOL, CFG(mouse), NULL},
     {SEC_FORGETOP, "production_pattern", T_STR, CFG(production_pattern), NULL},
     {SEC_FORGETOP, "production_read_only", T_BOOL, CFG(production_read_only), NULL},
     {SEC_FORGETOP, "audit_log", T_STR, CFG(audit_log), NULL},
@@ -316,6 +321,7 @@ void config_defaults(struct config *c)
     memset(c, 0, sizeof *c);
     c->delay_s = 2;
     copy(c->theme, sizeof c->theme, "dark");
+    c->mouse = true;
     c->connect_timeout_s = 3;
     c->request_timeout_s = 10;
     c->poll_interval_s = 0; /* 0: poll at the refresh interval */
@@ -800,6 +806,31 @@ static int parse_health(void *base, const struct key *k, const char *v, char *wh
     return 0;
 }
 
+/* ---- where each setting came from ---- */
+
+static void note_origin(struct config *c, const char *section, const char *key, const char *where)
+{
+    size_t i;
+    for (i = 0; i < c->n_origins; i++)
+        if (strcmp(c->origins[i].section, section) == 0 && strcmp(c->origins[i].key, key) == 0)
+            break;
+    if (i == c->n_origins) {
+        if (i == CONFIG_MAX_ORIGINS)
+            return; /* the value still applies; only its origin reads as default */
+        c->n_origins++;
+        copy(c->origins[i].section, sizeof c->origins[i].section, section);
+        copy(c->origins[i].key, sizeof c->origins[i].key, key);
+    }
+    copy(c->origins[i].where, sizeof c->origins[i].where, where);
+}
+
+void config_note(struct config *c, size_t field, const char *where)
+{
+    for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
+        if (sections[keys[i].sec].arg == NULL && keys[i].off == field)
+            note_origin(c, sections[keys[i].sec].name, keys[i].name, where);
+}
+
 /* ---- the parse ---- */
 
 struct parse {
@@ -1043,6 +1074,12 @@ static int on_key(void *user, const char *section, const char *name, const char 
     }
     copy(p->prev_key, sizeof p->prev_key, name);
     note_line(p, k);
+    if (!cont) {
+        const char *slash = strrchr(p->path, '/');
+        char where[80];
+        text_printf(where, sizeof where, "%s:%d", slash ? slash + 1 : p->path, p->line);
+        note_origin(p->c, p->section, name, where);
+    }
     return 1;
 }
 
@@ -1140,19 +1177,19 @@ void config_default_path(char *out, size_t len)
 {
     const char *xdg = getenv("XDG_CONFIG_HOME"), *home = getenv("HOME");
     struct stat st;
-    if (xdg != NULL && xdg[0] == '/') {
-        text_printf(out, len, "%s/forgetop/forgetop.conf", xdg);
-    } else {
-        if (home == NULL || home[0] == '\0') {
-            struct passwd *pw = getpwuid(getuid());
-            home = pw != NULL ? pw->pw_dir : NULL;
-        }
-        if (home == NULL) {
-            out[0] = '\0';
-            return;
-        }
-        text_printf(out, len, "%s/.config/forgetop/forgetop.conf", home);
+    if (home == NULL || home[0] == '\0') {
+        struct passwd *pw = getpwuid(getuid());
+        home = pw != NULL ? pw->pw_dir : NULL;
     }
+    out[0] = '\0';
+    if (xdg != NULL && xdg[0] == '/')
+        text_printf(out, len, "%s/forgetop/forgetop.conf", xdg);
+    else if (home != NULL)
+        text_printf(out, len, "%s/.config/forgetop/forgetop.conf", home);
+    if (out[0] != '\0' && stat(out, &st) == 0)
+        return;
+    /* The operator's own file replaces the system-wide one whole, as ~/.tmux.conf would. */
+    text_printf(out, len, "%s/forgetop/forgetop.conf", FORGETOP_SYSCONFDIR);
     if (stat(out, &st) != 0)
         out[0] = '\0';
 }
@@ -1188,4 +1225,282 @@ bool config_is_production(const struct config *c, const char *name)
 double config_poll_interval(const struct config *c)
 {
     return c->poll_interval_s > 0 ? c->poll_interval_s : c->delay_s > 0 ? c->delay_s : 2.0;
+}
+
+/* ---- printing the settings in force (--print-config) ---- */
+
+/* The shortest text that reads back as v, without an exponent (durations have none). */
+static void fmt_num(char *out, size_t len, double v)
+{
+    for (int prec = 15; prec <= 17; prec++) {
+        text_printf(out, len, "%.*g", prec, v);
+        if (strtod(out, NULL) == v)
+            break;
+    }
+    if (strchr(out, 'e') != NULL) {
+        text_printf(out, len, "%.9f", v);
+        char *e = out + strlen(out);
+        while (e > out && e[-1] == '0')
+            *--e = '\0';
+        if (e > out && e[-1] == '.')
+            e[-1] = '\0';
+    }
+}
+
+/* A custom value as its parser reads it; false when the key has nothing to print. */
+typedef bool (*fmt_fn)(const void *base, const struct key *k, char *out, size_t len);
+
+static bool fmt_prefer(const void *base, const struct key *k, char *out, size_t len)
+{
+    text_printf(out, len, "%s", (const char *)base + k->off);
+    return out[0] != '\0';
+}
+
+static bool fmt_rule(const void *base, const struct key *k, char *out, size_t len)
+{
+    enum rule_kind r = ((const struct service_rule *)base)->kind;
+    text_printf(out, len, "%s", r == RULE_HPA ? "hpa" : r == RULE_QUEUE ? "queue" : "none");
+    (void)k;
+    return true;
+}
+
+static bool fmt_bound(const void *base, const struct key *k, char *out, size_t len)
+{
+    const struct service_rule *s = base;
+    text_printf(out, len, "%d", strcmp(k->name, "min") == 0 ? s->hpa.min : s->hpa.max);
+    return true;
+}
+
+static bool fmt_tolerance(const void *base, const struct key *k, char *out, size_t len)
+{
+    fmt_num(out, len, ((const struct service_rule *)base)->hpa.tolerance);
+    (void)k;
+    return true;
+}
+
+/* Behaviour keys exist only when the service has a behaviour: printing the defaults
+ * would give it one on the way back. */
+static const struct scaling_rules *rules_of(const void *base, const struct key *k)
+{
+    const struct service_rule *s = base;
+    return s->hpa.has_behavior ? (const void *)((const char *)base + k->off) : NULL;
+}
+
+static bool fmt_policies(const void *base, const struct key *k, char *out, size_t len)
+{
+    const struct scaling_rules *r = rules_of(base, k);
+    size_t used = 0;
+    out[0] = '\0';
+    for (size_t i = 0; r != NULL && i < r->n_policies && used < len; i++) {
+        const struct scaling_policy *p = &r->policies[i];
+        used += (size_t)snprintf(out + used, len - used, "%s%d%s per %ds", i ? ", " : "", p->value,
+                                 p->type == POLICY_PERCENT ? "%" : " pods", p->period_s);
+    }
+    return out[0] != '\0';
+}
+
+static bool fmt_window(const void *base, const struct key *k, char *out, size_t len)
+{
+    const struct scaling_rules *r = rules_of(base, k);
+    if (r != NULL)
+        text_printf(out, len, "%ds", r->window_s);
+    return r != NULL;
+}
+
+static bool fmt_select(const void *base, const struct key *k, char *out, size_t len)
+{
+    const struct scaling_rules *r = rules_of(base, k);
+    if (r == NULL || strcmp(k->name, "select_policy") == 0)
+        return false; /* both directions: the two keys below say it exactly */
+    text_printf(out, len, "%s",
+                r->select == SELECT_MIN        ? "min"
+                : r->select == SELECT_DISABLED ? "disabled"
+                                               : "max");
+    return true;
+}
+
+static bool fmt_queue_mode(const void *base, const struct key *k, char *out, size_t len)
+{
+    enum queue_mode m = ((const struct service_rule *)base)->queue.mode;
+    text_printf(out, len, "%s", m == QUEUE_HPA_VALUE ? "value" : "keda");
+    (void)k;
+    return true;
+}
+
+static bool fmt_users(const void *base, const struct key *k, char *out, size_t len)
+{
+    const struct sizing_tier *t = base;
+    if (t->users_max == 0)
+        text_printf(out, len, "%d+", t->users_min);
+    else if (t->users_min == 0)
+        text_printf(out, len, "<%d", t->users_max + 1);
+    else
+        text_printf(out, len, "%d-%d", t->users_min, t->users_max);
+    (void)k;
+    return true;
+}
+
+static bool fmt_queues(const void *base, const struct key *k, char *out, size_t len)
+{
+    const struct config *c = base;
+    size_t used = 0;
+    out[0] = '\0';
+    for (size_t i = 0; i < c->n_queues && used < len; i++)
+        used += (size_t)snprintf(out + used, len - used, "%s%s", i ? ", " : "", c->queues[i]);
+    (void)k;
+    return true;
+}
+
+/* One line per URL: the printer writes each value of a '\n'-separated list. */
+static bool fmt_health(const void *base, const struct key *k, char *out, size_t len)
+{
+    const struct config *c = base;
+    size_t used = 0;
+    out[0] = '\0';
+    for (size_t i = 0; i < c->n_health && used < len; i++)
+        used += (size_t)snprintf(out + used, len - used, "%s%s", i ? "\n" : "", c->health_urls[i]);
+    (void)k;
+    return c->n_health > 0;
+}
+
+static const struct {
+    parse_fn parse;
+    fmt_fn fmt;
+} printers[] = {
+    {parse_prefer, fmt_prefer},     {parse_rule, fmt_rule},
+    {parse_bound, fmt_bound},       {parse_tolerance, fmt_tolerance},
+    {parse_policies, fmt_policies}, {parse_window, fmt_window},
+    {parse_select, fmt_select},     {parse_queue_mode, fmt_queue_mode},
+    {parse_users, fmt_users},       {parse_queues, fmt_queues},
+    {parse_health, fmt_health},
+};
+
+/* The fields whose text may carry a password: connection strings. */
+static const size_t secret_fields[] = {
+    offsetof(struct config, redis_url),
+    offsetof(struct config, postgres_dsn),
+    offsetof(struct config, pgbouncer_dsn),
+    offsetof(struct config, health_urls),
+};
+
+static bool is_secret(enum sec s, const struct key *k)
+{
+    for (size_t i = 0; sections[s].arg == NULL && i < sizeof secret_fields / sizeof(size_t); i++)
+        if (k->off == secret_fields[i])
+            return true;
+    return false;
+}
+
+/* The value of row k in base as the parser reads it; false: nothing to print. */
+static bool format_value(const void *base, const struct key *k, char *out, size_t len)
+{
+    const void *f = (const char *)base + k->off;
+    switch (k->type) {
+    case T_BOOL:
+        text_printf(out, len, "%s", *(const bool *)f ? "true" : "false");
+        return true;
+    case T_INT:
+        text_printf(out, len, "%d", *(const int *)f);
+        return true;
+    case T_U64:
+        text_printf(out, len, "%llu", (unsigned long long)*(const uint64_t *)f);
+        return true;
+    case T_NUM:
+    case T_POS:
+    case T_DUR:
+    case T_DUR_POS:
+        fmt_num(out, len, *(const double *)f);
+        return isfinite(*(const double *)f); /* NAN: unset, as when the key is absent */
+    case T_STR:
+    case T_TEXT:
+        text_printf(out, len, "%s", (const char *)f);
+        return true;
+    case T_CUSTOM:
+        for (size_t i = 0; i < sizeof printers / sizeof printers[0]; i++)
+            if (printers[i].parse == k->parse)
+                return printers[i].fmt(base, k, out, len);
+        text_printf(out, len, "(forgetop cannot print this key yet)");
+        return true;
+    }
+    return false;
+}
+
+static const char *origin_of(const struct config *c, const char *section, const char *key)
+{
+    for (size_t i = 0; i < c->n_origins; i++)
+        if (strcmp(c->origins[i].section, section) == 0 && strcmp(c->origins[i].key, key) == 0)
+            return c->origins[i].where;
+    return "default";
+}
+
+/* key = value; a long text (a query) is cut at single spaces onto indented lines: the
+ * reader joins them with one space, and takes at most 200 characters a line. */
+static void print_text(FILE *out, const char *key, const char *v)
+{
+    if (v[0] == '\0') {
+        fprintf(out, "%s =\n", key);
+        return;
+    }
+    int col = fprintf(out, "%s = ", key);
+    for (const char *p = v; *p != '\0'; p++) {
+        if (*p == ' ' && col > 120 && p > v && p[-1] != ' ' && p[1] != ' ' && p[1] != '\0') {
+            fputs("\n    ", out);
+            col = 4;
+            continue;
+        }
+        fputc(*p, out);
+        col++;
+    }
+    fputc('\n', out);
+}
+
+static void print_section(const struct config *c, FILE *out, enum sec s, const void *base,
+                          const char *title)
+{
+    fprintf(out, "\n[%s]\n", title);
+    for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++) {
+        const struct key *k = &keys[i];
+        static char v[CONFIG_MAX_HEALTH * CONFIG_URL_MAX + CONFIG_MAX_QUEUES * 130];
+        if (k->sec != s || !format_value(base, k, v, sizeof v))
+            continue;
+        fprintf(out, "# %s\n", origin_of(c, title, k->name));
+        if (is_secret(s, k)) {
+            for (char *line = v, *next; line != NULL; line = next) {
+                next = strchr(line, '\n');
+                next = next != NULL ? next + 1 : NULL;
+                fprintf(out, "%s = %s\n", k->name, line[0] != '\n' && line[0] ? "<set>" : "");
+            }
+        } else if (k->type == T_CUSTOM && strchr(v, '\n') != NULL) {
+            for (char *line = strtok(v, "\n"); line != NULL; line = strtok(NULL, "\n"))
+                fprintf(out, "%s = %s\n", k->name, line);
+        } else {
+            print_text(out, k->name, v);
+        }
+    }
+}
+
+void config_print(const struct config *c, FILE *out)
+{
+    fprintf(out,
+            "; The settings in force: the built-in defaults, then %s, then the flags.\n"
+            "; Each key is preceded by where its value came from.\n",
+            c->path[0] ? c->path : "no file");
+    for (enum sec s = 0; s < SEC_NONE; s++) {
+        char title[128];
+        if (sections[s].arg == NULL) {
+            print_section(c, out, s, c, sections[s].name);
+            continue;
+        }
+        size_t n = s == SEC_METRIC ? c->n_metrics : s == SEC_SERVICE ? c->n_services : c->n_tiers;
+        for (size_t i = 0; i < n; i++) {
+            const void *base = s == SEC_METRIC    ? (const void *)&c->metrics[i]
+                               : s == SEC_SERVICE ? (const void *)&c->services[i]
+                                                  : (const void *)&c->tiers[i];
+            const char *name = s == SEC_METRIC    ? c->metrics[i].id
+                               : s == SEC_SERVICE ? c->services[i].name
+                                                  : c->tiers[i].name;
+            text_printf(title, sizeof title, "%s %s", sections[s].name, name);
+            print_section(c, out, s, base, title);
+        }
+    }
 }

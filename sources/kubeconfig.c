@@ -544,45 +544,91 @@ static int load_in_cluster(struct kubeconfig *kc, const char *ns, char *err, siz
     return 0;
 }
 
+/* The files kubectl would read: explicit_path, else $KUBECONFIG, else ~/.kube/config.
+ * 0 with fs loaded, 1 when the pod's service account is the configuration, or -1. */
+static int pick_files(struct kfiles *fs, const char *explicit_path, char *err, size_t errlen)
+{
+    const char *env = getenv("KUBECONFIG");
+    if (explicit_path != NULL && *explicit_path)
+        return files_load(fs, explicit_path, strchr(explicit_path, ':') == NULL, err, errlen);
+    if (env != NULL && *env)
+        return files_load(fs, env, false, err, errlen);
+    if (getenv("KUBERNETES_SERVICE_HOST") != NULL && *getenv("KUBERNETES_SERVICE_HOST"))
+        return 1;
+    char home_cfg[4096];
+    const char *home = getenv("HOME");
+    text_printf(home_cfg, sizeof(home_cfg), "%s/.kube/config", home ? home : "");
+    if (access(home_cfg, F_OK) != 0) {
+        text_printf(err, errlen,
+                    "no kubeconfig: %s does not exist and $KUBECONFIG is unset; pass "
+                    "--kubeconfig FILE or try --demo",
+                    home_cfg);
+        return -1;
+    }
+    return files_load(fs, home_cfg, true, err, errlen);
+}
+
 int kubeconfig_load(struct kubeconfig *kc, const char *explicit_path, const char *context,
                     const char *namespace_, char *err, size_t errlen)
 {
     struct kfiles *fs = calloc(1, sizeof(*fs));
-    char home_cfg[4096];
-    int rc = -1;
     memset(kc, 0, sizeof(*kc));
     if (fs == NULL) {
         text_printf(err, errlen, "kubeconfig: out of memory");
         return -1;
     }
-    const char *env = getenv("KUBECONFIG");
-    if (explicit_path != NULL && *explicit_path) {
-        rc = files_load(fs, explicit_path, strchr(explicit_path, ':') == NULL, err, errlen);
-    } else if (env != NULL && *env) {
-        rc = files_load(fs, env, false, err, errlen);
-    } else if (getenv("KUBERNETES_SERVICE_HOST") != NULL && *getenv("KUBERNETES_SERVICE_HOST")) {
+    int rc = pick_files(fs, explicit_path, err, errlen);
+    if (rc == 1)
         rc = load_in_cluster(kc, namespace_, err, errlen);
-        goto out;
-    } else {
-        const char *home = getenv("HOME");
-        text_printf(home_cfg, sizeof(home_cfg), "%s/.kube/config", home ? home : "");
-        if (access(home_cfg, F_OK) != 0) {
-            text_printf(err, errlen,
-                        "no kubeconfig: %s does not exist and $KUBECONFIG is unset; pass "
-                        "--kubeconfig FILE or try --demo",
-                        home_cfg);
-            goto out;
-        }
-        rc = files_load(fs, home_cfg, true, err, errlen);
-    }
-    if (rc == 0)
+    else if (rc == 0)
         rc = resolve(kc, fs, context, namespace_, err, errlen);
-out:
     files_free(fs);
     free(fs);
     if (rc < 0)
         kubeconfig_free(kc);
     return rc;
+}
+
+/* Has an earlier file, or an earlier entry of this one, the context name already? */
+static bool context_seen(struct kfiles *fs, size_t upto_file, yaml_node_item_t *upto,
+                         const char *name)
+{
+    size_t which = upto_file;
+    if (find_named(fs, "contexts", "context", name, &which) != NULL && which < upto_file)
+        return true;
+    struct kfile *kf = &fs->f[upto_file];
+    yaml_node_t *seq = map_get(kf, root_of(kf), "contexts");
+    for (yaml_node_item_t *it = seq->data.sequence.items.start; it < upto; it++) {
+        const char *n = map_str(kf, yaml_document_get_node(&kf->doc, *it), "name");
+        if (n != NULL && strcmp(n, name) == 0)
+            return true;
+    }
+    return false;
+}
+
+int kubeconfig_list_contexts(const char *explicit_path, FILE *out, char *err, size_t errlen)
+{
+    struct kfiles *fs = calloc(1, sizeof(*fs));
+    if (fs == NULL) {
+        text_printf(err, errlen, "kubeconfig: out of memory");
+        return -1;
+    }
+    int rc = pick_files(fs, explicit_path, err, errlen);
+    for (size_t i = 0; rc == 0 && i < fs->n; i++) {
+        struct kfile *kf = &fs->f[i];
+        yaml_node_t *seq = map_get(kf, root_of(kf), "contexts");
+        if (seq == NULL || seq->type != YAML_SEQUENCE_NODE)
+            continue;
+        for (yaml_node_item_t *it = seq->data.sequence.items.start;
+             it < seq->data.sequence.items.top; it++) {
+            const char *n = map_str(kf, yaml_document_get_node(&kf->doc, *it), "name");
+            if (n != NULL && !context_seen(fs, i, it, n))
+                fprintf(out, "%s\n", n);
+        }
+    }
+    files_free(fs);
+    free(fs);
+    return rc < 0 ? -1 : 0;
 }
 
 static void cred_clear(struct kube_cred *c)

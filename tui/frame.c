@@ -244,6 +244,24 @@ static void mode_hint(struct tui *t, char *out, size_t len)
         out[0] = '\0';
 }
 
+/* The cells of each function bar item, laid out as statusbar_draw_keys lays them. */
+static void bar_hits(struct tui *t, const struct fbar_item *items, size_t n, int w)
+{
+    int c = 0;
+    t->hits.bar_y = t->lines - 1;
+    t->hits.n_bar = 0;
+    for (size_t i = 0; i < n; i++) {
+        int kw = paint_width(&t->style, items[i].key);
+        int need = kw + (kw > 1) + paint_width(&t->style, items[i].label) + 1;
+        if (c + need > w)
+            break;
+        t->hits.bar_x[i] = c;
+        t->hits.bar_w[i] = need;
+        t->hits.n_bar = i + 1;
+        c += need;
+    }
+}
+
 void frame_footer(struct tui *t)
 {
     const struct style *st = &t->style;
@@ -267,7 +285,9 @@ void frame_footer(struct tui *t)
         text_printf(keys[k], sizeof keys[k], "%.*s", (int)l, a[i].keys);
         items[k] = (struct fbar_item){keys[k], a[i].bar,
                                       t->read_only && !(a[i].flags & ACT_READ_ONLY_SAFE)};
+        t->hits.bar_key[k] = a[i].codes[0];
         k++;
     }
     statusbar_draw_keys(t->win, st, t->lines - 1, 0, w, items, k);
+    bar_hits(t, items, k, w);
 }

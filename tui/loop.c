@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "forgetop/app.h"
+#include "forgetop/keys.h"
 #include "forgetop/text.h"
 #include "forgetop/tui.h"
 
@@ -79,6 +80,7 @@ static void start_curses(void)
     noecho();
     nonl();
     keypad(stdscr, TRUE);
+    keys_define(); /* both escape forms of every key, whatever terminfo lists */
     nodelay(stdscr, TRUE);
     curs_set(0);
     set_escdelay(25); /* Escape is instant over SSH */
@@ -160,6 +162,7 @@ int tui_run(struct app *app)
     install_signals();
     struct tui t;
     tui_init(&t, app->world, app->act, app->poller, app->cfg, stdscr);
+    keys_mouse_enable(app->cfg->mouse);
     double now = wall_now(), step = t.delay_s;
     double next = (floor(now / step) + 1) * step; /* ticks on the second: a steady clock */
     ingest(&t, now);

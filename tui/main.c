@@ -6,6 +6,7 @@
 
 #include <locale.h>
 #include <math.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,6 +18,8 @@
 #include "forgetop/cli.h"
 #include "forgetop/config.h"
 #include "forgetop/http.h"
+#include "forgetop/kubeconfig.h"
+#include "forgetop/kubelist.h"
 #include "forgetop/poller.h"
 #include "forgetop/registry.h"
 #include "forgetop/report.h"
@@ -107,6 +110,20 @@ static int run_once(const struct cli *cli, struct config *cfg, struct poller *p,
     return 0;
 }
 
+/* What the shell completions ask for: names, one a line, and quiet failure. */
+static int run_list(const struct cli *cli, const struct config *cfg)
+{
+    char err[512];
+    int rc;
+    if (cli->mode == CLI_LIST_CONTEXTS)
+        rc = kubeconfig_list_contexts(cfg->kubeconfig, stdout, err, sizeof(err));
+    else
+        rc = kubelist_namespaces(cfg->kubeconfig, cfg->context, 1.0, stdout, err, sizeof(err));
+    if (rc < 0)
+        fprintf(stderr, "forgetop: %s\n", err);
+    return rc < 0 ? 1 : 0;
+}
+
 static int submit_scale(void *ctx, const struct scale_request *req)
 {
     return poller_submit_scale(ctx, req);
@@ -169,6 +186,14 @@ int main(int argc, char **argv)
         puts("forgetop " FORGETOP_VERSION);
         return 0;
     }
+    if (cli.mode == CLI_PRINT_CONFIG) {
+        if (load_config(&cli, &cfg) < 0)
+            return 1;
+        config_print(&cfg, stdout);
+        return 0;
+    }
+    if (cli.mode == CLI_LIST_CONTEXTS || cli.mode == CLI_LIST_NAMESPACES)
+        return load_config(&cli, &cfg) < 0 ? 1 : run_list(&cli, &cfg);
     if (load_config(&cli, &cfg) < 0 || choose_default_source(&cfg) < 0)
         return cli.mode == CLI_CHECK ? 3 : 1;
     for (int i = 1; i < argc; i++) /* the config has its copies: ps must not show a password */

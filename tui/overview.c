@@ -202,6 +202,9 @@ static void draw_services(struct tui *t, int y, int rows, int width)
         if (&t->world->services[idx[i]] == sel)
             cur = i;
     t->top = table_scroll(cur, t->top, (size_t)rows, n);
+    t->hits.svc_y = y + 1;
+    t->hits.svc_top = t->top;
+    t->hits.svc_rows = (int)(n - t->top) < rows ? (int)(n - t->top) : rows;
     for (size_t i = t->top; i < n && (int)(i - t->top) < rows; i++) {
         const struct service_view *sv = &t->world->services[idx[i]];
         service_row(t, y + 1 + (int)(i - t->top), width, &l, sv,
@@ -300,6 +303,9 @@ static void draw_metrics(struct tui *t, int y, int rows, int width)
         return;
     }
     size_t top = table_scroll(t->metric_sel, 0, (size_t)rows, w->n_metrics);
+    t->hits.met_y = y + 1;
+    t->hits.met_top = top;
+    t->hits.met_rows = (int)(w->n_metrics - top) < rows ? (int)(w->n_metrics - top) : rows;
     for (size_t i = top; i < w->n_metrics && (int)(i - top) < rows; i++)
         metric_row(t, y + 1 + (int)(i - top), width, &l, &w->metrics[i],
                    t->focus == FOCUS_METRICS && i == t->metric_sel);

@@ -9,6 +9,7 @@
 #include <time.h>
 
 #include "forgetop/actions.h"
+#include "forgetop/keys.h"
 #include "forgetop/paint.h"
 #include "forgetop/text.h"
 #include "forgetop/tui.h"
@@ -113,6 +114,12 @@ bool tui_is_marked(const struct tui *t, const struct service_view *sv)
 
 void tui_key(struct tui *t, int key)
 {
+    MEVENT ev;
+    if (key == KEY_MOUSE) { /* a click or the wheel, as the key that does the same */
+        if (getmouse(&ev) == OK)
+            keys_mouse_event(t, &ev);
+        return;
+    }
     actions_dispatch(t, key);
 }
 
@@ -267,6 +274,8 @@ void tui_draw(struct tui *t)
 {
     getmaxyx(t->win, t->lines, t->cols);
     werase(t->win);
+    t->hits.svc_rows = t->hits.met_rows = 0; /* only what this frame draws can be clicked */
+    t->hits.n_bar = 0;
     if (t->lines < TUI_MIN_LINES || t->cols < TUI_MIN_COLS) {
         draw_too_small(t);
         return;

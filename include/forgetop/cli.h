@@ -12,7 +12,16 @@
 
 #include "forgetop/config.h"
 
-enum cli_mode { CLI_DASHBOARD, CLI_ONCE, CLI_CHECK, CLI_HELP, CLI_VERSION };
+enum cli_mode {
+    CLI_DASHBOARD,
+    CLI_ONCE,
+    CLI_CHECK,
+    CLI_HELP,
+    CLI_VERSION,
+    CLI_PRINT_CONFIG,    /* the settings in force, in the file's syntax */
+    CLI_LIST_CONTEXTS,   /* the kubeconfig's contexts, for shell completion */
+    CLI_LIST_NAMESPACES, /* the cluster's namespaces, for shell completion (1 s) */
+};
 
 #define CLI_MAX_SET 48
 

@@ -10,6 +10,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "forgetop/bands.h"
 #include "forgetop/recommend.h"
@@ -24,6 +25,14 @@
 #define CONFIG_MAX_QUEUES   8
 #define CONFIG_MAX_HEALTH   4
 #define CONFIG_URL_MAX      512
+#define CONFIG_MAX_ORIGINS  192
+
+/* Where a setting came from, for --print-config; a key not listed is a default. */
+struct config_origin {
+    char section[96]; /* "forgetop", "metric cpu" */
+    char key[32];
+    char where[80]; /* "forgetop.conf:12", "--delay" */
+};
 
 enum rule_kind { RULE_NONE, RULE_HPA, RULE_QUEUE };
 
@@ -60,6 +69,7 @@ struct config {
     bool read_only;
     double delay_s; /* refresh interval */
     char theme[32];
+    bool mouse;                   /* clicks and the wheel (default true) */
     char production_pattern[128]; /* fnmatch pattern on context/project */
     bool production_read_only;    /* a production target is watched only */
     char audit_log[PATH_MAX];     /* "" = $XDG_STATE_HOME/forgetop/audit.log */
@@ -130,6 +140,9 @@ struct config {
     double request_timeout_s;
     double poll_interval_s;
     double access_probe_s; /* seconds between RBAC probes (SelfSubjectAccessReview) */
+
+    struct config_origin origins[CONFIG_MAX_ORIGINS];
+    size_t n_origins;
 };
 
 /* Fill c with the runbook's values. */
@@ -137,7 +150,8 @@ void config_defaults(struct config *c);
 /* Read path on top of c. 0, or -1 with err = "FILE:LINE: what is wrong". */
 int config_load(struct config *c, const char *path, char *err, size_t errlen);
 /* The file to read when no --config is given: $XDG_CONFIG_HOME/forgetop/forgetop.conf
- * (or ~/.config/...) if it exists; writes "" otherwise. */
+ * (or ~/.config/...) if it exists, else SYSCONFDIR/forgetop/forgetop.conf (/etc for the
+ * package) if that exists; writes "" otherwise. */
 void config_default_path(char *out, size_t len);
 
 const struct metric_rule *config_metric(const struct config *c, const char *id);
@@ -149,5 +163,13 @@ bool config_is_production(const struct config *c, const char *name);
 double config_poll_interval(const struct config *c);
 /* Any source configured at all? */
 bool config_has_source(const struct config *c);
+
+/* Record that something other than the file set the [section] key whose field is at
+ * offsetof(struct config, ...) == field (a flag: "--delay"; the environment). */
+void config_note(struct config *c, size_t field, const char *where);
+/* Print every setting in force in the file's syntax, each preceded by `# default`,
+ * `# FILE:LINE` or `# --flag`; secrets (connection strings) as <set>. Read back with
+ * --config, the output gives the same settings. */
+void config_print(const struct config *c, FILE *out);
 
 #endif

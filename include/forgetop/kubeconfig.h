@@ -10,6 +10,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 
 #include "forgetop/model.h"
 
@@ -72,6 +73,9 @@ struct kubeconfig {
 int kubeconfig_load(struct kubeconfig *kc, const char *explicit_path, const char *context,
                     const char *namespace_, char *err, size_t errlen);
 void kubeconfig_free(struct kubeconfig *kc);
+/* Print the merged files' context names, one a line, each once, in kubectl's order
+ * (shell completion of --context). Nothing for a pod's service account. 0 or -1. */
+int kubeconfig_list_contexts(const char *explicit_path, FILE *out, char *err, size_t errlen);
 
 /* Bring the credential up to date as of now: reread a token file, run the exec plugin
  * when it has no credential, when the last one expired, or when force (the server said

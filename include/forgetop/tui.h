@@ -107,6 +107,16 @@ struct tui {
     uint32_t crit_mask;
     size_t crit_alerts;
     bool crit_any;
+    /* Where the last frame drew what a click can hit (tui/keys.c reads it). */
+    struct tui_hits {
+        int svc_y, svc_rows; /* first service row, rows drawn (0: none) */
+        size_t svc_top;
+        int met_y, met_rows;
+        size_t met_top;
+        int bar_y;                             /* the function bar's row */
+        int bar_x[32], bar_w[32], bar_key[32]; /* each item's cells and first key */
+        size_t n_bar;
+    } hits;
 };
 
 /* Set up the state over a world; the caller has already started curses on win. */

@@ -506,6 +506,10 @@ class Handler(BaseHTTPRequestHandler):
             base, rest = ["api", "v1"], p[2:]
         else:
             base, rest = p[:3], p[3:]
+        # the namespaces themselves (shell completion of -n): those the deployments live in
+        if p == ["api", "v1", "namespaces"] and self.command == "GET":
+            items = [{"metadata": {"name": ns}} for ns in sorted({k[0] for k in st.deploys} | {"default"})]
+            return self.send_list("NamespaceList", "v1", items, q)
         if base == ["api", "v1"] and len(rest) == 2 and rest[0] == "namespaces" and self.command == "GET":
             # a namespace exists when the fixture has something in it (or the control says so)
             ns = rest[1]

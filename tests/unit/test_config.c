@@ -589,6 +589,9 @@ static void load_shipped(struct config *c, const char *path)
     char err[600];
     config_defaults(c);
     cr_assert_eq(config_load(c, path, err, sizeof err), 0, "%s", err);
+    /* where each value came from is not a setting: compare the settings alone */
+    memset(c->origins, 0, sizeof c->origins);
+    c->n_origins = 0;
 }
 
 Test(config, the_shipped_example_loads_and_changes_nothing)

@@ -1,0 +1,88 @@
+/* kubelist.c - list a cluster's namespaces for shell completion: one GET of
+ * /api/v1/namespaces with the kubeconfig's credentials and a deadline of about a second.
+ *
+ * A completion that waits is worse than none, so any failure prints nothing. */
+
+#include <cjson/cJSON.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "forgetop/http.h"
+#include "forgetop/kubeconfig.h"
+#include "forgetop/kubelist.h"
+#include "forgetop/text.h"
+
+static struct http_client *client_for(struct kubeconfig *kc, double timeout_s, char *err,
+                                      size_t errlen)
+{
+    struct http_opts o = {0};
+    o.connect_timeout_s = timeout_s;
+    o.timeout_s = timeout_s;
+    o.max_body = 8u << 20;
+    o.insecure = kc->insecure;
+    o.tls_server_name = kc->tls_server_name[0] ? kc->tls_server_name : NULL;
+    o.ca_file = kc->ca_file;
+    o.ca_pem = kc->ca_pem;
+    o.ca_pem_len = kc->ca_len;
+    o.cert_pem = kubeconfig_cert(kc, &o.cert_pem_len);
+    o.key_pem = kubeconfig_key(kc, &o.key_pem_len);
+    o.cert_file = o.cert_pem ? NULL : kc->cert_file;
+    o.key_file = o.key_pem ? NULL : kc->key_file;
+    o.bearer = kubeconfig_token(kc);
+    o.user = kc->username;
+    o.password = kc->password;
+    return http_client_new(&o, err, errlen);
+}
+
+/* The items' metadata.name, printed only once the whole list has parsed. */
+static int print_names(const char *body, FILE *out, char *err, size_t errlen)
+{
+    cJSON *doc = cJSON_Parse(body);
+    const cJSON *items = cJSON_GetObjectItemCaseSensitive(doc, "items");
+    if (!cJSON_IsArray(items)) {
+        text_printf(err, errlen, "namespaces: the answer is not a list");
+        cJSON_Delete(doc);
+        return -1;
+    }
+    const cJSON *it;
+    cJSON_ArrayForEach(it, items)
+    {
+        const cJSON *md = cJSON_GetObjectItemCaseSensitive(it, "metadata");
+        const cJSON *name = cJSON_GetObjectItemCaseSensitive(md, "name");
+        if (cJSON_IsString(name) && name->valuestring[0] != '\0')
+            fprintf(out, "%s\n", name->valuestring);
+    }
+    cJSON_Delete(doc);
+    return 0;
+}
+
+int kubelist_namespaces(const char *kubeconfig, const char *context, double timeout_s, FILE *out,
+                        char *err, size_t errlen)
+{
+    struct kubeconfig kc;
+    bool changed;
+    if (kubeconfig_load(&kc, kubeconfig, context, NULL, err, errlen) < 0)
+        return -1;
+    kc.exec_timeout_s = timeout_s; /* a credential plugin gets the same short deadline */
+    int rc = -1;
+    struct http_client *c = NULL;
+    struct http_response r = {0};
+    char url[1024];
+    if (kubeconfig_refresh(&kc, (double)time(NULL), false, &changed, err, errlen) < 0 ||
+        (c = client_for(&kc, timeout_s, err, errlen)) == NULL)
+        goto out;
+    text_printf(url, sizeof url, "%s/api/v1/namespaces", kc.server);
+    if (http_get(c, url, &r, err, errlen) < 0)
+        goto out;
+    if (r.status != 200) {
+        text_printf(err, errlen, "namespaces: HTTP %ld", r.status);
+        goto out;
+    }
+    rc = print_names(r.body != NULL ? r.body : "", out, err, errlen);
+out:
+    http_response_free(&r);
+    http_client_free(c);
+    kubeconfig_free(&kc);
+    return rc;
+}

@@ -1,0 +1,149 @@
+#!/usr/bin/env bash
+# keys.sh - every escape form a terminal sends for the cursor, editing and function keys
+# reaches forgetop as that key, whatever the terminfo entry lists: first through a probe
+# that prints what curses decodes (and, as the control, what terminfo alone gives), then in
+# the real dashboard in tmux (raw bytes with send-keys -H; the selection must move). The
+# mouse: a click selects a service or a metric, the wheel moves, a click on the function
+# bar runs its action through the dispatcher (refused in read-only mode), mouse = false
+# leaves the mouse to the terminal.
+source "$(dirname "$0")/../lib.sh"
+cd "$ROOT"
+S=$(scratch)
+SOCK="forgetop-keys-$$"
+TM() { tmux -L "$SOCK" -f /dev/null "$@"; }
+on_exit "tmux -L '$SOCK' kill-server"
+ENVS="env -u NO_COLOR -u FORGETOP_READ_ONLY XDG_STATE_HOME='$S/state' XDG_CONFIG_HOME='$S/config' LANG=C.UTF-8 LC_ALL=C.UTF-8 TERM=xterm-256color"
+hex() { printf '%s' "$1" | xxd -p | sed 's/../& /g'; } # hex TEXT : "1b 5b 41 "
+name() { echo "ESC ${1#\\033}"; }                   # name '\033[A' : "ESC [A"
+
+# ---- the probe: each form, one key --------------------------------------------------------
+probe=$(probe_path keys_probe) || { not_ok "keys_probe builds"; finish; }
+run_probe() { # run_probe NAME OUT [--terminfo-only]
+    rm -f "$2"
+    TM new-session -d -s "$1" -x 80 -y 24 "$ENVS '$probe' '$2' $3; sleep 30"
+    wait_for 10 sh -c "tmux -L '$SOCK' capture-pane -p -t '$1' | grep -q ready"
+}
+# send_form SESSION OUT SEQ... : send one form, wait until the probe has written a line more.
+send_form() {
+    local s=$1 out=$2 n; shift 2
+    n=$(wc -l <"$out" 2>/dev/null || echo 0)
+    TM send-keys -t "$s" -H $(hex "$(printf "$@")")
+    wait_for 5 sh -c "[ \$(wc -l <'$out') -gt $n ]"
+}
+FORMS=(
+    '\033[A' KEY_UP '\033OA' KEY_UP '\033[B' KEY_DOWN '\033OB' KEY_DOWN
+    '\033[C' KEY_RIGHT '\033OC' KEY_RIGHT '\033[D' KEY_LEFT '\033OD' KEY_LEFT
+    '\033[H' KEY_HOME '\033[1~' KEY_HOME '\033OH' KEY_HOME
+    '\033[F' KEY_END '\033[4~' KEY_END '\033OF' KEY_END
+    '\033[5~' KEY_PPAGE '\033[6~' KEY_NPAGE
+    '\033OP' 'KEY_F(1)' '\033OQ' 'KEY_F(2)' '\033OR' 'KEY_F(3)' '\033OS' 'KEY_F(4)'
+    '\033[11~' 'KEY_F(1)' '\033[12~' 'KEY_F(2)' '\033[13~' 'KEY_F(3)' '\033[14~' 'KEY_F(4)'
+    '\033[15~' 'KEY_F(5)' '\033[17~' 'KEY_F(6)' '\033[18~' 'KEY_F(7)' '\033[19~' 'KEY_F(8)'
+    '\033[20~' 'KEY_F(9)' '\033[21~' 'KEY_F(10)'
+)
+run_probe probe "$S/keys.out" || not_ok "the probe starts in tmux"
+for ((i = 0; i < ${#FORMS[@]}; i += 2)); do
+    seq=${FORMS[i]} want=${FORMS[i + 1]}
+    send_form probe "$S/keys.out" "$seq"
+    got=$(tail -1 "$S/keys.out")
+    expect_eq "$(name "$seq") reads as $want" "$want" "$got"
+done
+expect_eq "each form read as one key (no stray Escape)" "$((${#FORMS[@]} / 2))" "$(wc -l <"$S/keys.out")"
+# Control: without keys_define the CSI arrow on xterm-256color (kcuu1=\EOA) is three keys.
+run_probe control "$S/control.out" --terminfo-only
+send_form control "$S/control.out" '\033[A'
+wait_for 2 sh -c "[ \$(wc -l <'$S/control.out') -ge 3 ]"
+expect_eq "control: terminfo alone reads ESC [ A as Escape, [ and A" "^[ [ A" \
+    "$(tr '\n' ' ' <"$S/control.out" | sed 's/ $//')"
+
+# ---- the dashboard: the selection moves ---------------------------------------------------
+start() { # start NAME ARGS...
+    local name=$1; shift
+    TM new-session -d -s "$name" -x 100 -y 30 "$ENVS '$BIN' --demo --seed 1 -d 1 $*; echo \$? >'$S/$name.exit'; sleep 60"
+    wait_for 10 sh -c "tmux -L '$SOCK' capture-pane -p -t '$name' | grep -q QUEUE"
+}
+screen() { TM capture-pane -p -t "$1"; }
+selected() { screen "$1" | sed -n 's/^▶ *\([^ ]*\).*/\1/p' | head -1; }
+# moves SESSION WANT DESC SEQ : send SEQ raw, wait for WANT to be the selected row.
+moves() {
+    TM send-keys -t "$1" -H $(hex "$(printf "$4")")
+    if wait_for 5 sh -c "[ \"\$(tmux -L '$SOCK' capture-pane -p -t '$1' | sed -n 's/^▶ *\([^ ]*\).*/\1/p' | head -1)\" = '$2' ]"; then
+        ok "$3"
+    else
+        not_ok "$3 (want $2, selected $(selected "$1"))"
+    fi
+}
+start rw || not_ok "the dashboard starts"
+mapfile -t rows < <(screen rw | sed -n '/SERVICE/,/METRIC/p' | sed -n 's/^.  *\([a-z][^ ]*\) .*/\1/p')
+last=$((${#rows[@]} - 1))
+check "the demo lists several services (${#rows[@]})" test "$last" -ge 3
+expect_eq "the first service is selected at start" "${rows[0]}" "$(selected rw)"
+moves rw "${rows[1]}" "ESC [ B (CSI down) moves the selection down" '\033[B'
+moves rw "${rows[2]}" "ESC O B (SS3 down) moves it down" '\033OB'
+moves rw "${rows[1]}" "ESC [ A (CSI up) moves it up" '\033[A'
+moves rw "${rows[0]}" "ESC O A (SS3 up) moves it up" '\033OA'
+i=0
+for f in '\033[F' '\033[H' '\033[4~' '\033[1~' '\033OF' '\033OH'; do
+    if ((i % 2 == 0)); then want=${rows[last]} what=End; else want=${rows[0]} what=Home; fi
+    moves rw "$want" "$(name "$f") ($what) selects the ${want}" "$f"
+    i=$((i + 1))
+done
+moves rw "${rows[last]}" "ESC [ 6 ~ (PgDn) moves ten down: the last" '\033[6~'
+moves rw "${rows[0]}" "ESC [ 5 ~ (PgUp) moves ten up: the first" '\033[5~'
+for f in '\033OP' '\033[11~'; do
+    TM send-keys -t rw -H $(hex "$(printf "$f")")
+    check "$(name "$f") (F1) opens the help" \
+        wait_for 5 sh -c "tmux -L '$SOCK' capture-pane -p -t rw | grep -q '^Keys\.'"
+    TM send-keys -t rw Escape
+    wait_for 5 sh -c "tmux -L '$SOCK' capture-pane -p -t rw | grep -q QUEUE"
+done
+
+# ---- the mouse -------------------------------------------------------------------------
+# SGR reports (ncurses asks xterm-256color for them): ESC [ < b ; x ; y M, 1-based.
+sgr() { TM send-keys -t "$1" -H $(hex "$(printf '\033[<%s;%s;%sM' "$2" "$3" "$4")"); }
+clickat() { sgr "$1" 0 "$2" "$3"; TM send-keys -t "$1" -H $(hex "$(printf '\033[<0;%s;%sm' "$2" "$3")"); }
+expect_eq "the dashboard asks the terminal for the mouse" "1 1" \
+    "$(TM display -p -t rw '#{mouse_any_flag} #{mouse_sgr_flag}')"
+y=$(screen rw | grep -n " ${rows[2]} " | head -1 | cut -d: -f1)
+clickat rw 10 "$y"
+check "a click on the row of ${rows[2]} selects it" \
+    wait_for 5 sh -c "tmux -L '$SOCK' capture-pane -p -t rw | grep -q '^▶ *${rows[2]} '"
+sgr rw 65 10 "$y"
+check "the wheel down over the services moves the selection down" \
+    wait_for 5 sh -c "tmux -L '$SOCK' capture-pane -p -t rw | grep -q '^▶ *${rows[3]} '"
+sgr rw 64 10 "$y"
+check "the wheel up moves it back up" \
+    wait_for 5 sh -c "tmux -L '$SOCK' capture-pane -p -t rw | grep -q '^▶ *${rows[2]} '"
+y=$(screen rw | grep -n "Memory usage" | head -1 | cut -d: -f1)
+clickat rw 10 "$y"
+check "a click on a metric selects it (and the metrics panel)" \
+    wait_for 5 sh -c "tmux -L '$SOCK' capture-pane -p -t rw | grep -q '^▶ *Memory usage'"
+check "...and the services table no longer shows a selection" \
+    bash -c "! tmux -L '$SOCK' capture-pane -p -t rw | sed -n '/SERVICE/,/METRIC/p' | grep -q '^▶'"
+y=$(screen rw | grep -n "^ *SERVICE " | head -1 | cut -d: -f1)
+clickat rw 10 "$y"
+check "a click on the services header selects that panel (its selection shows again)" \
+    wait_for 5 sh -c "tmux -L '$SOCK' capture-pane -p -t rw | sed -n '/SERVICE/,/METRIC/p' | grep -q '^▶ *${rows[2]} '"
+bar=$(screen rw | tail -1)
+x=$(($(awk -v b="$bar" 'BEGIN { print index(b, "?Help") }') + 1))
+clickat rw "$x" 30
+check "a click on ?Help in the function bar opens the help" \
+    wait_for 5 sh -c "tmux -L '$SOCK' capture-pane -p -t rw | grep -q '^Keys\.'"
+TM send-keys -t rw Escape
+
+start ro -R || not_ok "the read-only dashboard starts"
+bar=$(screen ro | tail -1)
+x=$(($(awk -v b="$bar" 'BEGIN { print index(b, "+More") }') + 1))
+clickat ro "$x" 30
+check "read-only: a click on +More is refused as the key is" \
+    wait_for 5 sh -c "tmux -L '$SOCK' capture-pane -p -t ro | grep -q 'scaling is disabled in read-only mode'"
+check "...and opens no confirmation" bash -c "! tmux -L '$SOCK' capture-pane -p -t ro | grep -q 'Scale '"
+
+mkdir -p "$S/config/forgetop"
+printf '[forgetop]\nmouse = false\n' >"$S/config/forgetop/forgetop.conf"
+start nomouse || not_ok "the dashboard with mouse = false starts"
+expect_eq "mouse = false: the terminal keeps the mouse" "0" "$(TM display -p -t nomouse '#{mouse_any_flag}')"
+TM send-keys -t nomouse -H $(hex "$(printf '\033[21~')")
+check "ESC [ 21 ~ (F10) quits" wait_for 5 test -s "$S/nomouse.exit"
+expect_eq "...with status 0" "0" "$(cat "$S/nomouse.exit" 2>/dev/null)"
+finish

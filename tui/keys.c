@@ -1,0 +1,112 @@
+/* keys.c - make every terminal's keys work: define_key() for each escape form of the
+ * cursor, editing and function keys (terminfo describes one form; a terminal not in
+ * application-cursor mode sends the other), as htop's CRT.c does; mouse events too.
+ *
+ * A click or a wheel step becomes the key that does the same, run by actions_dispatch,
+ * so read-only and the confirmation hold for the mouse exactly as for the keyboard. */
+
+#include <curses.h>
+#include <stdio.h>
+
+#include "forgetop/actions.h"
+#include "forgetop/keys.h"
+
+static const struct {
+    const char *seq;
+    int code;
+} forms[] = {
+    {"\033[A", KEY_UP},      {"\033OA", KEY_UP},      {"\033[B", KEY_DOWN},
+    {"\033OB", KEY_DOWN},    {"\033[C", KEY_RIGHT},   {"\033OC", KEY_RIGHT},
+    {"\033[D", KEY_LEFT},    {"\033OD", KEY_LEFT},    {"\033[H", KEY_HOME},
+    {"\033OH", KEY_HOME},    {"\033[1~", KEY_HOME},   {"\033[7~", KEY_HOME},
+    {"\033[F", KEY_END},     {"\033OF", KEY_END},     {"\033[4~", KEY_END},
+    {"\033[8~", KEY_END},    {"\033[5~", KEY_PPAGE},  {"\033[6~", KEY_NPAGE},
+    {"\033[Z", KEY_BTAB},    {"\033OP", KEY_F(1)},    {"\033OQ", KEY_F(2)},
+    {"\033OR", KEY_F(3)},    {"\033OS", KEY_F(4)},    {"\033[11~", KEY_F(1)},
+    {"\033[12~", KEY_F(2)},  {"\033[13~", KEY_F(3)},  {"\033[14~", KEY_F(4)},
+    {"\033[[A", KEY_F(1)},   {"\033[[B", KEY_F(2)},   {"\033[[C", KEY_F(3)},
+    {"\033[[D", KEY_F(4)},   {"\033[[E", KEY_F(5)},   {"\033[15~", KEY_F(5)},
+    {"\033[17~", KEY_F(6)},  {"\033[18~", KEY_F(7)},  {"\033[19~", KEY_F(8)},
+    {"\033[20~", KEY_F(9)},  {"\033[21~", KEY_F(10)}, {"\033[23~", KEY_F(11)},
+    {"\033[24~", KEY_F(12)},
+};
+
+void keys_define(void)
+{
+    for (size_t i = 0; i < sizeof forms / sizeof forms[0]; i++)
+        define_key(forms[i].seq, forms[i].code);
+}
+
+void keys_mouse_enable(bool on)
+{
+    mousemask(on ? BUTTON1_PRESSED | BUTTON1_CLICKED | BUTTON4_PRESSED | BUTTON5_PRESSED : 0, NULL);
+    mouseinterval(0); /* a press is a click at once: no wait for the release */
+}
+
+/* Move the selection of the focused table to row `want` through the dispatcher. */
+static void select_row(struct tui *t, enum tui_focus focus, size_t want)
+{
+    if (t->focus != focus)
+        actions_dispatch(t, '\t'); /* two tables: Tab is the other one */
+    size_t cur = t->metric_sel;
+    if (focus == FOCUS_SERVICES) {
+        size_t idx[TUI_MAX_ROWS], n = tui_visible(t, idx, TUI_MAX_ROWS);
+        const struct service_view *sel = tui_selected(t);
+        cur = 0;
+        for (size_t i = 0; i < n; i++)
+            if (&t->world->services[idx[i]] == sel)
+                cur = i;
+    }
+    for (; cur < want; cur++)
+        actions_dispatch(t, KEY_DOWN);
+    for (; cur > want; cur--)
+        actions_dispatch(t, KEY_UP);
+}
+
+static bool in_rows(int y, int y0, int rows)
+{
+    return rows > 0 && y >= y0 && y < y0 + rows;
+}
+
+static void click(struct tui *t, int y, int x)
+{
+    const struct tui_hits *h = &t->hits;
+    if (y == h->bar_y) {
+        for (size_t i = 0; i < h->n_bar; i++)
+            if (x >= h->bar_x[i] && x < h->bar_x[i] + h->bar_w[i] && t->mode == MODE_NORMAL)
+                actions_dispatch(t, h->bar_key[i]);
+        return;
+    }
+    if (t->screen != TUI_OVERVIEW || t->mode != MODE_NORMAL)
+        return;
+    if (y == h->svc_y - 1 && h->svc_rows > 0 && t->focus != FOCUS_SERVICES)
+        actions_dispatch(t, '\t'); /* a table's header selects the table */
+    else if (y == h->met_y - 1 && h->met_rows > 0 && t->focus != FOCUS_METRICS)
+        actions_dispatch(t, '\t');
+    else if (in_rows(y, h->svc_y, h->svc_rows))
+        select_row(t, FOCUS_SERVICES, h->svc_top + (size_t)(y - h->svc_y));
+    else if (in_rows(y, h->met_y, h->met_rows))
+        select_row(t, FOCUS_METRICS, h->met_top + (size_t)(y - h->met_y));
+}
+
+void keys_mouse_event(struct tui *t, const MEVENT *ev)
+{
+    if (ev->bstate & (BUTTON1_PRESSED | BUTTON1_CLICKED)) {
+        click(t, ev->y, ev->x);
+        return;
+    }
+    if (t->mode != MODE_NORMAL)
+        return;
+    /* the wheel scrolls the table under the pointer, or the screen */
+    const struct tui_hits *h = &t->hits;
+    if (t->screen == TUI_OVERVIEW) {
+        bool svc = in_rows(ev->y, h->svc_y - 1, h->svc_rows + 1);
+        bool met = in_rows(ev->y, h->met_y - 1, h->met_rows + 1);
+        if ((svc && t->focus != FOCUS_SERVICES) || (met && t->focus != FOCUS_METRICS))
+            actions_dispatch(t, '\t');
+    }
+    if (ev->bstate & BUTTON4_PRESSED)
+        actions_dispatch(t, KEY_UP);
+    else if (ev->bstate & BUTTON5_PRESSED)
+        actions_dispatch(t, KEY_DOWN);
+}
