@@ -12,8 +12,10 @@ TMUX_SOCK="forgetop-compose-$$"
 TM() { tmux -L "$TMUX_SOCK" -f /dev/null "$@"; }
 on_exit "tmux -L '$TMUX_SOCK' kill-server"
 
-cat >"$STATE" <<'JSON'
-{"project": "forge", "containers": [
+# working_dir: the containers' config_files label names $S/docker-compose.yml, which is here
+printf 'services:\n  api:\n    image: forge/api\n' >"$S/docker-compose.yml"
+cat >"$STATE" <<JSON
+{"project": "forge", "working_dir": "$S", "containers": [
  {"service": "api", "number": 1, "health": "healthy", "cpus_limit": 1, "mem_limit": 536870912,
   "cpu": 0.5, "mem": 201326592},
  {"service": "api", "number": 2, "health": "healthy", "cpus_limit": 1, "mem_limit": 536870912,
@@ -69,7 +71,7 @@ else
 fi
 expect_eq "docker compose ran once" 1 "$(shim_runs)"
 expect_eq "with the runbook's argument vector" \
-    '["docker", "compose", "-p", "forge", "up", "-d", "--no-recreate", "--no-deps", "--scale", "api=3", "api"]' \
+    "[\"docker\", \"compose\", \"-p\", \"forge\", \"-f\", \"$S/docker-compose.yml\", \"up\", \"-d\", \"--no-recreate\", \"--no-deps\", \"--scale\", \"api=3\", \"api\"]" \
     "$(tail -1 "$SHIMLOG")"
 check "the table shows api at 3/3" wait_for 10 sh -c "tmux -L '$TMUX_SOCK' capture-pane -p -t rw | grep -qE ' api +3/3 '"
 check "the audit log records it applied" grep -q '"target":"api".*"from":2,"to":3.*"result":"applied"' "$AUDIT"

@@ -14,8 +14,9 @@ PROBE=$(probe_path compose_probe) || { not_ok "compose_probe builds"; finish; }
 SOCK=$S/docker.sock STATE=$S/state.json CTL=$S/control.json LOG=$S/requests.log
 SHIMLOG=$S/shim.log COMPOSE_FILE=$S/docker-compose.yml
 printf 'services:\n  api:\n    image: forge/api\n' >"$COMPOSE_FILE"
-cat >"$STATE" <<'JSON'
-{"project": "forge", "host_cpus": 4, "containers": [
+# working_dir: the containers' config_files label names $S/docker-compose.yml
+cat >"$STATE" <<JSON
+{"project": "forge", "host_cpus": 4, "working_dir": "$S", "containers": [
  {"service": "api", "number": 1, "health": "healthy", "cpus_limit": 1, "mem_limit": 536870912,
   "cpu": 0.5, "mem": 201326592},
  {"service": "api", "number": 2, "health": "unhealthy", "cpus_limit": 1, "mem_limit": 536870912,
@@ -61,7 +62,7 @@ expect_eq "api: status names the unhealthy container" "unhealthy: forge-api-2" \
 expect_eq "kind is compose, namespace the project" "compose forge" \
     "$(field kind "$api") $(field project "$api")"
 w=$(line "service agent-worker" "$out")
-expect_eq "exited container and its exit code in the status" "exited: forge-agent-worker-1 (137)" \
+expect_eq "exited container and its exit code in the status" "exited: forge-agent-worker-1 (137 SIGKILL)" \
     "$(field status "$w")"
 expect_eq "no limits: no percentage" "nan nan" "$(field cpu_pct "$w") $(field mem_pct "$w")"
 expect_eq "no limits: absolute figures" "0.300 50331648" \
@@ -248,7 +249,8 @@ check "raising an autoscaler's minimum is refused: compose has none ($out)" \
 expect_eq "no refusal ran docker" "$n" "$(shim_runs)"
 out=$(probe scale api 3 1)
 expect_eq "scale down" "scale ok: scaled api 3 -> 1" "$(line scale "$out")"
-expect_eq "no -f when no compose file is configured" "" "$(grep -o '"-f"' <<<"$(tail -1 "$SHIMLOG")")"
+expect_eq "no compose file configured: the one the containers' label names" \
+    "\"-f\", \"$S/docker-compose.yml\"" "$(grep -o '"-f", "[^"]*"' <<<"$(tail -1 "$SHIMLOG")")"
 out=$(DOCKER_SHIM_EXIT=1 DOCKER_SHIM_ERROR="no such service: api" probe scale api 1 2)
 expect_eq "compose's exit status and last line" \
     "scale failed: docker compose exited 1: no such service: api" "$(line scale "$out")"
@@ -259,6 +261,12 @@ out=$(DOCKER_SHIM_SLEEP=30 probe -t 0.25 scale api 1 2)
 check "a compose that hangs is stopped at the time limit ($out)" \
     grep -q 'docker compose did not finish in 3 s and was stopped' <<<"$out"
 out=$(env PATH=/nonexistent "$PROBE" -H "unix://$SOCK" scale api 1 2 2>&1 | grep -v '^rss_kb=')
-expect_eq "no docker on PATH" "scale failed: docker compose: cannot run docker: not found on PATH" \
+expect_eq "no docker on PATH: refused before anything runs, and why" \
+    "scale failed: api cannot be scaled here: neither \`docker compose\` (v2) nor \`docker-compose\` (v1) runs: nothing was run" \
     "$(line scale "$out")"
+out=$(env PATH=/nonexistent "$PROBE" -H "unix://$SOCK" poll 2>&1 | grep -v '^rss_kb=')
+check "no compose: every row is unscalable before + ($(line "service api" "$out"))" \
+    grep -q '^service api .*unscalable=1 why="cannot be scaled here: neither' <<<"$out"
+out=$(probe poll)
+check "the source says which compose scales (v2 shim)" grep -q 'scales with docker compose (v2) 2.21.0' <<<"$out"
 finish
