@@ -31,6 +31,7 @@
 #define LABEL_NUMBER  "com.docker.compose.container-number"
 #define LABEL_ONEOFF  "com.docker.compose.oneoff"
 #define LABEL_FILES   "com.docker.compose.project.config_files"
+#define LABEL_WORKDIR "com.docker.compose.project.working_dir"
 #define MAX_RULES     8
 #define MAX_BODY      (16u << 20)
 #define OUTPUT_CAP    (16u << 10)
@@ -643,8 +644,10 @@ static bool read_summary(const struct compose *c, const cJSON *item, struct ctr 
     health_from_status(status, k->health, sizeof(k->health));
     text_printf(k->list_status, sizeof(k->list_status), "%s", status != NULL ? status : "");
     k->fixed_name = compose_fixed_name(c->project, k->service, k->number, k->name);
-    const char *files = string_of(labels, LABEL_FILES);
-    if (files != NULL) /* "a.yml,b.yml": compose was given them in that order */
+    const char *files = string_of(labels, LABEL_FILES), *wd = string_of(labels, LABEL_WORKDIR);
+    if (files != NULL && files[0] != '/' && wd != NULL) /* v1 names it from working_dir */
+        text_printf(k->file, sizeof(k->file), "%s/%.*s", wd, (int)strcspn(files, ","), files);
+    else if (files != NULL) /* "a.yml,b.yml": compose was given them in that order */
         text_sanitize_n(k->file, sizeof(k->file), files, strcspn(files, ","));
     k->exit_code = -1;
     k->use.cpu_cores = k->use.mem_bytes = NAN;

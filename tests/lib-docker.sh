@@ -65,6 +65,9 @@ docker_containerd_stop() {
     for p in $pids; do kill -TERM "$p" 2>/dev/null; done
     for p in $pids; do wait_for 10 bash -c "$(declare -f alive); ! alive $p" || kill -KILL "$p"; done
     for p in $(pgrep -f "[c]ontainerd-shim.*$DOCKER_DIR/exec"); do kill -KILL "$p" 2>/dev/null; done
+    # what a killed daemon leaves makes the next one wait on a dead containerd
+    rm -f "$DOCKER_DIR/exec/containerd/containerd.sock" "$DOCKER_DIR/exec/containerd/containerd.sock.ttrpc" \
+        "$DOCKER_DIR/exec/containerd/containerd.pid" "$DOCKER_DIR/docker.pid"
 }
 
 # alive PID : the process runs (a zombie child of this shell does not count).
