@@ -53,6 +53,7 @@ struct seen {
     bool oom;
     double started_at;
     struct dockerstats_limits lim;
+    double cpu_total, cpu_system; /* the last stats' counters, NAN when none */
 };
 
 struct compose {
@@ -69,6 +70,7 @@ struct compose {
     size_t n_rules;
     struct seen *seen; /* the poll thread's; sorted by id */
     size_t n_seen;
+    bool polled; /* a poll has succeeded: stats are one-shot from then on */
     /* Which compose scales, and the file it is given: found by the first poll or scale,
      * read by both threads, so under the lock. */
     pthread_mutex_t lock;
@@ -94,6 +96,8 @@ struct ctr {
     struct dockerstats_limits lim;
     bool oom;            /* State.OOMKilled: the kernel killed it at its memory limit */
     char file[PATH_MAX]; /* its config_files label: the compose file that made it */
+    /* cpu counters: the previous poll's (prev_*) and this one's, NAN when unknown */
+    double prev_total, prev_system, cpu_total, cpu_system;
     bool have_stats;
     struct dockerstats_usage use;
     char stats_err[128];
@@ -651,6 +655,7 @@ static bool read_summary(const struct compose *c, const cJSON *item, struct ctr 
         text_sanitize_n(k->file, sizeof(k->file), files, strcspn(files, ","));
     k->exit_code = -1;
     k->use.cpu_cores = k->use.mem_bytes = NAN;
+    k->prev_total = k->prev_system = k->cpu_total = k->cpu_system = NAN;
     return true;
 }
 
@@ -759,6 +764,8 @@ static void seen_keep(struct compose *c, const struct ctr *k, size_t n)
         s->restarts = k[i].restarts;
         s->exit_code = k[i].exit_code;
         s->oom = k[i].oom;
+        s->cpu_total = k[i].cpu_total;
+        s->cpu_system = k[i].cpu_system;
         s->started_at = k[i].started_at;
         s->lim = k[i].lim;
     }
@@ -766,6 +773,33 @@ static void seen_keep(struct compose *c, const struct ctr *k, size_t n)
     free(c->seen);
     c->seen = next;
     c->n_seen = m;
+}
+
+static double counter(const cJSON *o, const char *key)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
+    return cJSON_IsNumber(v) ? v->valuedouble : NAN;
+}
+
+/* A one-shot document has no precpu: the previous poll's counters stand in for it, so
+ * the rate is over the real interval between two polls. */
+static void stats_prev(cJSON *doc, struct ctr *k)
+{
+    const cJSON *cpu = cJSON_GetObjectItemCaseSensitive(doc, "cpu_stats");
+    k->cpu_total = counter(cJSON_GetObjectItemCaseSensitive(cpu, "cpu_usage"), "total_usage");
+    k->cpu_system = counter(cpu, "system_cpu_usage");
+    if (isnan(k->prev_total) || isnan(k->prev_system))
+        return;
+    cJSON *pre = cJSON_CreateObject(), *use = cJSON_CreateObject();
+    if (pre == NULL || use == NULL || !cJSON_AddItemToObject(pre, "cpu_usage", use)) {
+        cJSON_Delete(pre);
+        cJSON_Delete(use);
+        return;
+    }
+    cJSON_AddNumberToObject(use, "total_usage", k->prev_total);
+    cJSON_AddNumberToObject(pre, "system_cpu_usage", k->prev_system);
+    cJSON_DeleteItemFromObjectCaseSensitive(doc, "precpu_stats");
+    cJSON_AddItemToObject(doc, "precpu_stats", pre);
 }
 
 static void read_stats(const struct http_response *r, int rc, const char *e, struct ctr *k)
@@ -776,13 +810,38 @@ static void read_stats(const struct http_response *r, int rc, const char *e, str
     } else if (r->status != 200) {
         text_printf(k->stats_err, sizeof(k->stats_err), "stats: HTTP %ld", r->status);
     } else if ((doc = cJSON_ParseWithLength(r->body, r->len)) == NULL ||
-               dockerstats_usage(doc, &k->use) < 0) {
+               (stats_prev(doc, k), dockerstats_usage(doc, &k->use) < 0)) {
         text_printf(k->stats_err, sizeof(k->stats_err), "stats: not a stats document");
         k->use.cpu_cores = k->use.mem_bytes = NAN;
     } else {
         k->have_stats = true;
     }
     cJSON_Delete(doc);
+}
+
+/* The previous poll's cpu counters of this container, when it was seen then. */
+static bool prev_sample(const struct compose *c, struct ctr *k)
+{
+    struct seen key;
+    snprintf(key.id, sizeof(key.id), "%s", k->id);
+    const struct seen *s =
+        c->n_seen > 0 ? bsearch(&key, c->seen, c->n_seen, sizeof(*c->seen), by_id) : NULL;
+    if (s == NULL || isnan(s->cpu_total) || isnan(s->cpu_system))
+        return false;
+    k->prev_total = s->cpu_total;
+    k->prev_system = s->cpu_system;
+    return true;
+}
+
+/* one-shot=true (API 1.41): the engine answers at once instead of sampling for a second.
+ * The first poll samples twice, so one look (--once) has rates; later, a container with
+ * no previous sample (new, restarted) has no cpu rate for one poll rather than holding
+ * every poll a second. */
+static bool one_shot(const struct compose *c, struct ctr *k)
+{
+    int ma = 0, mi = 0;
+    bool prev = prev_sample(c, k);
+    return (prev || c->polled) && parse_version(c->api, &ma, &mi) && vcmp(ma, mi, 1, 41) >= 0;
 }
 
 /* Inspect the containers whose list entry changed, stat the running ones, all at once. */
@@ -807,8 +866,10 @@ static void fetch_details(struct compose *c, struct ctr *k, size_t n)
         /* a paused container still holds its memory: it is stat'ed too */
         if (strcmp(k[i].state, "running") != 0 && strcmp(k[i].state, "paused") != 0)
             continue;
-        /* stream=false: the engine takes two samples, so precpu is there for a rate */
-        text_printf(path, sizeof(path), "/containers/%s/stats?stream=false", k[i].id);
+        /* stream=false: the engine takes two samples, so precpu is there for a rate; it
+         * holds the poll a second, so only for a container not sampled before */
+        text_printf(path, sizeof(path), "/containers/%s/stats?stream=false%s", k[i].id,
+                    one_shot(c, &k[i]) ? "&one-shot=true" : "");
         url_for(c, c->api, path, urls[m], sizeof(urls[m]));
         who[m++] = i;
     }
@@ -1088,6 +1149,7 @@ static int compose_poll(struct source *src, struct snapshot *out, char *err, siz
     }
     fetch_details(c, k, n);
     build_snapshot(c, src->name, k, n, out);
+    c->polled = true;
     rc = 0;
 out:
     if (rc < 0)

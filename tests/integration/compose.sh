@@ -116,6 +116,10 @@ expect_eq "and its restart count is current" 5 \
     "$(field restarts "$(grep '^pod forge-api-1 ' <<<"$out" | tail -1)")"
 expect_eq "the unchanged keep what they were" 2 \
     "$(field restarts "$(grep '^pod forge-api-2 ' <<<"$out" | tail -1)")"
+check "a later poll asks one-shot stats, its rate taken against the poll before" \
+    grep -q '^GET /v1.43/containers/[0-9a-f]*/stats?stream=false&one-shot=true$' "$LOG"
+expect_eq "and the rate is the container's (0.5 cores over the interval)" "0.500" \
+    "$(field cpu_cores "$(grep '^pod forge-api-1 ' <<<"$out" | tail -1)")"
 cp "$S/state.orig" "$STATE"
 
 # forgetop itself: --once --json in the documented shape.
@@ -341,6 +345,15 @@ check "real engine: its restarts are on the container" \
 expect_eq "real engine: redis's container_name makes it unscalable, before +" \
     "1 has a fixed container_name: docker compose cannot scale it" \
     "$(field unscalable "$(line "service redis" "$out")") $(field why "$(line "service redis" "$out")")"
+out=$(rprobe poll poll)
+s1=$(sed -nE 's/^poll ok seconds=([0-9.]+).*/\1/p' <<<"$out" | head -1)
+s2=$(sed -nE 's/^poll ok seconds=([0-9.]+).*/\1/p' <<<"$out" | tail -1)
+# dockerd 20.10 answers any stats request at its collector's next tick (about 1 s), one-shot
+# or not; a poll must still fit in the 2 s interval the header shows
+check "real engine: a later poll fits in the 2 s interval (${s1:-?} s, then ${s2:-?} s)" \
+    awk -v b="${s2:-99}" 'BEGIN { exit !(b < 2) }'
+check "real engine: and its cpu is known ($(field cpu_pct "$(grep '^service api ' <<<"$out" | tail -1)"))" \
+    awk -v v="$(field cpu_pct "$(grep '^service api ' <<<"$out" | tail -1)")" 'BEGIN { exit !(v != "nan") }'
 dk pause forge_agent-worker_1 >/dev/null
 out=$(rprobe poll)
 w=$(line "service agent-worker" "$out")
