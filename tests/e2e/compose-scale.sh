@@ -113,4 +113,61 @@ sleep 1
 check "-R: no confirmation opens" lacks ro "Scale api?"
 expect_eq "-R: docker compose never ran" "$n" "$(shim_runs)"
 keys ro q
+# ---- a real Docker Engine: docker-compose (v1) scales, dockerd stopped and back ---------
+source "$ROOT/tests/lib-docker.sh"
+if ! docker_start; then
+    not_ok "a real dockerd starts"; finish
+fi
+P=$DOCKER_DIR/forge; mkdir -p "$P"
+cat >"$P/docker-compose.yml" <<YML
+version: "2.4"
+services:
+  api:
+    image: $DOCKER_IMAGE
+    network_mode: none
+    command: ["sleep", "3600"]
+  redis:
+    image: $DOCKER_IMAGE
+    network_mode: none
+    container_name: forge-redis
+    command: ["sleep", "3600"]
+YML
+dc -p forge -f "$P/docker-compose.yml" up -d --scale api=2 >"$S/up.out" 2>&1 ||
+    { not_ok "docker-compose up"; sed 's/^/# /' "$S/up.out" | tail -5; finish; }
+ps_count() { dk ps -q --filter label=com.docker.compose.project=forge --filter "label=com.docker.compose.service=$1" | wc -l; }
+TM new-session -d -s real -x 100 -y 30 \
+    "env -u NO_COLOR -u FORGETOP_READ_ONLY XDG_STATE_HOME='$S/rstate' XDG_CONFIG_HOME='$S/config' LANG=C.UTF-8 LC_ALL=C.UTF-8 TERM=xterm-256color DOCKER_HOST='unix://$DOCKER_SOCK' '$BIN' --compose-project forge -d 1 --config /dev/null; sleep 60"
+if wait_for 20 sh -c "tmux -L '$TMUX_SOCK' capture-pane -p -t real | grep -qE ' api +2/2 '"; then
+    ok "real engine: the dashboard shows api at 2/2"
+else
+    not_ok "real engine: the dashboard shows api at 2/2"; dump real
+fi
+check "real engine: the header shows the project, not a Kubernetes namespace" \
+    sh -c "tmux -L '$TMUX_SOCK' capture-pane -p -t real | head -1 | grep -q '^forgetop forge ' && ! tmux -L '$TMUX_SOCK' capture-pane -p -t real | head -1 | grep -q open-forge"
+keys real / a p i Enter
+keys real +
+check "real engine: + opens the confirmation" shows real "Scale api?"
+keys real y
+if wait_for 30 shows real "scaled api 2 -> 3"; then
+    ok "real engine: y runs docker-compose and says scaled api 2 -> 3"
+else
+    not_ok "real engine: y runs docker-compose and says scaled api 2 -> 3"; dump real
+fi
+expect_eq "real engine: docker ps shows 3 api containers" 3 "$(ps_count api)"
+check "real engine: the table follows to 3/3" wait_for 10 sh -c "tmux -L '$TMUX_SOCK' capture-pane -p -t real | grep -qE ' api +3/3 '"
+keys real Escape
+kill -STOP "$DOCKER_PID"
+if wait_for 25 sh -c "tmux -L '$TMUX_SOCK' capture-pane -p -t real | sed -n 2p | grep -qE 'compose .*[0-9]+s stale'"; then
+    ok "real engine: dockerd stopped (SIGSTOP): the source goes stale with its age"
+else
+    not_ok "real engine: dockerd stopped (SIGSTOP): the source goes stale with its age"; dump real
+fi
+kill -CONT "$DOCKER_PID"
+check "real engine: SIGCONT: fresh again" wait_for 15 sh -c "tmux -L '$TMUX_SOCK' capture-pane -p -t real | sed -n 2p | grep -q 'compose ✓'"
+docker_kill
+check "real engine: dockerd killed: the source is failing" \
+    wait_for 15 sh -c "tmux -L '$TMUX_SOCK' capture-pane -p -t real | sed -n 2p | grep -qE 'compose .*(failing|stale)'"
+docker_daemon
+check "real engine: dockerd back: fresh again" wait_for 30 sh -c "tmux -L '$TMUX_SOCK' capture-pane -p -t real | sed -n 2p | grep -q 'compose ✓'"
+keys real q
 finish
