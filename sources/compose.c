@@ -726,13 +726,18 @@ static int by_id(const void *a, const void *b)
     return strcmp(((const struct seen *)a)->id, ((const struct seen *)b)->id);
 }
 
-/* A container's last inspect, when its list entry has not changed since. */
-static bool seen_apply(const struct compose *c, struct ctr *k)
+/* What the last poll kept of this container, NULL when it was not seen then. */
+static const struct seen *seen_find(const struct compose *c, const struct ctr *k)
 {
     struct seen key;
     snprintf(key.id, sizeof(key.id), "%s", k->id);
-    const struct seen *s =
-        c->n_seen > 0 ? bsearch(&key, c->seen, c->n_seen, sizeof(*c->seen), by_id) : NULL;
+    return c->n_seen > 0 ? bsearch(&key, c->seen, c->n_seen, sizeof(*c->seen), by_id) : NULL;
+}
+
+/* A container's last inspect, when its list entry has not changed since. */
+static bool seen_apply(const struct compose *c, struct ctr *k)
+{
+    const struct seen *s = seen_find(c, k);
     if (s == NULL || strcmp(s->list_status, k->list_status) != 0)
         return false;
     memcpy(k->state, s->state, sizeof(k->state));
@@ -822,10 +827,7 @@ static void read_stats(const struct http_response *r, int rc, const char *e, str
 /* The previous poll's cpu counters of this container, when it was seen then. */
 static bool prev_sample(const struct compose *c, struct ctr *k)
 {
-    struct seen key;
-    snprintf(key.id, sizeof(key.id), "%s", k->id);
-    const struct seen *s =
-        c->n_seen > 0 ? bsearch(&key, c->seen, c->n_seen, sizeof(*c->seen), by_id) : NULL;
+    const struct seen *s = seen_find(c, k);
     if (s == NULL || isnan(s->cpu_total) || isnan(s->cpu_system))
         return false;
     k->prev_total = s->cpu_total;

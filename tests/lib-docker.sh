@@ -93,3 +93,27 @@ docker_stop() {
         sort -r | xargs -r umount -l
     DOCKER_PID=
 }
+
+# docker_project FILE : the runbook's project for the suites' engine: api (0.5 cpu, 64 MiB,
+# scalable), agent-worker, and redis with a fixed container_name. Append services after.
+docker_project() {
+    cat >"$1" <<YML
+version: "2.4"
+services:
+  api:
+    image: $DOCKER_IMAGE
+    network_mode: none
+    command: ["sleep", "3600"]
+    cpus: 0.5
+    mem_limit: 64m
+  agent-worker:
+    image: $DOCKER_IMAGE
+    network_mode: none
+    command: ["sleep", "3600"]
+  redis:
+    image: $DOCKER_IMAGE
+    network_mode: none
+    container_name: forge-redis
+    command: ["sleep", "3600"]
+YML
+}

@@ -119,19 +119,7 @@ if ! docker_start; then
     not_ok "a real dockerd starts"; finish
 fi
 P=$DOCKER_DIR/forge; mkdir -p "$P"
-cat >"$P/docker-compose.yml" <<YML
-version: "2.4"
-services:
-  api:
-    image: $DOCKER_IMAGE
-    network_mode: none
-    command: ["sleep", "3600"]
-  redis:
-    image: $DOCKER_IMAGE
-    network_mode: none
-    container_name: forge-redis
-    command: ["sleep", "3600"]
-YML
+docker_project "$P/docker-compose.yml"
 dc -p forge -f "$P/docker-compose.yml" up -d --scale api=2 >"$S/up.out" 2>&1 ||
     { not_ok "docker-compose up"; sed 's/^/# /' "$S/up.out" | tail -5; finish; }
 ps_count() { dk ps -q --filter label=com.docker.compose.project=forge --filter "label=com.docker.compose.service=$1" | wc -l; }

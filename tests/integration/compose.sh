@@ -283,24 +283,8 @@ if ! docker_start; then
 fi
 diag "dockerd ($DOCKER_DRIVER) up with its image in $((SECONDS - t0)) s"
 P=$DOCKER_DIR/forge; mkdir -p "$P"
-cat >"$P/docker-compose.yml" <<YML
-version: "2.4"
-services:
-  api:
-    image: $DOCKER_IMAGE
-    network_mode: none
-    command: ["sleep", "3600"]
-    cpus: 0.5
-    mem_limit: 64m
-  agent-worker:
-    image: $DOCKER_IMAGE
-    network_mode: none
-    command: ["sleep", "3600"]
-  redis:
-    image: $DOCKER_IMAGE
-    network_mode: none
-    container_name: forge-redis
-    command: ["sleep", "3600"]
+docker_project "$P/docker-compose.yml"
+cat >>"$P/docker-compose.yml" <<YML
   oomer:
     image: $DOCKER_IMAGE
     network_mode: none
