@@ -74,6 +74,9 @@ struct compose {
     /* Which compose scales, and the file it is given: found by the first poll or scale,
      * read by both threads, so under the lock. */
     pthread_mutex_t lock;
+    pthread_mutex_t join_lock; /* whoever first needs the answer joins the asker */
+    pthread_t asker;
+    bool asking;
     enum compose_tool tool;
     char tool_version[32];
     char label_file[PATH_MAX]; /* the containers' config_files label, when no file is set */
@@ -554,7 +557,7 @@ static bool ask_version(const struct compose *c, const char *const *argv, char *
 }
 
 /* The compose that scales, found once (v2 plugin first); either thread may ask first. */
-static enum compose_tool compose_detect(struct compose *c)
+static enum compose_tool detect_now(struct compose *c)
 {
     static const char *const v2[] = {"docker", "compose", "version", NULL};
     static const char *const v1[] = {"docker-compose", "version", NULL};
@@ -575,6 +578,30 @@ static enum compose_tool compose_detect(struct compose *c)
     text_printf(c->tool_version, sizeof(c->tool_version), "%s", ver);
     pthread_mutex_unlock(&c->lock);
     return t;
+}
+
+/* Asking docker-compose (python) its version takes a second or more: a thread asks while
+ * the first poll reads the engine, and whoever needs the answer first waits for it. */
+static void *asker_main(void *arg)
+{
+    detect_now(arg);
+    return NULL;
+}
+
+static void join_asker(struct compose *c)
+{
+    pthread_mutex_lock(&c->join_lock);
+    if (c->asking) {
+        pthread_join(c->asker, NULL);
+        c->asking = false;
+    }
+    pthread_mutex_unlock(&c->join_lock);
+}
+
+static enum compose_tool compose_detect(struct compose *c)
+{
+    join_asker(c);
+    return detect_now(c);
 }
 
 #define COMPOSE_NONE_WHY                                                                           \
@@ -1275,9 +1302,11 @@ static void compose_destroy(struct source *src)
 {
     struct compose *c = src->priv;
     if (c != NULL) {
+        join_asker(c);
         http_client_free(c->http);
         free(c->seen);
         pthread_mutex_destroy(&c->lock);
+        pthread_mutex_destroy(&c->join_lock);
     }
     free(c);
     free(src);
@@ -1342,6 +1371,7 @@ struct source *compose_source_new(const struct config *cfg, char *err, size_t er
     }
     src->priv = c;
     pthread_mutex_init(&c->lock, NULL);
+    pthread_mutex_init(&c->join_lock, NULL);
     compose_project_name(cfg->compose_project, getenv("COMPOSE_PROJECT_NAME"), cfg->compose_file,
                          c->project, sizeof(c->project));
     if (!compose_name(c->project)) {
@@ -1367,6 +1397,7 @@ struct source *compose_source_new(const struct config *cfg, char *err, size_t er
     src->ops = &compose_ops;
     text_printf(src->name, sizeof(src->name), "compose");
     src->interval_s = config_poll_interval(cfg);
+    c->asking = pthread_create(&c->asker, NULL, asker_main, c) == 0;
     return src;
 fail:
     if (src != NULL)
