@@ -110,6 +110,10 @@ static cJSON *service_json(const struct world *w, const struct service_view *v)
     cJSON_AddItemToObject(o, "autoscaler", autoscaler_json(v));
     add_str_or_null(o, "status", s->status);
     cJSON_AddNumberToObject(o, "pods", (double)s->n_pods);
+    double restarts = 0; /* of all its pods/containers: a loop shows as a growing count */
+    for (size_t i = 0; i < s->n_pods; i++)
+        restarts += s->pods[i].restarts;
+    cJSON_AddNumberToObject(o, "restarts", restarts);
     return o;
 }
 

@@ -9,7 +9,9 @@
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <pthread.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -28,6 +30,8 @@
 #define LABEL_SERVICE "com.docker.compose.service"
 #define LABEL_NUMBER  "com.docker.compose.container-number"
 #define LABEL_ONEOFF  "com.docker.compose.oneoff"
+#define LABEL_FILES   "com.docker.compose.project.config_files"
+#define LABEL_WORKDIR "com.docker.compose.project.working_dir"
 #define MAX_RULES     8
 #define MAX_BODY      (16u << 20)
 #define OUTPUT_CAP    (16u << 10)
@@ -46,8 +50,10 @@ struct seen {
     char state[16];
     char health[16];
     int restarts, exit_code;
+    bool oom;
     double started_at;
     struct dockerstats_limits lim;
+    double cpu_total, cpu_system; /* the last stats' counters, NAN when none */
 };
 
 struct compose {
@@ -64,6 +70,16 @@ struct compose {
     size_t n_rules;
     struct seen *seen; /* the poll thread's; sorted by id */
     size_t n_seen;
+    bool polled; /* a poll has succeeded: stats are one-shot from then on */
+    /* Which compose scales, and the file it is given: found by the first poll or scale,
+     * read by both threads, so under the lock. */
+    pthread_mutex_t lock;
+    pthread_mutex_t join_lock; /* whoever first needs the answer joins the asker */
+    pthread_t asker;
+    bool asking;
+    enum compose_tool tool;
+    char tool_version[32];
+    char label_file[PATH_MAX]; /* the containers' config_files label, when no file is set */
 };
 
 /* One container as the poll sees it. */
@@ -81,6 +97,10 @@ struct ctr {
     int restarts, exit_code;
     double started_at;
     struct dockerstats_limits lim;
+    bool oom;            /* State.OOMKilled: the kernel killed it at its memory limit */
+    char file[PATH_MAX]; /* its config_files label: the compose file that made it */
+    /* cpu counters: the previous poll's (prev_*) and this one's, NAN when unknown */
+    double prev_total, prev_system, cpu_total, cpu_system;
     bool have_stats;
     struct dockerstats_usage use;
     char stats_err[128];
@@ -177,6 +197,12 @@ static bool compose_name(const char *s)
 int compose_scale_argv(struct compose_argv *a, const char *project, const char *file,
                        const char *service, int replicas, char *err, size_t errlen)
 {
+    return compose_tool_argv(a, COMPOSE_TOOL_V2, project, file, service, replicas, err, errlen);
+}
+
+int compose_tool_argv(struct compose_argv *a, enum compose_tool tool, const char *project,
+                      const char *file, const char *service, int replicas, char *err, size_t errlen)
+{
     memset(a, 0, sizeof(*a));
     if (!compose_name(project) || !compose_name(service)) {
         text_printf(err, errlen,
@@ -191,8 +217,12 @@ int compose_scale_argv(struct compose_argv *a, const char *project, const char *
     }
     snprintf(a->scale, sizeof(a->scale), "%s=%d", service, replicas);
     const char **v = a->argv;
-    *v++ = "docker";
-    *v++ = "compose";
+    if (tool == COMPOSE_TOOL_V1) {
+        *v++ = "docker-compose";
+    } else {
+        *v++ = "docker";
+        *v++ = "compose";
+    }
     *v++ = "-p";
     *v++ = project;
     if (file != NULL && file[0] != '\0') {
@@ -293,6 +323,75 @@ void compose_last_line(const char *output, size_t len, char *out, size_t outlen)
             return;
         }
         end = start;
+    }
+}
+
+/* Case-insensitive: does line [s, s+n) contain word? */
+static bool line_has(const char *s, size_t n, const char *word)
+{
+    size_t w = strlen(word);
+    for (size_t i = 0; i + w <= n; i++)
+        if (strncasecmp(s + i, word, w) == 0)
+            return true;
+    return false;
+}
+
+void compose_error_line(const char *output, size_t len, char *out, size_t outlen)
+{
+    /* docker prints its usage after the cause, compose v1 its progress around it: the
+     * first line that names an error is the cause, the last is often boilerplate */
+    static const char *const marks[] = {"error",   "unknown", "no such", "not found",
+                                        "invalid", "cannot",  "denied",  "refused"};
+    for (size_t start = 0; start < len;) {
+        size_t end = start;
+        while (end < len && output[end] != '\n' && output[end] != '\r')
+            end++;
+        size_t lead = start;
+        while (lead < end && (output[lead] == ' ' || output[lead] == '\t'))
+            lead++;
+        for (size_t m = 0; lead < end && m < sizeof(marks) / sizeof(marks[0]); m++) {
+            if (line_has(output + lead, end - lead, marks[m])) {
+                text_sanitize_n(out, outlen, output + lead, end - lead);
+                return;
+            }
+        }
+        start = end + 1;
+    }
+    compose_last_line(output, len, out, outlen);
+}
+
+bool compose_parse_version(const char *output, char *out, size_t outlen)
+{
+    /* "Docker Compose version v2.21.0" / "docker-compose version 1.29.2, build unknown" */
+    const char *v = output != NULL ? strstr(output, "version ") : NULL;
+    out[0] = '\0';
+    if (v == NULL)
+        return false;
+    v += strlen("version ");
+    if (*v == 'v')
+        v++;
+    size_t n = strspn(v, "0123456789.");
+    if (n == 0 || v[0] == '.')
+        return false;
+    text_sanitize_n(out, outlen, v, n);
+    return true;
+}
+
+const char *compose_exit_meaning(int code)
+{
+    switch (code) {
+    case 130:
+        return "SIGINT";
+    case 134:
+        return "SIGABRT";
+    case 137:
+        return "SIGKILL";
+    case 139:
+        return "SIGSEGV";
+    case 143:
+        return "SIGTERM";
+    default:
+        return "";
     }
 }
 
@@ -441,6 +540,95 @@ out:
     return rc;
 }
 
+/* ---- which compose ---- */
+
+/* Ask one compose for its version; true when it answered with one. */
+static bool ask_version(const struct compose *c, const char *const *argv, char *ver, size_t len)
+{
+    const char *env[2] = {c->host_env[0] ? c->host_env : NULL, NULL};
+    struct command_result r;
+    char e[FT_TEXT_MAX];
+    if (command_run(argv, env, 10.0, 4096, &r, e, sizeof(e)) < 0)
+        return false;
+    bool ok = !r.timed_out && r.signal == 0 && r.exit_status == 0 &&
+              compose_parse_version(r.output, ver, len);
+    command_result_free(&r);
+    return ok;
+}
+
+/* The compose that scales, found once (v2 plugin first); either thread may ask first. */
+static enum compose_tool detect_now(struct compose *c)
+{
+    static const char *const v2[] = {"docker", "compose", "version", NULL};
+    static const char *const v1[] = {"docker-compose", "version", NULL};
+    char ver[32] = "";
+    pthread_mutex_lock(&c->lock);
+    enum compose_tool t = c->tool;
+    pthread_mutex_unlock(&c->lock);
+    if (t != COMPOSE_TOOL_UNKNOWN)
+        return t;
+    if (ask_version(c, v2, ver, sizeof(ver)))
+        t = COMPOSE_TOOL_V2;
+    else if (ask_version(c, v1, ver, sizeof(ver)))
+        t = COMPOSE_TOOL_V1;
+    else
+        t = COMPOSE_TOOL_NONE;
+    pthread_mutex_lock(&c->lock);
+    c->tool = t;
+    text_printf(c->tool_version, sizeof(c->tool_version), "%s", ver);
+    pthread_mutex_unlock(&c->lock);
+    return t;
+}
+
+/* Asking docker-compose (python) its version takes a second or more: a thread asks while
+ * the first poll reads the engine, and whoever needs the answer first waits for it. */
+static void *asker_main(void *arg)
+{
+    detect_now(arg);
+    return NULL;
+}
+
+static void join_asker(struct compose *c)
+{
+    pthread_mutex_lock(&c->join_lock);
+    if (c->asking) {
+        pthread_join(c->asker, NULL);
+        c->asking = false;
+    }
+    pthread_mutex_unlock(&c->join_lock);
+}
+
+static enum compose_tool compose_detect(struct compose *c)
+{
+    join_asker(c);
+    return detect_now(c);
+}
+
+#define COMPOSE_NONE_WHY                                                                           \
+    "cannot be scaled here: neither `docker compose` (v2) nor `docker-compose` (v1) runs"
+#define COMPOSE_NOFILE_WHY                                                                         \
+    "cannot be scaled: no compose file (give --compose-file; its containers name none that "       \
+    "is here)"
+
+/* The file compose is given: the configured one, else the one the containers' labels
+ * name when it is on this machine, else compose's own default in the working folder. */
+static bool scale_file(const struct compose *c, const char *label, char *out, size_t len)
+{
+    static const char *const defaults[] = {"compose.yaml", "compose.yml", "docker-compose.yml",
+                                           "docker-compose.yaml"};
+    struct stat st;
+    const char *f = c->file[0] ? c->file : label;
+    out[0] = '\0';
+    if (f != NULL && f[0] != '\0' && (c->file[0] || stat(f, &st) == 0)) {
+        text_printf(out, len, "%s", f);
+        return true;
+    }
+    for (size_t i = 0; i < sizeof(defaults) / sizeof(defaults[0]); i++)
+        if (stat(defaults[i], &st) == 0)
+            return true; /* compose finds it itself: no -f */
+    return false;
+}
+
 /* ---- one poll ---- */
 
 static bool hex_id(const char *s)
@@ -487,8 +675,14 @@ static bool read_summary(const struct compose *c, const cJSON *item, struct ctr 
     health_from_status(status, k->health, sizeof(k->health));
     text_printf(k->list_status, sizeof(k->list_status), "%s", status != NULL ? status : "");
     k->fixed_name = compose_fixed_name(c->project, k->service, k->number, k->name);
+    const char *files = string_of(labels, LABEL_FILES), *wd = string_of(labels, LABEL_WORKDIR);
+    if (files != NULL && files[0] != '/' && wd != NULL) /* v1 names it from working_dir */
+        text_printf(k->file, sizeof(k->file), "%s/%.*s", wd, (int)strcspn(files, ","), files);
+    else if (files != NULL) /* "a.yml,b.yml": compose was given them in that order */
+        text_sanitize_n(k->file, sizeof(k->file), files, strcspn(files, ","));
     k->exit_code = -1;
     k->use.cpu_cores = k->use.mem_bytes = NAN;
+    k->prev_total = k->prev_system = k->cpu_total = k->cpu_system = NAN;
     return true;
 }
 
@@ -548,6 +742,7 @@ static void read_inspect(const cJSON *doc, struct ctr *k)
         k->exit_code = code->valueint;
     if (cJSON_IsNumber(restarts) && restarts->valuedouble >= 0 && restarts->valuedouble < 1e9)
         k->restarts = restarts->valueint;
+    k->oom = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(st, "OOMKilled"));
     k->started_at = parse_time(string_of(st, "StartedAt"));
     dockerstats_limits(doc, &k->lim);
     k->inspected = true;
@@ -558,19 +753,25 @@ static int by_id(const void *a, const void *b)
     return strcmp(((const struct seen *)a)->id, ((const struct seen *)b)->id);
 }
 
-/* A container's last inspect, when its list entry has not changed since. */
-static bool seen_apply(const struct compose *c, struct ctr *k)
+/* What the last poll kept of this container, NULL when it was not seen then. */
+static const struct seen *seen_find(const struct compose *c, const struct ctr *k)
 {
     struct seen key;
     snprintf(key.id, sizeof(key.id), "%s", k->id);
-    const struct seen *s =
-        c->n_seen > 0 ? bsearch(&key, c->seen, c->n_seen, sizeof(*c->seen), by_id) : NULL;
+    return c->n_seen > 0 ? bsearch(&key, c->seen, c->n_seen, sizeof(*c->seen), by_id) : NULL;
+}
+
+/* A container's last inspect, when its list entry has not changed since. */
+static bool seen_apply(const struct compose *c, struct ctr *k)
+{
+    const struct seen *s = seen_find(c, k);
     if (s == NULL || strcmp(s->list_status, k->list_status) != 0)
         return false;
     memcpy(k->state, s->state, sizeof(k->state));
     memcpy(k->health, s->health, sizeof(k->health));
     k->restarts = s->restarts;
     k->exit_code = s->exit_code;
+    k->oom = s->oom;
     k->started_at = s->started_at;
     k->lim = s->lim;
     k->inspected = true;
@@ -594,6 +795,9 @@ static void seen_keep(struct compose *c, const struct ctr *k, size_t n)
         memcpy(s->health, k[i].health, sizeof(s->health));
         s->restarts = k[i].restarts;
         s->exit_code = k[i].exit_code;
+        s->oom = k[i].oom;
+        s->cpu_total = k[i].cpu_total;
+        s->cpu_system = k[i].cpu_system;
         s->started_at = k[i].started_at;
         s->lim = k[i].lim;
     }
@@ -601,6 +805,33 @@ static void seen_keep(struct compose *c, const struct ctr *k, size_t n)
     free(c->seen);
     c->seen = next;
     c->n_seen = m;
+}
+
+static double counter(const cJSON *o, const char *key)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
+    return cJSON_IsNumber(v) ? v->valuedouble : NAN;
+}
+
+/* A one-shot document has no precpu: the previous poll's counters stand in for it, so
+ * the rate is over the real interval between two polls. */
+static void stats_prev(cJSON *doc, struct ctr *k)
+{
+    const cJSON *cpu = cJSON_GetObjectItemCaseSensitive(doc, "cpu_stats");
+    k->cpu_total = counter(cJSON_GetObjectItemCaseSensitive(cpu, "cpu_usage"), "total_usage");
+    k->cpu_system = counter(cpu, "system_cpu_usage");
+    if (isnan(k->prev_total) || isnan(k->prev_system))
+        return;
+    cJSON *pre = cJSON_CreateObject(), *use = cJSON_CreateObject();
+    if (pre == NULL || use == NULL || !cJSON_AddItemToObject(pre, "cpu_usage", use)) {
+        cJSON_Delete(pre);
+        cJSON_Delete(use);
+        return;
+    }
+    cJSON_AddNumberToObject(use, "total_usage", k->prev_total);
+    cJSON_AddNumberToObject(pre, "system_cpu_usage", k->prev_system);
+    cJSON_DeleteItemFromObjectCaseSensitive(doc, "precpu_stats");
+    cJSON_AddItemToObject(doc, "precpu_stats", pre);
 }
 
 static void read_stats(const struct http_response *r, int rc, const char *e, struct ctr *k)
@@ -611,13 +842,35 @@ static void read_stats(const struct http_response *r, int rc, const char *e, str
     } else if (r->status != 200) {
         text_printf(k->stats_err, sizeof(k->stats_err), "stats: HTTP %ld", r->status);
     } else if ((doc = cJSON_ParseWithLength(r->body, r->len)) == NULL ||
-               dockerstats_usage(doc, &k->use) < 0) {
+               (stats_prev(doc, k), dockerstats_usage(doc, &k->use) < 0)) {
         text_printf(k->stats_err, sizeof(k->stats_err), "stats: not a stats document");
         k->use.cpu_cores = k->use.mem_bytes = NAN;
     } else {
         k->have_stats = true;
     }
     cJSON_Delete(doc);
+}
+
+/* The previous poll's cpu counters of this container, when it was seen then. */
+static bool prev_sample(const struct compose *c, struct ctr *k)
+{
+    const struct seen *s = seen_find(c, k);
+    if (s == NULL || isnan(s->cpu_total) || isnan(s->cpu_system))
+        return false;
+    k->prev_total = s->cpu_total;
+    k->prev_system = s->cpu_system;
+    return true;
+}
+
+/* one-shot=true (API 1.41): the engine answers at once instead of sampling for a second.
+ * The first poll samples twice, so one look (--once) has rates; later, a container with
+ * no previous sample (new, restarted) has no cpu rate for one poll rather than holding
+ * every poll a second. */
+static bool one_shot(const struct compose *c, struct ctr *k)
+{
+    int ma = 0, mi = 0;
+    bool prev = prev_sample(c, k);
+    return (prev || c->polled) && parse_version(c->api, &ma, &mi) && vcmp(ma, mi, 1, 41) >= 0;
 }
 
 /* Inspect the containers whose list entry changed, stat the running ones, all at once. */
@@ -639,10 +892,13 @@ static void fetch_details(struct compose *c, struct ctr *k, size_t n)
             url_for(c, c->api, path, urls[m], sizeof(urls[m]));
             who[m++] = i;
         }
-        if (strcmp(k[i].state, "running") != 0)
+        /* a paused container still holds its memory: it is stat'ed too */
+        if (strcmp(k[i].state, "running") != 0 && strcmp(k[i].state, "paused") != 0)
             continue;
-        /* stream=false: the engine takes two samples, so precpu is there for a rate */
-        text_printf(path, sizeof(path), "/containers/%s/stats?stream=false", k[i].id);
+        /* stream=false: the engine takes two samples, so precpu is there for a rate; it
+         * holds the poll a second, so only for a container not sampled before */
+        text_printf(path, sizeof(path), "/containers/%s/stats?stream=false%s", k[i].id,
+                    one_shot(c, &k[i]) ? "&one-shot=true" : "");
         url_for(c, c->api, path, urls[m], sizeof(urls[m]));
         who[m++] = i;
     }
@@ -683,18 +939,31 @@ static void status_add(struct service *svc, const char *title, const char *what)
              what);
 }
 
-/* "exited: forge-worker-1 (137), forge-worker-2 (1)" and the like, one kind at a time. */
+/* "137 SIGKILL", "137, OOMKilled", "1": an exit code and what it means. */
+static void exit_words(const struct ctr *k, char *out, size_t len)
+{
+    const char *meaning = compose_exit_meaning(k->exit_code);
+    if (k->oom)
+        text_printf(out, len, "%d, OOMKilled", k->exit_code);
+    else
+        text_printf(out, len, "%d%s%s", k->exit_code, meaning[0] ? " " : "", meaning);
+}
+
+/* "exited: forge-worker-1 (137 SIGKILL), forge-worker-2 (1)" and the like, one kind at a
+ * time. */
 static void status_list(struct service *svc, const char *title, const struct ctr *k, size_t n,
                         bool (*pick)(const struct ctr *), bool with_code)
 {
-    char line[FT_TEXT_MAX] = "";
+    char line[FT_TEXT_MAX] = "", code[48];
     size_t len = 0;
     for (size_t i = 0; i < n && len + 2 < sizeof(line); i++) {
         if (k[i].gone || !pick(&k[i]))
             continue;
         len += (size_t)snprintf(line + len, sizeof(line) - len, "%s%s", len ? ", " : "", k[i].name);
-        if (with_code && len + 2 < sizeof(line))
-            len += (size_t)snprintf(line + len, sizeof(line) - len, " (%d)", k[i].exit_code);
+        if (with_code && len + 2 < sizeof(line)) {
+            exit_words(&k[i], code, sizeof(code));
+            len += (size_t)snprintf(line + len, sizeof(line) - len, " (%s)", code);
+        }
     }
     if (len > 0)
         status_add(svc, title, line);
@@ -708,9 +977,46 @@ static bool is_unhealthy(const struct ctr *k)
 {
     return strcmp(k->state, "running") == 0 && strcmp(k->health, "unhealthy") == 0;
 }
-static bool is_restarting(const struct ctr *k)
+static bool is_paused(const struct ctr *k)
 {
-    return strcmp(k->state, "restarting") == 0;
+    return strcmp(k->state, "paused") == 0;
+}
+static bool is_starting(const struct ctr *k)
+{
+    return strcmp(k->state, "running") == 0 && strcmp(k->health, "starting") == 0;
+}
+
+/* A restart loop: the engine is restarting it now, or it came back up three times or
+ * more and its last start is under a minute old (it is up between two crashes). */
+#define LOOP_RESTARTS 3
+#define LOOP_WINDOW_S 60.0
+static bool is_looping(const struct ctr *k)
+{
+    if (strcmp(k->state, "restarting") == 0)
+        return true;
+    return strcmp(k->state, "running") == 0 && k->restarts >= LOOP_RESTARTS && k->started_at > 0 &&
+           now_wall() - k->started_at < LOOP_WINDOW_S;
+}
+
+/* "restarting 8x, OOMKilled: forge-api-1": one entry per looping container, as each
+ * may die for its own reason. */
+static void status_loops(struct service *svc, const struct ctr *k, size_t n)
+{
+    char title[96], code[48];
+    for (size_t i = 0; i < n; i++) {
+        if (k[i].gone || !is_looping(&k[i]))
+            continue;
+        if (k[i].oom)
+            text_printf(code, sizeof(code), ", OOMKilled");
+        else if (k[i].exit_code > 0)
+            text_printf(code, sizeof(code), ", exit %d%s%s", k[i].exit_code,
+                        compose_exit_meaning(k[i].exit_code)[0] ? " " : "",
+                        compose_exit_meaning(k[i].exit_code));
+        else
+            code[0] = '\0';
+        text_printf(title, sizeof(title), "restarting %dx%s", k[i].restarts, code);
+        status_add(svc, title, k[i].name);
+    }
 }
 
 static void add_pod(struct service *svc, const struct ctr *k, bool ready)
@@ -727,8 +1033,26 @@ static void add_pod(struct service *svc, const struct ctr *k, bool ready)
     p->mem_bytes = k->have_stats ? k->use.mem_bytes : NAN;
 }
 
+/* Say before anyone presses `+` when compose cannot scale this service. */
+static void mark_unscalable(struct compose *c, struct service *svc, const struct ctr *k, size_t n)
+{
+    char file[PATH_MAX];
+    const char *label = "";
+    for (size_t i = 0; i < n && label[0] == '\0'; i++)
+        label = k[i].file;
+    if (svc->unscalable)
+        return; /* a fixed container_name says it already */
+    if (compose_detect(c) == COMPOSE_TOOL_NONE) {
+        svc->unscalable = true;
+        text_printf(svc->unscalable_why, sizeof(svc->unscalable_why), "%s", COMPOSE_NONE_WHY);
+    } else if (!scale_file(c, label, file, sizeof(file))) {
+        svc->unscalable = true;
+        text_printf(svc->unscalable_why, sizeof(svc->unscalable_why), "%s", COMPOSE_NOFILE_WHY);
+    }
+}
+
 /* One service from its containers k[0..n). */
-static void add_service(const struct compose *c, const char *source, struct snapshot *s,
+static void add_service(struct compose *c, const char *source, struct snapshot *s,
                         const struct ctr *k, size_t n)
 {
     struct service *svc = snapshot_add_service(s);
@@ -748,7 +1072,8 @@ static void add_service(const struct compose *c, const char *source, struct snap
         if (k[i].gone || strcmp(k[i].state, "removing") == 0)
             continue;
         bool running = strcmp(k[i].state, "running") == 0;
-        bool ready = running && (k[i].health[0] == '\0' || strcmp(k[i].health, "healthy") == 0);
+        bool ready = running && !is_looping(&k[i]) &&
+                     (k[i].health[0] == '\0' || strcmp(k[i].health, "healthy") == 0);
         svc->desired++;
         svc->ready += ready;
         svc->available += running;
@@ -758,13 +1083,14 @@ static void add_service(const struct compose *c, const char *source, struct snap
             text_printf(svc->unscalable_why, sizeof(svc->unscalable_why), "%s", COMPOSE_FIXED_WHY);
         }
         add_pod(svc, &k[i], ready);
-        if (!running)
+        if (!running && !is_paused(&k[i]))
             continue;
         if (!k[i].have_stats && unknown++ == 0)
             why_unknown = k[i].stats_err;
         dockerstats_total_add(&t, k[i].have_stats ? &k[i].use : NULL, &k[i].lim);
     }
     dockerstats_total_finish(&t);
+    mark_unscalable(c, svc, k, n);
     svc->cpu_pct = t.cpu_pct;
     text_printf(svc->cpu_of, sizeof(svc->cpu_of), "limit");
     svc->mem_pct = t.mem_pct;
@@ -774,7 +1100,9 @@ static void add_service(const struct compose *c, const char *source, struct snap
     svc->res.mem_limit = t.mem_limit;
     status_list(svc, "exited", k, n, is_exited, true);
     status_list(svc, "unhealthy", k, n, is_unhealthy, false);
-    status_list(svc, "restarting", k, n, is_restarting, false);
+    status_loops(svc, k, n);
+    status_list(svc, "paused", k, n, is_paused, false);
+    status_list(svc, "health: starting", k, n, is_starting, false);
     if (unknown > 0) {
         char title[64];
         text_printf(title, sizeof(title), "stats unknown for %d of %d", unknown, t.containers);
@@ -805,7 +1133,7 @@ static void add_readings(const struct compose *c, struct snapshot *s)
     }
 }
 
-static void build_snapshot(const struct compose *c, const char *source, struct ctr *k, size_t n,
+static void build_snapshot(struct compose *c, const char *source, struct ctr *k, size_t n,
                            struct snapshot *out)
 {
     out->taken_at = now_wall();
@@ -818,8 +1146,16 @@ static void build_snapshot(const struct compose *c, const char *source, struct c
         i = j;
     }
     add_readings(c, out);
+    enum compose_tool t = compose_detect(c);
+    pthread_mutex_lock(&c->lock);
+    text_printf(out->notice, sizeof(out->notice), "%s%s%s",
+                t == COMPOSE_TOOL_V2   ? "scales with docker compose (v2) "
+                : t == COMPOSE_TOOL_V1 ? "scales with docker-compose (v1) "
+                                       : "no compose to scale with",
+                c->tool_version, n == 0 ? "; " : "");
+    pthread_mutex_unlock(&c->lock);
     if (n == 0)
-        text_printf(out->notice, sizeof(out->notice),
+        text_printf(out->notice + strlen(out->notice), sizeof(out->notice) - strlen(out->notice),
                     "no containers carry the label " LABEL_PROJECT "=%s", c->project);
 }
 
@@ -844,6 +1180,7 @@ static int compose_poll(struct source *src, struct snapshot *out, char *err, siz
     }
     fetch_details(c, k, n);
     build_snapshot(c, src->name, k, n, out);
+    c->polled = true;
     rc = 0;
 out:
     if (rc < 0)
@@ -857,8 +1194,8 @@ out:
 
 /* Read the service again just before running anything: refuse when it moved since the
  * operator looked, or when a fixed container_name makes compose unable to scale it. */
-static int check_live(const struct compose *c, const struct scale_request *req, char *msg,
-                      size_t msglen)
+static int check_live(const struct compose *c, const struct scale_request *req, char *label,
+                      size_t label_len, char *msg, size_t msglen)
 {
     char api[16], e[FT_TEXT_MAX];
     cJSON *list = NULL;
@@ -877,6 +1214,8 @@ static int check_live(const struct compose *c, const struct scale_request *req, 
         if (strcmp(k[i].service, req->service) != 0 || strcmp(k[i].state, "removing") == 0)
             continue;
         count++;
+        if (label[0] == '\0')
+            text_printf(label, label_len, "%s", k[i].file);
         if (k[i].fixed_name) {
             text_printf(msg, msglen, "%s %s: nothing was run", req->service, COMPOSE_FIXED_WHY);
             goto out;
@@ -898,23 +1237,24 @@ out:
 static int run_scale(const struct compose *c, const struct scale_request *req,
                      const struct compose_argv *a, char *msg, size_t msglen)
 {
+    const char *tool = a->argv[0][strlen("docker")] == '\0' ? "docker compose" : "docker-compose";
     const char *env[2] = {c->host_env[0] ? c->host_env : NULL, NULL};
     struct command_result r;
-    char e[FT_TEXT_MAX], last[160];
+    char e[FT_TEXT_MAX], last[FT_TEXT_MAX];
     if (command_run(a->argv, env, c->scale_timeout_s, OUTPUT_CAP, &r, e, sizeof(e)) < 0) {
-        text_printf(msg, msglen, "docker compose: cannot run %s", e);
+        text_printf(msg, msglen, "%s: cannot run %s", tool, e);
         return -1;
     }
-    compose_last_line(r.output, r.len, last, sizeof(last));
+    compose_error_line(r.output, r.len, last, sizeof(last));
     int rc = -1;
     if (r.timed_out)
-        text_printf(msg, msglen, "docker compose did not finish in %g s and was stopped%s%s",
+        text_printf(msg, msglen, "%s did not finish in %g s and was stopped%s%s", tool,
                     c->scale_timeout_s, last[0] ? ": " : "", last);
     else if (r.signal != 0)
-        text_printf(msg, msglen, "docker compose was killed by signal %d%s%s", r.signal,
+        text_printf(msg, msglen, "%s was killed by signal %d%s%s", tool, r.signal,
                     last[0] ? ": " : "", last);
     else if (r.exit_status != 0)
-        text_printf(msg, msglen, "docker compose exited %d%s%s", r.exit_status, last[0] ? ": " : "",
+        text_printf(msg, msglen, "%s exited %d%s%s", tool, r.exit_status, last[0] ? ": " : "",
                     last);
     else {
         text_printf(msg, msglen, "scaled %s %d -> %d", req->service, req->from, req->to);
@@ -941,9 +1281,19 @@ static int compose_scale(struct source *src, const struct scale_request *req, ch
                     req->service);
         return -1;
     }
-    if (compose_scale_argv(&a, c->project, c->file, req->service, req->to, msg, msglen) < 0)
+    char label[PATH_MAX] = "", file[PATH_MAX];
+    if (check_live(c, req, label, sizeof(label), msg, msglen) < 0)
         return -1;
-    if (check_live(c, req, msg, msglen) < 0)
+    enum compose_tool tool = compose_detect(c);
+    if (tool == COMPOSE_TOOL_NONE) {
+        text_printf(msg, msglen, "%s %s: nothing was run", req->service, COMPOSE_NONE_WHY);
+        return -1;
+    }
+    if (!scale_file(c, label, file, sizeof(file))) {
+        text_printf(msg, msglen, "%s %s: nothing was run", req->service, COMPOSE_NOFILE_WHY);
+        return -1;
+    }
+    if (compose_tool_argv(&a, tool, c->project, file, req->service, req->to, msg, msglen) < 0)
         return -1;
     return run_scale(c, req, &a, msg, msglen);
 }
@@ -954,8 +1304,11 @@ static void compose_destroy(struct source *src)
 {
     struct compose *c = src->priv;
     if (c != NULL) {
+        join_asker(c);
         http_client_free(c->http);
         free(c->seen);
+        pthread_mutex_destroy(&c->lock);
+        pthread_mutex_destroy(&c->join_lock);
     }
     free(c);
     free(src);
@@ -1019,6 +1372,8 @@ struct source *compose_source_new(const struct config *cfg, char *err, size_t er
         goto fail;
     }
     src->priv = c;
+    pthread_mutex_init(&c->lock, NULL);
+    pthread_mutex_init(&c->join_lock, NULL);
     compose_project_name(cfg->compose_project, getenv("COMPOSE_PROJECT_NAME"), cfg->compose_file,
                          c->project, sizeof(c->project));
     if (!compose_name(c->project)) {
@@ -1047,6 +1402,7 @@ struct source *compose_source_new(const struct config *cfg, char *err, size_t er
     src->ops = &compose_ops;
     text_printf(src->name, sizeof(src->name), "compose");
     src->interval_s = config_poll_interval(cfg);
+    c->asking = pthread_create(&c->asker, NULL, asker_main, c) == 0;
     return src;
 fail:
     if (src != NULL)

@@ -51,6 +51,19 @@ struct compose_argv {
 int compose_scale_argv(struct compose_argv *a, const char *project, const char *file,
                        const char *service, int replicas, char *err, size_t errlen);
 
+/* Which compose runs here: the v2 plugin (`docker compose`) or v1 (`docker-compose`,
+ * Debian 12's 1.29), found by asking each for its version, v2 first. */
+enum compose_tool { COMPOSE_TOOL_UNKNOWN, COMPOSE_TOOL_NONE, COMPOSE_TOOL_V2, COMPOSE_TOOL_V1 };
+/* compose_scale_argv for either tool: v1 is `docker-compose -p P ...`, same flags. */
+int compose_tool_argv(struct compose_argv *a, enum compose_tool tool, const char *project,
+                      const char *file, const char *service, int replicas, char *err,
+                      size_t errlen);
+/* The version in `docker compose version` / `docker-compose version` output ("2.21.0",
+ * "1.29.2"); false when the output is not such a line. */
+bool compose_parse_version(const char *output, char *out, size_t outlen);
+/* What an exit code means: "SIGKILL" for 137, "SIGTERM" for 143, "" when nothing known. */
+const char *compose_exit_meaning(int code);
+
 /* The project: the configured one, else $COMPOSE_PROJECT_NAME, else what Compose derives
  * from the compose file's folder ("infrastructure/docker/x.yml" -> "docker"). */
 void compose_project_name(const char *configured, const char *env, const char *file, char *out,
@@ -61,5 +74,8 @@ void compose_socket_error(const char *socket, int errnum, char *out, size_t len)
 
 /* The last non-empty line of a command's output, sanitised, in out ("" when none). */
 void compose_last_line(const char *output, size_t len, char *out, size_t outlen);
+/* A failed command's most informative line: the first that reads as an error ("ERROR:",
+ * "Error response", "unknown shorthand flag", "no such ..."), else the last line. */
+void compose_error_line(const char *output, size_t len, char *out, size_t outlen);
 
 #endif

@@ -12,8 +12,10 @@ TMUX_SOCK="forgetop-compose-$$"
 TM() { tmux -L "$TMUX_SOCK" -f /dev/null "$@"; }
 on_exit "tmux -L '$TMUX_SOCK' kill-server"
 
-cat >"$STATE" <<'JSON'
-{"project": "forge", "containers": [
+# working_dir: the containers' config_files label names $S/docker-compose.yml, which is here
+printf 'services:\n  api:\n    image: forge/api\n' >"$S/docker-compose.yml"
+cat >"$STATE" <<JSON
+{"project": "forge", "working_dir": "$S", "containers": [
  {"service": "api", "number": 1, "health": "healthy", "cpus_limit": 1, "mem_limit": 536870912,
   "cpu": 0.5, "mem": 201326592},
  {"service": "api", "number": 2, "health": "healthy", "cpus_limit": 1, "mem_limit": 536870912,
@@ -69,7 +71,7 @@ else
 fi
 expect_eq "docker compose ran once" 1 "$(shim_runs)"
 expect_eq "with the runbook's argument vector" \
-    '["docker", "compose", "-p", "forge", "up", "-d", "--no-recreate", "--no-deps", "--scale", "api=3", "api"]' \
+    "[\"docker\", \"compose\", \"-p\", \"forge\", \"-f\", \"$S/docker-compose.yml\", \"up\", \"-d\", \"--no-recreate\", \"--no-deps\", \"--scale\", \"api=3\", \"api\"]" \
     "$(tail -1 "$SHIMLOG")"
 check "the table shows api at 3/3" wait_for 10 sh -c "tmux -L '$TMUX_SOCK' capture-pane -p -t rw | grep -qE ' api +3/3 '"
 check "the audit log records it applied" grep -q '"target":"api".*"from":2,"to":3.*"result":"applied"' "$AUDIT"
@@ -131,4 +133,50 @@ env -u COMPOSE_PROJECT_NAME DOCKER_HOST="unix://$SOCK" "$BIN" --once --json --co
     --config "$S/prod.conf" >"$S/prod.json" 2>/dev/null
 expect_eq "--once --json: the same decision" "forge True True" \
     "$(json_get "$S/prod.json" 'd["context"] + " " + str(d["production"]) + " " + str(d["read_only"])')"
+
+# ---- a real Docker Engine: docker-compose (v1) scales, dockerd stopped and back ---------
+source "$ROOT/tests/lib-docker.sh"
+if ! docker_start; then
+    not_ok "a real dockerd starts"; finish
+fi
+P=$DOCKER_DIR/forge; mkdir -p "$P"
+docker_project "$P/docker-compose.yml"
+dc -p forge -f "$P/docker-compose.yml" up -d --scale api=2 >"$S/up.out" 2>&1 ||
+    { not_ok "docker-compose up"; sed 's/^/# /' "$S/up.out" | tail -5; finish; }
+ps_count() { dk ps -q --filter label=com.docker.compose.project=forge --filter "label=com.docker.compose.service=$1" | wc -l; }
+TM new-session -d -s real -x 100 -y 30 \
+    "env -u NO_COLOR -u FORGETOP_READ_ONLY XDG_STATE_HOME='$S/rstate' XDG_CONFIG_HOME='$S/config' LANG=C.UTF-8 LC_ALL=C.UTF-8 TERM=xterm-256color DOCKER_HOST='unix://$DOCKER_SOCK' '$BIN' --compose-project forge -d 1 --config /dev/null; sleep 60"
+if wait_for 20 sh -c "tmux -L '$TMUX_SOCK' capture-pane -p -t real | grep -qE ' api +2/2 '"; then
+    ok "real engine: the dashboard shows api at 2/2"
+else
+    not_ok "real engine: the dashboard shows api at 2/2"; dump real
+fi
+check "real engine: the header shows the project, not a Kubernetes namespace" \
+    sh -c "tmux -L '$TMUX_SOCK' capture-pane -p -t real | head -1 | grep -q '^forgetop forge ' && ! tmux -L '$TMUX_SOCK' capture-pane -p -t real | head -1 | grep -q open-forge"
+keys real / a p i Enter
+keys real +
+check "real engine: + opens the confirmation" shows real "Scale api?"
+keys real y
+if wait_for 30 shows real "scaled api 2 -> 3"; then
+    ok "real engine: y runs docker-compose and says scaled api 2 -> 3"
+else
+    not_ok "real engine: y runs docker-compose and says scaled api 2 -> 3"; dump real
+fi
+expect_eq "real engine: docker ps shows 3 api containers" 3 "$(ps_count api)"
+check "real engine: the table follows to 3/3" wait_for 10 sh -c "tmux -L '$TMUX_SOCK' capture-pane -p -t real | grep -qE ' api +3/3 '"
+keys real Escape
+kill -STOP "$DOCKER_PID"
+if wait_for 25 sh -c "tmux -L '$TMUX_SOCK' capture-pane -p -t real | sed -n 2p | grep -qE 'compose .*[0-9]+s stale'"; then
+    ok "real engine: dockerd stopped (SIGSTOP): the source goes stale with its age"
+else
+    not_ok "real engine: dockerd stopped (SIGSTOP): the source goes stale with its age"; dump real
+fi
+kill -CONT "$DOCKER_PID"
+check "real engine: SIGCONT: fresh again" wait_for 15 sh -c "tmux -L '$TMUX_SOCK' capture-pane -p -t real | sed -n 2p | grep -q 'compose ✓'"
+docker_kill
+check "real engine: dockerd killed: the source is failing" \
+    wait_for 15 sh -c "tmux -L '$TMUX_SOCK' capture-pane -p -t real | sed -n 2p | grep -qE 'compose .*(failing|stale)'"
+docker_daemon
+check "real engine: dockerd back: fresh again" wait_for 30 sh -c "tmux -L '$TMUX_SOCK' capture-pane -p -t real | sed -n 2p | grep -q 'compose ✓'"
+keys real q
 finish

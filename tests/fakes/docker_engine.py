@@ -213,7 +213,7 @@ def stats(c, state, one_shot):
     cores = float(c.get("cpu", 0.1))
     base = int((now % 1e6 + 1e6) * 1e9)  # nanoseconds since a made-up boot
     system = base * cpus
-    total = int(base * cores / 2)
+    total = int(base * cores)  # counters consistent with precpu: a delta across polls gives cores
     pre_system = system - cpus * 10 ** 9  # one second earlier, on every cpu
     pre_total = total - int(cores * 1e9)
     mem = int(c.get("mem", 64 * 1024 * 1024))

@@ -14,8 +14,9 @@ PROBE=$(probe_path compose_probe) || { not_ok "compose_probe builds"; finish; }
 SOCK=$S/docker.sock STATE=$S/state.json CTL=$S/control.json LOG=$S/requests.log
 SHIMLOG=$S/shim.log COMPOSE_FILE=$S/docker-compose.yml
 printf 'services:\n  api:\n    image: forge/api\n' >"$COMPOSE_FILE"
-cat >"$STATE" <<'JSON'
-{"project": "forge", "host_cpus": 4, "containers": [
+# working_dir: the containers' config_files label names $S/docker-compose.yml
+cat >"$STATE" <<JSON
+{"project": "forge", "host_cpus": 4, "working_dir": "$S", "containers": [
  {"service": "api", "number": 1, "health": "healthy", "cpus_limit": 1, "mem_limit": 536870912,
   "cpu": 0.5, "mem": 201326592},
  {"service": "api", "number": 2, "health": "unhealthy", "cpus_limit": 1, "mem_limit": 536870912,
@@ -36,6 +37,7 @@ python3 tests/fakes/docker_engine.py --socket "$SOCK" --state "$STATE" --control
 on_exit "kill $!"
 wait_for 10 test -S "$SOCK" || { not_ok "fake engine listens on $SOCK"; finish; }
 
+REAL_PATH=$PATH # the real engine's part runs the real docker and docker-compose
 export PATH="$ROOT/tests/fakes:$PATH" DOCKER_SHIM_LOG=$SHIMLOG DOCKER_SHIM_STATE=$STATE
 unset DOCKER_HOST DOCKER_TLS_VERIFY
 run_probe() { "$PROBE" "$@" 2>&1 | grep -v '^rss_kb='; }
@@ -61,7 +63,7 @@ expect_eq "api: status names the unhealthy container" "unhealthy: forge-api-2" \
 expect_eq "kind is compose, namespace the project" "compose forge" \
     "$(field kind "$api") $(field project "$api")"
 w=$(line "service agent-worker" "$out")
-expect_eq "exited container and its exit code in the status" "exited: forge-agent-worker-1 (137)" \
+expect_eq "exited container and its exit code in the status" "exited: forge-agent-worker-1 (137 SIGKILL)" \
     "$(field status "$w")"
 expect_eq "no limits: no percentage" "nan nan" "$(field cpu_pct "$w") $(field mem_pct "$w")"
 expect_eq "no limits: absolute figures" "0.300 50331648" \
@@ -114,6 +116,10 @@ expect_eq "and its restart count is current" 5 \
     "$(field restarts "$(grep '^pod forge-api-1 ' <<<"$out" | tail -1)")"
 expect_eq "the unchanged keep what they were" 2 \
     "$(field restarts "$(grep '^pod forge-api-2 ' <<<"$out" | tail -1)")"
+check "a later poll asks one-shot stats, its rate taken against the poll before" \
+    grep -q '^GET /v1.43/containers/[0-9a-f]*/stats?stream=false&one-shot=true$' "$LOG"
+expect_eq "and the rate is the container's (0.5 cores over the interval)" "0.500" \
+    "$(field cpu_cores "$(grep '^pod forge-api-1 ' <<<"$out" | tail -1)")"
 cp "$S/state.orig" "$STATE"
 
 # forgetop itself: --once --json in the documented shape.
@@ -248,7 +254,8 @@ check "raising an autoscaler's minimum is refused: compose has none ($out)" \
 expect_eq "no refusal ran docker" "$n" "$(shim_runs)"
 out=$(probe scale api 3 1)
 expect_eq "scale down" "scale ok: scaled api 3 -> 1" "$(line scale "$out")"
-expect_eq "no -f when no compose file is configured" "" "$(grep -o '"-f"' <<<"$(tail -1 "$SHIMLOG")")"
+expect_eq "no compose file configured: the one the containers' label names" \
+    "\"-f\", \"$S/docker-compose.yml\"" "$(grep -o '"-f", "[^"]*"' <<<"$(tail -1 "$SHIMLOG")")"
 out=$(DOCKER_SHIM_EXIT=1 DOCKER_SHIM_ERROR="no such service: api" probe scale api 1 2)
 expect_eq "compose's exit status and last line" \
     "scale failed: docker compose exited 1: no such service: api" "$(line scale "$out")"
@@ -259,6 +266,110 @@ out=$(DOCKER_SHIM_SLEEP=30 probe -t 0.25 scale api 1 2)
 check "a compose that hangs is stopped at the time limit ($out)" \
     grep -q 'docker compose did not finish in 3 s and was stopped' <<<"$out"
 out=$(env PATH=/nonexistent "$PROBE" -H "unix://$SOCK" scale api 1 2 2>&1 | grep -v '^rss_kb=')
-expect_eq "no docker on PATH" "scale failed: docker compose: cannot run docker: not found on PATH" \
+expect_eq "no docker on PATH: refused before anything runs, and why" \
+    "scale failed: api cannot be scaled here: neither \`docker compose\` (v2) nor \`docker-compose\` (v1) runs: nothing was run" \
     "$(line scale "$out")"
+out=$(env PATH=/nonexistent "$PROBE" -H "unix://$SOCK" poll 2>&1 | grep -v '^rss_kb=')
+check "no compose: every row is unscalable before + ($(line "service api" "$out"))" \
+    grep -q '^service api .*unscalable=1 why="cannot be scaled here: neither' <<<"$out"
+out=$(probe poll)
+check "the source says which compose scales (v2 shim)" grep -q 'scales with docker compose (v2) 2.21.0' <<<"$out"
+# --- a real Docker Engine (tests/lib-docker.sh), the project brought up by compose ---
+source "$ROOT/tests/lib-docker.sh"
+t0=$SECONDS
+if ! docker_start; then
+    not_ok "a real dockerd starts (see above)"
+    finish
+fi
+diag "dockerd ($DOCKER_DRIVER) up with its image in $((SECONDS - t0)) s"
+P=$DOCKER_DIR/forge; mkdir -p "$P"
+docker_project "$P/docker-compose.yml"
+cat >>"$P/docker-compose.yml" <<YML
+  oomer:
+    image: $DOCKER_IMAGE
+    network_mode: none
+    mem_limit: 16m
+    memswap_limit: 16m
+    command: ["dd", "if=/dev/zero", "of=/dev/null", "bs=64M", "count=1"]
+  crashloop:
+    image: $DOCKER_IMAGE
+    network_mode: none
+    restart: always
+    command: ["sh", "-c", "sleep 0.2; exit 3"]
+YML
+real() { env -u DOCKER_HOST PATH="$REAL_PATH" "$@"; }
+rprobe() { real "$PROBE" -H "unix://$DOCKER_SOCK" -p forge "$@" 2>&1 | grep -v '^rss_kb='; }
+ps_count() { dk ps -q --filter label=com.docker.compose.project=forge --filter "label=com.docker.compose.service=$1" | wc -l; }
+(cd "$P" && real env DOCKER_HOST="unix://$DOCKER_SOCK" docker-compose -p forge up -d --scale api=2 >"$S/up.out" 2>&1) ||
+    { not_ok "docker-compose up the project"; sed 's/^/# /' "$S/up.out" | tail -5; finish; }
+ok "docker-compose (v1) brings the project up on the real engine"
+restarts() { dk inspect -f '{{.RestartCount}}' "$(dk ps -aq --filter label=com.docker.compose.service=crashloop | head -1)"; }
+wait_for 30 sh -c "[ \$(DOCKER_HOST=unix://$DOCKER_SOCK $DOCKER_CLI inspect -f '{{.RestartCount}}' \$(DOCKER_HOST=unix://$DOCKER_SOCK $DOCKER_CLI ps -aq --filter label=com.docker.compose.service=crashloop)) -ge 3 ]"
+wait_for 20 sh -c "DOCKER_HOST=unix://$DOCKER_SOCK $DOCKER_CLI inspect -f '{{.State.Status}}' forge_oomer_1 | grep -q exited"
+
+out=$(rprobe poll)
+expect_eq "real engine: poll succeeds" ok "$(awk '/^poll/{print $2}' <<<"$out")"
+api=$(line "service api" "$out")
+expect_eq "real engine: api counts match docker ps" "$(ps_count api) $(ps_count api)" \
+    "$(field desired "$api") $(field ready "$api")"
+check "real engine: api has a cpu share of its 0.5 cpu limit ($(field cpu_pct "$api"))" \
+    awk -v v="$(field cpu_pct "$api")" 'BEGIN { exit !(v != "nan" && v >= 0 && v < 100) }'
+check "real engine: api memory is a share of 2 x 64 MiB ($(field mem_pct "$api"))" \
+    awk -v v="$(field mem_pct "$api")" 'BEGIN { exit !(v != "nan" && v > 0 && v < 100) }'
+check "the source says it scales with docker-compose (v1) ($(head -1 <<<"$out"))" \
+    grep -q 'notice="scales with docker-compose (v1) 1\.[0-9.]*' <<<"$out"
+o=$(line "service oomer" "$out")
+check "real engine: the OOM-killed container reads OOMKilled ($(field status "$o"))" \
+    grep -q 'status="exited: forge_oomer_1 (137, OOMKilled)"' <<<"$o"
+cl=$(line "service crashloop" "$out")
+check "real engine: a restart loop reads as one ($(field status "$cl"))" \
+    grep -qE 'ready=0 .*status="restarting [0-9]+x, exit 3: forge_crashloop_1"' <<<"$cl"
+check "real engine: its restarts are on the container" \
+    awk -v r="$(field restarts "$(line "pod forge_crashloop_1" "$out")")" 'BEGIN { exit !(r >= 3) }'
+expect_eq "real engine: redis's container_name makes it unscalable, before +" \
+    "1 has a fixed container_name: docker compose cannot scale it" \
+    "$(field unscalable "$(line "service redis" "$out")") $(field why "$(line "service redis" "$out")")"
+out=$(rprobe poll poll)
+s1=$(sed -nE 's/^poll ok seconds=([0-9.]+).*/\1/p' <<<"$out" | head -1)
+s2=$(sed -nE 's/^poll ok seconds=([0-9.]+).*/\1/p' <<<"$out" | tail -1)
+# dockerd 20.10 answers any stats request at its collector's next tick (about 1 s), one-shot
+# or not; a poll must still fit in the 2 s interval the header shows
+check "real engine: a later poll fits in the 2 s interval (${s1:-?} s, then ${s2:-?} s)" \
+    awk -v b="${s2:-99}" 'BEGIN { exit !(b < 2) }'
+check "real engine: and its cpu is known ($(field cpu_pct "$(grep '^service api ' <<<"$out" | tail -1)"))" \
+    awk -v v="$(field cpu_pct "$(grep '^service api ' <<<"$out" | tail -1)")" 'BEGIN { exit !(v != "nan") }'
+dk pause forge_agent-worker_1 >/dev/null
+out=$(rprobe poll)
+w=$(line "service agent-worker" "$out")
+expect_eq "real engine: a paused container is named" "paused: forge_agent-worker_1" "$(field status "$w")"
+check "real engine: and its memory still counted ($(field mem_bytes "$w"))" \
+    awk -v v="$(field mem_bytes "$w")" 'BEGIN { exit !(v != "nan" && v > 0) }'
+dk unpause forge_agent-worker_1 >/dev/null
+
+out=$(rprobe scale api 2 3)
+expect_eq "real engine: docker-compose scales api up" "scale ok: scaled api 2 -> 3" "$(line scale "$out")"
+expect_eq "real engine: docker ps shows 3" 3 "$(ps_count api)"
+out=$(rprobe scale api 3 1)
+expect_eq "real engine: and down" "scale ok: scaled api 3 -> 1" "$(line scale "$out")"
+expect_eq "real engine: docker ps shows 1" 1 "$(ps_count api)"
+out=$(rprobe -f "$P/missing.yml" scale api 1 2)
+check "real engine: compose v1's failure is its error line ($out)" \
+    grep -q "scale failed: docker-compose exited 1: .*missing.yml" <<<"$out"
+
+real env DOCKER_HOST="unix://$DOCKER_SOCK" "$BIN" --compose-project forge --once --json >"$S/real.json" 2>"$S/real.err"
+check "real engine: --once --json has the loop's restarts and status" \
+    json_get "$S/real.json" '[s for s in d["services"] if s["name"] == "crashloop" and s["restarts"] >= 3 and "restarting" in s["status"]] != [] or exit(1)' >/dev/null
+kill -STOP "$DOCKER_PID"
+out=$(rprobe -t 1 poll)
+check "dockerd stopped (SIGSTOP): the poll times out, in words ($out)" grep -q '^poll error.*timed out' <<<"$out"
+kill -CONT "$DOCKER_PID"
+out=$(rprobe poll)
+expect_eq "SIGCONT: it reads again" ok "$(awk '/^poll/{print $2}' <<<"$out")"
+docker_kill
+out=$(rprobe poll)
+check "dockerd killed: failing, in words ($out)" grep -qE '^poll error.*docker: (no such socket|cannot connect|.*Connection refused)' <<<"$out"
+docker_daemon
+out=$(rprobe poll)
+expect_eq "dockerd restarted: it reads again" ok "$(awk '/^poll/{print $2}' <<<"$out")"
+diag "real-engine part: $((SECONDS - t0)) s"
 finish

@@ -179,6 +179,46 @@ Test(compose, keeps_the_last_line_of_output)
     cr_assert(strstr(out, "Error") != NULL);
 }
 
+Test(compose, a_failure_is_told_by_its_first_error_line)
+{
+    char out[160];
+    /* docker 20.10 without the compose plugin: the cause first, usage after */
+    const char *usage = "unknown shorthand flag: 'p' in -p\nSee 'docker --help'.\n\nUsage:  docker "
+                        "[OPTIONS] COMMAND\n\nRun 'docker --help' for more information\n";
+    compose_error_line(usage, strlen(usage), out, sizeof(out));
+    cr_assert_str_eq(out, "unknown shorthand flag: 'p' in -p");
+    /* compose v1: progress lines around the error */
+    const char *v1 = "Creating forge_api_2 ... \nERROR: for api  Cannot start service api: boom\n"
+                     "Encountered errors while bringing up the project.\n";
+    compose_error_line(v1, strlen(v1), out, sizeof(out));
+    cr_assert_str_eq(out, "ERROR: for api  Cannot start service api: boom");
+    compose_error_line("all went\nwell enough\n", 20, out, sizeof(out));
+    cr_assert_str_eq(out, "well enough", "no error line: the last one");
+}
+
+Test(compose, v1_and_v2_are_told_apart_and_run_as_each_wants)
+{
+    char v[32], err[128];
+    struct compose_argv a;
+    cr_assert(compose_parse_version("Docker Compose version v2.21.0\n", v, sizeof(v)));
+    cr_assert_str_eq(v, "2.21.0");
+    cr_assert(
+        compose_parse_version("docker-compose version 1.29.2, build unknown\n", v, sizeof(v)));
+    cr_assert_str_eq(v, "1.29.2");
+    cr_assert_not(
+        compose_parse_version("docker: 'compose' is not a docker command.", v, sizeof(v)));
+    cr_assert_eq(
+        compose_tool_argv(&a, COMPOSE_TOOL_V1, "forge", "dc.yml", "api", 3, err, sizeof(err)), 0);
+    const char *want[] = {"docker-compose", "-p",        "forge",   "-f",    "dc.yml", "up", "-d",
+                          "--no-recreate",  "--no-deps", "--scale", "api=3", "api",    NULL};
+    for (size_t i = 0; want[i] != NULL; i++)
+        cr_assert_str_eq(a.argv[i], want[i], "argv[%zu]", i);
+    cr_assert_null(a.argv[12]);
+    cr_assert_str_eq(compose_exit_meaning(137), "SIGKILL");
+    cr_assert_str_eq(compose_exit_meaning(143), "SIGTERM");
+    cr_assert_str_eq(compose_exit_meaning(1), "");
+}
+
 Test(compose, command_runs_without_a_shell_and_keeps_the_tail)
 {
     struct command_result r;
