@@ -1,8 +1,9 @@
 /* audit.c - the record of every scale attempt: one JSON line each, appended and fsync'd
  * before the request goes anywhere, in a file only its owner can read.
  *
- * One write() per line on an O_APPEND descriptor, so two forgetops sharing a log never
- * interleave their lines. cJSON does the escaping. */
+ * Whole lines only, on an O_APPEND descriptor under flock, so two forgetops sharing a log
+ * never interleave their lines and a full disk never leaves half of one. cJSON does the
+ * escaping. */
 
 #include <errno.h>
 #include <fcntl.h>
@@ -10,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -141,6 +143,55 @@ out:
     return line;
 }
 
+/* A line cut short before (a kill mid-write, an older forgetop on a full disk) would glue
+ * the next record to it: start on a fresh line so only the broken one is unreadable. */
+static bool ends_mid_line(int fd, off_t size)
+{
+    char last;
+    return size > 0 && pread(fd, &last, 1, size - 1) == 1 && last != '\n';
+}
+
+/* The whole line or nothing: under an exclusive lock (forgetops sharing a log take turns),
+ * from the end as found; a failed or short write is truncated back, so the file stays
+ * valid JSON lines whatever the disk says. */
+static int append_whole(int fd, const char *line, const char *path, char *err, size_t errlen)
+{
+    int rc = -1;
+    struct stat st;
+    if (flock(fd, LOCK_EX) < 0 || fstat(fd, &st) < 0) {
+        text_printf(err, errlen, "audit: cannot lock %s: %s", path, strerror(errno));
+        return -1;
+    }
+    size_t len = strlen(line), done = 0;
+    if (ends_mid_line(fd, st.st_size) && write(fd, "\n", 1) != 1) {
+        text_printf(err, errlen, "audit: cannot write %s: %s", path, strerror(errno));
+        goto out;
+    }
+    while (done < len) {
+        ssize_t w = write(fd, line + done, len - done);
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w <= 0) {
+            text_printf(err, errlen, "audit: cannot write %s: %s", path,
+                        w < 0 ? strerror(errno) : "nothing written");
+            goto out;
+        }
+        done += (size_t)w;
+    }
+    if (fsync(fd) < 0) {
+        text_printf(err, errlen, "audit: cannot sync %s: %s", path, strerror(errno));
+        goto out;
+    }
+    rc = 0;
+out:
+    size_t n = strlen(err);
+    /* the half line goes, so the file stays valid */
+    if (rc < 0 && ftruncate(fd, st.st_size) < 0 && n + 1 < errlen)
+        text_printf(err + n, errlen - n, " (and cannot cut it back)");
+    (void)flock(fd, LOCK_UN);
+    return rc;
+}
+
 int audit_write(const char *path, const struct scale_request *req, const char *result,
                 const char *message, double now, char *err, size_t errlen)
 {
@@ -160,7 +211,7 @@ int audit_record(const char *path, const struct audit_entry *e, double now, char
     }
     if (make_parents(path, err, errlen) < 0)
         return -1;
-    fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
+    fd = open(path, O_RDWR | O_APPEND | O_CREAT | O_CLOEXEC, 0600); /* read: its last byte */
     if (fd < 0) {
         text_printf(err, errlen, "audit: cannot open %s: %s", path, strerror(errno));
         goto out;
@@ -179,21 +230,8 @@ int audit_record(const char *path, const struct audit_entry *e, double now, char
         text_printf(err, errlen, "audit: out of memory");
         goto out;
     }
-    size_t len = strlen(line), done = 0;
-    while (done < len) {
-        ssize_t w = write(fd, line + done, len - done);
-        if (w < 0 && errno == EINTR)
-            continue;
-        if (w < 0) {
-            text_printf(err, errlen, "audit: cannot write %s: %s", path, strerror(errno));
-            goto out;
-        }
-        done += (size_t)w;
-    }
-    if (fsync(fd) < 0) {
-        text_printf(err, errlen, "audit: cannot sync %s: %s", path, strerror(errno));
+    if (append_whole(fd, line, path, err, errlen) < 0)
         goto out;
-    }
     rc = 0;
 out:
     free(line);

@@ -40,6 +40,7 @@ struct slot {
     unsigned long gen_started, gen_done;
     double poll_started, last_ok, last_try; /* unix seconds */
     int failures;                           /* consecutive */
+    double failing_since;                   /* when the first of them failed */
     char error[FT_TEXT_MAX];
     double no_answer_s; /* poller_poll_once gave up on it after this long; 0 not */
 };
@@ -207,7 +208,8 @@ static struct snapshot *slot_record(struct slot *s, int rc, struct snapshot *sna
         s->error[0] = '\0';
     } else {
         old = snap;
-        s->failures++;
+        if (s->failures++ == 0)
+            s->failing_since = s->last_try;
         char scrubbed[FT_TEXT_MAX];
         secret_scrub(scrubbed, sizeof(scrubbed),
                      unprefixed(s->src->name, err)); /* whatever library wrote it */
@@ -590,6 +592,9 @@ void poller_status(struct poller *p, size_t i, double now, struct source_status 
     pthread_mutex_lock(&s->mu);
     out->last_ok = s->last_ok;
     out->last_try = s->in_poll ? s->poll_started : s->last_try;
+    out->interval_s = slot_interval(s);
+    out->failures = s->failures;
+    out->failing_since = s->failures > 0 ? s->failing_since : 0;
     status_fill(s, now, out);
     pthread_mutex_unlock(&s->mu);
 }

@@ -118,6 +118,13 @@ static void act_alerts(struct tui *t, int key)
     t->scroll = 0;
 }
 
+static void act_sources(struct tui *t, int key)
+{
+    (void)key;
+    t->screen = t->screen == TUI_SOURCES ? TUI_OVERVIEW : TUI_SOURCES;
+    t->scroll = 0;
+}
+
 static void act_quit(struct tui *t, int key)
 {
     if (t->screen != TUI_OVERVIEW && key == 'q') { /* q leaves a sub-screen first, as in htop */
@@ -710,6 +717,14 @@ static const struct action table[] = {
      SAFE,
      MODE_NORMAL,
      act_alerts},
+    {"sources",
+     "S",
+     {'S'},
+     "every source: state, age, interval, failed polls, its error whole",
+     NULL,
+     SAFE,
+     MODE_NORMAL,
+     act_sources},
 
     {"filter-done",
      "Enter Esc",

@@ -100,28 +100,6 @@ static void draw_row(struct tui *t, int y, int w, const struct table_layout *l,
     table_draw_row(t->win, st, y, 0, w, cols, l, cells, ca, 0);
 }
 
-/* Wrap text from column x over at most max rows; returns the rows used. */
-static int wrap(struct tui *t, int y, int x, int w, const char *text, int max, attr_t a)
-{
-    const char *p = text;
-    int rows = 0;
-    while (*p && rows < max && w > 8) {
-        size_t len = strlen(p), take = len;
-        if ((int)len > w) {
-            take = (size_t)w;
-            while (take > (size_t)w / 2 && p[take] != ' ')
-                take--;
-        }
-        char buf[FT_TEXT_MAX + 64];
-        text_printf(buf, sizeof buf, "%.*s", (int)take, p);
-        paint_text(t->win, &t->style, y + rows++, x, w, buf, a);
-        p += take;
-        while (*p == ' ')
-            p++;
-    }
-    return rows;
-}
-
 /* Each source that is not ok, with its error whole: the header only has room for a part. */
 static int draw_errors(struct tui *t, int y, int w)
 {
@@ -138,7 +116,8 @@ static int draw_errors(struct tui *t, int y, int w)
             paint_text(t->win, st, y++, 0, w, "SOURCE ERRORS", st->attr[EL_HEADER]);
         text_printf(head, sizeof head, "%s %s %s", s->name, source_state_name(s->state), age);
         int hw = paint_text(t->win, st, y, 0, w, head, st->attr[EL_BAND_CRIT]);
-        y += wrap(t, y, hw + 1, w - hw - 1, s->error, t->lines - 2 - y, st->attr[EL_STATUS_ERR]);
+        y += paint_wrap(t->win, st, y, hw + 1, w - hw - 1, s->error, t->lines - 2 - y,
+                        st->attr[EL_STATUS_ERR]);
     }
     return y - y0;
 }

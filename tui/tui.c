@@ -290,6 +290,9 @@ void tui_draw(struct tui *t)
     case TUI_ALERTS:
         alerts_draw(t);
         break;
+    case TUI_SOURCES:
+        sources_draw(t);
+        break;
     default:
         overview_draw(t);
         break;

@@ -9,6 +9,7 @@
 #include <wchar.h>
 
 #include "forgetop/paint.h"
+#include "forgetop/text.h"
 
 #define PAINT_MAX 1024
 
@@ -136,4 +137,26 @@ void paint_box(WINDOW *win, const struct style *st, int y, int x, int h, int w, 
         int used = paint_text(win, st, y, x + 2, w - 5, title, title_attr);
         paint_repeat(win, y, x + 2 + used, 1, " ", border);
     }
+}
+
+int paint_wrap(WINDOW *win, const struct style *st, int y, int x, int w, const char *text, int max,
+               attr_t a)
+{
+    const char *p = text;
+    int rows = 0;
+    while (*p && rows < max && w > 8) {
+        size_t len = strlen(p), take = len;
+        if ((int)len > w) { /* break at the last space in the second half of the line */
+            take = (size_t)w;
+            while (take > (size_t)w / 2 && p[take] != ' ')
+                take--;
+        }
+        char buf[512];
+        text_printf(buf, sizeof buf, "%.*s", (int)take, p);
+        paint_text(win, st, y + rows++, x, w, buf, a);
+        p += take;
+        while (*p == ' ')
+            p++;
+    }
+    return rows;
 }

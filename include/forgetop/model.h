@@ -180,6 +180,9 @@ struct source_status {
     double last_ok;  /* unix seconds of the last good poll, 0 never */
     double last_try; /* unix seconds of the last attempt */
     char error[FT_TEXT_MAX];
+    double interval_s;    /* seconds between its polls */
+    int failures;         /* polls failed in a row, 0 when the last one was good */
+    double failing_since; /* unix seconds of the first of those failures, 0 none */
 };
 
 struct snapshot *snapshot_new(void);

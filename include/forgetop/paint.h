@@ -26,5 +26,9 @@ void paint_box(WINDOW *win, const struct style *st, int y, int x, int h, int w, 
                attr_t border, attr_t title_attr);
 /* Columns that paint_text would use for s (ellipsis excluded). */
 int paint_width(const struct style *st, const char *s);
+/* text from column x over at most max rows of width w, broken between words; the rows
+ * used. */
+int paint_wrap(WINDOW *win, const struct style *st, int y, int x, int w, const char *text, int max,
+               attr_t a);
 
 #endif

@@ -26,7 +26,7 @@
 #define TUI_MAX_ROWS    2048 /* services a table can list */
 #define TUI_KEY_CTRL(c) ((c)&0x1f)
 
-enum tui_screen { TUI_OVERVIEW, TUI_DETAIL, TUI_HELP, TUI_ALERTS };
+enum tui_screen { TUI_OVERVIEW, TUI_DETAIL, TUI_HELP, TUI_ALERTS, TUI_SOURCES };
 enum tui_focus { FOCUS_SERVICES, FOCUS_METRICS, FOCUS_COUNT };
 /* What the keys are talking to: the screen, a text field, or an open dialog. */
 enum tui_mode { MODE_NORMAL, MODE_FILTER, MODE_COUNT, MODE_CONFIRM };
@@ -149,6 +149,7 @@ void detail_draw(struct tui *t);
 void detail_charts(struct tui *t, const struct service_view *sv, int y, int h, int w);
 void help_draw(struct tui *t);
 void alerts_draw(struct tui *t);
+void sources_draw(struct tui *t);
 void confirm_draw(struct tui *t);
 /* The single target whose HPA minimum `m` would raise instead of the count, or NULL. */
 const struct tui_target *confirm_min_target(const struct tui *t);
