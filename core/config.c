@@ -175,6 +175,8 @@ static const struct key keys[] = {
     {SEC_KUBE, "context", T_STR, CFG(context), NULL},
     {SEC_KUBE, "namespace", T_STR, CFG(namespace_), NULL},
     {SEC_KUBE, "selector", T_STR, CFG(label_selector), NULL},
+    {SEC_KUBE, "hpa_cpu_initialization_period", T_DUR, CFG(hpa_cpu_init_s), NULL},
+    {SEC_KUBE, "hpa_initial_readiness_delay", T_DUR, CFG(hpa_ready_delay_s), NULL},
 
     {SEC_COMPOSE, "enabled", T_BOOL, CFG(compose), NULL},
     {SEC_COMPOSE, "project", T_STR, CFG(compose_project), NULL},
@@ -336,6 +338,8 @@ void config_defaults(struct config *c)
     c->thr.pool_wait = (struct threshold_pair){1, 10};
     c->thr.probe_time = (struct threshold_pair){2, 10};
     c->access_probe_s = 120; /* RBAC is asked again this often, and at once after a 403 */
+    c->hpa_cpu_init_s = 300; /* the controller's defaults */
+    c->hpa_ready_delay_s = 30;
 
     struct metric_rule *m = c->metrics;
     metric_set(m++, "cpu", "CPU usage", "%", "api", 70, 85, 600, "horizontal scale",

@@ -39,6 +39,7 @@ struct kube {
      * probe_at passes (every probe_every_s) and at once after any 401 or 403. */
     struct access access;
     double probe_at, probe_every_s;
+    double hpa_cpu_init_s, hpa_ready_delay_s; /* the HPA controller's, from the config */
     /* which deployments carry the runbook's cpu / memory readings */
     char cpu_services[MAX_READING_SERVICES][FT_NAME_MAX];
     char mem_services[MAX_READING_SERVICES][FT_NAME_MAX];
@@ -582,11 +583,6 @@ static int on_pod(struct pollctx *pc, const cJSON *item)
     return 0;
 }
 
-/* The controller's defaults: --horizontal-pod-autoscaler-cpu-initialization-period and
- * --horizontal-pod-autoscaler-initial-readiness-delay. */
-#define HPA_CPU_INIT_S    300.0
-#define HPA_READY_DELAY_S 30.0
-
 /* A pod metric's window ("30s", "1m0.5s", Go's duration) in seconds; 0 when unreadable. */
 static double go_duration(const char *s)
 {
@@ -611,13 +607,14 @@ static double go_duration(const char *s)
  * condition or a start time, yes; inside the cpu initialisation period, when not ready
  * or when the metric's window began before readiness last changed; after it, only a
  * pod that has never been ready since it started. */
-static bool cpu_unready(const struct pod *p, double metric_t, double window, double now)
+static bool cpu_unready(const struct kube *k, const struct pod *p, double metric_t, double window,
+                        double now)
 {
     if (!p->ready_reported || p->started_at <= 0)
         return true;
-    if (p->started_at + HPA_CPU_INIT_S > now)
+    if (p->started_at + k->hpa_cpu_init_s > now)
         return !p->ready || (metric_t > 0 && metric_t < p->ready_changed_at + window);
-    return !p->ready && p->started_at + HPA_READY_DELAY_S > p->ready_changed_at;
+    return !p->ready && p->started_at + k->hpa_ready_delay_s > p->ready_changed_at;
 }
 
 /* Add one pod's use to the sums the HPA would take (groupPods in replica_calculator.go):
@@ -677,8 +674,9 @@ static int on_pod_metrics(struct pollctx *pc, const cJSON *item)
     const char *ts = jstr(item, "timestamp");
     if (ts == NULL || quantity_parse_time(ts, &metric_t) != 0)
         metric_t = 0;
-    bool unready = pod != NULL && cpu_unready(pod, metric_t, go_duration(jstr(item, "window")),
-                                              pc->snap->taken_at);
+    bool unready =
+        pod != NULL &&
+        cpu_unready(pc->k, pod, metric_t, go_duration(jstr(item, "window")), pc->snap->taken_at);
     hpa_count(d, pod, svc->n_pods > 0, cpu_m, mem, unready);
     return 0;
 }
@@ -1327,6 +1325,8 @@ struct source *kube_source_new(const struct config *cfg, char *err, size_t errle
     text_sanitize(src->context, sizeof(src->context), k->kc.context);
     text_printf(src->namespace_, sizeof(src->namespace_), "%s", k->kc.namespace_);
     k->probe_every_s = cfg->access_probe_s > 0 ? cfg->access_probe_s : 120;
+    k->hpa_cpu_init_s = cfg->hpa_cpu_init_s;
+    k->hpa_ready_delay_s = cfg->hpa_ready_delay_s;
     if (!valid_name(k->ns)) {
         text_printf(err, errlen, "kube: namespace \"%s\" is not a Kubernetes name", k->ns);
         kube_destroy(src);
@@ -1356,6 +1356,8 @@ int kube_parse_lists(const long status[KUBE_LISTS], const char *const body[KUBE_
     config_defaults(&cfg);
     reading_services(&k, &cfg);
     text_printf(k.ns, sizeof(k.ns), "%s", cfg.namespace_);
+    k.hpa_cpu_init_s = cfg.hpa_cpu_init_s;
+    k.hpa_ready_delay_s = cfg.hpa_ready_delay_s;
     list_specs(ls);
     fill_specs(&k, ls, KUBE_LISTS);
     memset(r, 0, sizeof(r));

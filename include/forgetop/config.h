@@ -140,6 +140,10 @@ struct config {
     double request_timeout_s;
     double poll_interval_s;
     double access_probe_s; /* seconds between RBAC probes (SelfSubjectAccessReview) */
+    /* The HPA controller's --horizontal-pod-autoscaler-cpu-initialization-period and
+     * --horizontal-pod-autoscaler-initial-readiness-delay, which decide which pods' cpu it
+     * counts: its defaults, 300 s and 30 s, unless the cluster runs it with others. */
+    double hpa_cpu_init_s, hpa_ready_delay_s;
 
     struct config_origin origins[CONFIG_MAX_ORIGINS];
     size_t n_origins;

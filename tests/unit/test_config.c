@@ -481,7 +481,7 @@ Test(config, bad_structure_names_file_and_line)
         {"[metric]\nwarning = 1\n", "1: [metric] needs a name: [metric ID]"},
         {"[kube]\nnamespce = x\n",
          "2: [kube] unknown key \"namespce\" (keys: enabled, kubeconfig, context, namespace, "
-         "selector)"},
+         "selector, hpa_cpu_initialization_period, hpa_initial_readiness_delay)"},
         {"delay = 2\n", "1: delay: a key before any [section]"},
         {"[forgetop]\ndelay 2\n",
          "2: expected \"key = value\" or \"[section]\", found \"delay 2\""},
