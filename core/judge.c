@@ -47,27 +47,14 @@ static void share(const struct world *w, struct judgement *j, const char *id, do
     }
 }
 
-static double newest(const struct world *w, const char *metric)
-{
-    double t = -1, v = NAN;
-    for (size_t i = 0; i < w->n_sources; i++) {
-        const struct snapshot *s = w->snaps[i];
-        for (size_t k = 0; s != NULL && k < s->n_readings; k++)
-            if (strcmp(s->readings[k].metric, metric) == 0 && s->readings[k].t > t) {
-                t = s->readings[k].t;
-                v = s->readings[k].value;
-            }
-    }
-    return v;
-}
-
 /* The database connections the change adds or frees, from the service's pool. */
 static void connections(const struct world *w, const struct service_view *sv, int to,
                         struct judgement *j)
 {
     const struct service_rule *r = config_service(w->cfg, sv->svc.name);
     const struct metric_view *m = world_metric(w, "db_connections");
-    double used = newest(w, "db_connections_used"), max = newest(w, "db_connections_max");
+    double used = world_latest_reading(w, "db_connections_used"),
+           max = world_latest_reading(w, "db_connections_max");
     if (r == NULL || r->db_pool <= 0 || m == NULL || isnan(used) || isnan(max) || max <= 0 ||
         j->n >= JUDGE_MAX_FIGURES)
         return;

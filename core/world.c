@@ -511,8 +511,7 @@ static void hpa_agreement(struct service_view *v)
     }
 }
 
-/* The newest reading of a metric no rule tracks (counts that only the advice uses). */
-static double latest_reading(const struct world *w, const char *metric)
+double world_latest_reading(const struct world *w, const char *metric)
 {
     double t = -1, v = NAN;
     for (size_t i = 0; i < w->n_sources; i++) {
@@ -535,13 +534,13 @@ static void evaluate_database(struct world *w)
     if (m == NULL || m->band == BAND_UNKNOWN || m->band == BAND_OK)
         return;
     struct db_input in = {0};
-    in.used = latest_reading(w, "db_connections_used");
-    in.limit = latest_reading(w, "db_connections_max");
+    in.used = world_latest_reading(w, "db_connections_used");
+    in.limit = world_latest_reading(w, "db_connections_max");
     if (isnan(in.used) || isnan(in.limit) || in.limit <= 0) {
         in.used = m->value; /* only the percentage is known: advise on it as such */
         in.limit = 100.0;
     }
-    double replicas = latest_reading(w, "db_replicas");
+    double replicas = world_latest_reading(w, "db_replicas");
     in.replicas = isnan(replicas) ? 0 : (int)replicas;
     in.warning = m->rule.warning / 100.0;
     in.critical = m->rule.critical / 100.0;

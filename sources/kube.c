@@ -283,18 +283,7 @@ static struct http_client *client_new(struct kube *k, char *err, size_t errlen)
     struct http_opts o = {0};
     o.connect_timeout_s = k->connect_timeout_s;
     o.timeout_s = k->timeout_s;
-    o.insecure = kc->insecure;
-    o.tls_server_name = kc->tls_server_name[0] ? kc->tls_server_name : NULL;
-    o.ca_file = kc->ca_file;
-    o.ca_pem = kc->ca_pem;
-    o.ca_pem_len = kc->ca_len;
-    o.cert_pem = kubeconfig_cert(kc, &o.cert_pem_len);
-    o.key_pem = kubeconfig_key(kc, &o.key_pem_len);
-    o.cert_file = o.cert_pem ? NULL : kc->cert_file;
-    o.key_file = o.key_pem ? NULL : kc->key_file;
-    o.bearer = kubeconfig_token(kc);
-    o.user = kc->username;
-    o.password = kc->password;
+    kubeconfig_http_opts(kc, &o);
     return http_client_new(&o, err, errlen);
 }
 

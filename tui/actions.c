@@ -229,18 +229,6 @@ static const char *cannot(struct tui *t, const struct service_view *sv, int to, 
     return buf;
 }
 
-/* The services a change applies to: the marked ones, else the selected one. */
-static size_t chosen(struct tui *t, const struct service_view **out)
-{
-    size_t n = 0;
-    for (size_t i = 0; i < t->world->n_services && n < TUI_MAX_TARGETS; i++)
-        if (tui_is_marked(t, &t->world->services[i]))
-            out[n++] = &t->world->services[i];
-    if (n == 0 && tui_selected(t))
-        out[n++] = tui_selected(t);
-    return n;
-}
-
 /* Changes start where a service is in view: the overview or its detail. */
 static bool in_view(struct tui *t)
 {
@@ -276,7 +264,7 @@ static void propose(struct tui *t, const char *kind, int delta, int set)
     if (!in_view(t))
         return;
     const struct service_view *svs[TUI_MAX_TARGETS];
-    size_t n = chosen(t, svs);
+    size_t n = tui_targets(t, svs);
     char why[FT_TEXT_MAX] = "", reason[FT_TEXT_MAX];
     t->n_targets = 0;
     t->n_follow = 0; /* a new change: the last one's report has been read */
@@ -810,7 +798,7 @@ static const struct action *find(enum tui_mode mode, int key)
 static void record_refused_key(struct tui *t, const struct action *a, const char *why)
 {
     const struct service_view *svs[TUI_MAX_TARGETS];
-    size_t n = (t->screen == TUI_OVERVIEW || t->screen == TUI_DETAIL) ? chosen(t, svs) : 0;
+    size_t n = (t->screen == TUI_OVERVIEW || t->screen == TUI_DETAIL) ? tui_targets(t, svs) : 0;
     for (size_t i = 0; i < n && t->act; i++) {
         const struct service_view *sv = svs[i];
         int to = a->run == act_scale_up     ? sv->svc.desired + 1

@@ -48,22 +48,10 @@ static void judged_text(const struct tui *t, const struct service_view *sv, int 
     }
 }
 
-/* The services s will set: the marked ones, else the selected one. */
-static size_t count_targets(struct tui *t, const struct service_view **out)
-{
-    size_t n = 0;
-    for (size_t i = 0; i < t->world->n_services && n < TUI_MAX_TARGETS; i++)
-        if (tui_is_marked(t, &t->world->services[i]))
-            out[n++] = &t->world->services[i];
-    if (n == 0 && tui_selected(t))
-        out[n++] = tui_selected(t);
-    return n;
-}
-
 static void count_dialog(struct tui *t, int h, int w)
 {
     const struct service_view *svs[TUI_MAX_TARGETS];
-    size_t n = count_targets(t, svs);
+    size_t n = tui_targets(t, svs);
     if (n == 0)
         return;
     static char cur[DIALOG_MAX_LINES][DLG_TEXT], field[DLG_TEXT], title[DLG_TEXT];

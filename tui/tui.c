@@ -300,3 +300,14 @@ void tui_draw(struct tui *t)
     if (t->mode == MODE_COUNT || t->mode == MODE_CONFIRM)
         confirm_draw(t);
 }
+
+size_t tui_targets(const struct tui *t, const struct service_view **out)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < t->world->n_services && n < TUI_MAX_TARGETS; i++)
+        if (tui_is_marked(t, &t->world->services[i]))
+            out[n++] = &t->world->services[i];
+    if (n == 0 && tui_selected(t))
+        out[n++] = tui_selected(t);
+    return n;
+}

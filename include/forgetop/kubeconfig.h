@@ -12,6 +12,7 @@
 #include <stddef.h>
 #include <stdio.h>
 
+#include "forgetop/http.h"
 #include "forgetop/model.h"
 
 #define KUBE_EXEC_MAX_ARGS 32
@@ -84,6 +85,10 @@ int kubeconfig_list_contexts(const char *explicit_path, FILE *out, char *err, si
 int kubeconfig_refresh(struct kubeconfig *kc, double now, bool force, bool *changed, char *err,
                        size_t errlen);
 const char *kubeconfig_token(const struct kubeconfig *kc);
+/* The TLS and credential fields of an HTTP client for this context (the rest of o, the
+ * timeouts and caps, is the caller's). The pointers are kc's: it must outlive the client
+ * options' use. */
+void kubeconfig_http_opts(const struct kubeconfig *kc, struct http_opts *o);
 /* PEM in memory, or NULL (then cert_file/key_file, if set, are the files). */
 const char *kubeconfig_cert(const struct kubeconfig *kc, size_t *len);
 const char *kubeconfig_key(const struct kubeconfig *kc, size_t *len);

@@ -139,6 +139,9 @@ size_t tui_visible(const struct tui *t, size_t *idx, size_t cap);
 /* The selected service, NULL when none. */
 const struct service_view *tui_selected(const struct tui *t);
 bool tui_is_marked(const struct tui *t, const struct service_view *sv);
+/* The services a change applies to: the marked ones, else the selected one (at most
+ * TUI_MAX_TARGETS); their count. */
+size_t tui_targets(const struct tui *t, const struct service_view **out);
 void tui_set_status(struct tui *t, enum element el, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 

@@ -116,5 +116,8 @@ void world_predict(const struct world *w, const struct service_view *sv, int rep
 const struct fact_view *world_fact(const struct world *w, const char *panel, const char *label);
 /* Worst band over every metric (for --check), BAND_UNKNOWN when a source failed. */
 enum band world_worst_band(const struct world *w);
+/* The newest reading of a metric over every source's snapshot, rule or not (the counts
+ * behind a percentage, a queue's throughput); NAN when none has one. */
+double world_latest_reading(const struct world *w, const char *metric);
 
 #endif
