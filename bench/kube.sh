@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# kube.sh - a namespace of 200 deployments and 2000 pods on the fake Kubernetes API:
+# kube.sh - a namespace of 200 deployments and 2000 pods (BENCH_DEPLOYS, BENCH_PODS) on the
+# fake Kubernetes API:
 # forgetop's kube poll (build/bench/kube_poll) against curl fetching the same documents
 # and against kubectl (get deploy -o json + get --raw of the pod metrics), in one run.
 # Figures: wall time per poll (median of BENCH_RUNS) and peak RSS; printed, never asserted.
@@ -11,7 +12,7 @@ RUNS=${BENCH_RUNS:-5}
 NS=open-forge
 
 PROBE=$(probe_path kube_poll) || { echo "kube_poll does not build"; exit 1; }
-kube_fake_start "$S" --generate "200:2000:$NS" || { echo "fake did not start"; exit 1; }
+kube_fake_start "$S" --generate "${BENCH_DEPLOYS:-200}:${BENCH_PODS:-2000}:$NS" || { echo "fake did not start"; exit 1; }
 K=$KUBECONFIG_FILE
 
 # measure NAME CMD... : run CMD RUNS times; print median seconds and max RSS (KiB).
