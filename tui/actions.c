@@ -26,7 +26,9 @@ const char actions_read_only_msg[] = "scaling is disabled in read-only mode";
 static void move_by(struct tui *t, long delta)
 {
     if (t->screen != TUI_OVERVIEW) {
-        long s = (long)t->scroll + delta;
+        /* End/G pass LONG_MAX; the other screens clamp what they are given to their text */
+        long d = delta > 100000 ? 100000 : delta < -100000 ? -100000 : delta;
+        long s = (long)t->scroll + d;
         t->scroll = s < 0 ? 0 : (size_t)s;
         return;
     }
