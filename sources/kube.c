@@ -303,7 +303,7 @@ static long dep_named(struct pollctx *pc, const char *name, size_t len)
 
 /* The deployment owning a pod through its ReplicaSet "<deployment>-<pod-template-hash>":
  * the index, -1 when that deployment is not listed (or its selector disowns the pod),
- * -2 when the pod has no such owner and only its labels can tell. */
+ * -2 when the pod has no such owner and only its labels can tell, -3 out of memory. */
 static long dep_by_owner(struct pollctx *pc, const cJSON *meta)
 {
     const cJSON *labels = jget(meta, "labels"), *o;
