@@ -7,6 +7,7 @@
  * changed in between comes back as 409 instead of being overwritten. */
 
 #include <cjson/cJSON.h>
+#include <limits.h>
 #include <math.h>
 #include <pthread.h>
 #include <stdint.h>
@@ -21,11 +22,13 @@
 #include "forgetop/kubeparse.h"
 #include "forgetop/quantity.h"
 #include "forgetop/source.h"
+#include "forgetop/strmap.h"
 #include "forgetop/text.h"
 
 #define PAGE_LIMIT           500
 #define MAX_PAGES            200
 #define MAX_READING_SERVICES 8
+#define POD_UNOWNED          LONG_MAX /* by_pod: listed, but of no deployment shown */
 
 struct kube {
     pthread_mutex_t lock; /* kc (credentials) and the flags below, shared with the scaler */
@@ -77,6 +80,10 @@ struct pollctx {
     struct snapshot *snap;
     struct kdep *deps; /* parallel to snap->services */
     size_t cap;
+    /* joins without a scan per item: deployment name and pod name -> service index;
+     * by_name covers services [0, n_named) */
+    struct strmap by_name, by_pod;
+    size_t n_named;
     bool metrics_missing;
     char metrics_why[64]; /* "no permission to read metrics.k8s.io", ... */
     char notes[FT_TEXT_MAX];
@@ -266,13 +273,64 @@ static bool sel_matches(const struct kdep *d, const cJSON *labels)
     return true;
 }
 
-/* Index of the deployment whose selector matches these labels, -1 none. */
+/* Index of the deployment whose selector matches these labels, -1 none: a scan, kept
+ * for pods no ReplicaSet of a deployment owns and metrics of pods not listed. */
 static long dep_for(const struct pollctx *pc, const cJSON *labels)
 {
     for (size_t i = 0; i < pc->snap->n_services; i++)
         if (sel_matches(&pc->deps[i], labels))
             return (long)i;
     return -1;
+}
+
+/* The service named name (sanitised as stored), -1 none; indexes new services first. */
+static long dep_named(struct pollctx *pc, const char *name, size_t len)
+{
+    char want[FT_NAME_MAX], raw[FT_NAME_MAX];
+    for (; pc->n_named < pc->snap->n_services; pc->n_named++) {
+        const char *n = pc->snap->services[pc->n_named].name;
+        if (strmap_put(&pc->by_name, n, strlen(n), (long)pc->n_named) < 0)
+            return -2; /* out of memory */
+    }
+    if (name[len] != '\0') { /* a prefix: cut it out first */
+        text_printf(raw, sizeof(raw), "%.*s", (int)(len < sizeof(raw) ? len : sizeof(raw) - 1),
+                    name);
+        name = raw;
+    }
+    text_sanitize(want, sizeof(want), name);
+    return strmap_get(&pc->by_name, want, strlen(want));
+}
+
+/* The deployment owning a pod through its ReplicaSet "<deployment>-<pod-template-hash>":
+ * the index, -1 when that deployment is not listed (or its selector disowns the pod),
+ * -2 when the pod has no such owner and only its labels can tell, -3 out of memory. */
+static long dep_by_owner(struct pollctx *pc, const cJSON *meta)
+{
+    const cJSON *labels = jget(meta, "labels"), *o;
+    const char *hash = jstr(labels, "pod-template-hash");
+    size_t hl = hash ? strlen(hash) : 0;
+    cJSON_ArrayForEach(o, jget(meta, "ownerReferences"))
+    {
+        const char *kind = jstr(o, "kind"), *name = jstr(o, "name");
+        size_t nl = name ? strlen(name) : 0;
+        if (hl == 0 || kind == NULL || strcmp(kind, "ReplicaSet") != 0 || nl <= hl + 1 ||
+            name[nl - hl - 1] != '-' || strcmp(name + nl - hl, hash) != 0)
+            continue;
+        long i = dep_named(pc, name, nl - hl - 1);
+        if (i == -2)
+            return -3;
+        return i >= 0 && sel_matches(&pc->deps[i], labels) ? i : -1;
+    }
+    return -2;
+}
+
+static void pollctx_free(struct pollctx *pc)
+{
+    for (size_t i = 0; i < pc->snap->n_services && pc->deps != NULL; i++)
+        sel_free(&pc->deps[i]);
+    free(pc->deps);
+    strmap_free(&pc->by_name);
+    strmap_free(&pc->by_pod);
 }
 
 /* ---- HTTP with credentials ---- */
@@ -512,28 +570,24 @@ static int on_hpa(struct pollctx *pc, const cJSON *item)
     const char *kind = jstr(ref, "kind"), *name = jstr(ref, "name");
     if (kind == NULL || name == NULL || strcmp(kind, "Deployment") != 0)
         return 0;
-    for (size_t i = 0; i < pc->snap->n_services; i++) {
-        struct service *svc = &pc->snap->services[i];
-        char want[FT_NAME_MAX];
-        text_sanitize(want, sizeof(want), name);
-        if (strcmp(svc->name, want) != 0)
-            continue;
-        struct autoscaler *a = &svc->autoscaler;
-        a->present = true;
-        text_printf(a->kind, sizeof(a->kind), "HPA");
-        jcopy(a->name, sizeof(a->name), jget(item, "metadata"), "name");
-        a->min = jint(spec, "minReplicas", 1);
-        a->max = jint(spec, "maxReplicas", 0);
-        a->desired = jint(st, "desiredReplicas", -1);
-        a->desired_known = a->desired >= 0;
-        svc->min = a->min;
-        svc->max = a->max;
-        hpa_metrics(a, spec, st);
-        hpa_conditions(a, jget(st, "conditions"));
-        if (!a->desired_known)
-            a->desired = 0;
-        return 0;
-    }
+    long i = dep_named(pc, name, strlen(name));
+    if (i < 0)
+        return i == -2 ? -1 : 0;
+    struct service *svc = &pc->snap->services[i];
+    struct autoscaler *a = &svc->autoscaler;
+    a->present = true;
+    text_printf(a->kind, sizeof(a->kind), "HPA");
+    jcopy(a->name, sizeof(a->name), jget(item, "metadata"), "name");
+    a->min = jint(spec, "minReplicas", 1);
+    a->max = jint(spec, "maxReplicas", 0);
+    a->desired = jint(st, "desiredReplicas", -1);
+    a->desired_known = a->desired >= 0;
+    svc->min = a->min;
+    svc->max = a->max;
+    hpa_metrics(a, spec, st);
+    hpa_conditions(a, jget(st, "conditions"));
+    if (!a->desired_known)
+        a->desired = 0;
     return 0;
 }
 
@@ -542,13 +596,22 @@ static int on_hpa(struct pollctx *pc, const cJSON *item)
 static int on_pod(struct pollctx *pc, const cJSON *item)
 {
     const cJSON *meta = jget(item, "metadata"), *st = jget(item, "status"), *c;
-    long i = dep_for(pc, jget(meta, "labels"));
-    if (i < 0)
-        return 0;
+    long i = dep_by_owner(pc, meta);
+    if (i == -2)
+        i = dep_for(pc, jget(meta, "labels"));
+    if (i == -3)
+        return -1;
+    if (i < 0) { /* no deployment of ours: nor are its metrics */
+        char name[FT_NAME_MAX];
+        jcopy(name, sizeof(name), meta, "name");
+        return strmap_put(&pc->by_pod, name, strlen(name), POD_UNOWNED);
+    }
     struct pod *p = service_add_pod(&pc->snap->services[i]);
     if (p == NULL)
         return -1;
     jcopy(p->name, sizeof(p->name), meta, "name");
+    if (strmap_put(&pc->by_pod, p->name, strlen(p->name), i) < 0)
+        return -1; /* its metrics find it by name */
     jcopy(p->phase, sizeof(p->phase), st, "phase");
     if (jget(meta, "deletionTimestamp") != NULL && !cJSON_IsNull(jget(meta, "deletionTimestamp")))
         text_printf(p->phase, sizeof(p->phase), "Terminating"); /* as kubectl shows it */
@@ -628,8 +691,12 @@ static void hpa_count(struct kdep *d, const struct pod *p, bool have_pods, int64
 static int on_pod_metrics(struct pollctx *pc, const cJSON *item)
 {
     const cJSON *meta = jget(item, "metadata"), *c;
-    long i = dep_for(pc, jget(meta, "labels"));
-    if (i < 0)
+    char name[FT_NAME_MAX];
+    jcopy(name, sizeof(name), meta, "name");
+    long i = strmap_get(&pc->by_pod, name, strlen(name));
+    if (i < 0) /* a pod the pod list did not show (or no pod list): its labels tell */
+        i = dep_for(pc, jget(meta, "labels"));
+    if (i < 0 || i == POD_UNOWNED)
         return 0;
     struct kdep *d = &pc->deps[i];
     int64_t cpu_m = 0;
@@ -650,8 +717,6 @@ static int on_pod_metrics(struct pollctx *pc, const cJSON *item)
     d->use_mem += mem;
     d->n_metrics++;
     struct service *svc = &pc->snap->services[i];
-    char name[FT_NAME_MAX];
-    jcopy(name, sizeof(name), meta, "name");
     const struct pod *pod = NULL;
     for (size_t j = 0; j < svc->n_pods; j++)
         if (strcmp(svc->pods[j].name, name) == 0) {
@@ -1048,9 +1113,7 @@ static int kube_poll(struct source *src, struct snapshot *out, char *err, size_t
     text_sanitize(out->notice, sizeof(out->notice), notice);
     rc = 0;
 out:
-    for (size_t i = 0; i < out->n_services && pc.deps != NULL; i++)
-        sel_free(&pc.deps[i]);
-    free(pc.deps);
+    pollctx_free(&pc);
     return rc;
 }
 
@@ -1368,9 +1431,7 @@ int kube_parse_lists(const long status[KUBE_LISTS], const char *const body[KUBE_
         text_sanitize(out->notice, sizeof(out->notice), pc.notes);
         ret = 0;
     }
-    for (size_t i = 0; i < out->n_services && pc.deps != NULL; i++)
-        sel_free(&pc.deps[i]);
-    free(pc.deps);
+    pollctx_free(&pc);
     return ret;
 }
 

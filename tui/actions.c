@@ -6,7 +6,9 @@
  * safe, so a new action cannot leak a write (k9s leaked them from ~15 views). */
 
 #include <ctype.h>
+#include <limits.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "forgetop/actions.h"
@@ -24,7 +26,9 @@ const char actions_read_only_msg[] = "scaling is disabled in read-only mode";
 static void move_by(struct tui *t, long delta)
 {
     if (t->screen != TUI_OVERVIEW) {
-        long s = (long)t->scroll + delta;
+        /* End/G pass LONG_MAX; the other screens clamp what they are given to their text */
+        long d = delta > 100000 ? 100000 : delta < -100000 ? -100000 : delta;
+        long s = (long)t->scroll + d;
         t->scroll = s < 0 ? 0 : (size_t)s;
         return;
     }
@@ -33,16 +37,15 @@ static void move_by(struct tui *t, long delta)
         t->metric_sel = n == 0 ? 0 : (size_t)(m < 0 ? 0 : m >= n ? n - 1 : m);
         return;
     }
-    size_t idx[TUI_MAX_ROWS], n = tui_visible(t, idx, TUI_MAX_ROWS), cur = 0;
-    if (n == 0)
+    size_t n, *idx = tui_visible(t, &n);
+    if (idx == NULL)
         return;
-    const struct service_view *sel = tui_selected(t);
-    for (size_t i = 0; i < n; i++)
-        if (&t->world->services[idx[i]] == sel)
-            cur = i;
-    long p = (long)cur + delta;
-    p = p < 0 ? 0 : p >= (long)n ? (long)n - 1 : p;
+    size_t cur = tui_row_of_selected(t, idx, n);
+    long p = delta < 0 && (size_t)-delta > cur       ? 0
+             : delta > 0 && (size_t)delta >= n - cur ? (long)n - 1
+                                                     : (long)cur + delta;
     const struct service_view *sv = &t->world->services[idx[p]];
+    free(idx);
     text_printf(t->sel_source, sizeof t->sel_source, "%s", t->world->sources[sv->source].name);
     text_printf(t->sel_name, sizeof t->sel_name, "%s", sv->svc.name);
 }
@@ -57,7 +60,7 @@ static void act_down(struct tui *t, int key)
 }
 static void act_home(struct tui *t, int key)
 {
-    move_by(t, key == KEY_END || key == 'G' ? 100000 : -100000);
+    move_by(t, key == KEY_END || key == 'G' ? LONG_MAX : -LONG_MAX);
 }
 
 static void act_open(struct tui *t, int key)

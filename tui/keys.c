@@ -7,6 +7,7 @@
 
 #include <curses.h>
 #include <stdio.h>
+#include <stdlib.h>
 
 #include "forgetop/actions.h"
 #include "forgetop/keys.h"
@@ -50,12 +51,9 @@ static void select_row(struct tui *t, enum tui_focus focus, size_t want)
         actions_dispatch(t, '\t'); /* two tables: Tab is the other one */
     size_t cur = t->metric_sel;
     if (focus == FOCUS_SERVICES) {
-        size_t idx[TUI_MAX_ROWS], n = tui_visible(t, idx, TUI_MAX_ROWS);
-        const struct service_view *sel = tui_selected(t);
-        cur = 0;
-        for (size_t i = 0; i < n; i++)
-            if (&t->world->services[idx[i]] == sel)
-                cur = i;
+        size_t n, *idx = tui_visible(t, &n);
+        cur = tui_row_of_selected(t, idx, n);
+        free(idx);
     }
     for (; cur < want; cur++)
         actions_dispatch(t, KEY_DOWN);

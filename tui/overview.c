@@ -5,8 +5,10 @@
  * Rows are shared out so that 80x24 shows everything the demo has, and columns grow or
  * appear up to 250 wide (table.c decides which). */
 
+#include <limits.h>
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "forgetop/gauge.h"
@@ -188,8 +190,8 @@ static void draw_services(struct tui *t, int y, int rows, int width)
     table_fit(svc_cols, SC_N, width, &l);
     table_draw_header(t->win, st, y, 0, width, head, &l,
                       st->attr[t->focus == FOCUS_SERVICES ? EL_HEADER_FOCUS : EL_HEADER]);
-    size_t idx[TUI_MAX_ROWS], n = tui_visible(t, idx, TUI_MAX_ROWS);
-    if (n == 0) {
+    size_t n, *idx = tui_visible(t, &n);
+    if (idx == NULL) {
         paint_text(t->win, st, y + 1, 2, width - 2,
                    t->filter[0] ? "no service matches the filter"
                                 : "no services yet: waiting for the sources",
@@ -197,10 +199,7 @@ static void draw_services(struct tui *t, int y, int rows, int width)
         return;
     }
     const struct service_view *sel = tui_selected(t);
-    size_t cur = 0;
-    for (size_t i = 0; i < n; i++)
-        if (&t->world->services[idx[i]] == sel)
-            cur = i;
+    size_t cur = tui_row_of_selected(t, idx, n);
     t->top = table_scroll(cur, t->top, (size_t)rows, n);
     t->hits.svc_y = y + 1;
     t->hits.svc_top = t->top;
@@ -212,6 +211,7 @@ static void draw_services(struct tui *t, int y, int rows, int width)
     }
     if (t->top + (size_t)rows < n)
         paint_text(t->win, st, y + rows, width - 8, 8, " more v ", st->attr[EL_DIM]);
+    free(idx);
 }
 
 static void sustained_text(const struct tui *t, const struct metric_view *m, bool stale, char *out,
@@ -472,8 +472,9 @@ void overview_draw(struct tui *t)
     int y = frame_header(t, 0);
     struct panel panels[MAX_PANELS];
     size_t np = collect_panels(t->world, panels);
-    size_t idx[TUI_MAX_ROWS];
-    int nsvc = (int)tui_visible(t, idx, TUI_MAX_ROWS), nmet = (int)t->world->n_metrics;
+    size_t nvis;
+    free(tui_visible(t, &nvis));
+    int nsvc = nvis > INT_MAX ? INT_MAX : (int)nvis, nmet = (int)t->world->n_metrics;
     int avail = t->lines - y - 2 /* headers */ - 1 /* why */ - 2 /* footer */;
     if (nsvc < 1)
         nsvc = 1;

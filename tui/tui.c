@@ -81,25 +81,50 @@ static bool matches_filter(const struct tui *t, const struct service_view *sv)
     return false;
 }
 
-size_t tui_visible(const struct tui *t, size_t *idx, size_t cap)
+size_t *tui_visible(const struct tui *t, size_t *n)
 {
-    size_t n = 0;
-    for (size_t i = 0; i < t->world->n_services && n < cap; i++)
+    size_t *idx = NULL;
+    *n = 0;
+    if (t->world->n_services == 0 || (idx = malloc(t->world->n_services * sizeof(*idx))) == NULL)
+        return NULL;
+    for (size_t i = 0; i < t->world->n_services; i++)
         if (matches_filter(t, &t->world->services[i]))
-            idx[n++] = i;
-    return n;
+            idx[(*n)++] = i;
+    if (*n == 0) {
+        free(idx);
+        return NULL;
+    }
+    return idx;
 }
 
+static bool is_selected(const struct tui *t, const struct service_view *sv)
+{
+    return strcmp(sv->svc.name, t->sel_name) == 0 &&
+           strcmp(t->world->sources[sv->source].name, t->sel_source) == 0;
+}
+
+/* Scans the world rather than an index: called per frame and per key, it needs none. */
 const struct service_view *tui_selected(const struct tui *t)
 {
-    size_t idx[TUI_MAX_ROWS], n = tui_visible(t, idx, TUI_MAX_ROWS);
-    for (size_t i = 0; i < n; i++) {
-        const struct service_view *sv = &t->world->services[idx[i]];
-        if (strcmp(sv->svc.name, t->sel_name) == 0 &&
-            strcmp(t->world->sources[sv->source].name, t->sel_source) == 0)
+    const struct service_view *first = NULL;
+    for (size_t i = 0; i < t->world->n_services; i++) {
+        const struct service_view *sv = &t->world->services[i];
+        if (!matches_filter(t, sv))
+            continue;
+        if (is_selected(t, sv))
             return sv;
+        if (first == NULL)
+            first = sv;
     }
-    return n ? &t->world->services[idx[0]] : NULL;
+    return first;
+}
+
+size_t tui_row_of_selected(const struct tui *t, const size_t *idx, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (is_selected(t, &t->world->services[idx[i]]))
+            return i;
+    return 0;
 }
 
 bool tui_is_marked(const struct tui *t, const struct service_view *sv)

@@ -23,7 +23,6 @@
 #define TUI_MIN_LINES   24
 #define TUI_MAX_COLS    250 /* wider terminals get margins, not longer lines */
 #define TUI_MAX_TARGETS 16
-#define TUI_MAX_ROWS    2048 /* services a table can list */
 #define TUI_KEY_CTRL(c) ((c)&0x1f)
 
 enum tui_screen { TUI_OVERVIEW, TUI_DETAIL, TUI_HELP, TUI_ALERTS, TUI_SOURCES };
@@ -134,8 +133,12 @@ void tui_outcome(struct tui *t, const struct scale_request *req, int status, con
  * (2 of 3 scaled; svc-200: 404 not found; api 6/7 ready; api-hpa set api back to 8). */
 void tui_follow(struct tui *t);
 
-/* Services shown (the filter applied), as indexes into world->services. */
-size_t tui_visible(const struct tui *t, size_t *idx, size_t cap);
+/* Services shown (the filter applied): *n indexes into world->services, in an array the
+ * caller frees (any count: the table is a window over it). NULL with *n 0 when none or
+ * out of memory. */
+size_t *tui_visible(const struct tui *t, size_t *n);
+/* Row of the selected service in idx (n rows), 0 when it is not there. */
+size_t tui_row_of_selected(const struct tui *t, const size_t *idx, size_t n);
 /* The selected service, NULL when none. */
 const struct service_view *tui_selected(const struct tui *t);
 bool tui_is_marked(const struct tui *t, const struct service_view *sv);

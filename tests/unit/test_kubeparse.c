@@ -265,3 +265,91 @@ Test(kubeparse, cpu_of_no_ready_pod_is_unknown_and_says_why)
     cr_assert_str_eq(s->readings[0].note, "no ready pod with metrics");
     snapshot_free(s);
 }
+
+/* Two deployments whose selectors overlap (api's app=api also matches the canary's
+ * pods), as a canary beside its service has them: the pods' owner ReplicaSet
+ * "<deployment>-<pod-template-hash>" says whose each is. */
+#define JDEP(name, sel)                                                                            \
+    "{\"metadata\":{\"name\":\"" name "\"},\"spec\":{\"replicas\":1,\"selector\":{"                \
+    "\"matchLabels\":{" sel "}},\"template\":{\"spec\":{\"containers\":[{\"resources\":{"          \
+    "\"requests\":{\"cpu\":\"100m\"}}}]}}},\"status\":{\"readyReplicas\":1}}"
+#define JPOD(name, labels, owner)                                                                  \
+    "{\"metadata\":{\"name\":\"" name "\",\"labels\":{" labels "}" owner "},"                      \
+    "\"status\":{\"phase\":\"Running\",\"startTime\":\"2000-01-01T00:00:00Z\","                    \
+    "\"conditions\":[{\"type\":\"Ready\",\"status\":\"True\"}]}}"
+#define JOWNER(rs) ",\"ownerReferences\":[{\"kind\":\"ReplicaSet\",\"name\":\"" rs "\"}]"
+#define JMETRIC(name, cpu)                                                                         \
+    "{\"metadata\":{\"name\":\"" name "\",\"labels\":{\"app\":\"api\"}},"                          \
+    "\"containers\":[{\"usage\":{\"cpu\":\"" cpu "\",\"memory\":\"1Mi\"}}]}"
+
+static const struct service *named(const struct snapshot *s, const char *name)
+{
+    for (size_t i = 0; i < s->n_services; i++)
+        if (strcmp(s->services[i].name, name) == 0)
+            return &s->services[i];
+    return NULL;
+}
+
+static bool has_pod(const struct service *svc, const char *pod)
+{
+    for (size_t i = 0; i < svc->n_pods; i++)
+        if (strcmp(svc->pods[i].name, pod) == 0)
+            return true;
+    return false;
+}
+
+static int parse_owned(struct snapshot *s, char *err)
+{
+    const long st[KUBE_LISTS] = {200, 200, 200, 200};
+    const char *body[KUBE_LISTS] = {
+        "{\"items\":[" JDEP("api", "\"app\":\"api\"") "," JDEP(
+            "api-canary", "\"app\":\"api\",\"track\":\"canary\"") "]}",
+        "{\"items\":[{\"metadata\":{\"name\":\"canary-hpa\"},\"spec\":{\"scaleTargetRef\":{"
+        "\"kind\":\"Deployment\",\"name\":\"api-canary\"},\"minReplicas\":1,\"maxReplicas\":3},"
+        "\"status\":{\"desiredReplicas\":1}}]}",
+        "{\"items\":[" JPOD("api-7d4-a", "\"app\":\"api\",\"pod-template-hash\":\"7d4\"",
+                            JOWNER("api-7d4")) ","
+        /* api's selector matches it, but the canary's ReplicaSet owns it */
+        JPOD("api-canary-5f6-b",
+             "\"app\":\"api\",\"track\":\"canary\",\"pod-template-hash\":\"5f6\"",
+             JOWNER("api-canary-5f6")) ","
+        /* no owner (a bare pod): the selector scan still places it */
+        JPOD("api-bare", "\"app\":\"api\"", "") ","
+        /* another deployment's, not listed here: nobody's, nor are its metrics */
+        JPOD("other-9z-c", "\"app\":\"api\",\"pod-template-hash\":\"9z\"", JOWNER("other-9z")) "]}",
+        "{\"items\":[" JMETRIC("api-7d4-a", "20m") "," JMETRIC("api-bare", "10m") "," JMETRIC(
+            "api-canary-5f6-b", "50m") "," JMETRIC("other-9z-c", "70m") "]}"};
+    return parse4(body, st, s, err);
+}
+
+Test(kubeparse, pods_join_their_deployment_through_the_owner_replicaset)
+{
+    struct snapshot *s = snapshot_new();
+    char err[256] = "";
+    cr_assert_eq(parse_owned(s, err), 0, "%s", err);
+    const struct service *api = named(s, "api"), *canary = named(s, "api-canary");
+    cr_assert(api != NULL && canary != NULL);
+    cr_assert_eq(canary->n_pods, 1);
+    cr_assert(has_pod(canary, "api-canary-5f6-b"));
+    cr_assert(!has_pod(api, "api-canary-5f6-b"), "the canary's pod is not counted for api");
+    cr_assert(!has_pod(api, "other-9z-c"), "an unlisted deployment's pod is nobody's");
+    cr_assert_eq(api->n_pods, 2);
+    /* metrics follow their pod: 20m + 10m for api, 50m for the canary, 70m for nobody */
+    cr_assert_float_eq(api->cpu_cores, 0.030, 1e-9);
+    cr_assert_float_eq(canary->cpu_cores, 0.050, 1e-9);
+    cr_assert(canary->autoscaler.present, "the HPA found its deployment by name");
+    cr_assert(!api->autoscaler.present);
+    snapshot_free(s);
+}
+
+Test(kubeparse, a_pod_without_an_owner_is_placed_by_the_selector)
+{
+    struct snapshot *s = snapshot_new();
+    char err[256] = "";
+    cr_assert_eq(parse_owned(s, err), 0, "%s", err);
+    const struct service *api = named(s, "api");
+    cr_assert(api != NULL);
+    cr_assert(has_pod(api, "api-bare"));
+    cr_assert(has_pod(api, "api-7d4-a"));
+    snapshot_free(s);
+}
