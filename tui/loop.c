@@ -50,13 +50,17 @@ static bool ingest(struct tui *t, double now)
         struct source_status st;
         poller_status(p, i, now, &st);
         news |= st.state != w->sources[i].state;
-        world_set_status(w, i, &st);
         struct snapshot *snap = poller_take(p, i);
+        if (snap)
+            recorder_frame(t->rec, i, snap, now);
+        recorder_status(t->rec, i, &st, now);
+        world_set_status(w, i, &st);
         if (snap) {
             news |= w->snaps[i] == NULL;
             world_apply(w, i, snap, now);
         }
     }
+    recorder_commit(t->rec, now); /* one transaction per poll: a SIGKILL keeps it */
     world_evaluate(w, now);
     if (t->act) { /* a context that changed may have turned out to be production */
         actuator_observe(t->act, w);
@@ -162,6 +166,7 @@ int tui_run(struct app *app)
     install_signals();
     struct tui t;
     tui_init(&t, app->world, app->act, app->poller, app->cfg, stdscr);
+    t.rec = app->rec;
     keys_mouse_enable(app->cfg->mouse);
     double now = wall_now(), step = t.delay_s;
     double next = (floor(now / step) + 1) * step; /* ticks on the second: a steady clock */

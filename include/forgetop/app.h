@@ -9,6 +9,7 @@
 #include "forgetop/actuator.h"
 #include "forgetop/config.h"
 #include "forgetop/poller.h"
+#include "forgetop/recorder.h"
 #include "forgetop/world.h"
 
 struct app {
@@ -16,6 +17,7 @@ struct app {
     struct poller *poller;
     struct world *world;
     struct actuator *act;
+    struct recorder *rec; /* --record: every snapshot and status, NULL when off */
 };
 
 /* Run the dashboard until the operator quits; returns the exit status. */

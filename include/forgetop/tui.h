@@ -58,6 +58,7 @@ struct tui {
     struct world *world;
     struct actuator *act;
     struct poller *poller; /* NULL in the screen tests */
+    struct recorder *rec;  /* --record, NULL when off: each snapshot before the world */
     const struct config *cfg;
     bool read_only;
     double delay_s;
