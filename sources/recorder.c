@@ -21,7 +21,6 @@ struct recorder {
     sqlite3_stmt *frame, *status, *audit;
     bool in_tx, failed;
     double max_bytes, max_age;
-    double next_bound; /* the bounds are checked every few seconds, not every poll */
     char last_status[MAX_SOURCES][512];
     char error[256];
 };
@@ -210,38 +209,45 @@ double recorder_bytes(struct recorder *r)
     return v;
 }
 
-static void exec_t(struct recorder *r, const char *sql, double t)
+/* Run a DELETE with ?1 = t; how many rows went. */
+static int exec_t(struct recorder *r, const char *sql, double t)
 {
     sqlite3_stmt *st;
     if (sqlite3_prepare_v2(r->db, sql, -1, &st, NULL) != SQLITE_OK) {
         fail(r, "bound");
-        return;
+        return 0;
     }
     sqlite3_bind_double(st, 1, t);
     if (sqlite3_step(st) != SQLITE_DONE)
         fail(r, "bound");
     sqlite3_finalize(st);
+    return sqlite3_changes(r->db);
 }
 
-/* The oldest tenth of the frames (and statuses before the oldest frame left) at a time,
- * until what is in use fits; then the free pages go back and the WAL is cut. */
+/* After each commit (the checks are an index range and two pragmas): frames older than
+ * the age bound, then the oldest tenth at a time until what is in use fits; statuses
+ * before the oldest frame left go with them. Only then are pages given back and the WAL
+ * cut, so an ordinary poll costs no vacuum. */
 static void enforce_bounds(struct recorder *r, double now)
 {
+    int gone = 0;
     if (r->max_age > 0) {
-        exec_t(r, "DELETE FROM frames WHERE t < ?", now - r->max_age);
-        exec_t(r, "DELETE FROM statuses WHERE t < ?", now - r->max_age);
-        exec_t(r, "DELETE FROM audits WHERE t < ?", now - r->max_age);
+        gone += exec_t(r, "DELETE FROM frames WHERE t < ?", now - r->max_age);
+        gone += exec_t(r, "DELETE FROM statuses WHERE t < ?", now - r->max_age);
+        gone += exec_t(r, "DELETE FROM audits WHERE t < ?", now - r->max_age);
     }
     for (int round = 0; r->max_bytes > 0 && round < 20 && recorder_bytes(r) > r->max_bytes;
          round++) {
+        gone++;
         if (sqlite3_exec(r->db,
                          "DELETE FROM frames WHERE id < (SELECT min(id) + max(1, (max(id) - "
                          "min(id)) / 10) FROM frames)",
                          NULL, NULL, NULL) != SQLITE_OK)
             fail(r, "bound");
         exec_t(r, "DELETE FROM statuses WHERE t < coalesce((SELECT min(t) FROM frames), ?)", now);
-        sqlite3_exec(r->db, "PRAGMA incremental_vacuum;", NULL, NULL, NULL);
     }
+    if (gone == 0)
+        return;
     sqlite3_exec(r->db, "PRAGMA incremental_vacuum;", NULL, NULL, NULL);
     sqlite3_wal_checkpoint_v2(r->db, NULL, SQLITE_CHECKPOINT_TRUNCATE, NULL, NULL);
 }
@@ -258,10 +264,8 @@ int recorder_commit(struct recorder *r, double now)
             return first ? -1 : 0;
         }
     }
-    if (!r->failed && now >= r->next_bound) {
-        r->next_bound = now + 10;
+    if (!r->failed)
         enforce_bounds(r, now);
-    }
     return 0;
 }
 
