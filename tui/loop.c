@@ -44,6 +44,8 @@ static bool ingest(struct tui *t, double now)
     struct world *w = t->world;
     bool outcome = false, news = false;
     t->now = now;
+    if (t->replay != NULL)
+        return tui_replay_advance(t, now);
     if (!p)
         return false;
     for (size_t i = 0; i < poller_count(p) && i < w->n_sources; i++) {
@@ -154,7 +156,20 @@ static void install_signals(void)
     sigaction(SIGHUP, &sa, NULL);
 }
 
+static int run(struct app *app, double replay_at);
+
 int tui_run(struct app *app)
+{
+    return run(app, 0);
+}
+
+/* The dashboard over a recording (app->replay), its world rebuilt at `at`. */
+int tui_run_replay(struct app *app, double at)
+{
+    return run(app, at);
+}
+
+static int run(struct app *app, double replay_at)
 {
     if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
         fprintf(stderr,
@@ -167,6 +182,12 @@ int tui_run(struct app *app)
     struct tui t;
     tui_init(&t, app->world, app->act, app->poller, app->cfg, stdscr);
     t.rec = app->rec;
+    t.replay = app->replay;
+    if (t.replay != NULL) {
+        t.read_only = true; /* nothing can be sent: there is no scaler at all */
+        t.replay->wall = wall_now();
+        tui_replay_seek(&t, replay_at);
+    }
     keys_mouse_enable(app->cfg->mouse);
     double now = wall_now(), step = t.delay_s;
     double next = (floor(now / step) + 1) * step; /* ticks on the second: a steady clock */
@@ -184,7 +205,7 @@ int tui_run(struct app *app)
         now = wall_now();
         int ch;
         while ((ch = wgetch(stdscr)) != ERR) { /* KEY_RESIZE arrives here after SIGWINCH */
-            t.now = now;
+            t.now = t.replay ? t.replay->at : now;
             if (ch != KEY_RESIZE)
                 tui_key(&t, ch);
             keyed = true;

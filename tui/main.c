@@ -26,6 +26,7 @@
 #include "forgetop/replay.h"
 #include "forgetop/report.h"
 #include "forgetop/secret.h"
+#include "forgetop/tui.h"
 #include "forgetop/world.h"
 
 #define FORGETOP_VERSION "0.1.0"
@@ -213,15 +214,35 @@ static int replay_report(const struct cli *cli, const struct config *cfg, struct
     return rc;
 }
 
-/* The dashboard on a recording: not built yet in this round. */
-static int replay_dashboard(const struct cli *cli, const struct config *cfg)
+/* The dashboard on a recording: no source, no poller, no scaler thread, an actuator that
+ * is read-only with no submit path. It starts paused at --at, else at the start. */
+static int replay_dashboard(const struct cli *cli, struct config *cfg)
 {
-    (void)cfg;
-    fprintf(stderr,
-            "forgetop: --replay %s: the replay dashboard is not built yet; use --once "
-            "--json or --check with --at\n",
-            cli->replay);
-    return 1;
+    char err[512];
+    struct tui_replay rp = {.speed = 1, .paused = true};
+    rp.rec = recording_open(cli->replay, err, sizeof err);
+    if (rp.rec == NULL) {
+        fprintf(stderr, "forgetop: %s\n", err);
+        return 1;
+    }
+    double at = 0;
+    int rc = 1;
+    if (recording_span(rp.rec, &rp.first, &rp.last) < 0) {
+        fprintf(stderr, "forgetop: %s holds no frame\n", cli->replay);
+    } else if (cli->at != NULL &&
+               replay_parse_time(cli->at, rp.first, rp.last, &at, err, sizeof err) < 0) {
+        fprintf(stderr, "forgetop: --at: %s\n", err);
+    } else {
+        static struct world world;
+        world_init(&world, cfg);
+        struct actuator act;
+        actuator_init(&act, true, "", NULL, NULL);
+        struct app app = {cfg, NULL, &world, &act, NULL, &rp};
+        rc = tui_run_replay(&app, cli->at != NULL ? at : rp.first);
+        world_free(&world);
+    }
+    recording_close(rp.rec);
+    return rc;
 }
 
 /* --replay --once --json / --check: the document as it was at --at (else the end). */
@@ -255,7 +276,7 @@ static int run_dashboard(struct config *cfg, struct poller *p, struct world *w,
         fprintf(stderr, "forgetop: cannot start the poller threads\n");
         return 1;
     }
-    struct app app = {cfg, p, w, act, rec};
+    struct app app = {cfg, p, w, act, rec, NULL};
     return tui_run(&app);
 }
 
