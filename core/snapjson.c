@@ -126,14 +126,21 @@ static const struct field fact_fields[] = {
     {"probe", F_BOOL, S(fact, probe)}, END,
 };
 
-/* A default value is left out: most fields of most elements are "" or 0. */
-static cJSON *num_item(double v)
+/* The shortest digits that read back as exactly v: cJSON's own printing accepts an error
+ * of one unit in the last place, and a replayed age must equal the live one. */
+cJSON *snapjson_number(double v)
 {
     if (isnan(v))
         return cJSON_CreateNull();
     if (isinf(v))
         return cJSON_CreateString(v > 0 ? "inf" : "-inf");
-    return cJSON_CreateNumber(v);
+    char buf[32];
+    for (int digits = 15; digits <= 17; digits++) {
+        snprintf(buf, sizeof buf, "%.*g", digits, v);
+        if (strtod(buf, NULL) == v)
+            break;
+    }
+    return cJSON_CreateRaw(buf);
 }
 
 static void encode_field(cJSON *o, const struct field *f, const char *base)
@@ -149,7 +156,7 @@ static void encode_field(cJSON *o, const struct field *f, const char *base)
     case F_NUM:
         memcpy(&d, p, sizeof d);
         if (d != 0 || signbit(d))
-            cJSON_AddItemToObject(o, f->key, num_item(d));
+            cJSON_AddItemToObject(o, f->key, snapjson_number(d));
         break;
     case F_INT:
     case F_ENUM:

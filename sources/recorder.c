@@ -138,12 +138,12 @@ static char *status_json(const struct source_status *st)
     cJSON *o = cJSON_CreateObject();
     cJSON_AddStringToObject(o, "name", st->name);
     cJSON_AddNumberToObject(o, "state", st->state);
-    cJSON_AddNumberToObject(o, "last_ok", st->last_ok);
-    cJSON_AddNumberToObject(o, "last_try", st->last_try);
+    cJSON_AddItemToObject(o, "last_ok", snapjson_number(st->last_ok));
+    cJSON_AddItemToObject(o, "last_try", snapjson_number(st->last_try));
     cJSON_AddStringToObject(o, "error", st->error);
-    cJSON_AddNumberToObject(o, "interval", st->interval_s);
+    cJSON_AddItemToObject(o, "interval", snapjson_number(st->interval_s));
     cJSON_AddNumberToObject(o, "failures", st->failures);
-    cJSON_AddNumberToObject(o, "failing_since", st->failing_since);
+    cJSON_AddItemToObject(o, "failing_since", snapjson_number(st->failing_since));
     char *out = cJSON_PrintUnformatted(o);
     cJSON_Delete(o);
     return out;

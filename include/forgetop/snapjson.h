@@ -12,6 +12,8 @@
 
 /* The snapshot as one line of JSON; caller frees. NULL on allocation failure. */
 char *snapjson_encode(const struct snapshot *s);
+/* A JSON number that reads back as exactly v (null for NAN, "inf"/"-inf"). */
+struct cJSON *snapjson_number(double v);
 /* A new snapshot from what snapjson_encode wrote; NULL with err when it is not one. */
 struct snapshot *snapjson_decode(const char *json, char *err, size_t errlen);
 

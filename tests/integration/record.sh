@@ -70,6 +70,41 @@ check "--replay --check gives a Nagios code (0-2) and lines" sh -c "[ $rc -le 2 
 "$BIN" --replay "$REC" --once --json --at soon >/dev/null 2>"$S/soon.err"; rc=$?
 check "--at that is not a time is refused (exit $rc), naming the forms" sh -c "[ $rc -ne 0 ] && grep -q 'not a time: write 03:12' '$S/soon.err'"
 
+# ---- the replay dashboard: badge, stepping, go to a time, no scaling ------------------------
+hms() { python3 -c "import time,sys; print(time.strftime('%H:%M:%S', time.gmtime(int(float(sys.argv[1])))))" "$1"; }
+badge() { tmux -L "$SOCK" capture-pane -p -t rp | head -1 | grep -oE 'REPLAY [0-9:]+ (\|\||x[0-9]+)'; }
+shows_badge() { [ "$(badge)" = "$1" ]; }
+AUDIT="$XDG_STATE_HOME/forgetop/audit.log"
+audit_lines=$(wc -l <"$AUDIT" 2>/dev/null || echo 0)
+rec_audits=$(q "$REC" 'SELECT count(*) FROM audits')
+sum_before=$(cat "$REC"* | md5sum)
+TM new-session -d -s rp -x 100 -y 30 "exec env LANG=C.UTF-8 TERM=xterm-256color '$BIN' --replay '$REC' --at '$mid'"
+if wait_for 10 shows_badge "REPLAY $(hms "$mid") ||"; then ok "the replay opens paused at --at: REPLAY $(hms "$mid") ||"
+else not_ok "the replay opens paused at --at ($(badge))"; TM capture-pane -p -t rp | sed 's/^/# /'; fi
+check "the replayed services table is drawn" wait_for 5 sh -c "tmux -L '$SOCK' capture-pane -p -t rp | grep -q ' api '"
+t5=$(q "$REC" 'SELECT t FROM frames ORDER BY t LIMIT 1 OFFSET 5'); t9=$(q "$REC" 'SELECT t FROM frames ORDER BY t LIMIT 1 OFFSET 8')
+TM send-keys -t rp .
+check ". steps one poll forward (to $(hms "$t5"))" wait_for 5 shows_badge "REPLAY $(hms "$t5") ||"
+TM send-keys -t rp . . . . ,
+check ". . . . , (four on, one back) lands three polls on, at $(hms "$t9")" wait_for 5 shows_badge "REPLAY $(hms "$t9") ||"
+first=$(q "$REC" 'SELECT min(t) FROM frames')
+TM send-keys -t rp '{'
+check "{ (10 minutes back) stops at the recording's start" wait_for 5 shows_badge "REPLAY $(hms "$first") ||"
+TM send-keys -t rp : - 0 s Enter
+check ": -0s Enter goes to the end" wait_for 5 shows_badge "REPLAY $(hms "$last") ||"
+TM send-keys -t rp '{' p
+check "p plays at x1" wait_for 5 sh -c "tmux -L '$SOCK' capture-pane -p -t rp | head -1 | grep -q 'REPLAY [0-9:]* x1 '"
+TM send-keys -t rp '>' '>'
+check "> > plays at x5" wait_for 5 sh -c "tmux -L '$SOCK' capture-pane -p -t rp | head -1 | grep -q 'REPLAY [0-9:]* x5 '"
+TM send-keys -t rp / a p i Enter; sleep 0.3; TM send-keys -t rp +; sleep 0.3; TM send-keys -t rp y
+check "+ y in a replay says it is read-only" wait_for 5 sh -c "tmux -L '$SOCK' capture-pane -p -t rp | grep -q 'a replay is read-only'"
+check "no confirmation was opened" sh -c "! tmux -L '$SOCK' capture-pane -p -t rp | grep -q 'Scale api?'"
+TM send-keys -t rp q
+wait_for 5 sh -c "! tmux -L '$SOCK' has-session -t rp 2>/dev/null"
+expect_eq "the audit log is untouched by the replay" "$audit_lines" "$(wc -l <"$AUDIT" 2>/dev/null || echo 0)"
+expect_eq "the recording's audits table is unchanged" "$rec_audits" "$(q "$REC" 'SELECT count(*) FROM audits')"
+expect_eq "the recording's files are byte for byte unchanged" "$sum_before" "$(cat "$REC"* | md5sum)"
+
 # ---- bounds: size and age -----------------------------------------------------------------
 cat >"$S/bound.conf" <<CONF
 [forgetop]
