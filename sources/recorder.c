@@ -11,6 +11,7 @@
 #include <cjson/cJSON.h>
 #include <sqlite3.h>
 
+#include "forgetop/framez.h"
 #include "forgetop/recorder.h"
 #include "forgetop/snapjson.h"
 
@@ -21,7 +22,12 @@ struct recorder {
     sqlite3_stmt *frame, *status, *audit;
     bool in_tx, failed;
     double max_bytes, max_age;
+    double key_every; /* seconds: RECORDER_KEY_EVERY_S, or a quarter of a shorter max_age */
     char last_status[MAX_SOURCES][512];
+    /* each source's last frame: the next one is stored as its difference (framez.h) */
+    char *prev[MAX_SOURCES];
+    sqlite3_int64 prev_id[MAX_SOURCES];
+    double prev_epoch[MAX_SOURCES];
     char error[256];
 };
 
@@ -30,7 +36,7 @@ static const char schema[] =
     "PRAGMA synchronous=NORMAL;"
     "CREATE TABLE IF NOT EXISTS sources(idx INTEGER PRIMARY KEY, name TEXT NOT NULL);"
     "CREATE TABLE IF NOT EXISTS frames(id INTEGER PRIMARY KEY, t REAL NOT NULL,"
-    " source INTEGER NOT NULL, json TEXT NOT NULL);"
+    " source INTEGER NOT NULL, n INTEGER NOT NULL, base INTEGER, z BLOB NOT NULL);"
     "CREATE INDEX IF NOT EXISTS frames_t ON frames(t);"
     "CREATE TABLE IF NOT EXISTS statuses(id INTEGER PRIMARY KEY, t REAL NOT NULL,"
     " source INTEGER NOT NULL, json TEXT NOT NULL);"
@@ -48,8 +54,8 @@ static void fail(struct recorder *r, const char *what)
 
 static int prepare(struct recorder *r)
 {
-    return sqlite3_prepare_v2(r->db, "INSERT INTO frames(t, source, json) VALUES(?,?,?)", -1,
-                              &r->frame, NULL) != SQLITE_OK ||
+    return sqlite3_prepare_v2(r->db, "INSERT INTO frames(t, source, n, base, z) VALUES(?,?,?,?,?)",
+                              -1, &r->frame, NULL) != SQLITE_OK ||
                    sqlite3_prepare_v2(r->db, "INSERT INTO statuses(t, source, json) VALUES(?,?,?)",
                                       -1, &r->status, NULL) != SQLITE_OK ||
                    sqlite3_prepare_v2(r->db, "INSERT INTO audits(t, json) VALUES(?,?)", -1,
@@ -68,6 +74,8 @@ struct recorder *recorder_open(const char *path, double max_mb, double max_hours
     }
     r->max_bytes = max_mb * 1024 * 1024;
     r->max_age = max_hours * 3600;
+    r->key_every = r->max_age > 0 && r->max_age / 4 < RECORDER_KEY_EVERY_S ? r->max_age / 4
+                                                                           : RECORDER_KEY_EVERY_S;
     /* incremental vacuum must be chosen before the first table: dropped frames then
      * give their pages back to the file system */
     if (sqlite3_open(path, &r->db) != SQLITE_OK ||
@@ -122,15 +130,46 @@ static void insert(struct recorder *r, sqlite3_stmt *st, double t, long source, 
     sqlite3_clear_bindings(st);
 }
 
+/* Forget every source's last frame: the next ones are key frames (after a drop). */
+static void forget_prev(struct recorder *r)
+{
+    for (size_t i = 0; i < MAX_SOURCES; i++) {
+        free(r->prev[i]);
+        r->prev[i] = NULL;
+    }
+}
+
+/* A key frame (deflated alone) opens each key_every seconds of the wall clock, for every source
+ * at once, so dropping whole periods never leaves a frame without its base. */
 void recorder_frame(struct recorder *r, size_t i, const struct snapshot *s, double now)
 {
-    if (r == NULL || !begin(r))
+    if (r == NULL || i >= MAX_SOURCES || !begin(r))
         return;
     char *json = snapjson_encode(s);
-    if (json == NULL)
+    unsigned char *z = NULL;
+    size_t zlen = 0;
+    double epoch = floor(now / r->key_every);
+    bool key = r->prev[i] == NULL || epoch != r->prev_epoch[i];
+    if (json == NULL || framez_pack(json, key ? NULL : r->prev[i], &z, &zlen) < 0) {
+        free(json);
         return;
-    insert(r, r->frame, now, (long)i, json);
-    free(json);
+    }
+    sqlite3_stmt *st = r->frame;
+    sqlite3_bind_double(st, 1, now);
+    sqlite3_bind_int64(st, 2, (sqlite3_int64)i);
+    sqlite3_bind_int64(st, 3, (sqlite3_int64)strlen(json));
+    if (!key)
+        sqlite3_bind_int64(st, 4, r->prev_id[i]);
+    sqlite3_bind_blob(st, 5, z, (int)zlen, SQLITE_STATIC);
+    if (sqlite3_step(st) != SQLITE_DONE)
+        fail(r, "insert");
+    sqlite3_reset(st);
+    sqlite3_clear_bindings(st);
+    free(z);
+    free(r->prev[i]);
+    r->prev[i] = json;
+    r->prev_id[i] = sqlite3_last_insert_rowid(r->db);
+    r->prev_epoch[i] = epoch;
 }
 
 static char *status_json(const struct source_status *st)
@@ -232,22 +271,26 @@ static void enforce_bounds(struct recorder *r, double now)
 {
     int gone = 0;
     if (r->max_age > 0) {
-        gone += exec_t(r, "DELETE FROM frames WHERE t < ?", now - r->max_age);
+        /* whole periods only: what is kept is at most max_age and one period */
+        double cut = floor((now - r->max_age) / r->key_every) * r->key_every;
+        gone += exec_t(r, "DELETE FROM frames WHERE t < ?", cut);
         gone += exec_t(r, "DELETE FROM statuses WHERE t < ?", now - r->max_age);
         gone += exec_t(r, "DELETE FROM audits WHERE t < ?", now - r->max_age);
     }
     for (int round = 0; r->max_bytes > 0 && round < 20 && recorder_bytes(r) > r->max_bytes;
          round++) {
         gone++;
-        if (sqlite3_exec(r->db,
-                         "DELETE FROM frames WHERE id < (SELECT min(id) + max(1, (max(id) - "
-                         "min(id)) / 10) FROM frames)",
-                         NULL, NULL, NULL) != SQLITE_OK)
-            fail(r, "bound");
+        /* up to the key frames after the oldest tenth: no frame loses its base */
+        exec_t(r,
+               "DELETE FROM frames WHERE t < (SELECT (CAST(t / ?1 AS INTEGER) + 1) * ?1 FROM "
+               "frames WHERE id >= (SELECT min(id) + (max(id) - min(id)) / 10 FROM frames) "
+               "ORDER BY id LIMIT 1)",
+               r->key_every);
         exec_t(r, "DELETE FROM statuses WHERE t < coalesce((SELECT min(t) FROM frames), ?)", now);
     }
     if (gone == 0)
         return;
+    forget_prev(r);
     sqlite3_exec(r->db, "PRAGMA incremental_vacuum;", NULL, NULL, NULL);
     sqlite3_wal_checkpoint_v2(r->db, NULL, SQLITE_CHECKPOINT_TRUNCATE, NULL, NULL);
 }
@@ -280,6 +323,7 @@ void recorder_close(struct recorder *r)
         return;
     if (r->in_tx)
         sqlite3_exec(r->db, "COMMIT", NULL, NULL, NULL);
+    forget_prev(r);
     sqlite3_finalize(r->frame);
     sqlite3_finalize(r->status);
     sqlite3_finalize(r->audit);

@@ -11,6 +11,7 @@
 #include <cjson/cJSON.h>
 #include <sqlite3.h>
 
+#include "forgetop/framez.h"
 #include "forgetop/recorder.h"
 #include "forgetop/snapjson.h"
 
@@ -20,7 +21,51 @@ struct recording {
     sqlite3 *db;
     size_t n_sources;
     char names[MAX_SOURCES][FT_ID_MAX];
+    /* each source's frame last unpacked: the dictionary of the one after it */
+    char *last[MAX_SOURCES];
+    sqlite3_int64 last_id[MAX_SOURCES];
 };
+
+static char *unpack(struct recording *r, size_t src, sqlite3_int64 id, sqlite3_int64 base,
+                    const void *z, size_t zlen, size_t n, int depth);
+
+/* A frame not just unpacked (the first after a seek): its chain back to the key frame. */
+static char *fetch(struct recording *r, size_t src, sqlite3_int64 id, int depth)
+{
+    sqlite3_stmt *st;
+    char *json = NULL;
+    if (depth > 10000 || sqlite3_prepare_v2(r->db, "SELECT base, z, n FROM frames WHERE id = ?", -1,
+                                            &st, NULL) != SQLITE_OK)
+        return NULL;
+    sqlite3_bind_int64(st, 1, id);
+    if (sqlite3_step(st) == SQLITE_ROW)
+        json = unpack(r, src, id, sqlite3_column_int64(st, 0), sqlite3_column_blob(st, 1),
+                      (size_t)sqlite3_column_bytes(st, 1), (size_t)sqlite3_column_int64(st, 2),
+                      depth + 1);
+    sqlite3_finalize(st);
+    return json;
+}
+
+/* The JSON of frame id (base 0: a key frame); remembered as the source's last. */
+static char *unpack(struct recording *r, size_t src, sqlite3_int64 id, sqlite3_int64 base,
+                    const void *z, size_t zlen, size_t n, int depth)
+{
+    char *dict = NULL;
+    if (base != 0) {
+        dict = r->last_id[src] == base && r->last[src] ? strdup(r->last[src])
+                                                       : fetch(r, src, base, depth);
+        if (dict == NULL)
+            return NULL;
+    }
+    char *json = framez_unpack(z, zlen, n, dict);
+    free(dict);
+    if (json != NULL) {
+        free(r->last[src]);
+        r->last[src] = strdup(json);
+        r->last_id[src] = id;
+    }
+    return json;
+}
 
 static int load_sources(struct recording *r)
 {
@@ -116,21 +161,28 @@ static void status_from(const char *json, struct source_status *st)
 }
 
 /* Hand one row over; false when the frame could not be read. */
-static bool deliver(sqlite3_stmt *st, void (*fn)(void *, struct rec_event *), void *ctx)
+static bool deliver(struct recording *r, sqlite3_stmt *st, void (*fn)(void *, struct rec_event *),
+                    void *ctx)
 {
     struct rec_event ev = {0};
     ev.t = sqlite3_column_double(st, 0);
     ev.source = (size_t)sqlite3_column_int64(st, 1);
     ev.kind = sqlite3_column_int(st, 2) == 0 ? REC_FRAME : REC_STATUS;
-    const char *json = (const char *)sqlite3_column_text(st, 3);
-    if (json == NULL || ev.source >= MAX_SOURCES)
+    if (ev.source >= MAX_SOURCES)
         return false;
     if (ev.kind == REC_FRAME) {
         char err[128];
-        ev.snap = snapjson_decode(json, err, sizeof err);
+        char *json = unpack(r, ev.source, sqlite3_column_int64(st, 4), sqlite3_column_int64(st, 5),
+                            sqlite3_column_blob(st, 3), (size_t)sqlite3_column_bytes(st, 3),
+                            (size_t)sqlite3_column_int64(st, 6), 0);
+        ev.snap = json ? snapjson_decode(json, err, sizeof err) : NULL;
+        free(json);
         if (ev.snap == NULL)
             return false;
     } else {
+        const char *json = (const char *)sqlite3_column_text(st, 3);
+        if (json == NULL)
+            return false;
         status_from(json, &ev.st);
     }
     fn(ctx, &ev);
@@ -142,8 +194,9 @@ long recording_each(struct recording *r, double from, double to,
                     size_t errlen)
 {
     sqlite3_stmt *st;
-    const char *sql = "SELECT t, source, 0 AS k, json, id FROM frames WHERE t >= ?1 AND t <= ?2"
-                      " UNION ALL SELECT t, source, 1, json, id FROM statuses"
+    const char *sql = "SELECT t, source, 0 AS k, z, id, base, n FROM frames"
+                      " WHERE t >= ?1 AND t <= ?2"
+                      " UNION ALL SELECT t, source, 1, json, id, NULL, 0 FROM statuses"
                       " WHERE t >= ?1 AND t <= ?2 ORDER BY 1, 3, 5";
     if (sqlite3_prepare_v2(r->db, sql, -1, &st, NULL) != SQLITE_OK) {
         snprintf(err, errlen, "reading the recording: %s", sqlite3_errmsg(r->db));
@@ -154,7 +207,7 @@ long recording_each(struct recording *r, double from, double to,
     long n = 0;
     int rc;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        if (deliver(st, fn, ctx))
+        if (deliver(r, st, fn, ctx))
             n++;
         else if (bad != NULL)
             (*bad)++;
@@ -200,6 +253,8 @@ void recording_close(struct recording *r)
 {
     if (r == NULL)
         return;
+    for (size_t i = 0; i < MAX_SOURCES; i++)
+        free(r->last[i]);
     sqlite3_close(r->db);
     free(r);
 }

@@ -1,6 +1,7 @@
 /* recorder.h - the recording (--record) and its reading (--replay): a SQLite file.
  *
- * Tables: sources (index, name), frames (t, source, JSON of the snapshot), statuses (t,
+ * Tables: sources (index, name), frames (t, source, the snapshot's JSON deflated against
+ * the source's previous frame, framez.h), statuses (t,
  * source, JSON of the status), audits (t, JSON of the attempt); an index on each time.
  * WAL and a commit per poll: a process killed at any point leaves every committed poll.
  * Called from the UI thread only; core never sees SQLite, only the callbacks it is given. */
@@ -15,6 +16,10 @@
 #include "forgetop/model.h"
 
 struct recorder;
+
+/* A key frame for every source opens each such period (a quarter of record_max_hours when
+ * that is shorter); the others are differences from the frame before. */
+#define RECORDER_KEY_EVERY_S 120.0
 
 /* Open (create) path for appending; max_mb/max_hours bound it (0: no bound). */
 struct recorder *recorder_open(const char *path, double max_mb, double max_hours, char *err,

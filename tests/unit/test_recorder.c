@@ -94,8 +94,11 @@ Test(recorder, the_size_bound_drops_the_oldest_frames_first)
     recorder_add_source(r, 0, "demo");
     for (int i = 0; i < 400; i++) {
         struct snapshot *s = frame_with(1000 + i, i);
-        for (int k = 0; k < 20; k++) /* ~2 kB a frame: 0.25 MB holds ~100 */
-            snprintf(snapshot_add_alert(s)->summary, FT_TEXT_MAX, "alert %d of frame %d", k, i);
+        for (int k = 0; k < 40; k++) { /* random text: ~2 kB deflated, 0.25 MB holds ~120 */
+            char *sum = snapshot_add_alert(s)->summary;
+            for (int c = 0; c < 100; c++)
+                sum[c] = "0123456789abcdef"[rand() % 16];
+        }
         recorder_frame(r, 0, s, 1000 + i);
         recorder_commit(r, 1000 + i);
         snapshot_free(s);
