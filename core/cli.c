@@ -40,6 +40,7 @@ enum {
     OPT_RECORD,
     OPT_REPLAY,
     OPT_AT,
+    OPT_SUMMARY,
 };
 
 static const struct option options[] = {
@@ -70,6 +71,7 @@ static const struct option options[] = {
     {"record", required_argument, NULL, OPT_RECORD},
     {"replay", required_argument, NULL, OPT_REPLAY},
     {"at", required_argument, NULL, OPT_AT},
+    {"summary", no_argument, NULL, OPT_SUMMARY},
     /* not in --help: what the shell completions ask forgetop for */
     {"list-contexts", no_argument, NULL, OPT_LIST_CONTEXTS},
     {"list-namespaces", no_argument, NULL, OPT_LIST_NAMESPACES},
@@ -106,6 +108,7 @@ void cli_usage(FILE *out)
           "  --record FILE           record every poll into FILE (SQLite) for --replay\n"
           "  --replay FILE           the dashboard as recorded in FILE: no source, read-only\n"
           "  --at TIME               with --replay --once/--check: at TIME (03:12, -15m)\n"
+          "  --summary               with --replay: span, sources, every scale attempt\n"
           "\n"
           "Outside the terminal:\n"
           "  --once --json           poll every source once, print one JSON document\n"
@@ -155,6 +158,9 @@ int cli_parse(int argc, char **argv, struct cli *out, char *err, size_t errlen)
             break;
         case OPT_AT:
             out->at = optarg;
+            break;
+        case OPT_SUMMARY:
+            out->summary = true;
             break;
         case OPT_PRINT_CONFIG:
             out->mode = CLI_PRINT_CONFIG;

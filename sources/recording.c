@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <cjson/cJSON.h>
 #include <sqlite3.h>
@@ -247,6 +248,41 @@ long recording_audits(struct recording *r, double from, double to)
         n = sqlite3_column_int64(st, 0);
     sqlite3_finalize(st);
     return n;
+}
+
+static void utc(double t, char *out, size_t len)
+{
+    time_t s = (time_t)t;
+    struct tm tm;
+    gmtime_r(&s, &tm);
+    strftime(out, len, "%Y-%m-%d %H:%M:%S UTC", &tm);
+}
+
+int recording_summary(struct recording *r, FILE *out)
+{
+    double first, last;
+    char a[40], b[40];
+    if (recording_span(r, &first, &last) < 0)
+        return -1;
+    utc(first, a, sizeof a);
+    utc(last, b, sizeof b);
+    fprintf(out, "span: %s .. %s (%.0f s)\n", a, b, last - first);
+    for (size_t i = 0; i < r->n_sources; i++)
+        fprintf(out, "source %zu: %s\n", i, r->names[i]);
+    fprintf(out, "frames: %.0f, statuses: %.0f\n",
+            one_double(r, "SELECT count(*) FROM frames", 0, 0),
+            one_double(r, "SELECT count(*) FROM statuses", 0, 0));
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(r->db, "SELECT t, json FROM audits ORDER BY t", -1, &st, NULL) !=
+        SQLITE_OK)
+        return 0;
+    fprintf(out, "scale attempts: %.0f\n", one_double(r, "SELECT count(*) FROM audits", 0, 0));
+    while (sqlite3_step(st) == SQLITE_ROW) {
+        utc(sqlite3_column_double(st, 0), a, sizeof a);
+        fprintf(out, "  %s %s\n", a, (const char *)sqlite3_column_text(st, 1));
+    }
+    sqlite3_finalize(st);
+    return 0;
 }
 
 void recording_close(struct recording *r)

@@ -245,6 +245,22 @@ static int replay_dashboard(const struct cli *cli, struct config *cfg)
     return rc;
 }
 
+/* --replay FILE --summary */
+static int run_summary(const struct cli *cli)
+{
+    char err[512];
+    struct recording *r = recording_open(cli->replay, err, sizeof err);
+    if (r == NULL) {
+        fprintf(stderr, "forgetop: %s\n", err);
+        return 1;
+    }
+    int rc = recording_summary(r, stdout);
+    if (rc < 0)
+        fprintf(stderr, "forgetop: %s holds no frame\n", cli->replay);
+    recording_close(r);
+    return rc < 0 ? 1 : 0;
+}
+
 /* --replay --once --json / --check: the document as it was at --at (else the end). */
 static int run_replay_once(const struct cli *cli, const struct config *cfg)
 {
@@ -315,6 +331,8 @@ int main(int argc, char **argv)
     if (cli.replay != NULL) {
         if (load_config(&cli, &cfg) < 0)
             return 1;
+        if (cli.summary)
+            return run_summary(&cli);
         if (cli.mode == CLI_ONCE || cli.mode == CLI_CHECK)
             return run_replay_once(&cli, &cfg);
         return replay_dashboard(&cli, &cfg);

@@ -11,6 +11,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 
 #include "forgetop/audit.h"
 #include "forgetop/model.h"
@@ -66,6 +67,9 @@ long recording_each(struct recording *r, double from, double to,
 double recording_step(struct recording *r, double t, int n);
 /* How many audit records with from <= t <= to. */
 long recording_audits(struct recording *r, double from, double to);
+/* --summary: the span, the sources, how many frames and statuses, and every scale
+ * attempt one a line (UTC time, then its audit JSON). 0, or -1 when nothing is recorded. */
+int recording_summary(struct recording *r, FILE *out);
 void recording_close(struct recording *r);
 
 #endif

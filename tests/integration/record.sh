@@ -74,6 +74,10 @@ check "--replay --check gives a Nagios code (0-2) and lines" sh -c "[ $rc -le 2 
 "$BIN" --replay "$REC" --once --json --at soon >/dev/null 2>"$S/soon.err"; rc=$?
 check "--at that is not a time is refused (exit $rc), naming the forms" sh -c "[ $rc -ne 0 ] && grep -q 'not a time: write 03:12' '$S/soon.err'"
 
+"$BIN" --replay "$REC" --summary >"$S/summary.out" 2>&1
+check "--summary names the span and the demo source" sh -c "grep -q '^span: .* UTC' '$S/summary.out' && grep -q '^source 0: demo' '$S/summary.out'"
+check "--summary lists the declined scale attempt" grep -q '"target":"api".*"result":"declined"' "$S/summary.out"
+
 # ---- the replay dashboard: badge, stepping, go to a time, no scaling ------------------------
 hms() { python3 -c "import time,sys; print(time.strftime('%H:%M:%S', time.gmtime(int(float(sys.argv[1])))))" "$1"; }
 badge() { tmux -L "$SOCK" capture-pane -p -t rp | head -1 | grep -oE 'REPLAY [0-9:]+ (\|\||x[0-9]+)'; }
