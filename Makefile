@@ -12,7 +12,7 @@ ZSH_COMPDIR  ?= $(PREFIX)/share/zsh/site-functions
 BUILD   ?= build
 CC      ?= cc
 
-PKGS     := ncursesw libcurl libcjson hiredis libpq yaml-0.1 inih
+PKGS     := ncursesw libcurl libcjson hiredis libpq yaml-0.1 inih sqlite3 zlib
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 

@@ -6,6 +6,7 @@
 _forgetop_flags="--demo --kubeconfig --context --namespace -n --selector -l
 --compose-project --compose-file --redis --postgres --pgbouncer --prometheus --health
 --config --read-only -R --delay -d --theme --seed --demo-speed --once
+--record --replay --at --summary
 --json --check --print-config --help -h --version"
 
 # The --kubeconfig and --context already on the line, for forgetop to read.
@@ -63,7 +64,7 @@ _forgetop()
         mapfile -t COMPREPLY < <(compgen -W "$(_forgetop_themes "$prog" | sort -u)" -- "$cur")
         return ;;
     -l | --selector | --compose-project | --redis | --postgres | --pgbouncer | --prometheus | \
-        --health | -d | --delay | --seed | --demo-speed)
+        --health | -d | --delay | --seed | --demo-speed | --at)
         return ;;
     esac
     IFS=$' \t\n'

@@ -137,7 +137,10 @@ static int record(struct actuator *a, const struct scale_request *req, const cha
                             .message = message,
                             .production = a->production,
                             .read_only = actuator_read_only(a)};
-    return audit_record(a->audit_path, &e, now, err, errlen);
+    int rc = audit_record(a->audit_path, &e, now, err, errlen);
+    if (a->audit_tap != NULL)
+        a->audit_tap(a->audit_tap_ctx, &e, now);
+    return rc;
 }
 
 void actuator_record(struct actuator *a, const struct scale_request *req, const char *result,

@@ -37,6 +37,10 @@ enum {
     OPT_PRINT_CONFIG,
     OPT_LIST_CONTEXTS,
     OPT_LIST_NAMESPACES,
+    OPT_RECORD,
+    OPT_REPLAY,
+    OPT_AT,
+    OPT_SUMMARY,
 };
 
 static const struct option options[] = {
@@ -64,6 +68,10 @@ static const struct option options[] = {
     {"help", no_argument, NULL, 'h'},
     {"version", no_argument, NULL, OPT_VERSION},
     {"print-config", no_argument, NULL, OPT_PRINT_CONFIG},
+    {"record", required_argument, NULL, OPT_RECORD},
+    {"replay", required_argument, NULL, OPT_REPLAY},
+    {"at", required_argument, NULL, OPT_AT},
+    {"summary", no_argument, NULL, OPT_SUMMARY},
     /* not in --help: what the shell completions ask forgetop for */
     {"list-contexts", no_argument, NULL, OPT_LIST_CONTEXTS},
     {"list-namespaces", no_argument, NULL, OPT_LIST_NAMESPACES},
@@ -97,6 +105,10 @@ void cli_usage(FILE *out)
           "  --theme NAME            dark, light, mono, high-contrast\n"
           "  --seed N                demo: random seed (default 1)\n"
           "  --demo-speed X          demo: simulated time runs X times faster\n"
+          "  --record FILE           record every poll into FILE (SQLite) for --replay\n"
+          "  --replay FILE           the dashboard as recorded in FILE: no source, read-only\n"
+          "  --at TIME               with --replay --once/--check: at TIME (03:12, -15m)\n"
+          "  --summary               with --replay: span, sources, every scale attempt\n"
           "\n"
           "Outside the terminal:\n"
           "  --once --json           poll every source once, print one JSON document\n"
@@ -140,6 +152,15 @@ int cli_parse(int argc, char **argv, struct cli *out, char *err, size_t errlen)
             break;
         case OPT_CHECK:
             out->mode = CLI_CHECK;
+            break;
+        case OPT_REPLAY:
+            out->replay = optarg;
+            break;
+        case OPT_AT:
+            out->at = optarg;
+            break;
+        case OPT_SUMMARY:
+            out->summary = true;
             break;
         case OPT_PRINT_CONFIG:
             out->mode = CLI_PRINT_CONFIG;
@@ -304,6 +325,9 @@ static int apply_one(int opt, const char *arg, struct config *cfg, char *err, si
         if (seed(arg, &cfg->seed, err, errlen) < 0)
             return -1;
         break;
+    case OPT_RECORD:
+        COPY(cfg->record, arg);
+        break;
     case OPT_DEMO_SPEED:
         if (number("--demo-speed", arg, 0.001, &v, err, errlen) < 0)
             return -1;
@@ -338,6 +362,7 @@ static const struct {
     {OPT_THEME, FIELD(theme), NO_FIELD},
     {OPT_SEED, FIELD(seed), NO_FIELD},
     {OPT_DEMO_SPEED, FIELD(demo_speed), NO_FIELD},
+    {OPT_RECORD, FIELD(record), NO_FIELD},
 };
 
 static void note_flag(struct config *cfg, int opt)

@@ -124,6 +124,9 @@ static const struct key keys[] = {
     {SEC_FORGETOP, "users", T_INT, CFG(users), NULL},
     {SEC_FORGETOP, "alert_bell", T_BOOL, CFG(alert_bell), NULL},
     {SEC_FORGETOP, "alert_title", T_BOOL, CFG(alert_title), NULL},
+    {SEC_FORGETOP, "record", T_STR, CFG(record), NULL},
+    {SEC_FORGETOP, "record_max_mb", T_NUM, CFG(record_max_mb), NULL},
+    {SEC_FORGETOP, "record_max_hours", T_NUM, CFG(record_max_hours), NULL},
     {SEC_FORGETOP, "connect_timeout", T_DUR_POS, CFG(connect_timeout_s), NULL},
     {SEC_FORGETOP, "request_timeout", T_DUR_POS, CFG(request_timeout_s), NULL},
     {SEC_FORGETOP, "poll_interval", T_DUR, CFG(poll_interval_s), NULL},
@@ -395,6 +398,8 @@ void config_defaults(struct config *c)
 
     c->seed = 1;
     c->demo_speed = 1;
+    c->record_max_mb = 100;
+    c->record_max_hours = 24;
     copy(c->namespace_, sizeof c->namespace_, "open-forge");
     copy(c->queues[0], sizeof c->queues[0], "agent:tasks:pending");
     c->n_queues = 1;

@@ -20,6 +20,7 @@
 #define KEY_ESC   27
 
 const char actions_read_only_msg[] = "scaling is disabled in read-only mode";
+const char actions_replay_msg[] = "a replay is read-only: a recording cannot be scaled";
 
 /* ---- moving around ---------------------------------------------------------------- */
 
@@ -572,6 +573,12 @@ static void confirm_apply_min(struct tui *t, int key)
     confirm_send(t, true);
 }
 
+/* The replay's keys (tui/replay.c); outside a replay they say so. */
+static void act_replay(struct tui *t, int key)
+{
+    tui_replay_key(t, key);
+}
+
 /* ---- the table -------------------------------------------------------------------- */
 
 #define SAFE   ACT_READ_ONLY_SAFE
@@ -716,6 +723,39 @@ static const struct action table[] = {
      SAFE,
      MODE_NORMAL,
      act_sources},
+    {"replay-pause", "p", {'p'}, "replay: pause or play", NULL, SAFE, MODE_NORMAL, act_replay},
+    {"replay-step",
+     ", .",
+     {',', '.'},
+     "replay: one poll back or forward",
+     NULL,
+     SAFE,
+     MODE_NORMAL,
+     act_replay},
+    {"replay-jump",
+     "[ ] { }",
+     {'[', ']', '{', '}'},
+     "replay: 1 minute back or forward; { } 10 minutes",
+     NULL,
+     SAFE,
+     MODE_NORMAL,
+     act_replay},
+    {"replay-speed",
+     "< >",
+     {'<', '>'},
+     "replay: slower or faster, x1 to x60",
+     NULL,
+     SAFE,
+     MODE_NORMAL,
+     act_replay},
+    {"replay-goto",
+     ":",
+     {':'},
+     "replay: go to a typed time (03:12, -15m)",
+     NULL,
+     SAFE,
+     MODE_NORMAL,
+     act_replay},
 
     {"filter-done",
      "Enter Esc",
@@ -771,6 +811,15 @@ static const struct action table[] = {
      MODE_CONFIRM,
      confirm_apply_min},
     {"cancel", "any other", {KEY_ANY}, "cancel: nothing changes", NULL, SAFE, MODE_CONFIRM, cancel},
+
+    {"goto-type",
+     "text",
+     {KEY_ANY},
+     "03:12, 03:12:40 (UTC), -15m; Enter goes, Esc gives up",
+     NULL,
+     SAFE,
+     MODE_GOTO,
+     act_replay},
 };
 
 const struct action *actions_table(size_t *n)
@@ -821,6 +870,13 @@ void actions_dispatch(struct tui *t, int key)
     const struct action *a = find(t->mode, key);
     if (!a)
         return;
+    if (t->replay != NULL && !(a->flags & ACT_READ_ONLY_SAFE)) {
+        /* a recording is shown, not a cluster: nothing is sent and nothing audited */
+        tui_set_status(t, EL_STATUS_ERR, "%s", actions_replay_msg);
+        t->mode = MODE_NORMAL;
+        t->n_targets = 0;
+        return;
+    }
     if (t->read_only && !(a->flags & ACT_READ_ONLY_SAFE)) {
         char why[FT_TEXT_MAX] = "";
         if (t->act)

@@ -81,6 +81,21 @@ static const char *namespace_of(const struct tui *t)
     return t->world->n_services ? t->world->services[0].svc.namespace_ : "";
 }
 
+/* " REPLAY 03:12:40 x10 " (UTC, as --at and `:` read times), "||" when paused. */
+static const char *replay_badge(const struct tui_replay *rp, char *out, size_t len)
+{
+    char hms[16];
+    time_t at = (time_t)rp->at;
+    struct tm tm;
+    gmtime_r(&at, &tm);
+    strftime(hms, sizeof hms, "%H:%M:%S", &tm);
+    if (rp->paused)
+        text_printf(out, len, " REPLAY %s || ", hms);
+    else
+        text_printf(out, len, " REPLAY %s x%d ", hms, rp->speed);
+    return out;
+}
+
 /* Right side of line 0: [PROD] [READ-ONLY] every 2s 17:23:05; returns where it starts. */
 static int header_right(struct tui *t, int y, int w)
 {
@@ -100,6 +115,9 @@ static int header_right(struct tui *t, int y, int w)
     const char *badge = t->read_only ? " READ-ONLY "
                         : denied     ? " READ-ONLY (RBAC) "
                                      : " READ-WRITE ";
+    char replay[48];
+    if (t->replay != NULL) /* what is shown is the recording's time, not now */
+        badge = replay_badge(t->replay, replay, sizeof replay);
     enum element bel = t->read_only || denied ? EL_BADGE_RO : EL_BADGE_RW;
     int x = w - (int)strlen(clock);
     paint_text(t->win, st, y, x, (int)strlen(clock), clock, st->attr[EL_TITLE]);

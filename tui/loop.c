@@ -44,19 +44,25 @@ static bool ingest(struct tui *t, double now)
     struct world *w = t->world;
     bool outcome = false, news = false;
     t->now = now;
+    if (t->replay != NULL)
+        return tui_replay_advance(t, now);
     if (!p)
         return false;
     for (size_t i = 0; i < poller_count(p) && i < w->n_sources; i++) {
         struct source_status st;
         poller_status(p, i, now, &st);
         news |= st.state != w->sources[i].state;
-        world_set_status(w, i, &st);
         struct snapshot *snap = poller_take(p, i);
+        if (snap)
+            recorder_frame(t->rec, i, snap, now);
+        recorder_status(t->rec, i, &st, now);
+        world_set_status(w, i, &st);
         if (snap) {
             news |= w->snaps[i] == NULL;
             world_apply(w, i, snap, now);
         }
     }
+    recorder_commit(t->rec, now); /* one transaction per poll: a SIGKILL keeps it */
     world_evaluate(w, now);
     if (t->act) { /* a context that changed may have turned out to be production */
         actuator_observe(t->act, w);
@@ -150,7 +156,20 @@ static void install_signals(void)
     sigaction(SIGHUP, &sa, NULL);
 }
 
+static int run(struct app *app, double replay_at);
+
 int tui_run(struct app *app)
+{
+    return run(app, 0);
+}
+
+/* The dashboard over a recording (app->replay), its world rebuilt at `at`. */
+int tui_run_replay(struct app *app, double at)
+{
+    return run(app, at);
+}
+
+static int run(struct app *app, double replay_at)
 {
     if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
         fprintf(stderr,
@@ -162,6 +181,13 @@ int tui_run(struct app *app)
     install_signals();
     struct tui t;
     tui_init(&t, app->world, app->act, app->poller, app->cfg, stdscr);
+    t.rec = app->rec;
+    t.replay = app->replay;
+    if (t.replay != NULL) {
+        t.read_only = true; /* nothing can be sent: there is no scaler at all */
+        t.replay->wall = wall_now();
+        tui_replay_seek(&t, replay_at);
+    }
     keys_mouse_enable(app->cfg->mouse);
     double now = wall_now(), step = t.delay_s;
     double next = (floor(now / step) + 1) * step; /* ticks on the second: a steady clock */
@@ -179,7 +205,7 @@ int tui_run(struct app *app)
         now = wall_now();
         int ch;
         while ((ch = wgetch(stdscr)) != ERR) { /* KEY_RESIZE arrives here after SIGWINCH */
-            t.now = now;
+            t.now = t.replay ? t.replay->at : now;
             if (ch != KEY_RESIZE)
                 tui_key(&t, ch);
             keyed = true;

@@ -21,9 +21,12 @@
 #include "forgetop/kubeconfig.h"
 #include "forgetop/kubelist.h"
 #include "forgetop/poller.h"
+#include "forgetop/recorder.h"
 #include "forgetop/registry.h"
+#include "forgetop/replay.h"
 #include "forgetop/report.h"
 #include "forgetop/secret.h"
+#include "forgetop/tui.h"
 #include "forgetop/world.h"
 
 #define FORGETOP_VERSION "0.1.0"
@@ -78,25 +81,29 @@ static int choose_default_source(struct config *cfg)
     return -1;
 }
 
-static void refresh_world(struct poller *p, struct world *w, double now)
+static void refresh_world(struct poller *p, struct world *w, struct recorder *rec, double now)
 {
     for (size_t i = 0; i < poller_count(p); i++) {
         struct source_status st;
         poller_status(p, i, now, &st);
-        world_set_status(w, i, &st);
         struct snapshot *snap = poller_take(p, i);
+        if (snap != NULL)
+            recorder_frame(rec, i, snap, now);
+        recorder_status(rec, i, &st, now);
+        world_set_status(w, i, &st);
         if (snap != NULL)
             world_apply(w, i, snap, now);
     }
+    recorder_commit(rec, now);
     world_evaluate(w, now);
 }
 
 static int run_once(const struct cli *cli, struct config *cfg, struct poller *p, struct world *w,
-                    struct actuator *act)
+                    struct actuator *act, struct recorder *rec)
 {
     poller_poll_once(p, cfg->request_timeout_s + cfg->connect_timeout_s + 1);
     double now = now_s();
-    refresh_world(p, w, now);
+    refresh_world(p, w, rec, now);
     actuator_observe(act, w);
     if (cli->mode == CLI_CHECK)
         return report_check(w, stdout);
@@ -150,15 +157,142 @@ static void start_actuator(struct actuator *act, const struct config *cfg, struc
     }
 }
 
+static void tap_audit(void *ctx, const struct audit_entry *e, double now)
+{
+    recorder_audit(ctx, e, now);
+}
+
+/* --record: opened before the terminal, so a path that cannot be written is plain text. */
+static int start_recorder(const struct config *cfg, struct source **srcs, int n,
+                          struct actuator *act, struct recorder **out)
+{
+    char err[512];
+    *out = NULL;
+    if (cfg->record[0] == '\0')
+        return 0;
+    struct recorder *r =
+        recorder_open(cfg->record, cfg->record_max_mb, cfg->record_max_hours, err, sizeof err);
+    if (r == NULL) {
+        fprintf(stderr, "forgetop: %s\n", err);
+        return -1;
+    }
+    for (int i = 0; i < n; i++)
+        recorder_add_source(r, (size_t)i, srcs[i]->name);
+    act->audit_tap = tap_audit;
+    act->audit_tap_ctx = r;
+    *out = r;
+    return 0;
+}
+
+static int replay_report(const struct cli *cli, const struct config *cfg, struct recording *r,
+                         double at)
+{
+    static struct world world;
+    char err[512];
+    size_t bad = 0;
+    world_init(&world, cfg);
+    for (size_t i = 0; i < recording_n_sources(r); i++)
+        world_add_source(&world, recording_source(r, i));
+    long n = replay_world_at(r, &world, at, &bad, err, sizeof err);
+    if (n < 0 || bad > 0)
+        fprintf(stderr, "forgetop: %s: %zu damaged frames skipped%s%s\n", cli->replay, bad,
+                n < 0 ? ": " : "", n < 0 ? err : "");
+    struct actuator act; /* read-only by construction: no submit path at all */
+    actuator_init(&act, true, "", NULL, NULL);
+    actuator_observe(&act, &world);
+    int rc = 0;
+    if (cli->mode == CLI_CHECK) {
+        rc = report_check(&world, stdout);
+    } else {
+        char *doc = report_json(&world, true, at);
+        if (doc != NULL)
+            puts(doc);
+        rc = doc != NULL ? 0 : 1;
+        free(doc);
+    }
+    world_free(&world);
+    return rc;
+}
+
+/* The dashboard on a recording: no source, no poller, no scaler thread, an actuator that
+ * is read-only with no submit path. It starts paused at --at, else at the start. */
+static int replay_dashboard(const struct cli *cli, struct config *cfg)
+{
+    char err[512];
+    struct tui_replay rp = {.speed = 1, .paused = true};
+    rp.rec = recording_open(cli->replay, err, sizeof err);
+    if (rp.rec == NULL) {
+        fprintf(stderr, "forgetop: %s\n", err);
+        return 1;
+    }
+    double at = 0;
+    int rc = 1;
+    if (recording_span(rp.rec, &rp.first, &rp.last) < 0) {
+        fprintf(stderr, "forgetop: %s holds no frame\n", cli->replay);
+    } else if (cli->at != NULL &&
+               replay_parse_time(cli->at, rp.first, rp.last, &at, err, sizeof err) < 0) {
+        fprintf(stderr, "forgetop: --at: %s\n", err);
+    } else {
+        static struct world world;
+        world_init(&world, cfg);
+        struct actuator act;
+        actuator_init(&act, true, "", NULL, NULL);
+        struct app app = {cfg, NULL, &world, &act, NULL, &rp};
+        rc = tui_run_replay(&app, cli->at != NULL ? at : rp.first);
+        world_free(&world);
+    }
+    recording_close(rp.rec);
+    return rc;
+}
+
+/* --replay FILE --summary */
+static int run_summary(const struct cli *cli)
+{
+    char err[512];
+    struct recording *r = recording_open(cli->replay, err, sizeof err);
+    if (r == NULL) {
+        fprintf(stderr, "forgetop: %s\n", err);
+        return 1;
+    }
+    int rc = recording_summary(r, stdout);
+    if (rc < 0)
+        fprintf(stderr, "forgetop: %s holds no frame\n", cli->replay);
+    recording_close(r);
+    return rc < 0 ? 1 : 0;
+}
+
+/* --replay --once --json / --check: the document as it was at --at (else the end). */
+static int run_replay_once(const struct cli *cli, const struct config *cfg)
+{
+    char err[512];
+    int rc = cli->mode == CLI_CHECK ? 3 : 1;
+    struct recording *r = recording_open(cli->replay, err, sizeof err);
+    double first, last, at;
+    if (r == NULL) {
+        fprintf(stderr, "forgetop: %s\n", err);
+        return rc;
+    }
+    if (recording_span(r, &first, &last) < 0) {
+        fprintf(stderr, "forgetop: %s holds no frame\n", cli->replay);
+    } else if (cli->at != NULL &&
+               replay_parse_time(cli->at, first, last, &at, err, sizeof err) < 0) {
+        fprintf(stderr, "forgetop: --at: %s\n", err);
+    } else {
+        rc = replay_report(cli, cfg, r, cli->at != NULL ? at : last);
+    }
+    recording_close(r);
+    return rc;
+}
+
 static int run_dashboard(struct config *cfg, struct poller *p, struct world *w,
-                         struct actuator *act)
+                         struct actuator *act, struct recorder *rec)
 {
     actuator_observe(act, w);
     if (poller_start(p) < 0) {
         fprintf(stderr, "forgetop: cannot start the poller threads\n");
         return 1;
     }
-    struct app app = {cfg, p, w, act};
+    struct app app = {cfg, p, w, act, rec, NULL};
     return tui_run(&app);
 }
 
@@ -194,6 +328,15 @@ int main(int argc, char **argv)
     }
     if (cli.mode == CLI_LIST_CONTEXTS || cli.mode == CLI_LIST_NAMESPACES)
         return load_config(&cli, &cfg) < 0 ? 1 : run_list(&cli, &cfg);
+    if (cli.replay != NULL) {
+        if (load_config(&cli, &cfg) < 0)
+            return 1;
+        if (cli.summary)
+            return run_summary(&cli);
+        if (cli.mode == CLI_ONCE || cli.mode == CLI_CHECK)
+            return run_replay_once(&cli, &cfg);
+        return replay_dashboard(&cli, &cfg);
+    }
     if (load_config(&cli, &cfg) < 0 || choose_default_source(&cfg) < 0)
         return cli.mode == CLI_CHECK ? 3 : 1;
     for (int i = 1; i < argc; i++) /* the config has its copies: ps must not show a password */
@@ -221,11 +364,15 @@ int main(int argc, char **argv)
     static char audit[PATH_MAX];
     struct actuator act;
     start_actuator(&act, &cfg, p, srcs, n, audit, sizeof(audit));
+    struct recorder *rec;
+    if (start_recorder(&cfg, srcs, n, &act, &rec) < 0)
+        return cli.mode == CLI_CHECK ? 3 : 1;
     if (cli.mode == CLI_ONCE || cli.mode == CLI_CHECK)
-        rc = run_once(&cli, &cfg, p, &world, &act);
+        rc = run_once(&cli, &cfg, p, &world, &act, rec);
     else
-        rc = run_dashboard(&cfg, p, &world, &act);
+        rc = run_dashboard(&cfg, p, &world, &act, rec);
     poller_free(p);
+    recorder_close(rec);
     world_free(&world);
     return rc;
 }

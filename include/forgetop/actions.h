@@ -37,5 +37,7 @@ const struct action *actions_table(size_t *n);
 void actions_dispatch(struct tui *t, int key);
 /* The message a refused key leaves in the status line. */
 extern const char actions_read_only_msg[];
+/* ...and the one in a replay (--replay): a recording cannot be scaled. */
+extern const char actions_replay_msg[];
 
 #endif

@@ -16,6 +16,7 @@
 #include "forgetop/source.h"
 
 struct world;
+struct audit_entry;
 
 enum actuator_verdict { ACT_SUBMITTED, ACT_REFUSED };
 
@@ -31,6 +32,10 @@ struct actuator {
     /* Hands an approved request on; returns 0 when queued. */
     int (*submit)(void *ctx, const struct scale_request *req);
     void *submit_ctx;
+    /* Told every audit record as it is written (the recording, --record); NULL none. It
+     * keeps core pure: the recorder is outside. */
+    void (*audit_tap)(void *ctx, const struct audit_entry *e, double now);
+    void *audit_tap_ctx;
     /* Counts how many requests were handed on; tests read it. */
     unsigned long submitted;
 };

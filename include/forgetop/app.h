@@ -9,16 +9,23 @@
 #include "forgetop/actuator.h"
 #include "forgetop/config.h"
 #include "forgetop/poller.h"
+#include "forgetop/recorder.h"
 #include "forgetop/world.h"
+
+struct tui_replay;
 
 struct app {
     struct config *cfg;
     struct poller *poller;
     struct world *world;
     struct actuator *act;
+    struct recorder *rec;      /* --record: every snapshot and status, NULL when off */
+    struct tui_replay *replay; /* --replay: the recording's clock; then poller is NULL */
 };
 
 /* Run the dashboard until the operator quits; returns the exit status. */
 int tui_run(struct app *app);
+/* The same over a recording (app->replay set, no poller), starting at `at`. */
+int tui_run_replay(struct app *app, double at);
 
 #endif

@@ -29,6 +29,9 @@ struct cli {
     enum cli_mode mode;
     bool json;
     const char *config_path; /* --config, NULL when not given */
+    const char *replay;      /* --replay FILE, NULL when live */
+    const char *at;          /* --at TIME for a replay, NULL: its end */
+    bool summary;            /* --replay FILE --summary */
     /* Each flag that sets a config value, in order, applied after the file. */
     struct {
         int opt;

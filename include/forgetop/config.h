@@ -76,6 +76,9 @@ struct config {
     int users;                    /* expected users, for the capacity tier; 0 unknown */
     bool alert_bell;              /* a new critical rings the terminal bell */
     bool alert_title;             /* a new critical is written into the window title */
+    char record[PATH_MAX];        /* "" = no recording; else the SQLite file (--record) */
+    double record_max_mb;         /* the recording's bound: oldest frames dropped; 0 none */
+    double record_max_hours;      /* frames older than this dropped; 0 none */
 
     /* [metric ID] */
     struct metric_rule metrics[CONFIG_MAX_METRICS];

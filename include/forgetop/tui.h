@@ -28,7 +28,7 @@
 enum tui_screen { TUI_OVERVIEW, TUI_DETAIL, TUI_HELP, TUI_ALERTS, TUI_SOURCES };
 enum tui_focus { FOCUS_SERVICES, FOCUS_METRICS, FOCUS_COUNT };
 /* What the keys are talking to: the screen, a text field, or an open dialog. */
-enum tui_mode { MODE_NORMAL, MODE_FILTER, MODE_COUNT, MODE_CONFIRM };
+enum tui_mode { MODE_NORMAL, MODE_FILTER, MODE_COUNT, MODE_CONFIRM, MODE_GOTO };
 
 /* One service of a pending change, frozen when the dialog opened. */
 struct tui_target {
@@ -56,7 +56,9 @@ struct tui_follow {
 struct tui {
     struct world *world;
     struct actuator *act;
-    struct poller *poller; /* NULL in the screen tests */
+    struct poller *poller;     /* NULL in the screen tests */
+    struct recorder *rec;      /* --record, NULL when off: each snapshot before the world */
+    struct tui_replay *replay; /* --replay: the recording and its clock; NULL when live */
     const struct config *cfg;
     bool read_only;
     double delay_s;
@@ -117,6 +119,25 @@ struct tui {
         size_t n_bar;
     } hits;
 };
+
+/* --replay: a virtual clock over a recording. `at` is the time the world shows; playing,
+ * it runs `speed` recorded seconds per real second from the real time `wall`. */
+struct tui_replay {
+    struct recording *rec;
+    double first, last, at;
+    bool paused;
+    int speed; /* 1, 2, 5, 10, 30, 60 */
+    double wall;
+    char go[24]; /* the time being typed after `:` */
+    size_t bad;  /* frames that could not be read */
+};
+
+/* Rebuild the world as it was at `target` (clamped to the recording); a seek. */
+void tui_replay_seek(struct tui *t, double target);
+/* Playing: feed the events up to the clock's new time. True when the world moved. */
+bool tui_replay_advance(struct tui *t, double wall);
+/* The replay keys, through the action table: pause, step, jump, speed, go to. */
+void tui_replay_key(struct tui *t, int key);
 
 /* Set up the state over a world; the caller has already started curses on win. */
 void tui_init(struct tui *t, struct world *w, struct actuator *act, struct poller *p,

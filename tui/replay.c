@@ -1,0 +1,166 @@
+/* replay.c - the dashboard's clock over a recording (--replay): seek, step, play.
+ *
+ * A step forward feeds the next events to the world as the live loop did; anything that
+ * goes back in time rebuilds the world from REPLAY_LOOKBACK_S before the target, so the
+ * bands, sustained states and recommendations are the core's own, recomputed. */
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "forgetop/replay.h"
+#include "forgetop/tui.h"
+
+static const int speeds[] = {1, 2, 5, 10, 30, 60};
+#define N_SPEEDS (sizeof speeds / sizeof speeds[0])
+
+void tui_replay_seek(struct tui *t, double target)
+{
+    struct tui_replay *rp = t->replay;
+    char err[256];
+    if (target < rp->first)
+        target = rp->first;
+    if (target > rp->last)
+        target = rp->last;
+    world_free(t->world);
+    world_init(t->world, t->cfg);
+    for (size_t i = 0; i < recording_n_sources(rp->rec); i++)
+        world_add_source(t->world, recording_source(rp->rec, i));
+    if (replay_world_at(rp->rec, t->world, target, &rp->bad, err, sizeof err) < 0)
+        tui_set_status(t, EL_STATUS_ERR, "%s", err);
+    rp->at = target;
+    t->now = target;
+}
+
+static void feed(void *ctx, struct rec_event *ev)
+{
+    struct world *w = ctx;
+    if (ev->source >= w->n_sources) {
+        snapshot_free(ev->snap);
+        return;
+    }
+    if (ev->kind == REC_FRAME)
+        world_apply(w, ev->source, ev->snap, ev->t);
+    else
+        world_set_status(w, ev->source, &ev->st);
+    world_evaluate(w, ev->t);
+}
+
+/* Forward from at to to: only the new events, no rebuild. */
+static void forward(struct tui *t, double to)
+{
+    struct tui_replay *rp = t->replay;
+    char err[256];
+    if (to > rp->last)
+        to = rp->last;
+    if (to > rp->at && recording_each(rp->rec, nextafter(rp->at, INFINITY), to, feed, t->world,
+                                      &rp->bad, err, sizeof err) < 0)
+        tui_set_status(t, EL_STATUS_ERR, "%s", err);
+    world_evaluate(t->world, to);
+    rp->at = to;
+    t->now = to;
+}
+
+bool tui_replay_advance(struct tui *t, double wall)
+{
+    struct tui_replay *rp = t->replay;
+    double was = rp->at;
+    if (!rp->paused) {
+        forward(t, rp->at + (wall - rp->wall) * rp->speed);
+        if (rp->at >= rp->last)
+            rp->paused = true; /* the end of the recording: nothing more to play */
+    }
+    rp->wall = wall;
+    t->now = rp->at;
+    return rp->at != was;
+}
+
+static void go(struct tui *t, double target)
+{
+    if (target >= t->replay->at)
+        forward(t, target);
+    else
+        tui_replay_seek(t, target);
+}
+
+static void set_speed(struct tui *t, int dir)
+{
+    struct tui_replay *rp = t->replay;
+    size_t i = 0;
+    while (i + 1 < N_SPEEDS && speeds[i] < rp->speed)
+        i++;
+    if (dir > 0 && i + 1 < N_SPEEDS)
+        i++;
+    else if (dir < 0 && i > 0)
+        i--;
+    rp->speed = speeds[i];
+    tui_set_status(t, EL_STATUS_OK, "replay speed x%d", rp->speed);
+}
+
+/* After `:`: digits, ':', '-', 'h', 'm', 's'; Enter goes, Escape gives up. */
+static void go_type(struct tui *t, int key)
+{
+    struct tui_replay *rp = t->replay;
+    size_t n = strlen(rp->go);
+    if (key == '\n' || key == '\r' || key == KEY_ENTER) {
+        double target;
+        char err[160];
+        if (replay_parse_time(rp->go + 1, rp->first, rp->last, &target, err, sizeof err) < 0)
+            tui_set_status(t, EL_STATUS_ERR, "%s", err);
+        else
+            go(t, target);
+        rp->go[0] = '\0';
+        t->mode = MODE_NORMAL;
+    } else if (key == KEY_BACKSPACE || key == 127 || key == 8) {
+        if (n > 1)
+            rp->go[n - 1] = '\0';
+    } else if (key == 27) { /* Escape */
+        rp->go[0] = '\0';
+        t->mode = MODE_NORMAL;
+    } else if (key > 0 && key < 128 && strchr("0123456789:-hms", key) && n + 1 < sizeof rp->go) {
+        rp->go[n] = (char)key;
+        rp->go[n + 1] = '\0';
+    }
+    if (rp->go[0] != '\0')
+        tui_set_status(t, EL_STATUS_OK, "go to (03:12, -15m): %s", rp->go + 1);
+}
+
+void tui_replay_key(struct tui *t, int key)
+{
+    struct tui_replay *rp = t->replay;
+    if (rp == NULL) {
+        tui_set_status(t, EL_STATUS_ERR, "only in a replay (forgetop --replay FILE)");
+        return;
+    }
+    if (t->mode == MODE_GOTO) {
+        go_type(t, key);
+        return;
+    }
+    switch (key) {
+    case 'p':
+        rp->paused = !rp->paused;
+        tui_set_status(t, EL_STATUS_OK, rp->paused ? "replay paused" : "replay playing");
+        break;
+    case ',':
+    case '.':
+        rp->paused = true;
+        go(t, recording_step(rp->rec, rp->at, key == '.' ? 1 : -1));
+        break;
+    case '[':
+    case ']':
+    case '{':
+    case '}':
+        go(t, rp->at + (key == '[' ? -60 : key == ']' ? 60 : key == '{' ? -600 : 600));
+        break;
+    case '<':
+    case '>':
+        set_speed(t, key == '>' ? 1 : -1);
+        break;
+    case ':':
+        t->mode = MODE_GOTO;
+        snprintf(rp->go, sizeof rp->go, ":");
+        tui_set_status(t, EL_STATUS_OK, "go to (03:12, -15m): ");
+        break;
+    }
+}
