@@ -1349,13 +1349,19 @@ static bool fmt_users(const void *base, const struct key *k, char *out, size_t l
     return true;
 }
 
+/* n strings of stride bytes from first, joined by sep into out (cut at len). */
+static void join(char *out, size_t len, const char *first, size_t stride, size_t n, const char *sep)
+{
+    size_t used = 0;
+    out[0] = '\0';
+    for (size_t i = 0; i < n && used < len; i++)
+        used += (size_t)snprintf(out + used, len - used, "%s%s", i ? sep : "", first + i * stride);
+}
+
 static bool fmt_queues(const void *base, const struct key *k, char *out, size_t len)
 {
     const struct config *c = base;
-    size_t used = 0;
-    out[0] = '\0';
-    for (size_t i = 0; i < c->n_queues && used < len; i++)
-        used += (size_t)snprintf(out + used, len - used, "%s%s", i ? ", " : "", c->queues[i]);
+    join(out, len, c->queues[0], sizeof c->queues[0], c->n_queues, ", ");
     (void)k;
     return true;
 }
@@ -1364,10 +1370,7 @@ static bool fmt_queues(const void *base, const struct key *k, char *out, size_t 
 static bool fmt_health(const void *base, const struct key *k, char *out, size_t len)
 {
     const struct config *c = base;
-    size_t used = 0;
-    out[0] = '\0';
-    for (size_t i = 0; i < c->n_health && used < len; i++)
-        used += (size_t)snprintf(out + used, len - used, "%s%s", i ? "\n" : "", c->health_urls[i]);
+    join(out, len, c->health_urls[0], sizeof c->health_urls[0], c->n_health, "\n");
     (void)k;
     return c->n_health > 0;
 }

@@ -10,6 +10,17 @@ UNTIL appeared, 1 when it did not.
 import fcntl, os, pty, select, struct, sys, termios, time
 
 
+def read_some(fd):
+    """What the pty has within 0.1 s (b"" for nothing yet), or None once it is closed."""
+    r, _, _ = select.select([fd], [], [], 0.1)
+    if not r:
+        return b""
+    try:
+        return os.read(fd, 65536) or None
+    except OSError:
+        return None
+
+
 def main():
     out, until, timeout = sys.argv[1], sys.argv[2].encode(), float(sys.argv[3])
     cmd = sys.argv[sys.argv.index("--") + 1:]
@@ -20,30 +31,20 @@ def main():
     fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 80, 0, 0))
     data, seen, end = b"", None, time.monotonic() + timeout
     while time.monotonic() < end and (seen is None or time.monotonic() < seen + 1):
-        r, _, _ = select.select([fd], [], [], 0.1)
-        if r:
-            try:
-                chunk = os.read(fd, 65536)
-            except OSError:
-                break
-            if not chunk:
-                break
-            data += chunk
-            if seen is None and until in data:
-                seen = time.monotonic()
+        chunk = read_some(fd)
+        if chunk is None:
+            break
+        data += chunk
+        if seen is None and until in data:
+            seen = time.monotonic()
     try:
         os.write(fd, b"q")
         deadline = time.monotonic() + 5
         while time.monotonic() < deadline:
-            r, _, _ = select.select([fd], [], [], 0.1)
-            if r:
-                try:
-                    chunk = os.read(fd, 65536)
-                except OSError:
-                    break
-                if not chunk:
-                    break
-                data += chunk
+            chunk = read_some(fd)
+            if chunk is None:
+                break
+            data += chunk
         os.waitpid(pid, 0)
     except OSError:
         pass
