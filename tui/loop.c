@@ -96,6 +96,8 @@ static void start_curses(void)
     }
 }
 
+static bool title_saved; /* one terminal per process: its title is pushed at most once */
+
 /* The window title through the terminal's own status-line capability when terminfo has
  * one (tmux, screen), else xterm's OSC 2 when terminfo says the terminal takes it (XT),
  * ended by ST, not BEL, so no bell rings by accident. The text is sanitised: a service
@@ -110,9 +112,22 @@ static void set_title(const char *text)
         fputs(safe, stdout);
         putp(fsl);
     } else if (tigetflag("XT") > 0) {
+        if (!title_saved) /* xterm's title stack: the operator's title comes back at exit */
+            fputs("\033[22;2t", stdout);
+        title_saved = true;
         printf("\033]2;%s\033\\", safe);
     }
     fflush(stdout);
+}
+
+/* Give the terminal its own title back, once curses has let go of the screen. */
+static void restore_title(void)
+{
+    if (!title_saved)
+        return;
+    fputs("\033[23;2t", stdout);
+    fflush(stdout);
+    title_saved = false;
 }
 
 /* A new critical rings the bell and/or names itself in the title (alert_bell,
@@ -225,5 +240,6 @@ static int run(struct app *app, double replay_at)
             frame(&t);
     }
     endwin();
+    restore_title();
     return 0;
 }

@@ -55,9 +55,20 @@ while time.monotonic() < end:
         except OSError:
             break
 os.write(fd, b"q")
-time.sleep(0.3)
-os.kill(pid, signal.SIGTERM)
-os.waitpid(pid, 0)
+end = time.monotonic() + 5 # what it writes as it leaves counts too (the title given back)
+while time.monotonic() < end:
+    r, _, _ = select.select([fd], [], [], 0.1)
+    if r:
+        try:
+            chunk = os.read(fd, 65536)
+        except OSError:
+            break
+        if not chunk:
+            break
+        out += chunk
+if os.waitpid(pid, os.WNOHANG) == (0, 0):
+    os.kill(pid, signal.SIGTERM)
+    os.waitpid(pid, 0)
 sys.stdout.buffer.write(out)
 PY
 }
@@ -70,6 +81,8 @@ titles=$(python3 -c 'import sys; d=open(sys.argv[1],"rb").read(); print(d.count(
 expect_eq "alert_title: the title names the critical once" 1 "$titles"
 check "the title is ended by ST, not BEL (so it rings nothing)" \
     python3 -c 'import re,sys; d=open(sys.argv[1],"rb").read(); sys.exit(not re.search(rb"\x1b\]2;forgetop: CRITICAL DB connections database [0-9]+%\x1b\\", d))' "$S/bell.out"
+check "the operator's title is saved before the first change and given back after the last" \
+    python3 -c 'import sys; d=open(sys.argv[1],"rb").read(); push=d.find(b"\x1b[22;2t"); t=d.find(b"\x1b]2;"); pop=d.rfind(b"\x1b[23;2t"); sys.exit(not (0 <= push < t <= d.rfind(b"\x1b]2;") < pop and d.count(b"\x1b[22;2t") == 1))' "$S/bell.out"
 # A title from the configuration (or a name from a server) never writes an escape.
 conf "$S/evil.conf" "alert_title = true"
 printf 'title = DB\033]0;pwned\007x\n' >>"$S/evil.conf"
@@ -81,5 +94,6 @@ ptyrun 2 "$S/quiet.conf" >"$S/quiet.out"
 check "the quiet run drew its frames (the counts below can fail)" grep -q "DB connections" "$S/quiet.out"
 expect_eq "off by default: no BEL" 0 "$(python3 -c 'import sys; print(open(sys.argv[1],"rb").read().count(b"\a"))' "$S/quiet.out")"
 expect_eq "off by default: no title" 0 "$(python3 -c 'import sys; print(open(sys.argv[1],"rb").read().count(b"\x1b]2;"))' "$S/quiet.out")"
+expect_eq "off by default: the title stack is left alone" 0 "$(python3 -c 'import sys; d=open(sys.argv[1],"rb").read(); print(d.count(b"\x1b[22;2t") + d.count(b"\x1b[23;2t"))' "$S/quiet.out")"
 
 finish
