@@ -13,6 +13,7 @@
 
 #include "forgetop/facts.h"
 #include "forgetop/report.h"
+#include "forgetop/text.h"
 
 static void add_num(cJSON *o, const char *k, double v)
 {
@@ -139,8 +140,42 @@ static cJSON *metric_json(const struct metric_view *m)
     return o;
 }
 
+/* "92.5%", "340 items": "%" and "ms" stick to the number; a word unit reads better apart. */
+static void value_text(char *out, size_t len, const char *fmt, double v, const char *unit)
+{
+    bool apart = unit[0] != '\0' && strcmp(unit, "%") != 0 && strcmp(unit, "ms") != 0;
+    char num[32];
+    snprintf(num, sizeof num, fmt, v);
+    text_printf(out, len, "%s%s%s", num, apart ? " " : "", unit);
+}
+
+/* One of forgetop's own pending or firing metrics, listed as the alerts screen lists it. */
+static cJSON *own_alert_json(const struct metric_view *m, double now)
+{
+    cJSON *o = cJSON_CreateObject();
+    double over = m->band == BAND_CRITICAL ? m->rule.critical : m->rule.warning;
+    char text[FT_TEXT_MAX];
+    cJSON_AddStringToObject(o, "name", m->rule.title[0] ? m->rule.title : m->rule.id);
+    cJSON_AddStringToObject(o, "state", sustained_name(m->sustain.state));
+    cJSON_AddStringToObject(o, "severity", band_name(m->band));
+    add_num(o, "active_at", now - m->sustain.for_s);
+    text_printf(text, sizeof text, "service=%s", m->service);
+    cJSON_AddStringToObject(o, "labels", text);
+    char v[48], thr[48];
+    value_text(v, sizeof v, "%.1f", m->value, m->rule.unit);
+    value_text(thr, sizeof thr, "%g", over, m->rule.unit);
+    text_printf(text, sizeof text, "%s > %s, %s", v, thr, m->rule.action);
+    cJSON_AddStringToObject(o, "summary", text);
+    cJSON_AddStringToObject(o, "source", WORLD_OWN_ALERTS);
+    cJSON_AddStringToObject(o, "metric", m->rule.id);
+    return o;
+}
+
 static void add_alerts(const struct world *w, cJSON *alerts)
 {
+    for (size_t i = 0; i < w->n_metrics; i++) /* forgetop's own first, as on the screen */
+        if (world_metric_alerting(&w->metrics[i]))
+            cJSON_AddItemToArray(alerts, own_alert_json(&w->metrics[i], w->now));
     for (size_t i = 0; i < w->n_sources; i++) {
         const struct snapshot *s = w->snaps[i];
         if (s == NULL)
@@ -275,12 +310,10 @@ static void check_metric_line(const struct metric_view *m, double now, FILE *out
                 m->note);
         return;
     }
-    /* "%" and "ms" stick to the number; a word unit ("items") reads better apart */
-    bool apart = m->rule.unit[0] != '\0' && strcmp(m->rule.unit, "%") != 0 &&
-                 strcmp(m->rule.unit, "ms") != 0;
-    fprintf(out, "%s %s %s = %.1f%s%s (warning > %g, critical > %g) %s", check_word(m->band),
-            m->rule.id, m->service, m->value, apart ? " " : "", m->rule.unit, m->rule.warning,
-            m->rule.critical, sustained_name(m->sustain.state));
+    char v[48];
+    value_text(v, sizeof v, "%.1f", m->value, m->rule.unit);
+    fprintf(out, "%s %s %s = %s (warning > %g, critical > %g) %s", check_word(m->band), m->rule.id,
+            m->service, v, m->rule.warning, m->rule.critical, sustained_name(m->sustain.state));
     if (m->sustain.state != SUSTAINED_INACTIVE)
         fprintf(out, " %.0fs/%.0fs", m->sustain.for_s, m->rule.for_s);
     fputc('\n', out);

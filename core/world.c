@@ -710,3 +710,8 @@ enum band world_worst_band(const struct world *w)
     }
     return worst;
 }
+
+bool world_metric_alerting(const struct metric_view *m)
+{
+    return m->band != BAND_UNKNOWN && m->sustain.state != SUSTAINED_INACTIVE;
+}

@@ -35,19 +35,11 @@ static const struct table_col cols[AC_N] = {
     [AC_LABELS] = {"LABELS", 20, 80, 10, PAINT_LEFT},
 };
 
-/* The name forgetop's own states are listed under, as Prometheus' are under theirs. */
-#define OWN_SOURCE "forgetop"
-
-static bool own_active(const struct metric_view *m)
-{
-    return m->band != BAND_UNKNOWN && m->sustain.state != SUSTAINED_INACTIVE;
-}
-
 size_t alerts_count(const struct tui *t)
 {
     size_t n = 0;
     for (size_t i = 0; i < t->world->n_metrics; i++)
-        n += own_active(&t->world->metrics[i]);
+        n += world_metric_alerting(&t->world->metrics[i]);
     for (size_t i = 0; i < t->world->n_sources; i++)
         if (t->world->snaps[i])
             n += t->world->snaps[i]->n_alerts;
@@ -67,7 +59,7 @@ static void own_row(const struct tui *t, const struct metric_view *m, struct ale
     r->firing = m->sustain.state == SUSTAINED_FIRING;
     r->state = r->firing ? "FIRING" : "pending";
     r->severity = band_name(m->band);
-    r->source = OWN_SOURCE;
+    r->source = WORLD_OWN_ALERTS;
     text_printf(r->summary, sizeof r->summary, "%s %s > %s, %s", v, gauge_severity(m->band, false),
                 thr, m->rule.action);
     text_printf(r->labels, sizeof r->labels, "service=%s", m->service);
@@ -137,7 +129,7 @@ void alerts_draw(struct tui *t)
         t->scroll = total ? total - 1 : 0;
     int bottom = t->lines - 2;
     for (size_t i = 0; i < wd->n_metrics; i++) /* forgetop's own first: what is on screen */
-        if (own_active(&wd->metrics[i]) && row++ >= t->scroll && y < bottom) {
+        if (world_metric_alerting(&wd->metrics[i]) && row++ >= t->scroll && y < bottom) {
             own_row(t, &wd->metrics[i], &r);
             draw_row(t, y++, w, &l, &r);
         }

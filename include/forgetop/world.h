@@ -119,5 +119,9 @@ enum band world_worst_band(const struct world *w);
 /* The newest reading of a metric over every source's snapshot, rule or not (the counts
  * behind a percentage, a queue's throughput); NAN when none has one. */
 double world_latest_reading(const struct world *w, const char *metric);
+/* The source name forgetop's own pending and firing metrics are listed under, beside the
+ * alerts a source reports; true for a metric that is one now. */
+#define WORLD_OWN_ALERTS "forgetop"
+bool world_metric_alerting(const struct metric_view *m);
 
 #endif

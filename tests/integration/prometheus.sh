@@ -173,7 +173,10 @@ qf=$(m queue_depth "['for_s']"); gen=$(json_get "$S/once.json" 'd["generated_at"
 check "--once --json: for_s counts from the alert's activeAt ($qf s, since $qa)" \
     awk -v g="$gen" -v a="$qa" -v f="$qf" 'BEGIN { d = g - a - f; exit !(a > 0 && d > -2 && d < 2) }'
 expect_eq "--once --json: the alerts and states Prometheus has" "$(alerts | paste -sd,)" \
-    "$(json_get "$S/once.json" '",".join(sorted(a["name"] + " " + a["state"] for a in d["alerts"]))')"
+    "$(json_get "$S/once.json" '",".join(sorted(a["name"] + " " + a["state"] for a in d["alerts"] if a["source"] == "prometheus"))')"
+expect_eq "--once --json: forgetop's own firing memory is in the alerts too, as the A screen lists it" \
+    "memory firing warning service=$(m memory "['service']")" \
+    "$(json_get "$S/once.json" '" ".join(str(x) for a in d["alerts"] if a["source"] == "forgetop" and a["metric"] == "memory" for x in (a["metric"], a["state"], a["severity"], a["labels"]))')"
 
 # --check against the same Prometheus: its figures in the perf data; and every query
 # answered with an empty result is UNKNOWN (3), not "OK - 0 ok, 5 no data".
