@@ -324,6 +324,7 @@ void tui_draw(struct tui *t)
     }
     if (t->mode == MODE_COUNT || t->mode == MODE_CONFIRM)
         confirm_draw(t);
+    nav_draw(t);
 }
 
 size_t tui_targets(const struct tui *t, const struct service_view **out)
