@@ -329,7 +329,7 @@ static void draw_pick(struct tui *t)
     text_printf(line, sizeof line, "name: %s_", n->typed);
     paint_text(t->win, st, y + h - 3, x + 2, w - 4, line, st->attr[EL_DIALOG]);
     paint_text(t->win, st, y + h - 2, x + 2, w - 4,
-               "Up/Down j/k move  Enter switch  Esc cancel  type to filter", st->attr[EL_DIM]);
+               "Up/Down j/k move, Enter switches, Esc cancels", st->attr[EL_DIM]);
 }
 
 void nav_draw(struct tui *t)
