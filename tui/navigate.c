@@ -326,7 +326,7 @@ static void draw_pick(struct tui *t)
                    st->attr[EL_DIM]);
     if (n->note[0])
         paint_text(t->win, st, y + h - 4, x + 2, w - 4, n->note, st->attr[EL_STATUS_ERR]);
-    text_printf(line, sizeof line, "name: %s_", n->typed);
+    text_printf(line, sizeof line, "type to filter or name one: %s_", n->typed);
     paint_text(t->win, st, y + h - 3, x + 2, w - 4, line, st->attr[EL_DIALOG]);
     paint_text(t->win, st, y + h - 2, x + 2, w - 4,
                "Up/Down j/k move, Enter switches, Esc cancels", st->attr[EL_DIM]);

@@ -148,7 +148,7 @@ static void pickers(void)
         "a namespace picker that cannot list says so");
     type(&t, "team-x");
     tui_draw(&t);
-    tap(hx_has(stdscr, "name: team-x_"), "and takes a typed name");
+    tap(hx_has(stdscr, "name one: team-x_"), "and takes a typed name");
     tui_key(&t, '\n');
     tap(f.switches == 2 && strcmp(f.ns, "team-x") == 0, "Enter switches to the typed namespace");
     type(&t, ":ns\nBAD\n");
