@@ -146,7 +146,8 @@ keys /
 typed "alpha-worker"
 n=$(envtest_replicas alpha-worker team-a)
 keys +
-see "+ from the all-namespaces view: the confirmation names the row's namespace" shows "namespace team-a"
+see "+ from the all-namespaces view: the confirmation names the row's namespace" bash -c \
+    "tmux -L '$SOCK' capture-pane -p -t nav | grep -qE 'namespace +team-a'"
 keys y
 if wait_for 15 test "$(envtest_replicas alpha-worker team-a)" = $((n + 1)); then
     ok "y scales alpha-worker in its own namespace team-a ($n -> $((n + 1)))"
