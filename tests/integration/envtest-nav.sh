@@ -115,7 +115,7 @@ keys j
 keys Enter
 see "picking prod-eu-1: the header shows PROD" header_has PROD
 see "...and READ-ONLY (production_read_only)" header_has " READ-ONLY "
-check "...kept namespace team-b: beta-api" shows beta-api
+see "...kept namespace team-b: beta-api" shows beta-api
 before=$(envtest_writes produser | grep -c . || true)
 keys g +
 see "+ in prod-eu-1 is refused by the guard in words" shows "is production"
@@ -165,7 +165,7 @@ sleep 0.3
 keys Enter
 see "...the typed namespace is read: alpha-web" shows alpha-web
 see "...and team-b's beta-api is gone" lacks beta-api
-check "...header nolist / team-a" header_has "nolist / team-a"
+see "...header nolist / team-a" header_has "nolist / team-a"
 
 keys :
 typed "ctx no-such-context"
