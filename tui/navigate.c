@@ -88,8 +88,10 @@ void nav_switch(struct tui *t, const char *context, const char *ns, bool all)
     t->top = t->scroll = 0;
     if (t->screen == TUI_DETAIL)
         t->screen = TUI_OVERVIEW;
-    if (context != NULL) /* the namespaces listed were the old context's */
+    if (context != NULL) { /* the namespaces listed were the old context's */
         cmdline_names_free(&t->nav.nss);
+        t->nav.discard = t->nav.listing;
+    }
     redecide(t);
     tui_set_status(t, EL_STATUS_OK, "switched to %s%s%s: waiting for its first poll",
                    context ? context : "", context && (ns || all) ? " / " : "",
@@ -258,9 +260,18 @@ bool nav_ingest(struct tui *t)
     if (r == 0)
         return false;
     n->listing = false;
+    bool open = t->mode == MODE_PICK && n->pick == PICK_NAMESPACE;
+    if (n->discard) { /* listed for the context before the switch: ask the new one */
+        n->discard = false;
+        cmdline_names_free(&got);
+        if (open) {
+            n->listing = true;
+            n->ops->namespaces_start(n->ops->ctx);
+        }
+        return false;
+    }
     cmdline_names_free(&n->nss);
     n->nss = got;
-    bool open = t->mode == MODE_PICK && n->pick == PICK_NAMESPACE;
     if (r < 0 && open)
         text_printf(n->note, sizeof n->note, "cannot list namespaces (%s): type one, Enter", err);
     else if (open) {
@@ -328,8 +339,8 @@ static void draw_pick(struct tui *t)
         paint_text(t->win, st, y + h - 4, x + 2, w - 4, n->note, st->attr[EL_STATUS_ERR]);
     text_printf(line, sizeof line, "type to filter or name one: %s_", n->typed);
     paint_text(t->win, st, y + h - 3, x + 2, w - 4, line, st->attr[EL_DIALOG]);
-    paint_text(t->win, st, y + h - 2, x + 2, w - 4,
-               "Up/Down j/k move, Enter switches, Esc cancels", st->attr[EL_DIM]);
+    paint_text(t->win, st, y + h - 2, x + 2, w - 4, "Up/Down j/k move, Enter switches, Esc cancels",
+               st->attr[EL_DIM]);
 }
 
 void nav_draw(struct tui *t)

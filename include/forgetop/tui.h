@@ -63,6 +63,7 @@ struct tui_nav {
     size_t sel, top;
     char typed[FT_NAME_MAX]; /* picker: filters the rows, or is the name when none match */
     bool listing;            /* a namespace listing is under way */
+    bool discard;            /* ...for the context before a switch: its answer is dropped */
     char note[FT_TEXT_MAX];  /* "cannot list namespaces (HTTP 403): type one" */
 };
 

@@ -113,6 +113,11 @@ static void command_line(void)
     tui_key(&t, ':');
     tui_key(&t, 27);
     tap(t.mode == MODE_NORMAL && f.switches == 2, "Escape leaves the command line, nothing run");
+    cmdline_names_free(&t.nav.nss);
+    type(&t, ":ctx staging\n"); /* : started a listing for the old context */
+    nav_ingest(&t);
+    tap(f.switches == 3 && t.nav.nss.n == 0 && !t.nav.listing,
+        "namespaces listed for the context before a switch are dropped");
     hx_stop();
     nav_free(&t);
     fixture_free(&w);
@@ -142,6 +147,8 @@ static void pickers(void)
         "j then Enter switches to the next context (%s)", f.context);
 
     type(&t, ":ns\n");
+    nav_ingest(&t); /* the listing for demo, before the switch: dropped, asked again */
+    tap(f.starts == 2 && t.nav.listing, "the picker asks the new context for its namespaces");
     nav_ingest(&t); /* the listing answers 403 */
     tui_draw(&t);
     tap(t.mode == MODE_PICK && hx_has(stdscr, "cannot list namespaces (namespaces: HTTP 403)"),
