@@ -101,8 +101,10 @@ check "...and no PROD badge" header_lacks PROD
 
 keys :
 see ": opens the command line at the bottom" bash -c "tmux -L '$SOCK' capture-pane -p -t nav | tail -2 | head -1 | grep -q '^:_'"
+t0=$(date +%s.%N)
 typed "ns team-b"
 see ":ns team-b: beta-api shown" shows beta-api
+diag "switch to team-b: its rows on screen $(echo "$(date +%s.%N) - $t0" | bc | cut -c1-4)s after Enter (incl. 0.2 s of typing, 0.1 s polling the pane)"
 see "...and nothing of team-a stays on screen" lacks alpha-web
 see "...the header says staging / team-b" header_has "staging / team-b"
 
