@@ -5,7 +5,6 @@
  * answers and snapshot all belong to one target, so nothing of the old one can leak
  * into the new one's figures. */
 
-#define _GNU_SOURCE /* open_memstream's prototype with older glibc headers */
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
