@@ -104,7 +104,7 @@ see ": opens the command line at the bottom" bash -c "tmux -L '$SOCK' capture-pa
 t0=$(date +%s.%N)
 typed "ns team-b"
 see ":ns team-b: beta-api shown" shows beta-api
-diag "switch to team-b: its rows on screen $(echo "$(date +%s.%N) - $t0" | bc | cut -c1-4)s after Enter (incl. 0.2 s of typing, 0.1 s polling the pane)"
+diag "switch to team-b: its rows on screen $(echo "$(date +%s.%N) - $t0" | bc | cut -c1-4)s from the first key typed (0.5 s of it are the test's own typing and sleeps)"
 see "...and nothing of team-a stays on screen" lacks alpha-web
 see "...the header says staging / team-b" header_has "staging / team-b"
 
