@@ -49,6 +49,7 @@ static void move_by(struct tui *t, long delta)
     free(idx);
     text_printf(t->sel_source, sizeof t->sel_source, "%s", t->world->sources[sv->source].name);
     text_printf(t->sel_name, sizeof t->sel_name, "%s", sv->svc.name);
+    text_printf(t->sel_ns, sizeof t->sel_ns, "%s", sv->svc.namespace_);
 }
 
 static void act_up(struct tui *t, int key)
@@ -78,6 +79,7 @@ static void act_open(struct tui *t, int key)
         }
         text_printf(t->sel_source, sizeof t->sel_source, "%s", t->world->sources[sv->source].name);
         text_printf(t->sel_name, sizeof t->sel_name, "%s", sv->svc.name);
+        text_printf(t->sel_ns, sizeof t->sel_ns, "%s", sv->svc.namespace_);
     }
     if (!tui_selected(t))
         return;

@@ -100,7 +100,8 @@ size_t *tui_visible(const struct tui *t, size_t *n)
 static bool is_selected(const struct tui *t, const struct service_view *sv)
 {
     return strcmp(sv->svc.name, t->sel_name) == 0 &&
-           strcmp(t->world->sources[sv->source].name, t->sel_source) == 0;
+           strcmp(t->world->sources[sv->source].name, t->sel_source) == 0 &&
+           (t->sel_ns[0] == '\0' || strcmp(sv->svc.namespace_, t->sel_ns) == 0);
 }
 
 /* Scans the world rather than an index: called per frame and per key, it needs none. */

@@ -113,7 +113,8 @@ struct tui {
     enum tui_focus focus;
     enum tui_mode mode;
     char sel_source[FT_ID_MAX], sel_name[FT_NAME_MAX]; /* selection, kept across polls */
-    size_t top;                                        /* first service row shown */
+    char sel_ns[FT_NAME_MAX]; /* ...and its namespace: one name may be in two ("" any) */
+    size_t top;               /* first service row shown */
     size_t metric_sel;
     size_t scroll; /* help, detail and alerts */
     char marks[TUI_MAX_TARGETS][FT_ID_MAX + FT_NAME_MAX + 2];

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "fixture.h"
 #include "harness.h"
@@ -186,11 +187,49 @@ static void replay_keeps_goto(void)
     fixture_free(&w);
 }
 
+/* -A: one name in two namespaces is two rows, and + on the second scales the second. */
+static void all_namespaces(void)
+{
+    struct config cfg;
+    struct world w;
+    struct tui t;
+    struct actuator act;
+    struct fix_scaler sc = {0};
+    char audit[] = "/tmp/forgetop-screen-nav-audit.XXXXXX";
+    int fd = mkstemp(audit);
+    if (fd >= 0)
+        close(fd);
+    fixture_build(&w, &cfg);
+    w.all_namespaces = true;
+    w.n_services = 0;
+    struct service_view *a = fix_service(&w, "web", 2, 2, 1, 10, 40, 40);
+    strcpy(a->svc.namespace_, "team-a");
+    struct service_view *b = fix_service(&w, "web", 3, 3, 1, 10, 40, 40);
+    strcpy(b->svc.namespace_, "team-b");
+    actuator_init(&act, false, audit, fix_submit, &sc);
+    hx_start("xterm-256color", 24, 80, 1);
+    tui_init(&t, &w, &act, NULL, &cfg, stdscr);
+    t.now = FIX_NOW;
+    tui_draw(&t);
+    tap(hx_has(stdscr, "NAMESPACE") && hx_has(stdscr, "team-a") && hx_has(stdscr, "team-b"),
+        "all namespaces at 80 columns: a NAMESPACE column names each row's");
+    tap(hx_has(stdscr, "all namespaces"), "the header says all namespaces");
+    type(&t, "j+y");
+    tap(sc.n == 1 && strcmp(sc.last.namespace_, "team-b") == 0 && sc.last.from == 3 &&
+            sc.last.to == 4,
+        "+ y on the second web scales team-b's, 3 -> 4 (%s %d -> %d)", sc.last.namespace_,
+        sc.last.from, sc.last.to);
+    hx_stop();
+    unlink(audit);
+    fixture_free(&w);
+}
+
 int main(void)
 {
     command_line();
     pickers();
     replay_keeps_goto();
+    all_namespaces();
     printf("1..%d\n", tap_n);
     return tap_failed;
 }
