@@ -3,7 +3,7 @@
 #
 # Installed as /usr/share/bash-completion/completions/forgetop; needs nothing else.
 
-_forgetop_flags="--demo --kubeconfig --context --namespace -n --selector -l
+_forgetop_flags="--demo --kubeconfig --context --namespace -n --all-namespaces -A --selector -l
 --compose-project --compose-file --redis --postgres --pgbouncer --prometheus --health
 --config --read-only -R --delay -d --theme --seed --demo-speed --once
 --record --replay --at --summary

@@ -3,8 +3,9 @@
  * The checks run in a fixed order and the first that fails refuses; a refusal is
  * audited like an approval, so the log shows what was tried as well as what was done.
  * read_only is written once, by actuator_init(), and by nothing after it; production can
- * only be added (actuator_observe_name), never taken away. The UI's dispatcher refusing
- * first does not excuse this file from refusing again. */
+ * only be added (actuator_observe_name), never taken away while the target stays; only an
+ * operator's switch to another target (actuator_retarget) decides it afresh. The UI's dispatcher
+ * refusing first does not excuse this file from refusing again. */
 
 #include <fnmatch.h>
 #include <stdio.h>
@@ -40,6 +41,12 @@ void actuator_observe_name(struct actuator *a, const char *name)
         return;
     a->production = true;
     text_printf(a->production_name, sizeof a->production_name, "%s", name);
+}
+
+void actuator_retarget(struct actuator *a)
+{
+    a->production = false;
+    a->production_name[0] = '\0';
 }
 
 void actuator_observe(struct actuator *a, struct world *w)

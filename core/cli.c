@@ -48,6 +48,7 @@ static const struct option options[] = {
     {"kubeconfig", required_argument, NULL, OPT_KUBECONFIG},
     {"context", required_argument, NULL, OPT_CONTEXT},
     {"namespace", required_argument, NULL, 'n'},
+    {"all-namespaces", no_argument, NULL, 'A'},
     {"selector", required_argument, NULL, 'l'},
     {"compose-project", required_argument, NULL, OPT_COMPOSE_PROJECT},
     {"compose-file", required_argument, NULL, OPT_COMPOSE_FILE},
@@ -88,7 +89,9 @@ void cli_usage(FILE *out)
           "  --demo                  the embedded demo cluster\n"
           "  --kubeconfig FILE       Kubernetes: kubeconfig (default $KUBECONFIG, ~/.kube/config)\n"
           "  --context NAME          Kubernetes: context\n"
-          "  -n, --namespace NS      Kubernetes: namespace (default open-forge)\n"
+          "  -n, --namespace NS      Kubernetes: namespace (default: the config's, else the\n"
+          "                          context's, else open-forge)\n"
+          "  -A, --all-namespaces    Kubernetes: every namespace the credentials can list\n"
           "  -l, --selector SEL      Kubernetes: label selector for deployments\n"
           "  --compose-project NAME  Docker Compose: project\n"
           "  --compose-file FILE     Docker Compose: file used to scale\n"
@@ -139,7 +142,7 @@ int cli_parse(int argc, char **argv, struct cli *out, char *err, size_t errlen)
     optind = 0; /* glibc: 0, not 1, also drops a cluster left half-read by the last call */
     opterr = 0;
     int opt;
-    while ((opt = getopt_long(argc, argv, ":n:l:Rd:h", options, NULL)) != -1) {
+    while ((opt = getopt_long(argc, argv, ":n:Al:Rd:h", options, NULL)) != -1) {
         switch (opt) {
         case OPT_CONFIG:
             out->config_path = optarg;
@@ -276,6 +279,10 @@ static int apply_one(int opt, const char *arg, struct config *cfg, char *err, si
         cfg->kube = true;
         COPY(cfg->namespace_, arg);
         break;
+    case 'A':
+        cfg->kube = true;
+        cfg->all_namespaces = true;
+        break;
     case 'l':
         cfg->kube = true;
         COPY(cfg->label_selector, arg);
@@ -349,6 +356,7 @@ static const struct {
     {OPT_KUBECONFIG, FIELD(kubeconfig), FIELD(kube)},
     {OPT_CONTEXT, FIELD(context), FIELD(kube)},
     {'n', FIELD(namespace_), FIELD(kube)},
+    {'A', FIELD(all_namespaces), FIELD(kube)},
     {'l', FIELD(label_selector), FIELD(kube)},
     {OPT_COMPOSE_PROJECT, FIELD(compose_project), FIELD(compose)},
     {OPT_COMPOSE_FILE, FIELD(compose_file), FIELD(compose)},

@@ -177,6 +177,7 @@ static const struct key keys[] = {
     {SEC_KUBE, "kubeconfig", T_STR, CFG(kubeconfig), NULL},
     {SEC_KUBE, "context", T_STR, CFG(context), NULL},
     {SEC_KUBE, "namespace", T_STR, CFG(namespace_), NULL},
+    {SEC_KUBE, "all_namespaces", T_BOOL, CFG(all_namespaces), NULL},
     {SEC_KUBE, "selector", T_STR, CFG(label_selector), NULL},
     {SEC_KUBE, "hpa_cpu_initialization_period", T_DUR, CFG(hpa_cpu_init_s), NULL},
     {SEC_KUBE, "hpa_initial_readiness_delay", T_DUR, CFG(hpa_ready_delay_s), NULL},
@@ -400,7 +401,8 @@ void config_defaults(struct config *c)
     c->demo_speed = 1;
     c->record_max_mb = 100;
     c->record_max_hours = 24;
-    copy(c->namespace_, sizeof c->namespace_, "open-forge");
+    /* namespace_ stays "": unset, so the context's own namespace can show through
+     * (config_kube_namespace) */
     copy(c->queues[0], sizeof c->queues[0], "agent:tasks:pending");
     c->n_queues = 1;
 }
@@ -1229,6 +1231,15 @@ bool config_is_production(const struct config *c, const char *name)
 {
     return c->production_pattern[0] != '\0' && name != NULL && name[0] != '\0' &&
            fnmatch(c->production_pattern, name, 0) == 0;
+}
+
+const char *config_kube_namespace(const struct config *c, const char *context_ns)
+{
+    if (c->namespace_[0] != '\0')
+        return c->namespace_;
+    if (context_ns != NULL && context_ns[0] != '\0')
+        return context_ns;
+    return CONFIG_FALLBACK_NAMESPACE;
 }
 
 double config_poll_interval(const struct config *c)

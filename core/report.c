@@ -266,6 +266,8 @@ char *report_json(const struct world *w, bool read_only, double now)
     cJSON_AddNumberToObject(root, "generated_at", floor(now));
     cJSON_AddBoolToObject(root, "read_only", read_only);
     add_str_or_null(root, "context", w->context);
+    add_str_or_null(root, "namespace", w->namespace_);
+    cJSON_AddBoolToObject(root, "all_namespaces", w->all_namespaces);
     add_str_or_null(root, "notice", w->notice);
     cJSON_AddBoolToObject(root, "production", w->production);
     add_str_or_null(root, "read_only_reason", w->read_only_why);

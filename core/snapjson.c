@@ -34,6 +34,8 @@ static_assert(sizeof(enum permission) == sizeof(int), "enum permission is an int
 static const struct field snap_fields[] = {
     {"taken_at", F_NUM, S(snapshot, taken_at)},
     {"context", F_STR, S(snapshot, context)},
+    {"namespace", F_STR, S(snapshot, namespace_)},
+    {"all_namespaces", F_BOOL, S(snapshot, all_namespaces)},
     {"notice", F_STR, S(snapshot, notice)},
     {"scope_error", F_STR, S(snapshot, scope_error)},
     {"clock", F_NUM, S(snapshot, clock)},

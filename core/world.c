@@ -171,10 +171,12 @@ static double snap_rate_from(const struct snapshot *s)
     return s != NULL && s->clock_rate > 0 ? s->clock_from : 0;
 }
 
-static struct service_view *find_view(struct world *w, size_t src, const char *name)
+/* One source may show the same name in two namespaces (all namespaces): both part it. */
+static struct service_view *find_view(struct world *w, size_t src, const struct service *svc)
 {
     for (size_t i = 0; i < w->n_services; i++)
-        if (w->services[i].source == src && strcmp(w->services[i].svc.name, name) == 0)
+        if (w->services[i].source == src && strcmp(w->services[i].svc.name, svc->name) == 0 &&
+            strcmp(w->services[i].svc.namespace_, svc->namespace_) == 0)
             return &w->services[i];
     return NULL;
 }
@@ -205,7 +207,8 @@ static int view_cmp(const void *a, const void *b)
     const struct service_view *x = a, *y = b;
     if (x->source != y->source)
         return x->source < y->source ? -1 : 1;
-    return strcmp(x->svc.name, y->svc.name);
+    int c = strcmp(x->svc.namespace_, y->svc.namespace_);
+    return c != 0 ? c : strcmp(x->svc.name, y->svc.name);
 }
 
 /* Drop the views of src that its newest snapshot no longer has. */
@@ -230,7 +233,7 @@ static void apply_services(struct world *w, size_t src, const struct snapshot *s
             w->services[i].seen = false;
     for (size_t i = 0; i < snap->n_services; i++) {
         const struct service *svc = &snap->services[i];
-        struct service_view *v = find_view(w, src, svc->name);
+        struct service_view *v = find_view(w, src, svc);
         if (v == NULL) {
             v = add_view(w, src, svc);
             if (v == NULL)
@@ -262,14 +265,18 @@ static enum permission worst_permission(enum permission a, enum permission b)
  * actuator holds that one decision (actuator_observe) and the world only mirrors it. */
 static void apply_header(struct world *w)
 {
-    w->context[0] = w->notice[0] = '\0';
+    w->context[0] = w->notice[0] = w->namespace_[0] = '\0';
+    w->all_namespaces = false;
     memset(&w->access, 0, sizeof w->access);
     for (size_t i = 0; i < w->n_sources; i++) {
         const struct snapshot *s = w->snaps[i];
         if (s == NULL)
             continue;
-        if (w->context[0] == '\0' && s->context[0] != '\0')
+        if (w->context[0] == '\0' && s->context[0] != '\0') {
             snprintf(w->context, sizeof(w->context), "%s", s->context);
+            snprintf(w->namespace_, sizeof(w->namespace_), "%s", s->namespace_);
+            w->all_namespaces = s->all_namespaces;
+        }
         if (s->notice[0] != '\0') {
             size_t n = strlen(w->notice);
             snprintf(w->notice + n, sizeof(w->notice) - n, "%s%s", n ? "; " : "", s->notice);
@@ -295,6 +302,37 @@ void world_apply(struct world *w, size_t i, struct snapshot *snap, double now)
     apply_header(w);
 }
 
+void world_clear_source(struct world *w, size_t i)
+{
+    if (i >= w->n_sources)
+        return;
+    for (size_t k = 0; k < w->n_services; k++)
+        if (w->services[k].source == i)
+            w->services[k].seen = false;
+    drop_unseen(w, i);
+    for (size_t k = 0; k < w->n_metrics; k++) { /* its samples described the old target */
+        struct metric_view *m = &w->metrics[k];
+        if (strcmp(m->from, w->sources[i].name) != 0)
+            continue;
+        history_init(&m->hist);
+        m->has_value = false;
+        m->value = NAN;
+        m->t = 0;
+        m->band = BAND_UNKNOWN;
+        m->note[0] = m->from[0] = '\0';
+        memset(&m->sustain, 0, sizeof m->sustain);
+    }
+    snapshot_free(w->snaps[i]);
+    w->snaps[i] = NULL;
+    w->classes[i][0] = '\0';
+    char name[FT_ID_MAX];
+    snprintf(name, sizeof name, "%s", w->sources[i].name);
+    memset(&w->sources[i], 0, sizeof w->sources[i]);
+    snprintf(w->sources[i].name, sizeof w->sources[i].name, "%s", name);
+    w->sources[i].state = SOURCE_STARTING;
+    apply_header(w);
+}
+
 void world_scale_target(const struct service_view *v, struct service *out)
 {
     *out = v->svc;
@@ -307,6 +345,18 @@ const struct metric_view *world_metric(const struct world *w, const char *id)
     for (size_t i = 0; i < w->n_metrics; i++)
         if (strcmp(w->metrics[i].rule.id, id) == 0)
             return &w->metrics[i];
+    return NULL;
+}
+
+const struct service_view *world_service_ns(const struct world *w, const char *source,
+                                            const char *ns, const char *name)
+{
+    for (size_t i = 0; i < w->n_services; i++) {
+        const struct service_view *v = &w->services[i];
+        if (strcmp(v->svc.name, name) == 0 && (ns == NULL || strcmp(v->svc.namespace_, ns) == 0) &&
+            (source == NULL || strcmp(w->sources[v->source].name, source) == 0))
+            return v;
+    }
     return NULL;
 }
 

@@ -19,6 +19,7 @@
 #include "forgetop/config.h"
 #include "forgetop/http.h"
 #include "forgetop/kubeconfig.h"
+#include "forgetop/kubens.h"
 #include "forgetop/kubeparse.h"
 #include "forgetop/quantity.h"
 #include "forgetop/source.h"
@@ -275,21 +276,30 @@ static bool sel_matches(const struct kdep *d, const cJSON *labels)
 
 /* Index of the deployment whose selector matches these labels, -1 none: a scan, kept
  * for pods no ReplicaSet of a deployment owns and metrics of pods not listed. */
-static long dep_for(const struct pollctx *pc, const cJSON *labels)
+static long dep_for(const struct pollctx *pc, const char *ns, const cJSON *labels)
 {
     for (size_t i = 0; i < pc->snap->n_services; i++)
-        if (sel_matches(&pc->deps[i], labels))
+        if (strcmp(pc->snap->services[i].namespace_, ns) == 0 && sel_matches(&pc->deps[i], labels))
             return (long)i;
     return -1;
 }
 
-/* The service named name (sanitised as stored), -1 none; indexes new services first. */
-static long dep_named(struct pollctx *pc, const char *name, size_t len)
+/* An item's namespace as stored (sanitised); the source's own when the item says none. */
+static void item_ns(const struct pollctx *pc, const cJSON *meta, char *out, size_t len)
 {
-    char want[FT_NAME_MAX], raw[FT_NAME_MAX];
+    const char *ns = jstr(meta, "namespace");
+    text_sanitize(out, len, ns != NULL && ns[0] ? ns : pc->k->ns);
+}
+
+/* The service named name in namespace ns (sanitised as stored), -1 none; indexes new
+ * services first. */
+static long dep_named(struct pollctx *pc, const char *ns, const char *name, size_t len)
+{
+    char want[FT_NAME_MAX], raw[FT_NAME_MAX], key[KUBENS_KEY_MAX];
     for (; pc->n_named < pc->snap->n_services; pc->n_named++) {
-        const char *n = pc->snap->services[pc->n_named].name;
-        if (strmap_put(&pc->by_name, n, strlen(n), (long)pc->n_named) < 0)
+        const struct service *svc = &pc->snap->services[pc->n_named];
+        size_t kl = kubens_key(key, sizeof key, svc->namespace_, svc->name, strlen(svc->name));
+        if (strmap_put(&pc->by_name, key, kl, (long)pc->n_named) < 0)
             return -2; /* out of memory */
     }
     if (name[len] != '\0') { /* a prefix: cut it out first */
@@ -298,13 +308,14 @@ static long dep_named(struct pollctx *pc, const char *name, size_t len)
         name = raw;
     }
     text_sanitize(want, sizeof(want), name);
-    return strmap_get(&pc->by_name, want, strlen(want));
+    size_t kl = kubens_key(key, sizeof key, ns, want, strlen(want));
+    return strmap_get(&pc->by_name, key, kl);
 }
 
 /* The deployment owning a pod through its ReplicaSet "<deployment>-<pod-template-hash>":
  * the index, -1 when that deployment is not listed (or its selector disowns the pod),
  * -2 when the pod has no such owner and only its labels can tell, -3 out of memory. */
-static long dep_by_owner(struct pollctx *pc, const cJSON *meta)
+static long dep_by_owner(struct pollctx *pc, const char *ns, const cJSON *meta)
 {
     const cJSON *labels = jget(meta, "labels"), *o;
     const char *hash = jstr(labels, "pod-template-hash");
@@ -316,7 +327,7 @@ static long dep_by_owner(struct pollctx *pc, const cJSON *meta)
         if (hl == 0 || kind == NULL || strcmp(kind, "ReplicaSet") != 0 || nl <= hl + 1 ||
             name[nl - hl - 1] != '-' || strcmp(name + nl - hl, hash) != 0)
             continue;
-        long i = dep_named(pc, name, nl - hl - 1);
+        long i = dep_named(pc, ns, name, nl - hl - 1);
         if (i == -2)
             return -3;
         return i >= 0 && sel_matches(&pc->deps[i], labels) ? i : -1;
@@ -488,7 +499,7 @@ static int on_deployment(struct pollctx *pc, const cJSON *item)
     memset(d, 0, sizeof(*d));
     jcopy(svc->name, sizeof(svc->name), meta, "name");
     text_sanitize(svc->source, sizeof(svc->source), "kube");
-    text_sanitize(svc->namespace_, sizeof(svc->namespace_), pc->k->ns);
+    item_ns(pc, meta, svc->namespace_, sizeof(svc->namespace_));
     text_printf(svc->kind, sizeof(svc->kind), "deployment");
     svc->desired = jint(spec, "replicas", 1); /* the API defaults an absent count to 1 */
     svc->ready = jint(st, "readyReplicas", 0);
@@ -568,9 +579,11 @@ static int on_hpa(struct pollctx *pc, const cJSON *item)
     const cJSON *spec = jget(item, "spec"), *st = jget(item, "status");
     const cJSON *ref = jget(spec, "scaleTargetRef");
     const char *kind = jstr(ref, "kind"), *name = jstr(ref, "name");
+    char ns[FT_NAME_MAX];
     if (kind == NULL || name == NULL || strcmp(kind, "Deployment") != 0)
         return 0;
-    long i = dep_named(pc, name, strlen(name));
+    item_ns(pc, jget(item, "metadata"), ns, sizeof ns);
+    long i = dep_named(pc, ns, name, strlen(name));
     if (i < 0)
         return i == -2 ? -1 : 0;
     struct service *svc = &pc->snap->services[i];
@@ -596,21 +609,22 @@ static int on_hpa(struct pollctx *pc, const cJSON *item)
 static int on_pod(struct pollctx *pc, const cJSON *item)
 {
     const cJSON *meta = jget(item, "metadata"), *st = jget(item, "status"), *c;
-    long i = dep_by_owner(pc, meta);
+    char ns[FT_NAME_MAX], name[FT_NAME_MAX], key[KUBENS_KEY_MAX];
+    item_ns(pc, meta, ns, sizeof ns);
+    jcopy(name, sizeof(name), meta, "name");
+    size_t kl = kubens_key(key, sizeof key, ns, name, strlen(name));
+    long i = dep_by_owner(pc, ns, meta);
     if (i == -2)
-        i = dep_for(pc, jget(meta, "labels"));
+        i = dep_for(pc, ns, jget(meta, "labels"));
     if (i == -3)
         return -1;
-    if (i < 0) { /* no deployment of ours: nor are its metrics */
-        char name[FT_NAME_MAX];
-        jcopy(name, sizeof(name), meta, "name");
-        return strmap_put(&pc->by_pod, name, strlen(name), POD_UNOWNED);
-    }
+    if (i < 0) /* no deployment of ours: nor are its metrics */
+        return strmap_put(&pc->by_pod, key, kl, POD_UNOWNED);
     struct pod *p = service_add_pod(&pc->snap->services[i]);
     if (p == NULL)
         return -1;
-    jcopy(p->name, sizeof(p->name), meta, "name");
-    if (strmap_put(&pc->by_pod, p->name, strlen(p->name), i) < 0)
+    text_printf(p->name, sizeof(p->name), "%s", name);
+    if (strmap_put(&pc->by_pod, key, kl, i) < 0)
         return -1; /* its metrics find it by name */
     jcopy(p->phase, sizeof(p->phase), st, "phase");
     if (jget(meta, "deletionTimestamp") != NULL && !cJSON_IsNull(jget(meta, "deletionTimestamp")))
@@ -691,11 +705,12 @@ static void hpa_count(struct kdep *d, const struct pod *p, bool have_pods, int64
 static int on_pod_metrics(struct pollctx *pc, const cJSON *item)
 {
     const cJSON *meta = jget(item, "metadata"), *c;
-    char name[FT_NAME_MAX];
+    char name[FT_NAME_MAX], ns[FT_NAME_MAX], key[KUBENS_KEY_MAX];
     jcopy(name, sizeof(name), meta, "name");
-    long i = strmap_get(&pc->by_pod, name, strlen(name));
+    item_ns(pc, meta, ns, sizeof ns);
+    long i = strmap_get(&pc->by_pod, key, kubens_key(key, sizeof key, ns, name, strlen(name)));
     if (i < 0) /* a pod the pod list did not show (or no pod list): its labels tell */
-        i = dep_for(pc, jget(meta, "labels"));
+        i = dep_for(pc, ns, jget(meta, "labels"));
     if (i < 0 || i == POD_UNOWNED)
         return 0;
     struct kdep *d = &pc->deps[i];
@@ -955,7 +970,7 @@ static void finish_service(struct pollctx *pc, size_t i, double t)
 static void fill_specs(struct kube *k, struct listspec *ls, size_t n)
 {
     for (size_t i = 0; i < n; i++) {
-        text_printf(ls[i].base, sizeof(ls[i].base), ls[i].fmt, k->ns);
+        kubens_list_base(ls[i].base, sizeof(ls[i].base), ls[i].fmt, k->ns);
         list_path(ls[i].first, sizeof(ls[i].first), ls[i].base,
                   ls[i].use_selector ? k->selector : NULL, ls[i].page, NULL);
     }
@@ -1065,6 +1080,10 @@ static void check_scope(struct kube *k, struct snapshot *out)
 {
     char path[128], err[256];
     struct http_response r;
+    if (k->ns[0] == '\0') { /* every namespace: there is no one namespace to ask about */
+        text_printf(out->scope_error, sizeof(out->scope_error), "no deployment in any namespace");
+        return;
+    }
     text_printf(path, sizeof(path), "/api/v1/namespaces/%s", k->ns);
     if (request(k, &k->http, "GET", path, NULL, NULL, &r, err, sizeof(err)) < 0)
         return; /* the lists answered: a failure here says nothing about the scope */
@@ -1096,6 +1115,8 @@ static int kube_poll(struct source *src, struct snapshot *out, char *err, size_t
     if (out->n_services == 0)
         check_scope(k, out);
     text_sanitize(out->context, sizeof(out->context), k->kc.context);
+    text_sanitize(out->namespace_, sizeof(out->namespace_), k->ns);
+    out->all_namespaces = k->ns[0] == '\0';
     out->access = access_now(k);
     char notice[FT_TEXT_MAX] = "";
     if (out->access.scale == PERM_DENIED || out->access.hpa_min == PERM_DENIED) {
@@ -1373,13 +1394,13 @@ struct source *kube_source_new(const struct config *cfg, char *err, size_t errle
         kube_destroy(src);
         return NULL;
     }
-    text_printf(k->ns, sizeof(k->ns), "%s", k->kc.namespace_);
+    kubens_choose(k->ns, sizeof(k->ns), cfg, &k->kc);
     text_sanitize(src->context, sizeof(src->context), k->kc.context);
-    text_printf(src->namespace_, sizeof(src->namespace_), "%s", k->kc.namespace_);
+    text_printf(src->namespace_, sizeof(src->namespace_), "%s", k->ns);
     k->probe_every_s = cfg->access_probe_s > 0 ? cfg->access_probe_s : 120;
     k->hpa_cpu_init_s = cfg->hpa_cpu_init_s;
     k->hpa_ready_delay_s = cfg->hpa_ready_delay_s;
-    if (!valid_name(k->ns)) {
+    if (k->ns[0] != '\0' && !valid_name(k->ns)) {
         text_printf(err, errlen, "kube: namespace \"%s\" is not a Kubernetes name", k->ns);
         kube_destroy(src);
         return NULL;
@@ -1407,7 +1428,7 @@ int kube_parse_lists(const long status[KUBE_LISTS], const char *const body[KUBE_
     int ret = -1;
     config_defaults(&cfg);
     reading_services(&k, &cfg);
-    text_printf(k.ns, sizeof(k.ns), "%s", cfg.namespace_);
+    text_printf(k.ns, sizeof(k.ns), "%s", config_kube_namespace(&cfg, NULL));
     k.hpa_cpu_init_s = cfg.hpa_cpu_init_s;
     k.hpa_ready_delay_s = cfg.hpa_ready_delay_s;
     list_specs(ls);

@@ -469,6 +469,7 @@ static int resolve(struct kubeconfig *kc, struct kfiles *fs, const char *want, c
     text_printf(kc->path, sizeof(kc->path), "%s", kf->path);
     const char *cluster = map_str(kf, ctx, "cluster"), *user = map_str(kf, ctx, "user");
     const char *cns = map_str(kf, ctx, "namespace");
+    text_sanitize(kc->context_namespace_, sizeof(kc->context_namespace_), cns ? cns : "");
     text_printf(kc->namespace_, sizeof(kc->namespace_), "%s",
                 (ns != NULL && *ns) ? ns : (cns ? cns : "default"));
     if (cluster == NULL) {
@@ -535,10 +536,12 @@ static int load_in_cluster(struct kubeconfig *kc, const char *ns, char *err, siz
     text_printf(path, sizeof(path), "%s/ca.crt", dir);
     kc->ca_file = strdup(path);
     text_printf(path, sizeof(path), "%s/namespace", dir);
+    if (read_small_file(path, nsbuf, sizeof(nsbuf)) == 0 && *nsbuf)
+        text_sanitize(kc->context_namespace_, sizeof(kc->context_namespace_), nsbuf);
     if (ns != NULL && *ns)
         text_printf(kc->namespace_, sizeof(kc->namespace_), "%s", ns);
-    else if (read_small_file(path, nsbuf, sizeof(nsbuf)) == 0 && *nsbuf)
-        text_sanitize(kc->namespace_, sizeof(kc->namespace_), nsbuf);
+    else if (kc->context_namespace_[0])
+        text_printf(kc->namespace_, sizeof(kc->namespace_), "%s", kc->context_namespace_);
     else
         text_printf(kc->namespace_, sizeof(kc->namespace_), "default");
     return 0;

@@ -42,7 +42,8 @@ struct slot {
     int failures;                           /* consecutive */
     double failing_since;                   /* when the first of them failed */
     char error[FT_TEXT_MAX];
-    double no_answer_s; /* poller_poll_once gave up on it after this long; 0 not */
+    double no_answer_s;   /* poller_poll_once gave up on it after this long; 0 not */
+    unsigned long target; /* which target of its index it reads (poller_replace counts) */
 };
 
 struct scaler {
@@ -55,6 +56,7 @@ struct scaler {
     struct slot **slots; /* own copy: used only while not stopped */
     size_t n;
     struct scale_request q[SCALE_QUEUE];
+    unsigned long q_target[SCALE_QUEUE]; /* the slot's target when each was approved */
     size_t q_head, q_len;
     struct scale_outcome out[OUTCOME_QUEUE];
     size_t o_head, o_len;
@@ -66,6 +68,7 @@ struct poller {
     struct scaler *scaler;
     int wake[2];
     bool started;
+    unsigned long targets; /* slots made so far: each new one reads a new target */
 };
 
 /* ---- clocks ---- */
@@ -342,14 +345,24 @@ static void *scaler_main(void *arg)
         struct scale_outcome o;
         memset(&o, 0, sizeof(o));
         o.req = sc->q[sc->q_head];
+        unsigned long target = sc->q_target[sc->q_head];
         sc->q_head = (sc->q_head + 1) % SCALE_QUEUE;
         sc->q_len--;
         struct slot *s = scaler_find(sc, o.req.source);
-        if (s)
+        bool moved = s != NULL && s->target != target;
+        if (s && !moved)
             slot_ref(s); /* not stopped yet, so the poller still holds it */
         pthread_mutex_unlock(&sc->mu);
 
-        scaler_run(s, &o);
+        if (moved) { /* approved for the old context or namespace: not for this one */
+            text_printf(o.message, sizeof(o.message),
+                        "%s: the target was switched before it was sent; nothing sent",
+                        o.req.service);
+            o.status = -1;
+            s = NULL;
+        } else {
+            scaler_run(s, &o);
+        }
         if (s)
             slot_unref(s);
 
@@ -417,6 +430,7 @@ struct poller *poller_new(struct source **sources, size_t n)
         p->slots[p->n] = slot_new(sources[p->n], p->wake[1]);
         if (p->slots[p->n] == NULL)
             goto fail;
+        p->slots[p->n]->target = ++p->targets;
     }
     p->scaler = scaler_new(p->slots, n, p->wake[1]);
     if (p->scaler == NULL)
@@ -534,6 +548,51 @@ void poller_free(struct poller *p)
     }
     free(p->slots);
     free(p);
+}
+
+/* Stop slot s without waiting for a poll under way longer than the grace: a hung server
+ * must not freeze the switch. A thread still in its poll is detached; it lets go of the
+ * slot (and its source, connections and snapshot) when the poll returns. */
+static void slot_retire(struct slot *s, double grace_s)
+{
+    pthread_mutex_lock(&s->mu);
+    s->stop = true;
+    pthread_cond_broadcast(&s->cond);
+    pthread_mutex_unlock(&s->mu);
+    finish_thread(&s->mu, &s->cond, s->has_thread, &s->done, s->thread, mono_now() + grace_s);
+    slot_unref(s);
+}
+
+int poller_replace(struct poller *p, size_t i, struct source *src)
+{
+    if (i >= p->n) {
+        source_destroy(src);
+        return -1;
+    }
+    struct slot *fresh = slot_new(src, p->wake[1]);
+    if (fresh == NULL) {
+        source_destroy(src);
+        return -1;
+    }
+    struct scaler *sc = p->scaler;
+    pthread_mutex_lock(&sc->mu); /* the scaler looks slots up under this lock */
+    struct slot *old = p->slots[i];
+    fresh->target = ++p->targets;
+    p->slots[i] = fresh;
+    sc->slots[i] = fresh;
+    pthread_mutex_unlock(&sc->mu);
+    slot_retire(old, 0.2);
+    return p->started ? slot_start(fresh) : 0;
+}
+
+void poller_wake(struct poller *p)
+{
+    wake(p->wake[1]);
+}
+
+struct source *poller_source(struct poller *p, size_t i)
+{
+    return i < p->n ? p->slots[i]->src : NULL;
 }
 
 int poller_wake_fd(const struct poller *p)
@@ -660,6 +719,8 @@ int poller_submit_scale(struct poller *p, const struct scale_request *req)
     pthread_mutex_lock(&sc->mu);
     int rc = -1;
     if (!sc->stop && sc->q_len < SCALE_QUEUE) {
+        struct slot *s = scaler_find(sc, req->source);
+        sc->q_target[(sc->q_head + sc->q_len) % SCALE_QUEUE] = s ? s->target : 0;
         sc->q[(sc->q_head + sc->q_len++) % SCALE_QUEUE] = *req;
         pthread_cond_signal(&sc->cond);
         rc = 0;

@@ -49,6 +49,7 @@ static void move_by(struct tui *t, long delta)
     free(idx);
     text_printf(t->sel_source, sizeof t->sel_source, "%s", t->world->sources[sv->source].name);
     text_printf(t->sel_name, sizeof t->sel_name, "%s", sv->svc.name);
+    text_printf(t->sel_ns, sizeof t->sel_ns, "%s", sv->svc.namespace_);
 }
 
 static void act_up(struct tui *t, int key)
@@ -78,6 +79,7 @@ static void act_open(struct tui *t, int key)
         }
         text_printf(t->sel_source, sizeof t->sel_source, "%s", t->world->sources[sv->source].name);
         text_printf(t->sel_name, sizeof t->sel_name, "%s", sv->svc.name);
+        text_printf(t->sel_ns, sizeof t->sel_ns, "%s", sv->svc.namespace_);
     }
     if (!tui_selected(t))
         return;
@@ -416,7 +418,8 @@ static void record_declined(struct tui *t, bool set_min)
         text_printf(why, sizeof why, "cancelled at the confirmation");
     for (size_t i = 0; i < t->n_targets && t->act; i++) {
         const struct tui_target *g = &t->targets[i];
-        const struct service_view *sv = world_service(t->world, g->source_name, g->service);
+        const struct service_view *sv =
+            world_service_ns(t->world, g->source_name, g->namespace_, g->service);
         struct scale_request req;
         if (!sv)
             continue;
@@ -446,7 +449,8 @@ const struct tui_target *confirm_min_target(const struct tui *t)
     if (t->n_targets != 1)
         return NULL;
     const struct tui_target *g = &t->targets[0];
-    const struct service_view *sv = world_service(t->world, g->source_name, g->service);
+    const struct service_view *sv =
+        world_service_ns(t->world, g->source_name, g->namespace_, g->service);
     if (!sv || !sv->svc.autoscaler.present || strcmp(sv->svc.autoscaler.kind, "HPA") != 0)
         return NULL;
     const struct access *acc = access_of(t, sv);
@@ -461,7 +465,8 @@ bool confirm_dangers(const struct tui *t, char *out, size_t len)
     out[0] = '\0';
     for (size_t i = 0; i < t->n_targets; i++) {
         const struct tui_target *g = &t->targets[i];
-        const struct service_view *sv = world_service(t->world, g->source_name, g->service);
+        const struct service_view *sv =
+            world_service_ns(t->world, g->source_name, g->namespace_, g->service);
         struct judgement j;
         if (!sv)
             continue;
@@ -514,7 +519,8 @@ static void confirm_send(struct tui *t, bool set_min)
     char why[FT_TEXT_MAX], danger[FT_TEXT_MAX] = "";
     for (size_t i = 0; i < t->n_targets; i++) {
         const struct tui_target *g = &t->targets[i];
-        const struct service_view *sv = world_service(t->world, g->source_name, g->service);
+        const struct service_view *sv =
+            world_service_ns(t->world, g->source_name, g->namespace_, g->service);
         if (sv && sv->svc.desired != g->from && !t->moved_shown)
             return; /* the dialog has not yet shown the move: this key does not count */
     }
@@ -531,7 +537,8 @@ static void confirm_send(struct tui *t, bool set_min)
     t->follow_text[0] = '\0';
     for (size_t i = 0; i < t->n_targets; i++) {
         const struct tui_target *g = &t->targets[i];
-        const struct service_view *sv = world_service(t->world, g->source_name, g->service);
+        const struct service_view *sv =
+            world_service_ns(t->world, g->source_name, g->namespace_, g->service);
         struct scale_request req;
         if (!sv) {
             memset(&req, 0, sizeof req);
@@ -748,14 +755,14 @@ static const struct action table[] = {
      SAFE,
      MODE_NORMAL,
      act_replay},
-    {"replay-goto",
+    {"command",
      ":",
      {':'},
-     "replay: go to a typed time (03:12, -15m)",
+     ":ctx NAME, :ns NAME, :ns all; :ctx or :ns alone picks (replay: go to a time)",
      NULL,
      SAFE,
      MODE_NORMAL,
-     act_replay},
+     nav_open},
 
     {"filter-done",
      "Enter Esc",
@@ -811,6 +818,23 @@ static const struct action table[] = {
      MODE_CONFIRM,
      confirm_apply_min},
     {"cancel", "any other", {KEY_ANY}, "cancel: nothing changes", NULL, SAFE, MODE_CONFIRM, cancel},
+
+    {"command-type",
+     "text Tab",
+     {KEY_ANY},
+     "Tab completes; Enter runs, Esc gives up",
+     NULL,
+     SAFE,
+     MODE_COMMAND,
+     nav_command_key},
+    {"pick",
+     "Up Down Enter",
+     {KEY_ANY},
+     "move, Enter switches, type to filter or to name one, Esc cancels",
+     NULL,
+     SAFE,
+     MODE_PICK,
+     nav_pick_key},
 
     {"goto-type",
      "text",

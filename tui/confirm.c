@@ -108,7 +108,8 @@ static void autoscaler_line(struct tui *t, struct dialog_view *d, const struct s
 static void one_target(struct tui *t, struct dialog_view *d, const struct tui_target *g,
                        char (*buf)[DLG_TEXT], size_t *k)
 {
-    const struct service_view *sv = world_service(t->world, g->source_name, g->service);
+    const struct service_view *sv =
+        world_service_ns(t->world, g->source_name, g->namespace_, g->service);
     const struct service *s = sv ? &sv->svc : NULL;
     struct judgement j = {0};
     text_printf(buf[*k], DLG_TEXT, "%s (%s)", g->service, s && s->kind[0] ? s->kind : "service");
@@ -134,7 +135,8 @@ static void many_targets(struct tui *t, struct dialog_view *d, char (*buf)[DLG_T
 {
     for (size_t i = 0; i < t->n_targets && d->n < DIALOG_MAX_LINES - 6; i++) {
         const struct tui_target *g = &t->targets[i];
-        const struct service_view *sv = world_service(t->world, g->source_name, g->service);
+        const struct service_view *sv =
+            world_service_ns(t->world, g->source_name, g->namespace_, g->service);
         struct judgement j = {0};
         char pred[DLG_TEXT] = "", undo[48] = "";
         if (sv)
@@ -161,7 +163,8 @@ static void moved_lines(struct tui *t, struct dialog_view *d, char (*buf)[DLG_TE
 {
     for (size_t i = 0; i < t->n_targets && d->n < DIALOG_MAX_LINES; i++) {
         const struct tui_target *g = &t->targets[i];
-        const struct service_view *sv = world_service(t->world, g->source_name, g->service);
+        const struct service_view *sv =
+            world_service_ns(t->world, g->source_name, g->namespace_, g->service);
         if (sv && sv->svc.desired != g->from && *k < DIALOG_MAX_LINES) {
             text_printf(buf[*k], DLG_TEXT,
                         "! %s moved to %d since this opened: y sends %d -> %d, which is refused",

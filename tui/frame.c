@@ -60,22 +60,14 @@ size_t frame_alert_count(const struct tui *t)
     return alerts_count(t);
 }
 
-/* True when some service lives in the configured (Kubernetes) namespace. */
-static bool namespace_in_use(const struct tui *t)
-{
-    for (size_t i = 0; i < t->world->n_services; i++)
-        if (strcmp(t->world->services[i].svc.namespace_, t->cfg->namespace_) == 0)
-            return true;
-    return false;
-}
-
+/* Where the header says you are: the namespace the cluster source reads (or all of
+ * them), else a compose project, else what the services say. */
 static const char *namespace_of(const struct tui *t)
 {
-    /* the namespace has a default: a compose-only session must not show it */
-    if (t->cfg && (t->cfg->compose_project[0] || t->cfg->compose_file[0]) && !namespace_in_use(t))
-        return t->cfg->compose_project;
-    if (t->cfg && t->cfg->namespace_[0])
-        return t->cfg->namespace_;
+    if (t->world->all_namespaces)
+        return "all namespaces";
+    if (t->world->namespace_[0])
+        return t->world->namespace_;
     if (t->cfg && t->cfg->compose_project[0])
         return t->cfg->compose_project;
     return t->world->n_services ? t->world->services[0].svc.namespace_ : "";

@@ -66,9 +66,11 @@ static bool ingest(struct tui *t, double now)
     world_evaluate(w, now);
     if (t->act) { /* a context that changed may have turned out to be production */
         actuator_observe(t->act, w);
-        t->read_only = t->read_only || w->read_only; /* only ever added */
+        /* only ever added, but for a switch of target (nav_switch decides afresh) */
+        t->read_only = t->read_only || w->read_only;
     }
     tui_follow(t);
+    news |= nav_ingest(t);
     struct scale_outcome o;
     while (poller_take_outcome(p, &o)) {
         tui_outcome(t, &o.req, o.status, o.message);
@@ -197,6 +199,7 @@ static int run(struct app *app, double replay_at)
     struct tui t;
     tui_init(&t, app->world, app->act, app->poller, app->cfg, stdscr);
     t.rec = app->rec;
+    t.nav.ops = app->nav;
     t.replay = app->replay;
     if (t.replay != NULL) {
         t.read_only = true; /* nothing can be sent: there is no scaler at all */
@@ -241,5 +244,6 @@ static int run(struct app *app, double replay_at)
     }
     endwin();
     restore_title();
+    nav_free(&t);
     return 0;
 }

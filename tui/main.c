@@ -26,6 +26,7 @@
 #include "forgetop/replay.h"
 #include "forgetop/report.h"
 #include "forgetop/secret.h"
+#include "forgetop/target.h"
 #include "forgetop/tui.h"
 #include "forgetop/world.h"
 
@@ -71,7 +72,10 @@ static int choose_default_source(struct config *cfg)
         fprintf(stderr,
                 "forgetop: no source configured; using the kubeconfig %s "
                 "(namespace %s). Point elsewhere with --kubeconfig, --config, or try --demo.\n",
-                kc, cfg->namespace_);
+                kc,
+                cfg->all_namespaces  ? "all"
+                : cfg->namespace_[0] ? cfg->namespace_
+                                     : "of the context");
         cfg->kube = true;
         return 0;
     }
@@ -237,7 +241,7 @@ static int replay_dashboard(const struct cli *cli, struct config *cfg)
         world_init(&world, cfg);
         struct actuator act;
         actuator_init(&act, true, "", NULL, NULL);
-        struct app app = {cfg, NULL, &world, &act, NULL, &rp};
+        struct app app = {cfg, NULL, &world, &act, NULL, &rp, NULL};
         rc = tui_run_replay(&app, cli->at != NULL ? at : rp.first);
         world_free(&world);
     }
@@ -284,6 +288,25 @@ static int run_replay_once(const struct cli *cli, const struct config *cfg)
     return rc;
 }
 
+/* :ctx / :ns through sources/target.c */
+static int nav_switch_to(void *ctx, const char *context, const char *ns, bool all, char *err,
+                         size_t errlen)
+{
+    return target_switch(ctx, context, ns, all, err, errlen);
+}
+static int nav_contexts(void *ctx, struct cmdline_names *out, char *err, size_t errlen)
+{
+    return target_contexts(ctx, out, err, errlen);
+}
+static void nav_namespaces_start(void *ctx)
+{
+    target_namespaces_start(ctx);
+}
+static int nav_namespaces_take(void *ctx, struct cmdline_names *out, char *err, size_t errlen)
+{
+    return target_namespaces_take(ctx, out, err, errlen);
+}
+
 static int run_dashboard(struct config *cfg, struct poller *p, struct world *w,
                          struct actuator *act, struct recorder *rec)
 {
@@ -292,8 +315,13 @@ static int run_dashboard(struct config *cfg, struct poller *p, struct world *w,
         fprintf(stderr, "forgetop: cannot start the poller threads\n");
         return 1;
     }
-    struct app app = {cfg, p, w, act, rec, NULL};
-    return tui_run(&app);
+    struct target *tg = cfg->kube ? target_new(p, cfg) : NULL;
+    struct tui_nav_ops ops = {nav_switch_to, nav_contexts, nav_namespaces_start,
+                              nav_namespaces_take, tg};
+    struct app app = {cfg, p, w, act, rec, NULL, tg != NULL ? &ops : NULL};
+    int rc = tui_run(&app);
+    target_free(tg);
+    return rc;
 }
 
 int main(int argc, char **argv)

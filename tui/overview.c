@@ -187,7 +187,11 @@ static void draw_services(struct tui *t, int y, int rows, int width)
     const char *basis = cpu_basis(t->world);
     if (basis != NULL)
         head[SC_CPU].title = basis;
-    table_fit(svc_cols, SC_N, width, &l);
+    struct table_col fit[SC_N];
+    memcpy(fit, svc_cols, sizeof fit);
+    if (t->world->all_namespaces) /* rows of several namespaces: each says which */
+        fit[SC_NS].priority = 88;
+    table_fit(fit, SC_N, width, &l);
     table_draw_header(t->win, st, y, 0, width, head, &l,
                       st->attr[t->focus == FOCUS_SERVICES ? EL_HEADER_FOCUS : EL_HEADER]);
     size_t n, *idx = tui_visible(t, &n);

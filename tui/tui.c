@@ -100,7 +100,8 @@ size_t *tui_visible(const struct tui *t, size_t *n)
 static bool is_selected(const struct tui *t, const struct service_view *sv)
 {
     return strcmp(sv->svc.name, t->sel_name) == 0 &&
-           strcmp(t->world->sources[sv->source].name, t->sel_source) == 0;
+           strcmp(t->world->sources[sv->source].name, t->sel_source) == 0 &&
+           (t->sel_ns[0] == '\0' || strcmp(sv->svc.namespace_, t->sel_ns) == 0);
 }
 
 /* Scans the world rather than an index: called per frame and per key, it needs none. */
@@ -324,6 +325,7 @@ void tui_draw(struct tui *t)
     }
     if (t->mode == MODE_COUNT || t->mode == MODE_CONFIRM)
         confirm_draw(t);
+    nav_draw(t);
 }
 
 size_t tui_targets(const struct tui *t, const struct service_view **out)

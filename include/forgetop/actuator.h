@@ -46,6 +46,9 @@ void actuator_init(struct actuator *a, bool read_only, const char *audit_path,
 void actuator_set_production_rule(struct actuator *a, const char *pattern, bool read_only);
 /* A context, namespace or project a source resolved: production if it matches. */
 void actuator_observe_name(struct actuator *a, const char *name);
+/* The operator switched to another context or namespace: production is decided afresh
+ * from the names observed after this (read_only, the flag's and the file's, stays). */
+void actuator_retarget(struct actuator *a);
 /* Every name the world now shows (contexts, namespaces), then mirror the decision into
  * w->production and w->read_only for the screens and the JSON. */
 void actuator_observe(struct actuator *a, struct world *w);

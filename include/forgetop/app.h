@@ -13,14 +13,16 @@
 #include "forgetop/world.h"
 
 struct tui_replay;
+struct tui_nav_ops;
 
 struct app {
     struct config *cfg;
     struct poller *poller;
     struct world *world;
     struct actuator *act;
-    struct recorder *rec;      /* --record: every snapshot and status, NULL when off */
-    struct tui_replay *replay; /* --replay: the recording's clock; then poller is NULL */
+    struct recorder *rec;          /* --record: every snapshot and status, NULL when off */
+    struct tui_replay *replay;     /* --replay: the recording's clock; then poller is NULL */
+    const struct tui_nav_ops *nav; /* :ctx / :ns, NULL when there is no cluster source */
 };
 
 /* Run the dashboard until the operator quits; returns the exit status. */

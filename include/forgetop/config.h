@@ -99,7 +99,8 @@ struct config {
     bool kube;
     char kubeconfig[PATH_MAX];
     char context[FT_NAME_MAX];
-    char namespace_[FT_NAME_MAX];
+    char namespace_[FT_NAME_MAX]; /* -n or the file's; "" unset (config_kube_namespace) */
+    bool all_namespaces;          /* -A: list across every namespace */
     char label_selector[256];
 
     /* [compose] */
@@ -165,6 +166,12 @@ const struct metric_rule *config_metric(const struct config *c, const char *id);
 const struct service_rule *config_service(const struct config *c, const char *name);
 /* Does the context, namespace or project name match production_pattern? */
 bool config_is_production(const struct config *c, const char *name);
+/* The runbook's namespace, used when neither -n, the file nor the context names one. */
+#define CONFIG_FALLBACK_NAMESPACE "open-forge"
+/* The namespace a Kubernetes source watches: -n (which overrides the file's `namespace`),
+ * else the kubeconfig context's own namespace (context_ns, "" or NULL none: as kubectl
+ * reads it), else CONFIG_FALLBACK_NAMESPACE. */
+const char *config_kube_namespace(const struct config *c, const char *context_ns);
 /* Seconds between a source's polls: poll_interval when set, else the refresh interval
  * (-d), as the manual promises for every source alike. */
 double config_poll_interval(const struct config *c);

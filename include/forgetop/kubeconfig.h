@@ -42,6 +42,9 @@ struct kubeconfig {
     char path[4096]; /* the file the context came from (or the service account folder) */
     char context[FT_NAME_MAX];
     char namespace_[FT_NAME_MAX];
+    /* The context's own namespace (the service account's in a pod), "" when it names
+     * none: config_kube_namespace() puts it between -n/the file and the fallback. */
+    char context_namespace_[FT_NAME_MAX];
     char server[512];
     bool in_cluster;
 

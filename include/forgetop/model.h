@@ -149,7 +149,10 @@ struct access {
 struct snapshot {
     double taken_at;
     char context[FT_NAME_MAX]; /* cluster/context or project for the header */
-    char notice[FT_TEXT_MAX];  /* "RBAC: read-only", "TLS verification off" */
+    /* The namespace the source reads, for the header; "" none or all_namespaces. */
+    char namespace_[FT_NAME_MAX];
+    bool all_namespaces;
+    char notice[FT_TEXT_MAX]; /* "RBAC: read-only", "TLS verification off" */
     /* What the source was told to watch is not there: `namespace "x" does not exist`,
      * `selector app=x matches no deployment in open-forge`. "" when it is. */
     char scope_error[FT_TEXT_MAX];

@@ -27,6 +27,16 @@ int poller_start(struct poller *p);
 /* Stops every thread; a thread hung in a poll is detached, never waited for. */
 void poller_free(struct poller *p);
 
+/* Source i now reads another target: src (owned from here) takes its place and its own
+ * thread; the old source is stopped and freed, its thread given 0.2 s and detached if a
+ * poll hangs. Queued scale requests approved for the old target are not sent. 0, or -1
+ * when i is out of range or memory ran out (src is destroyed, the old source runs on) or
+ * the new thread could not start (the slot then shows no poll, as a source that hangs). */
+int poller_replace(struct poller *p, size_t i, struct source *src);
+/* Source i as it is now (read its name, kind, context; never poll it). */
+struct source *poller_source(struct poller *p, size_t i);
+/* One byte down the wake pipe: another thread has news for the UI. */
+void poller_wake(struct poller *p);
 int poller_wake_fd(const struct poller *p);
 /* Read and discard pending wake bytes. */
 void poller_drain_wake(struct poller *p);

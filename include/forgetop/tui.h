@@ -14,6 +14,7 @@
 #include <curses.h>
 
 #include "forgetop/actuator.h"
+#include "forgetop/cmdline.h"
 #include "forgetop/config.h"
 #include "forgetop/poller.h"
 #include "forgetop/theme.h"
@@ -28,7 +29,43 @@
 enum tui_screen { TUI_OVERVIEW, TUI_DETAIL, TUI_HELP, TUI_ALERTS, TUI_SOURCES };
 enum tui_focus { FOCUS_SERVICES, FOCUS_METRICS, FOCUS_COUNT };
 /* What the keys are talking to: the screen, a text field, or an open dialog. */
-enum tui_mode { MODE_NORMAL, MODE_FILTER, MODE_COUNT, MODE_CONFIRM, MODE_GOTO };
+enum tui_mode {
+    MODE_NORMAL,
+    MODE_FILTER,
+    MODE_COUNT,
+    MODE_CONFIRM,
+    MODE_GOTO,
+    MODE_COMMAND, /* typing after `:` (live) */
+    MODE_PICK,    /* the context or namespace picker */
+    MODE_LAST = MODE_PICK
+};
+
+/* Who switches the cluster source and lists names for the pickers (main wires sources/
+ * target.c; a screen test its own). Each returns as target.h's functions do. */
+struct tui_nav_ops {
+    int (*switch_to)(void *ctx, const char *context, const char *ns, bool all, char *err,
+                     size_t errlen);
+    int (*contexts)(void *ctx, struct cmdline_names *out, char *err, size_t errlen);
+    void (*namespaces_start)(void *ctx);
+    int (*namespaces_take)(void *ctx, struct cmdline_names *out, char *err, size_t errlen);
+    void *ctx;
+};
+
+enum nav_pick { PICK_CONTEXT, PICK_NAMESPACE };
+
+/* The command line and the picker. */
+struct tui_nav {
+    const struct tui_nav_ops *ops; /* NULL: nothing to switch (no cluster source) */
+    char line[96];                 /* what was typed after `:` */
+    enum nav_pick pick;
+    struct cmdline_names names; /* the picker's rows */
+    struct cmdline_names nss;   /* the current context's namespaces, once listed */
+    size_t sel, top;
+    char typed[FT_NAME_MAX]; /* picker: filters the rows, or is the name when none match */
+    bool listing;            /* a namespace listing is under way */
+    bool discard;            /* ...for the context before a switch: its answer is dropped */
+    char note[FT_TEXT_MAX];  /* "cannot list namespaces (HTTP 403): type one" */
+};
 
 /* One service of a pending change, frozen when the dialog opened. */
 struct tui_target {
@@ -76,7 +113,8 @@ struct tui {
     enum tui_focus focus;
     enum tui_mode mode;
     char sel_source[FT_ID_MAX], sel_name[FT_NAME_MAX]; /* selection, kept across polls */
-    size_t top;                                        /* first service row shown */
+    char sel_ns[FT_NAME_MAX]; /* ...and its namespace: one name may be in two ("" any) */
+    size_t top;               /* first service row shown */
     size_t metric_sel;
     size_t scroll; /* help, detail and alerts */
     char marks[TUI_MAX_TARGETS][FT_ID_MAX + FT_NAME_MAX + 2];
@@ -109,6 +147,7 @@ struct tui {
     size_t crit_alerts;
     bool crit_any;
     /* Where the last frame drew what a click can hit (tui/keys.c reads it). */
+    struct tui_nav nav;
     struct tui_hits {
         int svc_y, svc_rows; /* first service row, rows drawn (0: none) */
         size_t svc_top;
@@ -138,6 +177,18 @@ void tui_replay_seek(struct tui *t, double target);
 bool tui_replay_advance(struct tui *t, double wall);
 /* The replay keys, through the action table: pause, step, jump, speed, go to. */
 void tui_replay_key(struct tui *t, int key);
+
+/* The command line and picker (tui/navigate.c): `:` opens it (a replay's go-to instead),
+ * keys in MODE_COMMAND and MODE_PICK, the drawing over the screen, and the namespace
+ * listing's answer when the wake pipe brings it (true: redraw). */
+void nav_open(struct tui *t, int key);
+void nav_command_key(struct tui *t, int key);
+void nav_pick_key(struct tui *t, int key);
+void nav_draw(struct tui *t);
+bool nav_ingest(struct tui *t);
+void nav_free(struct tui *t);
+/* Switch to context (NULL keep) / namespace (NULL keep) / all, as `:ctx`/`:ns` do. */
+void nav_switch(struct tui *t, const char *context, const char *ns, bool all);
 
 /* Set up the state over a world; the caller has already started curses on win. */
 void tui_init(struct tui *t, struct world *w, struct actuator *act, struct poller *p,

@@ -81,6 +81,9 @@ struct world {
     char classes[WORLD_MAX_SOURCES][16]; /* each source's reading_class, from its snapshot */
 
     char context[FT_NAME_MAX];
+    /* Where the source that named the context reads: its namespace, or all of them. */
+    char namespace_[FT_NAME_MAX];
+    bool all_namespaces;
     char notice[FT_TEXT_MAX];
     struct access access; /* over every source: a denial by any wins */
     char db_advice[512];
@@ -99,12 +102,18 @@ size_t world_add_source(struct world *w, const char *name);
 /* Take ownership of source i's new snapshot; its readings go into the histories. */
 void world_apply(struct world *w, size_t i, struct snapshot *snap, double now);
 void world_set_status(struct world *w, size_t i, const struct source_status *st);
+/* Forget everything source i said (services, its metrics' samples, its snapshot): it now
+ * reads another target, and nothing of the old one may stay on screen. */
+void world_clear_source(struct world *w, size_t i);
 /* Bands, sustained states, recommendations, advice, as of now. */
 void world_evaluate(struct world *w, double now);
 void world_free(struct world *w);
 
 const struct service_view *world_service(const struct world *w, const char *source,
                                          const char *name);
+/* The same within namespace ns (NULL: any): two namespaces may hold one name. */
+const struct service_view *world_service_ns(const struct world *w, const char *source,
+                                            const char *ns, const char *name);
 const struct metric_view *world_metric(const struct world *w, const char *id);
 /* The service as the actuator must judge a scale of it: the source's, with the bounds
  * the recommendation respects (the autoscaler's, else the config's). */

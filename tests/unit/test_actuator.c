@@ -463,3 +463,29 @@ Test(actuator, declines_and_dispatcher_refusals_are_recorded_with_a_null_count)
     audit_field(1, "danger", field, sizeof field);
     cr_expect_str_eq(field, "\"cpu ~150% is over 100% of its request\"");
 }
+
+Test(actuator, a_switch_of_target_decides_production_afresh)
+{
+    struct actuator a;
+    actuator_init(&a, false, log_path, fake_submit, NULL);
+    actuator_set_production_rule(&a, "*prod*", true);
+    actuator_observe_name(&a, "prod-eu-1");
+    cr_assert(a.production && actuator_read_only(&a));
+    actuator_observe_name(&a, "staging");
+    cr_expect(a.production, "a poll naming another context never lifts the guard");
+    actuator_retarget(&a);
+    actuator_observe_name(&a, "staging");
+    cr_expect_not(a.production, "the operator switched to staging: not production");
+    cr_expect_not(actuator_read_only(&a), "and not read-only: the old guard is not inherited");
+    actuator_retarget(&a);
+    actuator_observe_name(&a, "prod-us-1");
+    cr_expect(a.production && actuator_read_only(&a), "back to a production target: guarded");
+    cr_expect_str_eq(a.production_name, "prod-us-1");
+
+    struct actuator r;
+    actuator_init(&r, true, log_path, fake_submit, NULL); /* -R */
+    actuator_set_production_rule(&r, "*prod*", true);
+    actuator_retarget(&r);
+    actuator_observe_name(&r, "staging");
+    cr_expect(actuator_read_only(&r), "-R stays whatever the target");
+}

@@ -178,7 +178,7 @@ Test(config, defaults_watch_the_runbooks_namespace_and_queue)
     config_defaults(&c);
     cr_expect_eq(c.delay_s, 2);
     cr_expect_str_eq(c.theme, "dark");
-    cr_expect_str_eq(c.namespace_, "open-forge");
+    cr_expect_str_eq(c.namespace_, "", "unset: the context's namespace shows through");
     cr_expect_eq(c.n_queues, 1);
     cr_expect_str_eq(c.queues[0], "agent:tasks:pending");
     cr_expect_eq(c.seed, 1);
@@ -481,7 +481,7 @@ Test(config, bad_structure_names_file_and_line)
         {"[metric]\nwarning = 1\n", "1: [metric] needs a name: [metric ID]"},
         {"[kube]\nnamespce = x\n",
          "2: [kube] unknown key \"namespce\" (keys: enabled, kubeconfig, context, namespace, "
-         "selector, hpa_cpu_initialization_period, hpa_initial_readiness_delay)"},
+         "all_namespaces, selector, hpa_cpu_initialization_period, hpa_initial_readiness_delay)"},
         {"delay = 2\n", "1: delay: a key before any [section]"},
         {"[forgetop]\ndelay 2\n",
          "2: expected \"key = value\" or \"[section]\", found \"delay 2\""},

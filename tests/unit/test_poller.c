@@ -23,6 +23,8 @@ struct fake {
     atomic_int mode;
     atomic_int polls;
     atomic_int scales;
+    atomic_int scale_hang; /* the scale call waits while this is set */
+    atomic_int destroyed;
 };
 
 static double now_s(void)
@@ -67,12 +69,15 @@ static int fake_scale(struct source *src, const struct scale_request *req, char 
 {
     struct fake *f = src->priv;
     atomic_fetch_add(&f->scales, 1);
+    for (int i = 0; i < 500 && atomic_load(&f->scale_hang); i++)
+        nap_ms(10);
     snprintf(msg, len, "scaled %s %d -> %d", req->service, req->from, req->to);
     return 0;
 }
 
 static void fake_destroy(struct source *src)
 {
+    atomic_fetch_add(&((struct fake *)src->priv)->destroyed, 1);
     free(src);
 }
 
@@ -422,4 +427,69 @@ Test(poller, testsrc_read_from_a_file_can_be_flipped_while_it_hangs)
     cr_assert(wait_state(p, 0, SOURCE_OK, 2000, &st));
     poller_free(p);
     unlink(path);
+}
+
+/* ---- a switch of target (:ctx, :ns): poller_replace ---- */
+
+Test(poller, replace_stops_the_old_source_and_polls_the_new_one)
+{
+    memset(fakes, 0, sizeof fakes);
+    struct source *src = fake_new(0, "kube", FAKE_OK, 0.05);
+    struct poller *p = poller_new(&src, 1);
+    poller_start(p);
+    snapshot_free(wait_snapshot(p, 0, 2000));
+    struct source *next = fake_new(1, "kube", FAKE_OK, 0.05);
+    cr_assert_eq(poller_replace(p, 0, next), 0);
+    cr_expect_eq(atomic_load(&fakes[0].destroyed), 1, "the old source is freed at once");
+    cr_expect(poller_source(p, 0) == next);
+    int before = atomic_load(&fakes[0].polls);
+    struct snapshot *s = wait_snapshot(p, 0, 2000);
+    cr_assert_not_null(s, "the new source delivers");
+    cr_expect_gt(atomic_load(&fakes[1].polls), 0);
+    nap_ms(200);
+    cr_expect_eq(atomic_load(&fakes[0].polls), before, "the old one polls no more");
+    snapshot_free(s);
+    poller_free(p);
+}
+
+Test(poller, replace_does_not_wait_for_a_hung_poll)
+{
+    memset(fakes, 0, sizeof fakes);
+    struct source *src = fake_new(0, "kube", FAKE_HANG, 5);
+    struct poller *p = poller_new(&src, 1);
+    poller_start(p);
+    nap_ms(100);
+    double t0 = mono_s();
+    cr_assert_eq(poller_replace(p, 0, fake_new(1, "kube", FAKE_OK, 0.05)), 0);
+    cr_expect_lt(mono_s() - t0, 1.0, "replace took %.2f s", mono_s() - t0);
+    struct snapshot *s = wait_snapshot(p, 0, 2000);
+    cr_expect_not_null(s, "the new source delivers while the old one hangs");
+    snapshot_free(s);
+    atomic_store(&fakes[0].mode, FAKE_OK); /* let the detached thread go and free its source */
+    poller_free(p);
+    for (int t = 0; t < 300 && atomic_load(&fakes[0].destroyed) == 0; t++)
+        nap_ms(10);
+    cr_expect_eq(atomic_load(&fakes[0].destroyed), 1, "the hung source is freed once it returns");
+}
+
+Test(poller, a_request_approved_for_the_old_target_is_not_sent_to_the_new)
+{
+    memset(fakes, 0, sizeof fakes);
+    struct source *src = fake_new(0, "kube", FAKE_OK, 5);
+    struct poller *p = poller_new(&src, 1);
+    poller_start(p);
+    atomic_store(&fakes[0].scale_hang, 1);
+    struct scale_request r1 = request("kube", "api", 5, 6), r2 = request("kube", "api", 6, 7);
+    cr_assert_eq(poller_submit_scale(p, &r1), 0);
+    for (int t = 0; t < 200 && atomic_load(&fakes[0].scales) == 0; t++)
+        nap_ms(10); /* r1 is in the old source's scale call */
+    cr_assert_eq(poller_submit_scale(p, &r2), 0);
+    cr_assert_eq(poller_replace(p, 0, fake_new(1, "kube", FAKE_OK, 5)), 0);
+    atomic_store(&fakes[0].scale_hang, 0);
+    struct scale_outcome a = wait_outcome(p), b = wait_outcome(p);
+    cr_expect_eq(a.status, 0, "the call already under way finishes: %s", a.message);
+    cr_expect_eq(b.status, -1);
+    cr_expect(strstr(b.message, "switched") != NULL, "%s", b.message);
+    cr_expect_eq(atomic_load(&fakes[1].scales), 0, "nothing reached the new target");
+    poller_free(p);
 }

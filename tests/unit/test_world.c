@@ -473,3 +473,51 @@ Test(world, without_a_request_share_only_a_limit_measuring_source_stands_in)
     cr_assert_eq(v->rec.replicas, 5, "no memory figure: no scale-down, %s", v->rec.reason);
     cr_assert(strstr(v->rec.reason, "memory: no reading") != NULL, "%s", v->rec.reason);
 }
+
+Test(world, a_switched_source_leaves_nothing_behind)
+{
+    size_t k = world_add_source(&w, "kube"), o = world_add_source(&w, "other");
+    struct snapshot *s = snap_with_api(1000, 5, 5, 50, 40);
+    snprintf(s->context, sizeof s->context, "staging");
+    snprintf(s->namespace_, sizeof s->namespace_, "team-a");
+    world_apply(&w, k, s, 1000);
+    struct snapshot *t = snapshot_new();
+    t->taken_at = 1000;
+    snprintf(snapshot_add_service(t)->name, FT_NAME_MAX, "worker");
+    world_apply(&w, o, t, 1000);
+    world_set_status(&w, k, &(struct source_status){"kube", SOURCE_OK, 1000, 1000, "", 1, 0, 0});
+    world_evaluate(&w, 1000);
+    const struct metric_view *cpu = world_metric(&w, "cpu");
+    cr_assert(cpu != NULL && cpu->has_value, "the cpu reading came from kube");
+    cr_assert_str_eq(w.namespace_, "team-a");
+
+    world_clear_source(&w, k);
+    cr_expect_eq(w.n_services, 1, "only the other source's service stays");
+    cr_expect_str_eq(w.services[0].svc.name, "worker");
+    cr_expect(!cpu->has_value && history_len(&cpu->hist) == 0, "its metric samples are gone");
+    cr_expect(w.snaps[k] == NULL && w.snaps[o] != NULL);
+    cr_expect_eq(w.sources[k].state, SOURCE_STARTING);
+    cr_expect_str_eq(w.sources[k].name, "kube");
+    cr_expect_str_eq(w.context, "", "the header forgets the old context");
+    cr_expect_str_eq(w.namespace_, "");
+}
+
+Test(world, one_name_in_two_namespaces_is_two_rows)
+{
+    size_t i = world_add_source(&w, "kube");
+    struct snapshot *s = snapshot_new();
+    s->taken_at = 1000;
+    const char *ns[] = {"team-b", "team-a"};
+    for (int k = 0; k < 2; k++) {
+        struct service *svc = snapshot_add_service(s);
+        snprintf(svc->name, sizeof svc->name, "web");
+        snprintf(svc->namespace_, sizeof svc->namespace_, "%s", ns[k]);
+        svc->desired = k + 1;
+    }
+    world_apply(&w, i, s, 1000);
+    cr_assert_eq(w.n_services, 2);
+    cr_expect_str_eq(w.services[0].svc.namespace_, "team-a", "sorted by namespace, then name");
+    const struct service_view *b = world_service_ns(&w, NULL, "team-b", "web");
+    cr_assert_not_null(b);
+    cr_expect_eq(b->svc.desired, 1, "the lookup takes the namespace into account");
+}
