@@ -30,6 +30,10 @@ enum tui_focus { FOCUS_SERVICES, FOCUS_METRICS, FOCUS_COUNT };
 /* What the keys are talking to: the screen, a text field, or an open dialog. */
 enum tui_mode { MODE_NORMAL, MODE_FILTER, MODE_COUNT, MODE_CONFIRM, MODE_GOTO };
 
+/* What a pending change does: a count (+ - s a, or m for the minimum), a hold at a count
+ * (H: KEDA's paused-replicas, or an HPA's minReplicas raised), or a resume (U). */
+enum tui_op { OP_SCALE, OP_HOLD, OP_RESUME };
+
 /* One service of a pending change, frozen when the dialog opened. */
 struct tui_target {
     size_t source;
@@ -89,7 +93,8 @@ struct tui {
     char count_text[8];
     bool count_fresh;          /* the next digit replaces the field */
     bool moved_shown;          /* the dialog has shown that a live count moved */
-    char kind[32];             /* "+1", "-1", "set", "recommendation" */
+    char kind[32];             /* "+1", "-1", "set", "recommendation", "hold", "resume" */
+    enum tui_op op;            /* what the dialog (and the count field) is for */
     bool second;               /* the dialog asks the second confirmation its dangers need */
     bool second_min;           /* ...for m (the HPA's minimum), not for the count */
     char skipped[FT_TEXT_MAX]; /* marked services left out of the change, and why */
@@ -178,6 +183,10 @@ void help_draw(struct tui *t);
 void alerts_draw(struct tui *t);
 void sources_draw(struct tui *t);
 void confirm_draw(struct tui *t);
+/* The request a hold or resume (t->op) of sv at `to` sends: KEDA's annotation, else the
+ * HPA's minReplicas; false with why when sv has nothing to hold with. */
+bool actions_hold_request(const struct tui *t, const struct service_view *sv, int to,
+                          struct scale_request *req, char *why, size_t len);
 /* The single target whose HPA minimum `m` would raise instead of the count, or NULL. */
 const struct tui_target *confirm_min_target(const struct tui *t);
 /* The dangers of every frozen target, "; "-joined; true when any needs a second y. */
