@@ -247,6 +247,7 @@ static cJSON *rbac_json(const struct world *w, double now)
     cJSON *o = cJSON_CreateObject();
     add_permission(o, "scale", w->access.scale);
     add_permission(o, "hpa", w->access.hpa_min);
+    add_permission(o, "keda", w->access.keda);
     if (w->access.checked_at > 0)
         cJSON_AddNumberToObject(o, "checked_age_s", round((now - w->access.checked_at) * 10) / 10);
     else

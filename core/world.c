@@ -276,6 +276,7 @@ static void apply_header(struct world *w)
         }
         w->access.scale = worst_permission(w->access.scale, s->access.scale);
         w->access.hpa_min = worst_permission(w->access.hpa_min, s->access.hpa_min);
+        w->access.keda = worst_permission(w->access.keda, s->access.keda);
         if (s->access.checked_at > w->access.checked_at)
             w->access.checked_at = s->access.checked_at;
     }

@@ -175,8 +175,8 @@ enum permission { PERM_UNKNOWN, PERM_ALLOWED, PERM_DENIED };
 struct access {
     enum permission scale;   /* update on deployments/scale: the PUT of a count */
     enum permission hpa_min; /* patch on horizontalpodautoscalers: m, the HPA's minimum */
-    enum permission keda;    /* patch on scaledobjects.keda.sh: m, hold, resume on KEDA */
     double checked_at;       /* unix seconds of the last answer, 0 never */
+    enum permission keda;    /* patch on scaledobjects.keda.sh: m, hold, resume on KEDA */
 };
 
 struct snapshot {
