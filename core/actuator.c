@@ -97,14 +97,14 @@ static void judge_keda(const struct scale_request *req, const struct service *sv
     const struct keda_scaler *k = &svc->autoscaler.keda;
     if (!svc->autoscaler.present || strcmp(svc->autoscaler.kind, "KEDA") != 0)
         text_printf(why, len, "%s is not scaled by a ScaledObject", svc->name);
-    else if (req->resume && k->paused_at < 0)
+    else if (req->resume && !k->held)
         text_printf(why, len, "%s is not paused: nothing to resume", k->object);
     else if (req->resume)
         return;
     else if (req->to < 0 || req->to > k->max)
         text_printf(why, len, "%s: %d is outside %s's bounds 0..%d", svc->name, req->to, k->object,
                     k->max);
-    else if (req->hold && k->paused_at == req->to)
+    else if (req->hold && k->held && k->paused_at == req->to)
         text_printf(why, len, "%s is already paused at %d", k->object, req->to);
     else if (req->hold && svc->desired != req->from)
         text_printf(why, len, "%s moved to %d since you looked (%d): nothing was sent", svc->name,

@@ -642,7 +642,7 @@ int recommend_keda(const struct keda_scaler *k, const struct keda_input *in, str
                    double now, struct recommendation *out)
 {
     begin(out, in->current);
-    if (k->paused_at >= 0) {
+    if (k->held) {
         say(out, "%s paused at %d (" KEDA_PAUSED_ANNOTATION "): KEDA holds the count until resumed",
             k->object, k->paused_at);
         finish(out, in->current, k->paused_at);

@@ -74,7 +74,7 @@ static void keda_json(cJSON *o, const struct autoscaler *a)
     cJSON *j = cJSON_AddObjectToObject(o, "keda");
     cJSON_AddStringToObject(j, "scaledobject", k->object);
     cJSON_AddStringToObject(j, "hpa", k->hpa);
-    add_num(j, "paused_at", k->paused_at >= 0 ? k->paused_at : NAN);
+    add_num(j, "paused_at", k->held ? k->paused_at : NAN);
     cJSON_AddStringToObject(j, "trigger", k->trigger);
     cJSON_AddStringToObject(j, "what", k->what);
     cJSON_AddStringToObject(j, "param", k->param);

@@ -90,6 +90,7 @@ static const struct field svc_fields[] = {
     {"keda_hpa", F_STR, S(service, autoscaler.keda.hpa)},
     {"keda_min", F_INT, S(service, autoscaler.keda.min)},
     {"keda_max", F_INT, S(service, autoscaler.keda.max)},
+    {"keda_held", F_BOOL, S(service, autoscaler.keda.held)},
     {"keda_paused_at", F_INT, S(service, autoscaler.keda.paused_at)},
     {"keda_cooldown_s", F_NUM, S(service, autoscaler.keda.cooldown_s)},
     {"keda_trigger", F_STR, S(service, autoscaler.keda.trigger)},

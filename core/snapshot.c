@@ -59,7 +59,6 @@ void service_init(struct service *svc)
     svc->autoscaler.cpu_current = svc->autoscaler.mem_current = NAN;
     svc->autoscaler.cpu_target = svc->autoscaler.mem_target = NAN;
     svc->autoscaler.ext_current = svc->autoscaler.ext_target = NAN;
-    svc->autoscaler.keda.paused_at = -1;
     svc->autoscaler.keda.target = NAN;
     svc->cpu_cores = svc->mem_bytes = NAN;
 }

@@ -503,7 +503,6 @@ static void worker_scaler(struct service *svc, double queue)
     text_printf(k->hpa, sizeof k->hpa, "keda-hpa-agent-worker-scaler");
     a->min = svc->min = k->min = 1;
     a->max = svc->max = k->max = 100;
-    k->paused_at = -1;
     k->cooldown_s = 300;
     text_printf(k->trigger, sizeof k->trigger, "redis");
     text_printf(k->what, sizeof k->what, "agent:tasks:pending");

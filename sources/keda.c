@@ -164,6 +164,9 @@ int keda_parse_scaledobject(const cJSON *item, struct keda_scaler *out, char *ta
     out->max = jcount(spec, "maxReplicaCount", 100);
     out->cooldown_s = jcount(spec, "cooldownPeriod", 300);
     out->paused_at = paused_at(meta);
+    out->held = out->paused_at >= 0;
+    if (!out->held)
+        out->paused_at = 0;
     out->target = out->activation = NAN;
     triggers(out, jget(spec, "triggers"));
     conditions(out, jget(st, "conditions"));

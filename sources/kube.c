@@ -1338,7 +1338,7 @@ static int keda_get(struct kube *k, const struct scale_request *req, const char 
              ks.min != req->from)
         text_printf(msg, msglen, "%s changed since you looked: minReplicaCount now %d", req->object,
                     ks.min);
-    else if (doc != NULL && req->resume && ks.paused_at < 0)
+    else if (doc != NULL && req->resume && !ks.held)
         text_printf(msg, msglen, "%s is not paused; nothing was written", req->object);
     else if (doc != NULL) {
         jcopy(rv, rvlen, jget(doc, "metadata"), "resourceVersion");

@@ -351,7 +351,7 @@ bool actions_hold_request(const struct tui *t, const struct service_view *sv, in
         req->keda = true;
         text_printf(req->object, sizeof req->object, "%s", a->keda.object);
         if (req->resume)
-            req->from = a->keda.paused_at, req->to = -1;
+            req->from = a->keda.held ? a->keda.paused_at : -1, req->to = -1;
         else
             text_printf(req->reason, sizeof req->reason, "operator held the count at %d", to);
         return true;

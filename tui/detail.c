@@ -109,7 +109,7 @@ static int keda_lines(struct tui *t, const struct autoscaler *a, int y, int w)
         y += line(t, y, 0, w, "keda", b, 0);
         text_printf(b, sizeof b, "%s", k->n_triggers ? k->triggers : "none");
         y += line(t, y, 0, w, "triggers", b, 0);
-        if (k->paused_at >= 0) {
+        if (k->held) {
             text_printf(b, sizeof b, "PAUSED at %d (%s)%sU resumes", k->paused_at,
                         KEDA_PAUSED_ANNOTATION, st->g->sep);
             y += line(t, y, 0, w, "paused", b, st->attr[EL_BAND_WARN]);

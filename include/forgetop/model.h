@@ -49,7 +49,8 @@ struct keda_scaler {
     char object[FT_NAME_MAX]; /* the ScaledObject */
     char hpa[FT_NAME_MAX];    /* the HPA it generates: status.hpaName, else keda-hpa-NAME */
     int min, max;             /* minReplicaCount, maxReplicaCount (KEDA's defaults 0, 100) */
-    int paused_at;            /* autoscaling.keda.sh/paused-replicas, -1 when not paused */
+    bool held;                /* the paused-replicas annotation is set: KEDA holds... */
+    int paused_at;            /* ...the count at this (its value) */
     double cooldown_s;        /* cooldownPeriod (300 when absent) */
     /* the first trigger, the one the recommendation follows */
     char trigger[16];          /* its type: "redis", "prometheus", "cpu", "memory", ... */

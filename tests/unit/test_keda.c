@@ -82,7 +82,7 @@ Test(keda, a_scaledobject_owns_its_deployment_and_its_hpa_is_keda_s)
     cr_assert_str_eq(a->keda.active, "True");
     cr_assert_str_eq(a->keda.paused, "False");
     cr_assert_str_eq(a->keda.fallback, "");
-    cr_assert_eq(a->keda.paused_at, -1);
+    cr_assert(!a->keda.held);
     cr_assert_str_eq(a->ext_kind, "External");
     cr_assert_str_eq(a->ext_type, "AverageValue");
     cr_assert_str_eq(a->ext_metric, "s0-redis-agent-tasks-pending");
@@ -106,6 +106,7 @@ Test(keda, keda_defaults_fill_what_the_object_leaves_out_and_the_pause_is_read)
     cr_assert_float_eq(a->keda.target, 5, 1e-9, "listLength defaults to 5");
     cr_assert_float_eq(a->keda.activation, 0, 1e-9);
     cr_assert_float_eq(a->keda.cooldown_s, 300, 1e-9);
+    cr_assert(a->keda.held);
     cr_assert_eq(a->keda.paused_at, 3);
     cr_assert(!a->desired_known);
     snapshot_free(s);
@@ -192,7 +193,6 @@ static struct keda_scaler runbook_scaler(void)
     k.target = 10;
     k.min = 1;
     k.max = 100;
-    k.paused_at = -1;
     k.cooldown_s = 300;
     return k;
 }
@@ -245,13 +245,14 @@ Test(keda, a_paused_object_holds_its_count_and_an_unknown_metric_gives_none)
     struct hpa_state st;
     struct recommendation r;
     hpa_state_init(&st);
+    k.held = true;
     k.paused_at = 7;
     struct keda_input in = {
         .current = 30, .ready = 30, .total = 900, .cpu_pct = NAN, .memory_pct = NAN};
     cr_assert_eq(recommend_keda(&k, &in, &st, 1000, &r), 0);
     cr_assert_eq(r.replicas, 7);
     cr_assert(strstr(r.reason, "paused at 7") != NULL, "%s", r.reason);
-    k.paused_at = -1;
+    k.held = false;
     in.total = NAN;
     cr_assert_eq(recommend_keda(&k, &in, &st, 1000, &r), -1);
     cr_assert_eq(r.replicas, 30, "no reading: the count stays");
