@@ -52,6 +52,7 @@ struct tui_follow {
     char service[FT_NAME_MAX];
     int from, to;
     bool set_min;
+    bool hold; /* a hold or resume: the source's words are the whole report */
     enum follow_state state;
     double applied_at;
     char msg[FT_TEXT_MAX]; /* the refusal, the failure, or where the rollout is */
