@@ -897,9 +897,14 @@ static void check_access(struct kube *k, struct http_client **c, bool force)
     pthread_mutex_unlock(&k->lock);
     if (!due)
         return;
+    /* a server that did not answer the first will not answer the others in time: each
+     * would cost a whole request timeout of the poll */
     enum permission scale = ssar(k, c, "update", "apps", "deployments", "scale");
-    enum permission hpa = ssar(k, c, "patch", "autoscaling", "horizontalpodautoscalers", "");
-    enum permission keda = ssar(k, c, "patch", "keda.sh", "scaledobjects", "");
+    enum permission hpa = scale == PERM_UNKNOWN
+                              ? PERM_UNKNOWN
+                              : ssar(k, c, "patch", "autoscaling", "horizontalpodautoscalers", "");
+    enum permission keda =
+        hpa == PERM_UNKNOWN ? PERM_UNKNOWN : ssar(k, c, "patch", "keda.sh", "scaledobjects", "");
     pthread_mutex_lock(&k->lock);
     if (scale != PERM_UNKNOWN)
         k->access.scale = scale;
