@@ -4,6 +4,7 @@
 
 #include <math.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "forgetop/audit.h"
 #include "forgetop/gauge.h"
@@ -82,6 +83,25 @@ static void autoscaler_line(const struct style *st, const struct autoscaler *a, 
                 m[0] ? st->g->sep : "", m, cond[0] ? st->g->sep : "", cond);
 }
 
+/* audit_held_min for hpa, from the cache while the log is unchanged (size, mtime). */
+static int held_min(struct tui *t, const char *hpa, int *prev)
+{
+    struct stat sb;
+    struct tui_held *h = &t->held;
+    if (!t->act || !t->act->audit_path || stat(t->act->audit_path, &sb) != 0)
+        return -1;
+    if (strcmp(h->hpa, hpa) != 0 || h->size != (long long)sb.st_size ||
+        h->mtime_s != (long long)sb.st_mtim.tv_sec || h->mtime_ns != sb.st_mtim.tv_nsec) {
+        text_printf(h->hpa, sizeof h->hpa, "%s", hpa);
+        h->size = (long long)sb.st_size;
+        h->mtime_s = (long long)sb.st_mtim.tv_sec;
+        h->mtime_ns = sb.st_mtim.tv_nsec;
+        h->rc = audit_held_min(t->act->audit_path, hpa, &h->prev);
+    }
+    *prev = h->prev;
+    return h->rc;
+}
+
 /* KEDA's own lines: the ScaledObject, its triggers, conditions and pause; an External or
  * Object metric the HPA reports; a plain HPA that H held, with what U restores. */
 static int keda_lines(struct tui *t, const struct autoscaler *a, int y, int w)
@@ -114,7 +134,7 @@ static int keda_lines(struct tui *t, const struct autoscaler *a, int y, int w)
                         KEDA_PAUSED_ANNOTATION, st->g->sep);
             y += line(t, y, 0, w, "paused", b, st->attr[EL_BAND_WARN]);
         }
-    } else if (t->act && audit_held_min(t->act->audit_path, a->name, &prev) == 0) {
+    } else if (held_min(t, a->name, &prev) == 0) {
         text_printf(b, sizeof b, "minReplicas %d by forgetop's H, was %d%sU restores %d", a->min,
                     prev, st->g->sep, prev);
         y += line(t, y, 0, w, "held", b, st->attr[EL_BAND_WARN]);

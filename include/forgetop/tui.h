@@ -105,6 +105,15 @@ struct tui {
     size_t n_follow;
     char follow_text[FT_TEXT_MAX + 64]; /* the report last set: its time is when it changed */
 
+    /* what the audit log says a plain HPA's hold kept (detail screen), read again only
+     * when the log or the HPA shown changes: the draw loop must not reread the file */
+    struct tui_held {
+        char hpa[FT_NAME_MAX];
+        long long size, mtime_s;
+        long mtime_ns;
+        int rc, prev;
+    } held;
+
     char status[FT_TEXT_MAX + 64];
     enum element status_el;
     bool quit;
