@@ -84,7 +84,45 @@ static bool denied(const struct scale_request *req, const struct access *acc)
 {
     if (acc == NULL)
         return false;
-    return (req->set_autoscaler_min ? acc->hpa_min : acc->scale) == PERM_DENIED;
+    return (req->keda                 ? acc->keda
+            : req->set_autoscaler_min ? acc->hpa_min
+                                      : acc->scale) == PERM_DENIED;
+}
+
+static const char *verb_words(const struct scale_request *req)
+{
+    return req->keda                 ? "patch on scaledobjects.keda.sh"
+           : req->set_autoscaler_min ? "patch on horizontalpodautoscalers"
+                                     : "update on deployments/scale";
+}
+
+/* KEDA owns the count: m moves minReplicaCount within 0..max, hold pauses at a count
+ * within it, resume needs a pause to lift. */
+static void judge_keda(const struct scale_request *req, const struct service *svc, char *why,
+                       size_t len)
+{
+    const struct keda_scaler *k = &svc->autoscaler.keda;
+    if (!svc->autoscaler.present || strcmp(svc->autoscaler.kind, "KEDA") != 0)
+        text_printf(why, len, "%s is not scaled by a ScaledObject", svc->name);
+    else if (req->resume && !k->held)
+        text_printf(why, len, "%s is not paused: nothing to resume", k->object);
+    else if (req->resume)
+        return;
+    else if (req->to < 0 || req->to > k->max)
+        text_printf(why, len, "%s: %d is outside %s's bounds 0..%d", svc->name, req->to, k->object,
+                    k->max);
+    else if (req->hold && k->held && k->paused_at == req->to)
+        text_printf(why, len, "%s is already paused at %d", k->object, req->to);
+    else if (req->hold && svc->desired != req->from)
+        text_printf(why, len, "%s moved to %d since you looked (%d): nothing was sent", svc->name,
+                    svc->desired, req->from);
+    else if (!req->hold && k->min != req->from)
+        text_printf(why, len,
+                    "%s's minReplicaCount moved to %d since you looked (%d): nothing was sent",
+                    k->object, k->min, req->from);
+    else if (!req->hold && req->to == req->from)
+        text_printf(why, len, "%s already has minReplicaCount %d: nothing to change", k->object,
+                    req->to);
 }
 
 /* Bounds and preconditions, once the service may be scaled at all. */
@@ -123,15 +161,15 @@ void actuator_judge(const struct actuator *a, const struct scale_request *req,
     else if (svc == NULL)
         text_printf(why, len, "%s is no longer there: nothing was scaled", req->service);
     else if (denied(req, acc))
-        text_printf(why, len, "RBAC: the cluster denies %s in %s",
-                    req->set_autoscaler_min ? "patch on horizontalpodautoscalers"
-                                            : "update on deployments/scale",
+        text_printf(why, len, "RBAC: the cluster denies %s in %s", verb_words(req),
                     req->namespace_[0] ? req->namespace_ : svc->namespace_);
     else if (svc->unscalable)
         text_printf(why, len, "%s cannot be scaled: %s", svc->name,
                     svc->unscalable_why[0] ? svc->unscalable_why : "its source does not scale");
     else if (a->submit == NULL)
         text_printf(why, len, "scaling is not available: no scaler is running");
+    else if (req->keda)
+        judge_keda(req, svc, why, len);
     else
         judge_count(req, svc, why, len);
 }
@@ -180,7 +218,17 @@ enum actuator_verdict actuator_request(struct actuator *a, const struct scale_re
         return ACT_REFUSED;
     }
     a->submitted++;
-    if (req->set_autoscaler_min)
+    if (req->keda && req->hold)
+        text_printf(why, whylen, "pausing %s at %d", req->object, req->to);
+    else if (req->keda && req->resume)
+        text_printf(why, whylen, "resuming %s", req->object);
+    else if (req->keda)
+        text_printf(why, whylen, "setting %s's minReplicaCount %d -> %d", req->object, req->from,
+                    req->to);
+    else if (req->resume)
+        text_printf(why, whylen, "restoring %s's minimum %d -> %d", req->object, req->from,
+                    req->to);
+    else if (req->set_autoscaler_min)
         text_printf(why, whylen, "raising %s's minimum %d -> %d", req->object, req->from, req->to);
     else
         text_printf(why, whylen, "scaling %s %d -> %d", req->service, req->from, req->to);

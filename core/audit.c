@@ -85,16 +85,22 @@ static void who(char *out, size_t len)
         text_printf(out, len, "uid %ld", (long)geteuid());
 }
 
-/* What m changes: the autoscaler's object and field, beside the service it serves. */
+/* What m, hold and resume change: the autoscaler's object and field, beside the service
+ * it serves. KEDA's changes are the ScaledObject's, never the HPA it generates. */
 static bool add_object(cJSON *o, const struct scale_request *req)
 {
     char obj[FT_NAME_MAX + 32];
-    if (!req->set_autoscaler_min)
+    if (!req->set_autoscaler_min && !req->keda && !req->hold && !req->resume)
         return true;
-    snprintf(obj, sizeof obj, "horizontalpodautoscaler/%s", req->object[0] ? req->object : "?");
-    return cJSON_AddBoolToObject(o, "autoscaler_min", true) &&
-           cJSON_AddStringToObject(o, "object", obj) &&
-           cJSON_AddStringToObject(o, "field", "spec.minReplicas");
+    snprintf(obj, sizeof obj, "%s/%s", req->keda ? "scaledobject" : "horizontalpodautoscaler",
+             req->object[0] ? req->object : "?");
+    const char *field = !req->keda                 ? "spec.minReplicas"
+                        : req->hold || req->resume ? "metadata.annotations." KEDA_PAUSED_ANNOTATION
+                                                   : "spec.minReplicaCount";
+    const char *action = req->hold ? "hold" : req->resume ? "resume" : "min";
+    return cJSON_AddBoolToObject(o, "autoscaler_min", req->set_autoscaler_min) &&
+           cJSON_AddStringToObject(o, "action", action) &&
+           cJSON_AddStringToObject(o, "object", obj) && cJSON_AddStringToObject(o, "field", field);
 }
 
 static bool add_request(cJSON *o, const struct scale_request *req)
@@ -238,4 +244,38 @@ out:
     if (fd >= 0)
         close(fd);
     return rc;
+}
+
+/* One line of the log: a hold or resume of hpa that applied. */
+static void held_line(const char *line, const char *obj, bool *held, int *prev)
+{
+    cJSON *o = cJSON_Parse(line);
+    const cJSON *act = cJSON_GetObjectItemCaseSensitive(o, "action");
+    const cJSON *res = cJSON_GetObjectItemCaseSensitive(o, "result");
+    const cJSON *ob = cJSON_GetObjectItemCaseSensitive(o, "object");
+    const cJSON *from = cJSON_GetObjectItemCaseSensitive(o, "from");
+    if (cJSON_IsString(act) && cJSON_IsString(res) && cJSON_IsString(ob) &&
+        strcmp(res->valuestring, "applied") == 0 && strcmp(ob->valuestring, obj) == 0) {
+        if (strcmp(act->valuestring, "hold") == 0 && cJSON_IsNumber(from)) {
+            *held = true;
+            *prev = from->valueint;
+        } else if (strcmp(act->valuestring, "resume") == 0) {
+            *held = false;
+        }
+    }
+    cJSON_Delete(o);
+}
+
+int audit_held_min(const char *path, const char *hpa, int *prev)
+{
+    char obj[FT_NAME_MAX + 32], line[4096];
+    bool held = false;
+    FILE *f = path != NULL ? fopen(path, "r") : NULL;
+    if (f == NULL)
+        return -1;
+    snprintf(obj, sizeof obj, "horizontalpodautoscaler/%s", hpa);
+    while (fgets(line, sizeof line, f) != NULL)
+        held_line(line, obj, &held, prev);
+    fclose(f);
+    return held ? 0 : -1;
 }

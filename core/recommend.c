@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "forgetop/model.h"
 #include "forgetop/recommend.h"
 
 /* A proposal past this comes from nonsense input (a queue of 1e12); keep ints sane. */
@@ -521,8 +522,12 @@ static int queue_average(const struct queue_rule *r, int current, double depth,
         return current;
     }
     int want = to_count(ceil(depth / r->per_replica));
-    say(out, "queue %g / %g per replica -> ceil(%.2f) = %d", depth, r->per_replica,
-        depth / r->per_replica, want);
+    if (r->param[0])
+        say(out, "ceil(%s %g / %s %g) = %d, within %d..%d", r->word[0] ? r->word : "queue", depth,
+            r->param, r->per_replica, want, imax(1, r->min), r->max);
+    else
+        say(out, "queue %g / %g per replica -> ceil(%.2f) = %d", depth, r->per_replica,
+            depth / r->per_replica, want);
     return want;
 }
 
@@ -558,6 +563,7 @@ static bool keda_decides(const struct queue_rule *r, int current, double depth,
 {
     bool active = depth > r->activation;
     int hpa_min = imax(1, r->min);
+    const char *act = r->activation_param[0] ? r->activation_param : "activation";
     if (active)
         st->keda_inactive = false;
     else if (!st->keda_inactive) {
@@ -567,23 +573,23 @@ static bool keda_decides(const struct queue_rule *r, int current, double depth,
     double idle = now - st->keda_inactive_since;
     if (!active && r->min == 0 && (current == 0 || idle >= r->cooldown_s)) {
         say(out,
-            "queue %g <= activation %g for %.0fs (cooldown %gs) with min 0: KEDA scales "
+            "queue %g <= %s %g for %.0fs (cooldown %gs) with min 0: KEDA scales "
             "to 0",
-            depth, r->activation, idle, r->cooldown_s);
+            depth, act, r->activation, idle, r->cooldown_s);
         *replicas = 0;
         return true;
     }
     if (current == 0) {
         if (active)
-            say(out, "queue %g > activation %g: KEDA activates 0 -> %d, then its HPA takes over",
-                depth, r->activation, hpa_min);
+            say(out, "queue %g > %s %g: KEDA activates 0 -> %d, then its HPA takes over", depth,
+                act, r->activation, hpa_min);
         else
             say(out, "KEDA raises 0 to its min -> %d", hpa_min);
         *replicas = hpa_min;
         return true;
     }
     if (!active && r->min == 0)
-        say(out, "queue %g <= activation %g: KEDA scales to 0 in %.0fs (cooldown %gs)", depth,
+        say(out, "queue %g <= %s %g: KEDA scales to 0 in %.0fs (cooldown %gs)", depth, act,
             r->activation, r->cooldown_s - idle, r->cooldown_s);
     return false;
 }
@@ -615,6 +621,56 @@ int recommend_queue(const struct queue_rule *r, int current, int ready, double d
     const struct limits l = {min, r->max, r->has_behavior, &r->up, &r->down};
     finish(out, current, normalise(&l, st, current, want, now, out));
     return 0;
+}
+
+/* ---- KEDA with a ScaledObject's own parameters ---- */
+
+/* A cpu or memory trigger: the generated HPA's Resource utilisation rule. */
+static int keda_resource(const struct keda_scaler *k, const struct keda_input *in,
+                         struct hpa_state *st, double now, struct recommendation *out)
+{
+    struct hpa_rule r = {.min = imax(1, k->min), .max = k->max, .tolerance = 0.1};
+    if (strcmp(k->trigger, "memory") == 0)
+        r.memory_target = k->target;
+    else
+        r.cpu_target = k->target;
+    struct hpa_input hi = {in->current, in->ready, in->cpu_pct, in->memory_pct};
+    return recommend_hpa(&r, &hi, st, now, out);
+}
+
+int recommend_keda(const struct keda_scaler *k, const struct keda_input *in, struct hpa_state *st,
+                   double now, struct recommendation *out)
+{
+    begin(out, in->current);
+    if (k->held) {
+        say(out, "%s paused at %d (" KEDA_PAUSED_ANNOTATION "): KEDA holds the count until resumed",
+            k->object, k->paused_at);
+        finish(out, in->current, k->paused_at);
+        return 0;
+    }
+    if (isnan(k->target)) {
+        say(out, "trigger %s has no %s KEDA could use: keep %d", k->trigger,
+            k->param[0] ? k->param : "target", in->current);
+        return -1;
+    }
+    if (strcmp(k->metric_type, "Utilization") == 0)
+        return keda_resource(k, in, st, now, out);
+    if (isnan(in->total)) {
+        say(out, "no reading of %s's %s trigger: no recommendation", k->object, k->trigger);
+        return -1;
+    }
+    struct queue_rule r = {.mode = strcmp(k->metric_type, "Value") == 0 ? QUEUE_HPA_VALUE
+                                                                        : QUEUE_KEDA_AVERAGE,
+                           .per_replica = k->target,
+                           .min = k->min,
+                           .max = k->max,
+                           .activation = k->activation,
+                           .tolerance = 0.1,
+                           .cooldown_s = k->cooldown_s};
+    snprintf(r.param, sizeof r.param, "%s", k->param);
+    snprintf(r.activation_param, sizeof r.activation_param, "%s", k->activation_param);
+    snprintf(r.word, sizeof r.word, "%s", strcmp(k->param, "listLength") == 0 ? "queue" : "metric");
+    return recommend_queue(&r, in->current, in->ready, in->total, st, now, out);
 }
 
 /* ---- capacity tier ---- */

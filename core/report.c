@@ -58,6 +58,37 @@ static void add_pair(cJSON *o, const char *k, double cpu, double mem)
     add_num(p, "memory", mem);
 }
 
+/* An External or Object metric and a ScaledObject's own parameters, when there are. */
+static void keda_json(cJSON *o, const struct autoscaler *a)
+{
+    const struct keda_scaler *k = &a->keda;
+    if (a->ext_kind[0]) {
+        cJSON *m = cJSON_AddObjectToObject(o, "external");
+        cJSON_AddStringToObject(m, "kind", a->ext_kind);
+        cJSON_AddStringToObject(m, "metric", a->ext_metric);
+        cJSON_AddStringToObject(m, "target_type", a->ext_type);
+        add_num(m, "current", a->ext_current);
+        add_num(m, "target", a->ext_target);
+    }
+    if (strcmp(a->kind, "KEDA") != 0)
+        return;
+    cJSON *j = cJSON_AddObjectToObject(o, "keda");
+    cJSON_AddStringToObject(j, "scaledobject", k->object);
+    cJSON_AddStringToObject(j, "hpa", k->hpa);
+    add_num(j, "paused_at", k->held ? k->paused_at : NAN);
+    cJSON_AddStringToObject(j, "trigger", k->trigger);
+    cJSON_AddStringToObject(j, "what", k->what);
+    cJSON_AddStringToObject(j, "param", k->param);
+    add_num(j, "target", k->target);
+    add_num(j, "activation", k->activation);
+    cJSON_AddStringToObject(j, "metric_type", k->metric_type);
+    cJSON_AddStringToObject(j, "triggers", k->triggers);
+    add_str_or_null(j, "ready", k->ready);
+    add_str_or_null(j, "active", k->active);
+    add_str_or_null(j, "paused", k->paused);
+    add_str_or_null(j, "fallback", k->fallback);
+}
+
 /* The autoscaler as its source reports it: a count it could not compute is null, and
  * its own metric figures sit beside whether they agree with ours. */
 static cJSON *autoscaler_json(const struct service_view *v)
@@ -78,6 +109,7 @@ static cJSON *autoscaler_json(const struct service_view *v)
     add_pair(o, "targets", a->cpu_target, a->mem_target);
     cJSON_AddBoolToObject(o, "agrees", v->hpa_agrees);
     add_str_or_null(o, "disagreement", v->hpa_note);
+    keda_json(o, a);
     return o;
 }
 
@@ -250,6 +282,7 @@ static cJSON *rbac_json(const struct world *w, double now)
     cJSON *o = cJSON_CreateObject();
     add_permission(o, "scale", w->access.scale);
     add_permission(o, "hpa", w->access.hpa_min);
+    add_permission(o, "keda", w->access.keda);
     if (w->access.checked_at > 0)
         cJSON_AddNumberToObject(o, "checked_age_s", round((now - w->access.checked_at) * 10) / 10);
     else

@@ -58,6 +58,8 @@ void service_init(struct service *svc)
     svc->cpu_pct = svc->mem_pct = svc->mem_req_pct = NAN;
     svc->autoscaler.cpu_current = svc->autoscaler.mem_current = NAN;
     svc->autoscaler.cpu_target = svc->autoscaler.mem_target = NAN;
+    svc->autoscaler.ext_current = svc->autoscaler.ext_target = NAN;
+    svc->autoscaler.keda.target = NAN;
     svc->cpu_cores = svc->mem_bytes = NAN;
 }
 

@@ -283,6 +283,7 @@ static void apply_header(struct world *w)
         }
         w->access.scale = worst_permission(w->access.scale, s->access.scale);
         w->access.hpa_min = worst_permission(w->access.hpa_min, s->access.hpa_min);
+        w->access.keda = worst_permission(w->access.keda, s->access.keda);
         if (s->access.checked_at > w->access.checked_at)
             w->access.checked_at = s->access.checked_at;
     }
@@ -463,6 +464,37 @@ static double hpa_memory(const struct service *s)
     return strcmp(s->cpu_of, "limit") == 0 ? s->mem_pct : NAN;
 }
 
+/* The first trigger's metric as KEDA sees it: the configured queue reading where the
+ * rule names one and it has data (forgetop measured it itself), else what the generated
+ * HPA reports (AverageValue is per current replica, so times the count); NAN unknown. */
+static double keda_total(const struct world *w, const struct service_view *v,
+                         const struct service_rule *r)
+{
+    const struct autoscaler *a = &v->svc.autoscaler;
+    if (r != NULL && r->kind == RULE_QUEUE && strcmp(a->keda.param, "listLength") == 0) {
+        const struct metric_view *m = world_metric(w, r->queue_metric);
+        if (m != NULL && m->band != BAND_UNKNOWN && !isnan(m->value))
+            return m->value;
+    }
+    if (isnan(a->ext_current) || !a->ext_kind[0])
+        return NAN;
+    if (strcmp(a->ext_type, "AverageValue") == 0)
+        return a->ext_current * (v->svc.desired > 0 ? v->svc.desired : 1);
+    return a->ext_current;
+}
+
+/* KEDA owns the count: its arithmetic with the ScaledObject's own parameters. */
+static void recommend_keda_service(struct world *w, struct service_view *v,
+                                   const struct service_rule *r, double clock)
+{
+    struct keda_input in = {v->svc.desired, v->svc.ready, keda_total(w, v, r), v->svc.cpu_pct,
+                            hpa_memory(&v->svc)};
+    v->has_rule = true;
+    v->has_rec = recommend_keda(&v->svc.autoscaler.keda, &in, &v->hpa, clock, &v->rec) == 0;
+    if (!v->has_rec)
+        v->rec.replicas = v->svc.desired;
+}
+
 /* One evaluation of the figures the table shows: cpu and memory as % of the ready pods'
  * requests, as the HPA computes them (the limit-based memory % is the alert's, not the
  * HPA's), on the source's clock. */
@@ -474,6 +506,10 @@ static void recommend_service(struct world *w, struct service_view *v, double no
     effective_bounds(v, r, &v->min, &v->max);
     v->rec_t = snap != NULL ? snap->taken_at : now;
     v->has_rule = r != NULL && r->kind != RULE_NONE;
+    if (v->svc.autoscaler.present && strcmp(v->svc.autoscaler.kind, "KEDA") == 0) {
+        recommend_keda_service(w, v, r, clock);
+        return;
+    }
     if (!v->has_rule) {
         no_recommendation(v);
         snprintf(v->rec.reason, sizeof(v->rec.reason), "no rule for %s", v->svc.name);

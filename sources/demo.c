@@ -489,6 +489,41 @@ static void fill_pod(struct demo *d, const struct dpod *dp, struct pod *p, doubl
     }
 }
 
+/* The runbook's agent-worker-scaler: KEDA, redis list agent:tasks:pending, listLength 10,
+ * 1..100, as kube.c reads a ScaledObject. The demo does not run KEDA's controller, so the
+ * generated HPA has no count of its own to show. */
+static void worker_scaler(struct service *svc, double queue)
+{
+    struct autoscaler *a = &svc->autoscaler;
+    struct keda_scaler *k = &a->keda;
+    a->present = true;
+    text_printf(a->kind, sizeof a->kind, "KEDA");
+    text_printf(a->name, sizeof a->name, "agent-worker-scaler");
+    text_printf(k->object, sizeof k->object, "agent-worker-scaler");
+    text_printf(k->hpa, sizeof k->hpa, "keda-hpa-agent-worker-scaler");
+    a->min = svc->min = k->min = 1;
+    a->max = svc->max = k->max = 100;
+    k->cooldown_s = 300;
+    text_printf(k->trigger, sizeof k->trigger, "redis");
+    text_printf(k->what, sizeof k->what, "agent:tasks:pending");
+    text_printf(k->param, sizeof k->param, "listLength");
+    k->target = 10;
+    text_printf(k->activation_param, sizeof k->activation_param, "activationListLength");
+    k->activation = 0;
+    text_printf(k->metric_type, sizeof k->metric_type, "AverageValue");
+    k->n_triggers = 1;
+    text_printf(k->triggers, sizeof k->triggers, "redis agent:tasks:pending listLength 10");
+    text_printf(k->ready, sizeof k->ready, "True");
+    text_printf(k->active, sizeof k->active, "%s", queue > 0 ? "True" : "False");
+    text_printf(k->paused, sizeof k->paused, "False");
+    text_printf(k->fallback, sizeof k->fallback, "False");
+    text_printf(a->ext_kind, sizeof a->ext_kind, "External");
+    text_printf(a->ext_type, sizeof a->ext_type, "AverageValue");
+    text_printf(a->ext_metric, sizeof a->ext_metric, "s0-redis-agent-tasks-pending");
+    a->ext_target = 10;
+    a->ext_current = svc->desired > 0 ? queue / svc->desired : NAN;
+}
+
 static int add_service(struct demo *d, int k, struct snapshot *out)
 {
     const struct svc_def *def = &defs[k];
@@ -516,6 +551,8 @@ static int add_service(struct demo *d, int k, struct snapshot *out)
     svc->mem_bytes = per_mem * ready;
     if (ready < s->n)
         text_printf(svc->status, sizeof(svc->status), "rolling out: %d of %d ready", ready, s->n);
+    if (k == SVC_WORKER)
+        worker_scaler(svc, round(d->queue));
     if (def->unscalable) {
         svc->unscalable = true;
         text_sanitize(svc->unscalable_why, sizeof(svc->unscalable_why), def->unscalable);
@@ -613,8 +650,9 @@ static int check_scale(struct demo *d, int k, const struct scale_request *req, c
                     NAMESPACE);
         return -1;
     }
-    if (req->set_autoscaler_min) {
-        text_printf(msg, len, "demo: %s has no autoscaler to change", req->service);
+    if (req->set_autoscaler_min || req->keda || req->hold || req->resume) {
+        text_printf(msg, len, "demo: %s's autoscaler is not simulated: nothing changed",
+                    req->service);
         return -1;
     }
     if (defs[k].unscalable) {

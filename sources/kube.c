@@ -18,6 +18,7 @@
 
 #include "forgetop/config.h"
 #include "forgetop/http.h"
+#include "forgetop/keda.h"
 #include "forgetop/kubeconfig.h"
 #include "forgetop/kubens.h"
 #include "forgetop/kubeparse.h"
@@ -88,6 +89,7 @@ struct pollctx {
     bool metrics_missing;
     char metrics_why[64]; /* "no permission to read metrics.k8s.io", ... */
     char notes[FT_TEXT_MAX];
+    size_t n_keda; /* services a ScaledObject owns */
 };
 
 static double now_s(void)
@@ -598,9 +600,31 @@ static int on_hpa(struct pollctx *pc, const cJSON *item)
     svc->min = a->min;
     svc->max = a->max;
     hpa_metrics(a, spec, st);
+    keda_hpa_metrics(a, spec, st);
     hpa_conditions(a, jget(st, "conditions"));
     if (!a->desired_known)
         a->desired = 0;
+    return 0;
+}
+
+/* A ScaledObject: its Deployment's autoscaler becomes KEDA, the HPA it generates (read
+ * before, in the HPA list) shown as KEDA's rather than as an owner of its own. */
+static int on_scaledobject(struct pollctx *pc, const cJSON *item)
+{
+    struct keda_scaler k;
+    char target[FT_NAME_MAX];
+    if (keda_parse_scaledobject(item, &k, target, sizeof target) < 0)
+        return 0;
+    char ns[FT_NAME_MAX];
+    item_ns(pc, jget(item, "metadata"), ns, sizeof ns);
+    long i = dep_named(pc, ns, target, strlen(target));
+    if (i < 0)
+        return i == -2 ? -1 : 0;
+    struct service *svc = &pc->snap->services[i];
+    keda_link(&svc->autoscaler, &k);
+    svc->min = k.min;
+    svc->max = k.max;
+    pc->n_keda++;
     return 0;
 }
 
@@ -890,14 +914,22 @@ static void check_access(struct kube *k, struct http_client **c, bool force)
     pthread_mutex_unlock(&k->lock);
     if (!due)
         return;
+    /* a server that did not answer the first will not answer the others in time: each
+     * would cost a whole request timeout of the poll */
     enum permission scale = ssar(k, c, "update", "apps", "deployments", "scale");
-    enum permission hpa = ssar(k, c, "patch", "autoscaling", "horizontalpodautoscalers", "");
+    enum permission hpa = scale == PERM_UNKNOWN
+                              ? PERM_UNKNOWN
+                              : ssar(k, c, "patch", "autoscaling", "horizontalpodautoscalers", "");
+    enum permission keda =
+        hpa == PERM_UNKNOWN ? PERM_UNKNOWN : ssar(k, c, "patch", "keda.sh", "scaledobjects", "");
     pthread_mutex_lock(&k->lock);
     if (scale != PERM_UNKNOWN)
         k->access.scale = scale;
     if (hpa != PERM_UNKNOWN)
         k->access.hpa_min = hpa;
-    if (scale != PERM_UNKNOWN && hpa != PERM_UNKNOWN) {
+    if (keda != PERM_UNKNOWN)
+        k->access.keda = keda;
+    if (scale != PERM_UNKNOWN && hpa != PERM_UNKNOWN && keda != PERM_UNKNOWN) {
         k->access.checked_at = now;
         k->probe_at = now + k->probe_every_s;
     } else {
@@ -980,8 +1012,8 @@ static void fill_specs(struct kube *k, struct listspec *ls, size_t n)
 static void first_pages(struct kube *k, struct listspec *ls, size_t n, struct http_response *r,
                         int *rc, char (*errs)[256])
 {
-    char url[4][2600];
-    const char *urls[4];
+    char url[KUBE_LISTS][2600];
+    const char *urls[KUBE_LISTS];
     for (size_t i = 0; i < n; i++) {
         text_printf(url[i], sizeof(url[i]), "%s%s", k->kc.server, ls[i].first);
         urls[i] = url[i];
@@ -1014,6 +1046,8 @@ static void list_specs(struct listspec ls[KUBE_LISTS])
         {"pods", "/api/v1/namespaces/%s/pods", false, true, true, on_pod, "", ""},
         {"pod metrics", "/apis/metrics.k8s.io/v1beta1/namespaces/%s/pods", false, false, true,
          on_pod_metrics, "", ""},
+        {"ScaledObjects", "/apis/keda.sh/v1alpha1/namespaces/%s/scaledobjects", false, true, true,
+         on_scaledobject, "", ""},
     };
     memcpy(ls, specs, sizeof(specs));
 }
@@ -1040,6 +1074,8 @@ static int reduce_lists(struct pollctx *pc, struct listspec *ls, struct http_res
                             : st == 404 ? "metrics.k8s.io not served"
                                         : "metrics.k8s.io unavailable (503)");
                 text_printf(note, sizeof(note), "%s", pc->metrics_why);
+            } else if (i == KUBE_SCALEDOBJECTS && st == 404) {
+                continue; /* no KEDA CRD: no KEDA, nothing to say */
             } else {
                 text_printf(note, sizeof(note), "%s unreadable (%ld)", ls[i].what, st);
             }
@@ -1119,10 +1155,13 @@ static int kube_poll(struct source *src, struct snapshot *out, char *err, size_t
     out->all_namespaces = k->ns[0] == '\0';
     out->access = access_now(k);
     char notice[FT_TEXT_MAX] = "";
-    if (out->access.scale == PERM_DENIED || out->access.hpa_min == PERM_DENIED) {
-        char rbac[64];
-        text_printf(rbac, sizeof(rbac), "RBAC scale: %s · HPA: %s",
-                    permission_name(out->access.scale), permission_name(out->access.hpa_min));
+    bool keda_no = pc.n_keda > 0 && out->access.keda == PERM_DENIED;
+    if (out->access.scale == PERM_DENIED || out->access.hpa_min == PERM_DENIED || keda_no) {
+        char rbac[80];
+        text_printf(rbac, sizeof(rbac), "RBAC scale: %s · HPA: %s%s%s",
+                    permission_name(out->access.scale), permission_name(out->access.hpa_min),
+                    pc.n_keda > 0 ? " · KEDA: " : "",
+                    pc.n_keda > 0 ? permission_name(out->access.keda) : "");
         add_note(notice, sizeof(notice), rbac);
     }
     if (k->kc.insecure)
@@ -1307,6 +1346,82 @@ static int scale_hpa_min(struct kube *k, const struct scale_request *req, const 
     return rc;
 }
 
+/* The ScaledObject as it is now: its resourceVersion, and whether what the operator saw
+ * (req->from: minReplicaCount for m, the count or pause for hold/resume) still holds. */
+static int keda_get(struct kube *k, const struct scale_request *req, const char *path, char *rv,
+                    size_t rvlen, char *msg, size_t msglen)
+{
+    struct http_response r;
+    struct keda_scaler ks;
+    char target[FT_NAME_MAX];
+    if (request(k, &k->shttp, "GET", path, NULL, NULL, &r, msg, msglen) < 0)
+        return -1;
+    cJSON *doc = r.status == 200 ? parse_body("GET", path, &r, msg, msglen) : NULL;
+    int rc = -1;
+    if (r.status != 200)
+        api_error("GET", path, &r, msg, msglen);
+    else if (doc != NULL && keda_parse_scaledobject(doc, &ks, target, sizeof target) < 0)
+        text_printf(msg, msglen, "%s scales no Deployment", req->object);
+    else if (doc != NULL && req->set_autoscaler_min && !req->hold && !req->resume &&
+             ks.min != req->from)
+        text_printf(msg, msglen, "%s changed since you looked: minReplicaCount now %d", req->object,
+                    ks.min);
+    else if (doc != NULL && req->resume && !ks.held)
+        text_printf(msg, msglen, "%s is not paused; nothing was written", req->object);
+    else if (doc != NULL) {
+        jcopy(rv, rvlen, jget(doc, "metadata"), "resourceVersion");
+        rc = 0;
+    }
+    cJSON_Delete(doc);
+    http_response_free(&r);
+    return rc;
+}
+
+/* KEDA owns the count: m, hold and resume patch the ScaledObject, never its HPA. */
+static int scale_keda(struct kube *k, const struct scale_request *req, const char *ns, char *msg,
+                      size_t msglen)
+{
+    char path[512], body[400], rv[64];
+    struct http_response r;
+    if (!valid_name(req->object) || keda_patch_body(req, "", body, sizeof body) < 0) {
+        text_printf(msg, msglen, "kube: not a ScaledObject change: %s", req->object);
+        return -1;
+    }
+    text_printf(path, sizeof(path), "/apis/keda.sh/v1alpha1/namespaces/%s/scaledobjects/%s", ns,
+                req->object);
+    if (keda_get(k, req, path, rv, sizeof rv, msg, msglen) < 0)
+        return -1;
+    keda_patch_body(req, rv, body, sizeof body); /* the version read: a precondition */
+    if (request(k, &k->shttp, "PATCH", path, "application/merge-patch+json", body, &r, msg,
+                msglen) < 0)
+        return -1;
+    int rc = -1;
+    if (r.status == 200) {
+        if (req->hold)
+            text_printf(msg, msglen, "paused %s at %d (%s)", req->object, req->to,
+                        KEDA_PAUSED_ANNOTATION);
+        else if (req->resume)
+            text_printf(msg, msglen, "resumed %s: KEDA scales again", req->object);
+        else
+            text_printf(msg, msglen, "set %s minReplicaCount %d -> %d", req->object, req->from,
+                        req->to);
+        rc = 0;
+    } else if (r.status == 409) {
+        text_printf(msg, msglen, "%s changed since you looked; nothing was written", req->object);
+    } else {
+        api_error("PATCH", path, &r, msg, msglen);
+    }
+    http_response_free(&r);
+    return rc;
+}
+
+static const char *verb_words(const struct scale_request *req)
+{
+    return req->keda                 ? "patch on scaledobjects.keda.sh"
+           : req->set_autoscaler_min ? "patch on horizontalpodautoscalers"
+                                     : "update on deployments/scale";
+}
+
 static int kube_scale(struct source *src, const struct scale_request *req, char *msg, size_t msglen)
 {
     struct kube *k = src->priv;
@@ -1317,22 +1432,21 @@ static int kube_scale(struct source *src, const struct scale_request *req, char 
     /* The answer the actuator judged by may be a probe interval old: one that is unknown
      * or says no is asked again now, so a right granted since is used at once. */
     struct access a = access_now(k);
-    enum permission *p = req->set_autoscaler_min ? &a.hpa_min : &a.scale;
+    enum permission *p = req->keda ? &a.keda : req->set_autoscaler_min ? &a.hpa_min : &a.scale;
     if (*p != PERM_ALLOWED) {
         check_access(k, &k->shttp, true);
         a = access_now(k);
     }
     if (*p == PERM_DENIED) {
-        text_printf(msg, msglen, "RBAC: %s in %s is denied; nothing sent",
-                    req->set_autoscaler_min ? "patch on horizontalpodautoscalers"
-                                            : "update on deployments/scale",
-                    ns);
+        text_printf(msg, msglen, "RBAC: %s in %s is denied; nothing sent", verb_words(req), ns);
         return -1;
     }
     if (!valid_name(ns) || !valid_name(req->service)) {
         text_printf(msg, msglen, "kube: not a Kubernetes name: %s/%s", ns, req->service);
         return -1;
     }
+    if (req->keda)
+        return scale_keda(k, req, ns, msg, msglen);
     if (req->to < 0) {
         text_printf(msg, msglen, "kube: cannot scale %s to %d", req->service, req->to);
         return -1;
@@ -1436,7 +1550,7 @@ int kube_parse_lists(const long status[KUBE_LISTS], const char *const body[KUBE_
     memset(r, 0, sizeof(r));
     for (size_t i = 0; i < KUBE_LISTS; i++) {
         /* the poll owns (and frees) its bodies, NUL-terminated as http.c returns them */
-        r[i].status = status[i];
+        r[i].status = status[i] == 0 && body[i] == NULL ? 404 : status[i];
         r[i].len = body[i] != NULL ? len[i] : 0;
         r[i].body = body[i] != NULL ? malloc(len[i] + 1) : NULL;
         rc[i] = body[i] != NULL && r[i].body == NULL ? -1 : 0;

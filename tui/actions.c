@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "forgetop/actions.h"
+#include "forgetop/audit.h"
 #include "forgetop/judge.h"
 #include "forgetop/text.h"
 
@@ -263,6 +264,9 @@ static void add_skipped(struct tui *t, const char *why)
     text_printf(t->skipped + n, sizeof t->skipped - n, "%s%s", n ? "; " : "", why);
 }
 
+static void act_set(struct tui *t, int key);
+static void propose_hold(struct tui *t, int n);
+
 /* Freeze the targets for kind ("+1", "-1", "set", "recommendation"), then confirm. A
  * count typed for several services is the same count for all (the prompt says so). */
 static void propose(struct tui *t, const char *kind, int delta, int set)
@@ -310,10 +314,111 @@ static void propose(struct tui *t, const char *kind, int delta, int set)
         return;
     }
     text_printf(t->kind, sizeof t->kind, "%s", kind);
+    t->op = OP_SCALE;
     t->mode = MODE_CONFIRM;
     t->moved_shown = false;
     t->second = false;
     t->status[0] = '\0';
+}
+
+/* The autoscaler's minimum for m: KEDA's minReplicaCount on the ScaledObject (never the
+ * HPA it generates), else the HPA's minReplicas. */
+static void min_request(const struct service_view *sv, struct scale_request *req)
+{
+    const struct autoscaler *a = &sv->svc.autoscaler;
+    req->set_autoscaler_min = true;
+    req->keda = strcmp(a->kind, "KEDA") == 0;
+    req->from = req->keda ? a->keda.min : a->min;
+    text_printf(req->object, sizeof req->object, "%s", req->keda ? a->keda.object : a->name);
+}
+
+bool actions_hold_request(const struct tui *t, const struct service_view *sv, int to,
+                          struct scale_request *req, char *why, size_t len)
+{
+    const struct autoscaler *a = &sv->svc.autoscaler;
+    bool keda = a->present && strcmp(a->kind, "KEDA") == 0;
+    int prev = -1;
+    request_of(t, sv, to,
+               t->op == OP_RESUME ? "operator resumed the autoscaler" : "operator held the count",
+               req);
+    req->hold = t->op == OP_HOLD;
+    req->resume = t->op == OP_RESUME;
+    why[0] = '\0';
+    if (!a->present || (!keda && strcmp(a->kind, "HPA") != 0)) {
+        text_printf(why, len, "%s has no autoscaler to hold: nothing else changes its count",
+                    sv->svc.name);
+        return false;
+    }
+    if (keda) {
+        req->keda = true;
+        text_printf(req->object, sizeof req->object, "%s", a->keda.object);
+        if (req->resume)
+            req->from = a->keda.held ? a->keda.paused_at : -1, req->to = -1;
+        else
+            text_printf(req->reason, sizeof req->reason, "operator held the count at %d", to);
+        return true;
+    }
+    min_request(sv, req); /* an HPA: the most it allows is a minimum */
+    req->to = to;
+    if (req->resume && (!t->act || audit_held_min(t->act->audit_path, a->name, &prev) < 0)) {
+        text_printf(why, len, "%s: no hold of %s in the audit log to restore", sv->svc.name,
+                    a->name);
+        return false;
+    }
+    if (req->resume)
+        req->to = prev;
+    return true;
+}
+
+/* H (after the count) and U: one service, judged by the actuator before the dialog. */
+static void propose_hold(struct tui *t, int n)
+{
+    const struct service_view *sv = in_view(t) ? tui_selected(t) : NULL;
+    struct scale_request req;
+    struct service target;
+    char why[FT_TEXT_MAX] = "";
+    t->mode = MODE_NORMAL;
+    t->n_targets = 0;
+    if (sv == NULL)
+        return;
+    if (actions_hold_request(t, sv, n, &req, why, sizeof why)) {
+        world_scale_target(sv, &target);
+        if (t->act)
+            actuator_judge(t->act, &req, &target, access_of(t, sv), why, sizeof why);
+    }
+    if (why[0]) {
+        if (t->act)
+            actuator_record(t->act, &req, "refused", why, t->now);
+        tui_set_status(t, EL_STATUS_ERR, "%s", why);
+        return;
+    }
+    struct tui_target *g = &t->targets[t->n_targets++];
+    g->source = sv->source;
+    text_printf(g->source_name, sizeof g->source_name, "%s", src_name(t, sv));
+    text_printf(g->service, sizeof g->service, "%s", sv->svc.name);
+    text_printf(g->namespace_, sizeof g->namespace_, "%s", sv->svc.namespace_);
+    g->from = req.from;
+    g->to = req.to;
+    text_printf(g->reason, sizeof g->reason, "%s", req.reason);
+    text_printf(t->kind, sizeof t->kind, "%s", t->op == OP_HOLD ? "hold" : "resume");
+    t->n_follow = 0;
+    t->follow_text[0] = '\0';
+    t->mode = MODE_CONFIRM;
+    t->moved_shown = true; /* the actuator checks the count it was frozen with */
+    t->second = false;
+}
+
+static void act_hold(struct tui *t, int key)
+{
+    act_set(t, key);
+    t->op = OP_HOLD;
+}
+
+static void act_resume(struct tui *t, int key)
+{
+    (void)key;
+    t->op = OP_RESUME;
+    propose_hold(t, -1);
 }
 
 static void act_scale_up(struct tui *t, int key)
@@ -357,6 +462,7 @@ static void act_mark(struct tui *t, int key)
 static void act_set(struct tui *t, int key)
 {
     (void)key;
+    t->op = OP_SCALE;
     if (!in_view(t))
         return;
     const struct service_view *sv = tui_selected(t);
@@ -404,7 +510,10 @@ static void count_ok(struct tui *t, int key)
         tui_set_status(t, EL_STATUS_ERR, "type a replica count");
         return;
     }
-    propose(t, "set", 0, v);
+    if (t->op == OP_HOLD)
+        propose_hold(t, v);
+    else
+        propose(t, "set", 0, v);
 }
 
 /* What a confirmation that was not given records: each target, declined. */
@@ -423,9 +532,16 @@ static void record_declined(struct tui *t, bool set_min)
         struct scale_request req;
         if (!sv)
             continue;
-        request_of(t, sv, g->to, g->reason, &req);
-        req.from = g->from;
-        req.set_autoscaler_min = set_min;
+        char no[FT_TEXT_MAX];
+        if (t->op != OP_SCALE && !actions_hold_request(t, sv, g->to, &req, no, sizeof no))
+            continue;
+        if (t->op == OP_SCALE) {
+            request_of(t, sv, g->to, g->reason, &req);
+            if (set_min)
+                min_request(sv, &req);
+            else
+                req.from = g->from;
+        }
         actuator_record(t->act, &req, "declined", why, t->now);
     }
 }
@@ -451,19 +567,21 @@ const struct tui_target *confirm_min_target(const struct tui *t)
     const struct tui_target *g = &t->targets[0];
     const struct service_view *sv =
         world_service_ns(t->world, g->source_name, g->namespace_, g->service);
-    if (!sv || !sv->svc.autoscaler.present || strcmp(sv->svc.autoscaler.kind, "HPA") != 0)
+    const struct autoscaler *a = sv ? &sv->svc.autoscaler : NULL;
+    bool keda = a && a->present && strcmp(a->kind, "KEDA") == 0;
+    if (t->op != OP_SCALE || !a || !a->present || (!keda && strcmp(a->kind, "HPA") != 0))
         return NULL;
     const struct access *acc = access_of(t, sv);
-    if (acc && acc->hpa_min == PERM_DENIED)
+    if (acc && (keda ? acc->keda : acc->hpa_min) == PERM_DENIED)
         return NULL; /* the dialog says why m is not offered */
-    return g->to > sv->svc.autoscaler.min ? g : NULL;
+    return g->to > (keda ? a->keda.min : a->min) ? g : NULL;
 }
 
 bool confirm_dangers(const struct tui *t, char *out, size_t len)
 {
     bool any = false;
     out[0] = '\0';
-    for (size_t i = 0; i < t->n_targets; i++) {
+    for (size_t i = 0; i < t->n_targets && t->op == OP_SCALE; i++) {
         const struct tui_target *g = &t->targets[i];
         const struct service_view *sv =
             world_service_ns(t->world, g->source_name, g->namespace_, g->service);
@@ -489,11 +607,8 @@ static void target_request(const struct tui *t, const struct tui_target *g,
     text_printf(req->namespace_, sizeof req->namespace_, "%s", g->namespace_);
     req->from = g->from;
     text_printf(req->danger, sizeof req->danger, "%s", danger);
-    if (set_min) {
-        req->set_autoscaler_min = true;
-        req->from = sv->svc.autoscaler.min;
-        text_printf(req->object, sizeof req->object, "%s", sv->svc.autoscaler.name);
-    }
+    if (set_min)
+        min_request(sv, req);
 }
 
 static void follow_start(struct tui *t, const struct scale_request *req, bool sent, const char *why)
@@ -506,7 +621,8 @@ static void follow_start(struct tui *t, const struct scale_request *req, bool se
     text_printf(f->service, sizeof f->service, "%s", req->service);
     f->from = req->from;
     f->to = req->to;
-    f->set_min = req->set_autoscaler_min;
+    f->set_min = req->set_autoscaler_min || req->keda; /* no count to follow */
+    f->hold = req->hold || req->resume;
     f->state = sent ? FOLLOW_PENDING : FOLLOW_REFUSED;
     text_printf(f->msg, sizeof f->msg, "%s", why); /* "scaling api 5 -> 6", or the refusal */
 }
@@ -551,7 +667,13 @@ static void confirm_send(struct tui *t, bool set_min)
             follow_start(t, &req, false, why);
             continue;
         }
-        target_request(t, g, sv, set_min, danger, &req);
+        char no[FT_TEXT_MAX];
+        if (t->op != OP_SCALE && !actions_hold_request(t, sv, g->to, &req, no, sizeof no)) {
+            follow_start(t, &req, false, no);
+            continue;
+        }
+        if (t->op == OP_SCALE)
+            target_request(t, g, sv, set_min, danger, &req);
         struct service target;
         world_scale_target(sv, &target);
         bool sent = actuator_request(t->act, &req, &target, access_of(t, sv), t->now, why,
@@ -666,6 +788,22 @@ static const struct action table[] = {
      CHANGE,
      MODE_NORMAL,
      act_accept},
+    {"hold",
+     "H",
+     {'H'},
+     "hold at a count: KEDA's paused-replicas, or an HPA's minimum raised (confirms first)",
+     NULL,
+     CHANGE,
+     MODE_NORMAL,
+     act_hold},
+    {"resume",
+     "U",
+     {'U'},
+     "resume what H held: the pause lifted, or the HPA's old minimum (confirms first)",
+     NULL,
+     CHANGE,
+     MODE_NORMAL,
+     act_resume},
     {"mark",
      "Space",
      {' '},
@@ -812,7 +950,7 @@ static const struct action table[] = {
     {"apply-min",
      "m",
      {'m'},
-     "raise the HPA's minimum instead, when offered",
+     "raise the autoscaler's minimum instead (KEDA: the ScaledObject's), when offered",
      NULL,
      ACT_MUTATES,
      MODE_CONFIRM,
@@ -885,6 +1023,8 @@ static void record_refused_key(struct tui *t, const struct action *a, const char
         text_printf(reason, sizeof reason, "key %s (%s)", a->keys, a->name);
         struct scale_request req;
         request_of(t, sv, to, reason, &req);
+        req.hold = a->run == act_hold;
+        req.resume = a->run == act_resume;
         actuator_record(t->act, &req, "refused", why, t->now);
     }
 }

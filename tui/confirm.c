@@ -58,7 +58,9 @@ static void count_dialog(struct tui *t, int h, int w)
     struct dialog_view d = {.title = title,
                             .min_w = 44,
                             .footer = "digits, + - Up Down adjust; Enter: next, Esc: cancel"};
-    if (n == 1)
+    if (t->op == OP_HOLD)
+        text_printf(title, sizeof title, "Hold %s at", svs[0]->svc.name);
+    else if (n == 1)
         text_printf(title, sizeof title, "Set replicas of %s", svs[0]->svc.name);
     else
         text_printf(title, sizeof title, "Set replicas of %zu services: same count for all", n);
@@ -86,22 +88,37 @@ static void autoscaler_line(struct tui *t, struct dialog_view *d, const struct s
         return;
     }
     const struct autoscaler *as = &s->autoscaler;
+    bool keda = strcmp(as->kind, "KEDA") == 0;
     /* an autoscaler that cannot compute (the source says why: ScalingActive=False) leaves
      * whatever count it finds: the change stays */
     if (as->inactive[0] != '\0')
         text_printf(buf[*k], DLG_TEXT, "%s %s cannot compute, so it keeps %d (%s)", as->kind,
                     as->name, g->to, as->inactive);
+    else if (keda)
+        text_printf(buf[*k], DLG_TEXT,
+                    "KEDA owns the count: ScaledObject %s (%d..%d, through its HPA %s) will undo "
+                    "this",
+                    as->keda.object, as->min, as->max, as->keda.hpa);
     else
         text_printf(buf[*k], DLG_TEXT, "%s %s (%d..%d) owns the count and will undo this", as->kind,
                     as->name, as->min, as->max);
     d->lines[d->n++] = (struct dialog_line){"autoscaler", buf[(*k)++], EL_BAND_WARN};
-    if (confirm_min_target(t) != NULL) {
+    int min = keda ? as->keda.min : as->min;
+    if (confirm_min_target(t) != NULL && keda) {
+        text_printf(buf[*k], DLG_TEXT,
+                    "m sets %s's minReplicaCount %d -> %d instead, for good (not its HPA)",
+                    as->keda.object, min, g->to);
+        d->lines[d->n++] = (struct dialog_line){"instead", buf[(*k)++], EL_DIALOG};
+    } else if (confirm_min_target(t) != NULL) {
         text_printf(buf[*k], DLG_TEXT, "m raises its minimum %d -> %d instead, for good", as->min,
                     g->to);
         d->lines[d->n++] = (struct dialog_line){"instead", buf[(*k)++], EL_DIALOG};
-    } else if (t->n_targets == 1 && g->to > as->min) {
+    } else if (t->n_targets == 1 && g->to > min) {
         d->lines[d->n++] = (struct dialog_line){
-            "instead", "m is not offered: RBAC denies patch on horizontalpodautoscalers", EL_DIM};
+            "instead",
+            keda ? "m is not offered: RBAC denies patch on scaledobjects.keda.sh"
+                 : "m is not offered: RBAC denies patch on horizontalpodautoscalers",
+            EL_DIM};
     }
 }
 
@@ -175,8 +192,55 @@ static void moved_lines(struct tui *t, struct dialog_view *d, char (*buf)[DLG_TE
     }
 }
 
+/* H and U: what the hold or resume writes, and who owns the count meanwhile. */
+static void hold_dialog(struct tui *t, int h, int w)
+{
+    static char buf[6][DLG_TEXT], title[DLG_TEXT];
+    const struct tui_target *g = &t->targets[0];
+    const struct service_view *sv =
+        world_service_ns(t->world, g->source_name, g->namespace_, g->service);
+    struct dialog_view d = {
+        .title = title, .min_w = 50, .footer = "y: apply   any other key: cancel"};
+    if (sv == NULL)
+        return;
+    const struct autoscaler *as = &sv->svc.autoscaler;
+    bool keda = strcmp(as->kind, "KEDA") == 0, hold = t->op == OP_HOLD;
+    if (hold)
+        text_printf(title, sizeof title, "Hold %s at %d?", g->service, g->to);
+    else
+        text_printf(title, sizeof title, "Resume %s?", g->service);
+    text_printf(buf[0], DLG_TEXT, "%s (%s)%s%s", g->service, sv->svc.kind, t->style.g->sep,
+                g->namespace_);
+    d.lines[d.n++] = (struct dialog_line){"service", buf[0], EL_DIALOG};
+    if (keda && hold)
+        text_printf(buf[1], DLG_TEXT, "ScaledObject %s: annotation %s: \"%d\"", as->keda.object,
+                    KEDA_PAUSED_ANNOTATION, g->to);
+    else if (keda)
+        text_printf(buf[1], DLG_TEXT, "ScaledObject %s: remove annotation %s (paused at %d)",
+                    as->keda.object, KEDA_PAUSED_ANNOTATION, g->from);
+    else
+        text_printf(buf[1], DLG_TEXT, "HPA %s: minReplicas %d -> %d", as->name, g->from, g->to);
+    d.lines[d.n++] = (struct dialog_line){"writes", buf[1], EL_REC_CHANGE};
+    if (keda)
+        text_printf(buf[2], DLG_TEXT, "%s",
+                    hold ? "KEDA owns the count: it scales to this and stops scaling until U "
+                           "resumes it"
+                         : "KEDA owns the count: its triggers decide again");
+    else
+        text_printf(buf[2], DLG_TEXT, "%s",
+                    hold ? "the HPA still scales above it; the old minimum is kept in the audit "
+                           "for U"
+                         : "the minimum the hold's audit line kept");
+    d.lines[d.n++] = (struct dialog_line){"owner", buf[2], EL_BAND_WARN};
+    dialog_draw(t->win, &t->style, 2, 0, h - 4, w, &d);
+}
+
 static void confirm_dialog(struct tui *t, int h, int w)
 {
+    if (t->op != OP_SCALE && t->n_targets == 1) {
+        hold_dialog(t, h, w);
+        return;
+    }
     static char buf[DIALOG_MAX_LINES][DLG_TEXT], title[DLG_TEXT], danger[DLG_TEXT * 2];
     size_t k = 0;
     bool dangerous = confirm_dangers(t, danger, sizeof danger);

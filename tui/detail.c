@@ -4,7 +4,9 @@
 
 #include <math.h>
 #include <string.h>
+#include <sys/stat.h>
 
+#include "forgetop/audit.h"
 #include "forgetop/gauge.h"
 #include "forgetop/paint.h"
 #include "forgetop/sparkline.h"
@@ -81,6 +83,65 @@ static void autoscaler_line(const struct style *st, const struct autoscaler *a, 
                 m[0] ? st->g->sep : "", m, cond[0] ? st->g->sep : "", cond);
 }
 
+/* audit_held_min for hpa, from the cache while the log is unchanged (size, mtime). */
+static int held_min(struct tui *t, const char *hpa, int *prev)
+{
+    struct stat sb;
+    struct tui_held *h = &t->held;
+    if (!t->act || !t->act->audit_path || stat(t->act->audit_path, &sb) != 0)
+        return -1;
+    if (strcmp(h->hpa, hpa) != 0 || h->size != (long long)sb.st_size ||
+        h->mtime_s != (long long)sb.st_mtim.tv_sec || h->mtime_ns != sb.st_mtim.tv_nsec) {
+        text_printf(h->hpa, sizeof h->hpa, "%s", hpa);
+        h->size = (long long)sb.st_size;
+        h->mtime_s = (long long)sb.st_mtim.tv_sec;
+        h->mtime_ns = sb.st_mtim.tv_nsec;
+        h->rc = audit_held_min(t->act->audit_path, hpa, &h->prev);
+    }
+    *prev = h->prev;
+    return h->rc;
+}
+
+/* KEDA's own lines: the ScaledObject, its triggers, conditions and pause; an External or
+ * Object metric the HPA reports; a plain HPA that H held, with what U restores. */
+static int keda_lines(struct tui *t, const struct autoscaler *a, int y, int w)
+{
+    const struct style *st = &t->style;
+    const struct keda_scaler *k = &a->keda;
+    char b[FT_TEXT_MAX * 2], cur[32] = "no data", tgt[32] = "?";
+    int y0 = y, prev;
+    if (a->ext_kind[0]) {
+        if (!isnan(a->ext_current))
+            text_printf(cur, sizeof cur, "%g", a->ext_current);
+        if (!isnan(a->ext_target))
+            text_printf(tgt, sizeof tgt, "%g", a->ext_target);
+        text_printf(b, sizeof b, "%s %s %s (%s target %s%s)", a->ext_kind, a->ext_metric, cur,
+                    a->ext_type, tgt,
+                    strcmp(a->ext_type, "Value") == 0 ? ", of the total" : " per replica");
+        y += line(t, y, 0, w, "metric", b, 0);
+    }
+    if (strcmp(a->kind, "KEDA") == 0) {
+        text_printf(b, sizeof b,
+                    "ScaledObject %s%sHPA %s (KEDA's)%sReady %s%sActive %s%sPaused %s%sFallback %s",
+                    k->object, st->g->sep, k->hpa, st->g->sep, k->ready[0] ? k->ready : "?",
+                    st->g->sep, k->active[0] ? k->active : "?", st->g->sep,
+                    k->paused[0] ? k->paused : "?", st->g->sep, k->fallback[0] ? k->fallback : "?");
+        y += line(t, y, 0, w, "keda", b, 0);
+        text_printf(b, sizeof b, "%s", k->n_triggers ? k->triggers : "none");
+        y += line(t, y, 0, w, "triggers", b, 0);
+        if (k->held) {
+            text_printf(b, sizeof b, "PAUSED at %d (%s)%sU resumes", k->paused_at,
+                        KEDA_PAUSED_ANNOTATION, st->g->sep);
+            y += line(t, y, 0, w, "paused", b, st->attr[EL_BAND_WARN]);
+        }
+    } else if (held_min(t, a->name, &prev) == 0) {
+        text_printf(b, sizeof b, "minReplicas %d by forgetop's H, was %d%sU restores %d", a->min,
+                    prev, st->g->sep, prev);
+        y += line(t, y, 0, w, "held", b, st->attr[EL_BAND_WARN]);
+    }
+    return y - y0;
+}
+
 /* "cpu 92% of request · memory 58% of limit, 116% of request" */
 static void use_line(const struct style *st, const struct service *s, char *b, size_t len)
 {
@@ -121,6 +182,8 @@ static int facts(struct tui *t, const struct service_view *sv, int y, int w)
     /* two rows at most: a condition the HPA reports must reach the operator whole */
     paint_text(t->win, st, y, 0, 12, "autoscaler", st->attr[EL_DIM]);
     y += wrapped(t, y, 13, w - 13, b, 2, st->attr[s->autoscaler.inactive[0] ? EL_BAND_WARN : 0]);
+    if (s->autoscaler.present)
+        y += keda_lines(t, &s->autoscaler, y, w);
     if (!sv->hpa_agrees)
         y += line(t, y, 0, w, "disagrees", sv->hpa_note, st->attr[EL_BAND_WARN]);
     text_printf(c1, sizeof c1, "%.2f", s->res.cpu_request);

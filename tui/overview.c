@@ -127,7 +127,10 @@ static void service_row(struct tui *t, int y, int width, const struct table_layo
                     sv->rec.replicas > s->desired ? st->g->up : st->g->down);
     else
         text_printf(rec, sizeof rec, "%d", sv->rec.replicas);
-    if (s->autoscaler.present)
+    if (s->autoscaler.present && s->autoscaler.keda.held && strcmp(s->autoscaler.kind, "KEDA") == 0)
+        text_printf(autos, sizeof autos, "PAUSED at %d %s %s", s->autoscaler.keda.paused_at,
+                    s->autoscaler.kind, s->autoscaler.name);
+    else if (s->autoscaler.present)
         text_printf(autos, sizeof autos, "%s %s %d..%d", s->autoscaler.kind, s->autoscaler.name,
                     s->autoscaler.min, s->autoscaler.max);
     else

@@ -240,7 +240,9 @@ static void follow_one(struct tui *t, struct tui_follow *f, char *out, size_t le
         text_printf(out, len, "%s", f->msg);
         break;
     default:
-        if (f->set_min)
+        if (f->hold)
+            text_printf(out, len, "%s", f->msg);
+        else if (f->set_min)
             text_printf(out, len, "%s: permanent (previous minimum %d), outlives the incident",
                         f->msg[0] ? f->msg : "minimum raised", f->from);
         else if (f->state == FOLLOW_DONE)

@@ -39,6 +39,32 @@ struct pod {
     double cpu_cores, mem_bytes; /* NAN when no metrics */
 };
 
+/* KEDA 2.7+: a ScaledObject with this annotation holds its target at that count. */
+#define KEDA_PAUSED_ANNOTATION "autoscaling.keda.sh/paused-replicas"
+
+/* A KEDA ScaledObject that owns a service (autoscaler kind "KEDA"), with its own
+ * parameters: what KEDA's arithmetic needs, read by sources/keda.c. Condition states are
+ * "True", "False" or "" (not reported). */
+struct keda_scaler {
+    char object[FT_NAME_MAX]; /* the ScaledObject */
+    char hpa[FT_NAME_MAX];    /* the HPA it generates: status.hpaName, else keda-hpa-NAME */
+    int min, max;             /* minReplicaCount, maxReplicaCount (KEDA's defaults 0, 100) */
+    bool held;                /* the paused-replicas annotation is set: KEDA holds... */
+    int paused_at;            /* ...the count at this (its value) */
+    double cooldown_s;        /* cooldownPeriod (300 when absent) */
+    /* the first trigger, the one the recommendation follows */
+    char trigger[16];          /* its type: "redis", "prometheus", "cpu", "memory", ... */
+    char what[96];             /* listName, query, or "" */
+    char param[24];            /* the target's name: "listLength", "threshold", "value" */
+    double target;             /* its value (defaults applied: listLength 5); NAN unknown */
+    char activation_param[32]; /* "activationListLength", "activationThreshold", "" */
+    double activation;         /* active when the metric is strictly above it (0 default) */
+    char metric_type[16];      /* "AverageValue", "Value", "Utilization" */
+    int n_triggers;
+    char triggers[FT_TEXT_MAX]; /* every trigger, "; "-joined, for the detail screen */
+    char ready[8], active[8], paused[8], fallback[8];
+};
+
 /* The autoscaler that owns a service, as the source reports it (HPA, KEDA). */
 struct autoscaler {
     bool present;
@@ -55,6 +81,13 @@ struct autoscaler {
      * it reports none (targets: not used) */
     double cpu_current, mem_current;
     double cpu_target, mem_target;
+    /* its first External or Object metric (a KEDA trigger's, for one): kind "External" or
+     * "Object", target type "AverageValue" or "Value", both as the HPA reports them
+     * (AverageValue: per current replica); NAN when not reported */
+    char ext_kind[16], ext_type[16];
+    char ext_metric[FT_NAME_MAX];
+    double ext_current, ext_target;
+    struct keda_scaler keda; /* kind "KEDA" only */
 };
 
 struct service {
@@ -144,6 +177,7 @@ struct access {
     enum permission scale;   /* update on deployments/scale: the PUT of a count */
     enum permission hpa_min; /* patch on horizontalpodautoscalers: m, the HPA's minimum */
     double checked_at;       /* unix seconds of the last answer, 0 never */
+    enum permission keda;    /* patch on scaledobjects.keda.sh: m, hold, resume on KEDA */
 };
 
 struct snapshot {

@@ -53,6 +53,10 @@ struct queue_rule {
     /* KEDA cooldownPeriod: with min 0, how long the trigger stays inactive before the
      * scale to 0 (runbook preset 300 s, KEDA's default; 0 = at once). */
     double cooldown_s;
+    /* The names a ScaledObject gives its parameters, for the reason ("listLength",
+     * "activationListLength", the metric's word "queue"); "" (the zero value): the
+     * config's rule, in its own words. */
+    char param[24], activation_param[32], word[16];
 };
 
 #define HPA_STATE_CAP 64
@@ -111,6 +115,21 @@ int recommend_hpa(const struct hpa_rule *r, const struct hpa_input *in, struct h
 /* KEDA / External-metric recommendation from a queue depth (NAN: unknown, returns -1). */
 int recommend_queue(const struct queue_rule *r, int current, int ready, double depth,
                     struct hpa_state *st, double now, struct recommendation *out);
+
+struct keda_scaler;
+/* What KEDA's arithmetic is fed: total is the first trigger's metric (a list length, a
+ * query's value; NAN unknown); cpu and memory triggers use the utilisation figures. */
+struct keda_input {
+    int current, ready;
+    double total;
+    double cpu_pct, memory_pct;
+};
+/* KEDA's arithmetic with a ScaledObject's own parameters (its first trigger): AverageValue
+ * -> ceil(total / target) within max(1, min)..max, activation 0 <-> 1, cooldown to 0; a
+ * Value target as the HPA's; cpu/memory as the HPA's utilisation rule; a paused object
+ * stays at its paused count. 0, or -1 when it cannot compute (reason says why). */
+int recommend_keda(const struct keda_scaler *k, const struct keda_input *in, struct hpa_state *st,
+                   double now, struct recommendation *out);
 
 /* Capacity tier from the sizing table. */
 struct sizing_tier {

@@ -26,6 +26,14 @@ struct scale_request {
     /* With set_autoscaler_min: the autoscaler whose minimum changes; from is then its
      * minimum as the operator saw it, to the new one. The audit names it. */
     char object[FT_NAME_MAX];
+    /* KEDA owns the count: object is the ScaledObject, and set_autoscaler_min patches its
+     * spec.minReplicaCount (never the HPA KEDA generates, which KEDA would set back). */
+    bool keda;
+    /* hold at `to` (from: the count or minimum seen): with keda the paused-replicas
+     * annotation, else the HPA's minReplicas raised from `from` (kept in the audit).
+     * resume: keda removes the annotation (to -1); an HPA's minReplicas goes back to
+     * `to`, the value its hold's audit line kept. */
+    bool hold, resume;
     /* The danger the operator confirmed a second time ("cpu ~150% over its request"). */
     char danger[FT_TEXT_MAX];
 };

@@ -67,6 +67,10 @@ struct tui_nav {
     char note[FT_TEXT_MAX];  /* "cannot list namespaces (HTTP 403): type one" */
 };
 
+/* What a pending change does: a count (+ - s a, or m for the minimum), a hold at a count
+ * (H: KEDA's paused-replicas, or an HPA's minReplicas raised), or a resume (U). */
+enum tui_op { OP_SCALE, OP_HOLD, OP_RESUME };
+
 /* One service of a pending change, frozen when the dialog opened. */
 struct tui_target {
     size_t source;
@@ -85,6 +89,7 @@ struct tui_follow {
     char service[FT_NAME_MAX];
     int from, to;
     bool set_min;
+    bool hold; /* a hold or resume: the source's words are the whole report */
     enum follow_state state;
     double applied_at;
     char msg[FT_TEXT_MAX]; /* the refusal, the failure, or where the rollout is */
@@ -127,7 +132,8 @@ struct tui {
     char count_text[8];
     bool count_fresh;          /* the next digit replaces the field */
     bool moved_shown;          /* the dialog has shown that a live count moved */
-    char kind[32];             /* "+1", "-1", "set", "recommendation" */
+    char kind[32];             /* "+1", "-1", "set", "recommendation", "hold", "resume" */
+    enum tui_op op;            /* what the dialog (and the count field) is for */
     bool second;               /* the dialog asks the second confirmation its dangers need */
     bool second_min;           /* ...for m (the HPA's minimum), not for the count */
     char skipped[FT_TEXT_MAX]; /* marked services left out of the change, and why */
@@ -136,6 +142,15 @@ struct tui {
     struct tui_follow follow[TUI_MAX_TARGETS];
     size_t n_follow;
     char follow_text[FT_TEXT_MAX + 64]; /* the report last set: its time is when it changed */
+
+    /* what the audit log says a plain HPA's hold kept (detail screen), read again only
+     * when the log or the HPA shown changes: the draw loop must not reread the file */
+    struct tui_held {
+        char hpa[FT_NAME_MAX];
+        long long size, mtime_s;
+        long mtime_ns;
+        int rc, prev;
+    } held;
 
     char status[FT_TEXT_MAX + 64];
     enum element status_el;
@@ -229,6 +244,10 @@ void help_draw(struct tui *t);
 void alerts_draw(struct tui *t);
 void sources_draw(struct tui *t);
 void confirm_draw(struct tui *t);
+/* The request a hold or resume (t->op) of sv at `to` sends: KEDA's annotation, else the
+ * HPA's minReplicas; false with why when sv has nothing to hold with. */
+bool actions_hold_request(const struct tui *t, const struct service_view *sv, int to,
+                          struct scale_request *req, char *why, size_t len);
 /* The single target whose HPA minimum `m` would raise instead of the count, or NULL. */
 const struct tui_target *confirm_min_target(const struct tui *t);
 /* The dangers of every frozen target, "; "-joined; true when any needs a second y. */

@@ -4,7 +4,9 @@
 Serves, over HTTPS with bearer-token auth, the documented shapes of ../shared/k8s-api:
 discovery, deployments (list/get, labelSelector, limit/continue), the scale subresource
 (GET, PUT with a resourceVersion check, PATCH merge-patch), autoscaling/v2 HPAs (GET,
-PATCH), metrics.k8s.io/v1beta1 pod metrics, pods (paged), SelfSubjectAccessReview.
+PATCH), metrics.k8s.io/v1beta1 pod metrics, pods (paged), SelfSubjectAccessReview, and
+KEDA's keda.sh/v1alpha1 ScaledObjects (GET, merge PATCH with a resourceVersion check) when
+the fixture has a "scaledobjects" list.
 kubectl get/scale work against it.
 
 State lives in memory, seeded from a small JSON fixture (or generated with --generate
@@ -113,6 +115,13 @@ class State:
             d.setdefault("labels", {"app": d["name"]})
             d.setdefault("ready", d["replicas"])
             self.deploys[(d["namespace"], d["name"])] = d
+        self.scaledobjects = {}  # (ns, name) -> the whole document, as KEDA's CRD stores it
+        for so in seed.get("scaledobjects", []):
+            so = copy.deepcopy(so)
+            meta = so.setdefault("metadata", {})
+            meta.setdefault("namespace", seed.get("namespace", "open-forge"))
+            meta["resourceVersion"] = str(self.next_rv())
+            self.scaledobjects[(meta["namespace"], meta["name"])] = so
         for h in seed.get("hpas", []):
             h = dict(h)
             h.setdefault("namespace", seed.get("namespace", "open-forge"))
@@ -237,6 +246,13 @@ class State:
                 current.append({"type": "Resource", "resource": {
                     "name": res, "current": {"averageUtilization": h.get("current_" + res, h[res]),
                                              "averageValue": "100m" if res == "cpu" else "100Mi"}}})
+        ext = h.get("external")
+        if ext:  # what KEDA generates for a trigger: an External metric, AverageValue or Value
+            key = "averageValue" if ext["type"] == "AverageValue" else "value"
+            metrics.append({"type": "External", "external": {
+                "metric": {"name": ext["metric"]}, "target": {"type": ext["type"], key: ext["target"]}}})
+            current.append({"type": "External", "external": {
+                "metric": {"name": ext["metric"]}, "current": {key: ext["current"]}}})
         limited = h.get("limited")
         inactive = h.get("inactive")
         conds = [
@@ -308,7 +324,8 @@ def resource(name, kind, namespaced=True, verbs=None, short=None, group=None, ve
 
 
 def discovery(path, no_metrics):
-    groups = [("apps", "v1"), ("autoscaling", "v2"), ("authorization.k8s.io", "v1")]
+    groups = [("apps", "v1"), ("autoscaling", "v2"), ("authorization.k8s.io", "v1"),
+              ("keda.sh", "v1alpha1")]
     if not no_metrics:
         groups.append(("metrics.k8s.io", "v1beta1"))
     if path == "/version":
@@ -332,6 +349,7 @@ def discovery(path, no_metrics):
                           resource("deployments/status", "Deployment", verbs=["get", "patch", "update"])],
         "/apis/autoscaling/v2": [resource("horizontalpodautoscalers", "HorizontalPodAutoscaler",
                                           verbs=rw, short=["hpa"])],
+        "/apis/keda.sh/v1alpha1": [resource("scaledobjects", "ScaledObject", verbs=rw, short=["so"])],
         "/apis/authorization.k8s.io/v1": [resource("selfsubjectaccessreviews", "SelfSubjectAccessReview",
                                                    namespaced=False, verbs=["create"])],
     }
@@ -530,6 +548,8 @@ class Handler(BaseHTTPRequestHandler):
             return self.deployments(ns, name, sub, q, body, f)
         if gv == "autoscaling/v2" and res == "horizontalpodautoscalers":
             return self.hpas(ns, name, q, body, f)
+        if gv == "keda.sh/v1alpha1" and res == "scaledobjects" and st.scaledobjects:
+            return self.scaledobjects(ns, name, q, body, f)
         if gv == "metrics.k8s.io/v1beta1" and res == "pods" and name is None:
             items = []
             for d in self.sorted_deploys(ns):
@@ -684,6 +704,39 @@ class Handler(BaseHTTPRequestHandler):
                 d["rv"] = st.next_rv()
             return self.send_json(200, st.hpa(h))
         return self.send_json(405, status(405, "MethodNotAllowed", "method not allowed"))
+
+    def scaledobjects(self, ns, name, q, body, f):
+        """KEDA's CRD: stored as written; a merge patch of spec and metadata.annotations
+        (null removes a key), refused with 409 when its resourceVersion is not current."""
+        st = self.server.state
+        if name is None:
+            items = [dict({"kind": "ScaledObject", "apiVersion": "keda.sh/v1alpha1"}, **so)
+                     for k, so in sorted(st.scaledobjects.items()) if k[0] == ns]
+            return self.send_list("ScaledObjectList", "keda.sh/v1alpha1", items, q)
+        so = st.scaledobjects.get((ns, name))
+        if so is None:
+            return self.send_json(404, status(404, "NotFound",
+                                              'scaledobjects.keda.sh "%s" not found' % name))
+        doc = dict({"kind": "ScaledObject", "apiVersion": "keda.sh/v1alpha1"}, **so)
+        if self.command == "GET":
+            return self.send_json(200, doc)
+        if self.command != "PATCH" or self.headers.get("Content-Type") != "application/merge-patch+json":
+            return self.send_json(405, status(405, "MethodNotAllowed", "method not allowed"))
+        patch = json.loads(body or b"{}")
+        meta = patch.get("metadata") or {}
+        if meta.get("resourceVersion") and meta["resourceVersion"] != so["metadata"]["resourceVersion"]:
+            return self.send_json(409, status(409, "Conflict",
+                                              'Operation cannot be fulfilled on scaledobjects.keda.sh "%s": '
+                                              'the object has been modified' % name))
+        for k, v in (meta.get("annotations") or {}).items():
+            ann = so["metadata"].setdefault("annotations", {})
+            if v is None:
+                ann.pop(k, None)
+            else:
+                ann[k] = v
+        so.setdefault("spec", {}).update(patch.get("spec") or {})
+        so["metadata"]["resourceVersion"] = str(st.next_rv())
+        return self.send_json(200, dict({"kind": "ScaledObject", "apiVersion": "keda.sh/v1alpha1"}, **so))
 
 
 def main():

@@ -8,6 +8,11 @@ deployment's Ready pods, as a fixed load is among replicas. The pods come from t
 server (an admin token), so the HPA controller and forgetop read the same pods the
 controllers made. Registered with an APIService; the aggregator proxies to it over TLS.
 
+It also answers external.metrics.k8s.io/v1beta1 as KEDA's metrics adapter does for the HPA
+a ScaledObject generates: the load file's "external" object gives each metric's value
+({"external": {"open-forge/s0-redis-agent-tasks-pending": 340}}), so the real HPA
+controller computes from an External metric and writes its status itself.
+
   metrics_server.py --port P --cert C --key K --api URL --ca CA --token T --load FILE
 """
 import argparse
@@ -27,6 +32,14 @@ RESOURCES = {
         {"name": "nodes", "singularName": "", "namespaced": False, "kind": "NodeMetrics",
          "verbs": ["get", "list"]},
     ],
+}
+
+
+EXT_GV = "external.metrics.k8s.io/v1beta1"
+EXT_RESOURCES = {
+    "kind": "APIResourceList", "apiVersion": "v1", "groupVersion": EXT_GV,
+    "resources": [{"name": "externalmetrics", "singularName": "", "namespaced": True,
+                   "kind": "ExternalMetricValueList", "verbs": ["get"]}],
 }
 
 
@@ -89,9 +102,24 @@ class Handler(BaseHTTPRequestHandler):
                 })
         return items
 
+    def external(self, ns, name):
+        load = json.load(open(self.server.opts.load)).get("external", {})
+        v = load.get(f"{ns}/{name}")
+        if v is None:
+            return self.send(404, {"kind": "Status", "apiVersion": "v1", "status": "Failure",
+                                   "reason": "NotFound", "code": 404,
+                                   "message": f"no external metric {name} in {ns}"})
+        return self.send(200, {"kind": "ExternalMetricValueList", "apiVersion": EXT_GV,
+                               "metadata": {}, "items": [{"metricName": name, "metricLabels": {},
+                                                          "timestamp": now(), "value": str(v)}]})
+
     def do_GET(self):
         u = urllib.parse.urlsplit(self.path)
         parts = [p for p in u.path.split("/") if p]
+        if u.path.rstrip("/") == "/apis/" + EXT_GV:
+            return self.send(200, EXT_RESOURCES)
+        if len(parts) == 6 and parts[:2] == ["apis", "external.metrics.k8s.io"] and parts[3] == "namespaces":
+            return self.external(parts[4], parts[5])
         if u.path.rstrip("/") == "/apis/" + GV:
             return self.send(200, RESOURCES)
         if len(parts) >= 6 and parts[:2] == ["apis", "metrics.k8s.io"] and parts[3] == "namespaces" \

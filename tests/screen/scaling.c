@@ -207,7 +207,7 @@ static void rbac_denied(void)
     struct rig r;
     rig_start(&r, false);
     /* the cluster said this user may not update deployments/scale */
-    r.w.access = (struct access){PERM_DENIED, PERM_ALLOWED, FIX_NOW - 1};
+    r.w.access = (struct access){PERM_DENIED, PERM_ALLOWED, FIX_NOW - 1, PERM_UNKNOWN};
     for (size_t i = 0; i < r.w.n_sources; i++)
         if (r.w.snaps[i] != NULL)
             r.w.snaps[i]->access = r.w.access;

@@ -1,10 +1,12 @@
 /* world.c - the overview rendered through the world, not a hand-built view: the demo
  * source polled on a fixed clock, its snapshots applied and evaluated as the program
  * does, then the source stops answering. Every panel figure must turn stale with its
- * age, and nothing the demo never measured may read as a number. */
+ * age, and nothing the demo never measured may read as a number. Then the demo's
+ * agent-worker as KEDA's (keda_demo). */
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "harness.h"
@@ -65,6 +67,113 @@ static size_t count_panel(const struct world *w, const char *panel)
     return n;
 }
 
+static void keys(struct tui *t, const char *k)
+{
+    for (; *k; k++)
+        tui_key(t, *k);
+    tui_draw(t);
+}
+
+static struct service_view *worker(struct world *w)
+{
+    for (size_t i = 0; i < w->n_services; i++)
+        if (strcmp(w->services[i].svc.autoscaler.kind, "KEDA") == 0)
+            return &w->services[i];
+    return NULL;
+}
+
+/* The demo's agent-worker as the runbook scales it: KEDA's agent-worker-scaler owns the
+ * count, its arithmetic is in the object's own words, the dialogs say KEDA owns the count,
+ * H asks for the paused-replicas annotation and a paused object shows its badge. */
+static void keda_demo(void)
+{
+    static struct config cfg;
+    static struct world w;
+    struct actuator act;
+    struct tui t;
+    char err[256] = "", dir[] = "/tmp/forgetop-screen-keda.XXXXXX", audit[128];
+    if (!mkdtemp(dir)) {
+        tap(0, "a scratch folder for the KEDA screens");
+        return;
+    }
+    snprintf(audit, sizeof audit, "%s/audit.log", dir);
+    config_defaults(&cfg);
+    cfg.demo = true;
+    cfg.seed = 1;
+    cfg.demo_speed = 1;
+    struct source *src = demo_source_new(&cfg, err, sizeof err);
+    if (src == NULL) {
+        tap(0, "the demo source for the KEDA screens: %s", err);
+        return;
+    }
+    demo_set_clock(src, fixed_clock);
+    world_init(&w, &cfg);
+    size_t i = world_add_source(&w, src->name);
+    int bad = 0;
+    for (int k = 0; k < 3; k++)
+        bad |= poll_at(&w, src, i, T0 + 2.0 * k) < 0;
+    tap(!bad, "KEDA: three demo polls on the fixed clock reach the world");
+    struct service_view *sv = worker(&w);
+    tap(sv != NULL && strcmp(sv->svc.name, "agent-worker") == 0 &&
+            strcmp(sv->svc.autoscaler.name, "agent-worker-scaler") == 0,
+        "the demo's agent-worker is owned by KEDA's agent-worker-scaler");
+    tap(sv != NULL && strstr(sv->rec.reason, "/ listLength 10)") != NULL &&
+            strstr(sv->rec.reason, "within 1..100") != NULL,
+        "its recommendation is KEDA's arithmetic with listLength 10 and 1..100: %s",
+        sv ? sv->rec.reason : "");
+
+    actuator_init(&act, false, audit, no_submit, NULL);
+    hx_start("xterm-256color", 48, 160, 1);
+    tui_init(&t, &w, &act, NULL, &cfg, stdscr);
+    t.now = T0 + 4;
+    tui_draw(&t);
+    tap(hx_has(stdscr, "KEDA agent-worker"), "the overview names KEDA's object");
+    hx_golden(stdscr, "overview-keda-demo", "the demo's agent-worker, KEDA-scaled");
+    keys(&t, "\n");
+    tap(hx_has(stdscr, "redis agent:tasks:pending listLength 10") &&
+            hx_has(stdscr, "HPA keda-hpa-agent-worker-scaler (KEDA's)"),
+        "the detail shows the trigger and the generated HPA as KEDA's");
+    hx_golden(stdscr, "detail-keda-demo", "the detail of a KEDA-scaled service");
+    keys(&t, "+");
+    tap(hx_has(stdscr, "KEDA owns the count") && hx_has(stdscr, "minReplicaCount 1 -> 11"),
+        "the + dialog says KEDA owns the count and m sets minReplicaCount");
+    keys(&t, "x");
+    keys(&t, "H");
+    tap(hx_has(stdscr, "Hold agent-worker at"), "H asks for the count to hold at");
+    keys(&t, "\n");
+    tap(hx_has(stdscr, "autoscaling.keda.sh/paused-replicas: \"10\"") &&
+            hx_has(stdscr, "KEDA owns the count"),
+        "the hold dialog names the annotation and says KEDA owns the count");
+    hx_golden(stdscr, "confirm-keda-hold", "hold a KEDA target at its count");
+    keys(&t, "y");
+    char *log = hx_read_file(audit);
+    tap(log != NULL && strstr(log, "\"object\":\"scaledobject/agent-worker-scaler\"") != NULL &&
+            strstr(log, "\"action\":\"hold\"") != NULL && strstr(log, "\"to\":10") != NULL,
+        "y hands the hold to the actuator, audited against the ScaledObject");
+    free(log);
+
+    /* what the next poll of a paused object shows */
+    sv->svc.autoscaler.keda.held = true;
+    sv->svc.autoscaler.keda.paused_at = 3;
+    keys(&t, "h");
+    tap(hx_has(stdscr, "PAUSED at 3 KEDA"), "a paused object's row says so");
+    keys(&t, "U");
+    tap(hx_has(stdscr, "Resume agent-worker?") &&
+            hx_has(stdscr, "remove annotation autoscaling.keda.sh/paused-replicas (paused at 3)"),
+        "U offers to remove the annotation");
+    keys(&t, "n");
+    log = hx_read_file(audit);
+    tap(log != NULL && strstr(log, "\"action\":\"resume\"") != NULL &&
+            strstr(log, "\"declined\"") != NULL,
+        "a resume declined is audited as one");
+    free(log);
+    hx_stop();
+    world_free(&w);
+    source_destroy(src);
+    unlink(audit);
+    rmdir(dir);
+}
+
 int main(void)
 {
     static struct config cfg;
@@ -120,6 +229,7 @@ int main(void)
     source_destroy(src);
     unlink(audit);
     rmdir(dir);
+    keda_demo();
     printf("1..%d\n", tap_n);
     return tap_failed;
 }

@@ -14,7 +14,7 @@
 #include "forgetop/actuator.h"
 #include "forgetop/world.h"
 
-static const struct access deny_all = {PERM_DENIED, PERM_DENIED, 1};
+static const struct access deny_all = {PERM_DENIED, PERM_DENIED, 1, PERM_DENIED};
 
 static char dir[64];
 static char log_path[128];
@@ -379,8 +379,8 @@ Test(actuator, rbac_is_judged_per_verb)
     strcpy(svc.autoscaler.name, "api-hpa");
     svc.autoscaler.min = 3;
     svc.autoscaler.max = 20;
-    struct access only_update = {PERM_ALLOWED, PERM_DENIED, 1};
-    struct access only_patch = {PERM_DENIED, PERM_ALLOWED, 1};
+    struct access only_update = {PERM_ALLOWED, PERM_DENIED, 1, PERM_DENIED};
+    struct access only_patch = {PERM_DENIED, PERM_ALLOWED, 1, PERM_DENIED};
     struct scale_request count = request(5, 7), min = request(3, 7);
     min.set_autoscaler_min = true;
     strcpy(min.object, "api-hpa");

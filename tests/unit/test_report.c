@@ -368,7 +368,7 @@ Test(report, json_gives_rbac_per_verb_and_the_actuators_read_only_reason)
     cr_assert(cJSON_IsNull(cJSON_GetObjectItem(root, "read_only_reason")));
     cJSON_Delete(root);
     free(doc);
-    w.access = (struct access){PERM_ALLOWED, PERM_DENIED, 988};
+    w.access = (struct access){PERM_ALLOWED, PERM_DENIED, 988, PERM_UNKNOWN};
     w.production = w.read_only = true;
     snprintf(w.read_only_why, sizeof w.read_only_why, "scaling is disabled: prod is production");
     doc = report_json(&w, true, 1000);

@@ -357,7 +357,7 @@ Test(world, header_takes_context_and_notices_from_snapshots)
     struct snapshot *s = snapshot_new();
     snprintf(s->context, sizeof(s->context), "prod-eu");
     snprintf(s->notice, sizeof(s->notice), "RBAC scale: no · HPA: yes");
-    s->access = (struct access){PERM_DENIED, PERM_ALLOWED, 990};
+    s->access = (struct access){PERM_DENIED, PERM_ALLOWED, 990, PERM_UNKNOWN};
     size_t b = world_add_source(&w, "compose");
     struct snapshot *c = snapshot_new(); /* never asked: unknown, which does not hide a no */
     world_apply(&w, a, s, 1000);
