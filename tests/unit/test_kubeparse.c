@@ -28,7 +28,7 @@ static int parse(const char *deploy, struct snapshot *s, char *err)
         "{\"items\":[" METRIC("a", "900m") "," METRIC("b", "500m") "]}"};
     size_t len[KUBE_LISTS];
     for (size_t i = 0; i < KUBE_LISTS; i++)
-        len[i] = strlen(body[i]);
+        len[i] = body[i] ? strlen(body[i]) : 0;
     return kube_parse_lists(status, body, len, s, err, 256);
 }
 
