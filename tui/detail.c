@@ -13,6 +13,7 @@
 #include "forgetop/table.h"
 #include "forgetop/text.h"
 #include "forgetop/tui.h"
+#include "forgetop/why.h"
 
 #define CHART_STEP_S 10.0
 #define AXIS_W       5 /* "100 " left of a chart */
@@ -263,17 +264,21 @@ static void reason_text(const struct service *s, char *b, size_t len)
         text_printf(b, len, "%s", s->reason[0] ? s->reason : "no reason reported");
 }
 
-/* "Available=False MinimumReplicasUnavailable · Progressing=True ReplicaSetUpdated" */
+/* "Progressing=False ProgressDeadlineExceeded · Available=False MinimumReplicas...": the
+ * conditions whose reason explains something (why.h) first, so a cut row keeps them. */
 static void conditions_text(const struct style *st, const struct service *s, char *b, size_t len)
 {
     size_t n = 0;
     b[0] = '\0';
-    for (size_t i = 0; i < s->n_conditions && s->conditions; i++) {
-        const struct condition *c = &s->conditions[i];
-        text_printf(b + n, len - n, "%s%s=%s%s%s", n ? st->g->sep : "", c->type, c->status,
-                    c->reason[0] ? " " : "", c->reason);
-        n = strlen(b);
-    }
+    for (int pass = 0; pass < 2; pass++)
+        for (size_t i = 0; i < s->n_conditions && s->conditions; i++) {
+            const struct condition *c = &s->conditions[i];
+            if ((why_rank(c->reason) > 0) != (pass == 0))
+                continue;
+            text_printf(b + n, len - n, "%s%s=%s%s%s", n ? st->g->sep : "", c->type, c->status,
+                        c->reason[0] ? " " : "", c->reason);
+            n = strlen(b);
+        }
 }
 
 /* "rev 2 api-7d9f8c6b5 0/2 · rev 1 api-6b8f 3/3 1h": newest first, empty old ones left out */
@@ -318,11 +323,13 @@ static int why_lines(struct tui *t, const struct service *s, int y, int w)
 /* The newest events, newest first, cut to rows (the header says how many are shown). */
 static int events(struct tui *t, const struct service *s, int y, int rows, int w)
 {
-    static const struct table_col cols[] = {
-        {"AGE", 5, 6, 80, PAINT_RIGHT},       {"REASON", 12, 20, 90, PAINT_LEFT},
-        {"OBJECT", 12, 40, 50, PAINT_LEFT},   {"COUNT", 5, 5, 60, PAINT_RIGHT},
+    struct table_col cols[] = {
+        {"AGE", 5, 6, 80, PAINT_RIGHT},       {"REASON", 12, 24, 90, PAINT_LEFT},
+        {"OBJECT", 12, 36, 70, PAINT_LEFT},   {"COUNT", 5, 5, 60, PAINT_RIGHT},
         {"MESSAGE", 20, 200, 85, PAINT_LEFT},
     };
+    if (w < 120) /* the message explains; the object's name can be cut first */
+        cols[1].max = 16, cols[2].max = cols[2].min;
     const struct style *st = &t->style;
     struct table_layout l;
     if (rows < 2 || s->n_events == 0)
