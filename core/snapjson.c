@@ -284,6 +284,34 @@ static void decode_struct(const cJSON *o, const struct field *fields, void *base
         decode_field(o, f, base);
 }
 
+/* What explains a service's readiness (conditions, ReplicaSets, events) into v. */
+static int decode_why(const cJSON *svc, struct service *v)
+{
+    const cJSON *j;
+    cJSON_ArrayForEach(j, cJSON_GetObjectItemCaseSensitive(svc, "conditions"))
+    {
+        struct condition *c = service_add_condition(v);
+        if (c == NULL)
+            return -1;
+        decode_struct(j, cond_fields, c);
+    }
+    cJSON_ArrayForEach(j, cJSON_GetObjectItemCaseSensitive(svc, "rsets"))
+    {
+        struct replicaset *r = service_add_rset(v);
+        if (r == NULL)
+            return -1;
+        decode_struct(j, rset_fields, r);
+    }
+    cJSON_ArrayForEach(j, cJSON_GetObjectItemCaseSensitive(svc, "events"))
+    {
+        struct event e;
+        memset(&e, 0, sizeof e);
+        decode_struct(j, event_fields, &e);
+        service_keep_event(v, &e); /* kept as recorded: newest first, bounded */
+    }
+    return 0;
+}
+
 static int decode_services(const cJSON *root, struct snapshot *s)
 {
     const cJSON *svc;
@@ -301,27 +329,8 @@ static int decode_services(const cJSON *root, struct snapshot *s)
                 return -1;
             decode_struct(pj, pod_fields, p);
         }
-        cJSON_ArrayForEach(pj, cJSON_GetObjectItemCaseSensitive(svc, "conditions"))
-        {
-            struct condition *c = service_add_condition(v);
-            if (c == NULL)
-                return -1;
-            decode_struct(pj, cond_fields, c);
-        }
-        cJSON_ArrayForEach(pj, cJSON_GetObjectItemCaseSensitive(svc, "rsets"))
-        {
-            struct replicaset *r = service_add_rset(v);
-            if (r == NULL)
-                return -1;
-            decode_struct(pj, rset_fields, r);
-        }
-        cJSON_ArrayForEach(pj, cJSON_GetObjectItemCaseSensitive(svc, "events"))
-        {
-            struct event e;
-            memset(&e, 0, sizeof e);
-            decode_struct(pj, event_fields, &e);
-            service_keep_event(v, &e);
-        }
+        if (decode_why(svc, v) < 0)
+            return -1;
     }
     return 0;
 }
