@@ -686,7 +686,7 @@ static int on_event(struct pollctx *pc, const cJSON *item)
     struct event ev;
     char kind[32], name[FT_NAME_MAX];
     long i = -1;
-    kubeevents_event(item, &ev, kind, sizeof(kind), name, sizeof(name));
+    kubeevents_event_object(item, kind, sizeof(kind), name, sizeof(name));
     if (strcmp(kind, "Deployment") == 0)
         i = dep_named(pc, name, strlen(name));
     else if (strcmp(kind, "ReplicaSet") == 0)
@@ -697,6 +697,7 @@ static int on_event(struct pollctx *pc, const cJSON *item)
         return -1;
     if (i < 0 || i == POD_UNOWNED)
         return 0;
+    kubeevents_event(item, &ev, kind, name);
     service_keep_event(&pc->snap->services[i], &ev);
     return 0;
 }

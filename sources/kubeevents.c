@@ -166,13 +166,18 @@ int kubeevents_keep_rset(struct service *svc, const struct replicaset *rs)
     return 0;
 }
 
-void kubeevents_event(const cJSON *item, struct event *ev, char *kind, size_t kindlen, char *name,
-                      size_t namelen)
+void kubeevents_event_object(const cJSON *item, char *kind, size_t kindlen, char *name,
+                             size_t namelen)
 {
-    const cJSON *obj = get(item, "involvedObject"), *series = get(item, "series");
-    memset(ev, 0, sizeof(*ev));
+    const cJSON *obj = get(item, "involvedObject");
     copy(kind, kindlen, obj, "kind");
     copy(name, namelen, obj, "name");
+}
+
+void kubeevents_event(const cJSON *item, struct event *ev, const char *kind, const char *name)
+{
+    const cJSON *series = get(item, "series");
+    memset(ev, 0, sizeof(*ev));
     copy(ev->type, sizeof(ev->type), item, "type");
     copy(ev->reason, sizeof(ev->reason), item, "reason");
     copy(ev->message, sizeof(ev->message), item, "message");

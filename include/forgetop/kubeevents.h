@@ -28,8 +28,12 @@ void kubeevents_replicaset(const struct cJSON *item, struct replicaset *rs, char
 #define KUBEEVENTS_RSETS_MAX 6
 int kubeevents_keep_rset(struct service *svc, const struct replicaset *rs);
 
-/* An Event item (core/v1): its row, and the kind and name of the object it is about. */
-void kubeevents_event(const struct cJSON *item, struct event *ev, char *kind, size_t kindlen,
-                      char *name, size_t namelen);
+/* The kind and name of the object an Event item (core/v1) is about: read first, so an
+ * event about nothing shown costs no more. */
+void kubeevents_event_object(const struct cJSON *item, char *kind, size_t kindlen, char *name,
+                             size_t namelen);
+/* The Event item's row, about the object kind/name (as kubeevents_event_object read it). */
+void kubeevents_event(const struct cJSON *item, struct event *ev, const char *kind,
+                      const char *name);
 
 #endif
