@@ -87,7 +87,7 @@ struct pollctx {
     /* joins without a scan per item: deployment name and pod name -> service index;
      * by_name covers services [0, n_named) */
     struct strmap by_name, by_pod;
-    struct strmap by_rs; /* ReplicaSet name -> service index, for the events about it */
+    struct strmap by_rs, by_hpa; /* ReplicaSet, HPA name -> service, for their events */
     size_t n_named;
     bool metrics_missing;
     char metrics_why[64]; /* "no permission to read metrics.k8s.io", ... */
@@ -337,6 +337,7 @@ static void pollctx_free(struct pollctx *pc)
     strmap_free(&pc->by_name);
     strmap_free(&pc->by_pod);
     strmap_free(&pc->by_rs);
+    strmap_free(&pc->by_hpa);
 }
 
 /* ---- HTTP with credentials ---- */
@@ -604,6 +605,8 @@ static int on_hpa(struct pollctx *pc, const cJSON *item)
     a->present = true;
     text_printf(a->kind, sizeof(a->kind), "HPA");
     jcopy(a->name, sizeof(a->name), jget(item, "metadata"), "name");
+    if (strmap_put(&pc->by_hpa, a->name, strlen(a->name), i) < 0)
+        return -1;
     a->min = jint(spec, "minReplicas", 1);
     a->max = jint(spec, "maxReplicas", 0);
     a->desired = jint(st, "desiredReplicas", -1);
@@ -680,7 +683,7 @@ static int on_replicaset(struct pollctx *pc, const cJSON *item)
     return kubeevents_keep_rset(&pc->snap->services[i], &rs);
 }
 
-/* An event about a deployment shown, one of its ReplicaSets or one of its pods. */
+/* An event about a deployment shown, one of its ReplicaSets, its pods or its HPA. */
 static int on_event(struct pollctx *pc, const cJSON *item)
 {
     struct event ev;
@@ -693,6 +696,8 @@ static int on_event(struct pollctx *pc, const cJSON *item)
         i = strmap_get(&pc->by_rs, name, strlen(name));
     else if (strcmp(kind, "Pod") == 0)
         i = strmap_get(&pc->by_pod, name, strlen(name));
+    else if (strcmp(kind, "HorizontalPodAutoscaler") == 0)
+        i = strmap_get(&pc->by_hpa, name, strlen(name));
     if (i == -2 && strcmp(kind, "Deployment") == 0)
         return -1;
     if (i < 0 || i == POD_UNOWNED)

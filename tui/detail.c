@@ -260,8 +260,11 @@ static void reason_text(const struct service *s, char *b, size_t len)
     if (n > 0)
         text_printf(b, len, "%s on %zu of %zu pods%s%s", s->reason, n, s->n_pods,
                     msg[0] ? ": " : "", msg);
+    else if (s->reason[0])
+        text_printf(b, len, "%s", s->reason);
     else
-        text_printf(b, len, "%s", s->reason[0] ? s->reason : "no reason reported");
+        text_printf(b, len, "%d of %d ready; no pod or condition says why%s", s->ready, s->desired,
+                    s->n_events ? " (the events below may)" : "");
 }
 
 /* "Progressing=False ProgressDeadlineExceeded · Available=False MinimumReplicas...": the

@@ -205,6 +205,8 @@ Test(why, an_autoscaling_v1_hpa_is_read)
             "\"minReplicas\":2,\"maxReplicas\":9,\"targetCPUUtilizationPercentage\":65},"
             "\"status\":{\"currentReplicas\":3,\"desiredReplicas\":4,"
             "\"currentCPUUtilizationPercentage\":88}}]}",
+        [KUBE_EVENTS] = "{\"items\":[" EV("HorizontalPodAutoscaler", "web-hpa",
+                                          "FailedGetResourceMetric", "05") "]}",
     };
     cr_assert_eq(parse(body, s, err), 0, "%s", err);
     const struct autoscaler *a = &s->services[0].autoscaler;
@@ -217,6 +219,9 @@ Test(why, an_autoscaling_v1_hpa_is_read)
     cr_assert_float_eq(a->cpu_current, 88, 1e-9);
     cr_assert(isnan(a->mem_target));
     cr_assert_str_eq(a->conditions, "ScalingLimited: TooFewReplicas");
+    /* the HPA's own events are the service's too */
+    cr_assert_eq(s->services[0].n_events, 1);
+    cr_assert_str_eq(s->services[0].events[0].object, "HorizontalPodAutoscaler/web-hpa");
     snapshot_free(s);
 }
 
