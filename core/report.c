@@ -142,6 +142,7 @@ static cJSON *service_json(const struct world *w, const struct service_view *v)
     add_num(o, "rec_t", v->rec_t);
     cJSON_AddItemToObject(o, "autoscaler", autoscaler_json(v));
     add_str_or_null(o, "status", s->status);
+    add_str_or_null(o, "status_reason", s->reason);
     cJSON_AddNumberToObject(o, "pods", (double)s->n_pods);
     double restarts = 0; /* of all its pods/containers: a loop shows as a growing count */
     for (size_t i = 0; i < s->n_pods; i++)

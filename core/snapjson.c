@@ -109,6 +109,7 @@ static const struct field svc_fields[] = {
     {"keda_paused", F_STR, S(service, autoscaler.keda.paused)},
     {"keda_fallback", F_STR, S(service, autoscaler.keda.fallback)},
     {"status", F_STR, S(service, status)},
+    {"status_reason", F_STR, S(service, reason)},
     {"unscalable", F_BOOL, S(service, unscalable)},
     {"unscalable_why", F_STR, S(service, unscalable_why)},
     {"cpu_of", F_STR, S(service, cpu_of)},
@@ -127,6 +128,32 @@ static const struct field pod_fields[] = {
     {"node", F_STR, S(pod, node)},
     {"cpu_cores", F_NUM, S(pod, cpu_cores)},
     {"mem_bytes", F_NUM, S(pod, mem_bytes)},
+    {"reason", F_STR, S(pod, reason)},
+    {"message", F_STR, S(pod, message)},
+    {"last_reason", F_STR, S(pod, last_reason)},
+    {"exit_code", F_INT, S(pod, exit_code)},
+    END,
+};
+
+static const struct field cond_fields[] = {
+    {"type", F_STR, S(condition, type)},     {"status", F_STR, S(condition, status)},
+    {"reason", F_STR, S(condition, reason)}, {"message", F_STR, S(condition, message)},
+    {"t", F_NUM, S(condition, changed_at)},  END,
+};
+
+static const struct field rset_fields[] = {
+    {"name", F_STR, S(replicaset, name)},    {"desired", F_INT, S(replicaset, desired)},
+    {"ready", F_INT, S(replicaset, ready)},  {"revision", F_INT, S(replicaset, revision)},
+    {"t", F_NUM, S(replicaset, created_at)}, END,
+};
+
+static const struct field event_fields[] = {
+    {"type", F_STR, S(event, type)},
+    {"object", F_STR, S(event, object)},
+    {"reason", F_STR, S(event, reason)},
+    {"message", F_STR, S(event, message)},
+    {"count", F_INT, S(event, count)},
+    {"t", F_NUM, S(event, last_at)},
     END,
 };
 
@@ -227,6 +254,10 @@ char *snapjson_encode(const struct snapshot *s)
         const struct service *v = &s->services[i];
         cJSON *o = encode_struct(svc_fields, v);
         encode_array(o, "pods", pod_fields, v->pods, v->n_pods, sizeof *v->pods);
+        encode_array(o, "conditions", cond_fields, v->conditions, v->n_conditions,
+                     sizeof *v->conditions);
+        encode_array(o, "rsets", rset_fields, v->rsets, v->n_rsets, sizeof *v->rsets);
+        encode_array(o, "events", event_fields, v->events, v->n_events, sizeof *v->events);
         cJSON_AddItemToArray(svcs, o);
     }
     encode_array(root, "readings", reading_fields, s->readings, s->n_readings, sizeof *s->readings);
@@ -281,6 +312,34 @@ static void decode_struct(const cJSON *o, const struct field *fields, void *base
         decode_field(o, f, base);
 }
 
+/* What explains a service's readiness (conditions, ReplicaSets, events) into v. */
+static int decode_why(const cJSON *svc, struct service *v)
+{
+    const cJSON *j;
+    cJSON_ArrayForEach(j, cJSON_GetObjectItemCaseSensitive(svc, "conditions"))
+    {
+        struct condition *c = service_add_condition(v);
+        if (c == NULL)
+            return -1;
+        decode_struct(j, cond_fields, c);
+    }
+    cJSON_ArrayForEach(j, cJSON_GetObjectItemCaseSensitive(svc, "rsets"))
+    {
+        struct replicaset *r = service_add_rset(v);
+        if (r == NULL)
+            return -1;
+        decode_struct(j, rset_fields, r);
+    }
+    cJSON_ArrayForEach(j, cJSON_GetObjectItemCaseSensitive(svc, "events"))
+    {
+        struct event e;
+        memset(&e, 0, sizeof e);
+        decode_struct(j, event_fields, &e);
+        service_keep_event(v, &e); /* kept as recorded: newest first, bounded */
+    }
+    return 0;
+}
+
 static int decode_services(const cJSON *root, struct snapshot *s)
 {
     const cJSON *svc;
@@ -298,6 +357,8 @@ static int decode_services(const cJSON *root, struct snapshot *s)
                 return -1;
             decode_struct(pj, pod_fields, p);
         }
+        if (decode_why(svc, v) < 0)
+            return -1;
     }
     return 0;
 }

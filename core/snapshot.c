@@ -43,8 +43,12 @@ void snapshot_free(struct snapshot *s)
 {
     if (s == NULL)
         return;
-    for (size_t i = 0; i < s->n_services; i++)
+    for (size_t i = 0; i < s->n_services; i++) {
         free(s->services[i].pods);
+        free(s->services[i].conditions);
+        free(s->services[i].rsets);
+        free(s->services[i].events);
+    }
     free(s->services);
     free(s->readings);
     free(s->alerts);
@@ -77,6 +81,33 @@ struct pod *service_add_pod(struct service *svc)
     if (p != NULL)
         p->cpu_cores = p->mem_bytes = NAN;
     return p;
+}
+
+struct condition *service_add_condition(struct service *svc)
+{
+    return grow((void **)&svc->conditions, &svc->n_conditions, sizeof(struct condition));
+}
+
+struct replicaset *service_add_rset(struct service *svc)
+{
+    return grow((void **)&svc->rsets, &svc->n_rsets, sizeof(struct replicaset));
+}
+
+/* Insertion into a short sorted array: FT_EVENTS_MAX is small, a poll's events are many,
+ * so each costs at most FT_EVENTS_MAX moves and memory stays bounded per service. */
+void service_keep_event(struct service *svc, const struct event *ev)
+{
+    size_t at = 0;
+    while (at < svc->n_events && svc->events[at].last_at >= ev->last_at)
+        at++;
+    if (at >= FT_EVENTS_MAX)
+        return; /* older than every one kept */
+    if (svc->n_events < FT_EVENTS_MAX &&
+        grow((void **)&svc->events, &svc->n_events, sizeof(struct event)) == NULL)
+        return;
+    memmove(&svc->events[at + 1], &svc->events[at],
+            (svc->n_events - 1 - at) * sizeof(struct event));
+    svc->events[at] = *ev;
 }
 
 struct reading *snapshot_add_reading(struct snapshot *s, const char *metric, const char *service,

@@ -13,6 +13,7 @@
 
 #include "forgetop/facts.h"
 #include "forgetop/text.h"
+#include "forgetop/why.h"
 #include "forgetop/world.h"
 
 /* A sample older than this no longer gives a band: the panel says "no data". */
@@ -243,6 +244,7 @@ static void apply_services(struct world *w, size_t src, const struct snapshot *s
             hpa_state_note_scale(&v->hpa, snap_clock(snap, now), v->svc.desired, svc->desired);
         }
         v->svc = *svc;
+        why_fill(&v->svc); /* the overview's one word, judged here for every source */
         v->seen = true;
         history_push(&v->cpu_hist, snap->taken_at, svc->cpu_pct);
         history_push(&v->mem_hist, snap->taken_at, svc->mem_pct);

@@ -2,8 +2,10 @@
  * pods, pod metrics) and of error answers (meta/v1 Status), on anything a server or a
  * proxy in front of it could send.
  *
- * The first 4 bytes pick each list's HTTP status (200 mostly, 401, 403, 404, 500, 503);
- * the rest, split at NUL bytes, are the 4 bodies. Whatever is accepted lands in the
+ * The first 4 bytes pick the HTTP status of the first 4 lists (200 mostly, 401, 403, 404,
+ * 500, 503); the rest, split at NUL bytes, are the bodies of every list, the later ones
+ * (ReplicaSets, events) answered 200 when a body is there, so an older corpus keeps its
+ * meaning. Whatever is accepted lands in the
  * snapshot as text safe for the terminal, and every error is terminated and safe. */
 
 #include <math.h>
@@ -32,12 +34,32 @@ static void check_service(const struct service *s)
     CHECK_FIELD(s->autoscaler.inactive);
     /* an HPA that cannot compute has no count, whatever desiredReplicas said */
     CHECK(s->autoscaler.inactive[0] == '\0' || !s->autoscaler.desired_known);
+    CHECK_FIELD(s->reason);
     for (size_t i = 0; i < s->n_pods; i++) {
         CHECK_FIELD(s->pods[i].name);
         CHECK_FIELD(s->pods[i].phase);
         CHECK_FIELD(s->pods[i].node);
+        CHECK_FIELD(s->pods[i].reason);
+        CHECK_FIELD(s->pods[i].message);
+        CHECK_FIELD(s->pods[i].last_reason);
+    }
+    for (size_t i = 0; i < s->n_conditions; i++) {
+        CHECK_FIELD(s->conditions[i].type);
+        CHECK_FIELD(s->conditions[i].reason);
+        CHECK_FIELD(s->conditions[i].message);
+    }
+    for (size_t i = 0; i < s->n_rsets; i++)
+        CHECK_FIELD(s->rsets[i].name);
+    CHECK(s->n_events <= FT_EVENTS_MAX);
+    for (size_t i = 0; i < s->n_events; i++) {
+        CHECK_FIELD(s->events[i].object);
+        CHECK_FIELD(s->events[i].reason);
+        CHECK_FIELD(s->events[i].message);
+        CHECK(i == 0 || s->events[i - 1].last_at >= s->events[i].last_at);
     }
 }
+
+#define STATUS_BYTES 4 /* the lists before ReplicaSets and events */
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -45,16 +67,19 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     const char *body[KUBE_LISTS] = {NULL};
     size_t len[KUBE_LISTS] = {0};
     char err[512];
-    if (size < KUBE_LISTS)
+    if (size < STATUS_BYTES)
         return 0;
     for (size_t i = 0; i < KUBE_LISTS; i++)
-        status[i] = statuses[data[i] % (sizeof statuses / sizeof statuses[0])];
-    const char *p = (const char *)data + KUBE_LISTS, *end = (const char *)data + size;
+        status[i] =
+            i < STATUS_BYTES ? statuses[data[i] % (sizeof statuses / sizeof statuses[0])] : 0;
+    const char *p = (const char *)data + STATUS_BYTES, *end = (const char *)data + size;
     for (size_t i = 0; i < KUBE_LISTS && p < end; i++) {
         const char *nul = memchr(p, '\0', (size_t)(end - p));
         body[i] = p;
         len[i] = (size_t)((nul ? nul : end) - p);
         p = nul ? nul + 1 : end;
+        if (i >= STATUS_BYTES)
+            status[i] = 200;
     }
 
     struct snapshot *snap = snapshot_new();

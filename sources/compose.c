@@ -1019,6 +1019,28 @@ static void status_loops(struct service *svc, const struct ctr *k, size_t n)
     }
 }
 
+/* Why a container is not ready, in the words core ranks (why.h) for the service's
+ * reason: what killed it before that it died, that it dies before how it stands. */
+static void container_reason(struct pod *p, const struct ctr *k)
+{
+    bool died = is_exited(k) || is_looping(k);
+    const char *r = died && k->oom    ? "OOMKilled"
+                    : is_looping(k)   ? "Restarting"
+                    : is_exited(k)    ? "Exited"
+                    : is_unhealthy(k) ? "Unhealthy"
+                    : is_paused(k)    ? "Paused"
+                    : is_starting(k)  ? "Starting"
+                                      : "";
+    text_printf(p->reason, sizeof(p->reason), "%s", r);
+    if (died) {
+        char code[48];
+        exit_words(k, code, sizeof(code));
+        p->exit_code = k->exit_code;
+        text_printf(p->message, sizeof(p->message), "exit %s%s", code,
+                    is_looping(k) ? ", restarting" : "");
+    }
+}
+
 static void add_pod(struct service *svc, const struct ctr *k, bool ready)
 {
     struct pod *p = service_add_pod(svc);
@@ -1031,6 +1053,8 @@ static void add_pod(struct service *svc, const struct ctr *k, bool ready)
     p->started_at = k->started_at;
     p->cpu_cores = k->have_stats ? k->use.cpu_cores : NAN;
     p->mem_bytes = k->have_stats ? k->use.mem_bytes : NAN;
+    if (!ready)
+        container_reason(p, k);
 }
 
 /* Say before anyone presses `+` when compose cannot scale this service. */

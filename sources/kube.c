@@ -21,6 +21,7 @@
 #include "forgetop/keda.h"
 #include "forgetop/kubeconfig.h"
 #include "forgetop/kubens.h"
+#include "forgetop/kubeevents.h"
 #include "forgetop/kubeparse.h"
 #include "forgetop/quantity.h"
 #include "forgetop/source.h"
@@ -49,6 +50,9 @@ struct kube {
     char cpu_services[MAX_READING_SERVICES][FT_NAME_MAX];
     char mem_services[MAX_READING_SERVICES][FT_NAME_MAX];
     size_t n_cpu, n_mem;
+    /* autoscaling/v2 answered 404 (a cluster before 1.23): HPAs are read and patched
+     * through autoscaling/v1 from then on (kubehpa, under lock: the scaler reads it) */
+    bool hpa_v1;
 };
 
 /* A label selector requirement (matchLabels become OP_IN with one value). */
@@ -85,6 +89,7 @@ struct pollctx {
     /* joins without a scan per item: deployment name and pod name -> service index;
      * by_name covers services [0, n_named) */
     struct strmap by_name, by_pod;
+    struct strmap by_rs, by_hpa; /* ReplicaSet, HPA name -> service, for their events */
     size_t n_named;
     bool metrics_missing;
     char metrics_why[64]; /* "no permission to read metrics.k8s.io", ... */
@@ -344,6 +349,8 @@ static void pollctx_free(struct pollctx *pc)
     free(pc->deps);
     strmap_free(&pc->by_name);
     strmap_free(&pc->by_pod);
+    strmap_free(&pc->by_rs);
+    strmap_free(&pc->by_hpa);
 }
 
 /* ---- HTTP with credentials ---- */
@@ -510,7 +517,7 @@ static int on_deployment(struct pollctx *pc, const cJSON *item)
     sel_parse(d, jget(spec, "selector"));
     sum_resources(svc, d, jget(jget(jget(spec, "template"), "spec"), "containers"));
     rollout_status(svc, jget(st, "conditions"));
-    return 0;
+    return kubeevents_conditions(svc, jget(st, "conditions"));
 }
 
 /* ---- HPAs ---- */
@@ -576,6 +583,26 @@ static void hpa_conditions(struct autoscaler *a, const cJSON *conds)
     }
 }
 
+/* An autoscaling/v1 HPA's shape: one cpu target and figure, and its conditions kept
+ * in an annotation as a JSON string. A v2 item has none of these, so on_hpa reads both. */
+static void hpa_v1_fields(struct autoscaler *a, const cJSON *item)
+{
+    const cJSON *spec = jget(item, "spec"), *st = jget(item, "status");
+    const char *conds = jstr(jget(jget(item, "metadata"), "annotations"),
+                             "autoscaling.alpha.kubernetes.io/conditions");
+    int target = jint(spec, "targetCPUUtilizationPercentage", -1);
+    int current = jint(st, "currentCPUUtilizationPercentage", -1);
+    if (target >= 0)
+        a->cpu_target = target;
+    if (current >= 0)
+        a->cpu_current = current;
+    if (conds != NULL && a->conditions[0] == '\0') {
+        cJSON *c = cJSON_Parse(conds);
+        hpa_conditions(a, c);
+        cJSON_Delete(c);
+    }
+}
+
 static int on_hpa(struct pollctx *pc, const cJSON *item)
 {
     const cJSON *spec = jget(item, "spec"), *st = jget(item, "status");
@@ -593,6 +620,10 @@ static int on_hpa(struct pollctx *pc, const cJSON *item)
     a->present = true;
     text_printf(a->kind, sizeof(a->kind), "HPA");
     jcopy(a->name, sizeof(a->name), jget(item, "metadata"), "name");
+    char key[KUBENS_KEY_MAX];
+    if (strmap_put(&pc->by_hpa, key, kubens_key(key, sizeof key, ns, a->name, strlen(a->name)), i) <
+        0)
+        return -1;
     a->min = jint(spec, "minReplicas", 1);
     a->max = jint(spec, "maxReplicas", 0);
     a->desired = jint(st, "desiredReplicas", -1);
@@ -602,6 +633,7 @@ static int on_hpa(struct pollctx *pc, const cJSON *item)
     hpa_metrics(a, spec, st);
     keda_hpa_metrics(a, spec, st);
     hpa_conditions(a, jget(st, "conditions"));
+    hpa_v1_fields(a, item);
     if (!a->desired_known)
         a->desired = 0;
     return 0;
@@ -670,6 +702,52 @@ static int on_pod(struct pollctx *pc, const cJSON *item)
     }
     if (jstr(st, "startTime") == NULL || quantity_parse_time(jstr(st, "startTime"), &p->started_at))
         p->started_at = 0;
+    kubeevents_pod_reason(p, st);
+    return 0;
+}
+
+/* ---- what explains readiness: ReplicaSets and events (kubeevents.c reads them) ---- */
+
+static int on_replicaset(struct pollctx *pc, const cJSON *item)
+{
+    struct replicaset rs;
+    char owner[FT_NAME_MAX], ns[FT_NAME_MAX], key[KUBENS_KEY_MAX];
+    kubeevents_replicaset(item, &rs, owner, sizeof(owner));
+    item_ns(pc, jget(item, "metadata"), ns, sizeof ns);
+    long i = owner[0] ? dep_named(pc, ns, owner, strlen(owner)) : -1;
+    if (i == -2)
+        return -1;
+    if (i < 0)
+        return 0;
+    if (strmap_put(&pc->by_rs, key, kubens_key(key, sizeof key, ns, rs.name, strlen(rs.name)), i) <
+        0)
+        return -1;
+    return kubeevents_keep_rset(&pc->snap->services[i], &rs);
+}
+
+/* An event about a deployment shown, one of its ReplicaSets, its pods or its HPA. */
+static int on_event(struct pollctx *pc, const cJSON *item)
+{
+    struct event ev;
+    char kind[32], name[FT_NAME_MAX], ns[FT_NAME_MAX], key[KUBENS_KEY_MAX];
+    long i = -1;
+    kubeevents_event_object(item, kind, sizeof(kind), name, sizeof(name));
+    item_ns(pc, jget(item, "metadata"), ns, sizeof ns); /* an event lives beside its object */
+    size_t kl = kubens_key(key, sizeof key, ns, name, strlen(name));
+    if (strcmp(kind, "Deployment") == 0)
+        i = dep_named(pc, ns, name, strlen(name));
+    else if (strcmp(kind, "ReplicaSet") == 0)
+        i = strmap_get(&pc->by_rs, key, kl);
+    else if (strcmp(kind, "Pod") == 0)
+        i = strmap_get(&pc->by_pod, key, kl);
+    else if (strcmp(kind, "HorizontalPodAutoscaler") == 0)
+        i = strmap_get(&pc->by_hpa, key, kl);
+    if (i == -2 && strcmp(kind, "Deployment") == 0)
+        return -1;
+    if (i < 0 || i == POD_UNOWNED)
+        return 0;
+    kubeevents_event(item, &ev, kind, name);
+    service_keep_event(&pc->snap->services[i], &ev);
     return 0;
 }
 
@@ -813,7 +891,7 @@ static void list_path(char *out, size_t len, const char *base, const char *selec
     char *sel = selector && *selector ? http_escape(selector) : NULL;
     char *c = cont && *cont ? http_escape(cont) : NULL;
     size_t n;
-    char sep = '?';
+    char sep = strchr(base, '?') != NULL ? '&' : '?'; /* a base with its own fieldSelector */
     text_printf(out, len, "%s", base);
     if (page) {
         n = strlen(out);
@@ -1048,8 +1126,56 @@ static void list_specs(struct listspec ls[KUBE_LISTS])
          on_pod_metrics, "", ""},
         {"ScaledObjects", "/apis/keda.sh/v1alpha1/namespaces/%s/scaledobjects", false, true, true,
          on_scaledobject, "", ""},
+        {"ReplicaSets", "/apis/apps/v1/namespaces/%s/replicasets", false, true, true, on_replicaset,
+         "", ""},
+        /* Warnings only: what explains a pod that is not ready (BackOff, FailedScheduling,
+         * FailedCreate, Unhealthy) without the Normal chatter that is most of a busy
+         * namespace's events; after pods and ReplicaSets, which they are joined to. */
+        {"events", "/api/v1/namespaces/%s/events?fieldSelector=type%%3DWarning", false, true, true,
+         on_event, "", ""},
     };
     memcpy(ls, specs, sizeof(specs));
+}
+
+#define HPA_V1_LIST "/apis/autoscaling/v1/namespaces/%s/horizontalpodautoscalers"
+#define HPA_V1_NOTE "HPAs read through autoscaling/v1 (v2 not served)"
+
+static bool hpa_v1(struct kube *k)
+{
+    pthread_mutex_lock(&k->lock);
+    bool v1 = k->hpa_v1;
+    pthread_mutex_unlock(&k->lock);
+    return v1;
+}
+
+static void hpa_v1_set(struct kube *k, bool v1)
+{
+    pthread_mutex_lock(&k->lock);
+    k->hpa_v1 = v1;
+    pthread_mutex_unlock(&k->lock);
+}
+
+/* autoscaling/v2 is not served (404): read the same HPAs through autoscaling/v1, and keep
+ * to it. A 404 there too is what the operator sees: no HPA API at all. */
+static int hpa_fallback(struct pollctx *pc, struct listspec *ls, char *err, size_t errlen)
+{
+    struct http_response r;
+    char note[96];
+    ls->fmt = HPA_V1_LIST;
+    fill_specs(pc->k, ls, 1);
+    if (request(pc->k, &pc->k->http, "GET", ls->first, NULL, NULL, &r, err, errlen) < 0)
+        return -1;
+    int ret = 0;
+    if (r.status == 200) {
+        hpa_v1_set(pc->k, true);
+        add_note(pc->notes, sizeof(pc->notes), HPA_V1_NOTE);
+        ret = list_rest(pc, ls, &r, err, errlen);
+    } else {
+        text_printf(note, sizeof(note), "HPAs unreadable (v2: 404, v1: %ld)", r.status);
+        add_note(pc->notes, sizeof(pc->notes), note);
+    }
+    http_response_free(&r);
+    return ret;
 }
 
 /* Reduce the first answer of each list (rc, errs: how fetching it went) into pc, and with
@@ -1060,10 +1186,14 @@ static int reduce_lists(struct pollctx *pc, struct listspec *ls, struct http_res
     int ret = 0;
     for (size_t i = 0; i < KUBE_LISTS && ret == 0; i++) {
         long st = r[i].status;
+        if (rc[i] > 0)
+            continue; /* not read (kube_parse_lists without that answer) */
         access_changed(pc->k, st);
         if (rc[i] < 0) {
             text_printf(err, errlen, "kube: GET %s: %s", ls[i].first, errs[i]);
             ret = -1;
+        } else if (i == KUBE_HPAS && st == 404 && follow && !hpa_v1(pc->k)) {
+            ret = hpa_fallback(pc, &ls[i], err, errlen);
         } else if (st != 200 && ls[i].soft && (st == 403 || st == 404 || st == 503)) {
             char note[96];
             if (i == KUBE_POD_METRICS) {
@@ -1104,6 +1234,10 @@ static int read_lists(struct pollctx *pc, char *err, size_t errlen)
     int rc[KUBE_LISTS];
     char errs[KUBE_LISTS][256];
     list_specs(ls);
+    if (hpa_v1(pc->k)) {
+        ls[KUBE_HPAS].fmt = HPA_V1_LIST;
+        add_note(pc->notes, sizeof(pc->notes), HPA_V1_NOTE);
+    }
     fill_specs(pc->k, ls, KUBE_LISTS);
     first_pages(pc->k, ls, KUBE_LISTS, r, rc, errs);
     return reduce_lists(pc, ls, r, rc, errs, true, err, errlen);
@@ -1281,10 +1415,20 @@ static int hpa_find(struct kube *k, const char *ns, const char *dep, char *name,
     const cJSON *it;
     int rc = -1;
     text_printf(path, sizeof(path),
-                "/apis/autoscaling/v2/namespaces/%s/horizontalpodautoscalers?limit=%d", ns,
-                PAGE_LIMIT);
+                "/apis/autoscaling/%s/namespaces/%s/horizontalpodautoscalers?limit=%d",
+                hpa_v1(k) ? "v1" : "v2", ns, PAGE_LIMIT);
     if (request(k, &k->shttp, "GET", path, NULL, NULL, &r, msg, msglen) < 0)
         return -1;
+    if (r.status == 404 && !hpa_v1(k)) { /* v2 not served: the poll may not have seen it yet */
+        http_response_free(&r);
+        text_printf(path, sizeof(path),
+                    "/apis/autoscaling/v1/namespaces/%s/horizontalpodautoscalers?limit=%d", ns,
+                    PAGE_LIMIT);
+        if (request(k, &k->shttp, "GET", path, NULL, NULL, &r, msg, msglen) < 0)
+            return -1;
+        if (r.status == 200)
+            hpa_v1_set(k, true);
+    }
     cJSON *doc = r.status == 200 ? parse_body("GET", path, &r, msg, msglen) : NULL;
     if (r.status != 200)
         api_error("GET", path, &r, msg, msglen);
@@ -1323,8 +1467,10 @@ static int scale_hpa_min(struct kube *k, const struct scale_request *req, const 
                     max);
         return -1;
     }
+    /* minReplicas is the same field in v1 and v2: the version the list answered in */
     text_printf(path, sizeof(path),
-                "/apis/autoscaling/v2/namespaces/%s/horizontalpodautoscalers/%s", ns, name);
+                "/apis/autoscaling/%s/namespaces/%s/horizontalpodautoscalers/%s",
+                hpa_v1(k) ? "v1" : "v2", ns, name);
     /* resourceVersion in a merge patch is a precondition, as in a PUT. */
     text_printf(body, sizeof(body),
                 "{\"metadata\":{\"resourceVersion\":\"%s\"},\"spec\":{"
@@ -1554,6 +1700,8 @@ int kube_parse_lists(const long status[KUBE_LISTS], const char *const body[KUBE_
         r[i].len = body[i] != NULL ? len[i] : 0;
         r[i].body = body[i] != NULL ? malloc(len[i] + 1) : NULL;
         rc[i] = body[i] != NULL && r[i].body == NULL ? -1 : 0;
+        if (status[i] == 0 && body[i] == NULL)
+            rc[i] = 1; /* no answer given: that list was not read */
         if (r[i].body != NULL) {
             memcpy(r[i].body, body[i], len[i]);
             r[i].body[len[i]] = '\0';

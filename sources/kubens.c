@@ -22,13 +22,11 @@ void kubens_choose(char *ns, size_t len, const struct config *cfg, const struct 
 
 void kubens_list_base(char *out, size_t len, const char *fmt, const char *ns)
 {
-    static const char part[] = "/namespaces/%s";
-    const char *at = strstr(fmt, part);
-    if (ns[0] != '\0' || at == NULL) {
-        text_printf(out, len, fmt, ns);
-        return;
-    }
-    text_printf(out, len, "%.*s%s", (int)(at - fmt), fmt, at + sizeof(part) - 1);
+    static const char part[] = "/namespaces/";
+    text_printf(out, len, fmt, ns); /* the rest of fmt may hold escapes of its own (%%3D) */
+    char *at = ns[0] == '\0' ? strstr(out, "/namespaces//") : NULL;
+    if (at != NULL)
+        memmove(at, at + sizeof(part) - 1, strlen(at + sizeof(part) - 1) + 1);
 }
 
 size_t kubens_key(char *out, size_t len, const char *ns, const char *name, size_t name_len)

@@ -7,6 +7,8 @@
 # namespace, deployments and HPA; envtest_pods_ready marks pods Ready the way a kubelet would;
 # envtest_writes USER lists the writes the audit log saw from that user.
 # Sets ENVTEST_URL, ENVTEST_PORT, ENVTEST_CA, ENVTEST_AUDIT, ENVTEST_DIR, ENVTEST_ADMIN_TOKEN.
+# ENVTEST_APISERVER_ARGS, set before envtest_start, adds flags to the kube-apiserver (an
+# older cluster's shape: --runtime-config=autoscaling/v2=false).
 
 # The users of tokens.csv (one random token each); an ordinary user's rights are the
 # ClusterRoles envtest_rbac binds. The controller manager is a user of its own, as in a kubeadm cluster.
@@ -141,7 +143,7 @@ envtest_apiserver() { # DIR [PORT]
         --requestheader-username-headers=X-Remote-User --requestheader-group-headers=X-Remote-Group \
         --requestheader-extra-headers-prefix=X-Remote-Extra- \
         --proxy-client-cert-file="$d/proxy.crt" --proxy-client-key-file="$d/proxy.key" \
-        >>"$d/apiserver.log" 2>&1 &
+        ${ENVTEST_APISERVER_ARGS:-} >>"$d/apiserver.log" 2>&1 &
     ENVTEST_APISERVER_PID=$!
     on_exit "kill $ENVTEST_APISERVER_PID; wait $ENVTEST_APISERVER_PID"
 }

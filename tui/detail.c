@@ -1,6 +1,8 @@
 /* detail.c - one service (Enter): replicas and bounds, the autoscaler that owns it,
  * resources and use, the full recommendation reasoning and what it predicts, larger
- * charts of cpu, memory and ready replicas, and its pods where the source gives them. */
+ * charts of cpu, memory and ready replicas, and its pods where the source gives them.
+ * A service that is not ready trades the charts for why: its reason, conditions,
+ * ReplicaSets and newest events. */
 
 #include <math.h>
 #include <string.h>
@@ -13,6 +15,7 @@
 #include "forgetop/table.h"
 #include "forgetop/text.h"
 #include "forgetop/tui.h"
+#include "forgetop/why.h"
 
 #define CHART_STEP_S 10.0
 #define AXIS_W       5 /* "100 " left of a chart */
@@ -290,6 +293,147 @@ void detail_charts(struct tui *t, const struct service_view *sv, int y, int h, i
     }
 }
 
+/* Something to explain: a reason or a warning event (a scale-up's pods that are merely
+ * starting keep the charts). */
+static bool explaining(const struct service *s)
+{
+    return s->reason[0] || s->n_events > 0;
+}
+
+/* "ImagePullBackOff on 2 of 5 pods: Back-off pulling image ...": the reason the overview
+ * shows, how many pods it holds back and the first one's message (or the condition's). */
+static void reason_text(const struct service *s, char *b, size_t len)
+{
+    const char *msg = "";
+    size_t n = 0;
+    for (size_t i = 0; i < s->n_pods && s->pods; i++) {
+        const struct pod *p = &s->pods[i];
+        if (p->ready ||
+            (strcmp(p->reason, s->reason) != 0 && strcmp(p->last_reason, s->reason) != 0))
+            continue;
+        if (n++ == 0)
+            msg = p->message;
+    }
+    for (size_t i = 0; n == 0 && i < s->n_conditions && s->conditions; i++)
+        if (strcmp(s->conditions[i].reason, s->reason) == 0) {
+            text_printf(b, len, "%s (%s=%s): %s", s->reason, s->conditions[i].type,
+                        s->conditions[i].status, s->conditions[i].message);
+            return;
+        }
+    if (n > 0)
+        text_printf(b, len, "%s on %zu of %zu pods%s%s", s->reason, n, s->n_pods,
+                    msg[0] ? ": " : "", msg);
+    else if (s->reason[0])
+        text_printf(b, len, "%s", s->reason);
+    else
+        text_printf(b, len, "%d of %d ready; no pod or condition says why%s", s->ready, s->desired,
+                    s->n_events ? " (the events below may)" : "");
+}
+
+/* "Progressing=False ProgressDeadlineExceeded · Available=False MinimumReplicas...": the
+ * conditions whose reason explains something (why.h) first, so a cut row keeps them. */
+static void conditions_text(const struct style *st, const struct service *s, char *b, size_t len)
+{
+    size_t n = 0;
+    b[0] = '\0';
+    for (int pass = 0; pass < 2; pass++)
+        for (size_t i = 0; i < s->n_conditions && s->conditions; i++) {
+            const struct condition *c = &s->conditions[i];
+            if ((why_rank(c->reason) > 0) != (pass == 0))
+                continue;
+            text_printf(b + n, len - n, "%s%s=%s%s%s", n ? st->g->sep : "", c->type, c->status,
+                        c->reason[0] ? " " : "", c->reason);
+            n = strlen(b);
+        }
+}
+
+/* "rev 2 api-7d9f8c6b5 0/2 · rev 1 api-6b8f 3/3 1h": newest first, empty old ones left out */
+static void rsets_text(struct tui *t, const struct service *s, char *b, size_t len)
+{
+    size_t n = 0;
+    b[0] = '\0';
+    for (size_t i = 0; i < s->n_rsets && s->rsets; i++) {
+        const struct replicaset *r = &s->rsets[i];
+        char age[16];
+        if (i > 0 && r->desired == 0 && r->ready == 0)
+            continue;
+        text_duration(age, sizeof age, r->created_at > 0 ? t->now - r->created_at : NAN);
+        text_printf(b + n, len - n, "%srev %d %s %d/%d %s", n ? t->style.g->sep : "", r->revision,
+                    r->name, r->ready, r->desired, age);
+        n = strlen(b);
+    }
+}
+
+/* Why the service is not ready, above its events and pods; the rows used. */
+static int why_lines(struct tui *t, const struct service *s, int y, int w)
+{
+    const struct style *st = &t->style;
+    char b[FT_TEXT_MAX * 2];
+    int y0 = y;
+    if (s->reason[0] || s->ready < s->desired) {
+        reason_text(s, b, sizeof b);
+        paint_text(t->win, st, y, 0, 12, "not ready", st->attr[EL_DIM]);
+        y += wrapped(t, y, 13, w - 13, b, 2, st->attr[s->reason[0] ? EL_STATUS_ERR : 0]);
+    }
+    if (s->n_conditions > 0) {
+        conditions_text(st, s, b, sizeof b);
+        y += line(t, y, 0, w, "conditions", b, 0);
+    }
+    if (s->n_rsets > 0) {
+        rsets_text(t, s, b, sizeof b);
+        y += line(t, y, 0, w, "replicasets", b, 0);
+    }
+    return y - y0;
+}
+
+/* The newest events, newest first, cut to rows (the header says how many are shown). */
+static int events(struct tui *t, const struct service *s, int y, int rows, int w)
+{
+    struct table_col cols[] = {
+        {"AGE", 5, 6, 80, PAINT_RIGHT},       {"REASON", 12, 24, 90, PAINT_LEFT},
+        {"OBJECT", 12, 36, 70, PAINT_LEFT},   {"COUNT", 5, 5, 60, PAINT_RIGHT},
+        {"MESSAGE", 20, 200, 85, PAINT_LEFT},
+    };
+    if (w < 120) /* the message explains; the object's name can be cut first */
+        cols[1].max = 16, cols[2].max = cols[2].min;
+    const struct style *st = &t->style;
+    struct table_layout l;
+    if (rows < 2 || s->n_events == 0)
+        return 0;
+    table_fit(cols, 5, w, &l);
+    table_draw_header(t->win, st, y, 0, w, cols, &l, st->attr[EL_HEADER]);
+    int r;
+    for (r = 0; r < rows - 1 && (size_t)r < s->n_events; r++) {
+        const struct event *e = &s->events[r];
+        char age[16], count[16];
+        text_duration(age, sizeof age, e->last_at > 0 ? t->now - e->last_at : NAN);
+        text_printf(count, sizeof count, "x%d", e->count);
+        const char *cells[] = {age, e->reason, e->object, count, e->message};
+        attr_t ca[5] = {0};
+        ca[1] = strcmp(e->type, "Warning") == 0 ? st->attr[EL_BAND_WARN] : 0;
+        table_draw_row(t->win, st, y + 1 + r, 0, w, cols, &l, cells, ca, 0);
+    }
+    char more[48];
+    text_printf(more, sizeof more, " newest %d of %zu events ", r, s->n_events);
+    int mw = (int)strlen(more);
+    if (mw < w)
+        paint_text(t->win, st, y, w - mw, mw, more, st->attr[EL_HEADER_FOCUS]);
+    return 1 + r;
+}
+
+/* "ImagePullBackOff", "CrashLoopBackOff (last OOMKilled 137)": a pod's REASON cell */
+static void pod_reason(const struct pod *p, char *b, size_t len)
+{
+    char code[16] = "";
+    if (p->exit_code != 0)
+        text_printf(code, sizeof code, " %d", p->exit_code);
+    if (p->last_reason[0] && strcmp(p->last_reason, p->reason) != 0)
+        text_printf(b, len, "%s%slast %s%s%s", p->reason, p->reason[0] ? " (" : "(", p->last_reason,
+                    code, ")");
+    else
+        text_printf(b, len, "%s%s", p->reason[0] ? p->reason : "-", p->reason[0] ? code : "");
+}
+
 static int pods(struct tui *t, const struct service_view *sv, int y, int rows, int w)
 {
     static const struct table_col cols[] = {
@@ -297,10 +441,14 @@ static int pods(struct tui *t, const struct service_view *sv, int y, int rows, i
         {"READY", 5, 5, 85, PAINT_LEFT},     {"RESTARTS", 8, 8, 70, PAINT_RIGHT},
         {"AGE", 6, 6, 60, PAINT_RIGHT},      {"CPU", 6, 8, 50, PAINT_RIGHT},
         {"MEMORY", 10, 10, 40, PAINT_RIGHT}, {"NODE", 12, 32, 30, PAINT_LEFT},
+        {"REASON", 16, 40, 75, PAINT_LEFT},
     };
     const struct style *st = &t->style;
     struct table_layout l;
-    table_fit(cols, 8, w, &l);
+    bool reasons = false; /* the column only when a pod has one: width is for what differs */
+    for (size_t i = 0; i < sv->svc.n_pods && sv->svc.pods; i++)
+        reasons |= sv->svc.pods[i].reason[0] || sv->svc.pods[i].last_reason[0];
+    table_fit(cols, reasons ? 9 : 8, w, &l);
     table_draw_header(t->win, st, y, 0, w, cols, &l, st->attr[EL_HEADER]);
     const struct service *s = &sv->svc;
     if (s->n_pods == 0 || !s->pods) {
@@ -320,10 +468,14 @@ static int pods(struct tui *t, const struct service_view *sv, int y, int rows, i
         text_duration(age, sizeof age, p->started_at > 0 ? t->now - p->started_at : NAN);
         text_printf(cpu, sizeof cpu, isnan(p->cpu_cores) ? "-" : "%.2f", p->cpu_cores);
         text_bytes(mem, sizeof mem, p->mem_bytes);
+        char why[96];
+        pod_reason(p, why, sizeof why);
         const char *cells[] = {p->name, p->phase, p->ready ? "yes" : "NO",         restarts,
-                               age,     cpu,      isnan(p->mem_bytes) ? "-" : mem, p->node};
-        attr_t ca[8] = {0};
+                               age,     cpu,      isnan(p->mem_bytes) ? "-" : mem, p->node,
+                               why};
+        attr_t ca[9] = {0};
         ca[2] = p->ready ? 0 : st->attr[EL_BAND_WARN];
+        ca[8] = p->reason[0] ? st->attr[EL_STATUS_ERR] : 0;
         table_draw_row(t->win, st, y + 1 + r, 0, w, cols, &l, cells, ca, 0);
     }
     if (first + (size_t)r < s->n_pods || first > 0) {
@@ -334,6 +486,23 @@ static int pods(struct tui *t, const struct service_view *sv, int y, int rows, i
         paint_text(t->win, st, y, w - mw, mw, more, st->attr[EL_HEADER_FOCUS]);
     }
     return 1 + r;
+}
+
+/* Reason, conditions and ReplicaSets, then events and pods sharing what is left: the
+ * events at most half unless the pods need less. */
+static void why_block(struct tui *t, const struct service_view *sv, int y, int bottom, int w)
+{
+    y += why_lines(t, &sv->svc, y, w);
+    int pod_rows = (int)sv->svc.n_pods + 1, ev = (bottom - y) / 2;
+    if (pod_rows < 2)
+        pod_rows = 2;
+    if (ev < bottom - y - pod_rows)
+        ev = bottom - y - pod_rows;
+    if (ev > (int)sv->svc.n_events + 1)
+        ev = (int)sv->svc.n_events + 1;
+    y += events(t, &sv->svc, y, ev, w);
+    if (bottom - y >= 2)
+        pods(t, sv, y, bottom - y, w);
 }
 
 void detail_draw(struct tui *t)
@@ -365,6 +534,11 @@ void detail_draw(struct tui *t)
     }
     y += facts(t, sv, y, w);
     int bottom = t->lines - 2;
+    if (explaining(&sv->svc)) { /* why first: the charts of a broken service can wait */
+        why_block(t, sv, y, bottom, w);
+        frame_footer(t);
+        return;
+    }
     int room = bottom - y;
     int pod_rows = (int)sv->svc.n_pods + 1;
     if (pod_rows < 2)

@@ -14,16 +14,19 @@
 /* The lists a poll reads, in this order. */
 enum kube_list {
     KUBE_DEPLOYMENTS,
-    KUBE_HPAS,
+    KUBE_HPAS, /* autoscaling/v2, or v1 where v2 is not served; either shape parses */
     KUBE_PODS,
     KUBE_POD_METRICS,
     KUBE_SCALEDOBJECTS, /* keda.sh/v1alpha1: after the HPAs, whose generated ones it claims */
+    KUBE_REPLICASETS,
+    KUBE_EVENTS, /* core/v1 events of type Warning */
     KUBE_LISTS
 };
 
 /* status[i] and body[i] (len[i] bytes, not NUL-terminated; NULL for no body) answer list
- * i of namespace open-forge; status 0 with no body is a list the caller does not give,
- * answered as a 404 (a CRD not installed). Pages after the first are not followed. 0 with the
+ * i of namespace open-forge; status 0 with no body: that list was not read (a caller that
+ * gives fewer lists, or a CRD not installed: read as a 404). Pages after
+ * the first are not followed. 0 with the
  * services, pods and readings in out, or -1 with err as the poll would fail. */
 int kube_parse_lists(const long status[KUBE_LISTS], const char *const body[KUBE_LISTS],
                      const size_t len[KUBE_LISTS], struct snapshot *out, char *err, size_t errlen);

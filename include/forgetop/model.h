@@ -37,6 +37,42 @@ struct pod {
     double started_at; /* unix seconds, 0 unknown */
     char node[FT_NAME_MAX];
     double cpu_cores, mem_bytes; /* NAN when no metrics */
+    /* Why it is not running or not ready, as its status says: a container's waiting or
+     * terminated reason ("ImagePullBackOff", "CrashLoopBackOff", "OOMKilled") or its
+     * PodScheduled=False reason ("Unschedulable"); "" none. message is that reason's,
+     * sanitised. last_reason and exit_code: the last termination ("OOMKilled", 137), for
+     * a container that keeps dying; "" and 0 when none. */
+    char reason[48];
+    char message[FT_TEXT_MAX];
+    char last_reason[32];
+    int exit_code;
+};
+
+/* A condition of a workload (Available, Progressing, ReplicaFailure), sanitised. */
+struct condition {
+    char type[32];
+    char status[8]; /* "True", "False", "Unknown" */
+    char reason[48];
+    char message[FT_TEXT_MAX];
+    double changed_at; /* lastTransitionTime, unix seconds; 0 unknown */
+};
+
+/* A ReplicaSet of a deployment: one revision of its pod template. */
+struct replicaset {
+    char name[FT_NAME_MAX];
+    int desired, ready;
+    int revision;      /* deployment.kubernetes.io/revision, 0 unknown */
+    double created_at; /* unix seconds, 0 unknown */
+};
+
+/* An event about a service's objects (itself, its ReplicaSets, its pods), sanitised. */
+struct event {
+    char type[16];                 /* "Warning", "Normal" */
+    char object[FT_NAME_MAX + 16]; /* "Pod/api-7d4f-x2x", as kubectl names it */
+    char reason[48];
+    char message[FT_TEXT_MAX];
+    int count;      /* times seen, at least 1 */
+    double last_at; /* unix seconds of the last time, 0 unknown */
 };
 
 /* KEDA 2.7+: a ScaledObject with this annotation holds its target at that count. */
@@ -105,7 +141,8 @@ struct service {
     double cpu_cores, mem_bytes; /* absolute usage; NAN unknown */
     struct autoscaler autoscaler;
     char status[FT_TEXT_MAX]; /* "rollout stuck: ProgressDeadlineExceeded", "" when fine */
-    bool unscalable;          /* e.g. compose container_name */
+    char reason[48]; /* most important reason pods are not ready ("ImagePullBackOff"), "" */
+    bool unscalable; /* e.g. compose container_name */
     char unscalable_why[128];
     struct pod *pods; /* owned; detail screen */
     size_t n_pods;
@@ -115,7 +152,18 @@ struct service {
     /* What namespace_ is to its source: "" or "namespace", "project" (Compose). The source
      * says; the dialogs print it. */
     char scope[16];
+    /* What explains its readiness, where the source reads it (detail screen): the
+     * workload's conditions, its ReplicaSets, and the newest events of it, its ReplicaSets
+     * and pods (newest first, at most FT_EVENTS_MAX). Owned, like pods. */
+    struct condition *conditions;
+    size_t n_conditions;
+    struct replicaset *rsets;
+    size_t n_rsets;
+    struct event *events;
+    size_t n_events;
 };
+
+#define FT_EVENTS_MAX 8 /* events kept per service */
 
 /* One sample of a runbook metric. A snapshot may carry many samples of one metric
  * (a backfill from a range query); the model keeps those newer than what it has. */
@@ -238,6 +286,10 @@ struct fact *snapshot_add_fact_text(struct snapshot *s, const char *panel, const
 /* Set a fact's typed qualifier or, for a NAN, why there is no data (sanitised). */
 void fact_set_text(struct fact *f, const char *text);
 struct pod *service_add_pod(struct service *svc);
+struct condition *service_add_condition(struct service *svc);
+struct replicaset *service_add_rset(struct service *svc);
+/* Keep ev among the service's newest FT_EVENTS_MAX events, newest first (copied). */
+void service_keep_event(struct service *svc, const struct event *ev);
 /* Put older's readings in front of dst's: a snapshot nobody took is replaced by a newer
  * one, but its samples (a backfill) must still reach the histories. 0 or -1. */
 int snapshot_carry_readings(struct snapshot *dst, const struct snapshot *older);

@@ -557,6 +557,11 @@ class Handler(BaseHTTPRequestHandler):
                     if selector_matches(q.get("labelSelector"), m["metadata"]["labels"]):
                         items.append(m)
             return self.send_list("PodMetricsList", "metrics.k8s.io/v1beta1", items, q, "/apis/metrics.k8s.io/v1beta1/namespaces/%s/pods" % ns)
+        # ReplicaSets and events: served, and empty (the fixture's pods have no history)
+        if gv == "apps/v1" and res == "replicasets" and name is None:
+            return self.send_list("ReplicaSetList", "apps/v1", [], q)
+        if gv == "v1" and res == "events" and name is None:
+            return self.send_list("EventList", "v1", [], q)
         if gv == "v1" and res == "pods" and name is None:
             items = [pd for d in self.sorted_deploys(ns) for pd in st.pods(d)
                      if selector_matches(q.get("labelSelector"), pd["metadata"]["labels"])]

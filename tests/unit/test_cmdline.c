@@ -197,4 +197,11 @@ Test(nsorder, list_paths_drop_the_namespace_for_all)
     cr_expect_str_eq(out, "/apis/apps/v1/deployments");
     kubens_list_base(out, sizeof out, "/api/v1/namespaces/%s/pods", "");
     cr_expect_str_eq(out, "/api/v1/pods");
+    /* a query of the list's own keeps its escapes, in either form */
+    kubens_list_base(out, sizeof out, "/api/v1/namespaces/%s/events?fieldSelector=type%%3DWarning",
+                     "");
+    cr_expect_str_eq(out, "/api/v1/events?fieldSelector=type%3DWarning");
+    kubens_list_base(out, sizeof out, "/api/v1/namespaces/%s/events?fieldSelector=type%%3DWarning",
+                     "team-a");
+    cr_expect_str_eq(out, "/api/v1/namespaces/team-a/events?fieldSelector=type%3DWarning");
 }

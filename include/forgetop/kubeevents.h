@@ -1,0 +1,39 @@
+/* kubeevents.h - what explains a deployment's readiness, read from the Kubernetes API's
+ * objects: a pod's waiting/terminated reasons, a deployment's conditions, a ReplicaSet,
+ * an Event. Plain readers of one decoded item each; the source (kube.c) joins them to
+ * its services. */
+
+#ifndef FORGETOP_KUBEEVENTS_H
+#define FORGETOP_KUBEEVENTS_H
+
+#include <stddef.h>
+
+#include "forgetop/model.h"
+
+struct cJSON;
+
+/* A pod's status: its most important container waiting/terminated reason, or its
+ * PodScheduled=False reason, with message, last termination and exit code. */
+void kubeevents_pod_reason(struct pod *p, const struct cJSON *status);
+
+/* A deployment's status.conditions into svc->conditions. 0, or -1 out of memory. */
+int kubeevents_conditions(struct service *svc, const struct cJSON *conds);
+
+/* A ReplicaSet item: its row, and the name of the Deployment that owns it ("" none). */
+void kubeevents_replicaset(const struct cJSON *item, struct replicaset *rs, char *owner,
+                           size_t ownerlen);
+
+/* Keep rs among the service's ReplicaSets: the newest revisions, at most
+ * KUBEEVENTS_RSETS_MAX. 0, or -1 out of memory. */
+#define KUBEEVENTS_RSETS_MAX 6
+int kubeevents_keep_rset(struct service *svc, const struct replicaset *rs);
+
+/* The kind and name of the object an Event item (core/v1) is about: read first, so an
+ * event about nothing shown costs no more. */
+void kubeevents_event_object(const struct cJSON *item, char *kind, size_t kindlen, char *name,
+                             size_t namelen);
+/* The Event item's row, about the object kind/name (as kubeevents_event_object read it). */
+void kubeevents_event(const struct cJSON *item, struct event *ev, const char *kind,
+                      const char *name);
+
+#endif
