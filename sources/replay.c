@@ -24,11 +24,11 @@ static void apply(void *ctx, struct rec_event *ev)
         return;
     }
     if (f->last_t >= 0 && ev->t > f->last_t)
-        world_evaluate(f->w, f->last_t); /* the loop evaluated after each of its polls */
+        world_evaluate_clock(f->w, f->last_t); /* the loop evaluated after each poll */
+    if (ev->has_st)
+        world_set_status(f->w, ev->source, &ev->st);
     if (ev->kind == REC_FRAME)
         world_apply(f->w, ev->source, ev->snap, ev->t);
-    else
-        world_set_status(f->w, ev->source, &ev->st);
     f->last_t = ev->t;
 }
 
@@ -36,6 +36,11 @@ long replay_world_at(struct recording *r, struct world *w, double at, size_t *ba
                      size_t errlen)
 {
     struct feed f = {w, -1};
+    for (size_t i = 0; i < w->n_sources; i++) { /* statuses are written when they change */
+        struct source_status st;
+        if (recording_status_at(r, i, at - REPLAY_LOOKBACK_S, &st) == 0)
+            world_set_status(w, i, &st);
+    }
     long n = recording_each(r, at - REPLAY_LOOKBACK_S, at, apply, &f, bad, err, errlen);
     world_evaluate(w, at);
     return n;

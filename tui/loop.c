@@ -53,9 +53,9 @@ static bool ingest(struct tui *t, double now)
         poller_status(p, i, now, &st);
         news |= st.state != w->sources[i].state;
         struct snapshot *snap = poller_take(p, i);
+        recorder_status(t->rec, i, &st, now); /* first: a frame row carries its poll times */
         if (snap)
             recorder_frame(t->rec, i, snap, now);
-        recorder_status(t->rec, i, &st, now);
         world_set_status(w, i, &st);
         if (snap) {
             news |= w->snaps[i] == NULL;

@@ -87,9 +87,9 @@ static void refresh_world(struct poller *p, struct world *w, struct recorder *re
         struct source_status st;
         poller_status(p, i, now, &st);
         struct snapshot *snap = poller_take(p, i);
+        recorder_status(rec, i, &st, now); /* first: a frame row carries its poll times */
         if (snap != NULL)
             recorder_frame(rec, i, snap, now);
-        recorder_status(rec, i, &st, now);
         world_set_status(w, i, &st);
         if (snap != NULL)
             world_apply(w, i, snap, now);

@@ -40,11 +40,11 @@ static void feed(void *ctx, struct rec_event *ev)
         snapshot_free(ev->snap);
         return;
     }
+    if (ev->has_st)
+        world_set_status(w, ev->source, &ev->st);
     if (ev->kind == REC_FRAME)
         world_apply(w, ev->source, ev->snap, ev->t);
-    else
-        world_set_status(w, ev->source, &ev->st);
-    world_evaluate(w, ev->t);
+    world_evaluate_clock(w, ev->t); /* forward() evaluates in full at its end */
 }
 
 /* Forward from at to to: only the new events, no rebuild. */

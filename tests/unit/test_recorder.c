@@ -85,6 +85,66 @@ Test(recorder, frames_read_back_in_time_order_and_statuses_only_on_change)
     recording_close(rec);
 }
 
+struct times {
+    double ok[64];
+    int n, statuses;
+    int state[64];
+};
+
+static void collect_times(void *ctx, struct rec_event *ev)
+{
+    struct times *s = ctx;
+    if (ev->kind == REC_STATUS)
+        s->statuses++;
+    if (ev->has_st && s->n < 64) {
+        s->state[s->n] = ev->st.state;
+        s->ok[s->n++] = ev->st.last_ok;
+    }
+    snapshot_free(ev->snap);
+}
+
+/* last_ok and last_try change at every poll: they ride on the frame rows, and a status
+ * row is written only when something else changes; both read back as they were. */
+Test(recorder, poll_times_ride_on_the_frames_and_a_status_row_only_on_change)
+{
+    char err[256];
+    const char *path = tmp_path("times.db");
+    struct recorder *r = recorder_open(path, 0, 0, err, sizeof err);
+    cr_assert_not_null(r, "%s", err);
+    recorder_add_source(r, 0, "demo");
+    struct source_status st = {.name = "demo", .state = SOURCE_OK};
+    for (int i = 0; i < 10; i++) {
+        st.last_try = st.last_ok = 100 + i - 0.25; /* the poll ended before the loop took it */
+        if (i == 6)
+            st.state = SOURCE_STALE; /* one real change */
+        recorder_status(r, 0, &st, 100 + i);
+        struct snapshot *s = frame_with(100 + i, i);
+        recorder_frame(r, 0, s, 100 + i);
+        recorder_commit(r, 100 + i);
+        snapshot_free(s);
+    }
+    recorder_close(r);
+    struct recording *rec = recording_open(path, err, sizeof err);
+    cr_assert_not_null(rec, "%s", err);
+    struct times s = {0};
+    size_t bad = 0;
+    cr_expect_eq(recording_each(rec, 100, 109, collect_times, &s, &bad, err, sizeof err), 12);
+    cr_expect_eq(s.statuses, 2, "two rows: the first status and the change to stale");
+    cr_assert_eq(s.n, 12);
+    cr_expect_eq(s.ok[1], 99.75, "each frame carries its poll's last_ok");
+    cr_expect_eq(s.ok[11], 108.75);
+    cr_expect(s.state[1] == SOURCE_OK && s.state[11] == SOURCE_STALE);
+    struct source_status at;
+    cr_assert_eq(recording_status_at(rec, 0, 104.5, &at), 0);
+    cr_expect(at.state == SOURCE_OK && at.last_ok == 103.75 && at.last_try == 103.75,
+              "the status in force at 104.5: the row of 100 with the times of the frame of 104");
+    cr_expect_str_eq(at.name, "demo");
+    cr_assert_eq(recording_status_at(rec, 0, 109.5, &at), 0);
+    cr_expect(at.state == SOURCE_STALE && at.last_ok == 108.75);
+    cr_expect_eq(recording_status_at(rec, 0, 100, &at), -1, "nothing before the first row");
+    recording_close(rec);
+}
+
 Test(recorder, the_size_bound_drops_the_oldest_frames_first)
 {
     char err[256];
