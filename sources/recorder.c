@@ -50,7 +50,10 @@ static const char schema[] =
     "CREATE INDEX IF NOT EXISTS audits_t ON audits(t);"
     /* format 2: binary frames in raw deflate with their poll times (1: JSON, zlib) */
     "CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT);"
-    "INSERT OR IGNORE INTO meta VALUES('format', '2');";
+    "INSERT OR IGNORE INTO meta VALUES('format', '2');"
+    /* the config each run judged by (config_print's text, secrets as <set>) */
+    "CREATE TABLE IF NOT EXISTS configs(id INTEGER PRIMARY KEY, t REAL NOT NULL,"
+    " text TEXT NOT NULL);";
 
 static void fail(struct recorder *r, const char *what)
 {
@@ -218,6 +221,27 @@ void recorder_status(struct recorder *r, size_t i, const struct source_status *s
     }
     free(key);
     free(json);
+}
+
+int recorder_config(struct recorder *r, const char *text, double now)
+{
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(r->db, "SELECT text FROM configs ORDER BY id DESC LIMIT 1", -1, &st,
+                           NULL) != SQLITE_OK)
+        return -1;
+    bool same = sqlite3_step(st) == SQLITE_ROW &&
+                strcmp((const char *)sqlite3_column_text(st, 0), text) == 0;
+    sqlite3_finalize(st);
+    if (same) /* a run with the config of the one before: nothing new to know */
+        return 0;
+    if (sqlite3_prepare_v2(r->db, "INSERT INTO configs(t, text) VALUES(?, ?)", -1, &st, NULL) !=
+        SQLITE_OK)
+        return -1;
+    sqlite3_bind_double(st, 1, now);
+    sqlite3_bind_text(st, 2, text, -1, SQLITE_STATIC);
+    int rc = sqlite3_step(st) == SQLITE_DONE ? 0 : -1;
+    sqlite3_finalize(st);
+    return rc;
 }
 
 static void add_str(cJSON *o, const char *k, const char *v)

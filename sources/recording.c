@@ -321,6 +321,24 @@ double recording_step(struct recording *r, double t, int n)
     return t;
 }
 
+char *recording_config(struct recording *r, double t, double *when)
+{
+    sqlite3_stmt *st;
+    char *text = NULL;
+    if (sqlite3_prepare_v2(r->db,
+                           "SELECT t, text FROM configs ORDER BY t <= ?1 DESC,"
+                           " CASE WHEN t <= ?1 THEN -t ELSE t END LIMIT 1",
+                           -1, &st, NULL) != SQLITE_OK)
+        return NULL; /* a first-format file: no configs table */
+    sqlite3_bind_double(st, 1, t);
+    if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 1) != NULL) {
+        *when = sqlite3_column_double(st, 0);
+        text = strdup((const char *)sqlite3_column_text(st, 1));
+    }
+    sqlite3_finalize(st);
+    return text;
+}
+
 long recording_audits(struct recording *r, double from, double to)
 {
     sqlite3_stmt *st;

@@ -5,9 +5,13 @@
  * time the loop took it, then evaluated at that time, so sustained clocks run alike. */
 
 #include <math.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+
+#include <unistd.h>
 
 #include "forgetop/replay.h"
 
@@ -46,6 +50,55 @@ long replay_world_at(struct recording *r, struct world *w, double at, size_t *ba
     return n;
 }
 
+/* The recorded text read as a config file would be (config_load reads a path). */
+static int load_text(struct config *c, const char *text, char *err, size_t errlen)
+{
+    const char *dir = getenv("TMPDIR");
+    char path[512];
+    snprintf(path, sizeof path, "%s/forgetop-config-XXXXXX", dir && *dir ? dir : "/tmp");
+    int fd = mkstemp(path);
+    if (fd < 0) {
+        snprintf(err, errlen, "cannot write a temporary file in %s", dir && *dir ? dir : "/tmp");
+        return -1;
+    }
+    size_t n = strlen(text);
+    bool whole = write(fd, text, n) == (ssize_t)n;
+    close(fd);
+    int rc = whole ? config_load(c, path, err, errlen) : -1;
+    if (!whole)
+        snprintf(err, errlen, "cannot write a temporary file");
+    unlink(path);
+    return rc;
+}
+
+void replay_use_config(struct recording *r, double at, struct config *cfg, char *note,
+                       size_t len)
+{
+    static struct config rec; /* large: off the stack */
+    char err[256];
+    double when = 0;
+    char *text = recording_config(r, at, &when);
+    config_defaults(&rec);
+    if (text == NULL) {
+        snprintf(note, len, "this machine's config (the recording holds none)");
+    } else if (load_text(&rec, text, err, sizeof err) < 0) {
+        snprintf(note, len, "this machine's config (the recorded one does not read: %s)", err);
+    } else {
+        /* how this terminal draws stays this operator's */
+        rec.delay_s = cfg->delay_s;
+        rec.mouse = cfg->mouse;
+        snprintf(rec.theme, sizeof rec.theme, "%s", cfg->theme);
+        *cfg = rec;
+        char clock[32];
+        time_t s = (time_t)when;
+        struct tm tm;
+        localtime_r(&s, &tm);
+        strftime(clock, sizeof clock, "%Y-%m-%d %H:%M:%S", &tm);
+        snprintf(note, len, "the recorded config (of %s)", clock);
+    }
+    free(text);
+}
+
 /* "-15m", "-90s", "-2h": seconds before the end. */
 static int relative(const char *text, double last, double *out)
 {
@@ -58,18 +111,50 @@ static int relative(const char *text, double last, double *out)
     return 0;
 }
 
-/* "03:12[:40]" UTC: that time of the day of `last`, a day earlier if it is after last. */
+/* One or two digits at *p, moved past; -1 when there are none. */
+static int number(const char **p)
+{
+    int v = -1, n = 0;
+    while (n < 2 && **p >= '0' && **p <= '9') {
+        v = (v < 0 ? 0 : v * 10) + (**p - '0');
+        (*p)++, n++;
+    }
+    return v;
+}
+
+/* "03:12[:40]" in local time (the header clock's), or UTC with a Z: that time of the
+ * day of `last`, a day earlier if it is after last. mktime does the zone's arithmetic,
+ * so a day across a DST change is still that clock time. */
 static int clock_time(const char *text, double last, double *out)
 {
-    int h, m, s = 0;
-    char tail;
-    int n = sscanf(text, "%d:%d:%d%c", &h, &m, &s, &tail);
-    if (n != 2 && n != 3)
+    const char *p = text;
+    int h = number(&p), m = -1, s = 0;
+    if (*p == ':') {
+        p++;
+        m = number(&p);
+    }
+    if (m >= 0 && *p == ':') {
+        p++;
+        s = number(&p);
+    }
+    bool utc = strcmp(p, "Z") == 0 || strcmp(p, "z") == 0 || strcmp(p, "UTC") == 0;
+    if ((*p != '\0' && !utc) || h < 0 || h > 23 || m < 0 || m > 59 || s < 0 || s > 59)
         return -1;
-    if (h < 0 || h > 23 || m < 0 || m > 59 || s < 0 || s > 59)
-        return -1;
-    double day = floor(last / 86400) * 86400, t = day + h * 3600 + m * 60 + s;
-    *out = t > last + 0.999 ? t - 86400 : t;
+    time_t end = (time_t)floor(last);
+    struct tm tm;
+    for (int back = 0; back < 2; back++) {
+        if (utc) {
+            double day = floor(last / 86400) * 86400 - back * 86400.0;
+            *out = day + h * 3600 + m * 60 + s;
+        } else {
+            localtime_r(&end, &tm);
+            tm.tm_mday -= back;
+            tm.tm_hour = h, tm.tm_min = m, tm.tm_sec = s, tm.tm_isdst = -1;
+            *out = (double)mktime(&tm);
+        }
+        if (*out <= last + 0.999)
+            return 0;
+    }
     return 0;
 }
 
@@ -87,8 +172,8 @@ int replay_parse_time(const char *text, double first, double last, double *out, 
         rc = (*out = strtod(text, &end), end == text || *end != '\0') ? -1 : 0;
     if (rc < 0)
         snprintf(err, errlen,
-                 "\"%s\" is not a time: write 03:12, 03:12:40 (UTC), -15m, -90s, -2h or "
-                 "unix seconds",
+                 "\"%s\" is not a time: write 03:12, 03:12:40 (local time, as the header "
+                 "clock), 03:12Z (UTC), -15m, -90s, -2h or unix seconds",
                  text);
     return rc;
 }

@@ -196,6 +196,8 @@ static int run(struct app *app, double replay_at)
         t.read_only = true; /* nothing can be sent: there is no scaler at all */
         t.replay->wall = wall_now();
         tui_replay_seek(&t, replay_at);
+        if (t.replay->config_note[0] != '\0')
+            tui_set_status(&t, EL_STATUS_OK, "replay: judged by %s (S)", t.replay->config_note);
     }
     keys_mouse_enable(app->cfg->mouse);
     double now = wall_now(), step = tick_s(&t);

@@ -178,6 +178,16 @@ static int start_recorder(const struct config *cfg, struct source **srcs, int n,
     }
     for (int i = 0; i < n; i++)
         recorder_add_source(r, (size_t)i, srcs[i]->name);
+    char *text = NULL; /* the config judged by, so a replay judges alike */
+    size_t len = 0;
+    FILE *m = open_memstream(&text, &len);
+    if (m != NULL) {
+        config_print(cfg, m);
+        fclose(m);
+        if (recorder_config(r, text, now_s()) < 0)
+            fprintf(stderr, "forgetop: %s: the config could not be recorded\n", cfg->record);
+    }
+    free(text);
     act->audit_tap = tap_audit;
     act->audit_tap_ctx = r;
     *out = r;
@@ -234,6 +244,12 @@ static int replay_dashboard(const struct cli *cli, struct config *cfg)
         fprintf(stderr, "forgetop: --at: %s\n", err);
     } else {
         static struct world world;
+        if (cli->current_config)
+            snprintf(rp.config_note, sizeof rp.config_note, "this machine's config "
+                                                            "(--current-config)");
+        else
+            replay_use_config(rp.rec, cli->at != NULL ? at : rp.first, cfg, rp.config_note,
+                              sizeof rp.config_note);
         world_init(&world, cfg);
         struct actuator act;
         actuator_init(&act, true, "", NULL, NULL);
@@ -278,7 +294,13 @@ static int run_replay_once(const struct cli *cli, const struct config *cfg)
                replay_parse_time(cli->at, first, last, &at, err, sizeof err) < 0) {
         fprintf(stderr, "forgetop: --at: %s\n", err);
     } else {
-        rc = replay_report(cli, cfg, r, cli->at != NULL ? at : last);
+        static struct config used;
+        char note[FT_TEXT_MAX];
+        used = *cfg;
+        at = cli->at != NULL ? at : last;
+        if (!cli->current_config)
+            replay_use_config(r, at, &used, note, sizeof note);
+        rc = replay_report(cli, &used, r, at);
     }
     recording_close(r);
     return rc;

@@ -98,7 +98,7 @@ static void set_speed(struct tui *t, int dir)
     tui_set_status(t, EL_STATUS_OK, "replay speed x%d", rp->speed);
 }
 
-/* After `:`: digits, ':', '-', 'h', 'm', 's'; Enter goes, Escape gives up. */
+/* After `:`: digits, ':', '-', 'h', 'm', 's', 'Z' (UTC); Enter goes, Escape gives up. */
 static void go_type(struct tui *t, int key)
 {
     struct tui_replay *rp = t->replay;
@@ -118,12 +118,12 @@ static void go_type(struct tui *t, int key)
     } else if (key == 27) { /* Escape */
         rp->go[0] = '\0';
         t->mode = MODE_NORMAL;
-    } else if (key > 0 && key < 128 && strchr("0123456789:-hms", key) && n + 1 < sizeof rp->go) {
+    } else if (key > 0 && key < 128 && strchr("0123456789:-hmsZ", key) && n + 1 < sizeof rp->go) {
         rp->go[n] = (char)key;
         rp->go[n + 1] = '\0';
     }
     if (rp->go[0] != '\0')
-        tui_set_status(t, EL_STATUS_OK, "go to (03:12, -15m): %s", rp->go + 1);
+        tui_set_status(t, EL_STATUS_OK, "go to (03:12 local, 03:12Z, -15m): %s", rp->go + 1);
 }
 
 void tui_replay_key(struct tui *t, int key)
@@ -160,7 +160,7 @@ void tui_replay_key(struct tui *t, int key)
     case ':':
         t->mode = MODE_GOTO;
         snprintf(rp->go, sizeof rp->go, ":");
-        tui_set_status(t, EL_STATUS_OK, "go to (03:12, -15m): ");
+        tui_set_status(t, EL_STATUS_OK, "go to (03:12 local, 03:12Z, -15m): ");
         break;
     }
 }

@@ -2,7 +2,8 @@
  *
  * Tables: sources (index, name), frames (t, source, the snapshot's JSON deflated against
  * the source's previous frame, framez.h, and the poll's last_ok and last_try), statuses
- * (t, source, JSON of the status, written only when more than those times changed), audits (t, JSON
+ * (t, source, JSON of the status, written only when more than those times changed), configs
+ * (t, the config_print text each run judged by), audits (t, JSON
  * of the attempt); an index on each time. WAL and a commit per poll: a process killed at any point
  * leaves every committed poll. Called from the UI thread only; core never sees SQLite, only the
  * callbacks it is given. */
@@ -28,6 +29,9 @@ struct recorder *recorder_open(const char *path, double max_mb, double max_hours
                                size_t errlen);
 /* Source i's name; the replay builds its world with the same indexes. */
 int recorder_add_source(struct recorder *r, size_t i, const char *name);
+/* The config in force (config_print's text) from now on; written when it differs from the
+ * last one recorded. 0 or -1. */
+int recorder_config(struct recorder *r, const char *text, double now);
 /* One source's snapshot taken at now (the time the world applies it). */
 void recorder_frame(struct recorder *r, size_t i, const struct snapshot *s, double now);
 /* One source's status at now; only a change from the last one recorded is written. */
@@ -71,6 +75,9 @@ long recording_each(struct recording *r, double from, double to,
 int recording_status_at(struct recording *r, size_t src, double t, struct source_status *st);
 /* The time of the event n steps after (n > 0) or before (n < 0) t. */
 double recording_step(struct recording *r, double t, int n);
+/* The config text recorded in force at t (the newest at or before it, else the first),
+ * *when its time; caller frees. NULL when the file records none (its first format). */
+char *recording_config(struct recording *r, double t, double *when);
 /* How many audit records with from <= t <= to. */
 long recording_audits(struct recording *r, double from, double to);
 /* --summary: the span, the sources, how many frames and statuses, and every scale

@@ -130,6 +130,7 @@ struct tui_replay {
     double wall;
     char go[24]; /* the time being typed after `:` */
     size_t bad;  /* frames that could not be read */
+    char config_note[FT_TEXT_MAX]; /* which config it judges by: the recorded or this one */
 };
 
 /* Rebuild the world as it was at `target` (clamped to the recording); a seek. */

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <criterion/criterion.h>
@@ -189,10 +190,17 @@ Test(recorder, not_a_recording_is_a_clear_error)
     cr_expect(strstr(err, "is not a forgetop recording") != NULL, "%s", err);
 }
 
+static void zone(const char *tz)
+{
+    setenv("TZ", tz, 1);
+    tzset();
+}
+
 Test(replay, typed_times)
 {
     char err[256];
     double t, last = 1700000000; /* 2023-11-14 22:13:20 UTC */
+    zone("UTC");
     cr_assert_eq(replay_parse_time("-15m", 0, last, &t, err, sizeof err), 0);
     cr_expect_eq(t, last - 900);
     cr_assert_eq(replay_parse_time("-2h", 0, last, &t, err, sizeof err), 0);
@@ -204,4 +212,28 @@ Test(replay, typed_times)
     cr_expect_eq(replay_parse_time("25:00", 0, last, &t, err, sizeof err), -1);
     cr_expect_eq(replay_parse_time("-15x", 0, last, &t, err, sizeof err), -1);
     cr_expect(strstr(err, "not a time") != NULL);
+}
+
+/* A clock time is the header clock's, local; a Z reads it as UTC. */
+Test(replay, typed_clock_times_are_local_unless_z)
+{
+    char err[256];
+    double t, last = 1700000000; /* 2023-11-15 03:43:20 in Kolkata (+05:30) */
+    zone("Asia/Kolkata");
+    cr_assert_eq(replay_parse_time("03:40", 0, last, &t, err, sizeof err), 0, "%s", err);
+    cr_expect_eq(t, last - 200, "local: 03:40 IST is 200 s before the end");
+    cr_assert_eq(replay_parse_time("22:10Z", 0, last, &t, err, sizeof err), 0, "%s", err);
+    cr_expect_eq(t, last - 200, "Z: the same instant written in UTC");
+    cr_assert_eq(replay_parse_time("22:10:00UTC", 0, last, &t, err, sizeof err), 0);
+    cr_expect_eq(t, last - 200);
+    cr_assert_eq(replay_parse_time("04:00", 0, last, &t, err, sizeof err), 0);
+    cr_expect_eq(t, last - 86400 + 1000, "after the end: the day before, local");
+    cr_expect_eq(replay_parse_time("03:40X", 0, last, &t, err, sizeof err), -1);
+    cr_expect_eq(replay_parse_time("03:", 0, last, &t, err, sizeof err), -1);
+    cr_expect(strstr(err, "local time") != NULL && strstr(err, "03:12Z") != NULL, "%s", err);
+    /* the day before across a DST change: 12:00 on the 4th was EDT, the end is EST */
+    zone("America/New_York");
+    last = 1699200000; /* 2023-11-05 11:00 EST */
+    cr_assert_eq(replay_parse_time("12:00", 0, last, &t, err, sizeof err), 0);
+    cr_expect_eq(t, 1699113600, "2023-11-04 12:00 EDT = 16:00 UTC");
 }
