@@ -18,6 +18,9 @@
 struct feed {
     struct world *w;
     double last_t;
+    /* called after each poll's evaluation (the breach summary), NULL: none */
+    void (*after)(void *ctx, const struct world *w, double t);
+    void *ctx;
 };
 
 static void apply(void *ctx, struct rec_event *ev)
@@ -27,8 +30,11 @@ static void apply(void *ctx, struct rec_event *ev)
         snapshot_free(ev->snap);
         return;
     }
-    if (f->last_t >= 0 && ev->t > f->last_t)
+    if (f->last_t >= 0 && ev->t > f->last_t) {
         world_evaluate_clock(f->w, f->last_t); /* the loop evaluated after each poll */
+        if (f->after != NULL)
+            f->after(f->ctx, f->w, f->last_t);
+    }
     if (ev->has_st)
         world_set_status(f->w, ev->source, &ev->st);
     if (ev->kind == REC_FRAME)
@@ -39,7 +45,7 @@ static void apply(void *ctx, struct rec_event *ev)
 long replay_world_at(struct recording *r, struct world *w, double at, size_t *bad, char *err,
                      size_t errlen)
 {
-    struct feed f = {w, -1};
+    struct feed f = {w, -1, NULL, NULL};
     for (size_t i = 0; i < w->n_sources; i++) { /* statuses are written when they change */
         struct source_status st;
         if (recording_status_at(r, i, at - REPLAY_LOOKBACK_S, &st) == 0)
@@ -48,6 +54,96 @@ long replay_world_at(struct recording *r, struct world *w, double at, size_t *ba
     long n = recording_each(r, at - REPLAY_LOOKBACK_S, at, apply, &f, bad, err, errlen);
     world_evaluate(w, at);
     return n;
+}
+
+#define MAX_BREACHES 256
+
+/* One metric's (or one service's cpu or memory) breaches over the recording. */
+struct breach {
+    char what[FT_ID_MAX + FT_NAME_MAX + 16];
+    double first, last;
+    enum band first_band, worst;
+    long polls;
+};
+
+struct breaches {
+    struct breach b[MAX_BREACHES];
+    size_t n;
+};
+
+static void note_breach(struct breaches *bs, const char *what, enum band band, double t)
+{
+    if (band != BAND_WARNING && band != BAND_CRITICAL)
+        return;
+    size_t i = 0;
+    while (i < bs->n && strcmp(bs->b[i].what, what) != 0)
+        i++;
+    if (i == bs->n) {
+        if (bs->n == MAX_BREACHES)
+            return;
+        struct breach *nb = &bs->b[bs->n++];
+        snprintf(nb->what, sizeof nb->what, "%s", what);
+        nb->first = t, nb->first_band = band, nb->worst = band;
+    }
+    struct breach *b = &bs->b[i];
+    b->last = t;
+    b->polls++;
+    if (band > b->worst)
+        b->worst = band;
+}
+
+/* After each recorded poll: every band the live screen would have drawn that poll. */
+static void scan_breaches(void *ctx, const struct world *w, double t)
+{
+    char what[sizeof ((struct breach *)0)->what];
+    for (size_t i = 0; i < w->n_metrics; i++) {
+        const struct metric_view *m = &w->metrics[i];
+        snprintf(what, sizeof what, "metric %s%s%s", m->rule.id, m->service[0] ? " of " : "",
+                 m->service);
+        if (m->has_value)
+            note_breach(ctx, what, m->band, t);
+    }
+    for (size_t i = 0; i < w->n_services; i++) {
+        const struct service_view *v = &w->services[i];
+        snprintf(what, sizeof what, "service %s cpu", v->svc.name);
+        note_breach(ctx, what, v->cpu_band, t);
+        snprintf(what, sizeof what, "service %s memory", v->svc.name);
+        note_breach(ctx, what, v->mem_band, t);
+    }
+}
+
+static void local_clock(double t, char *out, size_t len)
+{
+    time_t s = (time_t)t;
+    struct tm tm;
+    localtime_r(&s, &tm);
+    strftime(out, len, "%Y-%m-%d %H:%M:%S %Z", &tm);
+}
+
+long replay_breaches(struct recording *r, struct world *w, FILE *out, char *err, size_t errlen)
+{
+    static struct breaches bs; /* large: off the stack */
+    double first, last;
+    size_t bad = 0;
+    bs.n = 0;
+    if (recording_span(r, &first, &last) < 0)
+        return 0;
+    struct feed f = {w, -1, scan_breaches, &bs};
+    long n = recording_each(r, first, last, apply, &f, &bad, err, errlen);
+    if (f.last_t >= 0) { /* the last poll */
+        world_evaluate_clock(w, f.last_t);
+        scan_breaches(&bs, w, f.last_t);
+    }
+    fprintf(out, "breaches (warning or critical, judged as the live screen judged them): %zu\n",
+            bs.n);
+    for (size_t i = 0; i < bs.n; i++) {
+        char a[40], b[40];
+        local_clock(bs.b[i].first, a, sizeof a);
+        local_clock(bs.b[i].last, b, sizeof b);
+        fprintf(out, "  %s: first %s (%s), last %s, worst %s, in %ld polls\n", bs.b[i].what, a,
+                band_name(bs.b[i].first_band), b, band_name(bs.b[i].worst), bs.b[i].polls);
+    }
+    return n < 0 ? -1 : (long)bs.n;
 }
 
 /* The recorded text read as a config file would be (config_load reads a path). */

@@ -261,18 +261,32 @@ static int replay_dashboard(const struct cli *cli, struct config *cfg)
     return rc;
 }
 
-/* --replay FILE --summary */
-static int run_summary(const struct cli *cli)
+/* --replay FILE --summary: what the file holds, then the breaches by the recorded config. */
+static int run_summary(const struct cli *cli, struct config *cfg)
 {
-    char err[512];
+    char err[512], note[FT_TEXT_MAX] = "this machine's config (--current-config)";
     struct recording *r = recording_open(cli->replay, err, sizeof err);
     if (r == NULL) {
         fprintf(stderr, "forgetop: %s\n", err);
         return 1;
     }
     int rc = recording_summary(r, stdout);
-    if (rc < 0)
+    if (rc < 0) {
         fprintf(stderr, "forgetop: %s holds no frame\n", cli->replay);
+    } else {
+        double first, last;
+        recording_span(r, &first, &last);
+        if (!cli->current_config)
+            replay_use_config(r, last, cfg, note, sizeof note);
+        printf("judged by: %s\n", note);
+        static struct world world;
+        world_init(&world, cfg);
+        for (size_t i = 0; i < recording_n_sources(r); i++)
+            world_add_source(&world, recording_source(r, i));
+        if (replay_breaches(r, &world, stdout, err, sizeof err) < 0)
+            fprintf(stderr, "forgetop: %s: %s\n", cli->replay, err);
+        world_free(&world);
+    }
     recording_close(r);
     return rc < 0 ? 1 : 0;
 }
@@ -354,7 +368,7 @@ int main(int argc, char **argv)
         if (load_config(&cli, &cfg) < 0)
             return 1;
         if (cli.summary)
-            return run_summary(&cli);
+            return run_summary(&cli, &cfg);
         if (cli.mode == CLI_ONCE || cli.mode == CLI_CHECK)
             return run_replay_once(&cli, &cfg);
         return replay_dashboard(&cli, &cfg);

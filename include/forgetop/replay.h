@@ -7,6 +7,7 @@
 #define FORGETOP_REPLAY_H
 
 #include <stddef.h>
+#include <stdio.h>
 
 #include "forgetop/config.h"
 #include "forgetop/recorder.h"
@@ -21,6 +22,11 @@
  * or -1 with err; *bad counts the frames that could not be read. */
 long replay_world_at(struct recording *r, struct world *w, double at, size_t *bad, char *err,
                      size_t errlen);
+/* --summary: the whole recording fed to w (initialised, its sources added) poll by poll,
+ * and for each metric and each service's cpu and memory the first and last poll judged
+ * warning or critical (local time), its worst band and in how many polls, printed to out.
+ * Returns how many breached, or -1 with err. */
+long replay_breaches(struct recording *r, struct world *w, FILE *out, char *err, size_t errlen);
 /* Put the config recorded in force at `at` into cfg (the terminal's delay, mouse and theme
  * kept), and say in note which config the replay judges by; cfg is left as it is when the
  * recording holds none or it does not read (note says so). */

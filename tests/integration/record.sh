@@ -90,6 +90,26 @@ check "--replay --check gives a Nagios code (0-2) and lines" sh -c "[ $rc -le 2 
 check "--at that is not a time is refused (exit $rc), naming the forms" sh -c "[ $rc -ne 0 ] && grep -q 'not a time: write 03:12' '$S/soon.err'"
 
 "$BIN" --replay "$REC" --summary >"$S/summary.out" 2>&1
+# breaches: a threshold at the median of api's cpu over the polls splits them; --summary's
+# first, last and count must be those of the polls --at judges above it, one by one
+q "$REC" "SELECT printf('%!.17g', t) FROM frames ORDER BY t" >"$S/times"
+while read -r t; do
+    "$BIN" --replay "$REC" --once --json --at "$t" 2>/dev/null |
+        python3 -c 'import json,sys; d=json.load(sys.stdin); print(sys.argv[1], [m["value"] for m in d["metrics"] if m["id"] == "cpu"][0])' "$t"
+done <"$S/times" >"$S/cpu.values"
+med=$(python3 -c 'import sys; v=sorted(float(l.split()[1]) for l in open(sys.argv[1])); print(v[len(v)//2])' "$S/cpu.values")
+printf '[metric cpu]\nwarning = %s\ncritical = 100000\n' "$med" >"$S/median.conf"
+want=$(python3 -c '
+import sys, time
+above = [float(t) for t, v in (l.split() for l in open(sys.argv[1])) if float(v) > float(sys.argv[2])]
+f = lambda t: time.strftime("%Y-%m-%d %H:%M:%S %Z", time.localtime(int(t)))
+print(f"metric cpu of api: first {f(above[0])} (warning), last {f(above[-1])}, worst warning, in {len(above)} polls")' "$S/cpu.values" "$med")
+"$BIN" --config "$S/median.conf" --replay "$REC" --summary --current-config >"$S/median.out" 2>&1
+check "--summary: first and last breach of cpu at a median threshold, as --at judged each poll ($want)" \
+    grep -qF "  $want" "$S/median.out"
+check "the threshold split the polls (neither none nor all above it)" sh -c "! grep -q 'in $(wc -l <"$S/times") polls' '$S/median.out' && grep -q 'metric cpu of api' '$S/median.out'"
+check "--summary says which config judged" grep -q "^judged by: this machine's config (--current-config)" "$S/median.out"
+check "by default the recorded config judges" grep -q "^judged by: the recorded config (of " "$S/summary.out"
 check "--summary names the span and the demo source" sh -c "grep -q '^span: .* UTC' '$S/summary.out' && grep -q '^source 0: demo' '$S/summary.out'"
 check "--summary lists the declined scale attempt" grep -q '"target":"api".*"result":"declined"' "$S/summary.out"
 
