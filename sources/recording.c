@@ -339,6 +339,47 @@ char *recording_config(struct recording *r, double t, double *when)
     return text;
 }
 
+static void attempt_from(const char *json, struct rec_attempt *a)
+{
+    cJSON *o = cJSON_Parse(json);
+    const cJSON *it;
+    if ((it = cJSON_GetObjectItemCaseSensitive(o, "target")) && cJSON_IsString(it))
+        snprintf(a->target, sizeof a->target, "%s", it->valuestring);
+    if ((it = cJSON_GetObjectItemCaseSensitive(o, "result")) && cJSON_IsString(it))
+        snprintf(a->result, sizeof a->result, "%s", it->valuestring);
+    if ((it = cJSON_GetObjectItemCaseSensitive(o, "from")) && cJSON_IsNumber(it))
+        a->from = it->valueint;
+    if ((it = cJSON_GetObjectItemCaseSensitive(o, "to")) && cJSON_IsNumber(it))
+        a->to = it->valueint;
+    cJSON_Delete(o);
+}
+
+long recording_attempts(struct recording *r, struct rec_attempt **out)
+{
+    sqlite3_stmt *st;
+    *out = NULL;
+    if (sqlite3_prepare_v2(r->db, "SELECT t, json FROM audits ORDER BY t", -1, &st, NULL) !=
+        SQLITE_OK)
+        return -1;
+    long n = 0, cap = 0;
+    while (sqlite3_step(st) == SQLITE_ROW) {
+        if (n == cap) {
+            cap = cap ? cap * 2 : 16;
+            struct rec_attempt *grown = realloc(*out, (size_t)cap * sizeof **out);
+            if (grown == NULL)
+                break;
+            *out = grown;
+        }
+        struct rec_attempt *a = &(*out)[n++];
+        memset(a, 0, sizeof *a);
+        a->t = sqlite3_column_double(st, 0);
+        if (sqlite3_column_text(st, 1) != NULL)
+            attempt_from((const char *)sqlite3_column_text(st, 1), a);
+    }
+    sqlite3_finalize(st);
+    return n;
+}
+
 long recording_audits(struct recording *r, double from, double to)
 {
     sqlite3_stmt *st;

@@ -259,6 +259,8 @@ int frame_header(struct tui *t, int y)
     int x = paint_text(t->win, st, y, 0, w, "forgetop ", st->attr[EL_TITLE]);
     paint_text(t->win, st, y, x, right - x - 1, ctx, st->attr[EL_NORMAL]);
     header_sources(t, y + 1, w);
+    if (t->replay != NULL) /* a replay: where its time is in the recording, and the scales */
+        return 2 + tui_replay_timeline(t, y + 2, w);
     return 2;
 }
 

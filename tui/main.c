@@ -245,17 +245,21 @@ static int replay_dashboard(const struct cli *cli, struct config *cfg)
     } else {
         static struct world world;
         if (cli->current_config)
-            snprintf(rp.config_note, sizeof rp.config_note, "this machine's config "
-                                                            "(--current-config)");
+            snprintf(rp.config_note, sizeof rp.config_note,
+                     "this machine's config "
+                     "(--current-config)");
         else
             replay_use_config(rp.rec, cli->at != NULL ? at : rp.first, cfg, rp.config_note,
                               sizeof rp.config_note);
         world_init(&world, cfg);
+        long n = recording_attempts(rp.rec, &rp.attempts);
+        rp.n_attempts = n > 0 ? (size_t)n : 0;
         struct actuator act;
         actuator_init(&act, true, "", NULL, NULL);
         struct app app = {cfg, NULL, &world, &act, NULL, &rp};
         rc = tui_run_replay(&app, cli->at != NULL ? at : rp.first);
         world_free(&world);
+        free(rp.attempts);
     }
     recording_close(rp.rec);
     return rc;

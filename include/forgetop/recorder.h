@@ -78,6 +78,15 @@ double recording_step(struct recording *r, double t, int n);
 /* The config text recorded in force at t (the newest at or before it, else the first),
  * *when its time; caller frees. NULL when the file records none (its first format). */
 char *recording_config(struct recording *r, double t, double *when);
+/* A scale attempt as recorded (the audits table), for the replay's timeline and detail. */
+struct rec_attempt {
+    double t;
+    char target[FT_NAME_MAX];
+    char result[32]; /* "ok", "declined", "failed", ... as the audit log wrote it */
+    int from, to;
+};
+/* Every scale attempt in time order into *out (caller frees); how many, or -1. */
+long recording_attempts(struct recording *r, struct rec_attempt **out);
 /* How many audit records with from <= t <= to. */
 long recording_audits(struct recording *r, double from, double to);
 /* --summary: the span, the sources, how many frames and statuses, and every scale
