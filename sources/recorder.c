@@ -75,6 +75,17 @@ static int prepare(struct recorder *r)
                : 0;
 }
 
+/* A frames table without the poll times: appending format-2 frames would corrupt it. */
+static bool first_format(sqlite3 *db)
+{
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(db, "SELECT ok FROM frames LIMIT 0", -1, &st, NULL) == SQLITE_OK) {
+        sqlite3_finalize(st);
+        return false;
+    }
+    return strstr(sqlite3_errmsg(db), "no such column") != NULL;
+}
+
 struct recorder *recorder_open(const char *path, double max_mb, double max_hours, char *err,
                                size_t errlen)
 {
@@ -89,7 +100,15 @@ struct recorder *recorder_open(const char *path, double max_mb, double max_hours
                                                                            : RECORDER_KEY_EVERY_S;
     /* incremental vacuum must be chosen before the first table: dropped frames then
      * give their pages back to the file system */
-    if (sqlite3_open(path, &r->db) != SQLITE_OK ||
+    if (sqlite3_open(path, &r->db) == SQLITE_OK && first_format(r->db)) {
+        snprintf(err, errlen,
+                 "recording %s: a recording of the first format (JSON frames): "
+                 "record into a new file",
+                 path);
+        recorder_close(r);
+        return NULL;
+    }
+    if (r->db == NULL ||
         sqlite3_exec(r->db, "PRAGMA auto_vacuum=INCREMENTAL;", NULL, NULL, NULL) != SQLITE_OK ||
         sqlite3_exec(r->db, schema, NULL, NULL, NULL) != SQLITE_OK || prepare(r) < 0) {
         snprintf(err, errlen, "recording %s: %s", path,

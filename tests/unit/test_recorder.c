@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include <criterion/criterion.h>
+#include <sqlite3.h>
 
 #include "forgetop/recorder.h"
 #include "forgetop/replay.h"
@@ -236,4 +237,21 @@ Test(replay, typed_clock_times_are_local_unless_z)
     last = 1699200000; /* 2023-11-05 11:00 EST */
     cr_assert_eq(replay_parse_time("12:00", 0, last, &t, err, sizeof err), 0);
     cr_expect_eq(t, 1699113600, "2023-11-04 12:00 EDT = 16:00 UTC");
+}
+
+/* Appending format-2 frames to a first-format file would leave it unreadable: refused. */
+Test(recorder, a_first_format_file_is_not_appended_to)
+{
+    char err[256] = "";
+    const char *path = tmp_path("v1.db");
+    sqlite3 *db;
+    cr_assert_eq(sqlite3_open(path, &db), SQLITE_OK);
+    cr_assert_eq(sqlite3_exec(db,
+                              "CREATE TABLE frames(id INTEGER PRIMARY KEY, t REAL, source INTEGER,"
+                              " n INTEGER, base INTEGER, z BLOB)",
+                              NULL, NULL, NULL),
+                 SQLITE_OK);
+    sqlite3_close(db);
+    cr_expect_null(recorder_open(path, 0, 0, err, sizeof err));
+    cr_expect(strstr(err, "first format") != NULL, "%s", err);
 }
