@@ -12,10 +12,10 @@
 #include "forgetop/replay.h"
 #include "forgetop/world.h"
 
-static double mono(void)
+static double clock_s(clockid_t id)
 {
     struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
+    clock_gettime(id, &ts);
     return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
@@ -25,19 +25,21 @@ static int cmp(const void *a, const void *b)
     return x < y ? -1 : x > y;
 }
 
-/* One seek to at: a new world, as tui_replay_seek builds it; its milliseconds. */
-static double seek_ms(struct recording *r, const struct config *cfg, double at)
+/* One seek to at: a new world, as tui_replay_seek builds it; its milliseconds, and in
+ * *cpu_ms the CPU it took (on a loaded machine the wall time is mostly waiting). */
+static double seek_ms(struct recording *r, const struct config *cfg, double at, double *cpu_ms)
 {
     static struct world w;
     char err[256];
     size_t bad = 0;
-    double t0 = mono();
+    double t0 = clock_s(CLOCK_MONOTONIC), c0 = clock_s(CLOCK_PROCESS_CPUTIME_ID);
     world_init(&w, cfg);
     for (size_t i = 0; i < recording_n_sources(r); i++)
         world_add_source(&w, recording_source(r, i));
     if (replay_world_at(r, &w, at, &bad, err, sizeof err) < 0)
         fprintf(stderr, "seek: %s\n", err);
-    double ms = (mono() - t0) * 1000;
+    double ms = (clock_s(CLOCK_MONOTONIC) - t0) * 1000;
+    *cpu_ms = (clock_s(CLOCK_PROCESS_CPUTIME_ID) - c0) * 1000;
     world_free(&w);
     return ms;
 }
@@ -59,15 +61,21 @@ int main(int argc, char **argv)
         recording_close(r);
         return 1;
     }
-    double *ms = calloc((size_t)n, sizeof *ms);
-    for (int i = 0; ms != NULL && i < n; i++) /* whole minutes, first to last */
-        ms[i] = seek_ms(r, &cfg, first + 60 * (int)((last - first) / 60 * i / (n > 1 ? n - 1 : 1)));
-    if (ms != NULL) {
+    double *ms = calloc((size_t)n, sizeof *ms), *cpu = calloc((size_t)n, sizeof *cpu);
+    for (int i = 0; ms != NULL && cpu != NULL && i < n; i++) { /* whole minutes, first to last */
+        double at = first + 60 * (int)((last - first) / 60 * i / (n > 1 ? n - 1 : 1));
+        ms[i] = seek_ms(r, &cfg, at, &cpu[i]);
+    }
+    if (ms != NULL && cpu != NULL) {
         qsort(ms, (size_t)n, sizeof *ms, cmp);
-        printf("seeks=%d min_ms=%.1f median_ms=%.1f p90_ms=%.1f max_ms=%.1f\n", n, ms[0], ms[n / 2],
-               ms[(n * 9) / 10 < n ? (n * 9) / 10 : n - 1], ms[n - 1]);
+        qsort(cpu, (size_t)n, sizeof *cpu, cmp);
+        int p90 = (n * 9) / 10 < n ? (n * 9) / 10 : n - 1;
+        printf("seeks=%d min_ms=%.1f median_ms=%.1f p90_ms=%.1f max_ms=%.1f cpu_median_ms=%.1f "
+               "cpu_max_ms=%.1f\n",
+               n, ms[0], ms[n / 2], ms[p90], ms[n - 1], cpu[n / 2], cpu[n - 1]);
     }
     free(ms);
+    free(cpu);
     recording_close(r);
     return 0;
 }

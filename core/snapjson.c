@@ -492,12 +492,15 @@ static const struct field *find_field(const struct field *fields, const struct f
                                       const unsigned char *key, size_t klen)
 {
     for (int pass = 0; pass < 2; pass++)
-        for (const struct field *f = pass ? fields : *next; f->key != NULL; f++)
-            if (f->key[0] == key[0] && strncmp(f->key, (const char *)key, klen) == 0 &&
-                f->key[klen] == '\0') {
+        for (const struct field *f = pass ? fields : *next; f->key != NULL; f++) {
+            size_t k = 0; /* stops at the key's NUL: a NUL in the data never reads past it */
+            while (k < klen && f->key[k] != '\0' && f->key[k] == (char)key[k])
+                k++;
+            if (k == klen && f->key[k] == '\0') {
                 *next = f + 1;
                 return f;
             }
+        }
     return NULL;
 }
 
@@ -519,8 +522,10 @@ static void take_value(struct rd *r, const struct field *f, unsigned type, char 
         p[k] = '\0';
     } else if (type == F_BOOL)
         *(bool *)p = true;
+    else if (type == F_NUM)
+        memcpy(p, v, sizeof(double)); /* a constant size: no call */
     else
-        memcpy(p, v, n);
+        memcpy(p, v, sizeof(int));
 }
 
 static void take_struct(struct rd *r, const struct field *fields, void *base)
@@ -533,7 +538,7 @@ static void take_struct(struct rd *r, const struct field *fields, void *base)
         if (kl == NULL || *kl == 0)
             return;
         const unsigned char *key = take(r, *kl), *type = take(r, 1);
-        if (r->bad || *type > F_ENUM || memchr(key, 0, *kl) != NULL) {
+        if (r->bad || *type > F_ENUM) {
             r->bad = true;
             return;
         }

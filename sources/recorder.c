@@ -193,8 +193,10 @@ void recorder_frame(struct recorder *r, size_t i, const struct snapshot *s, doub
     if (!key)
         sqlite3_bind_int64(st, 4, r->prev_id[i]);
     sqlite3_bind_blob(st, 5, z, (int)zlen, SQLITE_STATIC);
-    sqlite3_bind_double(st, 6, r->cur[i].last_ok);
-    sqlite3_bind_double(st, 7, r->cur[i].last_try);
+    if (r->cur[i].name[0] != '\0') { /* else no status given yet: NULL, no times to carry */
+        sqlite3_bind_double(st, 6, r->cur[i].last_ok);
+        sqlite3_bind_double(st, 7, r->cur[i].last_try);
+    }
     if (sqlite3_step(st) != SQLITE_DONE)
         fail(r, "insert");
     sqlite3_reset(st);
