@@ -95,7 +95,7 @@ static void note_breach(struct breaches *bs, const char *what, enum band band, d
 /* After each recorded poll: every band the live screen would have drawn that poll. */
 static void scan_breaches(void *ctx, const struct world *w, double t)
 {
-    char what[sizeof ((struct breach *)0)->what];
+    char what[sizeof((struct breach *)0)->what];
     for (size_t i = 0; i < w->n_metrics; i++) {
         const struct metric_view *m = &w->metrics[i];
         snprintf(what, sizeof what, "metric %s%s%s", m->rule.id, m->service[0] ? " of " : "",
@@ -167,8 +167,7 @@ static int load_text(struct config *c, const char *text, char *err, size_t errle
     return rc;
 }
 
-void replay_use_config(struct recording *r, double at, struct config *cfg, char *note,
-                       size_t len)
+void replay_use_config(struct recording *r, double at, struct config *cfg, char *note, size_t len)
 {
     static struct config rec; /* large: off the stack */
     char err[256];

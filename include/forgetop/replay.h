@@ -30,8 +30,7 @@ long replay_breaches(struct recording *r, struct world *w, FILE *out, char *err,
 /* Put the config recorded in force at `at` into cfg (the terminal's delay, mouse and theme
  * kept), and say in note which config the replay judges by; cfg is left as it is when the
  * recording holds none or it does not read (note says so). */
-void replay_use_config(struct recording *r, double at, struct config *cfg, char *note,
-                       size_t len);
+void replay_use_config(struct recording *r, double at, struct config *cfg, char *note, size_t len);
 /* "03:12" or "03:12:40" in local time, as the header clock and the REPLAY badge show
  * it, or with a Z (or UTC) suffix in UTC: the last such time at or before the recording's end;
  * "-15m" / "-90s" / "-2h" (before its end), or unix seconds. 0, or -1 with err. */
