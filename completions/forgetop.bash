@@ -6,7 +6,7 @@
 _forgetop_flags="--demo --kubeconfig --context --namespace -n --all-namespaces -A --selector -l
 --compose-project --compose-file --redis --postgres --pgbouncer --prometheus --health
 --config --read-only -R --delay -d --theme --seed --demo-speed --once
---record --replay --at --summary
+--record --replay --at --summary --current-config
 --json --check --print-config --help -h --version"
 
 # The --kubeconfig and --context already on the line, for forgetop to read.

@@ -41,6 +41,7 @@ enum {
     OPT_REPLAY,
     OPT_AT,
     OPT_SUMMARY,
+    OPT_CURRENT_CONFIG,
 };
 
 static const struct option options[] = {
@@ -73,6 +74,7 @@ static const struct option options[] = {
     {"replay", required_argument, NULL, OPT_REPLAY},
     {"at", required_argument, NULL, OPT_AT},
     {"summary", no_argument, NULL, OPT_SUMMARY},
+    {"current-config", no_argument, NULL, OPT_CURRENT_CONFIG},
     /* not in --help: what the shell completions ask forgetop for */
     {"list-contexts", no_argument, NULL, OPT_LIST_CONTEXTS},
     {"list-namespaces", no_argument, NULL, OPT_LIST_NAMESPACES},
@@ -110,8 +112,10 @@ void cli_usage(FILE *out)
           "  --demo-speed X          demo: simulated time runs X times faster\n"
           "  --record FILE           record every poll into FILE (SQLite) for --replay\n"
           "  --replay FILE           the dashboard as recorded in FILE: no source, read-only\n"
-          "  --at TIME               with --replay --once/--check: at TIME (03:12, -15m)\n"
-          "  --summary               with --replay: span, sources, every scale attempt\n"
+          "  --at TIME               with --replay: at TIME (03:12 local, 03:12Z UTC, -15m)\n"
+          "  --summary               with --replay: span, sources, breaches, every scale\n"
+          "  --current-config        with --replay: judge by this machine's config, not the\n"
+          "                          recorded one\n"
           "\n"
           "Outside the terminal:\n"
           "  --once --json           poll every source once, print one JSON document\n"
@@ -164,6 +168,9 @@ int cli_parse(int argc, char **argv, struct cli *out, char *err, size_t errlen)
             break;
         case OPT_SUMMARY:
             out->summary = true;
+            break;
+        case OPT_CURRENT_CONFIG:
+            out->current_config = true;
             break;
         case OPT_PRINT_CONFIG:
             out->mode = CLI_PRINT_CONFIG;

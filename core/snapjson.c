@@ -1,10 +1,11 @@
-/* snapjson.c - a snapshot as compact JSON and back (the recording's frames).
+/* snapjson.c - a snapshot as compact JSON, or as the recording's binary frames, and back.
  *
  * The fields are described once, in tables, so encoding and decoding cannot disagree
  * about a name; a field added to the model is one row here. */
 
 #include <assert.h>
 #include <math.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -234,14 +235,33 @@ static cJSON *encode_struct(const struct field *fields, const void *base)
     return o;
 }
 
+/* A reading's or fact's time is nearly always the snapshot's: left out then (the larger
+ * part of what changes from one frame to the next), and written even when 0 otherwise. */
+static void encode_time(cJSON *o, double t, double taken_at)
+{
+    if (o == NULL || t == taken_at)
+        cJSON_DeleteItemFromObjectCaseSensitive(o, "t");
+    else if (t == 0)
+        cJSON_AddItemToObject(o, "t", snapjson_number(t));
+}
+
+/* toff: the offset of the element's time, which encode_time writes (-1: none such). */
 static void encode_array(cJSON *o, const char *key, const struct field *fields, const void *arr,
-                         size_t n, size_t size)
+                         size_t n, size_t size, long toff, double taken_at)
 {
     if (n == 0)
         return;
     cJSON *a = cJSON_AddArrayToObject(o, key);
-    for (size_t i = 0; a != NULL && i < n; i++)
-        cJSON_AddItemToArray(a, encode_struct(fields, (const char *)arr + i * size));
+    for (size_t i = 0; a != NULL && i < n; i++) {
+        const char *el = (const char *)arr + i * size;
+        cJSON *e = encode_struct(fields, el);
+        if (toff >= 0) {
+            double t;
+            memcpy(&t, el + toff, sizeof t);
+            encode_time(e, t, taken_at);
+        }
+        cJSON_AddItemToArray(a, e);
+    }
 }
 
 char *snapjson_encode(const struct snapshot *s)
@@ -253,16 +273,18 @@ char *snapjson_encode(const struct snapshot *s)
     for (size_t i = 0; svcs != NULL && i < s->n_services; i++) {
         const struct service *v = &s->services[i];
         cJSON *o = encode_struct(svc_fields, v);
-        encode_array(o, "pods", pod_fields, v->pods, v->n_pods, sizeof *v->pods);
+        encode_array(o, "pods", pod_fields, v->pods, v->n_pods, sizeof *v->pods, -1, 0);
         encode_array(o, "conditions", cond_fields, v->conditions, v->n_conditions,
-                     sizeof *v->conditions);
-        encode_array(o, "rsets", rset_fields, v->rsets, v->n_rsets, sizeof *v->rsets);
-        encode_array(o, "events", event_fields, v->events, v->n_events, sizeof *v->events);
+                     sizeof *v->conditions, -1, 0);
+        encode_array(o, "rsets", rset_fields, v->rsets, v->n_rsets, sizeof *v->rsets, -1, 0);
+        encode_array(o, "events", event_fields, v->events, v->n_events, sizeof *v->events, -1, 0);
         cJSON_AddItemToArray(svcs, o);
     }
-    encode_array(root, "readings", reading_fields, s->readings, s->n_readings, sizeof *s->readings);
-    encode_array(root, "alerts", alert_fields, s->alerts, s->n_alerts, sizeof *s->alerts);
-    encode_array(root, "facts", fact_fields, s->facts, s->n_facts, sizeof *s->facts);
+    encode_array(root, "readings", reading_fields, s->readings, s->n_readings, sizeof *s->readings,
+                 (long)offsetof(struct reading, t), s->taken_at);
+    encode_array(root, "alerts", alert_fields, s->alerts, s->n_alerts, sizeof *s->alerts, -1, 0);
+    encode_array(root, "facts", fact_fields, s->facts, s->n_facts, sizeof *s->facts,
+                 (long)offsetof(struct fact, t), s->taken_at);
     char *out = cJSON_PrintUnformatted(root);
     cJSON_Delete(root);
     return out;
@@ -372,6 +394,8 @@ static int decode_lists(const cJSON *root, struct snapshot *s)
         if (r == NULL)
             return -1;
         decode_struct(it, reading_fields, r);
+        if (!cJSON_HasObjectItem(it, "t"))
+            r->t = s->taken_at; /* left out: the snapshot's own (encode_time) */
     }
     cJSON_ArrayForEach(it, cJSON_GetObjectItemCaseSensitive(root, "alerts"))
     {
@@ -386,6 +410,8 @@ static int decode_lists(const cJSON *root, struct snapshot *s)
         if (f == NULL)
             return -1;
         decode_struct(it, fact_fields, f);
+        if (!cJSON_HasObjectItem(it, "t"))
+            f->t = s->taken_at;
     }
     return 0;
 }
@@ -410,5 +436,286 @@ struct snapshot *snapjson_decode(const char *json, char *err, size_t errlen)
         snprintf(err, errlen, "out of memory reading a frame");
     }
     cJSON_Delete(root);
+    return s;
+}
+
+/* --- the binary form: what the recorder stores (no number printed or parsed) ---
+ *
+ * A struct is entries [key length][key][type][value], ended by a zero length: a number is
+ * its 8 bytes, an int 4 (this machine's order), a string a varint length and its bytes, a
+ * true bool has no value; zero fields are left out. Keys, not positions, name fields, so a
+ * row added to a table still reads old frames, and an unknown key is skipped by its type.
+ * Arrays are a varint count and their elements. */
+
+struct buf {
+    unsigned char *p;
+    size_t len, cap;
+    bool failed;
+};
+
+static void put(struct buf *b, const void *src, size_t n)
+{
+    if (b->failed)
+        return;
+    if (b->len + n > b->cap) {
+        size_t cap = b->cap ? b->cap * 2 : 4096;
+        while (cap < b->len + n)
+            cap *= 2;
+        unsigned char *p = realloc(b->p, cap);
+        if (p == NULL) {
+            b->failed = true;
+            return;
+        }
+        b->p = p;
+        b->cap = cap;
+    }
+    memcpy(b->p + b->len, src, n);
+    b->len += n;
+}
+
+static void put_varint(struct buf *b, size_t v)
+{
+    do {
+        unsigned char c = (unsigned char)(v & 0x7f);
+        v >>= 7;
+        if (v)
+            c |= 0x80;
+        put(b, &c, 1);
+    } while (v);
+}
+
+static void put_struct(struct buf *b, const struct field *fields, const void *base)
+{
+    for (const struct field *f = fields; f->key != NULL; f++) {
+        const char *p = (const char *)base + f->off;
+        size_t n = f->type == F_STR    ? strnlen(p, f->size)
+                   : f->type == F_NUM  ? sizeof(double)
+                   : f->type == F_BOOL ? 0
+                                       : sizeof(int);
+        double d = 0;
+        int i = 0;
+        if (f->type == F_NUM)
+            memcpy(&d, p, sizeof d);
+        else if (f->type == F_INT || f->type == F_ENUM)
+            memcpy(&i, p, sizeof i);
+        bool zero = f->type == F_STR    ? n == 0
+                    : f->type == F_NUM  ? d == 0 && !signbit(d)
+                    : f->type == F_BOOL ? !*(const bool *)p
+                                        : i == 0;
+        if (zero)
+            continue;
+        unsigned char klen = (unsigned char)strlen(f->key), type = (unsigned char)f->type;
+        put(b, &klen, 1);
+        put(b, f->key, klen);
+        put(b, &type, 1);
+        if (f->type == F_STR)
+            put_varint(b, n);
+        put(b, p, n);
+    }
+    put(b, "", 1);
+}
+
+static void put_array(struct buf *b, const struct field *fields, const void *arr, size_t n,
+                      size_t size)
+{
+    put_varint(b, n);
+    for (size_t i = 0; i < n; i++)
+        put_struct(b, fields, (const char *)arr + i * size);
+}
+
+unsigned char *snapjson_encode_bin(const struct snapshot *s, size_t *len)
+{
+    struct buf b = {0};
+    put(&b, SNAPJSON_BIN_MAGIC, 2);
+    put_struct(&b, snap_fields, s);
+    put_varint(&b, s->n_services);
+    for (size_t i = 0; i < s->n_services; i++) {
+        put_struct(&b, svc_fields, &s->services[i]);
+        const struct service *v = &s->services[i];
+        put_array(&b, pod_fields, v->pods, v->n_pods, sizeof *v->pods);
+        put_array(&b, cond_fields, v->conditions, v->n_conditions, sizeof *v->conditions);
+        put_array(&b, rset_fields, v->rsets, v->n_rsets, sizeof *v->rsets);
+        put_array(&b, event_fields, v->events, v->n_events, sizeof *v->events);
+    }
+    put_array(&b, reading_fields, s->readings, s->n_readings, sizeof *s->readings);
+    put_array(&b, alert_fields, s->alerts, s->n_alerts, sizeof *s->alerts);
+    put_array(&b, fact_fields, s->facts, s->n_facts, sizeof *s->facts);
+    if (b.failed) {
+        free(b.p);
+        return NULL;
+    }
+    *len = b.len;
+    return b.p;
+}
+
+struct rd {
+    const unsigned char *p, *end;
+    bool bad;
+};
+
+static const unsigned char *take(struct rd *r, size_t n)
+{
+    if (r->bad || (size_t)(r->end - r->p) < n) {
+        r->bad = true;
+        return NULL;
+    }
+    const unsigned char *at = r->p;
+    r->p += n;
+    return at;
+}
+
+static size_t take_varint(struct rd *r)
+{
+    size_t v = 0;
+    for (int shift = 0; shift < 63; shift += 7) {
+        const unsigned char *c = take(r, 1);
+        if (c == NULL)
+            return 0;
+        v |= (size_t)(*c & 0x7f) << shift;
+        if (!(*c & 0x80))
+            return v;
+    }
+    r->bad = true;
+    return 0;
+}
+
+/* The field named key[0..klen), looked for first at *next (the order it was written in). */
+static const struct field *find_field(const struct field *fields, const struct field **next,
+                                      const unsigned char *key, size_t klen)
+{
+    for (int pass = 0; pass < 2; pass++)
+        for (const struct field *f = pass ? fields : *next; f->key != NULL; f++) {
+            size_t k = 0; /* stops at the key's NUL: a NUL in the data never reads past it */
+            while (k < klen && f->key[k] != '\0' && f->key[k] == (char)key[k])
+                k++;
+            if (k == klen && f->key[k] == '\0') {
+                *next = f + 1;
+                return f;
+            }
+        }
+    return NULL;
+}
+
+static void take_value(struct rd *r, const struct field *f, unsigned type, char *base)
+{
+    size_t n = type == F_STR    ? take_varint(r)
+               : type == F_NUM  ? sizeof(double)
+               : type == F_BOOL ? 0
+                                : sizeof(int);
+    const unsigned char *v = take(r, n);
+    if (r->bad || f == NULL)
+        return; /* a key this build does not know: skipped */
+    char *p = base + f->off;
+    if (f->type != (enum ftype)type)
+        r->bad = true;
+    else if (type == F_STR) {
+        size_t k = n < f->size ? n : f->size - 1;
+        memcpy(p, v, k);
+        p[k] = '\0';
+    } else if (type == F_BOOL)
+        *(bool *)p = true;
+    else if (type == F_NUM)
+        memcpy(p, v, sizeof(double)); /* a constant size: no call */
+    else
+        memcpy(p, v, sizeof(int));
+}
+
+static void take_struct(struct rd *r, const struct field *fields, void *base)
+{
+    for (const struct field *f = fields; f->key != NULL; f++)
+        memset((char *)base + f->off, 0, f->size);
+    const struct field *next = fields;
+    for (;;) {
+        const unsigned char *kl = take(r, 1);
+        if (kl == NULL || *kl == 0)
+            return;
+        const unsigned char *key = take(r, *kl), *type = take(r, 1);
+        if (r->bad || *type > F_ENUM) {
+            r->bad = true;
+            return;
+        }
+        take_value(r, find_field(fields, &next, key, *kl), *type, base);
+    }
+}
+
+static void *add_pod(void *owner)
+{
+    return service_add_pod(owner);
+}
+static void *add_condition(void *owner)
+{
+    return service_add_condition(owner);
+}
+static void *add_rset(void *owner)
+{
+    return service_add_rset(owner);
+}
+static void *add_reading(void *owner)
+{
+    return snapshot_add_reading(owner, "", "", 0, NAN);
+}
+static void *add_alert(void *owner)
+{
+    return snapshot_add_alert(owner);
+}
+static void *add_fact(void *owner)
+{
+    return snapshot_add_fact_num(owner, "", "", "", UNIT_TEXT, NAN, NAN);
+}
+
+/* A count, then that many elements, each made by add (NULL: out of memory). */
+static void take_array(struct rd *r, const struct field *fields, void *(*add)(void *), void *owner)
+{
+    for (size_t n = take_varint(r), i = 0; !r->bad && i < n; i++) {
+        void *el = add(owner);
+        if (el == NULL)
+            r->bad = true;
+        else
+            take_struct(r, fields, el);
+    }
+}
+
+/* Events are kept as the source keeps them (newest first, bounded), not appended. */
+static void take_events(struct rd *r, struct service *v)
+{
+    for (size_t n = take_varint(r), i = 0; !r->bad && i < n; i++) {
+        struct event e;
+        memset(&e, 0, sizeof e); /* take_struct clears only the fields it names */
+        take_struct(r, event_fields, &e);
+        if (!r->bad)
+            service_keep_event(v, &e);
+    }
+}
+
+struct snapshot *snapjson_decode_bin(const void *data, size_t len, char *err, size_t errlen)
+{
+    struct rd r = {data, (const unsigned char *)data + len, false};
+    const unsigned char *magic = take(&r, 2);
+    struct snapshot *s = magic && memcmp(magic, SNAPJSON_BIN_MAGIC, 2) == 0 ? snapshot_new() : NULL;
+    if (s == NULL) {
+        snprintf(err, errlen, magic ? "a frame is not a snapshot" : "a frame is empty");
+        return NULL;
+    }
+    take_struct(&r, snap_fields, s);
+    for (size_t n = take_varint(&r), i = 0; !r.bad && i < n; i++) {
+        struct service *v = snapshot_add_service(s);
+        if (v == NULL) {
+            r.bad = true;
+            break;
+        }
+        take_struct(&r, svc_fields, v);
+        take_array(&r, pod_fields, add_pod, v);
+        take_array(&r, cond_fields, add_condition, v);
+        take_array(&r, rset_fields, add_rset, v);
+        take_events(&r, v);
+    }
+    take_array(&r, reading_fields, add_reading, s);
+    take_array(&r, alert_fields, add_alert, s);
+    take_array(&r, fact_fields, add_fact, s);
+    if (r.bad || r.p != r.end) {
+        snprintf(err, errlen, "a frame is damaged or truncated");
+        snapshot_free(s);
+        return NULL;
+    }
     return s;
 }

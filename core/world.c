@@ -767,7 +767,8 @@ const struct fact_view *world_fact(const struct world *w, const char *panel, con
     return NULL;
 }
 
-void world_evaluate(struct world *w, double now)
+/* full: also what every evaluation rebuilds from nothing (facts, advice, predictions). */
+static void evaluate(struct world *w, double now, bool full)
 {
     w->now = now;
     for (size_t i = 0; i < w->n_metrics; i++)
@@ -778,11 +779,24 @@ void world_evaluate(struct world *w, double now)
         v->mem_band = band_of(w, "memory", v->svc.mem_pct);
         recommend_service(w, v, now);
         v->rec.changes = v->rec.replicas != v->svc.desired;
-        world_predict(w, v, v->rec.replicas, v->prediction, sizeof(v->prediction));
+        if (full)
+            world_predict(w, v, v->rec.replicas, v->prediction, sizeof(v->prediction));
         hpa_agreement(v);
     }
+    if (!full)
+        return;
     evaluate_database(w);
     evaluate_facts(w, now);
+}
+
+void world_evaluate(struct world *w, double now)
+{
+    evaluate(w, now, true);
+}
+
+void world_evaluate_clock(struct world *w, double now)
+{
+    evaluate(w, now, false);
 }
 
 enum band world_worst_band(const struct world *w)

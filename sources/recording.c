@@ -24,7 +24,12 @@ struct recording {
     char names[MAX_SOURCES][FT_ID_MAX];
     /* each source's frame last unpacked: the dictionary of the one after it */
     char *last[MAX_SOURCES];
+    size_t last_len[MAX_SOURCES];
     sqlite3_int64 last_id[MAX_SOURCES];
+    /* format 2 (the meta table): binary frames in raw deflate carrying their poll times
+     * (ok, try columns); a first-format file has JSON frames in zlib streams and no times */
+    bool has_times;
+    struct source_status cur[MAX_SOURCES]; /* the status in force as events are handed over */
 };
 
 static char *unpack(struct recording *r, size_t src, sqlite3_int64 id, sqlite3_int64 base,
@@ -52,20 +57,30 @@ static char *unpack(struct recording *r, size_t src, sqlite3_int64 id, sqlite3_i
                     const void *z, size_t zlen, size_t n, int depth)
 {
     char *dict = NULL;
+    size_t dict_n = 0;
     if (base != 0) {
-        dict = r->last_id[src] == base && r->last[src] ? strdup(r->last[src])
-                                                       : fetch(r, src, base, depth);
-        if (dict == NULL)
-            return NULL;
+        if (r->last_id[src] != base || r->last[src] == NULL) {
+            free(fetch(r, src, base, depth)); /* leaves it as the source's last */
+            if (r->last_id[src] != base || r->last[src] == NULL)
+                return NULL;
+        }
+        dict = r->last[src];
+        dict_n = r->last_len[src];
     }
-    char *json = framez_unpack(z, zlen, n, dict);
-    free(dict);
-    if (json != NULL) {
-        free(r->last[src]);
-        r->last[src] = strdup(json);
-        r->last_id[src] = id;
+    char *data = framez_unpack(z, zlen, n, dict, dict_n, r->has_times);
+    if (data == NULL)
+        return NULL;
+    char *keep = malloc(n + 1);
+    if (keep == NULL) {
+        free(data);
+        return NULL;
     }
-    return json;
+    memcpy(keep, data, n + 1);
+    free(r->last[src]);
+    r->last[src] = keep;
+    r->last_len[src] = n;
+    r->last_id[src] = id;
+    return data;
 }
 
 static int load_sources(struct recording *r)
@@ -104,6 +119,12 @@ struct recording *recording_open(const char *path, char *err, size_t errlen)
         return NULL;
     }
     sqlite3_busy_timeout(r->db, 1000);
+    sqlite3_stmt *probe;
+    if (sqlite3_prepare_v2(r->db, "SELECT value FROM meta WHERE key = 'format'", -1, &probe,
+                           NULL) == SQLITE_OK &&
+        sqlite3_step(probe) == SQLITE_ROW)
+        r->has_times = sqlite3_column_int(probe, 0) >= 2;
+    sqlite3_finalize(probe);
     return r;
 }
 
@@ -171,13 +192,24 @@ static bool deliver(struct recording *r, sqlite3_stmt *st, void (*fn)(void *, st
     ev.kind = sqlite3_column_int(st, 2) == 0 ? REC_FRAME : REC_STATUS;
     if (ev.source >= MAX_SOURCES)
         return false;
+    if (ev.kind == REC_FRAME && sqlite3_column_type(st, 7) != SQLITE_NULL &&
+        r->cur[ev.source].name[0] != '\0') {
+        r->cur[ev.source].last_ok = sqlite3_column_double(st, 7);
+        r->cur[ev.source].last_try = sqlite3_column_double(st, 8);
+        ev.has_st = true;
+        ev.st = r->cur[ev.source];
+    }
     if (ev.kind == REC_FRAME) {
         char err[128];
-        char *json = unpack(r, ev.source, sqlite3_column_int64(st, 4), sqlite3_column_int64(st, 5),
-                            sqlite3_column_blob(st, 3), (size_t)sqlite3_column_bytes(st, 3),
-                            (size_t)sqlite3_column_int64(st, 6), 0);
-        ev.snap = json ? snapjson_decode(json, err, sizeof err) : NULL;
-        free(json);
+        size_t n = (size_t)sqlite3_column_int64(st, 6);
+        char *data = unpack(r, ev.source, sqlite3_column_int64(st, 4), sqlite3_column_int64(st, 5),
+                            sqlite3_column_blob(st, 3), (size_t)sqlite3_column_bytes(st, 3), n, 0);
+        /* binary frames since the poll times moved onto the frame rows; JSON before */
+        bool bin = data && n >= 2 && memcmp(data, SNAPJSON_BIN_MAGIC, 2) == 0;
+        ev.snap = data == NULL ? NULL
+                  : bin        ? snapjson_decode_bin(data, n, err, sizeof err)
+                               : snapjson_decode(data, err, sizeof err);
+        free(data);
         if (ev.snap == NULL)
             return false;
     } else {
@@ -185,6 +217,8 @@ static bool deliver(struct recording *r, sqlite3_stmt *st, void (*fn)(void *, st
         if (json == NULL)
             return false;
         status_from(json, &ev.st);
+        ev.has_st = true;
+        r->cur[ev.source] = ev.st;
     }
     fn(ctx, &ev);
     return true;
@@ -195,10 +229,15 @@ long recording_each(struct recording *r, double from, double to,
                     size_t errlen)
 {
     sqlite3_stmt *st;
-    const char *sql = "SELECT t, source, 0 AS k, z, id, base, n FROM frames"
-                      " WHERE t >= ?1 AND t <= ?2"
-                      " UNION ALL SELECT t, source, 1, json, id, NULL, 0 FROM statuses"
-                      " WHERE t >= ?1 AND t <= ?2 ORDER BY 1, 3, 5";
+    char sql[400];
+    snprintf(sql, sizeof sql,
+             "SELECT t, source, 0 AS k, z, id, base, n, %s FROM frames WHERE t >= ?1 AND t <= ?2"
+             " UNION ALL SELECT t, source, 1, json, id, NULL, 0, NULL, NULL FROM statuses"
+             " WHERE t >= ?1 AND t <= ?2 ORDER BY 1, 3 DESC, 5",
+             r->has_times ? "ok, try" : "NULL, NULL");
+    for (size_t i = 0; i < r->n_sources; i++)
+        if (recording_status_at(r, i, from, &r->cur[i]) < 0)
+            memset(&r->cur[i], 0, sizeof r->cur[i]);
     if (sqlite3_prepare_v2(r->db, sql, -1, &st, NULL) != SQLITE_OK) {
         snprintf(err, errlen, "reading the recording: %s", sqlite3_errmsg(r->db));
         return -1;
@@ -222,6 +261,53 @@ long recording_each(struct recording *r, double from, double to,
     return n;
 }
 
+/* The newest row of sql (?1 source, ?2 time) into st's times, or its status JSON. */
+static bool newest(struct recording *r, const char *sql, size_t src, double t,
+                   struct source_status *st, double *at)
+{
+    sqlite3_stmt *q;
+    bool found = false;
+    if (sqlite3_prepare_v2(r->db, sql, -1, &q, NULL) != SQLITE_OK)
+        return false;
+    sqlite3_bind_int64(q, 1, (sqlite3_int64)src);
+    sqlite3_bind_double(q, 2, t);
+    if (sqlite3_step(q) == SQLITE_ROW) {
+        found = true;
+        *at = sqlite3_column_double(q, 0);
+        if (sqlite3_column_type(q, 1) == SQLITE_TEXT) {
+            status_from((const char *)sqlite3_column_text(q, 1), st);
+        } else if (sqlite3_column_type(q, 1) != SQLITE_NULL) {
+            st->last_ok = sqlite3_column_double(q, 1);
+            st->last_try = sqlite3_column_double(q, 2);
+        }
+    }
+    sqlite3_finalize(q);
+    return found;
+}
+
+int recording_status_at(struct recording *r, size_t src, double t, struct source_status *st)
+{
+    double at_status = 0, at_frame = 0;
+    struct source_status times = {0};
+    if (src >= MAX_SOURCES ||
+        !newest(r,
+                "SELECT t, json, NULL FROM statuses WHERE source = ?1 AND t < ?2"
+                " ORDER BY t DESC LIMIT 1",
+                src, t, st, &at_status))
+        return -1;
+    /* a later poll's times are on its frame, not on a status row */
+    if (r->has_times &&
+        newest(r,
+               "SELECT t, ok, try FROM frames WHERE source = ?1 AND t < ?2 AND ok IS NOT NULL"
+               " ORDER BY t DESC LIMIT 1",
+               src, t, &times, &at_frame) &&
+        at_frame >= at_status) {
+        st->last_ok = times.last_ok;
+        st->last_try = times.last_try;
+    }
+    return 0;
+}
+
 double recording_step(struct recording *r, double t, int n)
 {
     const char *sql = n > 0 ? "SELECT t FROM frames WHERE t > ? GROUP BY t ORDER BY t LIMIT 1"
@@ -233,6 +319,65 @@ double recording_step(struct recording *r, double t, int n)
         t = v;
     }
     return t;
+}
+
+char *recording_config(struct recording *r, double t, double *when)
+{
+    sqlite3_stmt *st;
+    char *text = NULL;
+    if (sqlite3_prepare_v2(r->db,
+                           "SELECT t, text FROM configs ORDER BY t <= ?1 DESC,"
+                           " CASE WHEN t <= ?1 THEN -t ELSE t END LIMIT 1",
+                           -1, &st, NULL) != SQLITE_OK)
+        return NULL; /* a first-format file: no configs table */
+    sqlite3_bind_double(st, 1, t);
+    if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 1) != NULL) {
+        *when = sqlite3_column_double(st, 0);
+        text = strdup((const char *)sqlite3_column_text(st, 1));
+    }
+    sqlite3_finalize(st);
+    return text;
+}
+
+static void attempt_from(const char *json, struct rec_attempt *a)
+{
+    cJSON *o = cJSON_Parse(json);
+    const cJSON *it;
+    if ((it = cJSON_GetObjectItemCaseSensitive(o, "target")) && cJSON_IsString(it))
+        snprintf(a->target, sizeof a->target, "%s", it->valuestring);
+    if ((it = cJSON_GetObjectItemCaseSensitive(o, "result")) && cJSON_IsString(it))
+        snprintf(a->result, sizeof a->result, "%s", it->valuestring);
+    if ((it = cJSON_GetObjectItemCaseSensitive(o, "from")) && cJSON_IsNumber(it))
+        a->from = it->valueint;
+    if ((it = cJSON_GetObjectItemCaseSensitive(o, "to")) && cJSON_IsNumber(it))
+        a->to = it->valueint;
+    cJSON_Delete(o);
+}
+
+long recording_attempts(struct recording *r, struct rec_attempt **out)
+{
+    sqlite3_stmt *st;
+    *out = NULL;
+    if (sqlite3_prepare_v2(r->db, "SELECT t, json FROM audits ORDER BY t", -1, &st, NULL) !=
+        SQLITE_OK)
+        return -1;
+    long n = 0, cap = 0;
+    while (sqlite3_step(st) == SQLITE_ROW) {
+        if (n == cap) {
+            cap = cap ? cap * 2 : 16;
+            struct rec_attempt *grown = realloc(*out, (size_t)cap * sizeof **out);
+            if (grown == NULL)
+                break;
+            *out = grown;
+        }
+        struct rec_attempt *a = &(*out)[n++];
+        memset(a, 0, sizeof *a);
+        a->t = sqlite3_column_double(st, 0);
+        if (sqlite3_column_text(st, 1) != NULL)
+            attempt_from((const char *)sqlite3_column_text(st, 1), a);
+    }
+    sqlite3_finalize(st);
+    return n;
 }
 
 long recording_audits(struct recording *r, double from, double to)

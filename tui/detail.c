@@ -533,6 +533,7 @@ void detail_draw(struct tui *t)
         y += wrapped(t, y, 13, w - 13, why, 3, st->attr[EL_STATUS_ERR]);
     }
     y += facts(t, sv, y, w);
+    y += tui_replay_attempts(t, sv, y, w, 4); /* a replay: this service's scales so far */
     int bottom = t->lines - 2;
     if (explaining(&sv->svc)) { /* why first: the charts of a broken service can wait */
         why_block(t, sv, y, bottom, w);

@@ -73,13 +73,14 @@ static const char *namespace_of(const struct tui *t)
     return t->world->n_services ? t->world->services[0].svc.namespace_ : "";
 }
 
-/* " REPLAY 03:12:40 x10 " (UTC, as --at and `:` read times), "||" when paused. */
+/* " REPLAY 03:12:40 x10 " (local time like the header clock, as --at and `:` read
+ * times), "||" when paused. */
 static const char *replay_badge(const struct tui_replay *rp, char *out, size_t len)
 {
     char hms[16];
     time_t at = (time_t)rp->at;
     struct tm tm;
-    gmtime_r(&at, &tm);
+    localtime_r(&at, &tm);
     strftime(hms, sizeof hms, "%H:%M:%S", &tm);
     if (rp->paused)
         text_printf(out, len, " REPLAY %s || ", hms);
@@ -250,6 +251,8 @@ int frame_header(struct tui *t, int y)
     int x = paint_text(t->win, st, y, 0, w, "forgetop ", st->attr[EL_TITLE]);
     paint_text(t->win, st, y, x, right - x - 1, ctx, st->attr[EL_NORMAL]);
     header_sources(t, y + 1, w);
+    if (t->replay != NULL) /* a replay: where its time is in the recording, and the scales */
+        return 2 + tui_replay_timeline(t, y + 2, w);
     return 2;
 }
 

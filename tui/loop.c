@@ -53,9 +53,9 @@ static bool ingest(struct tui *t, double now)
         poller_status(p, i, now, &st);
         news |= st.state != w->sources[i].state;
         struct snapshot *snap = poller_take(p, i);
+        recorder_status(t->rec, i, &st, now); /* first: a frame row carries its poll times */
         if (snap)
             recorder_frame(t->rec, i, snap, now);
-        recorder_status(t->rec, i, &st, now);
         world_set_status(w, i, &st);
         if (snap) {
             news |= w->snaps[i] == NULL;
@@ -175,6 +175,15 @@ static void install_signals(void)
 
 static int run(struct app *app, double replay_at);
 
+/* A replay that plays redraws four times a second, whatever -d: at x60 a tick of 2 s
+ * would jump two minutes of the recording at once. */
+#define PLAY_TICK_S 0.25
+
+static double tick_s(const struct tui *t)
+{
+    return t->replay && !t->replay->paused && t->delay_s > PLAY_TICK_S ? PLAY_TICK_S : t->delay_s;
+}
+
 int tui_run(struct app *app)
 {
     return run(app, 0);
@@ -205,9 +214,11 @@ static int run(struct app *app, double replay_at)
         t.read_only = true; /* nothing can be sent: there is no scaler at all */
         t.replay->wall = wall_now();
         tui_replay_seek(&t, replay_at);
+        if (t.replay->config_note[0] != '\0')
+            tui_set_status(&t, EL_STATUS_OK, "replay: judged by %s (S)", t.replay->config_note);
     }
     keys_mouse_enable(app->cfg->mouse);
-    double now = wall_now(), step = t.delay_s;
+    double now = wall_now(), step = tick_s(&t);
     double next = (floor(now / step) + 1) * step; /* ticks on the second: a steady clock */
     ingest(&t, now);
     frame(&t);
@@ -230,6 +241,10 @@ static int run(struct app *app, double replay_at)
         }
         if (keyed) /* answer the key before taking in any snapshot */
             frame(&t);
+        if (tick_s(&t) != step) { /* a replay started or stopped playing */
+            step = tick_s(&t);
+            next = (floor(now / step) + 1) * step;
+        }
         if (rc > 0 && wake >= 0 && (fds[1].revents & POLLIN)) {
             poller_drain_wake(app->poller);
             dirty |= ingest(&t, now);

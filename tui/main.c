@@ -91,9 +91,9 @@ static void refresh_world(struct poller *p, struct world *w, struct recorder *re
         struct source_status st;
         poller_status(p, i, now, &st);
         struct snapshot *snap = poller_take(p, i);
+        recorder_status(rec, i, &st, now); /* first: a frame row carries its poll times */
         if (snap != NULL)
             recorder_frame(rec, i, snap, now);
-        recorder_status(rec, i, &st, now);
         world_set_status(w, i, &st);
         if (snap != NULL)
             world_apply(w, i, snap, now);
@@ -182,6 +182,16 @@ static int start_recorder(const struct config *cfg, struct source **srcs, int n,
     }
     for (int i = 0; i < n; i++)
         recorder_add_source(r, (size_t)i, srcs[i]->name);
+    char *text = NULL; /* the config judged by, so a replay judges alike */
+    size_t len = 0;
+    FILE *m = open_memstream(&text, &len);
+    if (m != NULL) {
+        config_print(cfg, m);
+        fclose(m);
+        if (recorder_config(r, text, now_s()) < 0)
+            fprintf(stderr, "forgetop: %s: the config could not be recorded\n", cfg->record);
+    }
+    free(text);
     act->audit_tap = tap_audit;
     act->audit_tap_ctx = r;
     *out = r;
@@ -238,29 +248,53 @@ static int replay_dashboard(const struct cli *cli, struct config *cfg)
         fprintf(stderr, "forgetop: --at: %s\n", err);
     } else {
         static struct world world;
+        if (cli->current_config)
+            snprintf(rp.config_note, sizeof rp.config_note,
+                     "this machine's config "
+                     "(--current-config)");
+        else
+            replay_use_config(rp.rec, cli->at != NULL ? at : rp.first, cfg, rp.config_note,
+                              sizeof rp.config_note);
         world_init(&world, cfg);
+        long n = recording_attempts(rp.rec, &rp.attempts);
+        rp.n_attempts = n > 0 ? (size_t)n : 0;
         struct actuator act;
         actuator_init(&act, true, "", NULL, NULL);
         struct app app = {cfg, NULL, &world, &act, NULL, &rp, NULL};
         rc = tui_run_replay(&app, cli->at != NULL ? at : rp.first);
         world_free(&world);
+        free(rp.attempts);
     }
     recording_close(rp.rec);
     return rc;
 }
 
-/* --replay FILE --summary */
-static int run_summary(const struct cli *cli)
+/* --replay FILE --summary: what the file holds, then the breaches by the recorded config. */
+static int run_summary(const struct cli *cli, struct config *cfg)
 {
-    char err[512];
+    char err[512], note[FT_TEXT_MAX] = "this machine's config (--current-config)";
     struct recording *r = recording_open(cli->replay, err, sizeof err);
     if (r == NULL) {
         fprintf(stderr, "forgetop: %s\n", err);
         return 1;
     }
     int rc = recording_summary(r, stdout);
-    if (rc < 0)
+    if (rc < 0) {
         fprintf(stderr, "forgetop: %s holds no frame\n", cli->replay);
+    } else {
+        double first, last;
+        recording_span(r, &first, &last);
+        if (!cli->current_config)
+            replay_use_config(r, last, cfg, note, sizeof note);
+        printf("judged by: %s\n", note);
+        static struct world world;
+        world_init(&world, cfg);
+        for (size_t i = 0; i < recording_n_sources(r); i++)
+            world_add_source(&world, recording_source(r, i));
+        if (replay_breaches(r, &world, stdout, err, sizeof err) < 0)
+            fprintf(stderr, "forgetop: %s: %s\n", cli->replay, err);
+        world_free(&world);
+    }
     recording_close(r);
     return rc < 0 ? 1 : 0;
 }
@@ -282,7 +316,13 @@ static int run_replay_once(const struct cli *cli, const struct config *cfg)
                replay_parse_time(cli->at, first, last, &at, err, sizeof err) < 0) {
         fprintf(stderr, "forgetop: --at: %s\n", err);
     } else {
-        rc = replay_report(cli, cfg, r, cli->at != NULL ? at : last);
+        static struct config used;
+        char note[FT_TEXT_MAX];
+        used = *cfg;
+        at = cli->at != NULL ? at : last;
+        if (!cli->current_config)
+            replay_use_config(r, at, &used, note, sizeof note);
+        rc = replay_report(cli, &used, r, at);
     }
     recording_close(r);
     return rc;
@@ -360,7 +400,7 @@ int main(int argc, char **argv)
         if (load_config(&cli, &cfg) < 0)
             return 1;
         if (cli.summary)
-            return run_summary(&cli);
+            return run_summary(&cli, &cfg);
         if (cli.mode == CLI_ONCE || cli.mode == CLI_CHECK)
             return run_replay_once(&cli, &cfg);
         return replay_dashboard(&cli, &cfg);

@@ -68,5 +68,10 @@ void sources_draw(struct tui *t)
         t->scroll = wd->n_sources ? wd->n_sources - 1 : 0;
     for (size_t i = t->scroll; i < wd->n_sources && y < bottom; i++)
         y += draw_source(t, &wd->sources[i], y, w, &l, bottom);
+    if (t->replay != NULL && t->replay->config_note[0] != '\0' && y + 1 < bottom) {
+        char line[FT_TEXT_MAX + 64];
+        snprintf(line, sizeof line, "Replay: judged by %s", t->replay->config_note);
+        paint_text(t->win, st, y + 1, 0, w, line, st->attr[EL_DIM]);
+    }
     frame_footer(t);
 }

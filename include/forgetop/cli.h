@@ -32,6 +32,7 @@ struct cli {
     const char *replay;      /* --replay FILE, NULL when live */
     const char *at;          /* --at TIME for a replay, NULL: its end */
     bool summary;            /* --replay FILE --summary */
+    bool current_config;     /* --replay with this machine's config, not the recorded one */
     /* Each flag that sets a config value, in order, applied after the file. */
     struct {
         int opt;

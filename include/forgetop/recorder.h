@@ -1,10 +1,12 @@
 /* recorder.h - the recording (--record) and its reading (--replay): a SQLite file.
  *
  * Tables: sources (index, name), frames (t, source, the snapshot's JSON deflated against
- * the source's previous frame, framez.h), statuses (t,
- * source, JSON of the status), audits (t, JSON of the attempt); an index on each time.
- * WAL and a commit per poll: a process killed at any point leaves every committed poll.
- * Called from the UI thread only; core never sees SQLite, only the callbacks it is given. */
+ * the source's previous frame, framez.h, and the poll's last_ok and last_try), statuses
+ * (t, source, JSON of the status, written only when more than those times changed), configs
+ * (t, the config_print text each run judged by), audits (t, JSON
+ * of the attempt); an index on each time. WAL and a commit per poll: a process killed at any point
+ * leaves every committed poll. Called from the UI thread only; core never sees SQLite, only the
+ * callbacks it is given. */
 
 #ifndef FORGETOP_RECORDER_H
 #define FORGETOP_RECORDER_H
@@ -27,6 +29,9 @@ struct recorder *recorder_open(const char *path, double max_mb, double max_hours
                                size_t errlen);
 /* Source i's name; the replay builds its world with the same indexes. */
 int recorder_add_source(struct recorder *r, size_t i, const char *name);
+/* The config in force (config_print's text) from now on; written when it differs from the
+ * last one recorded. 0 or -1. */
+int recorder_config(struct recorder *r, const char *text, double now);
 /* One source's snapshot taken at now (the time the world applies it). */
 void recorder_frame(struct recorder *r, size_t i, const struct snapshot *s, double now);
 /* One source's status at now; only a change from the last one recorded is written. */
@@ -48,7 +53,8 @@ struct rec_event {
     size_t source;
     double t;
     struct snapshot *snap;   /* REC_FRAME: the caller owns it */
-    struct source_status st; /* REC_STATUS */
+    bool has_st;             /* st holds the source's status at t (set it before the frame) */
+    struct source_status st; /* REC_STATUS, and a REC_FRAME's status with its poll times */
 };
 
 /* Open read-only; a file that is not a recording is an error naming why. */
@@ -57,14 +63,30 @@ size_t recording_n_sources(const struct recording *r);
 const char *recording_source(const struct recording *r, size_t i);
 /* The first and last event's time; -1 when the recording holds none. */
 int recording_span(struct recording *r, double *first, double *last);
-/* Every event with from <= t <= to in time order (frames before statuses of one time).
+/* Every event with from <= t <= to in time order (statuses before frames of one time, as the
+ * live loop set them).
  * Returns how many were handed over, or -1 with err; a frame that cannot be read is
  * counted in *bad and skipped, so what is intact still replays. */
 long recording_each(struct recording *r, double from, double to,
                     void (*fn)(void *ctx, struct rec_event *ev), void *ctx, size_t *bad, char *err,
                     size_t errlen);
+/* The status of source src in force just before t: the newest status row, with the poll
+ * times of a newer frame. 0, or -1 when none was recorded before t. */
+int recording_status_at(struct recording *r, size_t src, double t, struct source_status *st);
 /* The time of the event n steps after (n > 0) or before (n < 0) t. */
 double recording_step(struct recording *r, double t, int n);
+/* The config text recorded in force at t (the newest at or before it, else the first),
+ * *when its time; caller frees. NULL when the file records none (its first format). */
+char *recording_config(struct recording *r, double t, double *when);
+/* A scale attempt as recorded (the audits table), for the replay's timeline and detail. */
+struct rec_attempt {
+    double t;
+    char target[FT_NAME_MAX];
+    char result[32]; /* "ok", "declined", "failed", ... as the audit log wrote it */
+    int from, to;
+};
+/* Every scale attempt in time order into *out (caller frees); how many, or -1. */
+long recording_attempts(struct recording *r, struct rec_attempt **out);
 /* How many audit records with from <= t <= to. */
 long recording_audits(struct recording *r, double from, double to);
 /* --summary: the span, the sources, how many frames and statuses, and every scale

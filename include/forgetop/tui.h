@@ -182,14 +182,23 @@ struct tui_replay {
     bool paused;
     int speed; /* 1, 2, 5, 10, 30, 60 */
     double wall;
-    char go[24]; /* the time being typed after `:` */
-    size_t bad;  /* frames that could not be read */
+    char go[24];                   /* the time being typed after `:` */
+    size_t bad;                    /* frames that could not be read */
+    char config_note[FT_TEXT_MAX]; /* which config it judges by: the recorded or this one */
+    struct rec_attempt *attempts;  /* every scale attempt recorded, in time order (owned) */
+    size_t n_attempts;
 };
 
 /* Rebuild the world as it was at `target` (clamped to the recording); a seek. */
 void tui_replay_seek(struct tui *t, double target);
 /* Playing: feed the events up to the clock's new time. True when the world moved. */
 bool tui_replay_advance(struct tui *t, double wall);
+/* The strip under the header: the recording's span, a mark at each scale attempt, the
+ * replay's time; the rows it used. */
+int tui_replay_timeline(struct tui *t, int y, int w);
+/* In the detail screen: sv's scale attempts up to the replay's time, newest first, at most
+ * max rows; the rows used (0 outside a replay). */
+int tui_replay_attempts(struct tui *t, const struct service_view *sv, int y, int w, int max);
 /* The replay keys, through the action table: pause, step, jump, speed, go to. */
 void tui_replay_key(struct tui *t, int key);
 

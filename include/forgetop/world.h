@@ -107,6 +107,10 @@ void world_set_status(struct world *w, size_t i, const struct source_status *st)
 void world_clear_source(struct world *w, size_t i);
 /* Bands, sustained states, recommendations, advice, as of now. */
 void world_evaluate(struct world *w, double now);
+/* world_evaluate less what each evaluation rebuilds from nothing (facts, advice,
+ * predictions): for a replay's polls before the one it shows, which the sustained states
+ * need one by one; a world_evaluate must follow before anything is read. */
+void world_evaluate_clock(struct world *w, double now);
 void world_free(struct world *w);
 
 const struct service_view *world_service(const struct world *w, const char *source,
