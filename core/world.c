@@ -194,9 +194,9 @@ static struct service_view *add_view(struct world *w, size_t src, const struct s
     v->source = src;
     v->svc = *svc;
     hpa_state_init(&v->hpa);
-    history_init(&v->cpu_hist);
-    history_init(&v->mem_hist);
-    history_init(&v->ready_hist);
+    series_init(&v->cpu_hist, 100);
+    series_init(&v->mem_hist, 100);
+    series_init(&v->ready_hist, 1);
     return v;
 }
 
@@ -241,9 +241,9 @@ static void apply_services(struct world *w, size_t src, const struct snapshot *s
         }
         v->svc = *svc;
         v->seen = true;
-        history_push(&v->cpu_hist, snap->taken_at, svc->cpu_pct);
-        history_push(&v->mem_hist, snap->taken_at, svc->mem_pct);
-        history_push(&v->ready_hist, snap->taken_at, svc->ready);
+        series_push(&v->cpu_hist, snap->taken_at, svc->cpu_pct);
+        series_push(&v->mem_hist, snap->taken_at, svc->mem_pct);
+        series_push(&v->ready_hist, snap->taken_at, svc->ready);
     }
     drop_unseen(w, src);
     if (added)
