@@ -14,6 +14,7 @@ static const char *const mode_titles[] = {
     [MODE_COUNT] = "In the count field (s)",
     [MODE_CONFIRM] = "In the confirmation",
     [MODE_GOTO] = "In a replay's go-to field (:)",
+    [MODE_SORT] = "In the sort-by list (F6)",
 };
 
 void help_draw(struct tui *t)
@@ -30,7 +31,7 @@ void help_draw(struct tui *t)
     attr_t attrs[64];
     size_t n = 0, na;
     const struct action *a = actions_table(&na);
-    for (int mode = MODE_NORMAL; mode <= MODE_GOTO; mode++) {
+    for (int mode = MODE_NORMAL; mode <= MODE_SORT; mode++) {
         if (n < 64) {
             text_printf(lines[n], sizeof lines[n], "%s", mode_titles[mode]);
             attrs[n++] = st->attr[EL_TITLE];

@@ -26,6 +26,7 @@ void tui_init(struct tui *t, struct world *w, struct actuator *act, struct polle
     t->read_only = (act && actuator_read_only(act)) || (cfg && cfg->read_only);
     t->delay_s = cfg && cfg->delay_s > 0 ? cfg->delay_s : 2.0;
     t->win = win;
+    tui_sort_set(t, SORT_SOURCE);
     t->style.g = glyphs_get(glyphs_locale_is_utf8());
     const char *nc = getenv("NO_COLOR");
     t->colours = has_colors() && !(nc && *nc);
@@ -90,8 +91,9 @@ size_t *tui_visible(const struct tui *t, size_t *n)
     for (size_t i = 0; i < t->world->n_services; i++)
         if (matches_filter(t, &t->world->services[i]))
             idx[(*n)++] = i;
-    if (*n == 0) {
+    if (*n == 0 || tui_sort_rows(t, idx, *n) < 0) {
         free(idx);
+        *n = 0;
         return NULL;
     }
     return idx;
@@ -103,19 +105,18 @@ static bool is_selected(const struct tui *t, const struct service_view *sv)
            strcmp(t->world->sources[sv->source].name, t->sel_source) == 0;
 }
 
-/* Scans the world rather than an index: called per frame and per key, it needs none. */
+/* Scans the world rather than an index: called per frame and per key, it needs none
+ * unless the selection is not shown, when the first row in the table's order stands in. */
 const struct service_view *tui_selected(const struct tui *t)
 {
-    const struct service_view *first = NULL;
     for (size_t i = 0; i < t->world->n_services; i++) {
         const struct service_view *sv = &t->world->services[i];
-        if (!matches_filter(t, sv))
-            continue;
-        if (is_selected(t, sv))
+        if (matches_filter(t, sv) && is_selected(t, sv))
             return sv;
-        if (first == NULL)
-            first = sv;
     }
+    size_t n, *idx = tui_visible(t, &n);
+    const struct service_view *first = idx ? &t->world->services[idx[0]] : NULL;
+    free(idx);
     return first;
 }
 
@@ -324,6 +325,8 @@ void tui_draw(struct tui *t)
     }
     if (t->mode == MODE_COUNT || t->mode == MODE_CONFIRM)
         confirm_draw(t);
+    else if (t->mode == MODE_SORT)
+        sort_draw(t);
 }
 
 size_t tui_targets(const struct tui *t, const struct service_view **out)

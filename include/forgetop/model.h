@@ -72,7 +72,8 @@ struct service {
     double cpu_cores, mem_bytes; /* absolute usage; NAN unknown */
     struct autoscaler autoscaler;
     char status[FT_TEXT_MAX]; /* "rollout stuck: ProgressDeadlineExceeded", "" when fine */
-    bool unscalable;          /* e.g. compose container_name */
+    char reason[48]; /* most important reason pods are not ready ("ImagePullBackOff"), "" */
+    bool unscalable; /* e.g. compose container_name */
     char unscalable_why[128];
     struct pod *pods; /* owned; detail screen */
     size_t n_pods;
