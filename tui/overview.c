@@ -117,15 +117,11 @@ static void common_of(const struct tui *t, const size_t *idx, size_t n, struct c
     for (size_t i = 0; i < n; i++) {
         const struct service_view *sv = &w->services[idx[i]];
         const struct service *s = &sv->svc;
-        char status[FT_TEXT_MAX];
         c->one_source &= sv->source == w->services[idx[0]].source;
         c->one_ns &= strcmp(s->namespace_, c->ns) == 0;
         c->one_kind &= strcmp(s->kind, c->kind) == 0;
         c->no_bounds &= sv->max <= 0;
-        if (c->no_status) {
-            tui_status_text(sv, status, sizeof status);
-            c->no_status = status[0] == '\0';
-        }
+        c->no_status &= !s->reason[0] && !(s->unscalable ? s->unscalable_why : s->status)[0];
         if (s->autoscaler.present) {
             if (!c->any_auto)
                 c->auto_kind = s->autoscaler.kind;
@@ -133,8 +129,11 @@ static void common_of(const struct tui *t, const size_t *idx, size_t n, struct c
                 mixed_auto = true;
             c->any_auto = true;
         }
-        int nw = paint_width(&t->style, s->name) + (source_ok(w, sv->source) ? 0 : 2);
-        c->name_w = nw > c->name_w ? nw : c->name_w;
+        int extra = source_ok(w, sv->source) ? 0 : 2;   /* the stale glyph */
+        if ((int)strlen(s->name) + extra > c->name_w) { /* never narrower than its bytes */
+            int nw = paint_width(&t->style, s->name) + extra;
+            c->name_w = nw > c->name_w ? nw : c->name_w;
+        }
     }
     if (mixed_auto)
         c->auto_kind = NULL;

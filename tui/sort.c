@@ -101,35 +101,38 @@ static void key_of(const struct tui *t, const struct service_view *sv, struct ke
     }
 }
 
+/* A row with its key taken once: a sort of thousands compares each many times. */
+struct row {
+    struct key k;
+    size_t i;
+};
+
 /* <0 when row a goes before row b; unknown last, then the world's order. */
-static int compare(const struct tui *t, size_t a, size_t b)
+static int compare(const struct row *a, const struct row *b, bool numeric, bool desc)
 {
-    struct key ka, kb;
-    key_of(t, &t->world->services[a], &ka);
-    key_of(t, &t->world->services[b], &kb);
-    if (ka.known != kb.known)
-        return ka.known ? -1 : 1;
+    if (a->k.known != b->k.known)
+        return a->k.known ? -1 : 1;
     int c = 0;
-    if (ka.known && keys[t->sort].numeric)
-        c = ka.num < kb.num ? -1 : ka.num > kb.num ? 1 : 0;
-    else if (ka.known && (c = strcmp(ka.t1, kb.t1)) == 0)
-        c = strcmp(ka.t2, kb.t2);
+    if (a->k.known && numeric)
+        c = a->k.num < b->k.num ? -1 : a->k.num > b->k.num ? 1 : 0;
+    else if (a->k.known && (c = strcmp(a->k.t1, b->k.t1)) == 0)
+        c = strcmp(a->k.t2, b->k.t2);
     if (c != 0)
-        return t->sort_desc ? -c : c;
-    return a < b ? -1 : a > b ? 1 : 0;
+        return desc ? -c : c;
+    return a->i < b->i ? -1 : a->i > b->i ? 1 : 0;
 }
 
-/* Merge sort: stable, and it takes the tui along (qsort cannot). */
-static void merge_sort(const struct tui *t, size_t *v, size_t *tmp, size_t n)
+/* Merge sort: stable, and it takes the order along (qsort cannot). */
+static void merge_sort(struct row *v, struct row *tmp, size_t n, bool numeric, bool desc)
 {
     if (n < 2)
         return;
     size_t h = n / 2;
-    merge_sort(t, v, tmp, h);
-    merge_sort(t, v + h, tmp, n - h);
+    merge_sort(v, tmp, h, numeric, desc);
+    merge_sort(v + h, tmp, n - h, numeric, desc);
     size_t i = 0, j = h, o = 0;
     while (i < h && j < n)
-        tmp[o++] = compare(t, v[j], v[i]) < 0 ? v[j++] : v[i++];
+        tmp[o++] = compare(&v[j], &v[i], numeric, desc) < 0 ? v[j++] : v[i++];
     while (i < h)
         tmp[o++] = v[i++];
     while (j < n)
@@ -141,10 +144,20 @@ int tui_sort_rows(const struct tui *t, size_t *idx, size_t n)
 {
     if (t->sort == SORT_SOURCE && !t->sort_desc)
         return 0; /* the world keeps this order already */
-    size_t *tmp = malloc((n ? n : 1) * sizeof *tmp);
-    if (tmp == NULL)
+    struct row *rows = malloc((n ? n : 1) * sizeof *rows), *tmp = malloc((n ? n : 1) * sizeof *tmp);
+    if (rows == NULL || tmp == NULL) {
+        free(rows);
+        free(tmp);
         return -1;
-    merge_sort(t, idx, tmp, n);
+    }
+    for (size_t i = 0; i < n; i++) {
+        key_of(t, &t->world->services[idx[i]], &rows[i].k);
+        rows[i].i = idx[i];
+    }
+    merge_sort(rows, tmp, n, keys[t->sort].numeric, t->sort_desc);
+    for (size_t i = 0; i < n; i++)
+        idx[i] = rows[i].i;
+    free(rows);
     free(tmp);
     return 0;
 }
