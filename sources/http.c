@@ -583,10 +583,13 @@ void http_get_many(struct http_client *c, const char *const *urls, size_t n,
     while ((m = curl_multi_info_read(c->multi, &left))) {
         if (m->msg != CURLMSG_DONE)
             continue;
-        for (size_t i = 0; i < n; i++) {
-            if (hs[i] == m->easy_handle)
-                rc[i] = finish(hs[i], m->data.result, &xs[i], urls[i], &out[i], errs[i], 256);
-        }
+        /* the transfer's own index, from its private pointer: no scan of all n per reply */
+        struct xfer *x = NULL;
+        if (curl_easy_getinfo(m->easy_handle, CURLINFO_PRIVATE, (char **)&x) != CURLE_OK ||
+            x < xs || x >= xs + n)
+            continue;
+        size_t i = (size_t)(x - xs);
+        rc[i] = finish(hs[i], m->data.result, &xs[i], urls[i], &out[i], errs[i], 256);
     }
 out:
     for (size_t i = 0; hs && xs && i < n; i++) {
