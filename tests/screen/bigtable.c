@@ -191,6 +191,7 @@ static void sorting(struct tui *t)
     frame(t);
     tap(t->mode == MODE_SORT && hx_has(stdscr, "Sort by") && hx_has(stdscr, "memory"),
         "F6 opens the sort-by list");
+    hx_golden(stdscr, "bigtable-sort-list", "the sort-by list over 3000 services");
     for (int i = 0; i < 4; i++) /* source -> autoscaler -> rec -> memory -> cpu */
         tui_key(t, KEY_UP);
     tui_key(t, '\n');
