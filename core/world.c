@@ -18,10 +18,14 @@
 /* A sample older than this no longer gives a band: the panel says "no data". */
 #define WORLD_MAX_AGE_S 300.0
 
+/* The last revision handed out: the UI thread is the only one that touches worlds. */
+static unsigned long revisions;
+
 void world_init(struct world *w, const struct config *cfg)
 {
     memset(w, 0, sizeof(*w));
     w->cfg = cfg;
+    w->revision = ++revisions;
     /* the tier depends on the configured users only */
     w->tier = cfg->users > 0 ? recommend_tier(cfg->tiers, cfg->n_tiers, cfg->users) : NULL;
     for (size_t i = 0; i < cfg->n_metrics && i < WORLD_MAX_METRICS; i++) {
@@ -283,6 +287,7 @@ static void apply_header(struct world *w)
 
 void world_apply(struct world *w, size_t i, struct snapshot *snap, double now)
 {
+    w->revision = ++revisions;
     if (i >= w->n_sources || snap == NULL) {
         snapshot_free(snap);
         return;
@@ -681,6 +686,7 @@ const struct fact_view *world_fact(const struct world *w, const char *panel, con
 
 void world_evaluate(struct world *w, double now)
 {
+    w->revision = ++revisions;
     w->now = now;
     for (size_t i = 0; i < w->n_metrics; i++)
         evaluate_metric(w, &w->metrics[i], now);

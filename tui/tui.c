@@ -82,12 +82,61 @@ static bool matches_filter(const struct tui *t, const struct service_view *sv)
     return false;
 }
 
+/* The last sorted order, reused while nothing it depends on changed: a key (j, k) and its
+ * redraw ask for it twice, and sorting thousands of rows each time costs more than the
+ * frame. One UI thread: one cache; memory reachable from here is not a leak. */
+static struct {
+    const struct tui *t;
+    const struct world *w;
+    const struct service_view *services;
+    size_t n_services;
+    unsigned long revision;
+    enum tui_sort sort;
+    bool desc;
+    char filter[sizeof((struct tui *)0)->filter];
+    size_t *idx, n;
+} order;
+
+static bool order_fresh(const struct tui *t)
+{
+    const struct world *w = t->world;
+    return order.idx != NULL && order.t == t && order.w == w && order.services == w->services &&
+           order.n_services == w->n_services && order.revision == w->revision &&
+           order.sort == t->sort && order.desc == t->sort_desc &&
+           strcmp(order.filter, t->filter) == 0;
+}
+
+static void order_keep(const struct tui *t, const size_t *idx, size_t n)
+{
+    size_t *copy = malloc(n * sizeof *copy);
+    free(order.idx);
+    order.idx = copy;
+    if (copy == NULL)
+        return;
+    memcpy(copy, idx, n * sizeof *copy);
+    order.n = n;
+    order.t = t;
+    order.w = t->world;
+    order.services = t->world->services;
+    order.n_services = t->world->n_services;
+    order.revision = t->world->revision;
+    order.sort = t->sort;
+    order.desc = t->sort_desc;
+    text_printf(order.filter, sizeof order.filter, "%s", t->filter);
+}
+
 size_t *tui_visible(const struct tui *t, size_t *n)
 {
     size_t *idx = NULL;
     *n = 0;
     if (t->world->n_services == 0 || (idx = malloc(t->world->n_services * sizeof(*idx))) == NULL)
         return NULL;
+    bool sorted = t->sort != SORT_SOURCE || t->sort_desc;
+    if (sorted && order_fresh(t)) {
+        memcpy(idx, order.idx, order.n * sizeof *idx);
+        *n = order.n;
+        return idx;
+    }
     for (size_t i = 0; i < t->world->n_services; i++)
         if (matches_filter(t, &t->world->services[i]))
             idx[(*n)++] = i;
@@ -96,6 +145,8 @@ size_t *tui_visible(const struct tui *t, size_t *n)
         *n = 0;
         return NULL;
     }
+    if (sorted)
+        order_keep(t, idx, *n);
     return idx;
 }
 

@@ -75,6 +75,9 @@ struct world {
     struct service_view *services; /* sorted by source then name */
     size_t n_services;
     size_t cap_services; /* grown by doubling */
+    /* Changes whenever a view may have (apply, evaluate), unique over every world of the
+     * process: what the screens may cache an order of thousands of rows by. */
+    unsigned long revision;
     struct metric_view metrics[WORLD_MAX_METRICS];
     size_t n_metrics;
 

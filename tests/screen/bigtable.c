@@ -133,6 +133,7 @@ static void sort_world(struct world *w, int poll)
         v->svc.mem_pct = (double)((i * 11) % 89);
         v->svc.mem_req_pct = v->svc.cpu_cores = v->svc.mem_bytes = NAN;
     }
+    w->revision++; /* as world_apply does: the views changed */
 }
 
 /* The visible rows in order: sorted by cpu (desc when hi_first), stable, NAN last. */
