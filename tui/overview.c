@@ -139,6 +139,38 @@ static void common_of(const struct tui *t, const size_t *idx, size_t n, struct c
         c->auto_kind = NULL;
 }
 
+/* What the rows share, kept while the world's revision, the filter and the order are the
+ * same: every key redraws, and comparing every row's texts each time is most of a frame
+ * at thousands of rows. Its pointers point into the views of that revision. */
+static void common_kept(const struct tui *t, const size_t *idx, size_t n, struct common *c)
+{
+    static struct {
+        const struct world *w;
+        const struct service_view *services;
+        size_t n_services, n;
+        unsigned long revision;
+        char filter[sizeof((struct tui *)0)->filter];
+        bool valid;
+        struct common c;
+    } kept;
+    const struct world *w = t->world;
+    if (kept.valid && kept.w == w && kept.services == w->services &&
+        kept.n_services == w->n_services && kept.revision == w->revision && kept.n == n &&
+        strcmp(kept.filter, t->filter) == 0) {
+        *c = kept.c;
+        return;
+    }
+    common_of(t, idx, n, c);
+    kept.w = w;
+    kept.services = w->services;
+    kept.n_services = w->n_services;
+    kept.revision = w->revision;
+    kept.n = n;
+    text_printf(kept.filter, sizeof kept.filter, "%s", t->filter);
+    kept.c = *c;
+    kept.valid = true;
+}
+
 /* "HPA api-hpa 3..20": the kind when the rows' autoscalers differ in it, the bounds when
  * they differ from the row's MIN..MAX. */
 static void autoscaler_cell(const struct service_view *sv, const struct common *c, char *out,
@@ -308,7 +340,7 @@ static void draw_services(struct tui *t, int y, int rows, int width, const size_
                    st->attr[EL_DIM]);
         return;
     }
-    common_of(t, idx, n, &c);
+    common_kept(t, idx, n, &c);
     services_columns(t, &c, head);
     table_fit(head, SC_N, width, &l);
     const struct service_view *sel = tui_selected(t);

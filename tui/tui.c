@@ -156,15 +156,34 @@ static bool is_selected(const struct tui *t, const struct service_view *sv)
            strcmp(t->world->sources[sv->source].name, t->sel_source) == 0;
 }
 
-/* Scans the world rather than an index: called per frame and per key, it needs none
- * unless the selection is not shown, when the first row in the table's order stands in. */
+/* Where the selection was last found: a frame asks for it several times, and comparing
+ * names over thousands of rows each time costs more than drawing them. */
+static struct {
+    const struct world *w;
+    size_t i;
+} hint;
+
+/* Index of the selected view in the world (filter or not), n_services when none. */
+static size_t selected_index(const struct tui *t)
+{
+    const struct world *w = t->world;
+    if (hint.w == w && hint.i < w->n_services && is_selected(t, &w->services[hint.i]))
+        return hint.i;
+    for (size_t i = 0; i < w->n_services; i++)
+        if (is_selected(t, &w->services[i])) {
+            hint.w = w;
+            hint.i = i;
+            return i;
+        }
+    return w->n_services;
+}
+
+/* The selection, or when it is not shown, the first row in the table's order. */
 const struct service_view *tui_selected(const struct tui *t)
 {
-    for (size_t i = 0; i < t->world->n_services; i++) {
-        const struct service_view *sv = &t->world->services[i];
-        if (matches_filter(t, sv) && is_selected(t, sv))
-            return sv;
-    }
+    size_t i = selected_index(t);
+    if (i < t->world->n_services && matches_filter(t, &t->world->services[i]))
+        return &t->world->services[i];
     size_t n, *idx = tui_visible(t, &n);
     const struct service_view *first = idx ? &t->world->services[idx[0]] : NULL;
     free(idx);
@@ -173,8 +192,9 @@ const struct service_view *tui_selected(const struct tui *t)
 
 size_t tui_row_of_selected(const struct tui *t, const size_t *idx, size_t n)
 {
+    size_t si = selected_index(t);
     for (size_t i = 0; i < n; i++)
-        if (is_selected(t, &t->world->services[idx[i]]))
+        if (idx[i] == si)
             return i;
     return 0;
 }

@@ -34,6 +34,7 @@ static void big_world(struct world *w)
         exit(1);
     }
     w->n_services = w->cap_services = N_BIG;
+    w->revision++;
     for (int i = 0; i < N_BIG; i++) {
         struct service_view *v = &w->services[i];
         snprintf(v->svc.name, sizeof v->svc.name, "svc-%04d", i + 1);

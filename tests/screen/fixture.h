@@ -198,9 +198,13 @@ static inline void fixture_build(struct world *w, struct config *cfg)
     memset(cfg, 0, sizeof *cfg);
     cfg->delay_s = 2;
     strcpy(cfg->namespace_, "open-forge");
+    static unsigned long builds;
     memset(w, 0, sizeof *w);
     w->cfg = cfg;
     w->now = FIX_NOW;
+    /* each build is new to the screens' caches (world_init hands out its own revisions);
+     * a test that edits the views afterwards bumps it, as world_apply would */
+    w->revision = (1UL << 30) + ++builds;
     strcpy(w->context, "demo");
     const char *names[] = {"demo", "prometheus", "postgres"};
     for (size_t i = 0; i < 3; i++) {

@@ -200,6 +200,7 @@ static void status_column(void)
         if (strcmp(s->name, "api") == 0)
             strcpy(s->status, "rollout stuck: ProgressDeadlineExceeded");
     }
+    w.revision++; /* the views changed, as world_apply would say */
     actuator_init(&act, false, audit_path, fix_submit, &sc);
     hx_start("xterm-256color", 30, 120, 1);
     tui_init(&t, &w, &act, NULL, &cfg, stdscr);
