@@ -19,10 +19,14 @@
 /* A sample older than this no longer gives a band: the panel says "no data". */
 #define WORLD_MAX_AGE_S 300.0
 
+/* The last revision handed out: the UI thread is the only one that touches worlds. */
+static unsigned long revisions;
+
 void world_init(struct world *w, const struct config *cfg)
 {
     memset(w, 0, sizeof(*w));
     w->cfg = cfg;
+    w->revision = ++revisions;
     /* the tier depends on the configured users only */
     w->tier = cfg->users > 0 ? recommend_tier(cfg->tiers, cfg->n_tiers, cfg->users) : NULL;
     for (size_t i = 0; i < cfg->n_metrics && i < WORLD_MAX_METRICS; i++) {
@@ -197,9 +201,9 @@ static struct service_view *add_view(struct world *w, size_t src, const struct s
     v->source = src;
     v->svc = *svc;
     hpa_state_init(&v->hpa);
-    history_init(&v->cpu_hist);
-    history_init(&v->mem_hist);
-    history_init(&v->ready_hist);
+    series_init(&v->cpu_hist, 100);
+    series_init(&v->mem_hist, 100);
+    series_init(&v->ready_hist, 1);
     return v;
 }
 
@@ -246,9 +250,9 @@ static void apply_services(struct world *w, size_t src, const struct snapshot *s
         v->svc = *svc;
         why_fill(&v->svc); /* the overview's one word, judged here for every source */
         v->seen = true;
-        history_push(&v->cpu_hist, snap->taken_at, svc->cpu_pct);
-        history_push(&v->mem_hist, snap->taken_at, svc->mem_pct);
-        history_push(&v->ready_hist, snap->taken_at, svc->ready);
+        series_push(&v->cpu_hist, snap->taken_at, svc->cpu_pct);
+        series_push(&v->mem_hist, snap->taken_at, svc->mem_pct);
+        series_push(&v->ready_hist, snap->taken_at, svc->ready);
     }
     drop_unseen(w, src);
     if (added)
@@ -293,6 +297,7 @@ static void apply_header(struct world *w)
 
 void world_apply(struct world *w, size_t i, struct snapshot *snap, double now)
 {
+    w->revision = ++revisions;
     if (i >= w->n_sources || snap == NULL) {
         snapshot_free(snap);
         return;
@@ -770,6 +775,7 @@ const struct fact_view *world_fact(const struct world *w, const char *panel, con
 /* full: also what every evaluation rebuilds from nothing (facts, advice, predictions). */
 static void evaluate(struct world *w, double now, bool full)
 {
+    w->revision = ++revisions;
     w->now = now;
     for (size_t i = 0; i < w->n_metrics; i++)
         evaluate_metric(w, &w->metrics[i], now);

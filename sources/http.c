@@ -543,13 +543,50 @@ out:
     return rc;
 }
 
+/* Transfers in flight at once: curl's multi walks every handle it holds on each call, so
+ * thousands added together cost the square of their number (4000 Compose requests); and
+ * each holds a descriptor (a default limit is 1024). A Docker Engine holds a stats request
+ * about a second, so 512 at once still stats 500 containers in one wave. */
+#define HTTP_MANY_INFLIGHT 512
+
+/* Add the next transfers that were set up, up to HTTP_MANY_INFLIGHT in flight. */
+static void many_feed(struct http_client *c, CURL **hs, const bool *ready, size_t n, size_t *next,
+                      size_t *active)
+{
+    for (; *next < n && *active < HTTP_MANY_INFLIGHT; (*next)++)
+        if (ready[*next] && curl_multi_add_handle(c->multi, hs[*next]) == CURLM_OK)
+            (*active)++;
+}
+
+/* Finish what the multi says is done, each found by its private pointer, and take it out. */
+static void many_reap(struct http_client *c, CURL **hs, struct xfer *xs, const char *const *urls,
+                      size_t n, struct http_response *out, int *rc, char (*errs)[256],
+                      size_t *active)
+{
+    CURLMsg *m;
+    int left;
+    while ((m = curl_multi_info_read(c->multi, &left))) {
+        struct xfer *x = NULL;
+        if (m->msg != CURLMSG_DONE ||
+            curl_easy_getinfo(m->easy_handle, CURLINFO_PRIVATE, (char **)&x) != CURLE_OK ||
+            x < xs || x >= xs + n)
+            continue;
+        size_t i = (size_t)(x - xs);
+        rc[i] = finish(hs[i], m->data.result, &xs[i], urls[i], &out[i], errs[i], 256);
+        curl_multi_remove_handle(c->multi, hs[i]);
+        (*active)--;
+    }
+}
+
 void http_get_many(struct http_client *c, const char *const *urls, size_t n,
                    struct http_response *out, int *rc, char (*errs)[256])
 {
     CURL **hs = calloc(n ? n : 1, sizeof *hs);
     struct xfer *xs = calloc(n ? n : 1, sizeof *xs);
+    bool *ready = calloc(n ? n : 1, sizeof *ready);
+    size_t next = 0, active = 0;
     int running = 0;
-    if (!hs || !xs) {
+    if (!hs || !xs || !ready) {
         for (size_t i = 0; i < n; i++) {
             memset(&out[i], 0, sizeof out[i]);
             rc[i] = -1;
@@ -570,23 +607,16 @@ void http_get_many(struct http_client *c, const char *const *urls, size_t n,
             continue;
         }
         curl_easy_setopt(hs[i], CURLOPT_PRIVATE, (void *)&xs[i]);
-        curl_multi_add_handle(c->multi, hs[i]);
+        ready[i] = true;
     }
-    do {
+    many_feed(c, hs, ready, n, &next, &active);
+    while (active > 0) {
         if (curl_multi_perform(c->multi, &running) != CURLM_OK)
             break;
+        many_reap(c, hs, xs, urls, n, out, rc, errs, &active);
+        many_feed(c, hs, ready, n, &next, &active);
         if (running)
             curl_multi_poll(c->multi, NULL, 0, 1000, NULL);
-    } while (running);
-    CURLMsg *m;
-    int left;
-    while ((m = curl_multi_info_read(c->multi, &left))) {
-        if (m->msg != CURLMSG_DONE)
-            continue;
-        for (size_t i = 0; i < n; i++) {
-            if (hs[i] == m->easy_handle)
-                rc[i] = finish(hs[i], m->data.result, &xs[i], urls[i], &out[i], errs[i], 256);
-        }
     }
 out:
     for (size_t i = 0; hs && xs && i < n; i++) {
@@ -598,6 +628,7 @@ out:
     }
     free(hs);
     free(xs);
+    free(ready);
 }
 
 void http_response_free(struct http_response *r)

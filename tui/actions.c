@@ -702,6 +702,63 @@ static void confirm_apply_min(struct tui *t, int key)
     confirm_send(t, true);
 }
 
+/* ---- the table's order ---------------------------------------------------------- */
+
+static void act_sort_list(struct tui *t, int key)
+{
+    (void)key;
+    if (t->screen != TUI_OVERVIEW)
+        return;
+    t->sort_pick = t->sort;
+    t->mode = MODE_SORT;
+}
+
+/* < and > move the sort a column left or right; in a replay they are its speed keys. */
+static void act_sort_move(struct tui *t, int key)
+{
+    if (t->replay != NULL) {
+        tui_replay_key(t, key);
+        return;
+    }
+    if (t->screen != TUI_OVERVIEW)
+        return;
+    int s = (int)t->sort + (key == '<' ? -1 : 1);
+    tui_sort_set(t, (enum tui_sort)((s + SORT_N) % SORT_N));
+}
+
+static void act_sort_invert(struct tui *t, int key)
+{
+    (void)key;
+    if (t->screen == TUI_OVERVIEW)
+        t->sort_desc = !t->sort_desc;
+}
+
+static void sort_pick_move(struct tui *t, int key)
+{
+    int s = (int)t->sort_pick + (key == KEY_UP || key == 'k' ? -1 : 1);
+    t->sort_pick = (enum tui_sort)((s + SORT_N) % SORT_N);
+}
+
+/* Enter sorts by the highlighted column (the one already sorted by keeps its direction);
+ * I sorts by it the other way round. */
+static void sort_pick_done(struct tui *t, int key)
+{
+    bool desc = t->sort_desc;
+    if (t->sort_pick != t->sort)
+        tui_sort_set(t, t->sort_pick);
+    else
+        t->sort_desc = desc;
+    if (key == 'I')
+        t->sort_desc = !t->sort_desc;
+    t->mode = MODE_NORMAL;
+}
+
+static void sort_pick_cancel(struct tui *t, int key)
+{
+    (void)key;
+    t->mode = MODE_NORMAL;
+}
+
 /* The replay's keys (tui/replay.c); outside a replay they say so. */
 static void act_replay(struct tui *t, int key)
 {
@@ -868,6 +925,30 @@ static const struct action table[] = {
      SAFE,
      MODE_NORMAL,
      act_sources},
+    {"sort-by",
+     "F6",
+     {KEY_F(6)},
+     "choose the column the services are sorted by",
+     NULL,
+     SAFE,
+     MODE_NORMAL,
+     act_sort_list},
+    {"sort-move",
+     "< >",
+     {'<', '>'},
+     "sort by the column left or right (a replay: its speed)",
+     NULL,
+     SAFE,
+     MODE_NORMAL,
+     act_sort_move},
+    {"sort-invert",
+     "I",
+     {'I'},
+     "invert the sort: highest or lowest first",
+     NULL,
+     SAFE,
+     MODE_NORMAL,
+     act_sort_invert},
     {"replay-pause", "p", {'p'}, "replay: pause or play", NULL, SAFE, MODE_NORMAL, act_replay},
     {"replay-step",
      ", .",
@@ -981,6 +1062,30 @@ static const struct action table[] = {
      SAFE,
      MODE_PICK,
      nav_pick_key},
+    {"sort-choose",
+     "Up Down",
+     {KEY_UP, KEY_DOWN, 'k', 'j'},
+     "choose a column",
+     NULL,
+     SAFE,
+     MODE_SORT,
+     sort_pick_move},
+    {"sort-pick",
+     "Enter I",
+     {ENTER, 'I'},
+     "sort by it (I: the other way round)",
+     NULL,
+     SAFE,
+     MODE_SORT,
+     sort_pick_done},
+    {"sort-cancel",
+     "Esc",
+     {KEY_ANY},
+     "any other key leaves the order as it was",
+     NULL,
+     SAFE,
+     MODE_SORT,
+     sort_pick_cancel},
 
     {"goto-type",
      "text",

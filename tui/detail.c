@@ -17,8 +17,8 @@
 #include "forgetop/tui.h"
 #include "forgetop/why.h"
 
-#define CHART_STEP_S 10.0
-#define AXIS_W       5 /* "100 " left of a chart */
+#define CHART_STEP_S SERIES_STEP_S /* a cell is a slot of the service's series */
+#define AXIS_W       5             /* "100 " left of a chart */
 
 static int line(struct tui *t, int y, int x, int w, const char *label, const char *text, attr_t a)
 {
@@ -249,7 +249,7 @@ static void chart_scale(const double *v, size_t n, double cap, double *lo, doubl
 }
 
 static void chart(struct tui *t, int y, int x, int h, int w, const char *title,
-                  const struct history *hist, double cap, double warn, double crit)
+                  const struct series *hist, double cap, double warn, double crit)
 {
     const struct style *st = &t->style;
     double v[TUI_MAX_COLS], lo, hi;
@@ -262,7 +262,7 @@ static void chart(struct tui *t, int y, int x, int h, int w, const char *title,
     paint_field(t->win, st, y, x, w, head, st->attr[EL_HEADER], PAINT_LEFT);
     if (cw < 4 || h < 1)
         return;
-    frame_resample(hist, t->now, CHART_STEP_S, v, (size_t)cw);
+    series_resample(hist, t->now, v, (size_t)cw);
     chart_scale(v, (size_t)cw, cap, &lo, &hi);
     text_printf(axis, sizeof axis, "%4.0f", hi);
     paint_text(t->win, st, y + 1, x, AXIS_W, axis, st->attr[EL_DIM]);

@@ -16,6 +16,7 @@ static const char *const mode_titles[] = {
     [MODE_GOTO] = "In a replay's go-to field (:)",
     [MODE_COMMAND] = "On the command line (:)",
     [MODE_PICK] = "In the context or namespace picker (:ctx, :ns)",
+    [MODE_SORT] = "In the sort-by list (F6)",
 };
 
 void help_draw(struct tui *t)

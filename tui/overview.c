@@ -42,12 +42,12 @@ static const struct table_col svc_cols[SC_N] = {
     [SC_READY] = {"READY", 7, 8, 90, PAINT_RIGHT},
     [SC_BOUNDS] = {"MIN..MAX", 8, 8, 70, PAINT_RIGHT},
     [SC_CPU] = {"CPU % of request", 16, 44, 80, PAINT_LEFT},
-    [SC_MEM] = {"MEMORY % of limit", 16, 44, 75, PAINT_LEFT},
+    [SC_MEM] = {"MEMORY % of limit", 17, 44, 75, PAINT_LEFT},
     [SC_REC] = {"REC", 8, 8, 85, PAINT_RIGHT},
-    [SC_AUTO] = {"AUTOSCALER", 18, 34, 30, PAINT_LEFT},
+    [SC_AUTO] = {"AUTOSCALER", 14, 34, 30, PAINT_LEFT},
     [SC_SRC] = {"SOURCE", 8, 12, 20, PAINT_LEFT},
     [SC_NS] = {"NAMESPACE", 10, 24, 15, PAINT_LEFT},
-    [SC_STATUS] = {"STATUS", 12, 60, 10, PAINT_LEFT},
+    [SC_STATUS] = {"STATUS", 20, 60, 35, PAINT_LEFT}, /* "ImagePullBackOff 3/5" */
 };
 
 enum { MC_SEL, MC_TITLE, MC_GAUGE, MC_SPARK, MC_STATE, MC_SVC, MC_ACTION, MC_N };
@@ -97,17 +97,107 @@ static void draw_pct_gauge(struct tui *t, int y, int x, int w, double v, enum ba
     gauge_draw(t->win, &t->style, y, x, w, &g);
 }
 
+/* What every row shown has in common: it goes into the caption, not into a column, so
+ * the width goes to what differs (names first). */
+struct common {
+    bool one_source, one_ns, one_kind, no_bounds, no_status;
+    bool any_auto;
+    const char *ns, *scope, *kind;
+    const char *auto_kind; /* the autoscalers' one kind, NULL when they differ or none */
+    int name_w;            /* the widest name, its stale glyph included */
+};
+
+static void common_of(const struct tui *t, const size_t *idx, size_t n, struct common *c)
+{
+    const struct world *w = t->world;
+    const struct service *first = &w->services[idx[0]].svc;
+    *c = (struct common){true,         true,        true, true, true, false, first->namespace_,
+                         first->scope, first->kind, NULL, 0};
+    bool mixed_auto = false;
+    for (size_t i = 0; i < n; i++) {
+        const struct service_view *sv = &w->services[idx[i]];
+        const struct service *s = &sv->svc;
+        c->one_source &= sv->source == w->services[idx[0]].source;
+        c->one_ns &= strcmp(s->namespace_, c->ns) == 0;
+        c->one_kind &= strcmp(s->kind, c->kind) == 0;
+        c->no_bounds &= sv->max <= 0;
+        c->no_status &= !s->reason[0] && !(s->unscalable ? s->unscalable_why : s->status)[0];
+        if (s->autoscaler.present) {
+            if (!c->any_auto)
+                c->auto_kind = s->autoscaler.kind;
+            else if (c->auto_kind && strcmp(c->auto_kind, s->autoscaler.kind) != 0)
+                mixed_auto = true;
+            c->any_auto = true;
+        }
+        int extra = source_ok(w, sv->source) ? 0 : 2;   /* the stale glyph */
+        if ((int)strlen(s->name) + extra > c->name_w) { /* never narrower than its bytes */
+            int nw = paint_width(&t->style, s->name) + extra;
+            c->name_w = nw > c->name_w ? nw : c->name_w;
+        }
+    }
+    if (mixed_auto)
+        c->auto_kind = NULL;
+}
+
+/* What the rows share, kept while the world's revision, the filter and the order are the
+ * same: every key redraws, and comparing every row's texts each time is most of a frame
+ * at thousands of rows. Its pointers point into the views of that revision. */
+static void common_kept(const struct tui *t, const size_t *idx, size_t n, struct common *c)
+{
+    static struct {
+        const struct world *w;
+        const struct service_view *services;
+        size_t n_services, n;
+        unsigned long revision;
+        char filter[sizeof((struct tui *)0)->filter];
+        bool valid;
+        struct common c;
+    } kept;
+    const struct world *w = t->world;
+    if (kept.valid && kept.w == w && kept.services == w->services &&
+        kept.n_services == w->n_services && kept.revision == w->revision && kept.n == n &&
+        strcmp(kept.filter, t->filter) == 0) {
+        *c = kept.c;
+        return;
+    }
+    common_of(t, idx, n, c);
+    kept.w = w;
+    kept.services = w->services;
+    kept.n_services = w->n_services;
+    kept.revision = w->revision;
+    kept.n = n;
+    text_printf(kept.filter, sizeof kept.filter, "%s", t->filter);
+    kept.c = *c;
+    kept.valid = true;
+}
+
+/* "HPA api-hpa 3..20": the kind when the rows' autoscalers differ in it, the bounds when
+ * they differ from the row's MIN..MAX. */
+static void autoscaler_cell(const struct service_view *sv, const struct common *c, char *out,
+                            size_t len)
+{
+    const struct autoscaler *a = &sv->svc.autoscaler;
+    if (!a->present) {
+        text_printf(out, len, "-");
+        return;
+    }
+    bool kind = c->auto_kind == NULL, bounds = a->min != sv->min || a->max != sv->max;
+    bool held = a->keda.held && strcmp(a->kind, "KEDA") == 0; /* the badge goes first */
+    char badge[32] = "";
+    if (held)
+        text_printf(badge, sizeof badge, "PAUSED at %d ", a->keda.paused_at);
+    text_printf(out, len, "%s%s%s%s", badge, kind ? a->kind : "", kind ? " " : "", a->name);
+    if (bounds)
+        text_printf(out + strlen(out), len - strlen(out), " %d..%d", a->min, a->max);
+}
+
 static void service_row(struct tui *t, int y, int width, const struct table_layout *l,
-                        const struct service_view *sv, bool selected)
+                        const struct service_view *sv, const struct common *c, bool selected)
 {
     const struct style *st = &t->style;
     const struct service *s = &sv->svc;
     bool stale = !source_ok(t->world, sv->source);
     char sel[16], ready[24], bounds[24], rec[32], autos[96], status[FT_TEXT_MAX];
-    char name[FT_NAME_MAX + 8];
-    /* a stale row says so in a glyph too, not only in the stale element's dimness */
-    text_printf(name, sizeof name, "%s%s%s", s->name, stale ? " " : "",
-                stale ? st->g->src_stale : "");
     text_printf(sel, sizeof sel, "%s%s", selected ? st->g->select : " ",
                 tui_is_marked(t, sv) ? st->g->marked : " ");
     /* a degraded row says so in a glyph too (`0/5 !!`), so NO_COLOR and mono read it */
@@ -127,15 +217,8 @@ static void service_row(struct tui *t, int y, int width, const struct table_layo
                     sv->rec.replicas > s->desired ? st->g->up : st->g->down);
     else
         text_printf(rec, sizeof rec, "%d", sv->rec.replicas);
-    if (s->autoscaler.present && s->autoscaler.keda.held && strcmp(s->autoscaler.kind, "KEDA") == 0)
-        text_printf(autos, sizeof autos, "PAUSED at %d %s %s", s->autoscaler.keda.paused_at,
-                    s->autoscaler.kind, s->autoscaler.name);
-    else if (s->autoscaler.present)
-        text_printf(autos, sizeof autos, "%s %s %d..%d", s->autoscaler.kind, s->autoscaler.name,
-                    s->autoscaler.min, s->autoscaler.max);
-    else
-        text_printf(autos, sizeof autos, "-");
-    text_printf(status, sizeof status, "%s", s->unscalable ? s->unscalable_why : s->status);
+    autoscaler_cell(sv, c, autos, sizeof autos);
+    tui_status_text(sv, status, sizeof status);
     const char *cells[SC_N] = {sel,
                                stale ? NULL : s->name,
                                ready,
@@ -181,44 +264,113 @@ static const char *cpu_basis(const struct world *w)
     return limit ? (request ? "CPU % of req/limit" : "CPU % of limit") : NULL;
 }
 
-static void draw_services(struct tui *t, int y, int rows, int width)
+/* The columns for these rows: what they share hidden, the name as wide as the widest. */
+static void services_columns(const struct tui *t, const struct common *c, struct table_col *head)
+{
+    memcpy(head, svc_cols, sizeof svc_cols);
+    const char *basis = cpu_basis(t->world);
+    if (basis != NULL)
+        head[SC_CPU].title = basis;
+    int nw = c->name_w < svc_cols[SC_NAME].min ? svc_cols[SC_NAME].min : c->name_w;
+    head[SC_NAME].max = nw < FT_NAME_MAX - 16 ? nw : FT_NAME_MAX - 16;
+    head[SC_NAME].priority = TABLE_PRIO_FIRST; /* names get the width first */
+    if (c->one_source)
+        head[SC_SRC].max = 0; /* the header's second line names it */
+    if (c->one_ns)
+        head[SC_NS].max = 0;
+    else if (t->world->all_namespaces) /* rows of several namespaces: each says which */
+        head[SC_NS].priority = 88;
+    if (c->no_bounds)
+        head[SC_BOUNDS].max = 0;
+    if (!c->any_auto)
+        head[SC_AUTO].max = 0;
+    if (c->no_status)
+        head[SC_STATUS].max = 0;
+}
+
+/* Left: what every row shares ("ns open-forge · deployment"); right: the order, the
+ * filter, and how many rows of how many ("sort: cpu ▼ · filter: api · 3 of 2003"). */
+static void services_caption(struct tui *t, int y, int width, const struct common *c, size_t n,
+                             size_t rows)
+{
+    const struct style *st = &t->style;
+    const char *sep = st->g->sep;
+    char left[2 * FT_NAME_MAX + 64] = "", right[160], count[64];
+    size_t all = t->world->n_services;
+    if (c != NULL && c->one_ns && c->ns[0])
+        text_printf(left, sizeof left, "%s %s", strcmp(c->scope, "project") == 0 ? "project" : "ns",
+                    c->ns);
+    if (c != NULL && c->one_kind && c->kind[0])
+        text_printf(left + strlen(left), sizeof left - strlen(left), "%s%s", left[0] ? sep : "",
+                    c->kind);
+    if (c != NULL && c->auto_kind != NULL)
+        text_printf(left + strlen(left), sizeof left - strlen(left), "%sautoscaler %s",
+                    left[0] ? sep : "", c->auto_kind);
+    size_t last = t->top + rows < n ? t->top + rows : n;
+    if (n < all && n > rows) /* filtered and scrolled: which rows, then shown of all */
+        text_printf(count, sizeof count, "rows %zu-%zu%s%zu of %zu", t->top + 1, last, sep, n, all);
+    else if (n < all)
+        text_printf(count, sizeof count, "%zu of %zu", n, all);
+    else if (n > rows)
+        text_printf(count, sizeof count, "rows %zu-%zu of %zu", t->top + 1, last, n);
+    else
+        text_printf(count, sizeof count, "%zu service%s", n, n == 1 ? "" : "s");
+    text_printf(right, sizeof right, "sort: %s %s%s%s%s%s", tui_sort_name(t->sort),
+                t->sort_desc ? st->g->down : st->g->up, t->filter[0] ? sep : "",
+                t->filter[0] ? "filter: " : "", t->filter, sep);
+    text_printf(right + strlen(right), sizeof right - strlen(right), "%s", count);
+    int rw = paint_width(st, right);
+    if (rw > width)
+        rw = width;
+    paint_text(t->win, st, y, 0, width - rw - 1, left, st->attr[EL_TITLE]);
+    paint_text(t->win, st, y, width - rw, rw, right, st->attr[EL_DIM]);
+}
+
+static void draw_services(struct tui *t, int y, int rows, int width, const size_t *idx, size_t n,
+                          bool caption)
 {
     const struct style *st = &t->style;
     struct table_layout l;
     struct table_col head[SC_N];
-    memcpy(head, svc_cols, sizeof head);
-    const char *basis = cpu_basis(t->world);
-    if (basis != NULL)
-        head[SC_CPU].title = basis;
-    struct table_col fit[SC_N];
-    memcpy(fit, svc_cols, sizeof fit);
-    if (t->world->all_namespaces) /* rows of several namespaces: each says which */
-        fit[SC_NS].priority = 88;
-    table_fit(fit, SC_N, width, &l);
-    table_draw_header(t->win, st, y, 0, width, head, &l,
-                      st->attr[t->focus == FOCUS_SERVICES ? EL_HEADER_FOCUS : EL_HEADER]);
-    size_t n, *idx = tui_visible(t, &n);
+    struct common c;
+    int hy = y + caption; /* the column titles' row */
     if (idx == NULL) {
-        paint_text(t->win, st, y + 1, 2, width - 2,
+        if (caption)
+            services_caption(t, y, width, NULL, 0, (size_t)rows);
+        memcpy(head, svc_cols, sizeof head);
+        table_fit(head, SC_N, width, &l);
+        table_draw_header(t->win, st, hy, 0, width, head, &l, st->attr[EL_HEADER]);
+        paint_text(t->win, st, hy + 1, 2, width - 2,
                    t->filter[0] ? "no service matches the filter"
                                 : "no services yet: waiting for the sources",
                    st->attr[EL_DIM]);
         return;
     }
+    common_kept(t, idx, n, &c);
+    services_columns(t, &c, head);
+    table_fit(head, SC_N, width, &l);
     const struct service_view *sel = tui_selected(t);
+    if (sel != NULL && t->sel_name[0] == '\0') { /* the first row shown: keep it by name */
+        text_printf(t->sel_source, sizeof t->sel_source, "%s", t->world->sources[sel->source].name);
+        text_printf(t->sel_name, sizeof t->sel_name, "%s", sel->svc.name);
+        text_printf(t->sel_ns, sizeof t->sel_ns, "%s", sel->svc.namespace_);
+    }
     size_t cur = tui_row_of_selected(t, idx, n);
     t->top = table_scroll(cur, t->top, (size_t)rows, n);
-    t->hits.svc_y = y + 1;
+    if (caption)
+        services_caption(t, y, width, &c, n, (size_t)rows);
+    table_draw_header(t->win, st, hy, 0, width, head, &l,
+                      st->attr[t->focus == FOCUS_SERVICES ? EL_HEADER_FOCUS : EL_HEADER]);
+    t->hits.svc_y = hy + 1;
     t->hits.svc_top = t->top;
     t->hits.svc_rows = (int)(n - t->top) < rows ? (int)(n - t->top) : rows;
     for (size_t i = t->top; i < n && (int)(i - t->top) < rows; i++) {
         const struct service_view *sv = &t->world->services[idx[i]];
-        service_row(t, y + 1 + (int)(i - t->top), width, &l, sv,
+        service_row(t, hy + 1 + (int)(i - t->top), width, &l, sv, &c,
                     sv == sel && t->focus == FOCUS_SERVICES);
     }
     if (t->top + (size_t)rows < n)
-        paint_text(t->win, st, y + rows, width - 8, 8, " more v ", st->attr[EL_DIM]);
-    free(idx);
+        paint_text(t->win, st, hy + rows, width - 8, 8, " more v ", st->attr[EL_DIM]);
 }
 
 static void sustained_text(const struct tui *t, const struct metric_view *m, bool stale, char *out,
@@ -473,31 +625,45 @@ static void draw_reason(struct tui *t, int y, int width)
                st->attr[sv->rec.changes ? EL_REC_CHANGE : EL_NORMAL]);
 }
 
+/* Rows for services, metrics and panels below row y; with a caption, one fewer. */
+static void share_rows(const struct tui *t, int y, bool caption, int nsvc, int nmet, size_t np,
+                       int *svc, int *met, int *prow)
+{
+    int avail = t->lines - y - 2 /* headers */ - caption - 1 /* why */ - 2 /* footer */;
+    *met = nmet < avail - 3 ? nmet : avail - 3;
+    int rest = avail - *met;
+    int want_panels = np ? 4 : 0;
+    *svc = nsvc;
+    if (*svc > rest - want_panels)
+        *svc = rest - want_panels > 3 ? rest - want_panels : (rest < 3 ? rest : 3);
+    if (*svc > nsvc)
+        *svc = nsvc;
+    *prow = rest - *svc;
+}
+
 void overview_draw(struct tui *t)
 {
     int width = t->cols > TUI_MAX_COLS ? TUI_MAX_COLS : t->cols;
     int y = frame_header(t, 0);
     struct panel panels[MAX_PANELS];
     size_t np = collect_panels(t->world, panels);
-    size_t nvis;
-    free(tui_visible(t, &nvis));
+    size_t nvis, *idx = tui_visible(t, &nvis);
     int nsvc = nvis > INT_MAX ? INT_MAX : (int)nvis, nmet = (int)t->world->n_metrics;
-    int avail = t->lines - y - 2 /* headers */ - 1 /* why */ - 2 /* footer */;
+    int svc, met, prow;
     if (nsvc < 1)
         nsvc = 1;
     if (nmet < 1)
         nmet = 1;
-    int met = nmet < avail - 3 ? nmet : avail - 3;
-    int rest = avail - met;
-    int want_panels = np ? 4 : 0;
-    int svc = nsvc;
-    if (svc > rest - want_panels)
-        svc = rest - want_panels > 3 ? rest - want_panels : (rest < 3 ? rest : 3);
-    if (svc > nsvc)
-        svc = nsvc;
-    int prow = rest - svc;
-    draw_services(t, y, svc, width);
-    y += 1 + svc;
+    /* The caption has its row when it says what the operator must know (a filter, an
+     * order, rows not shown) or the terminal has rows to spare; at 24 lines the header
+     * already names the namespace. */
+    bool caption = t->lines >= 30 || t->filter[0] || t->sort != SORT_SOURCE || t->sort_desc;
+    share_rows(t, y, caption, nsvc, nmet, np, &svc, &met, &prow);
+    if (!caption && svc < nsvc)
+        share_rows(t, y, caption = true, nsvc, nmet, np, &svc, &met, &prow);
+    draw_services(t, y, svc, width, idx, nvis, caption);
+    free(idx);
+    y += 1 + caption + svc;
     draw_metrics(t, y, met, width);
     y += 1 + met;
     int used = draw_panels(t, y, prow, width, panels, np);

@@ -26,6 +26,7 @@ void tui_init(struct tui *t, struct world *w, struct actuator *act, struct polle
     t->read_only = (act && actuator_read_only(act)) || (cfg && cfg->read_only);
     t->delay_s = cfg && cfg->delay_s > 0 ? cfg->delay_s : 2.0;
     t->win = win;
+    tui_sort_set(t, SORT_SOURCE);
     t->style.g = glyphs_get(glyphs_locale_is_utf8());
     const char *nc = getenv("NO_COLOR");
     t->colours = has_colors() && !(nc && *nc);
@@ -81,19 +82,71 @@ static bool matches_filter(const struct tui *t, const struct service_view *sv)
     return false;
 }
 
+/* The last sorted order, reused while nothing it depends on changed: a key (j, k) and its
+ * redraw ask for it twice, and sorting thousands of rows each time costs more than the
+ * frame. One UI thread: one cache; memory reachable from here is not a leak. */
+static struct {
+    const struct tui *t;
+    const struct world *w;
+    const struct service_view *services;
+    size_t n_services;
+    unsigned long revision;
+    enum tui_sort sort;
+    bool desc;
+    char filter[sizeof((struct tui *)0)->filter];
+    size_t *idx, n;
+} order;
+
+static bool order_fresh(const struct tui *t)
+{
+    const struct world *w = t->world;
+    return order.idx != NULL && order.t == t && order.w == w && order.services == w->services &&
+           order.n_services == w->n_services && order.revision == w->revision &&
+           order.sort == t->sort && order.desc == t->sort_desc &&
+           strcmp(order.filter, t->filter) == 0;
+}
+
+static void order_keep(const struct tui *t, const size_t *idx, size_t n)
+{
+    size_t *copy = malloc(n * sizeof *copy);
+    free(order.idx);
+    order.idx = copy;
+    if (copy == NULL)
+        return;
+    memcpy(copy, idx, n * sizeof *copy);
+    order.n = n;
+    order.t = t;
+    order.w = t->world;
+    order.services = t->world->services;
+    order.n_services = t->world->n_services;
+    order.revision = t->world->revision;
+    order.sort = t->sort;
+    order.desc = t->sort_desc;
+    text_printf(order.filter, sizeof order.filter, "%s", t->filter);
+}
+
 size_t *tui_visible(const struct tui *t, size_t *n)
 {
     size_t *idx = NULL;
     *n = 0;
     if (t->world->n_services == 0 || (idx = malloc(t->world->n_services * sizeof(*idx))) == NULL)
         return NULL;
+    bool sorted = t->sort != SORT_SOURCE || t->sort_desc;
+    if (sorted && order_fresh(t)) {
+        memcpy(idx, order.idx, order.n * sizeof *idx);
+        *n = order.n;
+        return idx;
+    }
     for (size_t i = 0; i < t->world->n_services; i++)
         if (matches_filter(t, &t->world->services[i]))
             idx[(*n)++] = i;
-    if (*n == 0) {
+    if (*n == 0 || tui_sort_rows(t, idx, *n) < 0) {
         free(idx);
+        *n = 0;
         return NULL;
     }
+    if (sorted)
+        order_keep(t, idx, *n);
     return idx;
 }
 
@@ -104,26 +157,45 @@ static bool is_selected(const struct tui *t, const struct service_view *sv)
            (t->sel_ns[0] == '\0' || strcmp(sv->svc.namespace_, t->sel_ns) == 0);
 }
 
-/* Scans the world rather than an index: called per frame and per key, it needs none. */
+/* Where the selection was last found: a frame asks for it several times, and comparing
+ * names over thousands of rows each time costs more than drawing them. */
+static struct {
+    const struct world *w;
+    size_t i;
+} hint;
+
+/* Index of the selected view in the world (filter or not), n_services when none. */
+static size_t selected_index(const struct tui *t)
+{
+    const struct world *w = t->world;
+    if (hint.w == w && hint.i < w->n_services && is_selected(t, &w->services[hint.i]))
+        return hint.i;
+    for (size_t i = 0; i < w->n_services; i++)
+        if (is_selected(t, &w->services[i])) {
+            hint.w = w;
+            hint.i = i;
+            return i;
+        }
+    return w->n_services;
+}
+
+/* The selection, or when it is not shown, the first row in the table's order. */
 const struct service_view *tui_selected(const struct tui *t)
 {
-    const struct service_view *first = NULL;
-    for (size_t i = 0; i < t->world->n_services; i++) {
-        const struct service_view *sv = &t->world->services[i];
-        if (!matches_filter(t, sv))
-            continue;
-        if (is_selected(t, sv))
-            return sv;
-        if (first == NULL)
-            first = sv;
-    }
+    size_t i = selected_index(t);
+    if (i < t->world->n_services && matches_filter(t, &t->world->services[i]))
+        return &t->world->services[i];
+    size_t n, *idx = tui_visible(t, &n);
+    const struct service_view *first = idx ? &t->world->services[idx[0]] : NULL;
+    free(idx);
     return first;
 }
 
 size_t tui_row_of_selected(const struct tui *t, const size_t *idx, size_t n)
 {
+    size_t si = selected_index(t);
     for (size_t i = 0; i < n; i++)
-        if (is_selected(t, &t->world->services[idx[i]]))
+        if (idx[i] == si)
             return i;
     return 0;
 }
@@ -327,6 +399,8 @@ void tui_draw(struct tui *t)
     }
     if (t->mode == MODE_COUNT || t->mode == MODE_CONFIRM)
         confirm_draw(t);
+    else if (t->mode == MODE_SORT)
+        sort_draw(t);
     nav_draw(t);
 }
 

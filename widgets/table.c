@@ -25,7 +25,7 @@ void table_fit(const struct table_col *cols, size_t n, int width, struct table_l
         n = TABLE_MAX_COLS;
     out->n = n;
     for (size_t i = 0; i < n; i++)
-        shown[i] = true;
+        shown[i] = cols[i].max > 0;
     while (used_width(cols, n, shown) > width) { /* drop the lowest priority, rightmost */
         int drop = -1;
         for (size_t i = 0; i < n; i++)
@@ -38,6 +38,12 @@ void table_fit(const struct table_col *cols, size_t n, int width, struct table_l
     int w[TABLE_MAX_COLS], spare = width - used_width(cols, n, shown);
     for (size_t i = 0; i < n; i++)
         w[i] = shown[i] ? cols[i].min : 0;
+    for (size_t i = 0; i < n && spare > 0; i++) /* a name before anything else */
+        if (shown[i] && cols[i].priority >= TABLE_PRIO_FIRST && w[i] < cols[i].max) {
+            int g = cols[i].max - w[i] < spare ? cols[i].max - w[i] : spare;
+            w[i] += g;
+            spare -= g;
+        }
     /* Spare room goes round robin, first to the important columns (name, gauges), and
      * only then to the ones wide terminals add, so a wide screen never cuts a name. */
     for (int floor_prio = TABLE_GROW_FIRST; floor_prio >= 0 && spare > 0;

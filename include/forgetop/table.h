@@ -19,13 +19,17 @@ struct table_col {
     enum paint_align align;
 };
 
+/* A column of this priority takes spare room, up to its max, before any other grows. */
+#define TABLE_PRIO_FIRST 100
+
 struct table_layout {
     size_t n;
     int x[TABLE_MAX_COLS]; /* relative to the table's x */
     int w[TABLE_MAX_COLS]; /* 0: column hidden */
 };
 
-/* Lay out n columns in width, one blank between visible columns. */
+/* Lay out n columns in width, one blank between visible columns; a column whose max is 0
+ * is not shown (its values are the same on every row, say: the caller says so elsewhere). */
 void table_fit(const struct table_col *cols, size_t n, int width, struct table_layout *out);
 void table_draw_header(WINDOW *win, const struct style *st, int y, int x, int width,
                        const struct table_col *cols, const struct table_layout *l, attr_t attr);

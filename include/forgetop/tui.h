@@ -37,7 +37,8 @@ enum tui_mode {
     MODE_GOTO,
     MODE_COMMAND, /* typing after `:` (live) */
     MODE_PICK,    /* the context or namespace picker */
-    MODE_LAST = MODE_PICK
+    MODE_SORT,    /* the sort-by list (F6) */
+    MODE_LAST = MODE_SORT
 };
 
 /* Who switches the cluster source and lists names for the pickers (main wires sources/
@@ -70,6 +71,21 @@ struct tui_nav {
 /* What a pending change does: a count (+ - s a, or m for the minimum), a hold at a count
  * (H: KEDA's paused-replicas, or an HPA's minReplicas raised), or a resume (U). */
 enum tui_op { OP_SCALE, OP_HOLD, OP_RESUME };
+/* What the services table is sorted by (tui/sort.c), in the columns' order, left to right;
+ * SORT_SOURCE is the world's own order (source, then name) and the default. */
+enum tui_sort {
+    SORT_NAME,
+    SORT_READY,
+    SORT_BOUNDS,
+    SORT_CPU,
+    SORT_MEM,
+    SORT_REC,
+    SORT_AUTO,
+    SORT_SOURCE,
+    SORT_NS,
+    SORT_STATUS,
+    SORT_N
+};
 
 /* One service of a pending change, frozen when the dialog opened. */
 struct tui_target {
@@ -125,6 +141,9 @@ struct tui {
     char marks[TUI_MAX_TARGETS][FT_ID_MAX + FT_NAME_MAX + 2];
     size_t n_marks;
     char filter[48];
+    enum tui_sort sort;      /* the table's order; ties keep the world's */
+    bool sort_desc;          /* highest first (unknown values stay last either way) */
+    enum tui_sort sort_pick; /* the row highlighted in the sort-by list (F6) */
 
     /* the change being asked for or confirmed */
     struct tui_target targets[TUI_MAX_TARGETS];
@@ -229,10 +248,21 @@ void tui_outcome(struct tui *t, const struct scale_request *req, int status, con
  * (2 of 3 scaled; svc-200: 404 not found; api 6/7 ready; api-hpa set api back to 8). */
 void tui_follow(struct tui *t);
 
-/* Services shown (the filter applied): *n indexes into world->services, in an array the
- * caller frees (any count: the table is a window over it). NULL with *n 0 when none or
- * out of memory. */
+/* Services shown (the filter applied, in the sort's order): *n indexes into
+ * world->services, in an array the caller frees (any count: the table is a window over
+ * it). NULL with *n 0 when none or out of memory. */
 size_t *tui_visible(const struct tui *t, size_t *n);
+/* The column t's table is sorted by, as the header names it ("cpu"). */
+const char *tui_sort_name(enum tui_sort s);
+/* Choose the sort column: a number starts highest first, a text A to Z. */
+void tui_sort_set(struct tui *t, enum tui_sort s);
+/* Sort idx (n indexes into world->services) by t's sort, stably. 0, or -1 out of memory. */
+int tui_sort_rows(const struct tui *t, size_t *idx, size_t n);
+/* The STATUS cell of a service: "ImagePullBackOff 3/5" when the source gave a reason,
+ * else its status (or why it cannot be scaled); "" when fine. */
+void tui_status_text(const struct service_view *sv, char *out, size_t len);
+/* The sort-by list (F6) over the current screen. */
+void sort_draw(struct tui *t);
 /* Row of the selected service in idx (n rows), 0 when it is not there. */
 size_t tui_row_of_selected(const struct tui *t, const size_t *idx, size_t n);
 /* The selected service, NULL when none. */

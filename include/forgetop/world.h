@@ -15,6 +15,7 @@
 #include "forgetop/history.h"
 #include "forgetop/model.h"
 #include "forgetop/recommend.h"
+#include "forgetop/series.h"
 
 #define WORLD_MAX_SOURCES 12
 #define WORLD_MAX_METRICS 32
@@ -40,7 +41,8 @@ struct service_view {
     struct hpa_state hpa;
     int min, max; /* effective bounds: source's, else the rule's */
     enum band cpu_band, mem_band;
-    struct history cpu_hist, mem_hist, ready_hist;
+    /* what the charts draw (series.h: ~0.6 KB for the three); judgements read metrics' */
+    struct series cpu_hist, mem_hist, ready_hist;
     char prediction[128]; /* for rec.replicas: "cpu 92% -> ~66%, memory 60% -> ~43%" */
     /* When the readings rec, its reason and its prediction were computed from were taken
      * (the source's snapshot time): all three come from one evaluation of the figures the
@@ -72,7 +74,10 @@ struct world {
 
     struct service_view *services; /* sorted by source then name */
     size_t n_services;
-    size_t cap_services; /* a view is ~53 KB of histories: grow by doubling */
+    size_t cap_services; /* grown by doubling */
+    /* Changes whenever a view may have (apply, evaluate), unique over every world of the
+     * process: what the screens may cache an order of thousands of rows by. */
+    unsigned long revision;
     struct metric_view metrics[WORLD_MAX_METRICS];
     size_t n_metrics;
 

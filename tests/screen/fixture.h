@@ -50,6 +50,17 @@ static inline void fix_history(struct history *h, double base, double amp, doubl
     }
 }
 
+/* The same wave as a service's drawn series. */
+static inline void fix_series(struct series *s, unsigned per_unit, double base, double amp,
+                              double last)
+{
+    struct history h;
+    fix_history(&h, base, amp, last);
+    series_init(s, per_unit);
+    for (size_t i = 0; i < h.len; i++)
+        series_push(s, h.s[i].t, h.s[i].v);
+}
+
 static inline void fix_metric(struct metric_view *m, double value, enum band band, enum sustained s,
                               double for_s, double base, double amp)
 {
@@ -84,9 +95,9 @@ static inline struct service_view *fix_service(struct world *w, const char *name
     v->mem_band = mem > 90 ? BAND_CRITICAL : mem > 75 ? BAND_WARNING : BAND_OK;
     v->has_rule = v->has_rec = v->hpa_agrees = true;
     v->rec.replicas = desired;
-    fix_history(&v->cpu_hist, cpu - 10, 8, cpu);
-    fix_history(&v->mem_hist, mem, 3, mem);
-    fix_history(&v->ready_hist, ready, 0, ready);
+    fix_series(&v->cpu_hist, 100, cpu - 10, 8, cpu);
+    fix_series(&v->mem_hist, 100, mem, 3, mem);
+    fix_series(&v->ready_hist, 1, ready, 0, ready);
     return v;
 }
 
@@ -187,9 +198,13 @@ static inline void fixture_build(struct world *w, struct config *cfg)
     memset(cfg, 0, sizeof *cfg);
     cfg->delay_s = 2;
     strcpy(cfg->namespace_, "open-forge");
+    static unsigned long builds;
     memset(w, 0, sizeof *w);
     w->cfg = cfg;
     w->now = FIX_NOW;
+    /* each build is new to the screens' caches (world_init hands out its own revisions);
+     * a test that edits the views afterwards bumps it, as world_apply would */
+    w->revision = (1UL << 30) + ++builds;
     strcpy(w->context, "demo");
     const char *names[] = {"demo", "prometheus", "postgres"};
     for (size_t i = 0; i < 3; i++) {

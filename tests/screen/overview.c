@@ -89,7 +89,7 @@ static void stale(void)
     tui_init(&t, &w, &act, NULL, &cfg, stdscr);
     frame(&t);
     tap(hx_has(stdscr, "demo ~ 1m stale"), "the header marks the stale source with its age");
-    tap(hx_has(stdscr, "agent-wor… ~") && hx_has(stdscr, "api        ~"),
+    tap(hx_has(stdscr, "dagster-run-w… ~") && hx_has(stdscr, "api            ~"),
         "a stale source's services carry the stale glyph, cut names too");
     tap(hx_has(stdscr, "stale 1s"), "a stale source's metrics say stale with their age");
     tap(hx_has(stdscr, "QUEUE ~ stale 1m") && hx_has(stdscr, "REDIS ~ stale 1m"),
@@ -122,9 +122,10 @@ static void degraded_mono(void)
     hx_start("xterm-256color", 24, 80, 1);
     tui_init(&t, &w, &act, NULL, &cfg, stdscr);
     frame(&t);
-    tap(hx_has(stdscr, "api            0/5 !!"), "none of N ready reads `0/5 !!` without colour");
-    tap(hx_has(stdscr, "dagster-run…    1/2 !"), "short of desired reads `1/2 !`");
-    tap(hx_has(stdscr, "agent-worker      3/3 "), "a healthy row has no glyph");
+    tap(hx_has(stdscr, "api               0/5 !!"),
+        "none of N ready reads `0/5 !!` without colour");
+    tap(hx_has(stdscr, "dagster-run-wor…   1/2 !"), "short of desired reads `1/2 !`");
+    tap(hx_has(stdscr, "agent-worker         3/3 "), "a healthy row has no glyph");
     tap(PAIR_NUMBER(hx_attr_at(stdscr, "0/5 !!")) == 0, "NO_COLOR: no colour pair on it");
     tap(hx_has(stdscr, "prometheus ✗ 40s: …Connection refused ·"),
         "a failing source keeps its age and the cause of its error, named once");
@@ -182,6 +183,45 @@ static void terminals(void)
     unsetenv("NO_COLOR");
 }
 
+/* STATUS at 120 columns: the why engineer's reason with ready/desired, else the status;
+ * the namespace, the source and the kind the rows share are in the caption instead. */
+static void status_column(void)
+{
+    struct config cfg;
+    struct world w;
+    struct actuator act;
+    struct fix_scaler sc = {0};
+    struct tui t;
+    fixture_build(&w, &cfg);
+    for (size_t i = 0; i < w.n_services; i++) {
+        struct service *s = &w.services[i].svc;
+        if (strcmp(s->name, "dagster-run-worker") == 0)
+            strcpy(s->reason, "ImagePullBackOff");
+        if (strcmp(s->name, "api") == 0)
+            strcpy(s->status, "rollout stuck: ProgressDeadlineExceeded");
+    }
+    w.revision++; /* the views changed, as world_apply would say */
+    actuator_init(&act, false, audit_path, fix_submit, &sc);
+    hx_start("xterm-256color", 30, 120, 1);
+    tui_init(&t, &w, &act, NULL, &cfg, stdscr);
+    frame(&t);
+    tap(hx_has(stdscr, "STATUS") && hx_has(stdscr, "ImagePullBackOff 1/2") &&
+            hx_has(stdscr, "rollout stuck: Prog"),
+        "120 columns show STATUS: a reason with ready/desired, else the status");
+    tap(hx_has(stdscr, "dagster-run-worker ") && hx_has(stdscr, "ns open-forge · deployment") &&
+            !hx_has(stdscr, "NAMESPACE") && !hx_has(stdscr, "SOURCE"),
+        "names are whole; the namespace and kind every row shares are in the caption");
+    hx_golden(stdscr, "overview-120x30", "overview at 120x30 with a reason and a status");
+    hx_stop();
+    hx_start("xterm-256color", 24, 80, 1);
+    tui_init(&t, &w, &act, NULL, &cfg, stdscr);
+    frame(&t);
+    tap(!hx_has(stdscr, "STATUS") && !hx_has(stdscr, "ImagePull"),
+        "80 columns leave STATUS out for the gauges");
+    hx_stop();
+    fixture_free(&w);
+}
+
 int main(void)
 {
     if (!mkdtemp(audit_dir))
@@ -196,6 +236,7 @@ int main(void)
     terminals();
     stale();
     degraded_mono();
+    status_column();
     unlink(audit_path);
     rmdir(audit_dir);
     printf("1..%d\n", tap_n);

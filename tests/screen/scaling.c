@@ -264,6 +264,7 @@ static void over_a_limit_takes_a_second_confirmation(void)
         "a second y sends it, with the danger it confirmed");
     tap(audit_last_has("\"requested\"", "\"danger\""), "the audit line names the danger");
     r.w.services[1].svc.cpu_pct = 160; /* hot: one more replica is still critical */
+    r.w.revision++;
     keys(&r, (int[]){'+', 'm', 0});
     tap(r.t.second && r.sc.n == 1, "m with a danger asks the second confirmation too");
     keys(&r, (int[]){'y', 0});
@@ -295,6 +296,7 @@ static void an_hpa_that_cannot_compute_keeps_the_count(void)
     rig_start(&r, false);
     /* as sources/kube.c words an HPA whose ScalingActive condition is False */
     strcpy(r.w.services[1].svc.autoscaler.inactive, "ScalingActive=False: FailedGetResourceMetric");
+    r.w.revision++;
     keys(&r, (int[]){'j', '+', 0});
     tap(hx_has(stdscr, "cannot compute, so it keeps 6 (ScalingActive=False") &&
             !hx_has(stdscr, "will undo this"),

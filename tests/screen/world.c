@@ -127,7 +127,8 @@ static void keda_demo(void)
     tui_init(&t, &w, &act, NULL, &cfg, stdscr);
     t.now = T0 + 4;
     tui_draw(&t);
-    tap(hx_has(stdscr, "KEDA agent-worker"), "the overview names KEDA's object");
+    tap(hx_has(stdscr, "agent-worker-") && hx_has(stdscr, "autoscaler KEDA"),
+        "the overview names KEDA's object, its kind in the caption (the only one)");
     hx_golden(stdscr, "overview-keda-demo", "the demo's agent-worker, KEDA-scaled");
     keys(&t, "\n");
     tap(hx_has(stdscr, "redis agent:tasks:pending listLength 10") &&
@@ -156,7 +157,7 @@ static void keda_demo(void)
     sv->svc.autoscaler.keda.held = true;
     sv->svc.autoscaler.keda.paused_at = 3;
     keys(&t, "h");
-    tap(hx_has(stdscr, "PAUSED at 3 KEDA"), "a paused object's row says so");
+    tap(hx_has(stdscr, "PAUSED at 3"), "a paused object's row says so, first");
     keys(&t, "U");
     tap(hx_has(stdscr, "Resume agent-worker?") &&
             hx_has(stdscr, "remove annotation autoscaling.keda.sh/paused-replicas (paused at 3)"),

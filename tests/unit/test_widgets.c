@@ -113,6 +113,28 @@ Test(widgets_table, spare_room_grows_flexible_columns_up_to_their_maximum)
     cr_expect_eq(l.w[2], 10);
 }
 
+Test(widgets_table, a_column_of_max_0_is_not_shown_and_gives_its_room_away)
+{
+    struct table_col c[4];
+    struct table_layout l;
+    memcpy(c, cols, sizeof c);
+    c[1].max = 0;            /* the same on every row: said elsewhere */
+    table_fit(c, 4, 30, &l); /* 10+10+6+2 = 28 <= 30: c stays now */
+    cr_expect_eq(l.w[1], 0);
+    cr_expect_eq(l.w[2], 10);
+    cr_expect_eq(l.x[2], l.x[0] + l.w[0] + 1, "no gap where b was");
+}
+
+Test(widgets_table, a_first_priority_column_takes_the_spare_room_before_the_others)
+{
+    struct table_col c[2] = {{"gauge", 10, 40, 90, PAINT_LEFT},
+                             {"name", 10, 24, TABLE_PRIO_FIRST, PAINT_LEFT}};
+    struct table_layout l;
+    table_fit(c, 2, 40, &l); /* 21 used, 19 spare: name to 24 (14), gauge the rest (5) */
+    cr_expect_eq(l.w[1], 24);
+    cr_expect_eq(l.w[0], 15);
+}
+
 Test(widgets_table, scroll_keeps_the_selection_visible)
 {
     struct {
