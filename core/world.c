@@ -62,6 +62,49 @@ void world_set_status(struct world *w, size_t i, const struct source_status *st)
         w->sources[i] = *st;
 }
 
+/* Failed polls in a row that turn stale into failing. */
+#define WORLD_FAILING_AFTER 3
+
+static bool source_late(const struct source_status *st, double now, double *for_s)
+{
+    double timeout = st->timeout_s > 0 ? st->timeout_s : st->interval_s;
+    if (st->in_poll && st->last_try > 0 && now - st->last_try > timeout) {
+        *for_s = now - st->last_try;
+        return true;
+    }
+    double since = st->last_ok > 0 ? st->last_ok : 0;
+    if (!st->in_poll && since > 0 && now - since > st->interval_s + timeout) {
+        *for_s = -(now - since); /* no poll at all, not a poll that hangs */
+        return true;
+    }
+    return false;
+}
+
+void world_judge_source(struct source_status *st, double now)
+{
+    double late_s = 0;
+    bool late = source_late(st, now, &late_s);
+    bool ever = st->last_ok > 0;
+    st->state = SOURCE_OK;
+    if (st->no_answer_s > 0) {
+        st->state = ever ? SOURCE_STALE : SOURCE_FAILING;
+        text_printf(st->error, sizeof(st->error), "no answer within %g s", st->no_answer_s);
+    } else if (late) {
+        /* a hung poll is one more failure in a row, whatever the ones before said */
+        st->state = ever && st->failures + 1 < WORLD_FAILING_AFTER ? SOURCE_STALE : SOURCE_FAILING;
+        if (late_s > 0)
+            text_printf(st->error, sizeof(st->error), "no answer for %.0f s", late_s);
+        else
+            text_printf(st->error, sizeof(st->error), "no poll for %.0f s", -late_s);
+    } else if (st->failures > 0) {
+        st->state = ever && st->failures < WORLD_FAILING_AFTER ? SOURCE_STALE : SOURCE_FAILING;
+    } else if (!ever) {
+        st->state = SOURCE_STARTING;
+    }
+    if (st->state == SOURCE_OK || st->state == SOURCE_STARTING)
+        st->error[0] = '\0';
+}
+
 static bool source_is_ok(const struct world *w, const char *name)
 {
     for (size_t i = 0; i < w->n_sources; i++)

@@ -99,6 +99,11 @@ size_t world_add_source(struct world *w, const char *name);
 /* Take ownership of source i's new snapshot; its readings go into the histories. */
 void world_apply(struct world *w, size_t i, struct snapshot *snap, double now);
 void world_set_status(struct world *w, size_t i, const struct source_status *st);
+/* The one rule for a source's state: from its failures and its timing (last good poll,
+ * the poll under way, interval and timeout), decide ok / stale / failing as of now and
+ * word the lateness ("no answer for 12 s"). Late is past the first missed deadline: a
+ * poll running longer than its timeout, or no good poll for one interval plus it. */
+void world_judge_source(struct source_status *st, double now);
 /* Bands, sustained states, recommendations, advice, as of now. */
 void world_evaluate(struct world *w, double now);
 void world_free(struct world *w);
