@@ -181,17 +181,21 @@ static struct metric_view *metric_for(struct world *w, const struct reading *r)
 static void apply_readings(struct world *w, size_t src, const struct snapshot *snap)
 {
     for (size_t i = 0; i < snap->n_readings; i++) {
-        const struct reading *r = &snap->readings[i];
-        struct metric_view *m = metric_for(w, r);
-        if (m == NULL || !accepts(w, m, src, r))
+        struct metric_view *m = metric_for(w, &snap->readings[i]);
+        if (m == NULL)
             continue;
-        if (m->has_value && r->t < m->t)
+        struct reading r = snap->readings[i];
+        /* -5 % or a negative latency is no data: it displaces nothing real either */
+        facts_admit_reading(m->rule.unit, &r.value, r.note, sizeof r.note);
+        if (!accepts(w, m, src, &r))
+            continue;
+        if (m->has_value && r.t < m->t)
             continue; /* an older backfill sample: the history may still take it */
-        history_push(&m->hist, r->t, r->value);
+        history_push(&m->hist, r.t, r.value);
         m->has_value = true;
-        m->value = r->value;
-        m->t = r->t;
-        snprintf(m->note, sizeof(m->note), "%s", r->note);
+        m->value = r.value;
+        m->t = r.t;
+        snprintf(m->note, sizeof(m->note), "%s", r.note);
         snprintf(m->from, sizeof(m->from), "%s", w->sources[src].name);
     }
 }
@@ -616,13 +620,14 @@ static void view_fact(struct world *w, size_t src, const struct fact *f, double 
         return;
     const struct source_status *st = &w->sources[src];
     v->f = *f;
+    facts_admit(&v->f); /* a server's -5 clients or NaN ratio is no data, with why */
     v->source = src;
-    v->band = facts_judge(w->cfg, f);
+    v->band = facts_judge(w->cfg, &v->f);
     v->stale = st->state != SOURCE_OK;
     v->age = now - (v->stale && st->last_ok > 0 ? st->last_ok : (f->t > 0 ? f->t : t));
     if (v->age < 0)
         v->age = 0;
-    facts_format(f, v->text, sizeof(v->text));
+    facts_format(&v->f, v->text, sizeof(v->text));
 }
 
 /* The queue's growth and time to drain, from the history core keeps of its depth, shown

@@ -227,6 +227,10 @@ static void sustained_text(const struct tui *t, const struct metric_view *m, boo
         text_printf(out, len, "%s", m->note[0] ? m->note : "no data");
         return;
     }
+    if (isnan(m->value)) { /* a reading with no number: say why, not "unknown" */
+        text_printf(out, len, "no data%s%s", m->note[0] ? ": " : "", m->note);
+        return;
+    }
     text_duration(a, sizeof a, m->sustain.for_s);
     text_duration(b, sizeof b, m->rule.for_s);
     if (m->sustain.state == SUSTAINED_FIRING)
