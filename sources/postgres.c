@@ -521,7 +521,7 @@ static int bouncer_pool_size(struct pgsrc *p, char *err, size_t errlen)
     return 0;
 }
 
-static void facts_bouncer(struct pgsrc *p, struct snapshot *out, const PGresult *pools,
+static void facts_bouncer(int pool_size, struct snapshot *out, const PGresult *pools,
                           const PGresult *stats, double t)
 {
     double cl_active = 0, cl_waiting = 0, sv_active = 0, sv_idle = 0, sv_used = 0, maxwait = 0;
@@ -547,11 +547,11 @@ static void facts_bouncer(struct pgsrc *p, struct snapshot *out, const PGresult 
             text_printf(worst_pool, sizeof(worst_pool), "%s/%s", db, user);
         }
     }
-    worst = p->pool_size > 0 ? 100 * worst_active / p->pool_size : NAN;
+    worst = pool_size > 0 ? 100 * worst_active / pool_size : NAN;
     snapshot_add_reading(out, "db_connections", "pgbouncer", t, worst);
     out->measures_pool = true;
     fact_set_text(fact(out, "pgbouncer pool", "db_connections", UNIT_COUNT, worst_active,
-                       p->pool_size > 0 ? p->pool_size : NAN),
+                       pool_size > 0 ? pool_size : NAN),
                   worst_pool);
     fact(out, "pgbouncer clients", "", UNIT_COUNT, cl_active, NAN);
     fact(out, "pgbouncer waiting", "waiting_clients", UNIT_COUNT, cl_waiting, NAN);
@@ -573,18 +573,26 @@ static void facts_bouncer(struct pgsrc *p, struct snapshot *out, const PGresult 
 
 /* Every PgBouncer since 1.x answers SHOW POOLS with these: an answer without one is not an
  * admin console (a proxy, a PostgreSQL with a SHOW of its own), so nothing in it is read. */
-static int check_pools_shape(struct pgsrc *p, const PGresult *r, char *err, size_t errlen)
+static int check_pools_shape(const PGresult *r, char *why, size_t len)
 {
     static const char *const need[] = {"database", "cl_active", "cl_waiting", "sv_active",
                                        "sv_idle"};
     for (size_t i = 0; i < sizeof need / sizeof need[0]; i++)
         if (PQfnumber(r, need[i]) < 0) {
-            char why[96];
-            text_printf(why, sizeof(why), "the answer has no %s column: not PgBouncer's SHOW POOLS",
+            text_printf(why, len, "the answer has no %s column: not PgBouncer's SHOW POOLS",
                         need[i]);
-            fail(p, err, errlen, "SHOW POOLS", why);
             return -1;
         }
+    return 0;
+}
+
+int postgres_bouncer_facts(const PGresult *pools, const PGresult *stats, int pool_size,
+                           struct snapshot *out, char *why, size_t len)
+{
+    if (check_pools_shape(pools, why, len) < 0)
+        return -1;
+    out->taken_at = wall_s();
+    facts_bouncer(pool_size, out, pools, stats, out->taken_at);
     return 0;
 }
 
@@ -595,9 +603,8 @@ static int pg_poll_bouncer(struct pgsrc *p, struct snapshot *out, char *err, siz
     /* The admin console takes one command per query. */
     if (pg_exec(p, "SHOW POOLS", pools, 1, &np, err, errlen) < 0)
         return -1;
-    if (np != 1 || check_pools_shape(p, pools[0], err, errlen) < 0) {
-        if (np != 1)
-            fail(p, err, errlen, "SHOW POOLS", "no result");
+    if (np != 1) {
+        fail(p, err, errlen, "SHOW POOLS", "no result");
         clear_all(pools, np);
         return -1;
     }
@@ -605,11 +612,15 @@ static int pg_poll_bouncer(struct pgsrc *p, struct snapshot *out, char *err, siz
         clear_all(pools, np);
         return -1;
     }
-    out->taken_at = wall_s();
-    facts_bouncer(p, out, pools[0], stats[0], out->taken_at);
+    char why[FT_TEXT_MAX];
+    int rc = ns == 1
+                 ? postgres_bouncer_facts(pools[0], stats[0], p->pool_size, out, why, sizeof why)
+                 : (text_printf(why, sizeof why, "SHOW STATS gave no result"), -1);
+    if (rc < 0) /* the caller drops the connection, and libpq's buffer with it */
+        fail(p, err, errlen, "SHOW POOLS", why);
     clear_all(pools, np);
     clear_all(stats, ns);
-    return 0;
+    return rc;
 }
 
 static int pg_poll(struct source *src, struct snapshot *out, char *err, size_t errlen)

@@ -1157,3 +1157,24 @@ unsigned redis_key_slot(const char *key, size_t len)
     }
     return crc16(key, len) & 16383;
 }
+
+/* One queue key's facts from the replies a poll reads for its type, as fact_key makes
+ * them: the path a poll takes, outside a poll, for the fuzzer. */
+size_t redis_key_facts(const char *name, const char *type, struct redisReply **rep, size_t n,
+                       struct snapshot *out)
+{
+    struct rkey *k = calloc(1, sizeof(*k));
+    if (k == NULL)
+        return 0;
+    text_sanitize(k->name, sizeof(k->name), name);
+    text_sanitize(k->type_name, sizeof(k->type_name), type);
+    k->type = ktype_of(type);
+    size_t need = k->type == KT_STREAM ? 2 : (k->type == KT_LIST || k->type == KT_ZSET) ? 1 : 0;
+    size_t used = 0;
+    if (n >= need) {
+        used = key_take(k, k->type, rep);
+        fact_key(out, k);
+    }
+    free(k);
+    return used;
+}
