@@ -9,16 +9,6 @@ kube_fake_start "$DIR" --state "$ROOT/tests/fixtures/kube-open-forge.json" || { 
 # A 60 MiB list parsed whole took 2.7 GB; the budget is 64 MB, and ASan adds its own.
 limit=204800
 [ -n "${FORGETOP_ASAN:-}" ] && limit=409600
-run_measured() {
-    python3 - "$@" <<'PY'
-import resource, subprocess, sys, time
-out = sys.argv[1]
-t = time.monotonic()
-with open(out, "wb") as f, open(out + ".err", "wb") as e:
-    subprocess.run(sys.argv[2:], stdout=f, stderr=e, timeout=120)
-print("%.2f %d" % (time.monotonic() - t, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss))
-PY
-}
 printf '[forgetop]\nconnect_timeout = 5\nrequest_timeout = 30\n' >"$DIR/forgetop.conf"
 for fault in '{"mode": "bloat", "mib": 60, "path": "/deployments"}' \
     '{"mode": "flood", "n": 20000, "path": "/deployments"}'; do

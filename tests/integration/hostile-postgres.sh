@@ -91,16 +91,6 @@ psql "$BLOAT" -tAXc 'select length(state) from pg_stat_activity' >"$DIR/bloat.ps
 expect_eq "the bloat role's own pg_stat_activity really answers 48 MiB (psql)" $((48 << 20)) "$(cat "$DIR/bloat.psql")"
 psql "$LOUD" -tAXc 'select 1' >"$DIR/loud.psql" 2>&1
 check "the loud role's start-up WARNING really quotes 16 MiB (psql)" test "$(wc -c <"$DIR/loud.psql")" -gt $((16 << 20))
-run_measured() {
-    python3 - "$@" <<'PY'
-import resource, subprocess, sys, time
-out = sys.argv[1]
-t = time.monotonic()
-with open(out, "wb") as f:
-    subprocess.run(sys.argv[2:], stdout=f, stderr=subprocess.STDOUT, timeout=60)
-print("%.2f %d" % (time.monotonic() - t, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss))
-PY
-}
 # The cap is checked each time libpq has read (a small receive buffer makes that often),
 # but libpq reads a long message until the socket runs dry, so one burst may take most of
 # it: 22-62 MB measured for the 48 MiB row, 160 MB before the cap. The bound is set

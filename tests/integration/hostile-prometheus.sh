@@ -9,14 +9,7 @@ on_exit "kill $!"
 check "the fake answers" wait_for 10 curl -sfo /dev/null "http://127.0.0.1:$P/ok"
 limit=65536
 [ -n "${FORGETOP_ASAN:-}" ] && limit=196608
-read -r secs kib < <(python3 - "$DIR/once.json" "$BIN" --prometheus "http://127.0.0.1:$P" --once --json <<'PY'
-import resource, subprocess, sys, time
-t = time.monotonic()
-with open(sys.argv[1], "wb") as f:
-    subprocess.run(sys.argv[2:], stdout=f, stderr=subprocess.DEVNULL, timeout=60)
-print("%.2f %d" % (time.monotonic() - t, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss))
-PY
-)
+read -r secs kib < <(run_measured "$DIR/once.json" "$BIN" --prometheus "http://127.0.0.1:$P" --once --json)
 err=$(json_get "$DIR/once.json" '[s["error"] for s in d["sources"] if s["name"] == "prometheus"][0]')
 diag "${secs}s, peak RSS ${kib} KiB: $err"
 check "refused with the cap in words" grep -q "larger than 4 MiB" <<<"$err"

@@ -7,17 +7,6 @@ source "$(dirname "$0")/../lib.sh"
 DIR=$(scratch)
 FAKE="$(dirname "$0")/../fakes/hostile_redis.py"
 printf '[forgetop]\nconnect_timeout = 1\nrequest_timeout = 1\n' >"$DIR/forgetop.conf"
-# run_measured OUT CMD... : runs CMD, prints "SECONDS PEAK_RSS_KIB" of it
-run_measured() {
-    python3 - "$@" <<'PY'
-import resource, subprocess, sys, time
-out = sys.argv[1]
-t = time.monotonic()
-with open(out, "wb") as f:
-    subprocess.run(sys.argv[2:], stdout=f, stderr=subprocess.STDOUT, timeout=60)
-print("%.2f %d" % (time.monotonic() - t, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss))
-PY
-}
 # The budget is 64 MB; AddressSanitizer's shadow and quarantine add their own (71 MB seen
 # for the same run), so under make asan the bound is looser but still far below the
 # gigabyte an uncapped reply costs.
