@@ -190,10 +190,9 @@ static int append_whole(int fd, const char *line, const char *path, char *err, s
     }
     rc = 0;
 out:
-    size_t n = strlen(err);
     /* the half line goes, so the file stays valid */
-    if (rc < 0 && ftruncate(fd, st.st_size) < 0 && n + 1 < errlen)
-        text_printf(err + n, errlen - n, " (and cannot cut it back)");
+    if (rc < 0 && ftruncate(fd, st.st_size) < 0 && strlen(err) + 1 < errlen)
+        text_printf(err + strlen(err), errlen - strlen(err), " (and cannot cut it back)");
     (void)flock(fd, LOCK_UN);
     return rc;
 }

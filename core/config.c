@@ -1247,6 +1247,12 @@ double config_poll_interval(const struct config *c)
     return c->poll_interval_s > 0 ? c->poll_interval_s : c->delay_s > 0 ? c->delay_s : 2.0;
 }
 
+double config_poll_timeout(const struct config *c)
+{
+    return (c->connect_timeout_s > 0 ? c->connect_timeout_s : 0) +
+           (c->request_timeout_s > 0 ? c->request_timeout_s : 0);
+}
+
 /* ---- printing the settings in force (--print-config) ---- */
 
 /* The shortest text that reads back as v, without an exponent (durations have none). */

@@ -148,6 +148,91 @@ enum band facts_judge(const struct config *cfg, const struct fact *f)
     return isnan(v) ? BAND_UNKNOWN : judge_number(cfg, j, v);
 }
 
+/* ---- what each unit admits: a server's nonsense is no data ---- */
+
+/* Lowest and highest value of each unit, and whether +infinity means something there
+ * (a lag that never ends, "never"). Only a change per minute is signed. */
+static const struct {
+    double lo, hi;
+    bool inf;
+} admits[UNIT_N] = {
+    [UNIT_TEXT] = {-INFINITY, INFINITY, true},
+    [UNIT_COUNT] = {0, 1e15, false},
+    [UNIT_PERCENT] = {0, 1e6, false}, /* over 100 % of a request is real; a million is not */
+    [UNIT_RATIO] = {0, 1.000001, false},
+    [UNIT_BYTES] = {0, 1e18, false},
+    [UNIT_SECONDS] = {0, 1e10, true},
+    [UNIT_MS] = {0, 1e12, true},
+    [UNIT_PER_S] = {0, 1e12, false},
+    [UNIT_PER_MIN] = {0, 1e12, false},
+    [UNIT_DELTA_MIN] = {-1e12, 1e12, false},
+    [UNIT_HTTP] = {100, 599, false},
+    [UNIT_TIME] = {0, 1e11, false},
+    [UNIT_FACTOR] = {0, 1e9, false},
+};
+
+static bool admitted(enum unit u, double v)
+{
+    if ((unsigned)u >= UNIT_N || u == UNIT_TEXT)
+        return true;
+    if (isinf(v))
+        return v > 0 && admits[u].inf;
+    return !isnan(v) && v >= admits[u].lo && v <= admits[u].hi;
+}
+
+/* "no data: server sent -5", "...sent NaN", "...sent a limit of -1"; a reading's note
+ * goes after "no data" where it is shown, so it has no prefix */
+static void nonsense(char *out, size_t len, const char *prefix, const char *what, double v)
+{
+    char num[32];
+    if (isnan(v))
+        text_printf(num, sizeof num, "NaN");
+    else if (isinf(v))
+        text_printf(num, sizeof num, "%sinfinity", v < 0 ? "-" : "");
+    else
+        text_printf(num, sizeof num, "%.6g", v);
+    text_printf(out, len, "%sserver sent %s%s", prefix, what, num);
+}
+
+bool facts_admit(struct fact *f)
+{
+    /* a NaN the source put there is its own "no data", with its own reason */
+    bool value_ok = isnan(f->value) || admitted(f->unit, f->value);
+    bool of_ok = isnan(f->of) || admitted(f->unit, f->of);
+    if (value_ok && of_ok)
+        return true;
+    char why[sizeof f->text];
+    nonsense(why, sizeof why, "no data: ", value_ok ? "a limit of " : "",
+             value_ok ? f->of : f->value);
+    text_printf(f->text, sizeof f->text, "%s", why);
+    f->value = f->of = NAN;
+    return false;
+}
+
+bool facts_admit_reading(const char *unit, double *value, char *note, size_t len)
+{
+    static const struct {
+        const char *unit;
+        enum unit u;
+    } by_name[] = {{"%", UNIT_PERCENT},
+                   {"ms", UNIT_MS},
+                   {"s", UNIT_SECONDS},
+                   {"", UNIT_COUNT},
+                   {"items", UNIT_COUNT}};
+    if (isnan(*value))
+        return true; /* the source's own no data */
+    for (size_t i = 0; i < sizeof by_name / sizeof by_name[0]; i++)
+        if (strcmp(by_name[i].unit, unit) == 0) {
+            if (admitted(by_name[i].u, *value) ||
+                (isinf(*value) && *value > 0)) /* a quantile past the last bucket */
+                return true;
+            nonsense(note, len, "", "", *value);
+            *value = NAN;
+            return false;
+        }
+    return true;
+}
+
 /* ---- formatting: one row per unit ---- */
 
 static void fmt_count(char *o, size_t n, double v)

@@ -67,6 +67,49 @@ void world_set_status(struct world *w, size_t i, const struct source_status *st)
         w->sources[i] = *st;
 }
 
+/* Failed polls in a row that turn stale into failing. */
+#define WORLD_FAILING_AFTER 3
+
+static bool source_late(const struct source_status *st, double now, double *for_s)
+{
+    double timeout = st->timeout_s > 0 ? st->timeout_s : st->interval_s;
+    if (st->in_poll && st->last_try > 0 && now - st->last_try > timeout) {
+        *for_s = now - st->last_try;
+        return true;
+    }
+    double since = st->last_ok > 0 ? st->last_ok : 0;
+    if (!st->in_poll && since > 0 && now - since > st->interval_s + timeout) {
+        *for_s = -(now - since); /* no poll at all, not a poll that hangs */
+        return true;
+    }
+    return false;
+}
+
+void world_judge_source(struct source_status *st, double now)
+{
+    double late_s = 0;
+    bool late = source_late(st, now, &late_s);
+    bool ever = st->last_ok > 0;
+    st->state = SOURCE_OK;
+    if (st->no_answer_s > 0) {
+        st->state = ever ? SOURCE_STALE : SOURCE_FAILING;
+        text_printf(st->error, sizeof(st->error), "no answer within %g s", st->no_answer_s);
+    } else if (late) {
+        /* a hung poll is one more failure in a row, whatever the ones before said */
+        st->state = ever && st->failures + 1 < WORLD_FAILING_AFTER ? SOURCE_STALE : SOURCE_FAILING;
+        if (late_s > 0)
+            text_printf(st->error, sizeof(st->error), "no answer for %.0f s", late_s);
+        else
+            text_printf(st->error, sizeof(st->error), "no poll for %.0f s", -late_s);
+    } else if (st->failures > 0) {
+        st->state = ever && st->failures < WORLD_FAILING_AFTER ? SOURCE_STALE : SOURCE_FAILING;
+    } else if (!ever) {
+        st->state = SOURCE_STARTING;
+    }
+    if (st->state == SOURCE_OK || st->state == SOURCE_STARTING)
+        st->error[0] = '\0';
+}
+
 static bool source_is_ok(const struct world *w, const char *name)
 {
     for (size_t i = 0; i < w->n_sources; i++)
@@ -143,17 +186,21 @@ static struct metric_view *metric_for(struct world *w, const struct reading *r)
 static void apply_readings(struct world *w, size_t src, const struct snapshot *snap)
 {
     for (size_t i = 0; i < snap->n_readings; i++) {
-        const struct reading *r = &snap->readings[i];
-        struct metric_view *m = metric_for(w, r);
-        if (m == NULL || !accepts(w, m, src, r))
+        struct metric_view *m = metric_for(w, &snap->readings[i]);
+        if (m == NULL)
             continue;
-        if (m->has_value && r->t < m->t)
+        struct reading r = snap->readings[i];
+        /* -5 % or a negative latency is no data: it displaces nothing real either */
+        facts_admit_reading(m->rule.unit, &r.value, r.note, sizeof r.note);
+        if (!accepts(w, m, src, &r))
+            continue;
+        if (m->has_value && r.t < m->t)
             continue; /* an older backfill sample: the history may still take it */
-        history_push(&m->hist, r->t, r->value);
+        history_push(&m->hist, r.t, r.value);
         m->has_value = true;
-        m->value = r->value;
-        m->t = r->t;
-        snprintf(m->note, sizeof(m->note), "%s", r->note);
+        m->value = r.value;
+        m->t = r.t;
+        snprintf(m->note, sizeof(m->note), "%s", r.note);
         snprintf(m->from, sizeof(m->from), "%s", w->sources[src].name);
     }
 }
@@ -666,13 +713,14 @@ static void view_fact(struct world *w, size_t src, const struct fact *f, double 
         return;
     const struct source_status *st = &w->sources[src];
     v->f = *f;
+    facts_admit(&v->f); /* a server's -5 clients or NaN ratio is no data, with why */
     v->source = src;
-    v->band = facts_judge(w->cfg, f);
+    v->band = facts_judge(w->cfg, &v->f);
     v->stale = st->state != SOURCE_OK;
     v->age = now - (v->stale && st->last_ok > 0 ? st->last_ok : (f->t > 0 ? f->t : t));
     if (v->age < 0)
         v->age = 0;
-    facts_format(f, v->text, sizeof(v->text));
+    facts_format(&v->f, v->text, sizeof(v->text));
 }
 
 /* The queue's growth and time to drain, from the history core keeps of its depth, shown

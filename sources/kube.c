@@ -28,7 +28,10 @@
 #include "forgetop/strmap.h"
 #include "forgetop/text.h"
 
-#define PAGE_LIMIT           500
+#define PAGE_LIMIT 500
+/* What one page may weigh: 500 pods with their managedFields are a few MiB. Past it the
+ * transfer stops before anything is parsed (cJSON costs ~40x the text it holds). */
+#define PAGE_MAX_BODY        (16u << 20)
 #define MAX_PAGES            200
 #define MAX_READING_SERVICES 8
 #define POD_UNOWNED          LONG_MAX /* by_pod: listed, but of no deployment shown */
@@ -362,6 +365,7 @@ static struct http_client *client_new(struct kube *k, char *err, size_t errlen)
     o.connect_timeout_s = k->connect_timeout_s;
     o.timeout_s = k->timeout_s;
     kubeconfig_http_opts(kc, &o);
+    o.max_body = PAGE_MAX_BODY;
     return http_client_new(&o, err, errlen);
 }
 
@@ -858,7 +862,7 @@ typedef int (*item_fn)(struct pollctx *pc, const cJSON *item);
 
 /* Reduce one page and return its continue token (caller frees), "" at the end. */
 static int list_page(struct pollctx *pc, const char *path, const struct http_response *r,
-                     item_fn fn, char **cont, char *err, size_t errlen)
+                     item_fn fn, int max_items, char **cont, char *err, size_t errlen)
 {
     const cJSON *it;
     cJSON *doc = parse_body("GET", path, r, err, errlen);
@@ -868,6 +872,13 @@ static int list_page(struct pollctx *pc, const char *path, const struct http_res
     const cJSON *items = jget(doc, "items");
     if (!cJSON_IsArray(items) && !cJSON_IsNull(items)) {
         text_printf(err, errlen, "kube: GET %s: response has no items list", path);
+        goto out;
+    }
+    /* a server that ignores limit would have every item of a huge list reduced at once */
+    int n_items = cJSON_GetArraySize(items);
+    if (n_items > max_items) {
+        text_printf(err, errlen, "kube: GET %s: %d items in a page of at most %d: refused", path,
+                    n_items, max_items);
         goto out;
     }
     cJSON_ArrayForEach(it, items)
@@ -928,7 +939,8 @@ static int list_rest(struct pollctx *pc, const struct listspec *ls, struct http_
     const char *base = ls->base, *sel = ls->use_selector ? pc->k->selector : NULL;
     bool page = ls->page;
     item_fn fn = ls->fn;
-    int rc = list_page(pc, ls->first, r, fn, &cont, err, errlen);
+    int max = ls->page ? PAGE_LIMIT : PAGE_LIMIT * MAX_PAGES;
+    int rc = list_page(pc, ls->first, r, fn, max, &cont, err, errlen);
     for (int pages = 1; rc == 0 && cont[0] != '\0'; pages++) {
         struct http_response next;
         if (pages >= MAX_PAGES) {
@@ -945,7 +957,7 @@ static int list_rest(struct pollctx *pc, const struct listspec *ls, struct http_
             rc = -1;
         }
         if (rc == 0)
-            rc = list_page(pc, path, &next, fn, &cont, err, errlen);
+            rc = list_page(pc, path, &next, fn, max, &cont, err, errlen);
         http_response_free(&next);
     }
     free(cont);
@@ -1217,7 +1229,8 @@ static int reduce_lists(struct pollctx *pc, struct listspec *ls, struct http_res
             ret = list_rest(pc, &ls[i], &r[i], err, errlen);
         } else {
             char *cont = NULL;
-            ret = list_page(pc, ls[i].first, &r[i], ls[i].fn, &cont, err, errlen);
+            ret = list_page(pc, ls[i].first, &r[i], ls[i].fn,
+                            ls[i].page ? PAGE_LIMIT : PAGE_LIMIT * MAX_PAGES, &cont, err, errlen);
             free(cont);
         }
         http_response_free(&r[i]); /* a page's body goes before the next is parsed */

@@ -20,10 +20,10 @@
 #include "forgetop/poller.h"
 #include "forgetop/secret.h"
 #include "forgetop/text.h"
+#include "forgetop/world.h"
 
 #define SCALE_QUEUE   16
 #define OUTCOME_QUEUE 16
-#define FAILING_AFTER 3   /* consecutive failures that turn stale into failing */
 #define STOP_GRACE_S  1.0 /* what poller_free waits for threads to finish */
 
 struct slot {
@@ -614,33 +614,6 @@ size_t poller_count(const struct poller *p)
 
 /* ---- what the UI reads ---- */
 
-static void status_fill(const struct slot *s, double now, struct source_status *out)
-{
-    double limit = 2 * slot_interval(s) + 1;
-    out->state = SOURCE_OK;
-    if (s->failures > 0) {
-        out->state = s->last_ok > 0 && s->failures < FAILING_AFTER ? SOURCE_STALE : SOURCE_FAILING;
-        text_sanitize(out->error, sizeof(out->error), s->error);
-    } else if (s->no_answer_s > 0) {
-        out->state = s->last_ok > 0 ? SOURCE_STALE : SOURCE_FAILING;
-        text_printf(out->error, sizeof(out->error), "no answer within %g s", s->no_answer_s);
-    } else if (s->last_ok == 0) {
-        out->state = SOURCE_STARTING;
-        if (s->in_poll && now - s->poll_started > limit) {
-            out->state = SOURCE_FAILING;
-            text_printf(out->error, sizeof(out->error), "no answer for %.0f s",
-                        now - s->poll_started);
-        }
-    } else if (now - s->last_ok > limit) {
-        out->state = SOURCE_STALE;
-        if (s->in_poll)
-            text_printf(out->error, sizeof(out->error), "no answer for %.0f s",
-                        now - s->poll_started);
-        else
-            text_printf(out->error, sizeof(out->error), "no poll for %.0f s", now - s->last_ok);
-    }
-}
-
 void poller_status(struct poller *p, size_t i, double now, struct source_status *out)
 {
     memset(out, 0, sizeof(*out));
@@ -654,8 +627,12 @@ void poller_status(struct poller *p, size_t i, double now, struct source_status 
     out->interval_s = slot_interval(s);
     out->failures = s->failures;
     out->failing_since = s->failures > 0 ? s->failing_since : 0;
-    status_fill(s, now, out);
+    out->timeout_s = s->src->timeout_s > 0 ? s->src->timeout_s : slot_interval(s);
+    out->in_poll = s->in_poll;
+    out->no_answer_s = s->no_answer_s;
+    text_sanitize(out->error, sizeof(out->error), s->error);
     pthread_mutex_unlock(&s->mu);
+    world_judge_source(out, now); /* core says what these figures mean */
 }
 
 struct snapshot *poller_take(struct poller *p, size_t i)

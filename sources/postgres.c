@@ -9,6 +9,12 @@
 #include <errno.h>
 #include <math.h>
 #include <poll.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <linux/tcp.h>
+#include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,6 +30,12 @@
 
 #define MAX_RESULTS 8
 #define MAX_ROWS    64 /* replicas, pools: anything beyond is not read */
+/* What one reply (or a connection's start-up) may cost: past either, the result is freed
+ * and the connection dropped, so libpq's input buffer, which grows to hold a whole
+ * message, goes with it. A poll's replies are a few KiB. */
+#define REPLY_MAX_BYTES (8u << 20)
+#define REPLY_MAX_ROWS  10000
+#define RCVBUF_BYTES    (256 << 10)
 
 struct pgsrc {
     bool bouncer;
@@ -129,6 +141,54 @@ static int wait_socket(PGconn *c, short ev, double deadline)
     }
 }
 
+/* What a reply has cost so far, counted on the socket, since libpq keeps a whole message
+ * (a row, a notice) however long before it hands anything over: TCP's own count of bytes
+ * received where there is one, else what was waiting each time before libpq read. */
+struct meter {
+    bool tcp;
+    uint64_t base;
+    size_t sum;
+};
+
+static bool tcp_received(PGconn *c, uint64_t *out)
+{
+    struct tcp_info ti;
+    socklen_t len = sizeof ti;
+    memset(&ti, 0, sizeof ti);
+    if (getsockopt(PQsocket(c), IPPROTO_TCP, TCP_INFO, &ti, &len) < 0 ||
+        len < offsetof(struct tcp_info, tcpi_bytes_received) + sizeof ti.tcpi_bytes_received)
+        return false;
+    *out = ti.tcpi_bytes_received;
+    return true;
+}
+
+static void meter_start(struct meter *m, PGconn *c)
+{
+    m->sum = 0;
+    m->tcp = tcp_received(c, &m->base);
+}
+
+/* Call before libpq reads (a unix socket's waiting bytes) and after (TCP's count). */
+static size_t meter_read(struct meter *m, PGconn *c, bool before)
+{
+    uint64_t now;
+    if (m->tcp && !before && tcp_received(c, &now))
+        m->sum = (size_t)(now - m->base);
+    else if (!m->tcp && before) {
+        int n = 0;
+        if (ioctl(PQsocket(c), FIONREAD, &n) == 0 && n > 0)
+            m->sum += (size_t)n;
+    }
+    return m->sum;
+}
+
+static void too_big(struct pgsrc *p, char *err, size_t errlen, const char *what)
+{
+    char why[64];
+    text_printf(why, sizeof(why), "reply over %u MiB: refused", REPLY_MAX_BYTES >> 20);
+    fail(p, err, errlen, what, why);
+}
+
 /* libpq calls this for every notice of the connection and of its results, on the source's
  * own thread, inside a libpq call: keep the newest, never print it. */
 static void on_notice(void *arg, const char *message)
@@ -172,8 +232,15 @@ static int pg_connect(struct pgsrc *p, char *err, size_t errlen)
     /* Before the first PQconnectPoll: a setting the server cannot apply is a WARNING sent
      * during start-up, with whatever bytes the database owner put in it. */
     PQsetNoticeProcessor(p->conn, on_notice, p);
+    /* libpq reads a long message until the socket runs dry; a small receive buffer makes
+     * it run dry often, so the reply's cap is checked every RCVBUF_BYTES or so. */
+    int rb = RCVBUF_BYTES;
+    if (PQsocket(p->conn) >= 0)
+        setsockopt(PQsocket(p->conn), SOL_SOCKET, SO_RCVBUF, &rb, sizeof rb);
     double deadline = now_s() + p->connect_s;
     PostgresPollingStatusType st = PGRES_POLLING_WRITING;
+    struct meter m; /* a start-up WARNING quoting a huge setting is a reply too */
+    bool metered = false;
     while (PQstatus(p->conn) != CONNECTION_BAD && st != PGRES_POLLING_OK) {
         if (st == PGRES_POLLING_FAILED)
             break;
@@ -184,7 +251,21 @@ static int pg_connect(struct pgsrc *p, char *err, size_t errlen)
             drop(p);
             return -1;
         }
+        if (!metered && PQsocket(p->conn) >= 0) {
+            meter_start(&m, p->conn);
+            metered = true;
+        }
+        if (metered && meter_read(&m, p->conn, true) > REPLY_MAX_BYTES) {
+            too_big(p, err, errlen, "connect");
+            drop(p);
+            return -1;
+        }
         st = PQconnectPoll(p->conn);
+        if (metered && meter_read(&m, p->conn, false) > REPLY_MAX_BYTES) {
+            too_big(p, err, errlen, "connect");
+            drop(p);
+            return -1;
+        }
     }
     if (PQstatus(p->conn) != CONNECTION_OK) {
         fail(p, err, errlen, NULL, PQerrorMessage(p->conn));
@@ -200,37 +281,98 @@ static void clear_all(PGresult **res, size_t n)
         PQclear(res[i]);
 }
 
-/* Send sql and collect its results within the request timeout. */
+/* One row of single-row mode into the statement's result: the first MAX_ROWS kept (no
+ * panel reads more), the rest only counted. 0, or -1 out of memory. */
+static int keep_row(PGresult **acc, int *rows, PGresult *row)
+{
+    if (*acc == NULL && (*acc = PQcopyResult(row, PG_COPYRES_ATTRS)) == NULL)
+        return -1;
+    int at = PQntuples(*acc);
+    (*rows)++;
+    if (at >= MAX_ROWS)
+        return 0;
+    for (int c = 0; c < PQnfields(row); c++) {
+        bool null = PQgetisnull(row, 0, c);
+        if (!PQsetvalue(*acc, at, c, null ? NULL : PQgetvalue(row, 0, c),
+                        null ? -1 : PQgetlength(row, 0, c)))
+            return -1;
+    }
+    return 0;
+}
+
+/* Wait for libpq to have a result, counting what it reads against the reply's cap. */
+static int await_result(struct pgsrc *p, double deadline, struct meter *m, char *err, size_t errlen)
+{
+    while (PQisBusy(p->conn)) {
+        if (!wait_socket(p->conn, POLLIN, deadline)) {
+            char why[64];
+            snprintf(why, sizeof(why), "timed out after %g s", p->request_s);
+            fail(p, err, errlen, "query", why);
+            return -1;
+        }
+        if (meter_read(m, p->conn, true) > REPLY_MAX_BYTES) {
+            too_big(p, err, errlen, "query");
+            return -1;
+        }
+        if (!PQconsumeInput(p->conn)) {
+            fail(p, err, errlen, "query", PQerrorMessage(p->conn));
+            return -1;
+        }
+        if (meter_read(m, p->conn, false) > REPLY_MAX_BYTES) {
+            too_big(p, err, errlen, "query");
+            return -1;
+        }
+    }
+    return 0;
+}
+
+/* Send sql and collect its results within the request timeout, a row at a time (single-
+ * row mode), within REPLY_MAX_BYTES and REPLY_MAX_ROWS. On -1 the caller drops the
+ * connection: libpq's buffers and whatever the server still sends go with it. */
 static int pg_exec(struct pgsrc *p, const char *sql, PGresult **res, size_t max, size_t *n,
                    char *err, size_t errlen)
 {
     double deadline = now_s() + p->request_s;
+    struct meter m;
+    meter_start(&m, p->conn);
+    PGresult *acc = NULL;
+    int rows = 0;
     *n = 0;
     if (!PQsendQuery(p->conn, sql)) {
         fail(p, err, errlen, "query", PQerrorMessage(p->conn));
         return -1;
     }
+    PQsetSingleRowMode(p->conn); /* refused only when not right after a send: harmless */
     for (;;) {
-        while (PQisBusy(p->conn)) {
-            if (!wait_socket(p->conn, POLLIN, deadline)) {
-                char why[64];
-                snprintf(why, sizeof(why), "timed out after %g s", p->request_s);
-                fail(p, err, errlen, "query", why);
-                goto bad;
-            }
-            if (!PQconsumeInput(p->conn)) {
-                fail(p, err, errlen, "query", PQerrorMessage(p->conn));
-                goto bad;
-            }
-        }
+        if (await_result(p, deadline, &m, err, errlen) < 0)
+            goto bad;
         PGresult *r = PQgetResult(p->conn);
         if (r == NULL)
             break;
         ExecStatusType s = PQresultStatus(r);
+        if (s == PGRES_SINGLE_TUPLE) {
+            int kept = keep_row(&acc, &rows, r);
+            PQclear(r);
+            if (kept < 0 || rows > REPLY_MAX_ROWS) {
+                char why[64];
+                text_printf(why, sizeof(why),
+                            kept < 0 ? "out of memory" : "reply over %d rows: refused",
+                            REPLY_MAX_ROWS);
+                fail(p, err, errlen, "query", why);
+                goto bad;
+            }
+            continue;
+        }
         if (s != PGRES_TUPLES_OK && s != PGRES_COMMAND_OK) {
             fail(p, err, errlen, "query", PQresultErrorMessage(r));
             PQclear(r);
             goto bad;
+        }
+        if (acc != NULL) { /* the end of a statement's rows: its result is the one kept */
+            PQclear(r);
+            r = acc;
+            acc = NULL;
+            rows = 0;
         }
         if (*n < max)
             res[(*n)++] = r;
@@ -239,6 +381,7 @@ static int pg_exec(struct pgsrc *p, const char *sql, PGresult **res, size_t max,
     }
     return 0;
 bad:
+    PQclear(acc);
     clear_all(res, *n);
     *n = 0;
     return -1;
@@ -246,7 +389,7 @@ bad:
 
 static double num(const PGresult *r, int row, int col)
 {
-    if (row >= PQntuples(r) || col >= PQnfields(r) || PQgetisnull(r, row, col))
+    if (col < 0 || row >= PQntuples(r) || col >= PQnfields(r) || PQgetisnull(r, row, col))
         return NAN;
     return strtod(PQgetvalue(r, row, col), NULL);
 }
@@ -262,7 +405,7 @@ static double num_named(const PGresult *r, int row, const char *col)
 
 static void str(const PGresult *r, int row, int col, char *out, size_t len)
 {
-    if (row >= PQntuples(r) || col >= PQnfields(r) || PQgetisnull(r, row, col))
+    if (col < 0 || row >= PQntuples(r) || col >= PQnfields(r) || PQgetisnull(r, row, col))
         text_printf(out, len, "?");
     else
         text_sanitize(out, len, PQgetvalue(r, row, col));
@@ -378,7 +521,7 @@ static int bouncer_pool_size(struct pgsrc *p, char *err, size_t errlen)
     return 0;
 }
 
-static void facts_bouncer(struct pgsrc *p, struct snapshot *out, const PGresult *pools,
+static void facts_bouncer(int pool_size, struct snapshot *out, const PGresult *pools,
                           const PGresult *stats, double t)
 {
     double cl_active = 0, cl_waiting = 0, sv_active = 0, sv_idle = 0, sv_used = 0, maxwait = 0;
@@ -404,11 +547,11 @@ static void facts_bouncer(struct pgsrc *p, struct snapshot *out, const PGresult 
             text_printf(worst_pool, sizeof(worst_pool), "%s/%s", db, user);
         }
     }
-    worst = p->pool_size > 0 ? 100 * worst_active / p->pool_size : NAN;
+    worst = pool_size > 0 ? 100 * worst_active / pool_size : NAN;
     snapshot_add_reading(out, "db_connections", "pgbouncer", t, worst);
     out->measures_pool = true;
     fact_set_text(fact(out, "pgbouncer pool", "db_connections", UNIT_COUNT, worst_active,
-                       p->pool_size > 0 ? p->pool_size : NAN),
+                       pool_size > 0 ? pool_size : NAN),
                   worst_pool);
     fact(out, "pgbouncer clients", "", UNIT_COUNT, cl_active, NAN);
     fact(out, "pgbouncer waiting", "waiting_clients", UNIT_COUNT, cl_waiting, NAN);
@@ -430,18 +573,26 @@ static void facts_bouncer(struct pgsrc *p, struct snapshot *out, const PGresult 
 
 /* Every PgBouncer since 1.x answers SHOW POOLS with these: an answer without one is not an
  * admin console (a proxy, a PostgreSQL with a SHOW of its own), so nothing in it is read. */
-static int check_pools_shape(struct pgsrc *p, const PGresult *r, char *err, size_t errlen)
+static int check_pools_shape(const PGresult *r, char *why, size_t len)
 {
     static const char *const need[] = {"database", "cl_active", "cl_waiting", "sv_active",
                                        "sv_idle"};
     for (size_t i = 0; i < sizeof need / sizeof need[0]; i++)
         if (PQfnumber(r, need[i]) < 0) {
-            char why[96];
-            text_printf(why, sizeof(why), "the answer has no %s column: not PgBouncer's SHOW POOLS",
+            text_printf(why, len, "the answer has no %s column: not PgBouncer's SHOW POOLS",
                         need[i]);
-            fail(p, err, errlen, "SHOW POOLS", why);
             return -1;
         }
+    return 0;
+}
+
+int postgres_bouncer_facts(const PGresult *pools, const PGresult *stats, int pool_size,
+                           struct snapshot *out, char *why, size_t len)
+{
+    if (check_pools_shape(pools, why, len) < 0)
+        return -1;
+    out->taken_at = wall_s();
+    facts_bouncer(pool_size, out, pools, stats, out->taken_at);
     return 0;
 }
 
@@ -452,9 +603,8 @@ static int pg_poll_bouncer(struct pgsrc *p, struct snapshot *out, char *err, siz
     /* The admin console takes one command per query. */
     if (pg_exec(p, "SHOW POOLS", pools, 1, &np, err, errlen) < 0)
         return -1;
-    if (np != 1 || check_pools_shape(p, pools[0], err, errlen) < 0) {
-        if (np != 1)
-            fail(p, err, errlen, "SHOW POOLS", "no result");
+    if (np != 1) {
+        fail(p, err, errlen, "SHOW POOLS", "no result");
         clear_all(pools, np);
         return -1;
     }
@@ -462,11 +612,15 @@ static int pg_poll_bouncer(struct pgsrc *p, struct snapshot *out, char *err, siz
         clear_all(pools, np);
         return -1;
     }
-    out->taken_at = wall_s();
-    facts_bouncer(p, out, pools[0], stats[0], out->taken_at);
+    char why[FT_TEXT_MAX];
+    int rc = ns == 1
+                 ? postgres_bouncer_facts(pools[0], stats[0], p->pool_size, out, why, sizeof why)
+                 : (text_printf(why, sizeof why, "SHOW STATS gave no result"), -1);
+    if (rc < 0) /* the caller drops the connection, and libpq's buffer with it */
+        fail(p, err, errlen, "SHOW POOLS", why);
     clear_all(pools, np);
     clear_all(stats, ns);
-    return 0;
+    return rc;
 }
 
 static int pg_poll(struct source *src, struct snapshot *out, char *err, size_t errlen)

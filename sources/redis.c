@@ -534,6 +534,24 @@ static struct fact *fact_num(struct snapshot *out, const char *label, const char
     return f;
 }
 
+/* A figure read from INFO: a field that is there but no number ("-nan", "nan") says what
+ * the server sent, one that is missing says so; core judges the numbers (-5 clients). */
+static void fact_info(struct snapshot *out, const char *info, const char *key, const char *label,
+                      enum unit unit)
+{
+    char v[64], why[96];
+    double d = redis_info_number(info, key);
+    if (!isnan(d)) {
+        fact_num(out, label, "", unit, d, NAN, NULL);
+        return;
+    }
+    if (redis_info_field(info, key, v, sizeof v) < 0 || v[0] == '\0')
+        text_printf(why, sizeof why, "no %s in INFO", key);
+    else
+        text_printf(why, sizeof why, "no data: server sent %s", v);
+    fact_num(out, label, "", unit, NAN, NAN, why);
+}
+
 /* A queue key's depth (and its stream groups'): judged by the queue_depth rule in core,
  * which keeps its history and works out growth and time to drain. */
 static void fact_key(struct snapshot *out, const struct rkey *k)
@@ -606,12 +624,9 @@ static void facts_server(struct rsrc *r, struct snapshot *out, const char *info,
         fact_num(out, "evictions", "evictions", UNIT_PER_S, NAN, NAN, "first poll");
     r->prev_evicted = ev;
     r->prev_t = t;
-    fact_num(out, "clients", "", UNIT_COUNT, redis_info_number(info, "connected_clients"), NAN,
-             NULL);
-    fact_num(out, "blocked clients", "", UNIT_COUNT, redis_info_number(info, "blocked_clients"),
-             NAN, NULL);
-    fact_num(out, "ops", "", UNIT_PER_S, redis_info_number(info, "instantaneous_ops_per_sec"), NAN,
-             NULL);
+    fact_info(out, info, "connected_clients", "clients", UNIT_COUNT);
+    fact_info(out, info, "blocked_clients", "blocked clients", UNIT_COUNT);
+    fact_info(out, info, "instantaneous_ops_per_sec", "ops", UNIT_PER_S);
     facts_role(out, info);
 }
 
@@ -1141,4 +1156,25 @@ unsigned redis_key_slot(const char *key, size_t len)
             return crc16(open + 1, (size_t)(close - open - 1)) & 16383;
     }
     return crc16(key, len) & 16383;
+}
+
+/* One queue key's facts from the replies a poll reads for its type, as fact_key makes
+ * them: the path a poll takes, outside a poll, for the fuzzer. */
+size_t redis_key_facts(const char *name, const char *type, struct redisReply **rep, size_t n,
+                       struct snapshot *out)
+{
+    struct rkey *k = calloc(1, sizeof(*k));
+    if (k == NULL)
+        return 0;
+    text_sanitize(k->name, sizeof(k->name), name);
+    text_sanitize(k->type_name, sizeof(k->type_name), type);
+    k->type = ktype_of(type);
+    size_t need = k->type == KT_STREAM ? 2 : (k->type == KT_LIST || k->type == KT_ZSET) ? 1 : 0;
+    size_t used = 0;
+    if (n >= need) {
+        used = key_take(k, k->type, rep);
+        fact_key(out, k);
+    }
+    free(k);
+    return used;
 }

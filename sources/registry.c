@@ -103,6 +103,8 @@ int registry_build(struct config *cfg, struct source **out, size_t max, char *er
                 source_destroy(out[--n]);
             return -1;
         }
+        if (s->timeout_s <= 0)
+            s->timeout_s = config_poll_timeout(cfg);
         out[n++] = s;
     }
     return (int)n;

@@ -100,4 +100,16 @@ test_cert() {
     return $rc
 }
 
+# run_measured OUT CMD... : run CMD (stdout to OUT, stderr to OUT.err) and print
+# "SECONDS PEAK_RSS_KIB" of it: what a hostile answer cost.
+run_measured() {
+    python3 - "$@" <<'PY'
+import resource, subprocess, sys, time
+out = sys.argv[1]
+t = time.monotonic()
+with open(out, "wb") as f, open(out + ".err", "wb") as e:
+    subprocess.run(sys.argv[2:], stdout=f, stderr=e, timeout=120)
+print("%.2f %d" % (time.monotonic() - t, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss))
+PY
+}
 finish() { exit "$TEST_FAILED"; }

@@ -386,6 +386,10 @@ static void sustained_text(const struct tui *t, const struct metric_view *m, boo
         text_printf(out, len, "%s", m->note[0] ? m->note : "no data");
         return;
     }
+    if (isnan(m->value)) { /* a reading with no number: say why, not "unknown" */
+        text_printf(out, len, "no data%s%s", m->note[0] ? ": " : "", m->note);
+        return;
+    }
     text_duration(a, sizeof a, m->sustain.for_s);
     text_duration(b, sizeof b, m->rule.for_s);
     if (m->sustain.state == SUSTAINED_FIRING)
@@ -476,7 +480,8 @@ struct panel {
     const char *name;
     const struct fact_view *facts[MAX_FACTS];
     size_t n;
-    double stale_age; /* the oldest stale figure's age, -1 when all are fresh */
+    double stale_age;  /* the oldest stale figure's age, -1 when all are fresh */
+    const char *error; /* why that figure's source is stale ("no answer for 12 s"), or "" */
 };
 
 static int panel_rank(const char *name)
@@ -499,12 +504,14 @@ static size_t collect_panels(const struct world *w, struct panel *p)
         if (j == n) {
             if (n == MAX_PANELS)
                 continue;
-            p[n++] = (struct panel){.name = f->f.panel, .stale_age = -1};
+            p[n++] = (struct panel){.name = f->f.panel, .stale_age = -1, .error = ""};
         }
         if (p[j].n < MAX_FACTS)
             p[j].facts[p[j].n++] = f;
-        if (f->stale && f->age > p[j].stale_age)
+        if (f->stale && f->age > p[j].stale_age) {
             p[j].stale_age = f->age;
+            p[j].error = f->source < w->n_sources ? w->sources[f->source].error : "";
+        }
     }
     for (size_t a = 1; a < n; a++) /* the runbook's order first, then as they came */
         for (size_t b = a; b > 0 && panel_rank(p[b].name) < panel_rank(p[b - 1].name); b--) {
@@ -524,7 +531,21 @@ static int severity(const struct fact_view *f)
     return b == BAND_CRITICAL ? 3 : b == BAND_WARNING ? 2 : b == BAND_UNKNOWN ? 1 : 0;
 }
 
-static void panel_title(const struct tui *t, const struct panel *p, size_t room, char *out,
+/* ": why" in what is left of the title: an error reads "what: where: why", so when it
+ * does not fit its leading parts go ("…timed out after 1 s"), as in the header. */
+static void title_error(const struct style *st, const char *err, int w, char *out, size_t len)
+{
+    size_t at = strlen(out);
+    const char *tail = err;
+    text_printf(out + at, len - at, ": %s", err);
+    for (const char *c = strstr(err, ": "); c && paint_width(st, out) > w;
+         c = strstr(c + 2, ": ")) {
+        tail = c + 2;
+        text_printf(out + at, len - at, ": %s%s", st->g->ellipsis, tail);
+    }
+}
+
+static void panel_title(const struct tui *t, const struct panel *p, size_t room, int w, char *out,
                         size_t len)
 {
     text_printf(out, len, "%s", p->name);
@@ -539,6 +560,8 @@ static void panel_title(const struct tui *t, const struct panel *p, size_t room,
     }
     if (p->n > room)
         text_printf(out + strlen(out), len - strlen(out), "  %zu of %zu", room, p->n);
+    if (p->stale_age >= 0 && p->error[0]) /* why, last: the panel's width cuts it, not the rest */
+        title_error(&t->style, p->error, w, out, len);
 }
 
 /* One figure: a stale one is greyed and carries the stale glyph instead of its band's. */
@@ -570,8 +593,8 @@ static void draw_panel(struct tui *t, int y, int x, int h, int w, const struct p
                 order[b] = order[b - 1];
                 order[b - 1] = tmp;
             }
-    char title[80];
-    panel_title(t, p, room, title, sizeof title);
+    char title[FT_TEXT_MAX + 80];
+    panel_title(t, p, room, w, title, sizeof title);
     paint_field(t->win, st, y, x, w, title,
                 p->stale_age >= 0 ? st->attr[EL_STALE] | A_BOLD : st->attr[EL_HEADER], PAINT_LEFT);
     for (size_t i = 0; i < n && i < room; i++)

@@ -175,6 +175,9 @@ const char *config_kube_namespace(const struct config *c, const char *context_ns
 /* Seconds between a source's polls: poll_interval when set, else the refresh interval
  * (-d), as the manual promises for every source alike. */
 double config_poll_interval(const struct config *c);
+/* What one poll of a source may take: a connect and a request (the man page's "one
+ * interval plus its timeout" before a hung source is stale). */
+double config_poll_timeout(const struct config *c);
 /* Any source configured at all? */
 bool config_has_source(const struct config *c);
 

@@ -24,6 +24,14 @@ enum band facts_judge(const struct config *cfg, const struct fact *f);
 bool facts_rule_known(const char *id);
 /* f's value as the panels draw it: "64 / 100 (64%)", "412.0M", "0.40 s", "no data". */
 void facts_format(const struct fact *f, char *out, size_t len);
+/* A figure a server sent that its unit cannot hold (-5 clients, a NaN or a 250 % hit
+ * ratio, an infinite count) is no data, never drawn as a number: f's value becomes NAN
+ * and its text the reason ("server sent -5"). False when f was changed. */
+bool facts_admit(struct fact *f);
+/* The same for a metric's reading, by the metric's unit ("%", "ms", "s", "" or "items": none
+ * is negative; a unit this table does not know admits any number): false, value NAN and
+ * note the reason when it was nonsense. */
+bool facts_admit_reading(const char *unit, double *value, char *note, size_t len);
 /* The unit's name in the JSON report: "count", "percent", ... */
 const char *facts_unit_name(enum unit u);
 /* Growth per minute over the FACTS_TREND_WINDOW_S before the newest sample (NAN with

@@ -268,6 +268,11 @@ struct source_status {
     double interval_s;    /* seconds between its polls */
     int failures;         /* polls failed in a row, 0 when the last one was good */
     double failing_since; /* unix seconds of the first of those failures, 0 none */
+    /* What core judges lateness by (world_judge_source): what one poll may take, whether
+     * one is under way (started at last_try), and how long --once waited in vain. */
+    double timeout_s;
+    bool in_poll;
+    double no_answer_s;
 };
 
 struct snapshot *snapshot_new(void);

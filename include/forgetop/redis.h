@@ -31,6 +31,14 @@ double redis_info_number(const char *info, const char *key);
 /* Cluster hash slot of a key (CRC16 mod 16384, honouring {hash tags}). */
 unsigned redis_key_slot(const char *key, size_t len);
 
+struct redisReply;
+struct snapshot;
+/* The queue panel's facts for one key of a type ("list", "zset", "stream", anything)
+ * from the n replies a poll reads for it (LLEN or ZCARD; XLEN and XINFO GROUPS): how
+ * many it used, 0 when it needs more than n. For the fuzzer. */
+size_t redis_key_facts(const char *name, const char *type, struct redisReply **rep, size_t n,
+                       struct snapshot *out);
+
 struct source;
 /* Redis round trips the source's last poll took (for the benchmark). */
 long redis_source_round_trips(const struct source *src);

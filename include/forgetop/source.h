@@ -53,6 +53,9 @@ struct source {
     const struct source_ops *ops;
     char name[FT_ID_MAX];
     double interval_s; /* seconds between polls */
+    /* What one poll may take (connect plus request, unless the source knows better): the
+     * source is late, so stale, past it. 0 here means the registry's default. */
+    double timeout_s;
     void *priv;
     /* What the source resolved its target to when it was made (kubeconfig current-context
      * and namespace, compose project), so production is decided before the first poll. */

@@ -110,6 +110,11 @@ void world_set_status(struct world *w, size_t i, const struct source_status *st)
 /* Forget everything source i said (services, its metrics' samples, its snapshot): it now
  * reads another target, and nothing of the old one may stay on screen. */
 void world_clear_source(struct world *w, size_t i);
+/* The one rule for a source's state: from its failures and its timing (last good poll,
+ * the poll under way, interval and timeout), decide ok / stale / failing as of now and
+ * word the lateness ("no answer for 12 s"). Late is past the first missed deadline: a
+ * poll running longer than its timeout, or no good poll for one interval plus it. */
+void world_judge_source(struct source_status *st, double now);
 /* Bands, sustained states, recommendations, advice, as of now. */
 void world_evaluate(struct world *w, double now);
 /* world_evaluate less what each evaluation rebuilds from nothing (facts, advice,

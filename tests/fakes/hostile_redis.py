@@ -5,14 +5,64 @@ usage: hostile_redis.py PORTFILE MODE
 MODE huge:    every command is answered with a bulk string that announces 1 GiB and keeps
               sending it as fast as the client reads.
 MODE trickle: every command is answered with a valid status reply, one byte every 0.3 s.
+MODE nonsense: well-formed replies with figures no redis sends: INFO with -5 connected
+              clients, used_memory -1, ops/s -nan, blocked clients nan; LLEN -3.
 Writes its port to PORTFILE once listening; stops after 120 s whatever happens.
 """
 import socket, sys, threading, time
 
 
+NONSENSE_INFO = (
+    "# Server\r\nredis_version:7.0.15\r\n# Clients\r\nconnected_clients:-5\r\n"
+    "blocked_clients:nan\r\n# Memory\r\nused_memory:-1\r\nmaxmemory:0\r\n"
+    "# Stats\r\ninstantaneous_ops_per_sec:-nan\r\nevicted_keys:0\r\n"
+    "# Replication\r\nrole:master\r\nconnected_slaves:-2\r\n"
+).encode()
+
+
+def commands(conn):
+    """Yield each command (a list of bytes) a client sends, as RESP arrays."""
+    buf = b""
+    while True:
+        while b"\r\n" not in buf:
+            more = conn.recv(65536)
+            if not more:
+                return
+            buf += more
+        line, rest = buf.split(b"\r\n", 1)
+        n, args = int(line[1:]), []
+        while len(args) < n:
+            while b"\r\n" not in rest:
+                rest += conn.recv(65536)
+            ln, rest = rest.split(b"\r\n", 1)
+            size = int(ln[1:])
+            while len(rest) < size + 2:
+                rest += conn.recv(65536)
+            args.append(rest[:size])
+            rest = rest[size + 2:]
+        buf = rest
+        yield args
+
+
+def nonsense(conn):
+    for args in commands(conn):
+        cmd = args[0].upper()
+        if cmd == b"INFO":
+            out = b"$%d\r\n%s\r\n" % (len(NONSENSE_INFO), NONSENSE_INFO)
+        elif cmd == b"TYPE":
+            out = b"+list\r\n"
+        elif cmd in (b"LLEN", b"ZCARD", b"XLEN"):
+            out = b":-3\r\n"
+        else:
+            out = b"+OK\r\n"
+        conn.sendall(out)
+
+
 def serve(conn, mode):
     conn.settimeout(30)
     try:
+        if mode == "nonsense":
+            return nonsense(conn)
         conn.recv(65536)
         if mode == "huge":
             conn.sendall(b"$1073741824\r\n")

@@ -3,7 +3,8 @@
 
 Paths: /ok, /hang (never answers), /huge?n=BYTES (with Content-Length), /huge-chunked,
 /basic (needs user:secret), /bearer (needs token t0k3n), /echo (method, type, body),
-/gzip, /sleep?s=SECONDS, /health/ready|sick|evil (API health documents), /conn (the client's port: same port = reused connection), and
+/gzip, /sleep?s=SECONDS, /health/ready|sick|evil (API health documents), /api/v1/...
+(a valid Prometheus answer of $HUGE_PROM_MIB MiB, default 15: one series, a long label), /conn (the client's port: same port = reused connection), and
 absolute URLs (a request sent through it as a proxy). Listens on --port or --unix; TLS
 with --cert/--key, and asks for a client certificate with --client-ca. --stuck
 listens but accepts nothing, so a connect hangs (connect timeout)."""
@@ -99,6 +100,11 @@ class Handler(http.server.BaseHTTPRequestHandler):
             return self.send(200, gzip.compress(b"z" * 10000), extra={"Content-Encoding": "gzip"})
         if p.startswith("/health/"):
             return self.health(p[len("/health/"):])
+        if p.startswith("/api/v1/"):
+            pad = "x" * (int(os.environ.get("HUGE_PROM_MIB", "15")) << 20)
+            doc = {"status": "success", "data": {"resultType": "vector", "result": [
+                {"metric": {"pad": pad}, "value": [time.time(), "1"]}]}}
+            return self.send(200, json.dumps(doc), "application/json")
         if p == "/conn":
             port = self.client_address[1] if isinstance(self.client_address, tuple) else 0
             return self.send(200, str(port))

@@ -17,7 +17,10 @@ auth) or a --faults file read on every request:
    "ssar_allowed": false (or per verb: {"update": true, "patch": false}), "hpa_limited": "TooManyReplicas", "usage": {"api": {"cpu": "900m", "memory": "800Mi"}},
    "metrics_forbidden": true (403 on metrics.k8s.io, as RBAC without the metrics role),
    "hpa_inactive": "FailedGetResourceMetric" (the HPA cannot compute: desiredReplicas 0,
-   no currentMetrics, ScalingActive=False, as the controller writes it)}
+   no currentMetrics, ScalingActive=False, as the controller writes it),
+   "mode": "flood", "n": 20000 (a valid list of n small deployments in one page, whatever
+   limit asked), "mode": "bloat", "mib": 60 (a valid list of 2000 deployments padded with
+   annotations to that many MiB, in one page)}
 Besides bearer tokens it accepts client certificates (--client-ca) and basic auth (--basic).
 Every write (PUT, PATCH, POST, DELETE) is appended to --log as one JSON line.
 """
@@ -312,6 +315,23 @@ def generate(n_deploy, n_pods, ns):
 
 # ---- discovery ----
 
+def hostile_list(mode, f):
+    """A valid DeploymentList no real API server sends: too many items for the page asked,
+    or too many bytes (built as text: json.dumps of 60 MiB is slow on a busy machine)."""
+    n = int(f.get("n", 20000)) if mode == "flood" else 2000
+    pad = 0 if mode == "flood" else int(f.get("mib", 60)) * (1 << 20) // n
+    parts = []
+    for i in range(n):
+        parts.append(
+            '{"metadata":{"name":"d%d","namespace":"open-forge","uid":"u%d","resourceVersion":"1",'
+            '"generation":1,"labels":{"app":"d%d"},"annotations":{"pad":"%s"}},'
+            '"spec":{"replicas":1,"selector":{"matchLabels":{"app":"d%d"}}},'
+            '"status":{"replicas":1,"readyReplicas":1,"updatedReplicas":1,"availableReplicas":1,'
+            '"observedGeneration":1}}' % (i, i, i, "x" * pad, i))
+    return ('{"kind":"DeploymentList","apiVersion":"apps/v1","metadata":{"resourceVersion":"1"},'
+            '"items":[' + ",".join(parts) + ']}\n').encode()
+
+
 def resource(name, kind, namespaced=True, verbs=None, short=None, group=None, version=None):
     r = {"name": name, "singularName": "", "namespaced": namespaced, "kind": kind,
          "verbs": verbs or ["get", "list", "watch"]}
@@ -456,6 +476,8 @@ class Handler(BaseHTTPRequestHandler):
                                                   "Internal error occurred: etcdserver: request timed out"))
             if mode == "garbage":
                 return self.send_json(200, None, raw=b"<html><body>502 Bad Gateway{{{\x1b[31m")
+            if mode in ("flood", "bloat"):
+                return self.send_json(200, None, raw=hostile_list(mode, f))
             if mode == "404":
                 return self.send_json(404, status(404, "NotFound",
                                                   "the server could not find the requested resource"))

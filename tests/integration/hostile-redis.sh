@@ -1,21 +1,12 @@
 #!/usr/bin/env bash
 # hostile-redis.sh - a server that announces a 1 GiB reply, or trickles a byte at a time,
-# costs forgetop a bounded reply and one request timeout, never its memory or a hung poll.
+# costs forgetop a bounded reply and one request timeout, never its memory or a hung poll;
+# one that answers well-formed nonsense (-5 clients, -nan ops/s, LLEN -3) is shown as no
+# data with what it sent, in JSON, --check and on the screen, never as a number.
 source "$(dirname "$0")/../lib.sh"
 DIR=$(scratch)
 FAKE="$(dirname "$0")/../fakes/hostile_redis.py"
 printf '[forgetop]\nconnect_timeout = 1\nrequest_timeout = 1\n' >"$DIR/forgetop.conf"
-# run_measured OUT CMD... : runs CMD, prints "SECONDS PEAK_RSS_KIB" of it
-run_measured() {
-    python3 - "$@" <<'PY'
-import resource, subprocess, sys, time
-out = sys.argv[1]
-t = time.monotonic()
-with open(out, "wb") as f:
-    subprocess.run(sys.argv[2:], stdout=f, stderr=subprocess.STDOUT, timeout=60)
-print("%.2f %d" % (time.monotonic() - t, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss))
-PY
-}
 # The budget is 64 MB; AddressSanitizer's shadow and quarantine add their own (71 MB seen
 # for the same run), so under make asan the bound is looser but still far below the
 # gigabyte an uncapped reply costs.
@@ -38,4 +29,33 @@ for mode in huge trickle; do
     trickle) check "trickle: the error says no whole reply came in time" grep -qE "no whole reply|timed out after 1 s" <<<"$err" ;;
     esac
 done
+
+# ---- nonsense: well-formed replies, impossible figures ----
+python3 "$FAKE" "$DIR/nonsense.port" nonsense &
+on_exit "kill $! 2>/dev/null"
+wait_for 10 test -s "$DIR/nonsense.port" || not_ok "the nonsense server did not start"
+NURL="redis://127.0.0.1:$(cat "$DIR/nonsense.port")/0"
+"$BIN" --config "$DIR/forgetop.conf" --redis "$NURL" --once --json >"$DIR/nonsense.json" 2>"$DIR/nonsense.err"
+fact() { json_get "$DIR/nonsense.json" "[(f['value'], f['display']) for f in d['facts'] if f['label'] == '$1'][0]"; }
+expect_eq "-5 connected clients: null, no data with what was sent" \
+    "(None, 'no data: server sent -5')" "$(fact clients)"
+expect_eq "used_memory -1: no data" "(None, 'no data: server sent -1')" "$(fact memory)"
+expect_eq "ops/s -nan: no data, not -nan/s" "(None, 'no data: server sent -nan')" "$(fact ops)"
+expect_eq "blocked clients nan: no data" "(None, 'no data: server sent nan')" "$(fact 'blocked clients')"
+expect_eq "LLEN -3: the queue depth is no data, on its panel" \
+    "(None, 'no data: server sent -3')" "$(fact agent:tasks:pending)"
+expect_eq "...and as the queue_depth metric, unknown, with why" "None unknown server sent -3" \
+    "$(json_get "$DIR/nonsense.json" "' '.join(str(m[k]) for m in d['metrics'] if m['id'] == 'queue_depth' for k in ('value', 'band', 'note'))")"
+"$BIN" --config "$DIR/forgetop.conf" --redis "$NURL" --check >"$DIR/nonsense.check" 2>&1
+check "--check has no -3 for the queue" grep -q "^UNKNOWN queue_depth agent-worker: no data: server sent -3$" "$DIR/nonsense.check"
+check "--check's perfdata says U, not -3" grep -q "queue_depth=U;" "$DIR/nonsense.check"
+SOCK="forgetop-hostile-$$"
+on_exit "tmux -L '$SOCK' kill-server 2>/dev/null"
+tmux -L "$SOCK" -f /dev/null new-session -d -s a -x 120 -y 30 \
+    "env XDG_STATE_HOME='$DIR/state' LANG=C.UTF-8 LC_ALL=C.UTF-8 TERM=xterm-256color '$BIN' --config '$DIR/forgetop.conf' --redis '$NURL' -d 1; sleep 60"
+cap() { tmux -L "$SOCK" capture-pane -p -t a >"$DIR/screen.txt"; grep -q "ops .*no data: server sent -nan" "$DIR/screen.txt"; }
+check "the dashboard's redis panel says no data with what was sent" wait_for 15 cap
+check "no figure on screen is a negative count or a nan" \
+    sh -c "! sed -E 's/server sent [^ ]+//g' '$DIR/screen.txt' | grep -E '(^|[ (])-[0-9]+( |/s|$)|nan'"
+check "the Queue depth metric says no data and begins to say why" grep -q "Queue depth .*n/a .*no data: server" "$DIR/screen.txt"
 finish

@@ -359,3 +359,91 @@ Test(facts, the_database_advice_is_a_panel_figure_in_the_connections_band)
     cr_expect(world_fact(&w, "database", "advice")->stale, "stale with its source");
     world_free(&w);
 }
+
+/* Numbers a broken or hostile server sent that their unit cannot hold: no data, why. */
+Test(facts, nonsense_from_a_server_is_no_data_with_the_reason)
+{
+    struct {
+        enum unit u;
+        double v, of;
+        const char *shown;
+    } cases[] = {
+        {UNIT_COUNT, -5, NAN, "no data: server sent -5"},
+        {UNIT_COUNT, INFINITY, NAN, "no data: server sent infinity"},
+        {UNIT_RATIO, 2.5, NAN, "no data: server sent 2.5"},
+        {UNIT_RATIO, -0.1, NAN, "no data: server sent -0.1"},
+        {UNIT_PERCENT, 1e300, NAN, "no data: server sent 1e+300"},
+        {UNIT_BYTES, -1, NAN, "no data: server sent -1"},
+        {UNIT_BYTES, 100, -1, "no data: server sent a limit of -1"},
+        {UNIT_PER_S, -INFINITY, NAN, "no data: server sent -infinity"},
+        {UNIT_SECONDS, -3, NAN, "no data: server sent -3"},
+        {UNIT_HTTP, 42, NAN, "no data: server sent 42"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        struct fact f = num("", cases[i].u, cases[i].v, cases[i].of);
+        cr_assert_not(facts_admit(&f), "case %zu", i);
+        cr_assert(isnan(f.value) && isnan(f.of));
+        char out[128];
+        facts_format(&f, out, sizeof out);
+        cr_assert_str_eq(out, cases[i].shown, "case %zu", i);
+        cr_assert_eq(facts_judge(&cfg, &f), BAND_UNKNOWN, "case %zu judged as a number", i);
+    }
+}
+
+Test(facts, what_a_unit_holds_is_admitted)
+{
+    struct fact ok[] = {
+        num("", UNIT_COUNT, 0, NAN),          num("", UNIT_COUNT, 37, 100),
+        num("", UNIT_DELTA_MIN, -24.5, NAN),  /* a queue shrinking: the one signed unit */
+        num("", UNIT_SECONDS, INFINITY, NAN), /* never drains */
+        num("", UNIT_PERCENT, 150, NAN),      /* cpu over its request */
+        num("", UNIT_RATIO, 1, NAN),          num("", UNIT_HTTP, 503, NAN),
+        num("", UNIT_COUNT, NAN, NAN), /* the source's own no data stays its own */
+    };
+    for (size_t i = 0; i < sizeof ok / sizeof ok[0]; i++) {
+        struct fact f = ok[i];
+        cr_assert(facts_admit(&f), "case %zu", i);
+        cr_assert(memcmp(&f, &ok[i], sizeof f) == 0, "case %zu unchanged", i);
+    }
+}
+
+Test(facts, a_readings_unit_decides_what_is_nonsense)
+{
+    char note[64] = "";
+    double v = -5;
+    cr_assert_not(facts_admit_reading("%", &v, note, sizeof note));
+    cr_assert(isnan(v));
+    cr_assert_str_eq(note, "server sent -5", "shown after \"no data\"");
+    v = INFINITY; /* a p99 past the histogram's last bucket */
+    cr_assert(facts_admit_reading("ms", &v, note, sizeof note));
+    v = -3;
+    cr_assert(facts_admit_reading("delta", &v, note, sizeof note), "a unit of the user's own");
+    cr_assert_eq(v, -3);
+}
+
+/* Through the world: a -5 queue from one source is no data on its panel and in the
+ * metric, and displaces nobody's real figure. */
+Test(facts, a_negative_count_reaches_neither_panel_nor_metric_as_a_number)
+{
+    struct world w;
+    world_init(&w, &cfg);
+    size_t c = world_add_source(&w, "c1"), m = world_add_source(&w, "m1");
+    struct source_status sc = status("c1", SOURCE_OK, 1000), sm = status("m1", SOURCE_OK, 1000);
+    world_set_status(&w, c, &sc);
+    world_set_status(&w, m, &sm);
+    world_apply(&w, c, queue_snap(1000, 1500), 1000);
+    struct snapshot *p = snapshot_new();
+    snprintf(p->reading_class, sizeof p->reading_class, "metrics");
+    snapshot_add_reading(p, "queue_depth", "agent-worker", 1001, -5);
+    snapshot_add_fact_num(p, "redis", "clients", "", UNIT_COUNT, -5, NAN);
+    world_apply(&w, m, p, 1001);
+    world_evaluate(&w, 1001);
+    const struct metric_view *q = world_metric(&w, "queue_depth");
+    cr_expect_float_eq(q->value, 1500, 1e-9, "-5 did not displace the real 1500");
+    const struct fact_view *f = world_fact(&w, "redis", "clients");
+    cr_assert_not_null(f);
+    cr_expect_str_eq(f->text, "no data: server sent -5");
+    cr_expect_eq(f->band, BAND_UNKNOWN);
+    cr_expect(isnan(f->f.value), "the JSON report says null");
+    world_free(&w);
+}

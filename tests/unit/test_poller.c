@@ -223,6 +223,32 @@ Test(poller, a_hung_poll_never_blocks_status_or_take)
     poller_free(p);
 }
 
+Test(poller, a_hung_poll_is_stale_at_its_first_missed_deadline)
+{
+    /* a 2 s interval and a 0.3 s timeout: stale 0.3 s into the hang, not after 5 s */
+    struct source *src = fake_new(0, "hung", FAKE_OK, 2);
+    src->timeout_s = 0.3;
+    struct poller *p = poller_new(&src, 1);
+    poller_start(p);
+    snapshot_free(wait_snapshot(p, 0, 2000));
+    atomic_store(&fakes[0].mode, FAKE_HANG);
+    int polls = atomic_load(&fakes[0].polls);
+    poller_poll_now(p);
+    while (atomic_load(&fakes[0].polls) == polls)
+        nap_ms(5);
+    double t = mono_s();
+    struct source_status st;
+    cr_assert(wait_state(p, 0, SOURCE_STALE, 3000, &st), "state %s", source_state_name(st.state));
+    double took = mono_s() - t;
+    cr_assert(took >= 0.25 && took < 1.5, "stale after %.2f s of a hang with a 0.3 s timeout",
+              took);
+    cr_assert(strstr(st.error, "no answer for"), "%s", st.error);
+    cr_assert(st.in_poll && st.timeout_s == 0.3);
+    atomic_store(&fakes[0].mode, FAKE_OK);
+    cr_assert(wait_state(p, 0, SOURCE_OK, 3000, &st), "it answers again");
+    poller_free(p);
+}
+
 Test(poller, poll_once_returns_by_its_deadline_when_a_source_hangs)
 {
     struct source *srcs[2] = {fake_new(0, "good", FAKE_OK, 5), fake_new(1, "hung", FAKE_HANG, 5)};

@@ -487,7 +487,12 @@ Test(world, a_switched_source_leaves_nothing_behind)
     t->taken_at = 1000;
     snprintf(snapshot_add_service(t)->name, FT_NAME_MAX, "worker");
     world_apply(&w, o, t, 1000);
-    world_set_status(&w, k, &(struct source_status){"kube", SOURCE_OK, 1000, 1000, "", 1, 0, 0});
+    world_set_status(&w, k,
+                     &(struct source_status){.name = "kube",
+                                             .state = SOURCE_OK,
+                                             .last_ok = 1000,
+                                             .last_try = 1000,
+                                             .interval_s = 1});
     world_evaluate(&w, 1000);
     const struct metric_view *cpu = world_metric(&w, "cpu");
     cr_assert(cpu != NULL && cpu->has_value, "the cpu reading came from kube");
@@ -522,4 +527,59 @@ Test(world, one_name_in_two_namespaces_is_two_rows)
     const struct service_view *b = world_service_ns(&w, NULL, "team-b", "web");
     cr_assert_not_null(b);
     cr_expect_eq(b->svc.desired, 1, "the lookup takes the namespace into account");
+}
+
+/* The source-state rule, at the times around its deadline: a source polling every 2 s
+ * with a 3 s timeout whose last good poll ended at t=100. */
+static struct source_status timed(bool in_poll, double started, int failures)
+{
+    struct source_status st = {.last_ok = 100, .interval_s = 2, .timeout_s = 3};
+    st.in_poll = in_poll;
+    st.last_try = in_poll ? started : 100;
+    st.failures = failures;
+    return st;
+}
+
+Test(world, a_hung_poll_is_stale_once_it_outlives_its_timeout)
+{
+    struct source_status st = timed(true, 101.5, 0);
+    world_judge_source(&st, 104.4); /* 2.9 s into a poll that may take 3 */
+    cr_assert_eq(st.state, SOURCE_OK);
+    cr_assert_str_eq(st.error, "");
+    st = timed(true, 101.5, 0);
+    world_judge_source(&st, 113.6); /* 12.1 s, not 2 intervals + 1 s later */
+    cr_assert_eq(st.state, SOURCE_STALE);
+    cr_assert_str_eq(st.error, "no answer for 12 s");
+    st = timed(true, 101.5, 2); /* two failures before it, this hang is the third */
+    world_judge_source(&st, 105);
+    cr_assert_eq(st.state, SOURCE_FAILING);
+}
+
+Test(world, no_poll_at_all_is_stale_past_one_interval_plus_the_timeout)
+{
+    struct source_status st = timed(false, 0, 0);
+    world_judge_source(&st, 104.9);
+    cr_assert_eq(st.state, SOURCE_OK, "2 + 3 s have not passed yet");
+    world_judge_source(&st, 105.2);
+    cr_assert_eq(st.state, SOURCE_STALE);
+    cr_assert_str_eq(st.error, "no poll for 5 s");
+}
+
+Test(world, a_failure_keeps_its_words_and_a_source_never_ok_is_failing)
+{
+    struct source_status st = timed(false, 0, 1);
+    snprintf(st.error, sizeof st.error, "connection refused");
+    world_judge_source(&st, 101);
+    cr_assert_eq(st.state, SOURCE_STALE);
+    cr_assert_str_eq(st.error, "connection refused");
+    st.last_ok = 0;
+    world_judge_source(&st, 101);
+    cr_assert_eq(st.state, SOURCE_FAILING);
+    struct source_status fresh = {
+        .interval_s = 2, .timeout_s = 3, .in_poll = true, .last_try = 100};
+    world_judge_source(&fresh, 102);
+    cr_assert_eq(fresh.state, SOURCE_STARTING);
+    world_judge_source(&fresh, 103.5);
+    cr_assert_eq(fresh.state, SOURCE_FAILING, "a first poll that hangs past its timeout");
+    cr_assert_str_eq(fresh.error, "no answer for 4 s");
 }
