@@ -20,6 +20,7 @@
 #include "forgetop/http.h"
 #include "forgetop/kubeconfig.h"
 #include "forgetop/kubeparse.h"
+#include "forgetop/kubewatch.h"
 #include "forgetop/quantity.h"
 #include "forgetop/source.h"
 #include "forgetop/strmap.h"
@@ -47,6 +48,11 @@ struct kube {
     char cpu_services[MAX_READING_SERVICES][FT_NAME_MAX];
     char mem_services[MAX_READING_SERVICES][FT_NAME_MAX];
     size_t n_cpu, n_mem;
+    /* the informers of the lists the table marks watch (kubewatch.c), made at the first
+     * poll; NULL for the polled ones */
+    bool watch;
+    double watch_timeout_s, relist_s;
+    struct kubewatch *watches[KUBE_LISTS];
 };
 
 /* A label selector requirement (matchLabels become OP_IN with one value). */
@@ -801,6 +807,7 @@ struct listspec {
     bool use_selector, page, soft;
     item_fn fn;
     char base[512], first[2048];
+    bool watch; /* listed once then followed by watch (kubewatch.c); false: every poll */
 };
 
 /* Read the remaining pages of a list whose first page is r. */
@@ -965,14 +972,14 @@ static void fill_specs(struct kube *k, struct listspec *ls, size_t n)
 static void first_pages(struct kube *k, struct listspec *ls, size_t n, struct http_response *r,
                         int *rc, char (*errs)[256])
 {
-    char url[4][2600];
-    const char *urls[4];
+    char url[KUBE_LISTS][2600];
+    const char *urls[KUBE_LISTS];
     for (size_t i = 0; i < n; i++) {
         text_printf(url[i], sizeof(url[i]), "%s%s", k->kc.server, ls[i].first);
         urls[i] = url[i];
     }
     http_get_many(k->http, urls, n, r, rc, errs);
-    if (rc[0] != 0 || r[0].status != 401 || !can_refresh(k))
+    if (n == 0 || rc[0] != 0 || r[0].status != 401 || !can_refresh(k))
         return;
     for (size_t i = 0; i < n; i++)
         http_response_free(&r[i]);
@@ -993,14 +1000,128 @@ static void list_specs(struct listspec ls[KUBE_LISTS])
 {
     const struct listspec specs[KUBE_LISTS] = {
         {"deployments", "/apis/apps/v1/namespaces/%s/deployments", true, true, false, on_deployment,
-         "", ""},
+         "", "", true},
         {"HPAs", "/apis/autoscaling/v2/namespaces/%s/horizontalpodautoscalers", false, true, true,
-         on_hpa, "", ""},
-        {"pods", "/api/v1/namespaces/%s/pods", false, true, true, on_pod, "", ""},
+         on_hpa, "", "", true},
+        {"pods", "/api/v1/namespaces/%s/pods", false, true, true, on_pod, "", "", true},
         {"pod metrics", "/apis/metrics.k8s.io/v1beta1/namespaces/%s/pods", false, false, true,
-         on_pod_metrics, "", ""},
+         on_pod_metrics, "", "", false}, /* metrics.k8s.io has no watch */
     };
     memcpy(ls, specs, sizeof(specs));
+}
+
+/* ---- informers (kubewatch.c) ---- */
+
+/* A watched list from its cache: the same reducers as a page, on items kept between polls. */
+static int reduce_cache(struct pollctx *pc, const struct listspec *ls, struct kubewatch *w,
+                        char *err, size_t errlen)
+{
+    size_t n = kubewatch_count(w);
+    for (size_t j = 0; j < n; j++)
+        if (ls->fn(pc, kubewatch_item(w, j)) < 0) {
+            text_printf(err, errlen, "kube: out of memory reading %s", ls->base);
+            return -1;
+        }
+    return 0;
+}
+
+/* The informer of list i when the table marks it watch and the config allows, made once. */
+static struct kubewatch *watcher(struct kube *k, const struct listspec *ls, size_t i)
+{
+    if (!ls->watch || !k->watch)
+        return NULL;
+    if (k->watches[i] == NULL) {
+        struct kubewatch_opts o = {ls->what,
+                                   ls->base,
+                                   ls->use_selector ? k->selector : NULL,
+                                   true,
+                                   PAGE_LIMIT,
+                                   MAX_PAGES,
+                                   k->watch_timeout_s,
+                                   k->relist_s,
+                                   k->timeout_s};
+        k->watches[i] = kubewatch_new(&o); /* NULL (out of memory): polled as before */
+    }
+    return k->watches[i];
+}
+
+/* Sync one informer; after a 401 with a refreshable credential, once more. */
+static void sync_list(struct kube *k, struct kubewatch *w, struct http_response *r, int *rc,
+                      char *err)
+{
+    for (int attempt = 0;; attempt++) {
+        long st;
+        int ret = kubewatch_sync(w, k->http, k->kc.server, now_s(), &st, r, err, 256);
+        *rc = ret;
+        if (ret == 0 && st == 200)
+            r->status = 200;
+        if (ret < 0 || st != 401 || attempt > 0 || !can_refresh(k))
+            return;
+        http_response_free(r);
+        if (creds_ready(k, &k->http, true, err, 256) < 0) {
+            *rc = -1;
+            return;
+        }
+    }
+}
+
+/* Watched lists from their informers; the rest fetched at once, as before. */
+static void fetch_lists(struct kube *k, struct listspec *ls, struct http_response *r, int *rc,
+                        char (*errs)[256])
+{
+    struct listspec polled[KUBE_LISTS];
+    struct http_response pr[KUBE_LISTS];
+    int prc[KUBE_LISTS];
+    char perrs[KUBE_LISTS][256];
+    size_t map[KUBE_LISTS], n = 0;
+    for (size_t i = 0; i < KUBE_LISTS; i++) {
+        struct kubewatch *w = watcher(k, &ls[i], i);
+        memset(&r[i], 0, sizeof(r[i]));
+        rc[i] = 0;
+        errs[i][0] = '\0';
+        if (w != NULL) {
+            sync_list(k, w, &r[i], &rc[i], errs[i]);
+            continue;
+        }
+        polled[n] = ls[i];
+        map[n++] = i;
+    }
+    first_pages(k, polled, n, pr, prc, perrs);
+    for (size_t j = 0; j < n; j++) {
+        r[map[j]] = pr[j];
+        rc[map[j]] = prc[j];
+        memcpy(errs[map[j]], perrs[j], sizeof(perrs[j]));
+    }
+}
+
+/* Each list's mode for the notice, lists of one mode together: "watching: deployments,
+ * HPAs, pods; polling (watch refused: 405): ..." Lists never watched are not named. */
+static void watch_notice(struct kube *k, char *notice, size_t len)
+{
+    char modes[KUBE_LISTS][96], line[FT_TEXT_MAX] = "";
+    struct listspec ls[KUBE_LISTS];
+    list_specs(ls);
+    for (size_t i = 0; i < KUBE_LISTS; i++) {
+        modes[i][0] = '\0';
+        if (ls[i].watch && k->watches[i] != NULL)
+            kubewatch_mode(k->watches[i], modes[i], sizeof(modes[i]));
+        else if (ls[i].watch)
+            text_printf(modes[i], sizeof(modes[i]), "polling");
+    }
+    for (size_t i = 0; i < KUBE_LISTS; i++) {
+        size_t n = strlen(line);
+        if (!modes[i][0])
+            continue;
+        text_printf(line + n, sizeof(line) - n, "%s%s: %s", n ? "; " : "", modes[i], ls[i].what);
+        for (size_t j = i + 1; j < KUBE_LISTS; j++)
+            if (strcmp(modes[j], modes[i]) == 0) {
+                n = strlen(line);
+                text_printf(line + n, sizeof(line) - n, ", %s", ls[j].what);
+                modes[j][0] = '\0';
+            }
+    }
+    if (line[0])
+        add_note(notice, len, line);
 }
 
 /* Reduce the first answer of each list (rc, errs: how fetching it went) into pc, and with
@@ -1012,7 +1133,10 @@ static int reduce_lists(struct pollctx *pc, struct listspec *ls, struct http_res
     for (size_t i = 0; i < KUBE_LISTS && ret == 0; i++) {
         long st = r[i].status;
         access_changed(pc->k, st);
-        if (rc[i] < 0) {
+        if (rc[i] == -2) { /* an informer that cannot be trusted says why whole */
+            text_printf(err, errlen, "kube: %s", errs[i]);
+            ret = -1;
+        } else if (rc[i] < 0) {
             text_printf(err, errlen, "kube: GET %s: %s", ls[i].first, errs[i]);
             ret = -1;
         } else if (st != 200 && ls[i].soft && (st == 403 || st == 404 || st == 503)) {
@@ -1032,6 +1156,8 @@ static int reduce_lists(struct pollctx *pc, struct listspec *ls, struct http_res
         } else if (st != 200) {
             api_error("GET", ls[i].first, &r[i], err, errlen);
             ret = -1;
+        } else if (follow && pc->k->watches[i] != NULL) {
+            ret = reduce_cache(pc, &ls[i], pc->k->watches[i], err, errlen);
         } else if (follow) {
             ret = list_rest(pc, &ls[i], &r[i], err, errlen);
         } else {
@@ -1054,7 +1180,7 @@ static int read_lists(struct pollctx *pc, char *err, size_t errlen)
     char errs[KUBE_LISTS][256];
     list_specs(ls);
     fill_specs(pc->k, ls, KUBE_LISTS);
-    first_pages(pc->k, ls, KUBE_LISTS, r, rc, errs);
+    fetch_lists(pc->k, ls, r, rc, errs);
     return reduce_lists(pc, ls, r, rc, errs, true, err, errlen);
 }
 
@@ -1106,6 +1232,7 @@ static int kube_poll(struct source *src, struct snapshot *out, char *err, size_t
     }
     if (k->kc.insecure)
         add_note(notice, sizeof(notice), "TLS verification off (insecure-skip-tls-verify)");
+    watch_notice(k, notice, sizeof(notice));
     if (pc.notes[0])
         add_note(notice, sizeof(notice), pc.notes);
     if (out->scope_error[0])
@@ -1329,6 +1456,8 @@ static void kube_destroy(struct source *src)
 {
     struct kube *k = src->priv;
     if (k != NULL) {
+        for (size_t i = 0; i < KUBE_LISTS; i++)
+            kubewatch_free(k->watches[i]);
         http_client_free(k->http);
         http_client_free(k->shttp);
         kubeconfig_free(&k->kc);
@@ -1388,6 +1517,9 @@ struct source *kube_source_new(const struct config *cfg, char *err, size_t errle
     k->connect_timeout_s = cfg->connect_timeout_s > 0 ? cfg->connect_timeout_s : 5;
     k->timeout_s = cfg->request_timeout_s > 0 ? cfg->request_timeout_s : 10;
     src->interval_s = config_poll_interval(cfg);
+    k->watch = cfg->kube_watch;
+    k->watch_timeout_s = cfg->kube_watch_timeout_s;
+    k->relist_s = cfg->kube_relist_s;
     reading_services(k, cfg);
     return src;
 }

@@ -1,0 +1,57 @@
+/* kubewatch.h - an informer for one Kubernetes list: listed once (in pages, from the API
+ * server's watch cache), then followed with a watch, its items kept between polls by
+ * namespace/name, so a poll costs what changed plus the rows built from the cache.
+ *
+ * A list the server will not watch (405, 403 on the verb) is listed at every sync. */
+
+#ifndef FORGETOP_KUBEWATCH_H
+#define FORGETOP_KUBEWATCH_H
+
+#include <cjson/cJSON.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "forgetop/http.h"
+
+struct kubewatch_opts {
+    const char *what;     /* "deployments", for errors and the mode */
+    const char *base;     /* "/apis/apps/v1/namespaces/NS/deployments" */
+    const char *selector; /* a label selector, NULL or "" none */
+    bool watch;           /* false: listed at every sync, never watched */
+    int page_limit, max_pages;
+    double watch_timeout_s; /* the server ends each watch after this (timeoutSeconds) */
+    double relist_s;        /* a full list this often, as a safety net; 0 never */
+    double answer_s;        /* a watch without response headers this long is broken */
+};
+
+/* Bytes and requests since the start, for the benchmark and the probe. */
+struct kubewatch_stats {
+    double bytes;
+    unsigned lists, watches, events, relists_gone;
+};
+
+struct kubewatch;
+
+/* Copies what it needs from o. NULL when out of memory. */
+struct kubewatch *kubewatch_new(const struct kubewatch_opts *o);
+void kubewatch_free(struct kubewatch *w);
+
+/* Bring the cache up to date with the server (URL prefix) through c: read what the watch
+ * delivered, resume, relist or back off as needed. 0 with *status 200: the cache is
+ * current. 0 with another *status: the list itself was answered so (the cache is empty,
+ * *failed holds the answer for the caller to word and free). -1 with err: the list
+ * failed in transport ("connect to ...: refused"). -2 with err, a whole sentence: the
+ * cache cannot be trusted now (a broken or hung watch not yet resumed). */
+int kubewatch_sync(struct kubewatch *w, struct http_client *c, const char *server, double now,
+                   long *status, struct http_response *failed, char *err, size_t errlen);
+
+/* The items, in namespace/name order; valid until the next sync. */
+size_t kubewatch_count(struct kubewatch *w);
+const cJSON *kubewatch_item(const struct kubewatch *w, size_t i);
+
+/* What the list is doing, for the source's notice: "watching", "polling (watch refused:
+ * 405)", "relisting (410 Gone)", "watch broken, retrying in 4 s". */
+void kubewatch_mode(const struct kubewatch *w, char *out, size_t len);
+struct kubewatch_stats kubewatch_stats(const struct kubewatch *w);
+
+#endif
