@@ -4,7 +4,7 @@
  * The benchmark times its polls and reads its peak RSS; the integration suite checks the
  * snapshot it prints. Usage:
  *   kube_poll [--kubeconfig F] [--context C] [-n NS] [--selector S] [--times N] [--quiet]
- *             [--every S] [--no-watch] [--watch-timeout S] [--relist S]
+ *             [--every S] [--no-watch] [--watch-timeout S] [--relist S] [--metrics-interval S]
  *             [--scale SERVICE FROM TO [--version RV] [--hpa-min]]
  * --every waits S seconds between polls (as the dashboard's interval); a failed poll
  * prints its error and the probe goes on, as the poller would. */
@@ -144,6 +144,8 @@ static int parse(int argc, char **argv, struct config *cfg, struct args *a)
             a->every = atof(argv[++i]);
         } else if (strcmp(o, "--watch-timeout") == 0 && v) {
             cfg->kube_watch_timeout_s = atof(argv[++i]);
+        } else if (strcmp(o, "--metrics-interval") == 0 && v) {
+            cfg->kube_metrics_s = atof(argv[++i]);
         } else if (strcmp(o, "--relist") == 0 && v) {
             cfg->kube_relist_s = atof(argv[++i]);
         } else if (strcmp(o, "--times") == 0) {

@@ -51,7 +51,7 @@ struct kube {
     /* the informers of the lists the table marks watch (kubewatch.c), made at the first
      * poll; NULL for the polled ones */
     bool watch;
-    double watch_timeout_s, relist_s;
+    double watch_timeout_s, relist_s, metrics_s;
     struct kubewatch *watches[KUBE_LISTS];
 };
 
@@ -1028,30 +1028,37 @@ static int reduce_cache(struct pollctx *pc, const struct listspec *ls, struct ku
 /* The informer of list i when the table marks it watch and the config allows, made once. */
 static struct kubewatch *watcher(struct kube *k, const struct listspec *ls, size_t i)
 {
-    if (!ls->watch || !k->watch)
+    /* pod metrics cannot be watched, but need not be read faster than metrics-server
+     * measures (its resolution): kept between reads as a watched list's items are */
+    bool metrics = i == KUBE_POD_METRICS && k->metrics_s > 0;
+    if (!(ls->watch && k->watch) && !metrics)
         return NULL;
     if (k->watches[i] == NULL) {
-        struct kubewatch_opts o = {ls->what,
-                                   ls->base,
-                                   ls->use_selector ? k->selector : NULL,
-                                   true,
-                                   PAGE_LIMIT,
-                                   MAX_PAGES,
-                                   k->watch_timeout_s,
-                                   k->relist_s,
-                                   k->timeout_s};
+        struct kubewatch_opts o = {
+            .what = ls->what,
+            .base = ls->base,
+            .selector = ls->use_selector ? k->selector : NULL,
+            .watch = ls->watch && k->watch,
+            .page_limit = PAGE_LIMIT,
+            .max_pages = MAX_PAGES,
+            .watch_timeout_s = k->watch_timeout_s,
+            .relist_s = k->relist_s,
+            .answer_s = k->timeout_s,
+            .poll_s = metrics ? k->metrics_s : 0,
+        };
         k->watches[i] = kubewatch_new(&o); /* NULL (out of memory): polled as before */
     }
     return k->watches[i];
 }
 
 /* Sync one informer; after a 401 with a refreshable credential, once more. */
-static void sync_list(struct kube *k, struct kubewatch *w, struct http_response *r, int *rc,
-                      char *err)
+static void sync_list(struct kube *k, struct kubewatch *w, const struct http_response *first,
+                      struct http_response *r, int *rc, char *err)
 {
     for (int attempt = 0;; attempt++) {
         long st;
-        int ret = kubewatch_sync(w, k->http, k->kc.server, now_s(), &st, r, err, 256);
+        int ret = kubewatch_sync(w, k->http, k->kc.server, now_s(), attempt ? NULL : first, &st, r,
+                                 err, 256);
         *rc = ret;
         if (ret == 0 && st == 200)
             r->status = 200;
@@ -1065,32 +1072,44 @@ static void sync_list(struct kube *k, struct kubewatch *w, struct http_response 
     }
 }
 
-/* Watched lists from their informers; the rest fetched at once, as before. */
+/* The first page of every list that needs one, at once (polled lists, and informers about
+ * to list); then each informer syncs, from its page when it had one. */
 static void fetch_lists(struct kube *k, struct listspec *ls, struct http_response *r, int *rc,
                         char (*errs)[256])
 {
-    struct listspec polled[KUBE_LISTS];
+    struct listspec fetch[KUBE_LISTS];
     struct http_response pr[KUBE_LISTS];
+    struct kubewatch *ws[KUBE_LISTS];
     int prc[KUBE_LISTS];
-    char perrs[KUBE_LISTS][256];
-    size_t map[KUBE_LISTS], n = 0;
+    char perrs[KUBE_LISTS][256], path[2048];
+    long page[KUBE_LISTS]; /* list i's answer in pr, -1 none */
+    size_t n = 0;
+    double now = now_s();
     for (size_t i = 0; i < KUBE_LISTS; i++) {
-        struct kubewatch *w = watcher(k, &ls[i], i);
+        ws[i] = watcher(k, &ls[i], i);
         memset(&r[i], 0, sizeof(r[i]));
         rc[i] = 0;
         errs[i][0] = '\0';
-        if (w != NULL) {
-            sync_list(k, w, &r[i], &rc[i], errs[i]);
+        page[i] = -1;
+        if (ws[i] != NULL && !kubewatch_lists_next(ws[i], "", now, path, sizeof(path)))
+            continue;
+        fetch[n] = ls[i];
+        if (ws[i] != NULL)
+            text_printf(fetch[n].first, sizeof(fetch[n].first), "%s", path);
+        page[i] = (long)n++;
+    }
+    first_pages(k, fetch, n, pr, prc, perrs);
+    for (size_t i = 0; i < KUBE_LISTS; i++) {
+        long j = page[i];
+        if (ws[i] == NULL) { /* polled as before: its answer is reduced page by page */
+            r[i] = pr[j];
+            rc[i] = prc[j];
+            memcpy(errs[i], perrs[j], sizeof(perrs[j]));
             continue;
         }
-        polled[n] = ls[i];
-        map[n++] = i;
-    }
-    first_pages(k, polled, n, pr, prc, perrs);
-    for (size_t j = 0; j < n; j++) {
-        r[map[j]] = pr[j];
-        rc[map[j]] = prc[j];
-        memcpy(errs[map[j]], perrs[j], sizeof(perrs[j]));
+        sync_list(k, ws[i], j >= 0 && prc[j] == 0 ? &pr[j] : NULL, &r[i], &rc[i], errs[i]);
+        if (j >= 0)
+            http_response_free(&pr[j]);
     }
 }
 
@@ -1520,6 +1539,7 @@ struct source *kube_source_new(const struct config *cfg, char *err, size_t errle
     k->watch = cfg->kube_watch;
     k->watch_timeout_s = cfg->kube_watch_timeout_s;
     k->relist_s = cfg->kube_relist_s;
+    k->metrics_s = cfg->kube_metrics_s;
     reading_services(k, cfg);
     return src;
 }

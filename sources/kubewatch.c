@@ -40,7 +40,7 @@ struct kubewatch {
     char *what, *base, *selector;
     bool watch;
     int page_limit, max_pages;
-    double watch_timeout_s, relist_s, answer_s;
+    double watch_timeout_s, relist_s, answer_s, poll_s;
     struct kcache cache;
     char rv[64];
     enum kw_state state;
@@ -55,6 +55,7 @@ struct kubewatch {
     char *buf;
     size_t len, cap;
     bool overflow;
+    const struct http_response *first; /* this sync's first page, fetched by the caller */
     struct kubewatch_stats stats;
 };
 
@@ -256,7 +257,17 @@ static int relist(struct kubewatch *w, struct http_client *c, const char *server
             goto fail;
         }
         list_url(w, server, page == 0 && rv0[0] ? rv0 : NULL, cont, url, sizeof(url));
-        if (http_get(c, url, &r, terr, sizeof(terr)) < 0) {
+        if (page == 0 && w->first != NULL) { /* a copy: the caller frees its answer */
+            r = *w->first;
+            r.body = malloc(r.len + 1);
+            if (r.body == NULL) {
+                text_printf(err, errlen, "out of memory");
+                goto fail;
+            }
+            memcpy(r.body, w->first->body ? w->first->body : "", r.len);
+            r.body[r.len] = '\0';
+            w->first = NULL;
+        } else if (http_get(c, url, &r, terr, sizeof(terr)) < 0) {
             text_printf(err, errlen, "%s", terr);
             goto fail;
         }
@@ -532,20 +543,55 @@ static int list_and_watch(struct kubewatch *w, struct http_client *c, const char
         return 0;
     if (open_stream(w, c, server, now, err, errlen) < 0)
         return -2;
+    /* the list is current, but curl moves the watch's TLS handshake only while stepped:
+     * drive it to its answer now, not a poll at a time */
     step(w, w->answer_s < 0.5 ? w->answer_s : 0.5, now);
     return 0;
 }
 
+bool kubewatch_lists_next(const struct kubewatch *w, const char *server, double now, char *url,
+                          size_t len)
+{
+    bool lists = !w->watch               ? w->relist_at == 0 || now >= w->relist_at
+                 : w->state == KW_POLLED ? !(w->retry_at > 0 && now >= w->retry_at)
+                 : w->stats.lists == 0   ? true
+                 : w->state == KW_LIST   ? w->gone
+                 : w->state == KW_WATCH  ? w->relist_at > 0 && now >= w->relist_at
+                                         : false;
+    if (lists)
+        list_url(w, server, w->gone ? NULL : "0", NULL, url, len);
+    return lists;
+}
+
+static int sync(struct kubewatch *w, struct http_client *c, const char *server, double now,
+                long *status, struct http_response *failed, char *err, size_t errlen);
+
 int kubewatch_sync(struct kubewatch *w, struct http_client *c, const char *server, double now,
-                   long *status, struct http_response *failed, char *err, size_t errlen)
+                   const struct http_response *first, long *status, struct http_response *failed,
+                   char *err, size_t errlen)
+{
+    w->first = first;
+    int rc = sync(w, c, server, now, status, failed, err, errlen);
+    w->first = NULL;
+    return rc;
+}
+
+static int sync(struct kubewatch *w, struct http_client *c, const char *server, double now,
+                long *status, struct http_response *failed, char *err, size_t errlen)
 {
     *status = 200;
     memset(failed, 0, sizeof(*failed));
     w->did[0] = '\0';
     if (w->state == KW_POLLED && w->retry_at > 0 && now >= w->retry_at)
         w->state = KW_LIST; /* ask again now and then: the server may have changed */
-    if (w->state == KW_POLLED || !w->watch)
-        return relist(w, c, server, "0", status, failed, err, errlen);
+    if (!w->watch && w->relist_at > 0 && now < w->relist_at)
+        return 0; /* read less often than polled (pod metrics: the server's resolution) */
+    if (w->state == KW_POLLED || !w->watch) {
+        int rc = relist(w, c, server, "0", status, failed, err, errlen);
+        w->relist_at =
+            rc == 0 && *status == 200 && !w->watch && w->poll_s > 0 ? now + w->poll_s : 0;
+        return rc;
+    }
     if (w->relist_at > 0 && now >= w->relist_at && w->state == KW_WATCH) {
         close_stream(w);
         w->state = KW_LIST;
@@ -557,7 +603,7 @@ int kubewatch_sync(struct kubewatch *w, struct http_client *c, const char *serve
             return -2;
         step(w, w->answer_s < 0.5 ? w->answer_s : 0.5, now);
     } else if (w->state == KW_WATCH) {
-        step(w, 0, now);
+        step(w, w->confirmed ? 0 : w->answer_s < 0.5 ? w->answer_s : 0.5, now);
         if (w->state == KW_WATCH && w->confirmed &&
             now - w->last_byte_at > w->watch_timeout_s + HUNG_GRACE_S) {
             text_printf(w->why, sizeof(w->why), "watch %s hung: no byte for %.0f s; restarted",
@@ -655,6 +701,7 @@ struct kubewatch *kubewatch_new(const struct kubewatch_opts *o)
     w->watch_timeout_s = o->watch_timeout_s >= 1 ? o->watch_timeout_s : 60;
     w->relist_s = o->relist_s;
     w->answer_s = o->answer_s > 0 ? o->answer_s : 10;
+    w->poll_s = o->poll_s;
     return w;
 }
 

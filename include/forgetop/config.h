@@ -151,6 +151,7 @@ struct config {
      * timeoutSeconds (a watch silent 10 s past it is hung); the safety-net relist, 0 never */
     bool kube_watch;
     double kube_watch_timeout_s, kube_relist_s;
+    double kube_metrics_s; /* pod metrics read at most this often (metrics-server's resolution) */
 
     struct config_origin origins[CONFIG_MAX_ORIGINS];
     size_t n_origins;

@@ -22,6 +22,7 @@ struct kubewatch_opts {
     double watch_timeout_s; /* the server ends each watch after this (timeoutSeconds) */
     double relist_s;        /* a full list this often, as a safety net; 0 never */
     double answer_s;        /* a watch without response headers this long is broken */
+    double poll_s;          /* a list never watched is read again this often; 0 every sync */
 };
 
 /* Bytes and requests since the start, for the benchmark and the probe. */
@@ -43,7 +44,13 @@ void kubewatch_free(struct kubewatch *w);
  * failed in transport ("connect to ...: refused"). -2 with err, a whole sentence: the
  * cache cannot be trusted now (a broken or hung watch not yet resumed). */
 int kubewatch_sync(struct kubewatch *w, struct http_client *c, const char *server, double now,
-                   long *status, struct http_response *failed, char *err, size_t errlen);
+                   const struct http_response *first, long *status, struct http_response *failed,
+                   char *err, size_t errlen);
+/* Whether the next sync starts with a list, and the URL of its first page: the caller may
+ * fetch it at once with other lists and hand the answer to kubewatch_sync as first (the
+ * sync copies it; NULL: the sync fetches it). */
+bool kubewatch_lists_next(const struct kubewatch *w, const char *server, double now, char *url,
+                          size_t len);
 
 /* The items, in namespace/name order; valid until the next sync. */
 size_t kubewatch_count(struct kubewatch *w);
