@@ -67,13 +67,13 @@ export base hdr NS KUBE_CA K S
 
 bytes=$(curl -s --cacert "$KUBE_CA" -H "$hdr" -w '%{size_download}\n' -o /dev/null \
     "$base/api/v1/namespaces/$NS/pods")
-"$PROBE" --kubeconfig "$K" >"$S/one.json"
+"$PROBE" --kubeconfig "$K" --timeout 60 >"$S/one.json"
 echo "   namespace: $(json_get "$S/one.json" 'len(d["services"])') deployments, $(json_get "$S/one.json" 'sum(len(s["pods"]) for s in d["services"])') pods ($bytes bytes of pod list)"
 
-read -r ft ft_rss ft_cpu <<<"$(measure "$PROBE" --kubeconfig "$K" --quiet)"
+read -r ft ft_rss ft_cpu <<<"$(measure "$PROBE" --kubeconfig "$K" --quiet --timeout 60)"
 read -r cu cu_rss cu_cpu <<<"$(measure bash -c curl_all)"
 read -r kc kc_rss kc_cpu <<<"$(measure bash -c kubectl_all)"
-warm=$("$PROBE" --kubeconfig "$K" --quiet --times "$((RUNS + 1))" |
+warm=$("$PROBE" --kubeconfig "$K" --quiet --timeout 60 --times "$((RUNS + 1))" |
     python3 -c 'import json,sys,statistics; t=[json.loads(l)["poll_seconds"] for l in sys.stdin][1:]; print("%.4f" % statistics.median(t))')
 
 python3 - "$ft" "$ft_rss" "$cu" "$cu_rss" "$kc" "$kc_rss" "$warm" "$ft_cpu" "$cu_cpu" "$kc_cpu" <<'PY'
@@ -89,6 +89,8 @@ PY
 
 # ---- forgetop --once --json itself (the binary an operator runs), against the same curl
 cat >"$S/only-kube.conf" <<CONF
+[forgetop]
+request_timeout = 60s
 [kube]
 enabled = true
 CONF
@@ -106,7 +108,7 @@ STEADY=${BENCH_STEADY_S:-60}
 stat() { curl -sf --cacert "$KUBE_CA" "$KUBE_URL/_stats" | python3 -c "import json,sys; d=json.load(sys.stdin); print($1)"; }
 steady() { # OUT ARGS... : "BYTES_PER_MIN CPU_S_PER_MIN MAXRSS_KB" after the first poll
     local out=$1 pid b0 b1 c0 c1 t0 t1; shift
-    "$PROBE" --kubeconfig "$K" --quiet --times 100000 --every 2 "$@" >"$out" 2>&1 &
+    "$PROBE" --kubeconfig "$K" --quiet --timeout 60 --times 100000 --every 2 "$@" >"$out" 2>&1 &
     pid=$!
     wait_for 120 grep -q poll_seconds "$out"
     sleep 5 # the first list and the watches' start are not steady state

@@ -92,6 +92,7 @@ static cJSON *snapshot_json(const struct snapshot *s)
     cJSON *o = cJSON_CreateObject(), *svcs = cJSON_CreateArray(), *rd = cJSON_CreateArray();
     cJSON_AddStringToObject(o, "context", s->context);
     cJSON_AddStringToObject(o, "notice", s->notice);
+    cJSON_AddStringToObject(o, "modes", s->modes);
     cJSON_AddStringToObject(o, "rbac_scale", permission_name(s->access.scale));
     cJSON_AddStringToObject(o, "rbac_hpa", permission_name(s->access.hpa_min));
     for (size_t i = 0; i < s->n_services; i++)
@@ -239,6 +240,7 @@ int main(int argc, char **argv)
                                         ru.ru_stime.tv_sec + ru.ru_stime.tv_usec / 1e6);
             cJSON_AddNumberToObject(q, "maxrss_kb", (double)ru.ru_maxrss);
             cJSON_AddStringToObject(q, "notice", s->notice);
+            cJSON_AddStringToObject(q, "modes", s->modes);
             char *txt = cJSON_PrintUnformatted(q);
             puts(txt);
             cJSON_free(txt);

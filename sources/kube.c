@@ -808,6 +808,9 @@ struct listspec {
     item_fn fn;
     char base[512], first[2048];
     bool watch; /* listed once then followed by watch (kubewatch.c); false: every poll */
+    /* what of an item the informer keeps between polls (kubewatch_opts.keep): every key
+     * the reducer reads must be in it; NULL keeps the item whole */
+    const char *keep;
 };
 
 /* Read the remaining pages of a list whose first page is r. */
@@ -1000,12 +1003,16 @@ static void list_specs(struct listspec ls[KUBE_LISTS])
 {
     const struct listspec specs[KUBE_LISTS] = {
         {"deployments", "/apis/apps/v1/namespaces/%s/deployments", true, true, false, on_deployment,
-         "", "", true},
+         "", "", true,
+         "metadata:name,namespace,labels,annotations,resourceVersion,generation;"
+         "spec:replicas,selector,template,paused;spec.template:spec;spec.template.spec:containers"},
         {"HPAs", "/apis/autoscaling/v2/namespaces/%s/horizontalpodautoscalers", false, true, true,
-         on_hpa, "", "", true},
-        {"pods", "/api/v1/namespaces/%s/pods", false, true, true, on_pod, "", "", true},
+         on_hpa, "", "", true, NULL},
+        {"pods", "/api/v1/namespaces/%s/pods", false, true, true, on_pod, "", "", true,
+         "metadata:name,namespace,labels,ownerReferences,deletionTimestamp,resourceVersion;"
+         "spec:nodeName"},
         {"pod metrics", "/apis/metrics.k8s.io/v1beta1/namespaces/%s/pods", false, false, true,
-         on_pod_metrics, "", "", false}, /* metrics.k8s.io has no watch */
+         on_pod_metrics, "", "", false, NULL}, /* metrics.k8s.io has no watch */
     };
     memcpy(ls, specs, sizeof(specs));
 }
@@ -1045,6 +1052,7 @@ static struct kubewatch *watcher(struct kube *k, const struct listspec *ls, size
             .relist_s = k->relist_s,
             .answer_s = k->timeout_s,
             .poll_s = metrics ? k->metrics_s : 0,
+            .keep = ls->keep,
         };
         k->watches[i] = kubewatch_new(&o); /* NULL (out of memory): polled as before */
     }
@@ -1107,16 +1115,24 @@ static void fetch_lists(struct kube *k, struct listspec *ls, struct http_respons
             memcpy(errs[i], perrs[j], sizeof(perrs[j]));
             continue;
         }
-        sync_list(k, ws[i], j >= 0 && prc[j] == 0 ? &pr[j] : NULL, &r[i], &rc[i], errs[i]);
+        if (j >= 0 && prc[j] != 0) { /* unreachable: as a polled list, not asked twice */
+            rc[i] = prc[j];
+            memcpy(errs[i], perrs[j], sizeof(perrs[j]));
+        } else {
+            sync_list(k, ws[i], j >= 0 ? &pr[j] : NULL, &r[i], &rc[i], errs[i]);
+        }
         if (j >= 0)
             http_response_free(&pr[j]);
     }
 }
 
-/* Each list's mode for the notice, lists of one mode together: "watching: deployments,
- * HPAs, pods; polling (watch refused: 405): ..." Lists never watched are not named. */
-static void watch_notice(struct kube *k, char *notice, size_t len)
+/* Each list's mode, lists of one mode together: "watching: deployments, HPAs, pods;
+ * polling (watch refused: 405): ..." into out (the sources screen), and into the notice
+ * (the header) only when some list is not simply watching. Lists never watched are not
+ * named. */
+static void watch_notice(struct kube *k, char *out, size_t outlen, char *notice, size_t len)
 {
+    bool odd = false;
     char modes[KUBE_LISTS][96], line[FT_TEXT_MAX] = "";
     struct listspec ls[KUBE_LISTS];
     list_specs(ls);
@@ -1126,6 +1142,7 @@ static void watch_notice(struct kube *k, char *notice, size_t len)
             kubewatch_mode(k->watches[i], modes[i], sizeof(modes[i]));
         else if (ls[i].watch)
             text_printf(modes[i], sizeof(modes[i]), "polling");
+        odd |= modes[i][0] && strcmp(modes[i], "watching") != 0 && k->watch;
     }
     for (size_t i = 0; i < KUBE_LISTS; i++) {
         size_t n = strlen(line);
@@ -1139,7 +1156,8 @@ static void watch_notice(struct kube *k, char *notice, size_t len)
                 modes[j][0] = '\0';
             }
     }
-    if (line[0])
+    text_sanitize(out, outlen, line);
+    if (line[0] && odd)
         add_note(notice, len, line);
 }
 
@@ -1251,7 +1269,7 @@ static int kube_poll(struct source *src, struct snapshot *out, char *err, size_t
     }
     if (k->kc.insecure)
         add_note(notice, sizeof(notice), "TLS verification off (insecure-skip-tls-verify)");
-    watch_notice(k, notice, sizeof(notice));
+    watch_notice(k, out->modes, sizeof(out->modes), notice, sizeof(notice));
     if (pc.notes[0])
         add_note(notice, sizeof(notice), pc.notes);
     if (out->scope_error[0])

@@ -37,7 +37,7 @@ struct kcache {
 };
 
 struct kubewatch {
-    char *what, *base, *selector;
+    char *what, *base, *selector, *keep;
     bool watch;
     int page_limit, max_pages;
     double watch_timeout_s, relist_s, answer_s, poll_s;
@@ -80,13 +80,48 @@ static void cache_free(struct kcache *c)
     memset(c, 0, sizeof(*c));
 }
 
-/* What no reducer reads and costs the most: the field managers and kubectl's copy. */
-static void prune(cJSON *obj)
+/* Whether key is one of the comma-separated names in list (len bytes). */
+static bool listed(const char *list, size_t len, const char *key)
+{
+    size_t kl = strlen(key);
+    for (const char *p = list, *end = list + len; p < end;) {
+        const char *c = memchr(p, ',', (size_t)(end - p));
+        size_t n = c ? (size_t)(c - p) : (size_t)(end - p);
+        if (n == kl && memcmp(p, key, n) == 0)
+            return true;
+        p += n + 1;
+    }
+    return false;
+}
+
+/* What no reducer reads: the field managers, kubectl's copy, and all the keep spec leaves
+ * out ("metadata:name,labels;spec:nodeName;spec.template:spec"). */
+static void prune(cJSON *obj, const char *keep)
 {
     cJSON *md = cJSON_GetObjectItemCaseSensitive(obj, "metadata");
     cJSON_DeleteItemFromObjectCaseSensitive(md, "managedFields");
     cJSON_DeleteItemFromObjectCaseSensitive(cJSON_GetObjectItemCaseSensitive(md, "annotations"),
                                             "kubectl.kubernetes.io/last-applied-configuration");
+    for (const char *p = keep; p != NULL && *p;) {
+        const char *colon = strchr(p, ':'), *semi = strchr(p, ';');
+        const char *end = semi ? semi : p + strlen(p);
+        if (colon == NULL || colon > end)
+            break;
+        char name[128], *tok, *save = NULL;
+        text_printf(name, sizeof(name), "%.*s", (int)(colon - p), p);
+        cJSON *o = obj;
+        for (tok = strtok_r(name, ".", &save); tok != NULL && o != NULL;
+             tok = strtok_r(NULL, ".", &save))
+            o = cJSON_GetObjectItemCaseSensitive(o, tok); /* "spec.template.spec" */
+        cJSON *c = cJSON_IsObject(o) ? o->child : NULL;
+        while (c != NULL) {
+            cJSON *next = c->next;
+            if (c->string == NULL || !listed(colon + 1, (size_t)(end - colon - 1), c->string))
+                cJSON_Delete(cJSON_DetachItemViaPointer(o, c));
+            c = next;
+        }
+        p = semi ? semi + 1 : end;
+    }
 }
 
 static int item_key(const cJSON *obj, char *out, size_t len)
@@ -101,14 +136,14 @@ static int item_key(const cJSON *obj, char *out, size_t len)
 }
 
 /* Put obj (taken) under its key, replacing what was there. 0, or -1 (obj freed). */
-static int cache_put(struct kcache *c, cJSON *obj)
+static int cache_put(struct kcache *c, cJSON *obj, const char *keep)
 {
     char key[600];
     if (item_key(obj, key, sizeof(key)) < 0) {
         cJSON_Delete(obj);
         return 0; /* nothing to key it by: not an object the reducers can use */
     }
-    prune(obj);
+    prune(obj, keep);
     long slot = strmap_get(&c->keys, key, strlen(key));
     if (slot < 0) {
         if (c->n == c->cap) {
@@ -218,8 +253,8 @@ static void list_url(const struct kubewatch *w, const char *server, const char *
 
 /* ---- listing ---- */
 
-static int parse_page(struct kcache *into, const struct http_response *r, char *cont,
-                      size_t contlen, char *rv, size_t rvlen, char *err, size_t errlen)
+static int parse_page(struct kcache *into, const char *keep, const struct http_response *r,
+                      char *cont, size_t contlen, char *rv, size_t rvlen, char *err, size_t errlen)
 {
     cJSON *doc = r->body ? cJSON_ParseWithLength(r->body, r->len) : NULL;
     cJSON *items = cJSON_GetObjectItemCaseSensitive(doc, "items");
@@ -230,7 +265,7 @@ static int parse_page(struct kcache *into, const struct http_response *r, char *
     }
     int rc = 0;
     while (cJSON_IsArray(items) && items->child != NULL && rc == 0)
-        rc = cache_put(into, cJSON_DetachItemViaPointer(items, items->child));
+        rc = cache_put(into, cJSON_DetachItemViaPointer(items, items->child), keep);
     const cJSON *md = cJSON_GetObjectItemCaseSensitive(doc, "metadata");
     const cJSON *c = cJSON_GetObjectItemCaseSensitive(md, "continue");
     const cJSON *v = cJSON_GetObjectItemCaseSensitive(md, "resourceVersion");
@@ -280,7 +315,7 @@ static int relist(struct kubewatch *w, struct http_client *c, const char *server
             cache_free(&w->cache);
             return 0;
         }
-        int rc = parse_page(&fresh, &r, cont, sizeof(cont), rv, sizeof(rv), err, errlen);
+        int rc = parse_page(&fresh, w->keep, &r, cont, sizeof(cont), rv, sizeof(rv), err, errlen);
         http_response_free(&r);
         if (rc < 0)
             goto fail;
@@ -383,7 +418,7 @@ static int on_event(struct kubewatch *w, const char *line, size_t len)
         text_printf(w->why, sizeof(w->why), "watch %s: error %d: %s", w->what,
                     cJSON_IsNumber(code) ? code->valueint : 0, m);
     } else if (strcmp(t, "ADDED") == 0 || strcmp(t, "MODIFIED") == 0) {
-        rc = cache_put(&w->cache, cJSON_DetachItemViaPointer(ev, obj));
+        rc = cache_put(&w->cache, cJSON_DetachItemViaPointer(ev, obj), w->keep);
         if (rc < 0)
             text_printf(w->why, sizeof(w->why), "watch %s: out of memory", w->what);
     } else if (strcmp(t, "DELETED") == 0) {
@@ -691,7 +726,8 @@ struct kubewatch *kubewatch_new(const struct kubewatch_opts *o)
     w->what = strdup(o->what);
     w->base = strdup(o->base);
     w->selector = strdup(o->selector ? o->selector : "");
-    if (w->what == NULL || w->base == NULL || w->selector == NULL) {
+    w->keep = strdup(o->keep ? o->keep : "");
+    if (w->what == NULL || w->base == NULL || w->selector == NULL || w->keep == NULL) {
         kubewatch_free(w);
         return NULL;
     }
@@ -715,5 +751,6 @@ void kubewatch_free(struct kubewatch *w)
     free(w->what);
     free(w->base);
     free(w->selector);
+    free(w->keep);
     free(w);
 }

@@ -36,8 +36,8 @@ static void ago(char *out, size_t len, double now, double t, const char *never)
         text_printf(out, len, "%s", never);
 }
 
-/* One source: its row, its notice (how it reads: "watching: deployments, ..."), then its
- * error over as many lines as it takes. The rows used. */
+/* One source: its row, how it reads ("watching: deployments, ..."), then its error over
+ * as many lines as it takes. The rows used. */
 static int draw_source(struct tui *t, const struct source_status *s, const char *notice, int y,
                        int w, const struct table_layout *l, int bottom)
 {
@@ -72,7 +72,7 @@ void sources_draw(struct tui *t)
     if (t->scroll >= wd->n_sources) /* j past the last source stays on it */
         t->scroll = wd->n_sources ? wd->n_sources - 1 : 0;
     for (size_t i = t->scroll; i < wd->n_sources && y < bottom; i++)
-        y += draw_source(t, &wd->sources[i], wd->snaps[i] ? wd->snaps[i]->notice : "", y, w, &l,
+        y += draw_source(t, &wd->sources[i], wd->snaps[i] ? wd->snaps[i]->modes : "", y, w, &l,
                          bottom);
     frame_footer(t);
 }

@@ -23,6 +23,11 @@ struct kubewatch_opts {
     double relist_s;        /* a full list this often, as a safety net; 0 never */
     double answer_s;        /* a watch without response headers this long is broken */
     double poll_s;          /* a list never watched is read again this often; 0 every sync */
+    /* What of each item is kept, so the cache costs what the reducers read: "metadata:name,
+     * labels;spec:nodeName" keeps only those keys of metadata and of spec (the rest of
+     * the item whole; "spec.template:spec" names a nested object). NULL or "": all of it
+     * (less managedFields and kubectl's copy). */
+    const char *keep;
 };
 
 /* Bytes and requests since the start, for the benchmark and the probe. */

@@ -171,6 +171,9 @@ struct snapshot {
      * Prometheus) or "" (the cluster or server itself). A metric rule's prefer names one. */
     char reading_class[16];
     bool measures_pool; /* the readings include a connection pooler's pool (PgBouncer) */
+    /* How the source reads, for the sources screen: "watching: deployments, HPAs, pods";
+     * "" when it has nothing to say. The notice repeats it when something is amiss. */
+    char modes[FT_TEXT_MAX];
 };
 
 /* Status of one source as the UI sees it. */

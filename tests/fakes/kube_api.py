@@ -700,15 +700,25 @@ class Handler(BaseHTTPRequestHandler):
         if gv == "autoscaling/v2" and res == "horizontalpodautoscalers":
             return self.hpas(ns, name, q, body, f)
         if gv == "metrics.k8s.io/v1beta1" and res == "pods" and name is None:
-            items = []
-            for d in self.sorted_deploys(ns):
-                for m in st.pod_metrics(d, f.get("usage", {})):
-                    if selector_matches(q.get("labelSelector"), m["metadata"]["labels"]):
-                        items.append(m)
+            key = ("metrics", ns, q.get("labelSelector"), st.rv, json.dumps(f.get("usage", {})), int(time.time() / 10))
+            items = self.server.list_cache.get(key)
+            if items is None:  # made once per version, not once per page of 10 000 pods
+                items = []
+                for d in self.sorted_deploys(ns):
+                    for m in st.pod_metrics(d, f.get("usage", {})):
+                        if selector_matches(q.get("labelSelector"), m["metadata"]["labels"]):
+                            items.append(m)
+                self.server.list_cache.clear()
+                self.server.list_cache[key] = items
             return self.send_list("PodMetricsList", "metrics.k8s.io/v1beta1", items, q, "/apis/metrics.k8s.io/v1beta1/namespaces/%s/pods" % ns)
         if gv == "v1" and res == "pods" and name is None:
-            items = [pd for d in self.sorted_deploys(ns) for pd in st.pods(d)
-                     if selector_matches(q.get("labelSelector"), pd["metadata"]["labels"])]
+            key = ("pods", ns, q.get("labelSelector"), st.rv)
+            items = self.server.pod_cache.get(key)
+            if items is None:
+                items = [pd for d in self.sorted_deploys(ns) for pd in st.pods(d)
+                         if selector_matches(q.get("labelSelector"), pd["metadata"]["labels"])]
+                self.server.pod_cache.clear()
+                self.server.pod_cache[key] = items
             return self.send_list("PodList", "v1", items, q)
         return self.send_json(404, status(404, "NotFound", "the server could not find the requested resource"))
 
@@ -932,6 +942,7 @@ def main():
     srv.control = {}
     srv.requests = 0
     srv.pages = 0
+    srv.list_cache, srv.pod_cache = {}, {}
     srv.lists = {}  # list requests (first pages) per kind: "DeploymentList": 3
     srv.watches = 0
     srv.bytes = 0

@@ -61,8 +61,9 @@ fast() { python3 -c "import sys; sys.exit(0 if '$1' and float('$1') <= $2 else 1
 # ---- watching: listed once, then every change by watch
 run w --watch-timeout 3 --relist 0
 wait_for 15 grep -q '"services"' "$S/w.out"
-check "the source lists, then says each list is watched" \
-    grep -q '"notice":"watching: deployments, HPAs, pods"' "$S/w.out"
+check "the source lists, then says each list is watched (the sources screen's line)" \
+    grep -q '"modes":"watching: deployments, HPAs, pods"' "$S/w.out"
+check "...while the header's notice stays quiet: all is well" grep -q '"notice":""' "$S/w.out"
 expect_eq "one list of each watched resource" "1 1 1" \
     "$(stats 'd["lists"]["DeploymentList"], d["lists"]["HorizontalPodAutoscalerList"], d["lists"]["PodList"]' | tr -d '(),')"
 
@@ -99,11 +100,11 @@ kube_control '{"compact": true}'
 wait_for 10 bash -c "[ \$(curl -sf --cacert '$KUBE_CA' '$KUBE_URL/_stats' | python3 -c 'import json,sys; print(json.load(sys.stdin)[\"lists\"][\"DeploymentList\"])') -ge 2 ]"
 expect_eq "an ERROR 410 relists each list once" "2 2 2" \
     "$(stats 'd["lists"]["DeploymentList"], d["lists"]["HorizontalPodAutoscalerList"], d["lists"]["PodList"]' | tr -d '(),')"
-d=$(within w "$t" '"relisting (410 Gone)" in d.get("notice", "")' 5)
+d=$(within w "$t" '"relisting (410 Gone): deployments, HPAs, pods" in d.get("notice", "")' 5)
 check "the notice says it relisted (410 Gone)" test -n "$d"
 api PUT "/apis/apps/v1/namespaces/$NS/deployments/api/scale" '{"spec":{"replicas":6}}'
 t=$(now)
-d=$(within w "$t" 'names["api"]["desired"] == 6 and d["notice"].startswith("watching:")' 10)
+d=$(within w "$t" 'names["api"]["desired"] == 6 and d["modes"].startswith("watching:") and d["notice"] == ""' 10)
 check "then it watches again from the new list (${d:-never} s)" fast "$d" 1.6
 
 # ---- 410 Gone as the watch's HTTP status (a resume from a compacted version)
@@ -137,7 +138,7 @@ stop w
 kube_control '{"watch_refuse": 405}'
 run p --watch-timeout 3 --relist 0
 wait_for 15 grep -q '"services"' "$S/p.out"
-check "405 on watch: the notice says polling (watch refused: 405)" \
+check "405 on watch: the notice (the header) says polling (watch refused: 405)" \
     grep -q '"notice":"polling (watch refused: 405): deployments, HPAs, pods"' "$S/p.out"
 t=$(now)
 api PUT "/apis/apps/v1/namespaces/$NS/deployments/api/scale" '{"spec":{"replicas":8}}'
@@ -169,6 +170,7 @@ stop r
 # ---- watch = false: every list every poll, as before
 run n --no-watch
 wait_for 15 grep -q '"services"' "$S/n.out"
-check "watch = false: the lists are polled" grep -q '"notice":"polling: deployments, HPAs, pods"' "$S/n.out"
+check "watch = false: the lists are polled, and the sources screen says so" \
+    grep -q '"modes":"polling: deployments, HPAs, pods"' "$S/n.out"
 stop n
 finish
