@@ -52,6 +52,47 @@ void snapshot_free(struct snapshot *s)
     free(s);
 }
 
+/* n elements of size at arr, in a block of grow()'s implicit capacity. */
+static void *dup_array(const void *arr, size_t n, size_t size)
+{
+    size_t cap = 4;
+    while (cap < n)
+        cap *= 2;
+    void *p = n ? malloc(cap * size) : NULL;
+    if (p != NULL)
+        memcpy(p, arr, n * size);
+    return p;
+}
+
+int snapshot_copy(struct snapshot *dst, const struct snapshot *src)
+{
+    struct snapshot s = *src;
+    s.services = dup_array(src->services, src->n_services, sizeof(*s.services));
+    s.readings = dup_array(src->readings, src->n_readings, sizeof(*s.readings));
+    s.alerts = dup_array(src->alerts, src->n_alerts, sizeof(*s.alerts));
+    s.facts = dup_array(src->facts, src->n_facts, sizeof(*s.facts));
+    bool ok = (s.services || !s.n_services) && (s.readings || !s.n_readings) &&
+              (s.alerts || !s.n_alerts) && (s.facts || !s.n_facts);
+    for (size_t i = 0; ok && i < s.n_services; i++)
+        s.services[i].pods = NULL;
+    for (size_t i = 0; ok && i < s.n_services; i++) {
+        const struct service *from = &src->services[i];
+        if (from->n_pods > 0)
+            ok = (s.services[i].pods = dup_array(from->pods, from->n_pods, sizeof(*from->pods))) !=
+                 NULL;
+    }
+    if (!ok) {
+        struct snapshot *tmp = snapshot_new();
+        if (tmp != NULL) {
+            *tmp = s;
+            snapshot_free(tmp);
+        }
+        return -1;
+    }
+    *dst = s;
+    return 0;
+}
+
 void service_init(struct service *svc)
 {
     memset(svc, 0, sizeof(*svc));

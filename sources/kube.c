@@ -53,6 +53,11 @@ struct kube {
     bool watch;
     double watch_timeout_s, relist_s, metrics_s;
     struct kubewatch *watches[KUBE_LISTS];
+    /* the last snapshot built from the informers, and their change counts then: a poll
+     * in which no list changed copies it instead of reducing every item again */
+    struct snapshot *built;
+    unsigned long built_changes[KUBE_LISTS];
+    double built_at;
 };
 
 /* A label selector requirement (matchLabels become OP_IN with one value). */
@@ -1209,6 +1214,41 @@ static int reduce_lists(struct pollctx *pc, struct listspec *ls, struct http_res
     return ret;
 }
 
+/* Whether every list came from an informer, whole, and none changed since the last build
+ * (rebuilt at least every REBUILD_S anyway: the HPA's readiness rules move with time). */
+#define REBUILD_S 10
+static bool unchanged(struct kube *k, const struct http_response *r, const int *rc, double now)
+{
+    if (k->built == NULL || now - k->built_at > REBUILD_S)
+        return false;
+    for (size_t i = 0; i < KUBE_LISTS; i++)
+        if (k->watches[i] == NULL || rc[i] != 0 || r[i].status != 200 ||
+            kubewatch_changes(k->watches[i]) != k->built_changes[i])
+            return false;
+    return true;
+}
+
+/* Keep what this poll built, for the polls in which nothing changes. */
+static void remember_build(struct kube *k, const struct snapshot *s, const char *notes)
+{
+    snapshot_free(k->built);
+    k->built = NULL;
+    bool whole = notes[0] == '\0';
+    for (size_t i = 0; i < KUBE_LISTS && whole; i++)
+        whole = k->watches[i] != NULL;
+    if (!whole || (k->built = snapshot_new()) == NULL)
+        return;
+    if (snapshot_copy(k->built, s) < 0) {
+        free(k->built);
+        k->built = NULL;
+        return;
+    }
+    for (size_t i = 0; i < KUBE_LISTS; i++)
+        k->built_changes[i] = kubewatch_changes(k->watches[i]);
+    k->built_at = s->taken_at;
+}
+
+/* 0 built, 1 copied from the last build (nothing changed), -1 failed. */
 static int read_lists(struct pollctx *pc, char *err, size_t errlen)
 {
     struct listspec ls[KUBE_LISTS];
@@ -1218,6 +1258,13 @@ static int read_lists(struct pollctx *pc, char *err, size_t errlen)
     list_specs(ls);
     fill_specs(pc->k, ls, KUBE_LISTS);
     fetch_lists(pc->k, ls, r, rc, errs);
+    double t = pc->snap->taken_at;
+    if (unchanged(pc->k, r, rc, t) && snapshot_copy(pc->snap, pc->k->built) == 0) {
+        pc->snap->taken_at = t;
+        for (size_t i = 0; i < KUBE_LISTS; i++)
+            http_response_free(&r[i]);
+        return 1;
+    }
     return reduce_lists(pc, ls, r, rc, errs, true, err, errlen);
 }
 
@@ -1252,10 +1299,17 @@ static int kube_poll(struct source *src, struct snapshot *out, char *err, size_t
         return -1;
     check_access(k, &k->http, false);
     out->taken_at = now_s();
-    if (read_lists(&pc, err, errlen) < 0)
+    int got = read_lists(&pc, err, errlen);
+    if (got < 0)
         goto out;
-    for (size_t i = 0; i < out->n_services; i++)
-        finish_service(&pc, i, out->taken_at);
+    if (got == 1) { /* the same figures, read now */
+        for (size_t i = 0; i < out->n_readings; i++)
+            out->readings[i].t = out->taken_at;
+    } else {
+        for (size_t i = 0; i < out->n_services; i++)
+            finish_service(&pc, i, out->taken_at);
+        remember_build(k, out, pc.notes);
+    }
     if (out->n_services == 0)
         check_scope(k, out);
     text_sanitize(out->context, sizeof(out->context), k->kc.context);
@@ -1495,6 +1549,7 @@ static void kube_destroy(struct source *src)
     if (k != NULL) {
         for (size_t i = 0; i < KUBE_LISTS; i++)
             kubewatch_free(k->watches[i]);
+        snapshot_free(k->built);
         http_client_free(k->http);
         http_client_free(k->shttp);
         kubeconfig_free(&k->kc);

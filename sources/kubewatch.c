@@ -28,6 +28,7 @@ struct kitem {
 };
 
 struct kcache {
+    unsigned long changes; /* anything put, deleted or relisted */
     struct kitem *items;
     size_t n, cap, live;
     struct strmap keys; /* key -> slot */
@@ -169,6 +170,7 @@ static int cache_put(struct kcache *c, cJSON *obj, const char *keep)
     }
     cJSON_Delete(it->obj);
     it->obj = obj;
+    c->changes++;
     return 0;
 oom:
     cJSON_Delete(obj);
@@ -186,6 +188,7 @@ static void cache_delete(struct kcache *c, const cJSON *obj)
     cJSON_Delete(c->items[slot].obj);
     c->items[slot].obj = NULL;
     c->live--;
+    c->changes++;
     c->order_dirty = true;
 }
 
@@ -322,6 +325,7 @@ static int relist(struct kubewatch *w, struct http_client *c, const char *server
         if (cont[0] == '\0')
             break;
     }
+    fresh.changes = w->cache.changes + 1;
     cache_free(&w->cache);
     w->cache = fresh;
     w->cache.order_dirty = true;
@@ -709,6 +713,11 @@ void kubewatch_mode(const struct kubewatch *w, char *out, size_t len)
         text_printf(out, len, "resuming");
     else
         text_printf(out, len, "watching");
+}
+
+unsigned long kubewatch_changes(const struct kubewatch *w)
+{
+    return w->cache.changes;
 }
 
 struct kubewatch_stats kubewatch_stats(const struct kubewatch *w)

@@ -65,5 +65,8 @@ const cJSON *kubewatch_item(const struct kubewatch *w, size_t i);
  * 405)", "relisting (410 Gone)", "watch broken, retrying in 4 s". */
 void kubewatch_mode(const struct kubewatch *w, char *out, size_t len);
 struct kubewatch_stats kubewatch_stats(const struct kubewatch *w);
+/* A count that moves whenever the items change (an event applied, a relist): equal
+ * counts, the same items. */
+unsigned long kubewatch_changes(const struct kubewatch *w);
 
 #endif

@@ -208,6 +208,9 @@ struct pod *service_add_pod(struct service *svc);
  * one, but its samples (a backfill) must still reach the histories. 0 or -1. */
 int snapshot_carry_readings(struct snapshot *dst, const struct snapshot *older);
 void service_init(struct service *svc);
+/* A deep copy of src into the empty dst (every array its own; a pointer added to a
+ * service or a snapshot must be copied here too). 0, or -1 out of memory (dst untouched). */
+int snapshot_copy(struct snapshot *dst, const struct snapshot *src);
 
 const char *band_name(enum band b);           /* "ok", "warning", "critical", "unknown" */
 const char *sustained_name(enum sustained s); /* "inactive", "pending", "firing" */
