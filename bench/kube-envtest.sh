@@ -2,8 +2,9 @@
 # kube-envtest.sh - the kube source on the REAL API server (tests/lib-envtest.sh) with
 # BENCH_DEPLOYS (200) deployments of BENCH_PER (3) pods each, every pod made Ready as a
 # kubelet would: bytes the client reads from the API server per minute in steady state
-# at a 2 s refresh with watch against re-listing every poll (/proc/PID/io rchar: what
-# came off the socket, TLS and gzip included), the client's CPU and RSS, the live
+# at a 2 s refresh with watch against re-listing every poll (counted by bench/tcpcount.py,
+# a relay in front of the API server: what came off the wire, TLS and gzip included), the
+# client's CPU and RSS, the live
 # dashboard's CPU per minute at -d 2, and --once --json against curl and kubectl.
 # Printed, never asserted.
 source "$(dirname "$0")/../tests/lib.sh"
@@ -52,8 +53,13 @@ with ThreadPoolExecutor(8) as ex:
 print("   %d deployments, %d pods made Ready" % (nd, len(pods)))
 PY
 sleep 5 # the deployment controller counts the ready pods
-K="$S/viewer.kubeconfig"
-rchar() { awk '/^rchar/ {print $2}' "/proc/$1/io"; }
+RP=$(free_port)
+python3 bench/tcpcount.py "$RP" "127.0.0.1:$ENVTEST_PORT" "$S/bytes" &
+on_exit "kill $!"
+wait_for 10 test -s "$S/bytes"
+K="$S/viewer-relay.kubeconfig"
+sed "s|$ENVTEST_URL|https://127.0.0.1:$RP|" "$S/viewer.kubeconfig" >"$K"
+rchar() { cat "$S/bytes"; }
 steady() { # ARGS... : "BYTES_PER_MIN CPU_S_PER_MIN MAXRSS_KB" at 2 s polls after a warm-up
     local pid b0 b1 t0 t1 c0 c1
     "$PROBE" --kubeconfig "$K" --quiet --timeout 30 --times 100000 --every 2 "$@" >"$S/steady.out" 2>&1 &
