@@ -440,6 +440,8 @@ static int drain_lines(struct kubewatch *w)
     size_t at = 0;
     int rc = 0;
     char *nl;
+    if (w->buf == NULL)
+        return 0; /* nothing has arrived yet */
     while (rc == 0 && at < w->len && (nl = memchr(w->buf + at, '\n', w->len - at)) != NULL) {
         size_t n = (size_t)(nl - (w->buf + at));
         if (n > 0)
