@@ -67,13 +67,13 @@ export base hdr NS KUBE_CA K S
 
 bytes=$(curl -s --cacert "$KUBE_CA" -H "$hdr" -w '%{size_download}\n' -o /dev/null \
     "$base/api/v1/namespaces/$NS/pods")
-"$PROBE" --kubeconfig "$K" >"$S/one.json"
+"$PROBE" --kubeconfig "$K" --timeout 60 >"$S/one.json"
 echo "   namespace: $(json_get "$S/one.json" 'len(d["services"])') deployments, $(json_get "$S/one.json" 'sum(len(s["pods"]) for s in d["services"])') pods ($bytes bytes of pod list)"
 
-read -r ft ft_rss ft_cpu <<<"$(measure "$PROBE" --kubeconfig "$K" --quiet)"
+read -r ft ft_rss ft_cpu <<<"$(measure "$PROBE" --kubeconfig "$K" --quiet --timeout 60)"
 read -r cu cu_rss cu_cpu <<<"$(measure bash -c curl_all)"
 read -r kc kc_rss kc_cpu <<<"$(measure bash -c kubectl_all)"
-warm=$("$PROBE" --kubeconfig "$K" --quiet --times "$((RUNS + 1))" |
+warm=$("$PROBE" --kubeconfig "$K" --quiet --timeout 60 --times "$((RUNS + 1))" |
     python3 -c 'import json,sys,statistics; t=[json.loads(l)["poll_seconds"] for l in sys.stdin][1:]; print("%.4f" % statistics.median(t))')
 
 python3 - "$ft" "$ft_rss" "$cu" "$cu_rss" "$kc" "$kc_rss" "$warm" "$ft_cpu" "$cu_cpu" "$kc_cpu" <<'PY'
@@ -86,3 +86,61 @@ print("   kubectl get deploy -o json + get --raw pod metrics:          %6.3f s  
 print("   ratio forgetop/curl: %.2fx (budget 1.3x), kubectl/forgetop: %.1fx, RSS forgetop %.1f MB (budget 20 MB)"
       % (ft / cu, kc / ft, ftr / 1024))
 PY
+
+# ---- forgetop --once --json itself (the binary an operator runs), against the same curl
+cat >"$S/only-kube.conf" <<CONF
+[forgetop]
+request_timeout = 60s
+[kube]
+enabled = true
+CONF
+read -r fo fo_rss fo_cpu <<<"$(measure "$BIN" --config "$S/only-kube.conf" --kubeconfig "$K" --once --json)"
+python3 - "$fo" "$fo_rss" "$fo_cpu" "$cu" "$kc" <<'PY'
+import sys
+fo, fr, fc, cu, kc = (float(x) for x in sys.argv[1:])
+print("   forgetop --once --json:                                     %6.3f s  peak RSS %5.1f MB  CPU %5.2f s" % (fo, fr / 1024, fc))
+print("   ratio --once/curl: %.2fx (budget 1.3x), kubectl/--once: %.1fx" % (fo / cu, kc / fo))
+PY
+
+# ---- steady state at a 2 s refresh: bytes the API server sends per minute, watch vs
+# re-list (the fake counts the bodies it writes), and the client's CPU and RSS.
+STEADY=${BENCH_STEADY_S:-60}
+stat() { curl -sf --cacert "$KUBE_CA" "$KUBE_URL/_stats" | python3 -c "import json,sys; d=json.load(sys.stdin); print($1)"; }
+steady() { # OUT ARGS... : "BYTES_PER_MIN CPU_S_PER_MIN MAXRSS_KB" after the first poll
+    local out=$1 pid b0 b1 c0 c1 t0 t1; shift
+    "$PROBE" --kubeconfig "$K" --quiet --timeout 60 --times 100000 --every 2 "$@" >"$out" 2>&1 &
+    pid=$!
+    wait_for 120 grep -q poll_seconds "$out"
+    sleep 5 # the first list and the watches' start are not steady state
+    b0=$(stat 'd["bytes"]'); c0=$(tail -1 "$out" | json_cpu); t0=$(date +%s.%N)
+    sleep "$STEADY"
+    b1=$(stat 'd["bytes"]'); c1=$(tail -1 "$out" | json_cpu); t1=$(date +%s.%N)
+    kill "$pid"; wait "$pid" 2>/dev/null
+    python3 -c "import sys; b0,b1,c0,c1,t0,t1=map(float,sys.argv[1:7]); m=(t1-t0)/60; print('%.0f %.3f %s' % ((b1-b0)/m, (c1-c0)/m, sys.argv[7]))" \
+        "$b0" "$b1" "$c0" "$c1" "$t0" "$t1" "$(tail -1 "$out" | python3 -c 'import json,sys; print(json.load(sys.stdin)["maxrss_kb"])')"
+}
+json_cpu() { python3 -c 'import json,sys; print(json.load(sys.stdin)["cpu_s"])'; }
+read -r wb wc wr <<<"$(steady "$S/watch.out")"
+read -r rb rc rr <<<"$(steady "$S/relist.out" --no-watch --metrics-interval 0)"
+python3 - "$wb" "$wc" "$wr" "$rb" "$rc" "$rr" "$STEADY" <<'PY'
+import sys
+wb, wc, wr, rb, rc, rr = (float(x) for x in sys.argv[1:7])
+print("   steady state, 2 s polls, %s s window (the source alone, build/bench/kube_poll):" % sys.argv[7])
+print("     watch (+ pod metrics every 15 s): %10.0f B/min from the API server  CPU %6.3f s/min  peak RSS %5.1f MB" % (wb, wc, wr / 1024))
+print("     re-list every poll (watch = false, metrics_interval = 0): %10.0f B/min  CPU %6.3f s/min  peak RSS %5.1f MB" % (rb, rc, rr / 1024))
+print("     ratio bytes watch/re-list: %.2f %% (budget <= 5 %%), CPU watch/re-list: %.2f %%" % (100 * wb / rb if rb else 0, 100 * wc / rc if rc else 0))
+PY
+
+# ---- the dashboard itself at -d 2 on the same server: CPU seconds per minute and RSS
+if [ -x "$BIN" ]; then
+    b0=$(stat 'd["bytes"]')
+    dash=$(python3 bench/ptyrun.py 160 50 10 "$STEADY" "" -- "$BIN" --config "$S/only-kube.conf" --kubeconfig "$K" -d 2 -R)
+    b1=$(stat 'd["bytes"]')
+    get() { sed -nE "s/.*\b$1=([^ ]+).*/\1/p" <<<"$2"; }
+    python3 - "$(get cpu_s "$dash")" "$(get rss_kib "$dash")" "$STEADY" "$b0" "$b1" <<'PY'
+import sys
+cpu, rss, secs, b0, b1 = (float(x) for x in sys.argv[1:])
+print("   dashboard -d 2, 160x50, %.0f s after 10 s warm-up: CPU %.3f s/min (budget <= 1)  peak RSS %.1f MB  (API bytes over warm-up + window: %.1f MB)"
+      % (secs, cpu * 60 / secs, rss / 1024, (b1 - b0) / 1e6))
+PY
+fi

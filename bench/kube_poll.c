@@ -4,14 +4,19 @@
  * The benchmark times its polls and reads its peak RSS; the integration suite checks the
  * snapshot it prints. Usage:
  *   kube_poll [--kubeconfig F] [--context C] [-n NS] [--selector S] [--times N] [--quiet]
- *             [--scale SERVICE FROM TO [--version RV] [--hpa-min]] */
+ *             [--every S] [--no-watch] [--watch-timeout S] [--relist S] [--metrics-interval S]
+ *             [--scale SERVICE FROM TO [--version RV] [--hpa-min]]
+ * --every waits S seconds between polls (as the dashboard's interval); a failed poll
+ * prints its error and the probe goes on, as the poller would. */
 
 #include <cjson/cJSON.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/time.h>
+#include <unistd.h>
 
 #include "forgetop/config.h"
 #include "forgetop/http.h"
@@ -87,6 +92,7 @@ static cJSON *snapshot_json(const struct snapshot *s)
     cJSON *o = cJSON_CreateObject(), *svcs = cJSON_CreateArray(), *rd = cJSON_CreateArray();
     cJSON_AddStringToObject(o, "context", s->context);
     cJSON_AddStringToObject(o, "notice", s->notice);
+    cJSON_AddStringToObject(o, "modes", s->modes);
     cJSON_AddStringToObject(o, "rbac_scale", permission_name(s->access.scale));
     cJSON_AddStringToObject(o, "rbac_hpa", permission_name(s->access.hpa_min));
     for (size_t i = 0; i < s->n_services; i++)
@@ -109,6 +115,7 @@ struct args {
     int quiet;
     const char *scale_svc, *version;
     int from, to, hpa_min;
+    double every;
 };
 
 static int parse(int argc, char **argv, struct config *cfg, struct args *a)
@@ -119,6 +126,8 @@ static int parse(int argc, char **argv, struct config *cfg, struct args *a)
             a->quiet = 1;
         } else if (strcmp(o, "--hpa-min") == 0) {
             a->hpa_min = 1;
+        } else if (strcmp(o, "--no-watch") == 0) {
+            cfg->kube_watch = false;
         } else if (v == NULL) {
             fprintf(stderr, "kube_poll: %s needs a value\n", o);
             return -1;
@@ -132,6 +141,14 @@ static int parse(int argc, char **argv, struct config *cfg, struct args *a)
             snprintf(cfg->label_selector, sizeof(cfg->label_selector), "%s", argv[++i]);
         } else if (strcmp(o, "--timeout") == 0) {
             cfg->request_timeout_s = atof(argv[++i]);
+        } else if (strcmp(o, "--every") == 0 && v) {
+            a->every = atof(argv[++i]);
+        } else if (strcmp(o, "--watch-timeout") == 0 && v) {
+            cfg->kube_watch_timeout_s = atof(argv[++i]);
+        } else if (strcmp(o, "--metrics-interval") == 0 && v) {
+            cfg->kube_metrics_s = atof(argv[++i]);
+        } else if (strcmp(o, "--relist") == 0 && v) {
+            cfg->kube_relist_s = atof(argv[++i]);
         } else if (strcmp(o, "--times") == 0) {
             a->times = atoi(argv[++i]);
         } else if (strcmp(o, "--version") == 0) {
@@ -206,17 +223,35 @@ int main(int argc, char **argv)
         if (r != 0)
             cJSON_AddStringToObject(o, "error", err);
         cJSON_AddNumberToObject(o, "poll_seconds", dt);
+        cJSON_AddNumberToObject(o, "t", t0);
         if (!a.quiet || r != 0) {
             char *txt = cJSON_PrintUnformatted(o);
             puts(txt);
             cJSON_free(txt);
         } else {
-            printf("{\"poll_seconds\":%.6f,\"services\":%zu}\n", dt, s->n_services);
+            struct rusage ru;
+            getrusage(RUSAGE_SELF, &ru);
+            cJSON *q = cJSON_CreateObject();
+            cJSON_AddNumberToObject(q, "t", t0);
+            cJSON_AddNumberToObject(q, "poll_seconds", dt);
+            cJSON_AddNumberToObject(q, "services", (double)s->n_services);
+            cJSON_AddNumberToObject(q, "cpu_s",
+                                    ru.ru_utime.tv_sec + ru.ru_utime.tv_usec / 1e6 +
+                                        ru.ru_stime.tv_sec + ru.ru_stime.tv_usec / 1e6);
+            cJSON_AddNumberToObject(q, "maxrss_kb", (double)ru.ru_maxrss);
+            cJSON_AddStringToObject(q, "notice", s->notice);
+            cJSON_AddStringToObject(q, "modes", s->modes);
+            char *txt = cJSON_PrintUnformatted(q);
+            puts(txt);
+            cJSON_free(txt);
+            cJSON_Delete(q);
         }
         fflush(stdout);
         cJSON_Delete(o);
         snapshot_free(s);
         rc |= r != 0;
+        if (a.every > 0 && i + 1 < a.times)
+            usleep((useconds_t)(a.every * 1e6));
     }
     src->ops->destroy(src);
     return rc;

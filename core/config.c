@@ -181,6 +181,10 @@ static const struct key keys[] = {
     {SEC_KUBE, "selector", T_STR, CFG(label_selector), NULL},
     {SEC_KUBE, "hpa_cpu_initialization_period", T_DUR, CFG(hpa_cpu_init_s), NULL},
     {SEC_KUBE, "hpa_initial_readiness_delay", T_DUR, CFG(hpa_ready_delay_s), NULL},
+    {SEC_KUBE, "watch", T_BOOL, CFG(kube_watch), NULL},
+    {SEC_KUBE, "watch_timeout", T_DUR_POS, CFG(kube_watch_timeout_s), NULL},
+    {SEC_KUBE, "relist_interval", T_DUR, CFG(kube_relist_s), NULL},
+    {SEC_KUBE, "metrics_interval", T_DUR, CFG(kube_metrics_s), NULL},
 
     {SEC_COMPOSE, "enabled", T_BOOL, CFG(compose), NULL},
     {SEC_COMPOSE, "project", T_STR, CFG(compose_project), NULL},
@@ -344,6 +348,10 @@ void config_defaults(struct config *c)
     c->access_probe_s = 120; /* RBAC is asked again this often, and at once after a 403 */
     c->hpa_cpu_init_s = 300; /* the controller's defaults */
     c->hpa_ready_delay_s = 30;
+    c->kube_watch = true;         /* list once, then follow with watch */
+    c->kube_watch_timeout_s = 60; /* the server ends each watch after this; hung past +10 s */
+    c->kube_relist_s = 900;       /* a full relist as a safety net; 0 never */
+    c->kube_metrics_s = 15;       /* metrics-server measures every 15 s by default */
 
     struct metric_rule *m = c->metrics;
     metric_set(m++, "cpu", "CPU usage", "%", "api", 70, 85, 600, "horizontal scale",

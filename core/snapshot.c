@@ -56,6 +56,63 @@ void snapshot_free(struct snapshot *s)
     free(s);
 }
 
+/* n elements of size at arr, in a block of grow()'s implicit capacity. */
+static void *dup_array(const void *arr, size_t n, size_t size)
+{
+    size_t cap = 4;
+    while (cap < n)
+        cap *= 2;
+    void *p = n ? malloc(cap * size) : NULL;
+    if (p != NULL)
+        memcpy(p, arr, n * size);
+    return p;
+}
+
+/* A service's own arrays (pods, what explains its readiness), copied into to. */
+static int copy_owned(struct service *to, const struct service *from)
+{
+    if (from->n_pods > 0 &&
+        (to->pods = dup_array(from->pods, from->n_pods, sizeof(*from->pods))) == NULL)
+        return -1;
+    if (from->n_conditions > 0 && (to->conditions = dup_array(from->conditions, from->n_conditions,
+                                                              sizeof(*from->conditions))) == NULL)
+        return -1;
+    if (from->n_rsets > 0 &&
+        (to->rsets = dup_array(from->rsets, from->n_rsets, sizeof(*from->rsets))) == NULL)
+        return -1;
+    if (from->n_events > 0 &&
+        (to->events = dup_array(from->events, from->n_events, sizeof(*from->events))) == NULL)
+        return -1;
+    return 0;
+}
+
+int snapshot_copy(struct snapshot *dst, const struct snapshot *src)
+{
+    struct snapshot s = *src;
+    s.services = dup_array(src->services, src->n_services, sizeof(*s.services));
+    s.readings = dup_array(src->readings, src->n_readings, sizeof(*s.readings));
+    s.alerts = dup_array(src->alerts, src->n_alerts, sizeof(*s.alerts));
+    s.facts = dup_array(src->facts, src->n_facts, sizeof(*s.facts));
+    bool ok = (s.services || !s.n_services) && (s.readings || !s.n_readings) &&
+              (s.alerts || !s.n_alerts) && (s.facts || !s.n_facts);
+    for (size_t i = 0; s.services != NULL && i < s.n_services; i++) { /* never src's own */
+        struct service *to = &s.services[i];
+        to->pods = NULL, to->conditions = NULL, to->rsets = NULL, to->events = NULL;
+    }
+    for (size_t i = 0; ok && i < s.n_services; i++)
+        ok = copy_owned(&s.services[i], &src->services[i]) == 0;
+    if (!ok) {
+        struct snapshot *tmp = snapshot_new();
+        if (tmp != NULL) {
+            *tmp = s;
+            snapshot_free(tmp);
+        }
+        return -1;
+    }
+    *dst = s;
+    return 0;
+}
+
 void service_init(struct service *svc)
 {
     memset(svc, 0, sizeof(*svc));

@@ -709,3 +709,94 @@ void http_status_words(char *out, size_t len, const struct http_response *r)
     text_printf(out, len, "HTTP %ld%s%s%s%s", r->status, phrase[0] ? " " : "", phrase,
                 first[0] ? ": " : "", first);
 }
+
+/* ---- streams: one long GET read as it arrives (a Kubernetes watch) ---- */
+
+struct http_stream {
+    CURLM *multi;
+    CURL *easy;
+    struct xfer x;
+    char *url;
+    http_chunk_fn fn;
+    void *arg;
+    bool done;
+    CURLcode result;
+};
+
+static size_t on_stream(char *data, size_t size, size_t n, void *arg)
+{
+    struct http_stream *s = arg;
+    return s->fn(data, size * n, s->arg) == 0 ? size * n : 0;
+}
+
+struct http_stream *http_stream_open(struct http_client *c, const char *url, http_chunk_fn fn,
+                                     void *arg, char *err, size_t errlen)
+{
+    struct http_stream *s = calloc(1, sizeof *s);
+    if (!s || !(s->multi = curl_multi_init()) || !(s->easy = curl_easy_init()) ||
+        !(s->url = strdup(url))) {
+        text_printf(err, errlen, "out of memory");
+        http_stream_close(s);
+        return NULL;
+    }
+    s->x.c = c;
+    s->fn = fn;
+    s->arg = arg;
+    if (setup(s->easy, &s->x, "GET", url, NULL, NULL, 0) < 0) {
+        char shown[512];
+        http_url_redact(shown, sizeof shown, url);
+        text_printf(err, errlen, "bad URL %s", shown);
+        http_stream_close(s);
+        return NULL;
+    }
+    /* no deadline for the whole body: it ends when the server ends it (or is closed) */
+    curl_easy_setopt(s->easy, CURLOPT_TIMEOUT_MS, 0L);
+    curl_easy_setopt(s->easy, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)0);
+    curl_easy_setopt(s->easy, CURLOPT_WRITEFUNCTION, on_stream);
+    curl_easy_setopt(s->easy, CURLOPT_WRITEDATA, s);
+    curl_multi_add_handle(s->multi, s->easy);
+    return s;
+}
+
+int http_stream_step(struct http_stream *s, double wait_s, long *status, char *err, size_t errlen)
+{
+    int running = 0;
+    err[0] = '\0';
+    if (!s->done) {
+        if (wait_s > 0)
+            curl_multi_poll(s->multi, NULL, 0, (int)(wait_s * 1000), NULL);
+        if (curl_multi_perform(s->multi, &running) != CURLM_OK) {
+            s->done = true;
+            s->result = CURLE_FAILED_INIT;
+        }
+        CURLMsg *m;
+        int left;
+        while ((m = curl_multi_info_read(s->multi, &left)))
+            if (m->msg == CURLMSG_DONE) {
+                s->done = true;
+                s->result = m->data.result;
+            }
+    }
+    *status = 0;
+    curl_easy_getinfo(s->easy, CURLINFO_RESPONSE_CODE, status);
+    if (!s->done)
+        return 1;
+    if (s->result != CURLE_OK)
+        describe_error(s->easy, s->result, &s->x, s->url, err, errlen);
+    return 0;
+}
+
+void http_stream_close(struct http_stream *s)
+{
+    if (!s)
+        return;
+    if (s->multi && s->easy)
+        curl_multi_remove_handle(s->multi, s->easy);
+    if (s->easy)
+        curl_easy_cleanup(s->easy);
+    if (s->multi)
+        curl_multi_cleanup(s->multi);
+    xfer_free(&s->x);
+    free(s->url);
+    free(s);
+}

@@ -23,6 +23,7 @@
 #include "forgetop/kubens.h"
 #include "forgetop/kubeevents.h"
 #include "forgetop/kubeparse.h"
+#include "forgetop/kubewatch.h"
 #include "forgetop/quantity.h"
 #include "forgetop/source.h"
 #include "forgetop/strmap.h"
@@ -56,6 +57,16 @@ struct kube {
     /* autoscaling/v2 answered 404 (a cluster before 1.23): HPAs are read and patched
      * through autoscaling/v1 from then on (kubehpa, under lock: the scaler reads it) */
     bool hpa_v1;
+    /* the informers of the lists the table marks watch (kubewatch.c), made at the first
+     * poll; NULL for the polled ones */
+    bool watch;
+    double watch_timeout_s, relist_s, metrics_s;
+    struct kubewatch *watches[KUBE_LISTS];
+    /* the last snapshot built from the informers, and their change counts then: a poll
+     * in which no list changed copies it instead of reducing every item again */
+    struct snapshot *built;
+    unsigned long built_changes[KUBE_LISTS];
+    double built_at;
 };
 
 /* A label selector requirement (matchLabels become OP_IN with one value). */
@@ -929,6 +940,10 @@ struct listspec {
     bool use_selector, page, soft;
     item_fn fn;
     char base[512], first[2048];
+    bool watch; /* listed once then followed by watch (kubewatch.c); false: every poll */
+    /* what of an item the informer keeps between polls (kubewatch_opts.keep): every key
+     * the reducer reads must be in it; NULL keeps the item whole */
+    const char *keep;
 };
 
 /* Read the remaining pages of a list whose first page is r. */
@@ -1109,7 +1124,7 @@ static void first_pages(struct kube *k, struct listspec *ls, size_t n, struct ht
         urls[i] = url[i];
     }
     http_get_many(k->http, urls, n, r, rc, errs);
-    if (rc[0] != 0 || r[0].status != 401 || !can_refresh(k))
+    if (n == 0 || rc[0] != 0 || r[0].status != 401 || !can_refresh(k))
         return;
     for (size_t i = 0; i < n; i++)
         http_response_free(&r[i]);
@@ -1130,21 +1145,26 @@ static void list_specs(struct listspec ls[KUBE_LISTS])
 {
     const struct listspec specs[KUBE_LISTS] = {
         {"deployments", "/apis/apps/v1/namespaces/%s/deployments", true, true, false, on_deployment,
-         "", ""},
+         "", "", true,
+         "metadata:name,namespace,labels,annotations,resourceVersion,generation;"
+         "spec:replicas,selector,template,paused;spec.template:spec;spec.template.spec:containers"},
         {"HPAs", "/apis/autoscaling/v2/namespaces/%s/horizontalpodautoscalers", false, true, true,
-         on_hpa, "", ""},
-        {"pods", "/api/v1/namespaces/%s/pods", false, true, true, on_pod, "", ""},
+         on_hpa, "", "", true, NULL},
+        {"pods", "/api/v1/namespaces/%s/pods", false, true, true, on_pod, "", "", true,
+         "metadata:name,namespace,labels,ownerReferences,deletionTimestamp,resourceVersion;"
+         "spec:nodeName"},
         {"pod metrics", "/apis/metrics.k8s.io/v1beta1/namespaces/%s/pods", false, false, true,
-         on_pod_metrics, "", ""},
+         on_pod_metrics, "", "", false, NULL}, /* metrics.k8s.io has no watch */
+        /* whole: a ScaledObject is small, and its spec, annotations and status all count */
         {"ScaledObjects", "/apis/keda.sh/v1alpha1/namespaces/%s/scaledobjects", false, true, true,
-         on_scaledobject, "", ""},
+         on_scaledobject, "", "", true, NULL},
         {"ReplicaSets", "/apis/apps/v1/namespaces/%s/replicasets", false, true, true, on_replicaset,
-         "", ""},
+         "", "", true, NULL},
         /* Warnings only: what explains a pod that is not ready (BackOff, FailedScheduling,
          * FailedCreate, Unhealthy) without the Normal chatter that is most of a busy
          * namespace's events; after pods and ReplicaSets, which they are joined to. */
         {"events", "/api/v1/namespaces/%s/events?fieldSelector=type%%3DWarning", false, true, true,
-         on_event, "", ""},
+         on_event, "", "", true, NULL},
     };
     memcpy(ls, specs, sizeof(specs));
 }
@@ -1190,6 +1210,155 @@ static int hpa_fallback(struct pollctx *pc, struct listspec *ls, char *err, size
     return ret;
 }
 
+/* ---- informers (kubewatch.c) ---- */
+
+/* A watched list from its cache: the same reducers as a page, on items kept between polls. */
+static int reduce_cache(struct pollctx *pc, const struct listspec *ls, struct kubewatch *w,
+                        char *err, size_t errlen)
+{
+    size_t n = kubewatch_count(w);
+    for (size_t j = 0; j < n; j++)
+        if (ls->fn(pc, kubewatch_item(w, j)) < 0) {
+            text_printf(err, errlen, "kube: out of memory reading %s", ls->base);
+            return -1;
+        }
+    return 0;
+}
+
+/* The informer of list i when the table marks it watch and the config allows, made once. */
+static struct kubewatch *watcher(struct kube *k, const struct listspec *ls, size_t i)
+{
+    /* pod metrics cannot be watched, but need not be read faster than metrics-server
+     * measures (its resolution): kept between reads as a watched list's items are */
+    bool metrics = i == KUBE_POD_METRICS && k->metrics_s > 0;
+    if (i == KUBE_HPAS && hpa_v1(k)) { /* v2 not served: v1 HPAs are polled (hpa_fallback) */
+        kubewatch_free(k->watches[i]);
+        k->watches[i] = NULL;
+        return NULL;
+    }
+    if (!(ls->watch && k->watch) && !metrics)
+        return NULL;
+    if (k->watches[i] == NULL) {
+        struct kubewatch_opts o = {
+            .what = ls->what,
+            .base = ls->base,
+            .selector = ls->use_selector ? k->selector : NULL,
+            .watch = ls->watch && k->watch,
+            .page_limit = PAGE_LIMIT,
+            .max_pages = MAX_PAGES,
+            .watch_timeout_s = k->watch_timeout_s,
+            .relist_s = k->relist_s,
+            .answer_s = k->timeout_s,
+            .poll_s = metrics ? k->metrics_s : 0,
+            .keep = ls->keep,
+        };
+        k->watches[i] = kubewatch_new(&o); /* NULL (out of memory): polled as before */
+    }
+    return k->watches[i];
+}
+
+/* Sync one informer; after a 401 with a refreshable credential, once more. */
+static void sync_list(struct kube *k, struct kubewatch *w, const struct http_response *first,
+                      struct http_response *r, int *rc, char *err)
+{
+    for (int attempt = 0;; attempt++) {
+        long st;
+        int ret = kubewatch_sync(w, k->http, k->kc.server, now_s(), attempt ? NULL : first, &st, r,
+                                 err, 256);
+        *rc = ret;
+        if (ret == 0 && st == 200)
+            r->status = 200;
+        if (ret < 0 || st != 401 || attempt > 0 || !can_refresh(k))
+            return;
+        http_response_free(r);
+        if (creds_ready(k, &k->http, true, err, 256) < 0) {
+            *rc = -1;
+            return;
+        }
+    }
+}
+
+/* The first page of every list that needs one, at once (polled lists, and informers about
+ * to list); then each informer syncs, from its page when it had one. */
+static void fetch_lists(struct kube *k, struct listspec *ls, struct http_response *r, int *rc,
+                        char (*errs)[256])
+{
+    struct listspec fetch[KUBE_LISTS];
+    struct http_response pr[KUBE_LISTS];
+    struct kubewatch *ws[KUBE_LISTS];
+    int prc[KUBE_LISTS];
+    char perrs[KUBE_LISTS][256], path[2048];
+    long page[KUBE_LISTS]; /* list i's answer in pr, -1 none */
+    size_t n = 0;
+    double now = now_s();
+    for (size_t i = 0; i < KUBE_LISTS; i++) {
+        ws[i] = watcher(k, &ls[i], i);
+        memset(&r[i], 0, sizeof(r[i]));
+        rc[i] = 0;
+        errs[i][0] = '\0';
+        page[i] = -1;
+        if (ws[i] != NULL && !kubewatch_lists_next(ws[i], "", now, path, sizeof(path)))
+            continue;
+        fetch[n] = ls[i];
+        if (ws[i] != NULL)
+            text_printf(fetch[n].first, sizeof(fetch[n].first), "%s", path);
+        page[i] = (long)n++;
+    }
+    first_pages(k, fetch, n, pr, prc, perrs);
+    for (size_t i = 0; i < KUBE_LISTS; i++) {
+        long j = page[i];
+        if (ws[i] == NULL) { /* polled as before: its answer is reduced page by page */
+            r[i] = pr[j];
+            rc[i] = prc[j];
+            memcpy(errs[i], perrs[j], sizeof(perrs[j]));
+            continue;
+        }
+        if (j >= 0 && prc[j] != 0) { /* unreachable: as a polled list, not asked twice */
+            rc[i] = prc[j];
+            memcpy(errs[i], perrs[j], sizeof(perrs[j]));
+        } else {
+            sync_list(k, ws[i], j >= 0 ? &pr[j] : NULL, &r[i], &rc[i], errs[i]);
+        }
+        if (j >= 0)
+            http_response_free(&pr[j]);
+    }
+}
+
+/* Each list's mode, lists of one mode together: "watching: deployments, HPAs, pods;
+ * polling (watch refused: 405): ..." into out (the sources screen), and into the notice
+ * (the header) only when some list is not simply watching. Lists never watched are not
+ * named. */
+static void watch_notice(struct kube *k, char *out, size_t outlen, char *notice, size_t len)
+{
+    bool odd = false;
+    char modes[KUBE_LISTS][96], line[FT_TEXT_MAX] = "";
+    struct listspec ls[KUBE_LISTS];
+    list_specs(ls);
+    for (size_t i = 0; i < KUBE_LISTS; i++) {
+        modes[i][0] = '\0';
+        if (ls[i].watch && k->watches[i] != NULL)
+            kubewatch_mode(k->watches[i], modes[i], sizeof(modes[i]));
+        else if (ls[i].watch)
+            text_printf(modes[i], sizeof(modes[i]), "polling");
+        odd |= modes[i][0] && strcmp(modes[i], "watching") != 0 && k->watch;
+    }
+    for (size_t i = 0; i < KUBE_LISTS; i++) {
+        size_t n = strlen(line);
+        if (!modes[i][0])
+            continue;
+        text_printf(line + n, sizeof(line) - n, "%s%s: %s", n ? "; " : "", modes[i], ls[i].what);
+        for (size_t j = i + 1; j < KUBE_LISTS; j++)
+            if (strcmp(modes[j], modes[i]) == 0) {
+                n = strlen(line);
+                text_printf(line + n, sizeof(line) - n, ", %s", ls[j].what);
+                modes[j][0] = '\0';
+            }
+    }
+    text_sanitize(out, outlen, line);
+    if (line[0] && odd)
+        add_note(notice, len, line);
+}
+
 /* Reduce the first answer of each list (rc, errs: how fetching it went) into pc, and with
  * follow the pages after it too. Frees each body once it is read. */
 static int reduce_lists(struct pollctx *pc, struct listspec *ls, struct http_response *r,
@@ -1201,7 +1370,10 @@ static int reduce_lists(struct pollctx *pc, struct listspec *ls, struct http_res
         if (rc[i] > 0)
             continue; /* not read (kube_parse_lists without that answer) */
         access_changed(pc->k, st);
-        if (rc[i] < 0) {
+        if (rc[i] == -2) { /* an informer that cannot be trusted says why whole */
+            text_printf(err, errlen, "kube: %s", errs[i]);
+            ret = -1;
+        } else if (rc[i] < 0) {
             text_printf(err, errlen, "kube: GET %s: %s", ls[i].first, errs[i]);
             ret = -1;
         } else if (i == KUBE_HPAS && st == 404 && follow && !hpa_v1(pc->k)) {
@@ -1225,6 +1397,8 @@ static int reduce_lists(struct pollctx *pc, struct listspec *ls, struct http_res
         } else if (st != 200) {
             api_error("GET", ls[i].first, &r[i], err, errlen);
             ret = -1;
+        } else if (follow && pc->k->watches[i] != NULL) {
+            ret = reduce_cache(pc, &ls[i], pc->k->watches[i], err, errlen);
         } else if (follow) {
             ret = list_rest(pc, &ls[i], &r[i], err, errlen);
         } else {
@@ -1240,6 +1414,45 @@ static int reduce_lists(struct pollctx *pc, struct listspec *ls, struct http_res
     return ret;
 }
 
+/* Whether every list came from an informer, whole, and none changed since the last build
+ * (rebuilt at least every REBUILD_S anyway: the HPA's readiness rules move with time). */
+#define REBUILD_S 10
+static bool unchanged(struct kube *k, const struct http_response *r, const int *rc, double now)
+{
+    if (k->built == NULL || now - k->built_at > REBUILD_S)
+        return false;
+    for (size_t i = 0; i < KUBE_LISTS; i++) {
+        /* KEDA's CRD not installed: its 404 is as much news as the last one (REBUILD_S
+         * bounds how long it can go unnoticed once installed) */
+        bool absent = i == KUBE_SCALEDOBJECTS && r[i].status == 404;
+        if (k->watches[i] == NULL || rc[i] != 0 || (r[i].status != 200 && !absent) ||
+            kubewatch_changes(k->watches[i]) != k->built_changes[i])
+            return false;
+    }
+    return true;
+}
+
+/* Keep what this poll built, for the polls in which nothing changes. */
+static void remember_build(struct kube *k, const struct snapshot *s, const char *notes)
+{
+    snapshot_free(k->built);
+    k->built = NULL;
+    bool whole = notes[0] == '\0';
+    for (size_t i = 0; i < KUBE_LISTS && whole; i++)
+        whole = k->watches[i] != NULL;
+    if (!whole || (k->built = snapshot_new()) == NULL)
+        return;
+    if (snapshot_copy(k->built, s) < 0) {
+        free(k->built);
+        k->built = NULL;
+        return;
+    }
+    for (size_t i = 0; i < KUBE_LISTS; i++)
+        k->built_changes[i] = kubewatch_changes(k->watches[i]);
+    k->built_at = s->taken_at;
+}
+
+/* 0 built, 1 copied from the last build (nothing changed), -1 failed. */
 static int read_lists(struct pollctx *pc, char *err, size_t errlen)
 {
     struct listspec ls[KUBE_LISTS];
@@ -1252,7 +1465,14 @@ static int read_lists(struct pollctx *pc, char *err, size_t errlen)
         add_note(pc->notes, sizeof(pc->notes), HPA_V1_NOTE);
     }
     fill_specs(pc->k, ls, KUBE_LISTS);
-    first_pages(pc->k, ls, KUBE_LISTS, r, rc, errs);
+    fetch_lists(pc->k, ls, r, rc, errs);
+    double t = pc->snap->taken_at;
+    if (unchanged(pc->k, r, rc, t) && snapshot_copy(pc->snap, pc->k->built) == 0) {
+        pc->snap->taken_at = t;
+        for (size_t i = 0; i < KUBE_LISTS; i++)
+            http_response_free(&r[i]);
+        return 1;
+    }
     return reduce_lists(pc, ls, r, rc, errs, true, err, errlen);
 }
 
@@ -1291,10 +1511,17 @@ static int kube_poll(struct source *src, struct snapshot *out, char *err, size_t
         return -1;
     check_access(k, &k->http, false);
     out->taken_at = now_s();
-    if (read_lists(&pc, err, errlen) < 0)
+    int got = read_lists(&pc, err, errlen);
+    if (got < 0)
         goto out;
-    for (size_t i = 0; i < out->n_services; i++)
-        finish_service(&pc, i, out->taken_at);
+    if (got == 1) { /* the same figures, read now */
+        for (size_t i = 0; i < out->n_readings; i++)
+            out->readings[i].t = out->taken_at;
+    } else {
+        for (size_t i = 0; i < out->n_services; i++)
+            finish_service(&pc, i, out->taken_at);
+        remember_build(k, out, pc.notes);
+    }
     if (out->n_services == 0)
         check_scope(k, out);
     text_sanitize(out->context, sizeof(out->context), k->kc.context);
@@ -1313,6 +1540,7 @@ static int kube_poll(struct source *src, struct snapshot *out, char *err, size_t
     }
     if (k->kc.insecure)
         add_note(notice, sizeof(notice), "TLS verification off (insecure-skip-tls-verify)");
+    watch_notice(k, out->modes, sizeof(out->modes), notice, sizeof(notice));
     if (pc.notes[0])
         add_note(notice, sizeof(notice), pc.notes);
     if (out->scope_error[0])
@@ -1623,6 +1851,9 @@ static void kube_destroy(struct source *src)
 {
     struct kube *k = src->priv;
     if (k != NULL) {
+        for (size_t i = 0; i < KUBE_LISTS; i++)
+            kubewatch_free(k->watches[i]);
+        snapshot_free(k->built);
         http_client_free(k->http);
         http_client_free(k->shttp);
         kubeconfig_free(&k->kc);
@@ -1682,6 +1913,10 @@ struct source *kube_source_new(const struct config *cfg, char *err, size_t errle
     k->connect_timeout_s = cfg->connect_timeout_s > 0 ? cfg->connect_timeout_s : 5;
     k->timeout_s = cfg->request_timeout_s > 0 ? cfg->request_timeout_s : 10;
     src->interval_s = config_poll_interval(cfg);
+    k->watch = cfg->kube_watch;
+    k->watch_timeout_s = cfg->kube_watch_timeout_s;
+    k->relist_s = cfg->kube_relist_s;
+    k->metrics_s = cfg->kube_metrics_s;
     reading_services(k, cfg);
     return src;
 }

@@ -36,13 +36,12 @@ static double wall_now(void)
 }
 
 /* Take what the sources produced. True when the screen should not wait for the next
- * tick: a scale outcome, a source's first snapshot (the first real frame), or a source
- * changing state (a stale badge is news). */
-static bool ingest(struct tui *t, double now)
+ * tick: a scale outcome, a snapshot, or a source changing state (a stale badge is news). */
+static bool ingest(struct tui *t, double now, bool tick)
 {
     struct poller *p = t->poller;
     struct world *w = t->world;
-    bool outcome = false, news = false;
+    bool outcome = false, news = false, got = false;
     t->now = now;
     if (t->replay != NULL)
         return tui_replay_advance(t, now);
@@ -61,9 +60,14 @@ static bool ingest(struct tui *t, double now)
             news |= w->snaps[i] == NULL;
             world_apply(w, i, snap, now);
         }
+        got |= snap != NULL;
     }
-    recorder_commit(t->rec, now); /* one transaction per poll: a SIGKILL keeps it */
-    world_evaluate(w, now);
+    /* A wake that brought no snapshot and no new state (a scale outcome, a poll that found
+     * nothing) costs no evaluation: the tick re-ages everything anyway. */
+    if (tick || got || news) {
+        recorder_commit(t->rec, now); /* one transaction per poll: a SIGKILL keeps it */
+        world_evaluate(w, now);
+    }
     if (t->act) { /* a context that changed may have turned out to be production */
         actuator_observe(t->act, w);
         /* only ever added, but for a switch of target (nav_switch decides afresh) */
@@ -77,8 +81,8 @@ static bool ingest(struct tui *t, double now)
         outcome = true;
     }
     if (outcome)
-        poller_poll_now(p); /* show the new count without waiting out the interval */
-    return outcome || news;
+        poller_poll_now(p);        /* show the new count without waiting out the interval */
+    return outcome || news || got; /* a change is on screen within one poll, not a tick later */
 }
 
 static void start_curses(void)
@@ -220,7 +224,7 @@ static int run(struct app *app, double replay_at)
     keys_mouse_enable(app->cfg->mouse);
     double now = wall_now(), step = tick_s(&t);
     double next = (floor(now / step) + 1) * step; /* ticks on the second: a steady clock */
-    ingest(&t, now);
+    ingest(&t, now, true);
     frame(&t);
     int wake = app->poller ? poller_wake_fd(app->poller) : -1;
     while (!t.quit && !stop_requested) {
@@ -247,10 +251,10 @@ static int run(struct app *app, double replay_at)
         }
         if (rc > 0 && wake >= 0 && (fds[1].revents & POLLIN)) {
             poller_drain_wake(app->poller);
-            dirty |= ingest(&t, now);
+            dirty |= ingest(&t, now, false);
         }
         if (now >= next) {
-            ingest(&t, now);
+            ingest(&t, now, true);
             next = now - next > step ? (floor(now / step) + 1) * step : next + step;
             dirty = true;
         }

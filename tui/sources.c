@@ -36,9 +36,10 @@ static void ago(char *out, size_t len, double now, double t, const char *never)
         text_printf(out, len, "%s", never);
 }
 
-/* One source: its row, then its error over as many lines as it takes. The rows used. */
-static int draw_source(struct tui *t, const struct source_status *s, int y, int w,
-                       const struct table_layout *l, int bottom)
+/* One source: its row, how it reads ("watching: deployments, ..."), then its error over
+ * as many lines as it takes. The rows used. */
+static int draw_source(struct tui *t, const struct source_status *s, const char *notice, int y,
+                       int w, const struct table_layout *l, int bottom)
 {
     const struct style *st = &t->style;
     char age[16], every[16], failed[16], since[16];
@@ -49,10 +50,14 @@ static int draw_source(struct tui *t, const struct source_status *s, int y, int 
     const char *cells[SC_N] = {s->name, source_state_name(s->state), age, every, failed, since};
     attr_t ca[SC_N] = {st->attr[EL_TITLE], st->attr[state_el(s->state)] | A_BOLD, 0, 0, 0, 0};
     table_draw_row(t->win, st, y, 0, w, cols, l, cells, ca, 0);
-    if (!s->error[0] || y + 1 >= bottom)
-        return 1;
-    return 1 + paint_wrap(t->win, st, y + 1, 2, w - 2, s->error, bottom - y - 1,
-                          st->attr[EL_STATUS_ERR]);
+    int used = 1;
+    if (notice[0] && y + used < bottom)
+        used +=
+            paint_wrap(t->win, st, y + used, 2, w - 2, notice, bottom - y - used, st->attr[EL_DIM]);
+    if (!s->error[0] || y + used >= bottom)
+        return used;
+    return used + paint_wrap(t->win, st, y + used, 2, w - 2, s->error, bottom - y - used,
+                             st->attr[EL_STATUS_ERR]);
 }
 
 void sources_draw(struct tui *t)
@@ -67,7 +72,8 @@ void sources_draw(struct tui *t)
     if (t->scroll >= wd->n_sources) /* j past the last source stays on it */
         t->scroll = wd->n_sources ? wd->n_sources - 1 : 0;
     for (size_t i = t->scroll; i < wd->n_sources && y < bottom; i++)
-        y += draw_source(t, &wd->sources[i], y, w, &l, bottom);
+        y += draw_source(t, &wd->sources[i], wd->snaps[i] ? wd->snaps[i]->modes : "", y, w, &l,
+                         bottom);
     if (t->replay != NULL && t->replay->config_note[0] != '\0' && y + 1 < bottom) {
         char line[FT_TEXT_MAX + 64];
         snprintf(line, sizeof line, "Replay: judged by %s", t->replay->config_note);

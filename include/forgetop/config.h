@@ -148,6 +148,11 @@ struct config {
      * --horizontal-pod-autoscaler-initial-readiness-delay, which decide which pods' cpu it
      * counts: its defaults, 300 s and 30 s, unless the cluster runs it with others. */
     double hpa_cpu_init_s, hpa_ready_delay_s;
+    /* [kube] watch: lists followed by watch (else re-listed each poll); the watch's
+     * timeoutSeconds (a watch silent 10 s past it is hung); the safety-net relist, 0 never */
+    bool kube_watch;
+    double kube_watch_timeout_s, kube_relist_s;
+    double kube_metrics_s; /* pod metrics read at most this often (metrics-server's resolution) */
 
     struct config_origin origins[CONFIG_MAX_ORIGINS];
     size_t n_origins;

@@ -82,4 +82,17 @@ void http_url_redact(char *out, size_t len, const char *url);
 /* Percent-encode s for a query string or form body. Caller frees. */
 char *http_escape(const char *s);
 
+/* A stream: one long GET whose body is handed to fn piece by piece as it arrives (a
+ * Kubernetes watch), with the client's connection timeout but no deadline for the body.
+ * fn returns 0, or -1 to abort the transfer. Belongs to one thread, as the client. */
+struct http_stream;
+typedef int (*http_chunk_fn)(const char *data, size_t len, void *arg);
+struct http_stream *http_stream_open(struct http_client *c, const char *url, http_chunk_fn fn,
+                                     void *arg, char *err, size_t errlen);
+/* Hand what has arrived to fn, first waiting up to wait_s for something to arrive. 1 while
+ * the transfer runs, 0 once it ended: err "" for a clean end, else the transport's error.
+ * status is the HTTP status once the headers came, 0 before. */
+int http_stream_step(struct http_stream *s, double wait_s, long *status, char *err, size_t errlen);
+void http_stream_close(struct http_stream *s);
+
 #endif

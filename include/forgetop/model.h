@@ -256,6 +256,9 @@ struct snapshot {
      * Prometheus) or "" (the cluster or server itself). A metric rule's prefer names one. */
     char reading_class[16];
     bool measures_pool; /* the readings include a connection pooler's pool (PgBouncer) */
+    /* How the source reads, for the sources screen: "watching: deployments, HPAs, pods";
+     * "" when it has nothing to say. The notice repeats it when something is amiss. */
+    char modes[FT_TEXT_MAX];
 };
 
 /* Status of one source as the UI sees it. */
@@ -299,6 +302,9 @@ void service_keep_event(struct service *svc, const struct event *ev);
  * one, but its samples (a backfill) must still reach the histories. 0 or -1. */
 int snapshot_carry_readings(struct snapshot *dst, const struct snapshot *older);
 void service_init(struct service *svc);
+/* A deep copy of src into the empty dst (every array its own; a pointer added to a
+ * service or a snapshot must be copied here too). 0, or -1 out of memory (dst untouched). */
+int snapshot_copy(struct snapshot *dst, const struct snapshot *src);
 
 const char *band_name(enum band b);           /* "ok", "warning", "critical", "unknown" */
 const char *sustained_name(enum sustained s); /* "inactive", "pending", "firing" */

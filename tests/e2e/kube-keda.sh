@@ -77,7 +77,7 @@ check "and says KEDA owns the count" shows rw "KEDA owns the count: it scales to
 keys rw y
 waits rw "paused agent-worker-scaler at 10" "y: the status line says paused at 10"
 expect_eq "kubectl: the paused-replicas annotation is \"10\"" "10" "$(ann)"
-waits rw "PAUSED at 10 KEDA" "the row shows the PAUSED at 10 badge"
+waits rw "PAUSED at 10" "the row shows the PAUSED at 10 badge"
 keys rw U
 waits rw "Resume agent-worker?" "U asks to resume"
 keys rw y

@@ -21,6 +21,17 @@ auth) or a --faults file read on every request:
    "mode": "flood", "n": 20000 (a valid list of n small deployments in one page, whatever
    limit asked), "mode": "bloat", "mib": 60 (a valid list of 2000 deployments padded with
    annotations to that many MiB, in one page)}
+Watch (?watch=1 on deployments, HPAs, pods, ReplicaSets and events; 405 on the rest): a chunked stream of JSON lines
+({"type": ADDED|MODIFIED|DELETED|BOOKMARK|ERROR, "object": ...}) as the API server writes
+it, from resourceVersion (0 or absent: ADDED for every object first), ended after
+timeoutSeconds, with a BOOKMARK every "bookmark_s" (default 30) when allowWatchBookmarks.
+Create (POST) and delete (DELETE) deployments; every change is an event. Watch switches:
+  "compact": true (every resourceVersion so far is compacted away: open watches get an
+   ERROR event with code 410 and end; a watch from an older version gets one too, or an
+   HTTP 410 with "gone_as": "status"), "watch_hang": true (open watches go silent, new
+   ones get no answer at all), "watch_refuse": 405 (watch requests answered with that
+   Status; "watch_refuse_path" limits it to paths containing the substring).
+GET /_stats: requests, pages, list and watch requests, bytes of bodies sent.
 Besides bearer tokens it accepts client certificates (--client-ca) and basic auth (--basic).
 Every write (PUT, PATCH, POST, DELETE) is appended to --log as one JSON line.
 """
@@ -111,6 +122,14 @@ class State:
         self.rv = 1000
         self.deploys = {}   # (ns, name) -> spec dict from the fixture
         self.hpas = {}      # (ns, name) -> dict
+        self.events = []    # (rv, resource, ns, type, doc): what watches replay
+        # ReplicaSets and events are served empty and never change: their watches only
+        # bookmark (as a quiet namespace's would)
+        self.seen = {"deployments": {}, "horizontalpodautoscalers": {}, "pods": {},
+                     "replicasets": {}, "events": {}}
+        self.compacted = 0  # a watch from a version below this is 410 Gone
+        self.seq = 0        # events are numbered, so a watch keeps its place as the log is cut
+        self.changed = threading.Condition(self.lock)
         for d in seed.get("deployments", []):
             d = dict(d)
             d.setdefault("namespace", seed.get("namespace", "open-forge"))
@@ -134,6 +153,54 @@ class State:
     def next_rv(self):
         self.rv += 1
         return self.rv
+
+    # The objects of each watched resource with their versions: deployments and HPAs keyed
+    # (ns, name), pods (ns, name, deployment); keys limits it to those deployments.
+    def current(self, res, keys=None):
+        out = {}
+        if res == "horizontalpodautoscalers":
+            for k, h in self.hpas.items():
+                out[k] = (h["rv"], lambda h=h: self.hpa(h, False))
+            return out
+        for k in (keys if keys is not None else list(self.deploys)):
+            d = self.deploys.get(k)
+            if d is None:
+                continue
+            if res == "deployments":
+                out[k] = (d["rv"], lambda d=d: self.deployment(d, False))
+            else:
+                for p in self.pods(d):
+                    out[(k[0], p["metadata"]["name"], k[1])] = (d["rv"], lambda p=p: p)
+        return out
+
+    def commit(self, keys=None, quiet=False):
+        """Turn what changed (among deployments `keys`, or everywhere) into watch events."""
+        for res in ("deployments", "pods", "horizontalpodautoscalers"):
+            seen = self.seen[res]
+            part = keys if res != "horizontalpodautoscalers" else None
+            cur = self.current(res, part)
+            owner = (lambda k: k) if res == "deployments" else (lambda k: (k[0], k[2]))
+            for k in [k for k in seen if part is None or owner(k) in part]:
+                if k not in cur:
+                    if not quiet:
+                        gone = copy.deepcopy(seen[k][1])
+                        gone["metadata"]["resourceVersion"] = str(self.rv)
+                        self.event(self.rv, res, k[0], "DELETED", gone)
+                    del seen[k]
+            for k, (rv, doc) in cur.items():
+                if k in seen and seen[k][0] == rv:
+                    continue
+                d = doc()
+                if not quiet:
+                    self.event(rv, res, k[0], "MODIFIED" if k in seen else "ADDED", d)
+                seen[k] = (rv, d)
+        del self.events[:-20000]
+        with self.changed:
+            self.changed.notify_all()
+
+    def event(self, rv, res, ns, kind, doc):
+        self.seq += 1
+        self.events.append((self.seq, rv, res, ns, kind, doc))
 
     # Documents, as the API server writes them.
     def containers(self, d):
@@ -411,6 +478,8 @@ class Handler(BaseHTTPRequestHandler):
         self.send_header("Cache-Control", "no-cache, private")
         self.end_headers()
         self.wfile.write(body)
+        with self.server.counter_lock:
+            self.server.bytes += len(body)
 
     def record(self, body):
         if not self.server.log:
@@ -456,6 +525,10 @@ class Handler(BaseHTTPRequestHandler):
         query = dict(urllib.parse.parse_qsl(url.query))
         if url.path == "/_control":
             return self.control(body)
+        if url.path == "/_stats":
+            return self.send_json(200, {"requests": self.server.requests, "pages": self.server.pages,
+                                        "lists": self.server.lists, "watches": self.server.watches,
+                                        "bytes": self.server.bytes})
         self.server.counter_lock.acquire()
         self.server.requests += 1
         self.server.counter_lock.release()
@@ -496,7 +569,17 @@ class Handler(BaseHTTPRequestHandler):
             return self.send_json(400, {"error": "bad json"})
         if doc.get("reset"):
             self.server.control.clear()
-        self.server.control.update({k: v for k, v in doc.items() if k != "reset"})
+        self.server.control.update({k: v for k, v in doc.items() if k not in ("reset", "compact")})
+        st = self.server.state
+        with st.lock:
+            if doc.get("compact"):  # every version so far is gone
+                st.compacted = st.next_rv()
+            for h in st.hpas.values():  # the controller rewrites its status: an event
+                lim, ina = self.server.control.get("hpa_limited"), self.server.control.get("hpa_inactive")
+                if (h.get("limited"), h.get("inactive")) != (lim, ina):
+                    h["limited"], h["inactive"] = lim, ina
+                    h["rv"] = st.next_rv()
+            st.commit(set())
         return self.send_json(200, {"control": self.server.control, "requests": self.server.requests,
                                     "pages": self.server.pages})
 
@@ -527,8 +610,99 @@ class Handler(BaseHTTPRequestHandler):
                     'in API group "apps" in the namespace "%s"' % (parts[-2] if len(parts) > 1 else kind,
                                                                  self.command.lower(), parts[3] if len(parts) > 3 else ""),
                     {"name": parts[-2] if len(parts) > 1 else "", "group": "apps", "kind": "deployments"}))
+        if self.command == "GET" and q.get("watch") in ("1", "true"):
+            res = parts[-1] if len(parts) >= 5 and parts[-2] != "namespaces" else ""
+            if res in ("deployments", "pods", "horizontalpodautoscalers", "replicasets", "events") \
+                    and parts[-3] == "namespaces":
+                return self.watch(res, parts[-2], q)
+            return self.send_json(405, status(405, "MethodNotAllowed",
+                                              "the server does not allow this method on the requested resource"))
         with st.lock:
             return self.route_locked(parts, q, body, f)
+
+    def watch(self, res, ns, q):
+        """A watch as the API server streams it: JSON lines in chunks, from a version."""
+        st, ctl = self.server.state, self.server.control
+        refuse = ctl.get("watch_refuse")
+        if refuse and ctl.get("watch_refuse_path", "") in self.path:
+            return self.send_json(int(refuse), status(
+                int(refuse), "MethodNotAllowed", "the server does not allow this method on the requested resource"))
+        if ctl.get("watch_hang"):  # no answer at all, until the switch is off
+            while self.server.control.get("watch_hang"):
+                time.sleep(0.1)
+            self.close_connection = True
+            return
+        rv = q.get("resourceVersion") or "0"
+        timeout = float(q.get("timeoutSeconds") or 1800)
+        bookmarks = q.get("allowWatchBookmarks") == "true"
+        sel = q.get("labelSelector")
+        with self.server.counter_lock:
+            self.server.watches += 1
+        with st.lock:
+            gone = rv != "0" and int(rv) < st.compacted
+            if gone and ctl.get("gone_as") == "status":
+                return self.send_json(410, status(410, "Expired", "too old resource version: %s (%d)" % (rv, st.compacted)))
+            last = int(rv) if rv != "0" else st.rv
+            initial = [] if rv != "0" else [v[1] for k, v in sorted(st.seen[res].items()) if k[0] == ns]
+            cursor = st.seq
+            if rv != "0":  # replay what came after the version asked for
+                cursor = next((e[0] - 1 for e in st.events if e[1] > last), st.seq)
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Transfer-Encoding", "chunked")
+        self.send_header("Cache-Control", "no-cache, private")
+        self.end_headers()
+        kinds = {"deployments": ("Deployment", "apps/v1"), "pods": ("Pod", "v1"),
+                 "horizontalpodautoscalers": ("HorizontalPodAutoscaler", "autoscaling/v2"),
+                 "replicasets": ("ReplicaSet", "apps/v1"), "events": ("Event", "v1")}
+
+        def emit(kind, obj):
+            data = (json.dumps({"type": kind, "object": obj}, separators=(",", ":")) + "\n").encode()
+            self.wfile.write(b"%x\r\n%s\r\n" % (len(data), data))
+            self.wfile.flush()
+            with self.server.counter_lock:
+                self.server.bytes += len(data)
+
+        def expired():
+            emit("ERROR", status(410, "Expired", "too old resource version: %d (%d)" % (last, st.compacted)))
+            self.wfile.write(b"0\r\n\r\n")
+
+        try:
+            if gone:
+                return expired()
+            for d in initial:
+                if selector_matches(sel, d["metadata"].get("labels", {})):
+                    emit("ADDED", d)
+            deadline = time.time() + timeout
+            bookmark_at = time.time() + float(ctl.get("bookmark_s", 30))
+            while True:
+                with st.changed:
+                    st.changed.wait(0.2)
+                    if self.server.control.get("watch_hang"):
+                        continue  # silent: no events, no bookmark, no end
+                    if last < st.compacted:
+                        if ctl.get("gone_as") != "status":
+                            return expired()
+                        self.wfile.write(b"0\r\n\r\n")  # dropped: the resume meets the 410
+                        return
+                    first = st.events[0][0] if st.events else st.seq + 1
+                    new = st.events[max(cursor + 1 - first, 0):]
+                    cursor = st.seq
+                    for e in new:
+                        if e[2] == res and e[3] == ns and selector_matches(sel, e[5]["metadata"].get("labels", {})):
+                            emit(e[4], e[5])
+                        last = max(last, e[1])
+                    now = time.time()
+                    if bookmarks and (now >= bookmark_at or now >= deadline - 0.5):
+                        kind, av = kinds[res]
+                        emit("BOOKMARK", {"kind": kind, "apiVersion": av, "metadata": {"resourceVersion": str(st.rv)}})
+                        last = st.rv
+                        bookmark_at = now + float(ctl.get("bookmark_s", 30))
+                    if now >= deadline:
+                        self.wfile.write(b"0\r\n\r\n")
+                        return
+        except (BrokenPipeError, ConnectionResetError, ssl.SSLError, OSError):
+            self.close_connection = True
 
     def route_locked(self, p, q, body, f):
         st = self.server.state
@@ -573,11 +747,16 @@ class Handler(BaseHTTPRequestHandler):
         if gv == "keda.sh/v1alpha1" and res == "scaledobjects" and st.scaledobjects:
             return self.scaledobjects(ns, name, q, body, f)
         if gv == "metrics.k8s.io/v1beta1" and res == "pods" and name is None:
-            items = []
-            for d in self.sorted_deploys(ns):
-                for m in st.pod_metrics(d, f.get("usage", {})):
-                    if selector_matches(q.get("labelSelector"), m["metadata"]["labels"]):
-                        items.append(m)
+            key = ("metrics", ns, q.get("labelSelector"), st.rv, json.dumps(f.get("usage", {})), int(time.time() / 10))
+            items = self.server.list_cache.get(key)
+            if items is None:  # made once per version, not once per page of 10 000 pods
+                items = []
+                for d in self.sorted_deploys(ns):
+                    for m in st.pod_metrics(d, f.get("usage", {})):
+                        if selector_matches(q.get("labelSelector"), m["metadata"]["labels"]):
+                            items.append(m)
+                self.server.list_cache.clear()
+                self.server.list_cache[key] = items
             return self.send_list("PodMetricsList", "metrics.k8s.io/v1beta1", items, q, "/apis/metrics.k8s.io/v1beta1/namespaces/%s/pods" % ns)
         # ReplicaSets and events: served, and empty (the fixture's pods have no history)
         if gv == "apps/v1" and res == "replicasets" and name is None:
@@ -585,8 +764,13 @@ class Handler(BaseHTTPRequestHandler):
         if gv == "v1" and res == "events" and name is None:
             return self.send_list("EventList", "v1", [], q)
         if gv == "v1" and res == "pods" and name is None:
-            items = [pd for d in self.sorted_deploys(ns) for pd in st.pods(d)
-                     if selector_matches(q.get("labelSelector"), pd["metadata"]["labels"])]
+            key = ("pods", ns, q.get("labelSelector"), st.rv)
+            items = self.server.pod_cache.get(key)
+            if items is None:
+                items = [pd for d in self.sorted_deploys(ns) for pd in st.pods(d)
+                         if selector_matches(q.get("labelSelector"), pd["metadata"]["labels"])]
+                self.server.pod_cache.clear()
+                self.server.pod_cache[key] = items
             return self.send_list("PodList", "v1", items, q)
         return self.send_json(404, status(404, "NotFound", "the server could not find the requested resource"))
 
@@ -609,6 +793,9 @@ class Handler(BaseHTTPRequestHandler):
             meta["continue"] = base64.b64encode(("rv%d:%d" % (st.rv, end)).encode()).decode()
             meta["remainingItemCount"] = len(items) - end
         self.server.pages += 1
+        if not q.get("continue"):
+            with self.server.counter_lock:
+                self.server.lists[kind] = self.server.lists.get(kind, 0) + 1
         doc = {"kind": kind, "apiVersion": api_version, "metadata": meta, "items": items[start:end]}
         return self.send_json(200, doc)
 
@@ -635,6 +822,18 @@ class Handler(BaseHTTPRequestHandler):
         st = self.server.state
         cols = [("Name", "string"), ("Ready", "string"), ("Up-to-date", "integer"),
                 ("Available", "integer"), ("Age", "string")]
+        if name is None and self.command == "POST":
+            return self.create_deployment(ns, body)
+        if name is not None and sub is None and self.command == "DELETE":
+            if (ns, name) not in st.deploys:
+                return self.send_json(404, status(404, "NotFound", 'deployments.apps "%s" not found' % name,
+                                                  {"name": name, "group": "apps", "kind": "deployments"}))
+            del st.deploys[(ns, name)]
+            st.next_rv()
+            st.commit({(ns, name)})
+            return self.send_json(200, {"kind": "Status", "apiVersion": "v1", "metadata": {},
+                                        "status": "Success", "details": {"name": name, "group": "apps",
+                                                                         "kind": "deployments"}})
         if name is None:
             if self.command != "GET":
                 return self.send_json(405, status(405, "MethodNotAllowed", "method not allowed"))
@@ -682,7 +881,33 @@ class Handler(BaseHTTPRequestHandler):
         d["replicas"] = want
         d["ready"] = want
         d["rv"] = st.next_rv()
+        st.commit({(ns, name)})
         return self.send_json(200, st.scale(d))
+
+    def create_deployment(self, ns, body):
+        st = self.server.state
+        try:
+            doc = json.loads(body or b"{}")
+            md, spec = doc.get("metadata") or {}, doc.get("spec") or {}
+            name = md["name"]
+        except (ValueError, KeyError, AttributeError):
+            return self.send_json(400, status(400, "BadRequest", "the body is not a Deployment"))
+        if (ns, name) in st.deploys:
+            return self.send_json(409, status(409, "AlreadyExists", 'deployments.apps "%s" already exists' % name,
+                                              {"name": name, "group": "apps", "kind": "deployments"}))
+        tpl = (spec.get("template") or {})
+        labels = md.get("labels") or (tpl.get("metadata") or {}).get("labels") or {"app": name}
+        conts = []
+        for c in (tpl.get("spec") or {}).get("containers") or [{"name": name}]:
+            res = c.get("resources") or {}
+            conts.append({"name": c.get("name", name), "requests": res.get("requests"), "limits": res.get("limits")})
+        n = spec.get("replicas", 1)
+        d = {"name": name, "namespace": ns, "replicas": n, "ready": n, "labels": labels,
+             "selector": (spec.get("selector") or {}).get("matchLabels") or labels,
+             "containers": conts, "rv": st.next_rv()}
+        st.deploys[(ns, name)] = d
+        st.commit({(ns, name)})
+        return self.send_json(201, st.deployment(d))
 
     def hpas(self, ns, name, q, body, f):
         st = self.server.state
@@ -729,6 +954,7 @@ class Handler(BaseHTTPRequestHandler):
             if d and d["replicas"] < mn:
                 d["replicas"] = d["ready"] = mn
                 d["rv"] = st.next_rv()
+            st.commit({(ns, h["target"])})
             return self.send_json(200, st.hpa(h))
         return self.send_json(405, status(405, "MethodNotAllowed", "method not allowed"))
 
@@ -801,6 +1027,11 @@ def main():
     srv.control = {}
     srv.requests = 0
     srv.pages = 0
+    srv.list_cache, srv.pod_cache = {}, {}
+    srv.lists = {}  # list requests (first pages) per kind: "DeploymentList": 3
+    srv.watches = 0
+    srv.bytes = 0
+    srv.state.commit(quiet=True)
     srv.verbose = a.verbose
     if a.cert:
         ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)

@@ -131,7 +131,7 @@ waits rw 'annotation autoscaling.keda.sh/paused-replicas: "10"' "the hold dialog
 keys rw y
 waits rw "paused agent-worker-scaler at 10" "y: paused at 10"
 expect_eq "kubectl: the annotation autoscaling.keda.sh/paused-replicas is \"10\"" "10" "$(ann)"
-waits rw "PAUSED at 10 KEDA" "the row shows PAUSED at 10"
+waits rw "PAUSED at 10" "the row shows PAUSED at 10"
 keys rw U
 waits rw "Resume agent-worker?" "U asks to resume"
 keys rw y

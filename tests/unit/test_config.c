@@ -407,6 +407,29 @@ Test(config, queues_replace_the_list_and_health_urls_add_up)
     cr_expect(config_has_source(&c));
 }
 
+/* The informers' keys: watch on by default, the server's watch timeout, the safety-net
+ * relist and the metrics' interval, each a duration as the other keys are. */
+Test(config, kube_watch_keys)
+{
+    struct config c;
+    char err[600];
+    config_defaults(&c);
+    cr_expect(c.kube_watch);
+    cr_expect_eq(c.kube_watch_timeout_s, 60);
+    cr_expect_eq(c.kube_relist_s, 900);
+    cr_expect_eq(c.kube_metrics_s, 15);
+    cr_assert_eq(load(&c,
+                      "[kube]\nwatch = false\nwatch_timeout = 5s\nrelist_interval = 0\n"
+                      "metrics_interval = 1m\n",
+                      err, sizeof err),
+                 0, "%s", err);
+    cr_expect(!c.kube_watch);
+    cr_expect_eq(c.kube_watch_timeout_s, 5);
+    cr_expect_eq(c.kube_relist_s, 0);
+    cr_expect_eq(c.kube_metrics_s, 60);
+    cr_expect_eq(load(&c, "[kube]\nwatch_timeout = 0\n", err, sizeof err), -1);
+}
+
 /* ---- bad lines: FILE:LINE: what is wrong ---- */
 
 struct bad_case {
@@ -481,7 +504,8 @@ Test(config, bad_structure_names_file_and_line)
         {"[metric]\nwarning = 1\n", "1: [metric] needs a name: [metric ID]"},
         {"[kube]\nnamespce = x\n",
          "2: [kube] unknown key \"namespce\" (keys: enabled, kubeconfig, context, namespace, "
-         "all_namespaces, selector, hpa_cpu_initialization_period, hpa_initial_readiness_delay)"},
+         "all_namespaces, selector, hpa_cpu_initialization_period, hpa_initial_readiness_delay, "
+         "watch, watch_timeout, relist_interval, metrics_interval)"},
         {"delay = 2\n", "1: delay: a key before any [section]"},
         {"[forgetop]\ndelay 2\n",
          "2: expected \"key = value\" or \"[section]\", found \"delay 2\""},

@@ -40,3 +40,35 @@ Test(snapshot, carrying_keeps_older_readings_first)
     snapshot_free(older);
     snapshot_free(dst);
 }
+
+/* A copy owns its arrays: freeing the original leaves it whole, and it still grows. */
+Test(snapshot, copy_is_deep)
+{
+    struct snapshot *a = snapshot_new(), *b = snapshot_new();
+    struct service *s = snapshot_add_service(a);
+    snprintf(s->name, sizeof s->name, "api");
+    for (int i = 0; i < 5; i++)
+        snprintf(service_add_pod(s)->name, sizeof s->pods[0].name, "api-%d", i);
+    snapshot_add_reading(a, "cpu", "api", 1, 42);
+    snprintf(service_add_condition(s)->reason, 48, "ProgressDeadlineExceeded");
+    snprintf(service_add_rset(s)->name, FT_NAME_MAX, "api-7d9f");
+    struct event ev = {.type = "Warning", .reason = "BackOff", .count = 3, .last_at = 9};
+    service_keep_event(s, &ev);
+    cr_assert_eq(snapshot_copy(b, a), 0);
+    snapshot_free(a);
+    cr_assert(b->services[0].n_conditions == 1 && b->services[0].n_rsets == 1 &&
+              b->services[0].n_events == 1);
+    cr_expect_str_eq(b->services[0].conditions[0].reason, "ProgressDeadlineExceeded",
+                     "what explains readiness is the copy's own (ASan reads freed memory else)");
+    cr_expect_str_eq(b->services[0].rsets[0].name, "api-7d9f");
+    cr_expect_str_eq(b->services[0].events[0].reason, "BackOff");
+    cr_assert_eq(b->n_services, 1);
+    cr_expect_str_eq(b->services[0].name, "api");
+    cr_assert_eq(b->services[0].n_pods, 5);
+    cr_expect_str_eq(b->services[0].pods[4].name, "api-4");
+    cr_expect_eq(b->readings[0].value, 42);
+    cr_assert_not_null(service_add_pod(&b->services[0])); /* grow() after the copy */
+    cr_assert_not_null(snapshot_add_service(b));
+    cr_expect_eq(b->services[0].n_pods, 6);
+    snapshot_free(b);
+}

@@ -1,0 +1,72 @@
+/* kubewatch.h - an informer for one Kubernetes list: listed once (in pages, from the API
+ * server's watch cache), then followed with a watch, its items kept between polls by
+ * namespace/name, so a poll costs what changed plus the rows built from the cache.
+ *
+ * A list the server will not watch (405, 403 on the verb) is listed at every sync. */
+
+#ifndef FORGETOP_KUBEWATCH_H
+#define FORGETOP_KUBEWATCH_H
+
+#include <cjson/cJSON.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "forgetop/http.h"
+
+struct kubewatch_opts {
+    const char *what;     /* "deployments", for errors and the mode */
+    const char *base;     /* "/apis/apps/v1/namespaces/NS/deployments" */
+    const char *selector; /* a label selector, NULL or "" none */
+    bool watch;           /* false: listed at every sync, never watched */
+    int page_limit, max_pages;
+    double watch_timeout_s; /* the server ends each watch after this (timeoutSeconds) */
+    double relist_s;        /* a full list this often, as a safety net; 0 never */
+    double answer_s;        /* a watch without response headers this long is broken */
+    double poll_s;          /* a list never watched is read again this often; 0 every sync */
+    /* What of each item is kept, so the cache costs what the reducers read: "metadata:name,
+     * labels;spec:nodeName" keeps only those keys of metadata and of spec (the rest of
+     * the item whole; "spec.template:spec" names a nested object). NULL or "": all of it
+     * (less managedFields and kubectl's copy). */
+    const char *keep;
+};
+
+/* Bytes and requests since the start, for the benchmark and the probe. */
+struct kubewatch_stats {
+    double bytes;
+    unsigned lists, watches, events, relists_gone;
+};
+
+struct kubewatch;
+
+/* Copies what it needs from o. NULL when out of memory. */
+struct kubewatch *kubewatch_new(const struct kubewatch_opts *o);
+void kubewatch_free(struct kubewatch *w);
+
+/* Bring the cache up to date with the server (URL prefix) through c: read what the watch
+ * delivered, resume, relist or back off as needed. 0 with *status 200: the cache is
+ * current. 0 with another *status: the list itself was answered so (the cache is empty,
+ * *failed holds the answer for the caller to word and free). -1 with err: the list
+ * failed in transport ("connect to ...: refused"). -2 with err, a whole sentence: the
+ * cache cannot be trusted now (a broken or hung watch not yet resumed). */
+int kubewatch_sync(struct kubewatch *w, struct http_client *c, const char *server, double now,
+                   const struct http_response *first, long *status, struct http_response *failed,
+                   char *err, size_t errlen);
+/* Whether the next sync starts with a list, and the URL of its first page: the caller may
+ * fetch it at once with other lists and hand the answer to kubewatch_sync as first (the
+ * sync copies it; NULL: the sync fetches it). */
+bool kubewatch_lists_next(const struct kubewatch *w, const char *server, double now, char *url,
+                          size_t len);
+
+/* The items, in namespace/name order; valid until the next sync. */
+size_t kubewatch_count(struct kubewatch *w);
+const cJSON *kubewatch_item(const struct kubewatch *w, size_t i);
+
+/* What the list is doing, for the source's notice: "watching", "polling (watch refused:
+ * 405)", "relisting (410 Gone)", "watch broken, retrying in 4 s". */
+void kubewatch_mode(const struct kubewatch *w, char *out, size_t len);
+struct kubewatch_stats kubewatch_stats(const struct kubewatch *w);
+/* A count that moves whenever the items change (an event applied, a relist): equal
+ * counts, the same items. */
+unsigned long kubewatch_changes(const struct kubewatch *w);
+
+#endif
