@@ -66,6 +66,9 @@ struct kube {
      * in which no list changed copies it instead of reducing every item again */
     struct snapshot *built;
     unsigned long built_changes[KUBE_LISTS];
+    /* the list's last answer was 404: not served here (KEDA's CRD not installed), so its
+     * informer's relisting is no news for the notice */
+    bool absent[KUBE_LISTS];
     double built_at;
 };
 
@@ -1311,6 +1314,7 @@ static void fetch_lists(struct kube *k, struct listspec *ls, struct http_respons
             r[i] = pr[j];
             rc[i] = prc[j];
             memcpy(errs[i], perrs[j], sizeof(perrs[j]));
+            k->absent[i] = rc[i] == 0 && r[i].status == 404;
             continue;
         }
         if (j >= 0 && prc[j] != 0) { /* unreachable: as a polled list, not asked twice */
@@ -1319,6 +1323,7 @@ static void fetch_lists(struct kube *k, struct listspec *ls, struct http_respons
         } else {
             sync_list(k, ws[i], j >= 0 ? &pr[j] : NULL, &r[i], &rc[i], errs[i]);
         }
+        k->absent[i] = rc[i] == 0 && r[i].status == 404;
         if (j >= 0)
             http_response_free(&pr[j]);
     }
@@ -1336,6 +1341,8 @@ static void watch_notice(struct kube *k, char *out, size_t outlen, char *notice,
     list_specs(ls);
     for (size_t i = 0; i < KUBE_LISTS; i++) {
         modes[i][0] = '\0';
+        if (k->absent[i])
+            continue; /* not served: nothing to watch, nothing to say */
         if (ls[i].watch && k->watches[i] != NULL)
             kubewatch_mode(k->watches[i], modes[i], sizeof(modes[i]));
         else if (ls[i].watch)

@@ -62,7 +62,7 @@ fast() { python3 -c "import sys; sys.exit(0 if '$1' and float('$1') <= $2 else 1
 run w --watch-timeout 3 --relist 0
 wait_for 15 grep -q '"services"' "$S/w.out"
 check "the source lists, then says each list is watched (the sources screen's line)" \
-    grep -q '"modes":"watching: deployments, HPAs, pods"' "$S/w.out"
+    grep -q '"modes":"watching: deployments, HPAs, pods, ReplicaSets, events"' "$S/w.out"
 check "...while the header's notice stays quiet: all is well" grep -q '"notice":""' "$S/w.out"
 expect_eq "one list of each watched resource" "1 1 1" \
     "$(stats 'd["lists"]["DeploymentList"], d["lists"]["HorizontalPodAutoscalerList"], d["lists"]["PodList"]' | tr -d '(),')"
@@ -139,7 +139,7 @@ kube_control '{"watch_refuse": 405}'
 run p --watch-timeout 3 --relist 0
 wait_for 15 grep -q '"services"' "$S/p.out"
 check "405 on watch: the notice (the header) says polling (watch refused: 405)" \
-    grep -q '"notice":"polling (watch refused: 405): deployments, HPAs, pods"' "$S/p.out"
+    grep -q '"notice":"polling (watch refused: 405): deployments, HPAs, pods, ReplicaSets, events"' "$S/p.out"
 t=$(now)
 api PUT "/apis/apps/v1/namespaces/$NS/deployments/api/scale" '{"spec":{"replicas":8}}'
 d=$(within p "$t" 'names["api"]["desired"] == 8' 10)
@@ -152,8 +152,8 @@ stop p
 kube_control '{"reset": true, "watch_refuse": 405, "watch_refuse_path": "/pods"}'
 run q --watch-timeout 3 --relist 0
 wait_for 15 grep -q '"services"' "$S/q.out"
-check "one list refused: watching: deployments, HPAs; polling (watch refused: 405): pods" \
-    grep -q '"notice":"watching: deployments, HPAs; polling (watch refused: 405): pods"' "$S/q.out"
+check "one list refused: watching: deployments, HPAs, ...; polling (watch refused: 405): pods" \
+    grep -q '"notice":"watching: deployments, HPAs, ReplicaSets, events; polling (watch refused: 405): pods"' "$S/q.out"
 stop q
 kube_control '{"reset": true}'
 
@@ -171,6 +171,6 @@ stop r
 run n --no-watch
 wait_for 15 grep -q '"services"' "$S/n.out"
 check "watch = false: the lists are polled, and the sources screen says so" \
-    grep -q '"modes":"polling: deployments, HPAs, pods"' "$S/n.out"
+    grep -q '"modes":"polling: deployments, HPAs, pods, ReplicaSets, events"' "$S/n.out"
 stop n
 finish
