@@ -521,6 +521,11 @@ static int bouncer_pool_size(struct pgsrc *p, char *err, size_t errlen)
     return 0;
 }
 
+static bool has_col(const PGresult *r, const char *name)
+{
+    return r != NULL && PQfnumber(r, name) >= 0;
+}
+
 static void facts_bouncer(int pool_size, struct snapshot *out, const PGresult *pools,
                           const PGresult *stats, double t)
 {
@@ -557,8 +562,12 @@ static void facts_bouncer(int pool_size, struct snapshot *out, const PGresult *p
     fact(out, "pgbouncer waiting", "waiting_clients", UNIT_COUNT, cl_waiting, NAN);
     fact(out, "pgbouncer servers active", "", UNIT_COUNT, sv_active, NAN);
     fact(out, "pgbouncer servers idle", "", UNIT_COUNT, sv_idle, NAN);
-    fact(out, "pgbouncer servers used", "", UNIT_COUNT, sv_used, NAN);
-    fact(out, "pgbouncer max wait", "pool_wait", UNIT_SECONDS, maxwait, NAN);
+    /* a column this PgBouncer does not send is no data, never 0 (older versions lack
+     * sv_used or maxwait_us; SHOW STATS' averages were renamed in 1.8) */
+    fact(out, "pgbouncer servers used", "", UNIT_COUNT, has_col(pools, "sv_used") ? sv_used : NAN,
+         NAN);
+    fact(out, "pgbouncer max wait", "pool_wait", UNIT_SECONDS,
+         has_col(pools, "maxwait") ? maxwait : NAN, NAN);
     double qps = 0, wait_us = 0;
     for (int i = 0; i < PQntuples(stats) && i < MAX_ROWS; i++)
         if (real_pool(stats, i)) {
@@ -567,8 +576,10 @@ static void facts_bouncer(int pool_size, struct snapshot *out, const PGresult *p
             if (w > wait_us)
                 wait_us = w;
         }
-    fact(out, "pgbouncer queries", "", UNIT_PER_S, qps, NAN);
-    fact(out, "pgbouncer average wait", "", UNIT_MS, wait_us / 1e3, NAN);
+    fact(out, "pgbouncer queries", "", UNIT_PER_S, has_col(stats, "avg_query_count") ? qps : NAN,
+         NAN);
+    fact(out, "pgbouncer average wait", "", UNIT_MS,
+         has_col(stats, "avg_wait_time") ? wait_us / 1e3 : NAN, NAN);
 }
 
 /* Every PgBouncer since 1.x answers SHOW POOLS with these: an answer without one is not an

@@ -54,7 +54,8 @@ waits() { # SESSION TEXT WHAT
 
 # ---- m on a KEDA target: the ScaledObject's minReplicaCount, never the HPA
 start rw
-waits rw "agent-worker" "the dashboard lists the fake's deployments"
+# the header's "kube ✓": its first poll is in (the metrics table names agent-worker before)
+waits rw "kube ✓" "the dashboard lists the fake's deployments"
 keys rw / a g e n t Enter
 keys rw +
 waits rw "KEDA owns the count: ScaledObject agent-worker-scaler" "+ says KEDA owns the count"
@@ -116,7 +117,7 @@ keys rw q q
 # ---- read-only and RBAC: the same keys send nothing
 before=$(writes)
 start ro -R
-waits ro "agent-worker" "-R: the dashboard starts"
+waits ro "kube ✓" "-R: the dashboard starts"
 keys ro / a g e n t Enter
 keys ro H
 waits ro "read-only" "-R: H is refused"
