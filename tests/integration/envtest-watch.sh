@@ -71,7 +71,7 @@ PID=$!
 on_exit "kill $PID 2>/dev/null"
 wait_for 30 grep -q '"services"' "$S/w.out"
 check "the source lists, then watches: the notice says so" \
-    grep -q '"modes":"watching: deployments, HPAs, pods"' "$S/w.out"
+    grep -q '"modes":"watching: deployments, HPAs, pods, ReplicaSets, events"' "$S/w.out"
 
 t=$(now)
 kc create deployment canary --image=ghcr.io/18bravo/canary:1 --replicas=2
