@@ -12,6 +12,7 @@
 
 #include <cjson/cJSON.h>
 
+#include "forgetop/grow.h"
 #include "forgetop/snapjson.h"
 
 enum ftype { F_STR, F_NUM, F_INT, F_BOOL, F_ENUM };
@@ -457,17 +458,10 @@ static void put(struct buf *b, const void *src, size_t n)
 {
     if (b->failed)
         return;
-    if (b->len + n > b->cap) {
-        size_t cap = b->cap ? b->cap * 2 : 4096;
-        while (cap < b->len + n)
-            cap *= 2;
-        unsigned char *p = realloc(b->p, cap);
-        if (p == NULL) {
-            b->failed = true;
-            return;
-        }
-        b->p = p;
-        b->cap = cap;
+    if (b->len + n > b->cap &&
+        grow_array((void **)&b->p, &b->cap, b->len + n < 4096 ? 4096 : b->len + n, 1) < 0) {
+        b->failed = true;
+        return;
     }
     memcpy(b->p + b->len, src, n);
     b->len += n;

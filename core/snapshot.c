@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "forgetop/grow.h"
 #include "forgetop/model.h"
 #include "forgetop/text.h"
 #include "forgetop/world.h"
@@ -16,22 +17,20 @@
  * can hold, the newest first to stay. */
 #define MAX_CARRIED ((size_t)HISTORY_CAP * WORLD_MAX_METRICS)
 
-static void *grow(void **arr, size_t *n, size_t size)
+/* The capacity of a snapshot array is implicit: the next power of two (at least 4) at or
+ * above n, so an array copied by dup_array() grows as one grown here. */
+static size_t implicit_cap(size_t n)
 {
     size_t cap = 4;
-    while (cap < *n + 1)
+    while (n > 0 && cap < n)
         cap *= 2;
-    /* capacity is implicit: the next power of two (at least 4) above n */
-    if (*n == 0 || (*n >= 4 && (*n & (*n - 1)) == 0)) {
-        void *p = realloc(*arr, cap * size);
-        if (p == NULL)
-            return NULL;
-        *arr = p;
-    }
-    char *el = (char *)*arr + *n * size;
-    memset(el, 0, size);
-    (*n)++;
-    return el;
+    return n ? cap : 0;
+}
+
+static void *grow(void **arr, size_t *n, size_t size)
+{
+    size_t cap = implicit_cap(*n);
+    return grow_push(arr, n, &cap, size);
 }
 
 struct snapshot *snapshot_new(void)
@@ -59,10 +58,7 @@ void snapshot_free(struct snapshot *s)
 /* n elements of size at arr, in a block of grow()'s implicit capacity. */
 static void *dup_array(const void *arr, size_t n, size_t size)
 {
-    size_t cap = 4;
-    while (cap < n)
-        cap *= 2;
-    void *p = n ? malloc(cap * size) : NULL;
+    void *p = n ? malloc(implicit_cap(n) * size) : NULL;
     if (p != NULL)
         memcpy(p, arr, n * size);
     return p;

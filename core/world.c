@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "forgetop/facts.h"
+#include "forgetop/grow.h"
 #include "forgetop/text.h"
 #include "forgetop/why.h"
 #include "forgetop/world.h"
@@ -235,16 +236,10 @@ static struct service_view *find_view(struct world *w, size_t src, const struct 
 
 static struct service_view *add_view(struct world *w, size_t src, const struct service *svc)
 {
-    if (w->n_services == w->cap_services) {
-        size_t cap = w->cap_services ? w->cap_services * 2 : 8;
-        struct service_view *nv = realloc(w->services, cap * sizeof(*nv));
-        if (nv == NULL)
-            return NULL;
-        w->services = nv;
-        w->cap_services = cap;
-    }
-    struct service_view *v = &w->services[w->n_services++];
-    memset(v, 0, sizeof(*v));
+    struct service_view *v =
+        grow_push((void **)&w->services, &w->n_services, &w->cap_services, sizeof(*v));
+    if (v == NULL)
+        return NULL;
     v->source = src;
     v->svc = *svc;
     hpa_state_init(&v->hpa);
@@ -693,17 +688,7 @@ static void evaluate_database(struct world *w)
 
 static struct fact_view *add_fact_view(struct world *w)
 {
-    if (w->n_facts == w->cap_facts) {
-        size_t cap = w->cap_facts ? w->cap_facts * 2 : 32;
-        struct fact_view *nf = realloc(w->facts, cap * sizeof(*nf));
-        if (nf == NULL)
-            return NULL;
-        w->facts = nf;
-        w->cap_facts = cap;
-    }
-    struct fact_view *v = &w->facts[w->n_facts++];
-    memset(v, 0, sizeof(*v));
-    return v;
+    return grow_push((void **)&w->facts, &w->n_facts, &w->cap_facts, sizeof(struct fact_view));
 }
 
 static void view_fact(struct world *w, size_t src, const struct fact *f, double t, double now)

@@ -39,18 +39,15 @@ static void move_by(struct tui *t, long delta)
         t->metric_sel = n == 0 ? 0 : (size_t)(m < 0 ? 0 : m >= n ? n - 1 : m);
         return;
     }
-    size_t n, *idx = tui_visible(t, &n);
+    size_t n;
+    const size_t *idx = tui_visible(t, &n);
     if (idx == NULL)
         return;
     size_t cur = tui_row_of_selected(t, idx, n);
     long p = delta < 0 && (size_t)-delta > cur       ? 0
              : delta > 0 && (size_t)delta >= n - cur ? (long)n - 1
                                                      : (long)cur + delta;
-    const struct service_view *sv = &t->world->services[idx[p]];
-    free(idx);
-    text_printf(t->sel_source, sizeof t->sel_source, "%s", t->world->sources[sv->source].name);
-    text_printf(t->sel_name, sizeof t->sel_name, "%s", sv->svc.name);
-    text_printf(t->sel_ns, sizeof t->sel_ns, "%s", sv->svc.namespace_);
+    tui_select(t, &t->world->services[idx[p]]);
 }
 
 static void act_up(struct tui *t, int key)
@@ -78,9 +75,7 @@ static void act_open(struct tui *t, int key)
             tui_set_status(t, EL_STATUS_ERR, "no service behind this metric");
             return;
         }
-        text_printf(t->sel_source, sizeof t->sel_source, "%s", t->world->sources[sv->source].name);
-        text_printf(t->sel_name, sizeof t->sel_name, "%s", sv->svc.name);
-        text_printf(t->sel_ns, sizeof t->sel_ns, "%s", sv->svc.namespace_);
+        tui_select(t, sv);
     }
     if (!tui_selected(t))
         return;
@@ -445,17 +440,9 @@ static void act_mark(struct tui *t, int key)
     const struct service_view *sv = tui_selected(t);
     if (!sv)
         return;
-    char id[sizeof t->marks[0]];
-    text_printf(id, sizeof id, "%s/%s", src_name(t, sv), sv->svc.name);
-    for (size_t i = 0; i < t->n_marks; i++)
-        if (strcmp(t->marks[i], id) == 0) {
-            memmove(&t->marks[i], &t->marks[i + 1], (t->n_marks - i - 1) * sizeof t->marks[0]);
-            t->n_marks--;
-            move_by(t, 1);
-            return;
-        }
-    if (t->n_marks < TUI_MAX_TARGETS)
-        memcpy(t->marks[t->n_marks++], id, sizeof id);
+    if (!tui_mark_toggle(t, sv))
+        tui_set_status(t, EL_STATUS_ERR, "%d services marked already: the most one change takes",
+                       TUI_MAX_TARGETS);
     move_by(t, 1);
 }
 

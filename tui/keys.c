@@ -51,9 +51,9 @@ static void select_row(struct tui *t, enum tui_focus focus, size_t want)
         actions_dispatch(t, '\t'); /* two tables: Tab is the other one */
     size_t cur = t->metric_sel;
     if (focus == FOCUS_SERVICES) {
-        size_t n, *idx = tui_visible(t, &n);
+        size_t n;
+        const size_t *idx = tui_visible(t, &n);
         cur = tui_row_of_selected(t, idx, n);
-        free(idx);
     }
     for (; cur < want; cur++)
         actions_dispatch(t, KEY_DOWN);
@@ -77,8 +77,14 @@ static void click(struct tui *t, int y, int x)
     }
     if (t->screen != TUI_OVERVIEW || t->mode != MODE_NORMAL)
         return;
-    if (y == h->svc_y - 1 && h->svc_rows > 0 && t->focus != FOCUS_SERVICES)
-        actions_dispatch(t, '\t'); /* a table's header selects the table */
+    if (y == h->svc_y - 1 && h->svc_rows > 0) {
+        if (t->focus != FOCUS_SERVICES)
+            actions_dispatch(t, '\t');   /* a table's header selects the table */
+        for (int s = 0; s < SORT_N; s++) /* ...and a column's title sorts by it, as htop */
+            if (h->col_w[s] > 0 && x >= h->col_x[s] && x < h->col_x[s] + h->col_w[s])
+                tui_sort_click(t, (enum tui_sort)s);
+    } else if (y == h->svc_y - 1 && h->svc_rows > 0 && t->focus != FOCUS_SERVICES)
+        actions_dispatch(t, '\t');
     else if (y == h->met_y - 1 && h->met_rows > 0 && t->focus != FOCUS_METRICS)
         actions_dispatch(t, '\t');
     else if (in_rows(y, h->svc_y, h->svc_rows))

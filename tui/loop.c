@@ -264,5 +264,6 @@ static int run(struct app *app, double replay_at)
     endwin();
     restore_title();
     nav_free(&t);
+    tui_free(&t);
     return 0;
 }

@@ -84,7 +84,7 @@ void nav_switch(struct tui *t, const char *context, const char *ns, bool all)
     }
     world_clear_source(t->world, (size_t)i);
     t->n_marks = t->n_targets = t->n_follow = 0;
-    t->sel_source[0] = t->sel_name[0] = t->sel_ns[0] = '\0';
+    tui_select(t, NULL);
     t->top = t->scroll = 0;
     if (t->screen == TUI_DETAIL)
         t->screen = TUI_OVERVIEW;

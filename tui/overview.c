@@ -22,6 +22,7 @@
 #define MAX_PANELS   8
 #define MAX_FACTS    16
 
+/* The columns after the selection's, in tui_sort's order: SC_NAME + SORT_x is its column. */
 enum {
     SC_SEL,
     SC_NAME,
@@ -36,6 +37,8 @@ enum {
     SC_STATUS,
     SC_N
 };
+_Static_assert(SC_N - SC_NAME == SORT_N, "one sort per column");
+_Static_assert(SC_STATUS - SC_NAME == SORT_STATUS, "the columns in the sort's order");
 static const struct table_col svc_cols[SC_N] = {
     [SC_SEL] = {"", 2, 2, 100, PAINT_LEFT},
     [SC_NAME] = {"SERVICE", 10, 28, 95, PAINT_LEFT},
@@ -350,11 +353,8 @@ static void draw_services(struct tui *t, int y, int rows, int width, const size_
     services_columns(t, &c, head);
     table_fit(head, SC_N, width, &l);
     const struct service_view *sel = tui_selected(t);
-    if (sel != NULL && t->sel_name[0] == '\0') { /* the first row shown: keep it by name */
-        text_printf(t->sel_source, sizeof t->sel_source, "%s", t->world->sources[sel->source].name);
-        text_printf(t->sel_name, sizeof t->sel_name, "%s", sel->svc.name);
-        text_printf(t->sel_ns, sizeof t->sel_ns, "%s", sel->svc.namespace_);
-    }
+    if (sel != NULL && t->sel.name[0] == '\0') /* the first row shown: keep it by name */
+        tui_select(t, sel);
     size_t cur = tui_row_of_selected(t, idx, n);
     t->top = table_scroll(cur, t->top, (size_t)rows, n);
     if (caption)
@@ -363,6 +363,10 @@ static void draw_services(struct tui *t, int y, int rows, int width, const size_
                       st->attr[t->focus == FOCUS_SERVICES ? EL_HEADER_FOCUS : EL_HEADER]);
     t->hits.svc_y = hy + 1;
     t->hits.svc_top = t->top;
+    for (int i = SC_NAME; i < SC_N; i++) { /* the titles a click sorts by */
+        t->hits.col_x[i - SC_NAME] = l.x[i];
+        t->hits.col_w[i - SC_NAME] = l.w[i];
+    }
     t->hits.svc_rows = (int)(n - t->top) < rows ? (int)(n - t->top) : rows;
     for (size_t i = t->top; i < n && (int)(i - t->top) < rows; i++) {
         const struct service_view *sv = &t->world->services[idx[i]];
@@ -670,7 +674,8 @@ void overview_draw(struct tui *t)
     int y = frame_header(t, 0);
     struct panel panels[MAX_PANELS];
     size_t np = collect_panels(t->world, panels);
-    size_t nvis, *idx = tui_visible(t, &nvis);
+    size_t nvis;
+    const size_t *idx = tui_visible(t, &nvis);
     int nsvc = nvis > INT_MAX ? INT_MAX : (int)nvis, nmet = (int)t->world->n_metrics;
     int svc, met, prow;
     if (nsvc < 1)
@@ -685,7 +690,6 @@ void overview_draw(struct tui *t)
     if (!caption && svc < nsvc)
         share_rows(t, y, caption = true, nsvc, nmet, np, &svc, &met, &prow);
     draw_services(t, y, svc, width, idx, nvis, caption);
-    free(idx);
     y += 1 + caption + svc;
     draw_metrics(t, y, met, width);
     y += 1 + met;

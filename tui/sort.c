@@ -34,6 +34,14 @@ void tui_sort_set(struct tui *t, enum tui_sort s)
     t->sort_desc = keys[t->sort].numeric;
 }
 
+void tui_sort_click(struct tui *t, enum tui_sort s)
+{
+    if (s == t->sort)
+        t->sort_desc = !t->sort_desc;
+    else
+        tui_sort_set(t, s);
+}
+
 void tui_status_text(const struct service_view *sv, char *out, size_t len)
 {
     const struct service *s = &sv->svc;

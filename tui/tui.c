@@ -9,6 +9,7 @@
 #include <time.h>
 
 #include "forgetop/actions.h"
+#include "forgetop/grow.h"
 #include "forgetop/keys.h"
 #include "forgetop/paint.h"
 #include "forgetop/text.h"
@@ -26,6 +27,7 @@ void tui_init(struct tui *t, struct world *w, struct actuator *act, struct polle
     t->read_only = (act && actuator_read_only(act)) || (cfg && cfg->read_only);
     t->delay_s = cfg && cfg->delay_s > 0 ? cfg->delay_s : 2.0;
     t->win = win;
+    t->rows = calloc(1, sizeof *t->rows); /* NULL: tui_visible shows none */
     tui_sort_set(t, SORT_SOURCE);
     t->style.g = glyphs_get(glyphs_locale_is_utf8());
     const char *nc = getenv("NO_COLOR");
@@ -82,98 +84,92 @@ static bool matches_filter(const struct tui *t, const struct service_view *sv)
     return false;
 }
 
-/* The last sorted order, reused while nothing it depends on changed: a key (j, k) and its
- * redraw ask for it twice, and sorting thousands of rows each time costs more than the
- * frame. One UI thread: one cache; memory reachable from here is not a leak. */
-static struct {
-    const struct tui *t;
-    const struct world *w;
-    const struct service_view *services;
-    size_t n_services;
-    unsigned long revision;
-    enum tui_sort sort;
-    bool desc;
-    char filter[sizeof((struct tui *)0)->filter];
-    size_t *idx, n;
-} order;
+void tui_free(struct tui *t)
+{
+    if (t->rows)
+        free(t->rows->idx);
+    free(t->rows);
+    t->rows = NULL;
+}
 
-static bool order_fresh(const struct tui *t)
+/* The kept order still answers: a key (j, k) and its redraw ask for it several times, and
+ * filtering and sorting thousands of rows each time costs more than the frame. */
+static bool rows_fresh(const struct tui *t, const struct tui_rows *r)
 {
     const struct world *w = t->world;
-    return order.idx != NULL && order.t == t && order.w == w && order.services == w->services &&
-           order.n_services == w->n_services && order.revision == w->revision &&
-           order.sort == t->sort && order.desc == t->sort_desc &&
-           strcmp(order.filter, t->filter) == 0;
+    return r->valid && r->services == w->services && r->n_services == w->n_services &&
+           r->revision == w->revision && r->sort == t->sort && r->desc == t->sort_desc &&
+           strcmp(r->filter, t->filter) == 0;
 }
 
-static void order_keep(const struct tui *t, const size_t *idx, size_t n)
+static void rows_stamp(const struct tui *t, struct tui_rows *r)
 {
-    size_t *copy = malloc(n * sizeof *copy);
-    free(order.idx);
-    order.idx = copy;
-    if (copy == NULL)
-        return;
-    memcpy(copy, idx, n * sizeof *copy);
-    order.n = n;
-    order.t = t;
-    order.w = t->world;
-    order.services = t->world->services;
-    order.n_services = t->world->n_services;
-    order.revision = t->world->revision;
-    order.sort = t->sort;
-    order.desc = t->sort_desc;
-    text_printf(order.filter, sizeof order.filter, "%s", t->filter);
+    r->valid = true;
+    r->services = t->world->services;
+    r->n_services = t->world->n_services;
+    r->revision = t->world->revision;
+    r->sort = t->sort;
+    r->desc = t->sort_desc;
+    text_printf(r->filter, sizeof r->filter, "%s", t->filter);
 }
 
-size_t *tui_visible(const struct tui *t, size_t *n)
+const size_t *tui_visible(const struct tui *t, size_t *n)
 {
-    size_t *idx = NULL;
+    struct tui_rows *r = t->rows;
+    size_t all = t->world->n_services;
     *n = 0;
-    if (t->world->n_services == 0 || (idx = malloc(t->world->n_services * sizeof(*idx))) == NULL)
+    if (r == NULL || all == 0)
         return NULL;
-    bool sorted = t->sort != SORT_SOURCE || t->sort_desc;
-    if (sorted && order_fresh(t)) {
-        memcpy(idx, order.idx, order.n * sizeof *idx);
-        *n = order.n;
-        return idx;
+    bool sorted = t->sort != SORT_SOURCE || t->sort_desc; /* else filtering is all it costs */
+    if (!sorted || !rows_fresh(t, r)) {
+        r->valid = false;
+        r->n = 0;
+        if (all > r->cap && grow_array((void **)&r->idx, &r->cap, all, sizeof *r->idx) < 0)
+            return NULL;
+        for (size_t i = 0; i < all; i++)
+            if (matches_filter(t, &t->world->services[i]))
+                r->idx[r->n++] = i;
+        if (tui_sort_rows(t, r->idx, r->n) < 0)
+            return NULL;
+        rows_stamp(t, r);
     }
-    for (size_t i = 0; i < t->world->n_services; i++)
-        if (matches_filter(t, &t->world->services[i]))
-            idx[(*n)++] = i;
-    if (*n == 0 || tui_sort_rows(t, idx, *n) < 0) {
-        free(idx);
-        *n = 0;
-        return NULL;
-    }
-    if (sorted)
-        order_keep(t, idx, *n);
-    return idx;
+    *n = r->n;
+    return r->n ? r->idx : NULL;
 }
 
-static bool is_selected(const struct tui *t, const struct service_view *sv)
+bool tui_pick_is(const struct tui *t, const struct tui_pick *p, const struct service_view *sv)
 {
-    return strcmp(sv->svc.name, t->sel_name) == 0 &&
-           strcmp(t->world->sources[sv->source].name, t->sel_source) == 0 &&
-           (t->sel_ns[0] == '\0' || strcmp(sv->svc.namespace_, t->sel_ns) == 0);
+    return strcmp(sv->svc.name, p->name) == 0 &&
+           strcmp(t->world->sources[sv->source].name, p->source) == 0 &&
+           (p->ns[0] == '\0' || strcmp(sv->svc.namespace_, p->ns) == 0);
 }
 
-/* Where the selection was last found: a frame asks for it several times, and comparing
- * names over thousands of rows each time costs more than drawing them. */
-static struct {
-    const struct world *w;
-    size_t i;
-} hint;
+static void pick_of(const struct tui *t, const struct service_view *sv, struct tui_pick *p)
+{
+    text_printf(p->source, sizeof p->source, "%s", t->world->sources[sv->source].name);
+    text_printf(p->ns, sizeof p->ns, "%s", sv->svc.namespace_);
+    text_printf(p->name, sizeof p->name, "%s", sv->svc.name);
+}
+
+void tui_select(struct tui *t, const struct service_view *sv)
+{
+    if (sv == NULL)
+        memset(&t->sel, 0, sizeof t->sel);
+    else
+        pick_of(t, sv, &t->sel);
+}
 
 /* Index of the selected view in the world (filter or not), n_services when none. */
 static size_t selected_index(const struct tui *t)
 {
     const struct world *w = t->world;
-    if (hint.w == w && hint.i < w->n_services && is_selected(t, &w->services[hint.i]))
-        return hint.i;
+    size_t *hint = t->rows ? &t->rows->hint : NULL;
+    if (hint && *hint < w->n_services && tui_pick_is(t, &t->sel, &w->services[*hint]))
+        return *hint;
     for (size_t i = 0; i < w->n_services; i++)
-        if (is_selected(t, &w->services[i])) {
-            hint.w = w;
-            hint.i = i;
+        if (tui_pick_is(t, &t->sel, &w->services[i])) {
+            if (hint)
+                *hint = i;
             return i;
         }
     return w->n_services;
@@ -185,10 +181,9 @@ const struct service_view *tui_selected(const struct tui *t)
     size_t i = selected_index(t);
     if (i < t->world->n_services && matches_filter(t, &t->world->services[i]))
         return &t->world->services[i];
-    size_t n, *idx = tui_visible(t, &n);
-    const struct service_view *first = idx ? &t->world->services[idx[0]] : NULL;
-    free(idx);
-    return first;
+    size_t n;
+    const size_t *idx = tui_visible(t, &n);
+    return idx ? &t->world->services[idx[0]] : NULL;
 }
 
 size_t tui_row_of_selected(const struct tui *t, const size_t *idx, size_t n)
@@ -200,14 +195,28 @@ size_t tui_row_of_selected(const struct tui *t, const size_t *idx, size_t n)
     return 0;
 }
 
+/* Marks are keyed by source, namespace and name: with -A one name may be in two. */
 bool tui_is_marked(const struct tui *t, const struct service_view *sv)
 {
-    char id[sizeof t->marks[0]];
-    text_printf(id, sizeof id, "%s/%s", t->world->sources[sv->source].name, sv->svc.name);
     for (size_t i = 0; i < t->n_marks; i++)
-        if (strcmp(t->marks[i], id) == 0)
+        if (tui_pick_is(t, &t->marks[i], sv))
             return true;
     return false;
+}
+
+/* Space: mark sv, or unmark it when it is marked; false when the marks are full. */
+bool tui_mark_toggle(struct tui *t, const struct service_view *sv)
+{
+    for (size_t i = 0; i < t->n_marks; i++)
+        if (tui_pick_is(t, &t->marks[i], sv)) {
+            memmove(&t->marks[i], &t->marks[i + 1], (t->n_marks - i - 1) * sizeof t->marks[0]);
+            t->n_marks--;
+            return true;
+        }
+    if (t->n_marks >= TUI_MAX_TARGETS)
+        return false;
+    pick_of(t, sv, &t->marks[t->n_marks++]);
+    return true;
 }
 
 void tui_key(struct tui *t, int key)

@@ -87,6 +87,28 @@ enum tui_sort {
     SORT_N
 };
 
+/* One service by name, kept across polls: the selection and each mark. The namespace
+ * tells apart one name in two namespaces (-A); "" matches any. */
+struct tui_pick {
+    char source[FT_ID_MAX];
+    char ns[FT_NAME_MAX];
+    char name[FT_NAME_MAX];
+};
+
+/* The rows shown, in the table's order, kept while nothing they depend on changed (the
+ * world's revision, the sort, the filter): one buffer, grown, never allocated per call. */
+struct tui_rows {
+    size_t *idx, n, cap;
+    bool valid;
+    const struct service_view *services; /* the world's array and revision they index */
+    size_t n_services;
+    unsigned long revision;
+    enum tui_sort sort;
+    bool desc;
+    char filter[48];
+    size_t hint; /* where the selection was last found: a frame asks several times */
+};
+
 /* One service of a pending change, frozen when the dialog opened. */
 struct tui_target {
     size_t source;
@@ -133,13 +155,13 @@ struct tui {
     enum tui_screen screen;
     enum tui_focus focus;
     enum tui_mode mode;
-    char sel_source[FT_ID_MAX], sel_name[FT_NAME_MAX]; /* selection, kept across polls */
-    char sel_ns[FT_NAME_MAX]; /* ...and its namespace: one name may be in two ("" any) */
-    size_t top;               /* first service row shown */
+    struct tui_pick sel; /* the selection ("" name: none yet, the first row) */
+    size_t top;          /* first service row shown */
     size_t metric_sel;
     size_t scroll; /* help, detail and alerts */
-    char marks[TUI_MAX_TARGETS][FT_ID_MAX + FT_NAME_MAX + 2];
+    struct tui_pick marks[TUI_MAX_TARGETS];
     size_t n_marks;
+    struct tui_rows *rows; /* tui_visible's order (owned: tui_free); a cache, so const-safe */
     char filter[48];
     enum tui_sort sort;      /* the table's order; ties keep the world's */
     bool sort_desc;          /* highest first (unknown values stay last either way) */
@@ -183,7 +205,8 @@ struct tui {
     /* Where the last frame drew what a click can hit (tui/keys.c reads it). */
     struct tui_nav nav;
     struct tui_hits {
-        int svc_y, svc_rows; /* first service row, rows drawn (0: none) */
+        int svc_y, svc_rows;              /* first service row, rows drawn (0: none) */
+        int col_x[SORT_N], col_w[SORT_N]; /* each sortable column's title (0 wide: hidden) */
         size_t svc_top;
         int met_y, met_rows;
         size_t met_top;
@@ -248,10 +271,18 @@ void tui_outcome(struct tui *t, const struct scale_request *req, int status, con
  * (2 of 3 scaled; svc-200: 404 not found; api 6/7 ready; api-hpa set api back to 8). */
 void tui_follow(struct tui *t);
 
+/* Free what tui_init took. */
+void tui_free(struct tui *t);
 /* Services shown (the filter applied, in the sort's order): *n indexes into
- * world->services, in an array the caller frees (any count: the table is a window over
- * it). NULL with *n 0 when none or out of memory. */
-size_t *tui_visible(const struct tui *t, size_t *n);
+ * world->services, in t's own buffer, valid until the next call (any count: the table is
+ * a window over it). NULL with *n 0 when none or out of memory. */
+const size_t *tui_visible(const struct tui *t, size_t *n);
+/* sv becomes the selection (NULL: none, the first row shown). */
+void tui_select(struct tui *t, const struct service_view *sv);
+/* p names sv: its source, namespace and name. */
+bool tui_pick_is(const struct tui *t, const struct tui_pick *p, const struct service_view *sv);
+/* A click on a column title: sort by it, or, when it is the sort already, the other way. */
+void tui_sort_click(struct tui *t, enum tui_sort s);
 /* The column t's table is sorted by, as the header names it ("cpu"). */
 const char *tui_sort_name(enum tui_sort s);
 /* Choose the sort column: a number starts highest first, a text A to Z. */
@@ -268,6 +299,8 @@ size_t tui_row_of_selected(const struct tui *t, const size_t *idx, size_t n);
 /* The selected service, NULL when none. */
 const struct service_view *tui_selected(const struct tui *t);
 bool tui_is_marked(const struct tui *t, const struct service_view *sv);
+/* Space: mark sv, or unmark it when marked; false when TUI_MAX_TARGETS are marked. */
+bool tui_mark_toggle(struct tui *t, const struct service_view *sv);
 /* The services a change applies to: the marked ones, else the selected one (at most
  * TUI_MAX_TARGETS); their count. */
 size_t tui_targets(const struct tui *t, const struct service_view **out);

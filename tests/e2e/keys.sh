@@ -121,9 +121,40 @@ check "a click on a metric selects it (and the metrics panel)" \
 check "...and the services table no longer shows a selection" \
     bash -c "! tmux -L '$SOCK' capture-pane -p -t rw | sed -n '/SERVICE/,/METRIC/p' | grep -q '^▶'"
 y=$(screen rw | grep -n "^ *SERVICE " | head -1 | cut -d: -f1)
-clickat rw 10 "$y"
+clickat rw 1 "$y"
 check "a click on the services header selects that panel (its selection shows again)" \
     wait_for 5 sh -c "tmux -L '$SOCK' capture-pane -p -t rw | sed -n '/SERVICE/,/METRIC/p' | grep -q '^▶ *${rows[2]} '"
+check "...a click left of the titles leaves the order as it was" \
+    bash -c "tmux -L '$SOCK' capture-pane -p -t rw | grep -q 'sort: source ▲'"
+
+# ---- click a column title to sort, again to invert (as htop) ---------------------------
+# names SESSION: the service names in the table's order
+names() { screen "$1" | sed -n '/^ *SERVICE /,/METRIC/p' | sed -n 's/^.  *\([a-z][^ ]*\) .*/\1/p'; }
+# title_x SESSION TITLE: the 1-based column of TITLE in the services header
+title_x() { screen "$1" | grep "^ *SERVICE " | head -1 | awk -v t="$2" '{ print index($0, t) + 1 }'; }
+# sorted_by SESSION CAPTION: wait for the caption to say CAPTION
+sorted_by() { wait_for 5 sh -c "tmux -L '$SOCK' capture-pane -p -t '$1' | grep -q '$2'"; }
+hy=$(screen rw | grep -n "^ *SERVICE " | head -1 | cut -d: -f1)
+clickat rw "$(title_x rw SERVICE)" "$hy"
+check "a click on SERVICE sorts by name, A to Z, and the caption says so" sorted_by rw 'sort: name ▲'
+expect_eq "...the rows are in name order" "$(names rw | LC_ALL=C sort | tr '\n' ' ')" "$(names rw | tr '\n' ' ')"
+clickat rw "$(title_x rw SERVICE)" "$hy"
+check "a second click on SERVICE inverts: Z to A" sorted_by rw 'sort: name ▼'
+expect_eq "...the rows are in reverse name order" "$(names rw | LC_ALL=C sort -r | tr '\n' ' ')" "$(names rw | tr '\n' ' ')"
+check "...the selection stays on ${rows[2]} through both sorts" \
+    bash -c "tmux -L '$SOCK' capture-pane -p -t rw | grep -q '^▶ *${rows[2]} '"
+clickat rw "$(title_x rw READY)" "$hy"
+check "a click on READY sorts by it, a number: highest first" sorted_by rw 'sort: ready ▼'
+clickat rw "$(title_x rw READY)" "$hy"
+check "...a second click inverts it" sorted_by rw 'sort: ready ▲'
+clickat rw "$(title_x rw CPU)" "$hy"
+check "a click on the CPU title sorts by cpu, highest first" sorted_by rw 'sort: cpu ▼'
+top=$(names rw | head -1)
+y=$(screen rw | grep -n " $top " | head -1 | cut -d: -f1)
+clickat rw "$(title_x rw CPU)" "$y"
+check "a click on a row under the title selects $top" \
+    wait_for 5 sh -c "tmux -L '$SOCK' capture-pane -p -t rw | grep -q '^▶ *$top '"
+check "...and does not sort" bash -c "tmux -L '$SOCK' capture-pane -p -t rw | grep -q 'sort: cpu ▼'"
 bar=$(screen rw | tail -1)
 x=$(($(awk -v b="$bar" 'BEGIN { print index(b, "?Help") }') + 1))
 clickat rw "$x" 30

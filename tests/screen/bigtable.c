@@ -49,7 +49,7 @@ static void big_world(struct world *w)
 static size_t n_visible(const struct tui *t)
 {
     size_t n;
-    free(tui_visible(t, &n));
+    tui_visible(t, &n);
     return n;
 }
 
@@ -140,7 +140,8 @@ static void sort_world(struct world *w, int poll)
 /* The visible rows in order: sorted by cpu (desc when hi_first), stable, NAN last. */
 static bool cpu_order_ok(const struct tui *t, bool hi_first)
 {
-    size_t n, *idx = tui_visible(t, &n);
+    size_t n;
+    const size_t *idx = tui_visible(t, &n);
     bool ok = idx != NULL, seen_nan = false;
     for (size_t i = 0; ok && i < n; i++) {
         double v = t->world->services[idx[i]].svc.cpu_pct;
@@ -158,16 +159,15 @@ static bool cpu_order_ok(const struct tui *t, bool hi_first)
         if (v == p && idx[i] < idx[i - 1]) /* a tie keeps the world's order */
             ok = false;
     }
-    free(idx);
     return ok && seen_nan;
 }
 
 static const char *first_name(const struct tui *t)
 {
     static char name[FT_NAME_MAX];
-    size_t n, *idx = tui_visible(t, &n);
+    size_t n;
+    const size_t *idx = tui_visible(t, &n);
     snprintf(name, sizeof name, "%s", idx ? t->world->services[idx[0]].svc.name : "");
-    free(idx);
     return name;
 }
 
@@ -217,11 +217,15 @@ static void sorting(struct tui *t)
 static void sort_ends_and_filter(struct tui *t)
 {
     keys(t, "gG");
-    size_t n, *idx = tui_visible(t, &n);
+    size_t n1, n2;
+    const size_t *a = tui_visible(t, &n1), *b = tui_visible(t, &n2);
+    tap(a != NULL && a == b && n1 == n2 && n1 == 3000,
+        "the rows shown come from the tui's one buffer: no allocation per call");
+    size_t n;
+    const size_t *idx = tui_visible(t, &n);
     const char *last = idx ? t->world->services[idx[n - 1]].svc.name : "";
     tap(selected_is(t, last) && hx_has(stdscr, last) && isnan(tui_selected(t)->svc.cpu_pct),
         "G goes to the last row of the order: a no-data row (%s)", last);
-    free(idx);
     tap(hx_has(stdscr, "rows 2981-3000 of 3000") || hx_has(stdscr, "-3000 of 3000"),
         "the caption says the last rows are shown");
     keys(t, "g");
@@ -245,21 +249,19 @@ static void poll_keeps_selection(struct tui *t)
     frame(t);
     char name[FT_NAME_MAX];
     snprintf(name, sizeof name, "%s", tui_selected(t)->svc.name);
-    size_t n, *idx = tui_visible(t, &n);
+    size_t n;
+    const size_t *idx = tui_visible(t, &n);
     size_t before = tui_row_of_selected(t, idx, n);
-    free(idx);
     sort_world(t->world, 1);
     frame(t);
     idx = tui_visible(t, &n);
     size_t after = tui_row_of_selected(t, idx, n);
-    free(idx);
     tap(selected_is(t, name) && hx_has(stdscr, name) && before != after && cpu_order_ok(t, true),
         "a poll that moves %s from row %zu to row %zu keeps it selected and shown", name,
         before + 1, after + 1);
     keys(t, "j");
     idx = tui_visible(t, &n);
     tap(tui_row_of_selected(t, idx, n) == after + 1, "j moves from where it is now");
-    free(idx);
 }
 
 /* In a replay < and > are its speed keys, not the sort's. */
@@ -283,6 +285,7 @@ static void ascii_arrow(struct world *w, struct config *cfg, struct actuator *ac
     frame(&t);
     tap(hx_has(stdscr, "sort: cpu v | rows 1-"), "ASCII: the caption's arrow is a v");
     hx_golden(stdscr, "bigtable-ascii", "3000 services sorted by cpu, ASCII");
+    tui_free(&t);
     hx_stop();
 }
 
@@ -296,6 +299,7 @@ static void sorted(struct world *w, struct config *cfg, struct actuator *act)
     sort_ends_and_filter(&t);
     poll_keeps_selection(&t);
     replay_keys(&t);
+    tui_free(&t);
     hx_stop();
     sort_world(w, 0);
     ascii_arrow(w, cfg, act);
@@ -319,6 +323,7 @@ int main(void)
     frame(&t);
     ends(&t);
     filtering(&t);
+    tui_free(&t);
     hx_stop();
     sorted(&w, &cfg, &act);
     fixture_free(&w);

@@ -119,6 +119,7 @@ static void command_line(void)
     nav_ingest(&t);
     tap(f.switches == 3 && t.nav.nss.n == 0 && !t.nav.listing,
         "namespaces listed for the context before a switch are dropped");
+    tui_free(&t);
     hx_stop();
     nav_free(&t);
     fixture_free(&w);
@@ -161,6 +162,7 @@ static void pickers(void)
     tap(f.switches == 2 && strcmp(f.ns, "team-x") == 0, "Enter switches to the typed namespace");
     type(&t, ":ns\nBAD\n");
     tap(f.switches == 2, "a typed name that is no namespace name switches nothing");
+    tui_free(&t);
     hx_stop();
     nav_free(&t);
     fixture_free(&w);
@@ -183,6 +185,7 @@ static void replay_keeps_goto(void)
     tui_key(&t, ':');
     tap(t.mode == MODE_GOTO && strcmp(rp.go, ":") == 0 && f.starts == 0,
         "in a replay : is the go-to-time field, not the command line");
+    tui_free(&t);
     hx_stop();
     fixture_free(&w);
 }
@@ -219,6 +222,7 @@ static void all_namespaces(void)
             sc.last.to == 4,
         "+ y on the second web scales team-b's, 3 -> 4 (%s %d -> %d)", sc.last.namespace_,
         sc.last.from, sc.last.to);
+    tui_free(&t);
     hx_stop();
     unlink(audit);
     fixture_free(&w);

@@ -37,6 +37,7 @@ static void run(const char *name, const char *what, int lines, int cols, int utf
             "read-only: + leaves the refusal in the status line and opens no dialog");
         hx_golden(stdscr, "overview-readonly-refused", "read-only refusal");
     }
+    tui_free(&t);
     hx_stop();
     fixture_free(&w);
 }
@@ -63,6 +64,7 @@ static void too_small(void)
     frame(&t);
     tap(!hx_has(stdscr, "too small") && hx_has(stdscr, "SERVICE"),
         "growing back to 80x24 brings the overview back");
+    tui_free(&t);
     hx_stop();
     fixture_free(&w);
 }
@@ -99,6 +101,7 @@ static void stale(void)
     frame(&t);
     tap(hx_has(stdscr, "source       stale 1m: poll timed out after 10 s"),
         "the detail of a stale source's service says why, whole");
+    tui_free(&t);
     hx_stop();
     fixture_free(&w);
 }
@@ -134,6 +137,7 @@ static void degraded_mono(void)
     tui_key(&t, '\n');
     frame(&t);
     tap(hx_has(stdscr, "ready 0 !!"), "the detail says `ready 0 !!` too");
+    tui_free(&t);
     hx_stop();
     fixture_free(&w);
     unsetenv("NO_COLOR");
@@ -177,6 +181,7 @@ static void terminals(void)
         tap(crit != ok, "%s: critical and ok cells are drawn differently", cases[i].term);
         tap(hx_has(stdscr, "!!") && hx_has(stdscr, "FIRING"),
             "%s: the severity is also in words and glyphs", cases[i].term);
+        tui_free(&t);
         hx_stop();
         fixture_free(&w);
     }
@@ -212,12 +217,14 @@ static void status_column(void)
             !hx_has(stdscr, "NAMESPACE") && !hx_has(stdscr, "SOURCE"),
         "names are whole; the namespace and kind every row shares are in the caption");
     hx_golden(stdscr, "overview-120x30", "overview at 120x30 with a reason and a status");
+    tui_free(&t);
     hx_stop();
     hx_start("xterm-256color", 24, 80, 1);
     tui_init(&t, &w, &act, NULL, &cfg, stdscr);
     frame(&t);
     tap(!hx_has(stdscr, "STATUS") && !hx_has(stdscr, "ImagePull"),
         "80 columns leave STATUS out for the gauges");
+    tui_free(&t);
     hx_stop();
     fixture_free(&w);
 }

@@ -94,6 +94,7 @@ static void badge(void)
         "+ in a replay says it is read-only and opens no dialog");
     struct stat st;
     tap(stat(audit_path, &st) != 0, "and writes no audit line (no audit log at all)");
+    tui_free(&t);
     hx_stop();
     fixture_free(&w);
 }

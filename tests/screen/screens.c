@@ -31,6 +31,7 @@ static void rig_start(struct rig *r, int lines, int cols, bool ro)
 
 static void rig_stop(struct rig *r)
 {
+    tui_free(&r->t);
     hx_stop();
     fixture_free(&r->w);
 }

@@ -125,6 +125,7 @@ int main(void)
         if (k == 1)
             tap(hx_has(stdscr, "CrashLoopBackOff (last OOMKilled 137)"),
                 "160x48: each pod's reason, a crash loop with its last termination");
+        tui_free(&t);
         hx_stop();
         fixture_free(&w);
     }

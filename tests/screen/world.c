@@ -168,6 +168,7 @@ static void keda_demo(void)
             strstr(log, "\"declined\"") != NULL,
         "a resume declined is audited as one");
     free(log);
+    tui_free(&t);
     hx_stop();
     world_free(&w);
     source_destroy(src);
@@ -225,6 +226,7 @@ int main(void)
         "the panels say stale with the age, drawn from the world's views");
     tap(!hx_has(stdscr, "never ok"), "a source that was ok is not drawn as never seen");
     hx_golden(stdscr, "overview-world-stale", "the demo through the world, its source failing");
+    tui_free(&t);
     hx_stop();
     world_free(&w);
     source_destroy(src);
