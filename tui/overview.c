@@ -108,14 +108,18 @@ struct common {
     const char *ns, *scope, *kind;
     const char *auto_kind; /* the autoscalers' one kind, NULL when they differ or none */
     int name_w;            /* the widest name, its stale glyph included */
+    int auto_w;            /* the widest AUTOSCALER cell */
 };
+
+static void autoscaler_cell(const struct service_view *sv, const struct common *c, char *out,
+                            size_t len);
 
 static void common_of(const struct tui *t, const size_t *idx, size_t n, struct common *c)
 {
     const struct world *w = t->world;
     const struct service *first = &w->services[idx[0]].svc;
     *c = (struct common){true,         true,        true, true, true, false, first->namespace_,
-                         first->scope, first->kind, NULL, 0};
+                         first->scope, first->kind, NULL, 0,    0};
     bool mixed_auto = false;
     for (size_t i = 0; i < n; i++) {
         const struct service_view *sv = &w->services[idx[i]];
@@ -140,6 +144,12 @@ static void common_of(const struct tui *t, const size_t *idx, size_t n, struct c
     }
     if (mixed_auto)
         c->auto_kind = NULL;
+    for (size_t i = 0; i < n && c->any_auto; i++) { /* the cells as the rows will draw them */
+        char cell[96];
+        autoscaler_cell(&w->services[idx[i]], c, cell, sizeof cell);
+        int cw = paint_width(&t->style, cell);
+        c->auto_w = cw > c->auto_w ? cw : c->auto_w;
+    }
 }
 
 /* What the rows share, kept while the world's revision, the filter and the order are the
@@ -291,6 +301,25 @@ static void services_columns(const struct tui *t, const struct common *c, struct
         head[SC_STATUS].max = 0;
 }
 
+/* From 120 columns the AUTOSCALER column gets the width its longest cell needs (up to
+ * AUTO_MAX), taken from what the other columns grew beyond their minimum, never from the
+ * names: "KEDA agent-worker-scaler" is not cut while the gauges are 44 wide. */
+#define AUTO_MAX 40
+static void autoscaler_width(struct table_col *head, const struct common *c, int width,
+                             struct table_layout *l)
+{
+    int want = c->auto_w < AUTO_MAX ? c->auto_w : AUTO_MAX;
+    if (width < 120 || l->w[SC_AUTO] == 0 || want <= l->w[SC_AUTO])
+        return;
+    int grown = 0;
+    for (int i = SC_READY; i < SC_N; i++)
+        if (i != SC_AUTO && l->w[i] > head[i].min)
+            grown += l->w[i] - head[i].min;
+    int w = l->w[SC_AUTO] + grown < want ? l->w[SC_AUTO] + grown : want;
+    head[SC_AUTO].min = head[SC_AUTO].max = w;
+    table_fit(head, SC_N, width, l);
+}
+
 /* Left: what every row shares ("ns open-forge · deployment"); right: the order, the
  * filter, and how many rows of how many ("sort: cpu ▼ · filter: api · 3 of 2003"). */
 static void services_caption(struct tui *t, int y, int width, const struct common *c, size_t n,
@@ -352,6 +381,7 @@ static void draw_services(struct tui *t, int y, int rows, int width, const size_
     common_kept(t, idx, n, &c);
     services_columns(t, &c, head);
     table_fit(head, SC_N, width, &l);
+    autoscaler_width(head, &c, width, &l);
     const struct service_view *sel = tui_selected(t);
     if (sel != NULL && t->sel.name[0] == '\0') /* the first row shown: keep it by name */
         tui_select(t, sel);

@@ -30,6 +30,10 @@ static void run(const char *name, const char *what, int lines, int cols, int utf
     tui_init(&t, &w, &act, NULL, &cfg, stdscr);
     frame(&t);
     hx_golden(stdscr, name, what);
+    if (cols >= 160 && !ro)
+        tap(hx_has(stdscr, "KEDA agent-worker-scaler") && hx_has(stdscr, "HPA api"),
+            "%dx%d: the AUTOSCALER column is as wide as its longest cell, no name cut", cols,
+            lines);
     if (ro) {
         tui_key(&t, '+');
         frame(&t);
