@@ -190,6 +190,30 @@ static void replay_keeps_goto(void)
     fixture_free(&w);
 }
 
+/* -A: a mark names the namespace: marking team-a's web leaves team-b's unmarked, and +
+ * on both marked sends one request to each namespace. */
+static void marks_by_namespace(struct tui *t, struct world *w, struct fix_scaler *sc)
+{
+    const struct service_view *a = &w->services[0], *b = &w->services[1];
+    unsigned long before = sc->n;
+    type(t, "g ");
+    tui_draw(t);
+    tap(t->n_marks == 1 && tui_is_marked(t, a) && !tui_is_marked(t, b),
+        "Space on team-a's web marks it and not team-b's web of the same name");
+    type(t, " ");
+    tap(t->n_marks == 2 && tui_is_marked(t, a) && tui_is_marked(t, b),
+        "Space on team-b's web marks it too: two marks, one per namespace");
+    type(t, "+");
+    tui_draw(t);
+    tap(t->mode == MODE_CONFIRM && t->n_targets == 2 &&
+            strcmp(t->targets[0].namespace_, t->targets[1].namespace_) != 0,
+        "+ on the two marks: one confirmation with both webs (%zu targets)", t->n_targets);
+    type(t, "y");
+    tap(sc->n == before + 2 && strcmp(sc->reqs[before].namespace_, "team-a") == 0 &&
+            strcmp(sc->reqs[before + 1].namespace_, "team-b") == 0,
+        "y sends one request to team-a's web and one to team-b's (%lu sent)", sc->n - before);
+}
+
 /* -A: one name in two namespaces is two rows, and + on the second scales the second. */
 static void all_namespaces(void)
 {
@@ -222,6 +246,7 @@ static void all_namespaces(void)
             sc.last.to == 4,
         "+ y on the second web scales team-b's, 3 -> 4 (%s %d -> %d)", sc.last.namespace_,
         sc.last.from, sc.last.to);
+    marks_by_namespace(&t, &w, &sc);
     tui_free(&t);
     hx_stop();
     unlink(audit);
