@@ -365,36 +365,55 @@ bool actions_hold_request(const struct tui *t, const struct service_view *sv, in
     return true;
 }
 
-/* H (after the count) and U: one service, judged by the actuator before the dialog. */
-static void propose_hold(struct tui *t, int n)
+/* sv's hold or resume at n, judged by the actuator; false (audited as refused) with why. */
+static bool hold_judged(struct tui *t, const struct service_view *sv, int n,
+                        struct scale_request *req, char *why, size_t len)
 {
-    const struct service_view *sv = in_view(t) ? tui_selected(t) : NULL;
-    struct scale_request req;
     struct service target;
-    char why[FT_TEXT_MAX] = "";
-    t->mode = MODE_NORMAL;
-    t->n_targets = 0;
-    if (sv == NULL)
-        return;
-    if (actions_hold_request(t, sv, n, &req, why, sizeof why)) {
+    if (actions_hold_request(t, sv, n, req, why, len)) {
         world_scale_target(sv, &target);
         if (t->act)
-            actuator_judge(t->act, &req, &target, access_of(t, sv), why, sizeof why);
+            actuator_judge(t->act, req, &target, access_of(t, sv), why, len);
     }
-    if (why[0]) {
-        if (t->act)
-            actuator_record(t->act, &req, "refused", why, t->now);
-        tui_set_status(t, EL_STATUS_ERR, "%s", why);
+    if (!why[0])
+        return true;
+    if (t->act)
+        actuator_record(t->act, req, "refused", why, t->now);
+    return false;
+}
+
+/* H (after the count) and U: the marked services, else the selected one, as + and - do;
+ * each judged by the actuator before the one dialog, the refused ones left out. */
+static void propose_hold(struct tui *t, int n)
+{
+    const struct service_view *svs[TUI_MAX_TARGETS];
+    size_t nt = in_view(t) ? tui_targets(t, svs) : 0;
+    char why[FT_TEXT_MAX];
+    t->mode = MODE_NORMAL;
+    t->n_targets = 0;
+    t->skipped[0] = '\0';
+    for (size_t i = 0; i < nt; i++) {
+        const struct service_view *sv = svs[i];
+        struct scale_request req;
+        why[0] = '\0';
+        if (!hold_judged(t, sv, n, &req, why, sizeof why)) {
+            add_skipped(t, why);
+            continue;
+        }
+        struct tui_target *g = &t->targets[t->n_targets++];
+        g->source = sv->source;
+        text_printf(g->source_name, sizeof g->source_name, "%s", src_name(t, sv));
+        text_printf(g->service, sizeof g->service, "%s", sv->svc.name);
+        text_printf(g->namespace_, sizeof g->namespace_, "%s", sv->svc.namespace_);
+        g->from = req.from;
+        g->to = req.to;
+        text_printf(g->reason, sizeof g->reason, "%s", req.reason);
+    }
+    if (t->n_targets == 0) {
+        if (t->skipped[0])
+            tui_set_status(t, EL_STATUS_ERR, "%s", t->skipped);
         return;
     }
-    struct tui_target *g = &t->targets[t->n_targets++];
-    g->source = sv->source;
-    text_printf(g->source_name, sizeof g->source_name, "%s", src_name(t, sv));
-    text_printf(g->service, sizeof g->service, "%s", sv->svc.name);
-    text_printf(g->namespace_, sizeof g->namespace_, "%s", sv->svc.namespace_);
-    g->from = req.from;
-    g->to = req.to;
-    text_printf(g->reason, sizeof g->reason, "%s", req.reason);
     text_printf(t->kind, sizeof t->kind, "%s", t->op == OP_HOLD ? "hold" : "resume");
     t->n_follow = 0;
     t->follow_text[0] = '\0';

@@ -58,8 +58,10 @@ static void count_dialog(struct tui *t, int h, int w)
     struct dialog_view d = {.title = title,
                             .min_w = 44,
                             .footer = "digits, + - Up Down adjust; Enter: next, Esc: cancel"};
-    if (t->op == OP_HOLD)
+    if (t->op == OP_HOLD && n == 1)
         text_printf(title, sizeof title, "Hold %s at", svs[0]->svc.name);
+    else if (t->op == OP_HOLD)
+        text_printf(title, sizeof title, "Hold %zu services at: same count for all", n);
     else if (n == 1)
         text_printf(title, sizeof title, "Set replicas of %s", svs[0]->svc.name);
     else
@@ -192,7 +194,22 @@ static void moved_lines(struct tui *t, struct dialog_view *d, char (*buf)[DLG_TE
     }
 }
 
-/* H and U: what the hold or resume writes, and who owns the count meanwhile. */
+/* What a hold or resume of g writes: KEDA's annotation, or the HPA's minReplicas. */
+static void hold_writes(const struct tui *t, const struct tui_target *g,
+                        const struct autoscaler *as, char *out, size_t len)
+{
+    bool keda = strcmp(as->kind, "KEDA") == 0;
+    if (keda && t->op == OP_HOLD)
+        text_printf(out, len, "ScaledObject %s: annotation %s: \"%d\"", as->keda.object,
+                    KEDA_PAUSED_ANNOTATION, g->to);
+    else if (keda)
+        text_printf(out, len, "ScaledObject %s: remove annotation %s (paused at %d)",
+                    as->keda.object, KEDA_PAUSED_ANNOTATION, g->from);
+    else
+        text_printf(out, len, "HPA %s: minReplicas %d -> %d", as->name, g->from, g->to);
+}
+
+/* H and U on one service: what the hold or resume writes, and who owns the count. */
 static void hold_dialog(struct tui *t, int h, int w)
 {
     static char buf[6][DLG_TEXT], title[DLG_TEXT];
@@ -212,14 +229,7 @@ static void hold_dialog(struct tui *t, int h, int w)
     text_printf(buf[0], DLG_TEXT, "%s (%s)%s%s", g->service, sv->svc.kind, t->style.g->sep,
                 g->namespace_);
     d.lines[d.n++] = (struct dialog_line){"service", buf[0], EL_DIALOG};
-    if (keda && hold)
-        text_printf(buf[1], DLG_TEXT, "ScaledObject %s: annotation %s: \"%d\"", as->keda.object,
-                    KEDA_PAUSED_ANNOTATION, g->to);
-    else if (keda)
-        text_printf(buf[1], DLG_TEXT, "ScaledObject %s: remove annotation %s (paused at %d)",
-                    as->keda.object, KEDA_PAUSED_ANNOTATION, g->from);
-    else
-        text_printf(buf[1], DLG_TEXT, "HPA %s: minReplicas %d -> %d", as->name, g->from, g->to);
+    hold_writes(t, g, as, buf[1], DLG_TEXT);
     d.lines[d.n++] = (struct dialog_line){"writes", buf[1], EL_REC_CHANGE};
     if (keda)
         text_printf(buf[2], DLG_TEXT, "%s",
@@ -232,13 +242,52 @@ static void hold_dialog(struct tui *t, int h, int w)
                            "for U"
                          : "the minimum the hold's audit line kept");
     d.lines[d.n++] = (struct dialog_line){"owner", buf[2], EL_BAND_WARN};
+    if (t->skipped[0]) {
+        text_printf(buf[3], DLG_TEXT, "%s", t->skipped);
+        d.lines[d.n++] = (struct dialog_line){"left out", buf[3], EL_DIM};
+    }
+    dialog_draw(t->win, &t->style, 2, 0, h - 4, w, &d);
+}
+
+/* H and U on the marked services: one line each with what it writes, one y for all. */
+static void holds_dialog(struct tui *t, int h, int w)
+{
+    static char buf[DIALOG_MAX_LINES][DLG_TEXT], title[DLG_TEXT];
+    struct dialog_view d = {
+        .title = title, .min_w = 50, .footer = "y: apply to all   any other key: cancel"};
+    if (t->op == OP_HOLD)
+        text_printf(title, sizeof title, "Hold %zu services at %d?", t->n_targets,
+                    t->targets[0].to);
+    else
+        text_printf(title, sizeof title, "Resume %zu services?", t->n_targets);
+    size_t k = 0;
+    for (size_t i = 0; i < t->n_targets && k < DIALOG_MAX_LINES - 2; i++) {
+        const struct tui_target *g = &t->targets[i];
+        const struct service_view *sv =
+            world_service_ns(t->world, g->source_name, g->namespace_, g->service);
+        char writes[DLG_TEXT] = "gone from the source";
+        if (sv)
+            hold_writes(t, g, &sv->svc.autoscaler, writes, sizeof writes);
+        text_printf(buf[k], DLG_TEXT, "%s%s%s: %s", g->namespace_, g->namespace_[0] ? "/" : "",
+                    g->service, writes);
+        d.lines[d.n++] = (struct dialog_line){NULL, buf[k++], EL_REC_CHANGE};
+    }
+    text_printf(buf[k], DLG_TEXT, "%s",
+                t->op == OP_HOLD
+                    ? "until U: KEDA stops scaling at this count, an HPA scales above it"
+                    : "each autoscaler decides the count again");
+    d.lines[d.n++] = (struct dialog_line){NULL, buf[k++], EL_BAND_WARN};
+    if (t->skipped[0]) {
+        text_printf(buf[k], DLG_TEXT, "left out: %s", t->skipped);
+        d.lines[d.n++] = (struct dialog_line){NULL, buf[k++], EL_DIM};
+    }
     dialog_draw(t->win, &t->style, 2, 0, h - 4, w, &d);
 }
 
 static void confirm_dialog(struct tui *t, int h, int w)
 {
-    if (t->op != OP_SCALE && t->n_targets == 1) {
-        hold_dialog(t, h, w);
+    if (t->op != OP_SCALE) {
+        (t->n_targets == 1 ? hold_dialog : holds_dialog)(t, h, w);
         return;
     }
     static char buf[DIALOG_MAX_LINES][DLG_TEXT], title[DLG_TEXT], danger[DLG_TEXT * 2];

@@ -261,7 +261,7 @@ static void mode_hint(struct tui *t, char *out, size_t len)
     if (t->mode == MODE_FILTER)
         text_printf(out, len, "filter: %s_   (Enter keeps, Esc clears)", t->filter);
     else if (t->n_marks)
-        text_printf(out, len, "%zu marked: + - s a apply to all of them, Space unmarks",
+        text_printf(out, len, "%zu marked: + - s a H U apply to all of them, Space unmarks",
                     t->n_marks);
     else if (t->filter[0])
         text_printf(out, len, "filter: %s   (/ to change)", t->filter);

@@ -348,7 +348,10 @@ void tui_follow(struct tui *t)
         bad += f->state == FOLLOW_FAILED || f->state == FOLLOW_REFUSED;
     }
     if (t->n_follow > 1)
-        text_printf(msg, sizeof msg, "%zu of %zu scaled", ok, t->n_follow);
+        text_printf(msg, sizeof msg, "%zu of %zu %s", ok, t->n_follow,
+                    !t->follow[0].hold   ? "scaled"
+                    : t->op == OP_RESUME ? "resumed"
+                                         : "held");
     for (size_t i = 0; i < t->n_follow; i++) {
         struct tui_follow *f = &t->follow[i];
         /* several: the summary names each failure; one: say where it is */

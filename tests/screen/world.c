@@ -74,6 +74,62 @@ static void keys(struct tui *t, const char *k)
     tui_draw(t);
 }
 
+static size_t count_of(const char *text, const char *s)
+{
+    size_t n = 0;
+    for (const char *p = text; p && (p = strstr(p, s)) != NULL; p++)
+        n++;
+    return n;
+}
+
+/* H and U with marks: the marked services, one dialog listing each, one audit line each. */
+static void hold_marked(struct tui *t, const char *audit)
+{
+    struct service_view *api = (struct service_view *)world_service(t->world, NULL, "api");
+    if (api == NULL) {
+        tap(0, "the demo has an api");
+        return;
+    }
+    /* what a poll of an HPA-scaled api shows: two services, two kinds of hold */
+    struct autoscaler *as = &api->svc.autoscaler;
+    as->present = true;
+    strcpy(as->kind, "HPA");
+    strcpy(as->name, "api");
+    as->min = 3, as->max = 20;
+    char *log = hx_read_file(audit);
+    size_t holds = count_of(log, "\"action\":\"hold\"");
+    free(log);
+    keys(t, "g  "); /* agent-worker (KEDA), then api (HPA) */
+    tap(t->n_marks == 2, "Space marks agent-worker and api");
+    keys(t, "H");
+    tap(hx_has(stdscr, "Hold 2 services at: same count for all"),
+        "H with two marks asks one count for both");
+    keys(t, "12\n");
+    tap(hx_has(stdscr, "Hold 2 services at 12?") &&
+            hx_has(stdscr, "agent-worker: ScaledObject agent-worker-scaler: annotation "
+                           "autoscaling.keda.sh/paused-replicas: \"12\"") &&
+            hx_has(stdscr, "/api: HPA api") && hx_has(stdscr, "minReplicas 3 -> 12"),
+        "one confirmation lists both: KEDA's annotation and the HPA's minimum");
+    hx_golden(stdscr, "confirm-hold-marked", "H on two marked services: one dialog, both writes");
+    keys(t, "y");
+    log = hx_read_file(audit);
+    tap(log != NULL && count_of(log, "\"action\":\"hold\"") == holds + 2 &&
+            count_of(log, "\"to\":12") == 2 &&
+            count_of(log, "\"object\":\"scaledobject/agent-worker-scaler\"") >= 2 &&
+            count_of(log, "\"object\":\"horizontalpodautoscaler/api\"") == 1,
+        "y: one audit line per marked service (%zu hold lines more)",
+        log ? count_of(log, "\"action\":\"hold\"") - holds : 0);
+    free(log);
+    tap(t->n_marks == 0, "the change sent, the marks are cleared as after +");
+    keys(t, "g  U");
+    tap(hx_has(stdscr, "Resume agent-worker?") &&
+            hx_has(stdscr, "remove annotation autoscaling.keda.sh/paused-replicas"),
+        "U with two marks: one confirmation, resuming the paused ScaledObject");
+    tap(hx_has(stdscr, "left out  api: no hold of api in the audit log to restore"),
+        "...and it says why the marked api is left out (its hold was never applied)");
+    keys(t, "n");
+}
+
 static struct service_view *worker(struct world *w)
 {
     for (size_t i = 0; i < w->n_services; i++)
@@ -168,6 +224,7 @@ static void keda_demo(void)
             strstr(log, "\"declined\"") != NULL,
         "a resume declined is audited as one");
     free(log);
+    hold_marked(&t, audit);
     tui_free(&t);
     hx_stop();
     world_free(&w);
