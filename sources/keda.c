@@ -12,33 +12,20 @@
 #include <string.h>
 
 #include "forgetop/keda.h"
+#include "forgetop/kubeevents.h"
 #include "forgetop/quantity.h"
 #include "forgetop/text.h"
-
-static const cJSON *jget(const cJSON *o, const char *k)
-{
-    return cJSON_GetObjectItemCaseSensitive(o, k);
-}
-
-static const char *jstr(const cJSON *o, const char *k)
-{
-    const cJSON *v = jget(o, k);
-    return cJSON_IsString(v) ? v->valuestring : NULL;
-}
 
 /* An integer spec field, range-checked; dflt when absent or absurd. */
 static int jcount(const cJSON *o, const char *k, int dflt)
 {
-    const cJSON *v = jget(o, k);
-    if (!cJSON_IsNumber(v) || v->valuedouble < 0 || v->valuedouble > 1e7)
-        return dflt;
-    return (int)v->valuedouble;
+    return kubeevents_jint(o, k, 0, 1e7, dflt);
 }
 
 /* A metadata value: KEDA writes numbers as strings; NAN when absent or not a number. */
 static double meta_num(const cJSON *meta, const char *k)
 {
-    const char *s = jstr(meta, k);
+    const char *s = kubeevents_jstr(meta, k);
     double v;
     if (s == NULL || quantity_parse(s, &v) != 0 || !isfinite(v) || v < 0)
         return NAN;
@@ -57,22 +44,23 @@ static void set_param(struct keda_scaler *o, const char *param, double v, double
 /* The first trigger: what the recommendation follows. */
 static void first_trigger(struct keda_scaler *o, const cJSON *t)
 {
-    const cJSON *meta = jget(t, "metadata");
-    const char *type = jstr(t, "type"), *mt = jstr(t, "metricType");
+    const cJSON *meta = kubeevents_jget(t, "metadata");
+    const char *type = kubeevents_jstr(t, "type"), *mt = kubeevents_jstr(t, "metricType");
     text_sanitize(o->trigger, sizeof o->trigger, type ? type : "");
     if (type != NULL && (strcmp(type, "redis") == 0 || strcmp(type, "redis-cluster") == 0)) {
         text_sanitize(o->what, sizeof o->what,
-                      jstr(meta, "listName") ? jstr(meta, "listName") : "");
+                      kubeevents_jstr(meta, "listName") ? kubeevents_jstr(meta, "listName") : "");
         set_param(o, "listLength", meta_num(meta, "listLength"), 5, "activationListLength",
                   meta_num(meta, "activationListLength"));
     } else if (type != NULL && strcmp(type, "prometheus") == 0) {
-        text_sanitize(o->what, sizeof o->what, jstr(meta, "query") ? jstr(meta, "query") : "");
+        text_sanitize(o->what, sizeof o->what,
+                      kubeevents_jstr(meta, "query") ? kubeevents_jstr(meta, "query") : "");
         set_param(o, "threshold", meta_num(meta, "threshold"), NAN, "activationThreshold",
                   meta_num(meta, "activationThreshold"));
     } else if (type != NULL && (strcmp(type, "cpu") == 0 || strcmp(type, "memory") == 0)) {
         /* older KEDA put the metric type in metadata.type */
         if (mt == NULL)
-            mt = jstr(meta, "type");
+            mt = kubeevents_jstr(meta, "type");
         set_param(o, "value", meta_num(meta, "value"), NAN, "", NAN);
         text_sanitize(o->metric_type, sizeof o->metric_type, mt ? mt : "Utilization");
         return;
@@ -118,7 +106,7 @@ static void conditions(struct keda_scaler *o, const cJSON *conds)
     const cJSON *c;
     cJSON_ArrayForEach(c, conds)
     {
-        const char *type = jstr(c, "type"), *st = jstr(c, "status");
+        const char *type = kubeevents_jstr(c, "type"), *st = kubeevents_jstr(c, "status");
         if (type == NULL || st == NULL)
             continue;
         char *dst = strcmp(type, "Ready") == 0      ? o->ready
@@ -133,7 +121,7 @@ static void conditions(struct keda_scaler *o, const cJSON *conds)
 
 static int paused_at(const cJSON *meta)
 {
-    const char *s = jstr(jget(meta, "annotations"), KEDA_PAUSED_ANNOTATION);
+    const char *s = kubeevents_jstr(kubeevents_jget(meta, "annotations"), KEDA_PAUSED_ANNOTATION);
     char *end;
     if (s == NULL)
         return -1;
@@ -143,17 +131,21 @@ static int paused_at(const cJSON *meta)
 
 int keda_parse_scaledobject(const cJSON *item, struct keda_scaler *out, char *target, size_t len)
 {
-    const cJSON *meta = jget(item, "metadata"), *spec = jget(item, "spec");
-    const cJSON *st = jget(item, "status"), *ref = jget(spec, "scaleTargetRef");
-    const char *kind = jstr(ref, "kind"), *name = jstr(ref, "name");
+    const cJSON *meta = kubeevents_jget(item, "metadata"), *spec = kubeevents_jget(item, "spec");
+    const cJSON *st = kubeevents_jget(item, "status"),
+                *ref = kubeevents_jget(spec, "scaleTargetRef");
+    const char *kind = kubeevents_jstr(ref, "kind"), *name = kubeevents_jstr(ref, "name");
     /* KEDA's scaleTargetRef defaults to a Deployment (apps/v1) */
     if (name == NULL || (kind != NULL && strcmp(kind, "Deployment") != 0))
         return -1;
     memset(out, 0, sizeof *out);
     text_sanitize(target, len, name);
-    text_sanitize(out->object, sizeof out->object, jstr(meta, "name") ? jstr(meta, "name") : "");
-    const char *hpa = jstr(st, "hpaName");
-    const char *named = jstr(jget(jget(spec, "advanced"), "horizontalPodAutoscalerConfig"), "name");
+    text_sanitize(out->object, sizeof out->object,
+                  kubeevents_jstr(meta, "name") ? kubeevents_jstr(meta, "name") : "");
+    const char *hpa = kubeevents_jstr(st, "hpaName");
+    const char *named = kubeevents_jstr(
+        kubeevents_jget(kubeevents_jget(spec, "advanced"), "horizontalPodAutoscalerConfig"),
+        "name");
     if (hpa == NULL)
         hpa = named;
     if (hpa != NULL)
@@ -168,8 +160,8 @@ int keda_parse_scaledobject(const cJSON *item, struct keda_scaler *out, char *ta
     if (!out->held)
         out->paused_at = 0;
     out->target = out->activation = NAN;
-    triggers(out, jget(spec, "triggers"));
-    conditions(out, jget(st, "conditions"));
+    triggers(out, kubeevents_jget(spec, "triggers"));
+    conditions(out, kubeevents_jget(st, "conditions"));
     return 0;
 }
 
@@ -197,7 +189,7 @@ static double metric_value(const cJSON *v, const char *type)
 {
     double d;
     const char *key = strcmp(type, "Value") == 0 ? "value" : "averageValue";
-    if (quantity_parse(jstr(v, key), &d) != 0 || !isfinite(d))
+    if (quantity_parse(kubeevents_jstr(v, key), &d) != 0 || !isfinite(d))
         return NAN;
     return d;
 }
@@ -205,16 +197,16 @@ static double metric_value(const cJSON *v, const char *type)
 /* The External or Object part of one metric entry and its kind, NULL when neither. */
 static const cJSON *ext_part(const cJSON *m, const char **kind)
 {
-    const char *type = jstr(m, "type");
+    const char *type = kubeevents_jstr(m, "type");
     if (type == NULL)
         return NULL;
     if (strcmp(type, "External") == 0) {
         *kind = "External";
-        return jget(m, "external");
+        return kubeevents_jget(m, "external");
     }
     if (strcmp(type, "Object") == 0) {
         *kind = "Object";
-        return jget(m, "object");
+        return kubeevents_jget(m, "object");
     }
     return NULL;
 }
@@ -223,30 +215,30 @@ void keda_hpa_metrics(struct autoscaler *a, const cJSON *spec, const cJSON *stat
 {
     const cJSON *m, *part = NULL;
     const char *kind = NULL;
-    cJSON_ArrayForEach(m, jget(spec, "metrics"))
+    cJSON_ArrayForEach(m, kubeevents_jget(spec, "metrics"))
     {
         if ((part = ext_part(m, &kind)) != NULL)
             break;
     }
     if (part == NULL)
         return;
-    const cJSON *target = jget(part, "target");
-    const char *type = jstr(target, "type");
-    const char *name = jstr(jget(part, "metric"), "name");
+    const cJSON *target = kubeevents_jget(part, "target");
+    const char *type = kubeevents_jstr(target, "type");
+    const char *name = kubeevents_jstr(kubeevents_jget(part, "metric"), "name");
     if (type == NULL || (strcmp(type, "AverageValue") != 0 && strcmp(type, "Value") != 0))
         return;
     text_printf(a->ext_kind, sizeof a->ext_kind, "%s", kind);
     text_printf(a->ext_type, sizeof a->ext_type, "%s", type);
     text_sanitize(a->ext_metric, sizeof a->ext_metric, name ? name : "");
     a->ext_target = metric_value(target, type);
-    cJSON_ArrayForEach(m, jget(status, "currentMetrics"))
+    cJSON_ArrayForEach(m, kubeevents_jget(status, "currentMetrics"))
     {
         const char *k2 = NULL;
         const cJSON *cur = ext_part(m, &k2);
-        const char *n2 = jstr(jget(cur, "metric"), "name");
+        const char *n2 = kubeevents_jstr(kubeevents_jget(cur, "metric"), "name");
         if (cur == NULL || strcmp(k2, kind) != 0 || (name && n2 && strcmp(name, n2) != 0))
             continue;
-        a->ext_current = metric_value(jget(cur, "current"), type);
+        a->ext_current = metric_value(kubeevents_jget(cur, "current"), type);
         break;
     }
 }

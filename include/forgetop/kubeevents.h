@@ -12,6 +12,15 @@
 
 struct cJSON;
 
+/* The JSON access every Kubernetes reader shares (kube.c, keda.c, this module): a member
+ * (NULL when absent), a string member (NULL when absent or not a string), an integer
+ * member within lo..hi (dflt otherwise: numbers from a server are range-checked), and a
+ * string member sanitised into dst ("" when absent). */
+const struct cJSON *kubeevents_jget(const struct cJSON *o, const char *k);
+const char *kubeevents_jstr(const struct cJSON *o, const char *k);
+int kubeevents_jint(const struct cJSON *o, const char *k, double lo, double hi, int dflt);
+void kubeevents_jcopy(char *dst, size_t len, const struct cJSON *o, const char *k);
+
 /* A pod's status: its most important container waiting/terminated reason, or its
  * PodScheduled=False reason, with message, last termination and exit code. */
 void kubeevents_pod_reason(struct pod *p, const struct cJSON *status);
