@@ -259,6 +259,20 @@ static void add_skipped(struct tui *t, const char *why)
     text_printf(t->skipped + n, sizeof t->skipped - n, "%s%s", n ? "; " : "", why);
 }
 
+/* sv, from -> to, becomes the next target of the dialog, frozen by name. */
+static void freeze_target(struct tui *t, const struct service_view *sv, int from, int to,
+                          const char *reason)
+{
+    struct tui_target *g = &t->targets[t->n_targets++];
+    g->source = sv->source;
+    text_printf(g->source_name, sizeof g->source_name, "%s", src_name(t, sv));
+    text_printf(g->service, sizeof g->service, "%s", sv->svc.name);
+    text_printf(g->namespace_, sizeof g->namespace_, "%s", sv->svc.namespace_);
+    g->from = from;
+    g->to = to;
+    text_printf(g->reason, sizeof g->reason, "%s", reason);
+}
+
 static void act_set(struct tui *t, int key);
 static void propose_hold(struct tui *t, int n);
 
@@ -294,14 +308,7 @@ static void propose(struct tui *t, const char *kind, int delta, int set)
             add_skipped(t, why);
             continue;
         }
-        struct tui_target *g = &t->targets[t->n_targets++];
-        g->source = sv->source;
-        text_printf(g->source_name, sizeof g->source_name, "%s", src_name(t, sv));
-        text_printf(g->service, sizeof g->service, "%s", sv->svc.name);
-        text_printf(g->namespace_, sizeof g->namespace_, "%s", sv->svc.namespace_);
-        g->from = sv->svc.desired;
-        g->to = to;
-        text_printf(g->reason, sizeof g->reason, "%s", reason);
+        freeze_target(t, sv, sv->svc.desired, to, reason);
     }
     if (t->n_targets == 0) {
         tui_set_status(t, EL_STATUS_ERR, "%s", t->skipped[0] ? t->skipped : "no service selected");
@@ -400,14 +407,7 @@ static void propose_hold(struct tui *t, int n)
             add_skipped(t, why);
             continue;
         }
-        struct tui_target *g = &t->targets[t->n_targets++];
-        g->source = sv->source;
-        text_printf(g->source_name, sizeof g->source_name, "%s", src_name(t, sv));
-        text_printf(g->service, sizeof g->service, "%s", sv->svc.name);
-        text_printf(g->namespace_, sizeof g->namespace_, "%s", sv->svc.namespace_);
-        g->from = req.from;
-        g->to = req.to;
-        text_printf(g->reason, sizeof g->reason, "%s", req.reason);
+        freeze_target(t, sv, req.from, req.to, req.reason);
     }
     if (t->n_targets == 0) {
         if (t->skipped[0])

@@ -152,6 +152,9 @@ static void one_target(struct tui *t, struct dialog_view *d, const struct tui_ta
 
 static void many_targets(struct tui *t, struct dialog_view *d, char (*buf)[DLG_TEXT], size_t *k)
 {
+    bool one_ns = true; /* -A: marks in several namespaces each say which */
+    for (size_t i = 1; i < t->n_targets; i++)
+        one_ns &= strcmp(t->targets[i].namespace_, t->targets[0].namespace_) == 0;
     for (size_t i = 0; i < t->n_targets && d->n < DIALOG_MAX_LINES - 6; i++) {
         const struct tui_target *g = &t->targets[i];
         const struct service_view *sv =
@@ -163,13 +166,16 @@ static void many_targets(struct tui *t, struct dialog_view *d, char (*buf)[DLG_T
         if (sv && sv->svc.autoscaler.present)
             text_printf(undo, sizeof undo, "%s%s undoes it", t->style.g->sep,
                         sv->svc.autoscaler.kind);
-        text_printf(buf[*k], DLG_TEXT, "%s %d -> %d%s%s%s", g->service, g->from, g->to,
-                    pred[0] ? t->style.g->sep : "", pred, undo);
+        text_printf(buf[*k], DLG_TEXT, "%s%s%s %d -> %d%s%s%s", one_ns ? "" : g->namespace_,
+                    one_ns ? "" : "/", g->service, g->from, g->to, pred[0] ? t->style.g->sep : "",
+                    pred, undo);
         d->lines[d->n++] =
             (struct dialog_line){NULL, buf[(*k)++], j.needs_second ? EL_BAND_CRIT : EL_DIALOG};
     }
-    text_printf(buf[*k], DLG_TEXT, "namespace %s%ssource %s%sreason: %s", t->targets[0].namespace_,
-                t->style.g->sep, t->targets[0].source_name, t->style.g->sep, t->targets[0].reason);
+    text_printf(buf[*k], DLG_TEXT, "%s%s%ssource %s%sreason: %s",
+                one_ns ? "namespace " : "several namespaces",
+                one_ns ? t->targets[0].namespace_ : "", t->style.g->sep, t->targets[0].source_name,
+                t->style.g->sep, t->targets[0].reason);
     d->lines[d->n++] = (struct dialog_line){NULL, buf[(*k)++], EL_DIM};
     if (t->skipped[0]) {
         text_printf(buf[*k], DLG_TEXT, "left out: %s", t->skipped);

@@ -208,6 +208,9 @@ static void marks_by_namespace(struct tui *t, struct world *w, struct fix_scaler
     tap(t->mode == MODE_CONFIRM && t->n_targets == 2 &&
             strcmp(t->targets[0].namespace_, t->targets[1].namespace_) != 0,
         "+ on the two marks: one confirmation with both webs (%zu targets)", t->n_targets);
+    tap(hx_has(stdscr, "team-a/web 2 -> 3") && hx_has(stdscr, "team-b/web 3 -> 4") &&
+            hx_has(stdscr, "several namespaces"),
+        "...each line names its namespace, and the dialog does not claim one");
     type(t, "y");
     tap(sc->n == before + 2 && strcmp(sc->reqs[before].namespace_, "team-a") == 0 &&
             strcmp(sc->reqs[before + 1].namespace_, "team-b") == 0,
