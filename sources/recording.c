@@ -13,6 +13,7 @@
 #include <sqlite3.h>
 
 #include "forgetop/framez.h"
+#include "forgetop/grow.h"
 #include "forgetop/recorder.h"
 #include "forgetop/snapjson.h"
 
@@ -361,23 +362,17 @@ long recording_attempts(struct recording *r, struct rec_attempt **out)
     if (sqlite3_prepare_v2(r->db, "SELECT t, json FROM audits ORDER BY t", -1, &st, NULL) !=
         SQLITE_OK)
         return -1;
-    long n = 0, cap = 0;
+    size_t n = 0, cap = 0;
     while (sqlite3_step(st) == SQLITE_ROW) {
-        if (n == cap) {
-            cap = cap ? cap * 2 : 16;
-            struct rec_attempt *grown = realloc(*out, (size_t)cap * sizeof **out);
-            if (grown == NULL)
-                break;
-            *out = grown;
-        }
-        struct rec_attempt *a = &(*out)[n++];
-        memset(a, 0, sizeof *a);
+        struct rec_attempt *a = grow_push((void **)out, &n, &cap, sizeof **out);
+        if (a == NULL)
+            break; /* out of memory: the attempts read so far */
         a->t = sqlite3_column_double(st, 0);
         if (sqlite3_column_text(st, 1) != NULL)
             attempt_from((const char *)sqlite3_column_text(st, 1), a);
     }
     sqlite3_finalize(st);
-    return n;
+    return (long)n;
 }
 
 long recording_audits(struct recording *r, double from, double to)
