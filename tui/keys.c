@@ -83,9 +83,7 @@ static void click(struct tui *t, int y, int x)
         for (int s = 0; s < SORT_N; s++) /* ...and a column's title sorts by it, as htop */
             if (h->col_w[s] > 0 && x >= h->col_x[s] && x < h->col_x[s] + h->col_w[s])
                 tui_sort_click(t, (enum tui_sort)s);
-    } else if (y == h->svc_y - 1 && h->svc_rows > 0 && t->focus != FOCUS_SERVICES)
-        actions_dispatch(t, '\t');
-    else if (y == h->met_y - 1 && h->met_rows > 0 && t->focus != FOCUS_METRICS)
+    } else if (y == h->met_y - 1 && h->met_rows > 0 && t->focus != FOCUS_METRICS)
         actions_dispatch(t, '\t');
     else if (in_rows(y, h->svc_y, h->svc_rows))
         select_row(t, FOCUS_SERVICES, h->svc_top + (size_t)(y - h->svc_y));
