@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <unistd.h>
 
+#include "forgetop/keys.h"
 #include "harness.h"
 #include "fixture.h"
 
@@ -233,6 +234,60 @@ static void status_column(void)
     fixture_free(&w);
 }
 
+/* A click on each column title shown sorts by that column, a second click inverts, at
+ * every width (hidden columns move the titles); a click between titles does nothing. */
+static void click_titles(int lines, int cols)
+{
+    struct config cfg;
+    struct world w;
+    struct actuator act;
+    struct fix_scaler sc = {0};
+    struct tui t;
+    fixture_build(&w, &cfg);
+    actuator_init(&act, false, audit_path, fix_submit, &sc);
+    hx_start("xterm-256color", lines, cols, 1);
+    tui_init(&t, &w, &act, NULL, &cfg, stdscr);
+    frame(&t);
+    int shown = 0, bad = 0;
+    for (int s = 0; s < SORT_N; s++) {
+        if (t.hits.col_w[s] == 0)
+            continue;
+        shown++;
+        MEVENT ev = {.x = t.hits.col_x[s] + t.hits.col_w[s] / 2,
+                     .y = t.hits.svc_y - 1,
+                     .bstate = BUTTON1_PRESSED};
+        enum tui_sort was = t.sort;
+        bool desc = t.sort_desc;
+        keys_mouse_event(&t, &ev);
+        frame(&t);
+        char want[64];
+        snprintf(want, sizeof want, "sort: %s %s", tui_sort_name((enum tui_sort)s),
+                 t.sort_desc ? "▼" : "▲");
+        bad += t.sort != (enum tui_sort)s || (was == t.sort && desc == t.sort_desc) ||
+               !hx_has(stdscr, want);
+        bool first = t.sort_desc;
+        /* where the title is now: at 24 lines a sort gives the caption its row */
+        ev.x = t.hits.col_x[s] + t.hits.col_w[s] / 2, ev.y = t.hits.svc_y - 1;
+        keys_mouse_event(&t, &ev);
+        frame(&t);
+        bad += t.sort != (enum tui_sort)s || t.sort_desc == first;
+    }
+    tap(shown >= 5 && bad == 0,
+        "%dx%d: a click on each of the %d titles shown sorts by it (the caption says so), a "
+        "second inverts (%d wrong)",
+        cols, lines, shown, bad);
+    enum tui_sort was = t.sort;
+    bool desc = t.sort_desc;
+    MEVENT gap = {
+        .x = t.hits.col_x[SORT_NAME] - 1, .y = t.hits.svc_y - 1, .bstate = BUTTON1_PRESSED};
+    keys_mouse_event(&t, &gap);
+    tap(t.sort == was && t.sort_desc == desc, "%dx%d: a click left of the titles sorts nothing",
+        cols, lines);
+    tui_free(&t);
+    hx_stop();
+    fixture_free(&w);
+}
+
 int main(void)
 {
     if (!mkdtemp(audit_dir))
@@ -244,6 +299,8 @@ int main(void)
     run("overview-ascii", "overview in an ASCII locale", 24, 80, 0, false);
     run("overview-readonly", "overview in read-only mode", 24, 80, 1, true);
     too_small();
+    click_titles(24, 80);
+    click_titles(48, 160);
     terminals();
     stale();
     degraded_mono();
