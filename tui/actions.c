@@ -629,6 +629,7 @@ static void follow_start(struct tui *t, const struct scale_request *req, bool se
     f->to = req->to;
     f->set_min = req->set_autoscaler_min || req->keda; /* no count to follow */
     f->hold = req->hold || req->resume;
+    f->resume = req->resume;
     f->state = sent ? FOLLOW_PENDING : FOLLOW_REFUSED;
     text_printf(f->msg, sizeof f->msg, "%s", why); /* "scaling api 5 -> 6", or the refusal */
 }

@@ -349,9 +349,9 @@ void tui_follow(struct tui *t)
     }
     if (t->n_follow > 1)
         text_printf(msg, sizeof msg, "%zu of %zu %s", ok, t->n_follow,
-                    !t->follow[0].hold   ? "scaled"
-                    : t->op == OP_RESUME ? "resumed"
-                                         : "held");
+                    !t->follow[0].hold    ? "scaled"
+                    : t->follow[0].resume ? "resumed"
+                                          : "held");
     for (size_t i = 0; i < t->n_follow; i++) {
         struct tui_follow *f = &t->follow[i];
         /* several: the summary names each failure; one: say where it is */

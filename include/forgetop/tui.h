@@ -127,7 +127,8 @@ struct tui_follow {
     char service[FT_NAME_MAX];
     int from, to;
     bool set_min;
-    bool hold; /* a hold or resume: the source's words are the whole report */
+    bool hold;   /* a hold or resume: the source's words are the whole report */
+    bool resume; /* ...a resume ("2 of 2 resumed") */
     enum follow_state state;
     double applied_at;
     char msg[FT_TEXT_MAX]; /* the refusal, the failure, or where the rollout is */

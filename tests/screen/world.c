@@ -121,6 +121,7 @@ static void hold_marked(struct tui *t, const char *audit)
         log ? count_of(log, "\"action\":\"hold\"") - holds : 0);
     free(log);
     tap(t->n_marks == 0, "the change sent, the marks are cleared as after +");
+    tap(hx_has(stdscr, " of 2 held"), "the status line counts the holds, not scalings");
     keys(t, "g  U");
     tap(hx_has(stdscr, "Resume agent-worker?") &&
             hx_has(stdscr, "remove annotation autoscaling.keda.sh/paused-replicas"),
