@@ -18,33 +18,50 @@ static void frame(struct tui *t)
     tui_draw(t);
 }
 
-static void run(const char *name, const char *what, int lines, int cols, int utf8, bool ro)
-{
+/* One dashboard over the fixture on a terminal of lines x cols. */
+struct rig {
     struct config cfg;
     struct world w;
     struct actuator act;
-    struct fix_scaler sc = {0};
+    struct fix_scaler sc;
     struct tui t;
-    fixture_build(&w, &cfg);
-    actuator_init(&act, ro, audit_path, fix_submit, &sc);
+};
+
+static void rig_start(struct rig *r, int lines, int cols, int utf8, bool ro)
+{
+    memset(r, 0, sizeof *r);
+    fixture_build(&r->w, &r->cfg);
+    actuator_init(&r->act, ro, audit_path, fix_submit, &r->sc);
     hx_start("xterm-256color", lines, cols, utf8);
-    tui_init(&t, &w, &act, NULL, &cfg, stdscr);
-    frame(&t);
+    tui_init(&r->t, &r->w, &r->act, NULL, &r->cfg, stdscr);
+}
+
+static void rig_stop(struct rig *r)
+{
+    tui_free(&r->t);
+    hx_stop();
+    fixture_free(&r->w);
+}
+
+static void run(const char *name, const char *what, int lines, int cols, int utf8, bool ro)
+{
+    struct rig r;
+    rig_start(&r, lines, cols, utf8, ro);
+    struct tui *t = &r.t;
+    frame(t);
     hx_golden(stdscr, name, what);
     if (cols >= 160 && !ro)
         tap(hx_has(stdscr, "KEDA agent-worker-scaler") && hx_has(stdscr, "HPA api"),
             "%dx%d: the AUTOSCALER column is as wide as its longest cell, no name cut", cols,
             lines);
     if (ro) {
-        tui_key(&t, '+');
-        frame(&t);
-        tap(hx_has(stdscr, "scaling is disabled in read-only mode") && t.mode == MODE_NORMAL,
+        tui_key(t, '+');
+        frame(t);
+        tap(hx_has(stdscr, "scaling is disabled in read-only mode") && t->mode == MODE_NORMAL,
             "read-only: + leaves the refusal in the status line and opens no dialog");
         hx_golden(stdscr, "overview-readonly-refused", "read-only refusal");
     }
-    tui_free(&t);
-    hx_stop();
-    fixture_free(&w);
+    rig_stop(&r);
 }
 
 static void too_small(void)
@@ -238,54 +255,46 @@ static void status_column(void)
  * every width (hidden columns move the titles); a click between titles does nothing. */
 static void click_titles(int lines, int cols)
 {
-    struct config cfg;
-    struct world w;
-    struct actuator act;
-    struct fix_scaler sc = {0};
-    struct tui t;
-    fixture_build(&w, &cfg);
-    actuator_init(&act, false, audit_path, fix_submit, &sc);
-    hx_start("xterm-256color", lines, cols, 1);
-    tui_init(&t, &w, &act, NULL, &cfg, stdscr);
-    frame(&t);
+    struct rig r;
+    rig_start(&r, lines, cols, 1, false);
+    struct tui *t = &r.t;
+    frame(t);
     int shown = 0, bad = 0;
     for (int s = 0; s < SORT_N; s++) {
-        if (t.hits.col_w[s] == 0)
+        if (t->hits.col_w[s] == 0)
             continue;
         shown++;
-        MEVENT ev = {.x = t.hits.col_x[s] + t.hits.col_w[s] / 2,
-                     .y = t.hits.svc_y - 1,
+        MEVENT ev = {.x = t->hits.col_x[s] + t->hits.col_w[s] / 2,
+                     .y = t->hits.svc_y - 1,
                      .bstate = BUTTON1_PRESSED};
-        enum tui_sort was = t.sort;
-        bool desc = t.sort_desc;
-        keys_mouse_event(&t, &ev);
-        frame(&t);
+        enum tui_sort was = t->sort;
+        bool desc = t->sort_desc;
+        keys_mouse_event(t, &ev);
+        frame(t);
         char want[64];
         snprintf(want, sizeof want, "sort: %s %s", tui_sort_name((enum tui_sort)s),
-                 t.sort_desc ? "▼" : "▲");
-        bad += t.sort != (enum tui_sort)s || (was == t.sort && desc == t.sort_desc) ||
+                 t->sort_desc ? "▼" : "▲");
+        bad += t->sort != (enum tui_sort)s || (was == t->sort && desc == t->sort_desc) ||
                !hx_has(stdscr, want);
-        bool first = t.sort_desc;
+        bool first = t->sort_desc;
         /* where the title is now: at 24 lines a sort gives the caption its row */
-        ev.x = t.hits.col_x[s] + t.hits.col_w[s] / 2, ev.y = t.hits.svc_y - 1;
-        keys_mouse_event(&t, &ev);
-        frame(&t);
-        bad += t.sort != (enum tui_sort)s || t.sort_desc == first;
+        ev.x = t->hits.col_x[s] + t->hits.col_w[s] / 2, ev.y = t->hits.svc_y - 1;
+        keys_mouse_event(t, &ev);
+        frame(t);
+        bad += t->sort != (enum tui_sort)s || t->sort_desc == first;
     }
     tap(shown >= 5 && bad == 0,
         "%dx%d: a click on each of the %d titles shown sorts by it (the caption says so), a "
         "second inverts (%d wrong)",
         cols, lines, shown, bad);
-    enum tui_sort was = t.sort;
-    bool desc = t.sort_desc;
+    enum tui_sort was = t->sort;
+    bool desc = t->sort_desc;
     MEVENT gap = {
-        .x = t.hits.col_x[SORT_NAME] - 1, .y = t.hits.svc_y - 1, .bstate = BUTTON1_PRESSED};
-    keys_mouse_event(&t, &gap);
-    tap(t.sort == was && t.sort_desc == desc, "%dx%d: a click left of the titles sorts nothing",
+        .x = t->hits.col_x[SORT_NAME] - 1, .y = t->hits.svc_y - 1, .bstate = BUTTON1_PRESSED};
+    keys_mouse_event(t, &gap);
+    tap(t->sort == was && t->sort_desc == desc, "%dx%d: a click left of the titles sorts nothing",
         cols, lines);
-    tui_free(&t);
-    hx_stop();
-    fixture_free(&w);
+    rig_stop(&r);
 }
 
 int main(void)
