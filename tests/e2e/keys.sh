@@ -2,7 +2,7 @@
 # keys.sh - every escape form a terminal sends for the cursor, editing and function keys
 # reaches forgetop as that key, whatever the terminfo entry lists: first through a probe
 # that prints what curses decodes (and, as the control, what terminfo alone gives), then in
-# the real dashboard in tmux (raw bytes with send-keys -H; the selection must move). The
+# the real dashboard in tmux (raw bytes in one write each; the selection must move). The
 # mouse: a click selects a service or a metric, the wheel moves, a click on the function
 # bar runs its action through the dispatcher (refused in read-only mode), mouse = false
 # leaves the mouse to the terminal.
@@ -13,8 +13,11 @@ SOCK="forgetop-keys-$$"
 TM() { tmux -L "$SOCK" -f /dev/null "$@"; }
 on_exit "tmux -L '$SOCK' kill-server"
 ENVS="env -u NO_COLOR -u FORGETOP_READ_ONLY XDG_STATE_HOME='$S/state' XDG_CONFIG_HOME='$S/config' LANG=C.UTF-8 LC_ALL=C.UTF-8 TERM=xterm-256color"
-hex() { printf '%s' "$1" | xxd -p | sed 's/../& /g'; } # hex TEXT : "1b 5b 41 "
 name() { echo "ESC ${1#\\033}"; }                   # name '\033[A' : "ESC [A"
+# raw SESSION BYTES : BYTES to the pane in one write, as a terminal sends a key or a mouse
+# report. send-keys -H writes byte by byte, so a loaded machine can split a sequence past
+# the 25 ms escape delay and the test would see ESC, [, < ... as keys of their own.
+raw() { TM set-buffer -b raw -- "$2" && TM paste-buffer -d -r -b raw -t "$1"; }
 
 # ---- the probe: each form, one key --------------------------------------------------------
 probe=$(probe_path keys_probe) || { not_ok "keys_probe builds"; finish; }
@@ -27,7 +30,7 @@ run_probe() { # run_probe NAME OUT [--terminfo-only]
 send_form() {
     local s=$1 out=$2 n; shift 2
     n=$(wc -l <"$out" 2>/dev/null || echo 0)
-    TM send-keys -t "$s" -H $(hex "$(printf "$@")")
+    raw "$s" "$(printf "$@")"
     wait_for 5 sh -c "[ \$(wc -l <'$out') -gt $n ]"
 }
 FORMS=(
@@ -66,7 +69,7 @@ screen() { TM capture-pane -p -t "$1"; }
 selected() { screen "$1" | sed -n 's/^▶ *\([^ ]*\).*/\1/p' | head -1; }
 # moves SESSION WANT DESC SEQ : send SEQ raw, wait for WANT to be the selected row.
 moves() {
-    TM send-keys -t "$1" -H $(hex "$(printf "$4")")
+    raw "$1" "$(printf "$4")"
     if wait_for 5 sh -c "[ \"\$(tmux -L '$SOCK' capture-pane -p -t '$1' | sed -n 's/^▶ *\([^ ]*\).*/\1/p' | head -1)\" = '$2' ]"; then
         ok "$3"
     else
@@ -91,7 +94,7 @@ done
 moves rw "${rows[last]}" "ESC [ 6 ~ (PgDn) moves ten down: the last" '\033[6~'
 moves rw "${rows[0]}" "ESC [ 5 ~ (PgUp) moves ten up: the first" '\033[5~'
 for f in '\033OP' '\033[11~'; do
-    TM send-keys -t rw -H $(hex "$(printf "$f")")
+    raw rw "$(printf "$f")"
     check "$(name "$f") (F1) opens the help" \
         wait_for 5 sh -c "tmux -L '$SOCK' capture-pane -p -t rw | grep -q '^Keys\.'"
     TM send-keys -t rw Escape
@@ -100,8 +103,8 @@ done
 
 # ---- the mouse -------------------------------------------------------------------------
 # SGR reports (ncurses asks xterm-256color for them): ESC [ < b ; x ; y M, 1-based.
-sgr() { TM send-keys -t "$1" -H $(hex "$(printf '\033[<%s;%s;%sM' "$2" "$3" "$4")"); }
-clickat() { sgr "$1" 0 "$2" "$3"; TM send-keys -t "$1" -H $(hex "$(printf '\033[<0;%s;%sm' "$2" "$3")"); }
+sgr() { raw "$1" "$(printf '\033[<%s;%s;%sM' "$2" "$3" "$4")"; }
+clickat() { sgr "$1" 0 "$2" "$3"; raw "$1" "$(printf '\033[<0;%s;%sm' "$2" "$3")"; }
 expect_eq "the dashboard asks the terminal for the mouse" "1 1" \
     "$(TM display -p -t rw '#{mouse_any_flag} #{mouse_sgr_flag}')"
 y=$(screen rw | grep -n " ${rows[2]} " | head -1 | cut -d: -f1)
@@ -174,7 +177,7 @@ mkdir -p "$S/config/forgetop"
 printf '[forgetop]\nmouse = false\n' >"$S/config/forgetop/forgetop.conf"
 start nomouse || not_ok "the dashboard with mouse = false starts"
 expect_eq "mouse = false: the terminal keeps the mouse" "0" "$(TM display -p -t nomouse '#{mouse_any_flag}')"
-TM send-keys -t nomouse -H $(hex "$(printf '\033[21~')")
+raw nomouse "$(printf '\033[21~')"
 check "ESC [ 21 ~ (F10) quits" wait_for 5 test -s "$S/nomouse.exit"
 expect_eq "...with status 0" "0" "$(cat "$S/nomouse.exit" 2>/dev/null)"
 finish
