@@ -400,6 +400,11 @@ static int on_event(struct kubewatch *w, const char *line, size_t len)
     return rc;
 }
 
+int kubewatch_apply_event(struct kubewatch *w, const char *line, size_t len)
+{
+    return on_event(w, line, len);
+}
+
 /* Apply the complete lines received; keep a partial one. As on_event. */
 static int drain_lines(struct kubewatch *w)
 {

@@ -62,6 +62,11 @@ bool kubewatch_lists_next(const struct kubewatch *w, const char *server, double 
 size_t kubewatch_count(struct kubewatch *w);
 const void *kubewatch_item(const struct kubewatch *w, size_t i);
 
+/* One line of a watch stream (ADDED, MODIFIED, DELETED, BOOKMARK, ERROR) applied to the
+ * cache as the watch applies it: 0, 1 an ERROR 410 (the next sync relists), -1 not an
+ * event or out of memory. For tests; a sync applies what its watch delivers. */
+int kubewatch_apply_event(struct kubewatch *w, const char *line, size_t len);
+
 /* What the list is doing, for the source's notice: "watching", "polling (watch refused:
  * 405)", "relisting (410 Gone)", "watch broken, retrying in 4 s". */
 void kubewatch_mode(const struct kubewatch *w, char *out, size_t len);
