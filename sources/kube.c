@@ -80,6 +80,17 @@ struct kdep {
     int64_t hpa_cpu_m;
     double hpa_mem;
     int n_hpa_cpu, n_hpa_mem;
+    /* the requests of the pods counted, each its own (the template's for a pod listed
+     * without containers); a counted pod without one makes the figure unknown */
+    double req_cpu_m, req_mem;
+    bool req_cpu_missing, req_mem_missing;
+    struct podreq *preq; /* parallel to the service's pods */
+};
+
+/* A pod's own requests (kuberec_pod), kept beside its struct pod for its metrics. */
+struct podreq {
+    int64_t cpu_m; /* -1 none */
+    double mem;    /* -1 none */
 };
 
 struct pollctx {
@@ -260,6 +271,8 @@ static long dep_named(struct pollctx *pc, const char *ns, const char *name)
 
 static void pollctx_free(struct pollctx *pc)
 {
+    for (size_t i = 0; pc->deps != NULL && i < pc->snap->n_services; i++)
+        free(pc->deps[i].preq);
     free(pc->deps);
     strmap_free(&pc->by_name);
     strmap_free(&pc->by_pod);
@@ -454,6 +467,18 @@ static int on_pod(struct pollctx *pc, const void *rec)
     if (i < 0) /* no deployment of ours: nor are its metrics */
         return strmap_put(&pc->by_pod, key, kl, POD_UNOWNED);
     struct service *svc = &pc->snap->services[i];
+    struct kdep *d = &pc->deps[i];
+    /* grown as the pods are: a power of two at least 4 */
+    if (svc->n_pods >= 4 && (svc->n_pods & (svc->n_pods - 1)) == 0) {
+        struct podreq *q = realloc(d->preq, svc->n_pods * 2 * sizeof(*q));
+        if (q == NULL)
+            return -1;
+        d->preq = q;
+    } else if (d->preq == NULL && (d->preq = malloc(4 * sizeof(*d->preq))) == NULL) {
+        return -1;
+    }
+    d->preq[svc->n_pods] = r->own_requests ? (struct podreq){r->cpu_req_m, r->mem_req}
+                                           : (struct podreq){d->rec->cpu_req_m, d->rec->mem_req};
     struct pod *p = service_add_pod(svc);
     if (p == NULL)
         return -1;
@@ -533,20 +558,28 @@ static bool cpu_unready(const struct kube *k, const struct pod *p, double metric
 /* Add one pod's use to the sums the HPA would take (groupPods in replica_calculator.go):
  * pending, failed and terminating pods are left out; for cpu, unready ones too. Without a
  * pod list (refused) every pod with a metric counts, as nothing says otherwise. */
-static void hpa_count(struct kdep *d, const struct pod *p, bool have_pods, int64_t cpu_m,
-                      double mem, bool unready)
+static void hpa_count(struct kdep *d, const struct pod *p, const struct podreq *q, bool have_pods,
+                      int64_t cpu_m, double mem, bool unready)
 {
     if (have_pods && p == NULL)
         return; /* not a pod the HPA lists: it has no request to divide by */
     if (p != NULL && (strcmp(p->phase, "Pending") == 0 || strcmp(p->phase, "Failed") == 0 ||
                       strcmp(p->phase, "Terminating") == 0))
         return;
+    /* without a pod list, each pod is taken to have the template's requests */
+    struct podreq tpl = {d->rec->cpu_req_m, d->rec->mem_req};
+    if (q == NULL)
+        q = &tpl;
     d->hpa_mem += mem;
     d->n_hpa_mem++;
+    d->req_mem_missing |= q->mem < 0;
+    d->req_mem += q->mem > 0 ? q->mem : 0;
     if (unready)
         return;
     d->hpa_cpu_m = add_milli(d->hpa_cpu_m, cpu_m);
     d->n_hpa_cpu++;
+    d->req_cpu_missing |= q->cpu_m < 0;
+    d->req_cpu_m += q->cpu_m > 0 ? (double)q->cpu_m : 0;
 }
 
 static int on_pod_metrics(struct pollctx *pc, const void *rec)
@@ -566,14 +599,16 @@ static int on_pod_metrics(struct pollctx *pc, const void *rec)
     d->n_metrics++;
     struct service *svc = &pc->snap->services[i];
     const struct pod *pod = NULL;
+    const struct podreq *q = NULL;
     for (size_t j = 0; j < svc->n_pods; j++)
         if (strcmp(svc->pods[j].name, r->name) == 0) {
             svc->pods[j].cpu_cores = r->cores;
             svc->pods[j].mem_bytes = r->mem;
             pod = &svc->pods[j];
+            q = &d->preq[j];
         }
     bool unready = pod != NULL && cpu_unready(pc->k, pod, r->t, r->window_s, pc->snap->taken_at);
-    hpa_count(d, pod, svc->n_pods > 0, r->cpu_m, r->mem, unready);
+    hpa_count(d, pod, q, svc->n_pods > 0, r->cpu_m, r->mem, unready);
     return 0;
 }
 
@@ -816,11 +851,10 @@ static void finish_service(struct pollctx *pc, size_t i, double t)
         svc->mem_bytes = d->use_mem;
         /* in doubles: a server's "9P" request times the pods overflows an int64; truncated
          * to an integer percent as GetResourceUtilizationRatio's integer division is */
-        if (d->rec->cpu_req_m > 0 && d->n_hpa_cpu > 0)
-            svc->cpu_pct =
-                trunc((double)d->hpa_cpu_m * 100 / ((double)d->rec->cpu_req_m * d->n_hpa_cpu));
-        if (d->rec->mem_req > 0 && d->n_hpa_mem > 0)
-            svc->mem_req_pct = trunc(d->hpa_mem * 100.0 / (d->rec->mem_req * d->n_hpa_mem));
+        if (!d->req_cpu_missing && d->req_cpu_m > 0 && d->n_hpa_cpu > 0)
+            svc->cpu_pct = trunc((double)d->hpa_cpu_m * 100 / d->req_cpu_m);
+        if (!d->req_mem_missing && d->req_mem > 0 && d->n_hpa_mem > 0)
+            svc->mem_req_pct = trunc(d->hpa_mem * 100.0 / d->req_mem);
         if (d->rec->mem_limit > 0)
             svc->mem_pct = d->use_mem * 100.0 / (d->rec->mem_limit * d->n_metrics);
     }
@@ -829,10 +863,12 @@ static void finish_service(struct pollctx *pc, size_t i, double t)
     if (listed(k->cpu_services, k->n_cpu, svc->name) &&
         (r = snapshot_add_reading(pc->snap, "cpu", svc->name, t, svc->cpu_pct)) != NULL &&
         isnan(svc->cpu_pct))
-        text_printf(r->note, sizeof(r->note), "%s",
-                    d->n_metrics == 0        ? note
-                    : d->rec->cpu_req_m <= 0 ? "no cpu request"
-                                             : "no ready pod with metrics");
+        text_printf(
+            r->note, sizeof(r->note), "%s",
+            d->n_metrics == 0 ? note
+            : (d->n_hpa_cpu > 0 ? d->req_cpu_missing || d->req_cpu_m <= 0 : d->rec->cpu_req_m <= 0)
+                ? "no cpu request"
+                : "no ready pod with metrics");
     if (listed(k->mem_services, k->n_mem, svc->name) &&
         (r = snapshot_add_reading(pc->snap, "memory", svc->name, t, svc->mem_pct)) != NULL &&
         isnan(svc->mem_pct))

@@ -474,6 +474,27 @@ static void pod_status(struct kuberec_pod *p, struct pod *why, const cJSON *item
     p->exit_code = why->exit_code;
 }
 
+/* The pod's own requests, summed over its containers as the HPA sums them. */
+static void pod_requests(struct kuberec_pod *p, const cJSON *containers)
+{
+    const cJSON *c;
+    p->own_requests = cJSON_GetArraySize(containers) > 0;
+    cJSON_ArrayForEach(c, containers)
+    {
+        const cJSON *req = jget(jget(c, "resources"), "requests");
+        double v;
+        int64_t m;
+        if (quantity_parse(jstr(req, "memory"), &v) == 0)
+            p->mem_req = p->mem_req >= 0 ? p->mem_req + v : -1;
+        else
+            p->mem_req = -1;
+        if (quantity_parse_milli(jstr(req, "cpu"), &m) == 0)
+            p->cpu_req_m = p->cpu_req_m >= 0 ? add_milli(p->cpu_req_m, m) : -1;
+        else
+            p->cpu_req_m = -1;
+    }
+}
+
 static int parse_pod(const cJSON *item, void **rec)
 {
     const cJSON *meta = jget(item, "metadata");
@@ -486,6 +507,7 @@ static int parse_pod(const cJSON *item, void **rec)
     jcopy(node, sizeof(node), jget(item, "spec"), "nodeName");
     bool owned = pod_owner(meta, owner, sizeof owner);
     pod_status(&p, &why, item);
+    pod_requests(&p, jget(jget(item, "spec"), "containers"));
     pack_labels(&labels, jget(meta, "labels"));
     if (labels.oom)
         return -1;

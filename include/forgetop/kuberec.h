@@ -56,6 +56,12 @@ struct kuberec_pod {
     const char *owner;
     const char *reason, *message, *last_reason;
     char phase[16]; /* "Terminating" when it is being deleted, as kubectl shows it */
+    /* its own containers' requests, as the HPA divides by them (a pod of an older
+     * template keeps its own): millicores and bytes, -1 when a container has none;
+     * own_requests false when the item lists no containers (the template's stand) */
+    bool own_requests;
+    int64_t cpu_req_m;
+    double mem_req;
     bool ready, ready_reported;
     int restarts, exit_code;
     double ready_changed_at, started_at;

@@ -56,6 +56,8 @@ Test(kuberec, a_pod_keeps_its_owner_labels_readiness_and_reason)
     cr_assert_not_null(strstr(p->message, "back-off"));
     cr_assert_str_eq(p->last_reason, "OOMKilled");
     cr_assert_eq(p->exit_code, 137);
+    cr_assert(p->own_requests, "it lists its containers");
+    cr_assert_eq(p->cpu_req_m, -1, "a container without a cpu request: the HPA has none");
     free(p);
 }
 
