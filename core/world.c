@@ -224,12 +224,33 @@ static double snap_rate_from(const struct snapshot *s)
     return s != NULL && s->clock_rate > 0 ? s->clock_from : 0;
 }
 
-/* One source may show the same name in two namespaces (all namespaces): both part it. */
-static struct service_view *find_view(struct world *w, size_t src, const struct service *svc)
+/* One source may show the same name in two namespaces (all namespaces): both part it.
+ * Views [0, sorted) are in view_cmp's order (sorted after each poll that added one), so
+ * they are searched by halves; the ones added since, at the end, one by one. */
+static int view_key_cmp(size_t src, const struct service *svc, const struct service_view *v)
 {
-    for (size_t i = 0; i < w->n_services; i++)
-        if (w->services[i].source == src && strcmp(w->services[i].svc.name, svc->name) == 0 &&
-            strcmp(w->services[i].svc.namespace_, svc->namespace_) == 0)
+    if (src != v->source)
+        return src < v->source ? -1 : 1;
+    int c = strcmp(svc->namespace_, v->svc.namespace_);
+    return c != 0 ? c : strcmp(svc->name, v->svc.name);
+}
+
+static struct service_view *find_view(struct world *w, size_t sorted, size_t src,
+                                      const struct service *svc)
+{
+    size_t lo = 0, hi = sorted;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        int c = view_key_cmp(src, svc, &w->services[mid]);
+        if (c == 0)
+            return &w->services[mid];
+        if (c < 0)
+            hi = mid;
+        else
+            lo = mid + 1;
+    }
+    for (size_t i = sorted; i < w->n_services; i++)
+        if (view_key_cmp(src, svc, &w->services[i]) == 0)
             return &w->services[i];
     return NULL;
 }
@@ -275,12 +296,13 @@ static void drop_unseen(struct world *w, size_t src)
 static void apply_services(struct world *w, size_t src, const struct snapshot *snap, double now)
 {
     bool added = false;
+    size_t sorted = w->n_services;
     for (size_t i = 0; i < w->n_services; i++)
         if (w->services[i].source == src)
             w->services[i].seen = false;
     for (size_t i = 0; i < snap->n_services; i++) {
         const struct service *svc = &snap->services[i];
-        struct service_view *v = find_view(w, src, svc);
+        struct service_view *v = find_view(w, sorted, src, svc);
         if (v == NULL) {
             v = add_view(w, src, svc);
             if (v == NULL)

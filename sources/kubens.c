@@ -31,6 +31,14 @@ void kubens_list_base(char *out, size_t len, const char *fmt, const char *ns)
 
 size_t kubens_key(char *out, size_t len, const char *ns, const char *name, size_t name_len)
 {
+    size_t nl = strlen(ns);
+    if (nl + 1 + name_len < len) { /* the usual case, without vsnprintf: joins make many */
+        memcpy(out, ns, nl);
+        out[nl] = '/';
+        memcpy(out + nl + 1, name, name_len);
+        out[nl + 1 + name_len] = '\0';
+        return nl + 1 + name_len;
+    }
     text_printf(out, len, "%s/%.*s", ns, (int)name_len, name);
     return strlen(out);
 }

@@ -23,8 +23,8 @@
 enum kw_state { KW_LIST, KW_WATCH, KW_BACKOFF, KW_POLLED };
 
 struct kitem {
-    char *key;  /* namespace/name */
-    cJSON *obj; /* NULL: deleted, the slot waits for the key's return */
+    char *key; /* namespace/name */
+    void *rec; /* what opts.parse made of the item; NULL: deleted, the slot waits */
 };
 
 struct kcache {
@@ -38,7 +38,9 @@ struct kcache {
 };
 
 struct kubewatch {
-    char *what, *base, *selector, *keep;
+    char *what, *base, *selector;
+    int (*parse)(const cJSON *item, void **rec, void *arg);
+    void *arg;
     bool watch;
     int page_limit, max_pages;
     double watch_timeout_s, relist_s, answer_s, poll_s;
@@ -73,56 +75,12 @@ static void cache_free(struct kcache *c)
 {
     for (size_t i = 0; i < c->n; i++) {
         free(c->items[i].key);
-        cJSON_Delete(c->items[i].obj);
+        free(c->items[i].rec);
     }
     free(c->items);
     free(c->order);
     strmap_free(&c->keys);
     memset(c, 0, sizeof(*c));
-}
-
-/* Whether key is one of the comma-separated names in list (len bytes). */
-static bool listed(const char *list, size_t len, const char *key)
-{
-    size_t kl = strlen(key);
-    for (const char *p = list, *end = list + len; p < end;) {
-        const char *c = memchr(p, ',', (size_t)(end - p));
-        size_t n = c ? (size_t)(c - p) : (size_t)(end - p);
-        if (n == kl && memcmp(p, key, n) == 0)
-            return true;
-        p += n + 1;
-    }
-    return false;
-}
-
-/* What no reducer reads: the field managers, kubectl's copy, and all the keep spec leaves
- * out ("metadata:name,labels;spec:nodeName;spec.template:spec"). */
-static void prune(cJSON *obj, const char *keep)
-{
-    cJSON *md = cJSON_GetObjectItemCaseSensitive(obj, "metadata");
-    cJSON_DeleteItemFromObjectCaseSensitive(md, "managedFields");
-    cJSON_DeleteItemFromObjectCaseSensitive(cJSON_GetObjectItemCaseSensitive(md, "annotations"),
-                                            "kubectl.kubernetes.io/last-applied-configuration");
-    for (const char *p = keep; p != NULL && *p;) {
-        const char *colon = strchr(p, ':'), *semi = strchr(p, ';');
-        const char *end = semi ? semi : p + strlen(p);
-        if (colon == NULL || colon > end)
-            break;
-        char name[128], *tok, *save = NULL;
-        text_printf(name, sizeof(name), "%.*s", (int)(colon - p), p);
-        cJSON *o = obj;
-        for (tok = strtok_r(name, ".", &save); tok != NULL && o != NULL;
-             tok = strtok_r(NULL, ".", &save))
-            o = cJSON_GetObjectItemCaseSensitive(o, tok); /* "spec.template.spec" */
-        cJSON *c = cJSON_IsObject(o) ? o->child : NULL;
-        while (c != NULL) {
-            cJSON *next = c->next;
-            if (c->string == NULL || !listed(colon + 1, (size_t)(end - colon - 1), c->string))
-                cJSON_Delete(cJSON_DetachItemViaPointer(o, c));
-            c = next;
-        }
-        p = semi ? semi + 1 : end;
-    }
 }
 
 static int item_key(const cJSON *obj, char *out, size_t len)
@@ -136,15 +94,17 @@ static int item_key(const cJSON *obj, char *out, size_t len)
     return 0;
 }
 
-/* Put obj (taken) under its key, replacing what was there. 0, or -1 (obj freed). */
-static int cache_put(struct kcache *c, cJSON *obj, const char *keep)
+/* Put the record of item under its key, replacing what was there. 0, or -1 out of memory. */
+static int cache_put(struct kcache *c, const cJSON *item, const struct kubewatch *w)
 {
     char key[600];
-    if (item_key(obj, key, sizeof(key)) < 0) {
-        cJSON_Delete(obj);
+    void *rec;
+    if (item_key(item, key, sizeof(key)) < 0)
         return 0; /* nothing to key it by: not an object the reducers can use */
-    }
-    prune(obj, keep);
+    if (w->parse(item, &rec, w->arg) < 0)
+        return -1;
+    if (rec == NULL)
+        return 0;
     long slot = strmap_get(&c->keys, key, strlen(key));
     if (slot < 0) {
         if (c->n == c->cap) {
@@ -164,16 +124,16 @@ static int cache_put(struct kcache *c, cJSON *obj, const char *keep)
         slot = (long)c->n++;
     }
     struct kitem *it = &c->items[slot];
-    if (it->obj == NULL) {
+    if (it->rec == NULL) {
         c->live++;
         c->order_dirty = true;
     }
-    cJSON_Delete(it->obj);
-    it->obj = obj;
+    free(it->rec);
+    it->rec = rec;
     c->changes++;
     return 0;
 oom:
-    cJSON_Delete(obj);
+    free(rec);
     return -1;
 }
 
@@ -183,10 +143,10 @@ static void cache_delete(struct kcache *c, const cJSON *obj)
     if (item_key(obj, key, sizeof(key)) < 0)
         return;
     long slot = strmap_get(&c->keys, key, strlen(key));
-    if (slot < 0 || c->items[slot].obj == NULL)
+    if (slot < 0 || c->items[slot].rec == NULL)
         return;
-    cJSON_Delete(c->items[slot].obj);
-    c->items[slot].obj = NULL;
+    free(c->items[slot].rec);
+    c->items[slot].rec = NULL;
     c->live--;
     c->changes++;
     c->order_dirty = true;
@@ -218,7 +178,7 @@ static int cache_order(struct kcache *c)
     c->order = order;
     size_t n = 0;
     for (size_t i = 0; i < c->n; i++)
-        if (c->items[i].obj != NULL)
+        if (c->items[i].rec != NULL)
             ks[n++] = (struct keyslot){c->items[i].key, i};
     qsort(ks, n, sizeof(*ks), by_key);
     for (size_t i = 0; i < n; i++)
@@ -256,7 +216,9 @@ static void list_url(const struct kubewatch *w, const char *server, const char *
 
 /* ---- listing ---- */
 
-static int parse_page(struct kcache *into, const char *keep, const struct http_response *r,
+/* One page's items into the cache as records: the place where the items kept and the
+ * items the server sent are both known. */
+static int parse_page(struct kcache *into, const struct kubewatch *w, const struct http_response *r,
                       char *cont, size_t contlen, char *rv, size_t rvlen, char *err, size_t errlen)
 {
     cJSON *doc = r->body ? cJSON_ParseWithLength(r->body, r->len) : NULL;
@@ -267,8 +229,12 @@ static int parse_page(struct kcache *into, const char *keep, const struct http_r
         return -1;
     }
     int rc = 0;
-    while (cJSON_IsArray(items) && items->child != NULL && rc == 0)
-        rc = cache_put(into, cJSON_DetachItemViaPointer(items, items->child), keep);
+    const cJSON *it;
+    cJSON_ArrayForEach(it, items)
+    {
+        if (rc == 0)
+            rc = cache_put(into, it, w);
+    }
     const cJSON *md = cJSON_GetObjectItemCaseSensitive(doc, "metadata");
     const cJSON *c = cJSON_GetObjectItemCaseSensitive(md, "continue");
     const cJSON *v = cJSON_GetObjectItemCaseSensitive(md, "resourceVersion");
@@ -318,7 +284,7 @@ static int relist(struct kubewatch *w, struct http_client *c, const char *server
             cache_free(&w->cache);
             return 0;
         }
-        int rc = parse_page(&fresh, w->keep, &r, cont, sizeof(cont), rv, sizeof(rv), err, errlen);
+        int rc = parse_page(&fresh, w, &r, cont, sizeof(cont), rv, sizeof(rv), err, errlen);
         http_response_free(&r);
         if (rc < 0)
             goto fail;
@@ -422,7 +388,7 @@ static int on_event(struct kubewatch *w, const char *line, size_t len)
         text_printf(w->why, sizeof(w->why), "watch %s: error %d: %s", w->what,
                     cJSON_IsNumber(code) ? code->valueint : 0, m);
     } else if (strcmp(t, "ADDED") == 0 || strcmp(t, "MODIFIED") == 0) {
-        rc = cache_put(&w->cache, cJSON_DetachItemViaPointer(ev, obj), w->keep);
+        rc = cache_put(&w->cache, obj, w);
         if (rc < 0)
             text_printf(w->why, sizeof(w->why), "watch %s: out of memory", w->what);
     } else if (strcmp(t, "DELETED") == 0) {
@@ -432,6 +398,11 @@ static int on_event(struct kubewatch *w, const char *line, size_t len)
         text_printf(w->rv, sizeof(w->rv), "%s", rv->valuestring);
     cJSON_Delete(ev);
     return rc;
+}
+
+int kubewatch_apply_event(struct kubewatch *w, const char *line, size_t len)
+{
+    return on_event(w, line, len);
 }
 
 /* Apply the complete lines received; keep a partial one. As on_event. */
@@ -694,9 +665,9 @@ size_t kubewatch_count(struct kubewatch *w)
     return w->cache.order_dirty ? 0 : w->cache.n_order;
 }
 
-const cJSON *kubewatch_item(const struct kubewatch *w, size_t i)
+const void *kubewatch_item(const struct kubewatch *w, size_t i)
 {
-    return i < w->cache.n_order ? w->cache.items[w->cache.order[i]].obj : NULL;
+    return i < w->cache.n_order ? w->cache.items[w->cache.order[i]].rec : NULL;
 }
 
 void kubewatch_mode(const struct kubewatch *w, char *out, size_t len)
@@ -737,8 +708,9 @@ struct kubewatch *kubewatch_new(const struct kubewatch_opts *o)
     w->what = strdup(o->what);
     w->base = strdup(o->base);
     w->selector = strdup(o->selector ? o->selector : "");
-    w->keep = strdup(o->keep ? o->keep : "");
-    if (w->what == NULL || w->base == NULL || w->selector == NULL || w->keep == NULL) {
+    w->parse = o->parse;
+    w->arg = o->arg;
+    if (w->what == NULL || w->base == NULL || w->selector == NULL || w->parse == NULL) {
         kubewatch_free(w);
         return NULL;
     }
@@ -762,6 +734,5 @@ void kubewatch_free(struct kubewatch *w)
     free(w->what);
     free(w->base);
     free(w->selector);
-    free(w->keep);
     free(w);
 }

@@ -1,6 +1,7 @@
 /* kubewatch.h - an informer for one Kubernetes list: listed once (in pages, from the API
  * server's watch cache), then followed with a watch, its items kept between polls by
- * namespace/name, so a poll costs what changed plus the rows built from the cache.
+ * namespace/name as compact records (opts.parse), so a poll costs what changed plus the
+ * rows joined from the cache.
  *
  * A list the server will not watch (405, 403 on the verb) is listed at every sync. */
 
@@ -23,11 +24,11 @@ struct kubewatch_opts {
     double relist_s;        /* a full list this often, as a safety net; 0 never */
     double answer_s;        /* a watch without response headers this long is broken */
     double poll_s;          /* a list never watched is read again this often; 0 every sync */
-    /* What of each item is kept, so the cache costs what the reducers read: "metadata:name,
-     * labels;spec:nodeName" keeps only those keys of metadata and of spec (the rest of
-     * the item whole; "spec.template:spec" names a nested object). NULL or "": all of it
-     * (less managedFields and kubectl's copy). */
-    const char *keep;
+    /* What is kept of each item, so the cache costs what the join reads: parse makes a
+     * record of it (one allocation the cache free()s; *rec NULL: nothing to keep), arg
+     * passed through. 0, or -1 out of memory. Required. */
+    int (*parse)(const cJSON *item, void **rec, void *arg);
+    void *arg;
 };
 
 /* Bytes and requests since the start, for the benchmark and the probe. */
@@ -57,9 +58,14 @@ int kubewatch_sync(struct kubewatch *w, struct http_client *c, const char *serve
 bool kubewatch_lists_next(const struct kubewatch *w, const char *server, double now, char *url,
                           size_t len);
 
-/* The items, in namespace/name order; valid until the next sync. */
+/* The items' records, in namespace/name order; valid until the next sync. */
 size_t kubewatch_count(struct kubewatch *w);
-const cJSON *kubewatch_item(const struct kubewatch *w, size_t i);
+const void *kubewatch_item(const struct kubewatch *w, size_t i);
+
+/* One line of a watch stream (ADDED, MODIFIED, DELETED, BOOKMARK, ERROR) applied to the
+ * cache as the watch applies it: 0, 1 an ERROR 410 (the next sync relists), -1 not an
+ * event or out of memory. For tests; a sync applies what its watch delivers. */
+int kubewatch_apply_event(struct kubewatch *w, const char *line, size_t len);
 
 /* What the list is doing, for the source's notice: "watching", "polling (watch refused:
  * 405)", "relisting (410 Gone)", "watch broken, retrying in 4 s". */

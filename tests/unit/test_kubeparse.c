@@ -353,3 +353,50 @@ Test(kubeparse, a_pod_without_an_owner_is_placed_by_the_selector)
     cr_assert(has_pod(api, "api-7d4-a"));
     snapshot_free(s);
 }
+
+#define POD_REQ(n, cpu)                                                                            \
+    "{\"metadata\":{\"name\":\"api-" n "\",\"labels\":{\"app\":\"api\"}},"                         \
+    "\"spec\":{\"containers\":[{\"resources\":{\"requests\":{\"cpu\":\"" cpu "\"}}}]},"            \
+    "\"status\":{\"phase\":\"Running\",\"startTime\":\"2000-01-01T00:00:00Z\","                    \
+    "\"conditions\":[{\"type\":\"Ready\",\"status\":\"True\"}]}}"
+
+/* Mid-rollout a pod of the older template keeps its own request: the HPA
+ * divides by the requests of the pods it counts (GetResourceUtilizationRatio),
+ * not the new template's. */
+Test(kubeparse, utilisation_divides_by_each_pods_own_request)
+{
+    const long status[KUBE_LISTS] = {200, 200, 200, 200};
+    const char *body[KUBE_LISTS] = {
+        DEPLOY("500m"), "{\"items\":[]}",
+        "{\"items\":[" POD_REQ("a", "1") "," POD_REQ("b", "500m") "]}",
+        "{\"items\":[" METRIC("a", "900m") "," METRIC("b", "500m") "]}"};
+    size_t len[KUBE_LISTS];
+    for (size_t i = 0; i < KUBE_LISTS; i++)
+        len[i] = body[i] ? strlen(body[i]) : 0;
+    struct snapshot *s = snapshot_new();
+    char err[256] = "";
+    cr_assert_eq(kube_parse_lists(status, body, len, s, err, sizeof err), 0, "%s", err);
+    cr_assert_eq(s->n_services, 1);
+    /* (900m + 500m) / (1000m + 500m) = 93 %, where the template's 2 x 500m would
+     * say 140 */
+    cr_assert_float_eq(s->services[0].cpu_pct, 93, 1e-9);
+    snapshot_free(s);
+}
+
+Test(kubeparse, a_counted_pod_without_a_request_leaves_utilisation_unknown)
+{
+    const long status[KUBE_LISTS] = {200, 200, 200, 200};
+    const char *body[KUBE_LISTS] = {
+        DEPLOY("500m"), "{\"items\":[]}",
+        "{\"items\":[" POD_REQ("a", "") "," POD_REQ("b", "500m") "]}",
+        "{\"items\":[" METRIC("a", "900m") "," METRIC("b", "500m") "]}"};
+    size_t len[KUBE_LISTS];
+    for (size_t i = 0; i < KUBE_LISTS; i++)
+        len[i] = body[i] ? strlen(body[i]) : 0;
+    struct snapshot *s = snapshot_new();
+    char err[256] = "";
+    cr_assert_eq(kube_parse_lists(status, body, len, s, err, sizeof err), 0, "%s", err);
+    cr_assert(isnan(s->services[0].cpu_pct), "the HPA cannot compute it either: %f",
+              s->services[0].cpu_pct);
+    snapshot_free(s);
+}
