@@ -6,6 +6,7 @@
  * resumes. The server ends every watch after timeoutSeconds (with a bookmark just
  * before), so a watch that delivered no byte for watch_timeout + HUNG_GRACE_S is hung. */
 
+#include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -35,12 +36,17 @@ struct kcache {
     size_t *order;      /* live slots in key order */
     size_t n_order;
     bool order_dirty;
+    /* Past max_items: how many items the server has that are not kept (counted from the
+     * list and from ADDED events), and whether that count is a floor (pages not read). */
+    size_t over;
+    bool over_floor;
 };
 
 struct kubewatch {
     char *what, *base, *selector, *keep;
     bool watch;
     int page_limit, max_pages;
+    size_t max_items;
     double watch_timeout_s, relist_s, answer_s, poll_s;
     struct kcache cache;
     char rv[64];
@@ -177,12 +183,39 @@ oom:
     return -1;
 }
 
+/* The item cap, asked before cache_put: whether obj may be kept. A new item past max is
+ * not kept (freed) but counted when the server says it exists (a list, ADDED); a change to
+ * an item not kept is kept once there is room, and no longer counted as over. */
+static bool cache_admits(struct kcache *c, cJSON *obj, size_t max, bool counts)
+{
+    char key[600];
+    if (item_key(obj, key, sizeof(key)) < 0)
+        return true; /* cache_put drops it */
+    long slot = strmap_get(&c->keys, key, strlen(key));
+    if (slot >= 0 && c->items[slot].obj != NULL)
+        return true;
+    if (c->live < max) {
+        if (!counts && c->over > 0)
+            c->over--;
+        return true;
+    }
+    if (counts)
+        c->over++;
+    c->changes++;
+    cJSON_Delete(obj);
+    return false;
+}
+
 static void cache_delete(struct kcache *c, const cJSON *obj)
 {
     char key[600];
     if (item_key(obj, key, sizeof(key)) < 0)
         return;
     long slot = strmap_get(&c->keys, key, strlen(key));
+    if ((slot < 0 || c->items[slot].obj == NULL) && c->over > 0) {
+        c->over--; /* one of those not kept */
+        c->changes++;
+    }
     if (slot < 0 || c->items[slot].obj == NULL)
         return;
     cJSON_Delete(c->items[slot].obj);
@@ -256,9 +289,10 @@ static void list_url(const struct kubewatch *w, const char *server, const char *
 
 /* ---- listing ---- */
 
-static int parse_page(struct kcache *into, const char *keep, const struct http_response *r,
+static int parse_page(struct kcache *into, const struct kubewatch *w, const struct http_response *r,
                       char *cont, size_t contlen, char *rv, size_t rvlen, char *err, size_t errlen)
 {
+    const char *keep = w->keep;
     cJSON *doc = r->body ? cJSON_ParseWithLength(r->body, r->len) : NULL;
     cJSON *items = cJSON_GetObjectItemCaseSensitive(doc, "items");
     if (!cJSON_IsObject(doc) || (!cJSON_IsArray(items) && !cJSON_IsNull(items))) {
@@ -267,12 +301,22 @@ static int parse_page(struct kcache *into, const char *keep, const struct http_r
         return -1;
     }
     int rc = 0;
-    while (cJSON_IsArray(items) && items->child != NULL && rc == 0)
-        rc = cache_put(into, cJSON_DetachItemViaPointer(items, items->child), keep);
+    while (cJSON_IsArray(items) && items->child != NULL && rc == 0) {
+        cJSON *it = cJSON_DetachItemViaPointer(items, items->child);
+        if (cache_admits(into, it, w->max_items, true))
+            rc = cache_put(into, it, keep);
+    }
     const cJSON *md = cJSON_GetObjectItemCaseSensitive(doc, "metadata");
     const cJSON *c = cJSON_GetObjectItemCaseSensitive(md, "continue");
     const cJSON *v = cJSON_GetObjectItemCaseSensitive(md, "resourceVersion");
     text_printf(cont, contlen, "%s", cJSON_IsString(c) ? c->valuestring : "");
+    const cJSON *rest = cJSON_GetObjectItemCaseSensitive(md, "remainingItemCount");
+    if (into->over > 0 && cont[0]) { /* full: relist reads no further page */
+        if (cJSON_IsNumber(rest) && rest->valuedouble > 0 && rest->valuedouble < 1e9)
+            into->over += (size_t)rest->valuedouble;
+        else
+            into->over_floor = true;
+    }
     if (cJSON_IsString(v))
         text_printf(rv, rvlen, "%s", v->valuestring);
     cJSON_Delete(doc);
@@ -318,16 +362,21 @@ static int relist(struct kubewatch *w, struct http_client *c, const char *server
             cache_free(&w->cache);
             return 0;
         }
-        int rc = parse_page(&fresh, w->keep, &r, cont, sizeof(cont), rv, sizeof(rv), err, errlen);
+        int rc = parse_page(&fresh, w, &r, cont, sizeof(cont), rv, sizeof(rv), err, errlen);
         http_response_free(&r);
         if (rc < 0)
             goto fail;
         if (cont[0] == '\0')
             break;
+        if (fresh.over > 0)
+            break; /* full: the pages left are counted (parse_page), not read */
     }
     fresh.changes = w->cache.changes + 1;
     cache_free(&w->cache);
     w->cache = fresh;
+    /* A list's parse is freed as small blocks that glibc keeps for reuse: a list of 20 000
+     * items (past max_items) would hold its peak for good. Give it back. */
+    malloc_trim(0);
     w->cache.order_dirty = true;
     text_printf(w->rv, sizeof(w->rv), "%s", rv);
     *status = 200;
@@ -422,7 +471,9 @@ static int on_event(struct kubewatch *w, const char *line, size_t len)
         text_printf(w->why, sizeof(w->why), "watch %s: error %d: %s", w->what,
                     cJSON_IsNumber(code) ? code->valueint : 0, m);
     } else if (strcmp(t, "ADDED") == 0 || strcmp(t, "MODIFIED") == 0) {
-        rc = cache_put(&w->cache, cJSON_DetachItemViaPointer(ev, obj), w->keep);
+        cJSON *it = cJSON_DetachItemViaPointer(ev, obj);
+        if (cache_admits(&w->cache, it, w->max_items, t[0] == 'A'))
+            rc = cache_put(&w->cache, it, w->keep);
         if (rc < 0)
             text_printf(w->why, sizeof(w->why), "watch %s: out of memory", w->what);
     } else if (strcmp(t, "DELETED") == 0) {
@@ -717,6 +768,16 @@ void kubewatch_mode(const struct kubewatch *w, char *out, size_t len)
         text_printf(out, len, "watching");
 }
 
+bool kubewatch_capped(const struct kubewatch *w, char *out, size_t len)
+{
+    const struct kcache *c = &w->cache;
+    if (c->over == 0)
+        return false;
+    text_printf(out, len, "showing %zu of %s%zu %s (max_items %zu)", c->live,
+                c->over_floor ? "at least " : "", c->live + c->over, w->what, w->max_items);
+    return true;
+}
+
 unsigned long kubewatch_changes(const struct kubewatch *w)
 {
     return w->cache.changes;
@@ -745,6 +806,7 @@ struct kubewatch *kubewatch_new(const struct kubewatch_opts *o)
     w->watch = o->watch;
     w->page_limit = o->page_limit > 0 ? o->page_limit : 500;
     w->max_pages = o->max_pages > 0 ? o->max_pages : 200;
+    w->max_items = o->max_items > 0 ? (size_t)o->max_items : 20000;
     w->watch_timeout_s = o->watch_timeout_s >= 1 ? o->watch_timeout_s : 60;
     w->relist_s = o->relist_s;
     w->answer_s = o->answer_s > 0 ? o->answer_s : 10;
