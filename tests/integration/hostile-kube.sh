@@ -40,12 +40,13 @@ steady_rss() { # N : the dashboard's RSS (KiB) two polls after its first list of
     tmux -L "$SOCK" -f /dev/null new-session -d -s "w$1" -x 160 -y 40 \
         "exec env XDG_STATE_HOME='$DIR/state' TERM=xterm-256color '$BIN' --config '$DIR/watch.conf' --kubeconfig '$KUBECONFIG_FILE' -d 1 2>/dev/null"
     local pid; pid=$(tmux -L "$SOCK" display -p -t "w$1" '#{pane_pid}')
-    listed() { tmux -L "$SOCK" capture-pane -p -t "w$1" | grep -q "rows 1-.* of 1000"; }
+    PANE="w$1"
+    listed() { tmux -L "$SOCK" capture-pane -p -t "$PANE" | grep -q "rows 1-.* of 1000"; }
     wait_for 60 listed || { echo "never listed"; return; }
     sleep 2
     tmux -L "$SOCK" capture-pane -p -t "w$1" >"$DIR/w$1.screen"
     tmux -L "$SOCK" send-keys -t "w$1" S
-    sources() { tmux -L "$SOCK" capture-pane -p -t "w$1" | grep -q "LAST OK"; }
+    sources() { tmux -L "$SOCK" capture-pane -p -t "$PANE" | grep -q "LAST OK"; }
     wait_for 10 sources && tmux -L "$SOCK" capture-pane -p -t "w$1" >"$DIR/w$1.sources"
     echo "$(awk '/VmRSS/ {print $2}' /proc/$pid/status) $(awk '/VmHWM/ {print $2}' /proc/$pid/status)"
     tmux -L "$SOCK" kill-session -t "w$1"
@@ -67,7 +68,29 @@ expect_eq "informer flood, --json: the notice says showing 1000 of 20000" True \
     "$(json_get "$DIR/once.json" '"showing 1000 of 20000 deployments" in (d["notice"] or "")')"
 expect_eq "informer flood, --json: 1000 services kept" 1000 "$(json_get "$DIR/once.json" 'len(d["services"])')"
 
+# Watch events past the cap: an ADDED deployment is counted, not kept; its DELETED uncounts it.
 kube_control '{"mode": "ok"}'
+printf '[forgetop]\nconnect_timeout = 5\nrequest_timeout = 30\n[kube]\nmax_items = 3\n' >"$DIR/three.conf"
+tmux -L "$SOCK" -f /dev/null new-session -d -s three -x 160 -y 40 \
+    "exec env XDG_STATE_HOME='$DIR/state' TERM=xterm-256color '$BIN' --config '$DIR/three.conf' --kubeconfig '$KUBECONFIG_FILE' -d 1 2>/dev/null"
+screen3() { tmux -L "$SOCK" capture-pane -p -t three; }
+up3() { screen3 | grep -q "kube ✓"; }
+check "the dashboard with max_items = 3 reads the 3 deployments" wait_for 40 up3
+check "...and says nothing of deployments past a cap" bash -c "! tmux -L '$SOCK' capture-pane -p -t three | grep -q 'of 3 deployments\|of 4 deployments'"
+api() { # METHOD PATH [BODY]
+    curl -sf --cacert "$KUBE_CA" -H "Authorization: Bearer $KUBE_TOKEN" -X "$1" \
+        -H 'Content-Type: application/json' ${3:+--data "$3"} "$KUBE_URL$2" >/dev/null
+}
+api POST "/apis/apps/v1/namespaces/open-forge/deployments" \
+    '{"apiVersion":"apps/v1","kind":"Deployment","metadata":{"name":"canary","labels":{"app":"canary"}},"spec":{"replicas":1,"selector":{"matchLabels":{"app":"canary"}},"template":{"metadata":{"labels":{"app":"canary"}},"spec":{"containers":[{"name":"c","image":"x"}]}}}}'
+over() { screen3 | grep -q "showing 3 of 4 deployments (max_items 3)"; }
+check "a deployment ADDED past the cap is counted: showing 3 of 4 deployments" wait_for 15 over
+check "...and not kept: canary is not on screen" bash -c "! tmux -L '$SOCK' capture-pane -p -t three | grep -q canary"
+api DELETE "/apis/apps/v1/namespaces/open-forge/deployments/canary"
+back() { ! screen3 | grep -q "of 4 deployments"; }
+check "its DELETED uncounts it: the notice goes" wait_for 15 back
+tmux -L "$SOCK" kill-session -t three
+
 "$BIN" --config "$DIR/forgetop.conf" --kubeconfig "$KUBECONFIG_FILE" --once --json >"$DIR/ok.json" 2>/dev/null
 expect_eq "the same server answering well is read again" ok \
     "$(json_get "$DIR/ok.json" '[s["state"] for s in d["sources"] if s["name"] == "kube"][0]')"
