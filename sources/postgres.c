@@ -26,7 +26,7 @@
 #include "forgetop/text.h"
 
 #define MAX_RESULTS 8
-#define MAX_ROWS    64 /* replicas, pools: anything beyond is not read */
+#define MAX_ROWS    64 /* replicas: anything beyond is not read */
 /* What one reply (or a connection's start-up) may cost, counted in libpq's own reads
  * (pgwire.c): past either, the result is freed and the connection dropped, so libpq's input
  * buffer, sized for a whole message but filled no further, goes with it. A poll's replies
@@ -223,15 +223,15 @@ static void clear_all(PGresult **res, size_t n)
         PQclear(res[i]);
 }
 
-/* One row of single-row mode into the statement's result: the first MAX_ROWS kept (no
- * panel reads more), the rest only counted. 0, or -1 out of memory. */
-static int keep_row(PGresult **acc, int *rows, PGresult *row)
+/* One row of single-row mode into the statement's result: the first keep kept, the rest
+ * only counted. 0, or -1 out of memory. */
+static int keep_row(PGresult **acc, int *rows, PGresult *row, int keep)
 {
     if (*acc == NULL && (*acc = PQcopyResult(row, PG_COPYRES_ATTRS)) == NULL)
         return -1;
     int at = PQntuples(*acc);
     (*rows)++;
-    if (at >= MAX_ROWS)
+    if (at >= keep)
         return 0;
     for (int c = 0; c < PQnfields(row); c++) {
         bool null = PQgetisnull(row, 0, c);
@@ -288,7 +288,9 @@ static int pg_exec(struct pgsrc *p, const char *sql, PGresult **res, size_t max,
             break;
         ExecStatusType s = PQresultStatus(r);
         if (s == PGRES_SINGLE_TUPLE) {
-            int kept = keep_row(&acc, &rows, r);
+            /* PgBouncer's pools are summed, every one of them (within the row cap); a
+             * PostgreSQL panel reads no more than MAX_ROWS replicas */
+            int kept = keep_row(&acc, &rows, r, p->bouncer ? REPLY_MAX_ROWS : MAX_ROWS);
             PQclear(r);
             if (kept < 0 || rows > REPLY_MAX_ROWS) {
                 char why[64];
@@ -471,7 +473,7 @@ static void facts_bouncer(int pool_size, struct snapshot *out, const PGresult *p
     double cl_active = 0, cl_waiting = 0, sv_active = 0, sv_idle = 0, sv_used = 0, maxwait = 0;
     double worst = 0, worst_active = 0;
     char worst_pool[96] = "-";
-    for (int i = 0; i < PQntuples(pools) && i < MAX_ROWS; i++) {
+    for (int i = 0; i < PQntuples(pools); i++) {
         if (!real_pool(pools, i))
             continue;
         double a = num_named(pools, i, "sv_active");
@@ -508,7 +510,7 @@ static void facts_bouncer(int pool_size, struct snapshot *out, const PGresult *p
     fact(out, "pgbouncer max wait", "pool_wait", UNIT_SECONDS,
          has_col(pools, "maxwait") ? maxwait : NAN, NAN);
     double qps = 0, wait_us = 0;
-    for (int i = 0; i < PQntuples(stats) && i < MAX_ROWS; i++)
+    for (int i = 0; i < PQntuples(stats); i++)
         if (real_pool(stats, i)) {
             qps += num_named(stats, i, "avg_query_count");
             double w = num_named(stats, i, "avg_wait_time");
