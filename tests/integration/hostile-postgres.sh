@@ -144,6 +144,18 @@ timeout 20 "$BIN" --postgres "$BAD_PG" --check >"$DIR/badpg.check" 2>&1
 check "a bad PostgreSQL URI is reported" grep -qi "uri\|ipv6\|postgres" "$DIR/badpg.json" "$DIR/badpg.err"
 check "its password is in neither the JSON nor stderr" bash -c "! grep -q -- '$pw' '$DIR/badpg.json' '$DIR/badpg.err'"
 check "its password is not in --check's output" bash -c "! grep -q -- '$pw' '$DIR/badpg.check'"
+# ...nor on the screen: the header's short form and the S screen's whole error.
+tmux -L "$SOCK" -f /dev/null new-session -d -s u -x 200 -y 40 \
+    "exec env XDG_STATE_HOME='$DIR/state' TERM=xterm-256color '$BIN' -d 1 --postgres '$BAD_PG' 2>/dev/null"
+failing() { tmux -L "$SOCK" capture-pane -p -t u | grep -qi "postgres.*\(uri\|ipv6\|invalid\)"; }
+check "the dashboard on a bad PostgreSQL URI says it is bad" wait_for 20 failing
+tmux -L "$SOCK" capture-pane -p -t u >"$DIR/badpg.screen"
+tmux -L "$SOCK" send-keys -t u S
+sources_on() { tmux -L "$SOCK" capture-pane -p -t u | grep -q "LAST OK"; }
+wait_for 10 sources_on
+tmux -L "$SOCK" capture-pane -p -t u >>"$DIR/badpg.screen"
+tmux -L "$SOCK" kill-server
+check "its password is on neither the main screen nor the S screen" bash -c "! grep -q -- '$pw' '$DIR/badpg.screen'"
 rpw=rdpw-77Xq
 for url in "Redis://ops:$rpw@127.0.0.1:6379/0" "rediss://ops:$rpw@127.0.0.1:6379/0" \
     "Redis://127.0.0.1:6379/0?password=$rpw"; do
