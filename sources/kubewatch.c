@@ -20,6 +20,7 @@
 #define BACKOFF_MIN_S 1
 #define BACKOFF_MAX_S 30
 #define MAX_LINE      (64u << 20)
+#define TRIM_BYTES    (1u << 20) /* a list this big gives its parse's memory back */
 
 enum kw_state { KW_LIST, KW_WATCH, KW_BACKOFF, KW_POLLED };
 
@@ -332,6 +333,7 @@ static int relist(struct kubewatch *w, struct http_client *c, const char *server
 {
     struct kcache fresh = {0};
     char url[4096], cont[2048] = "", rv[64] = "", terr[256];
+    size_t bytes = 0;
     for (int page = 0;; page++) {
         struct http_response r;
         if (page >= w->max_pages) {
@@ -355,6 +357,7 @@ static int relist(struct kubewatch *w, struct http_client *c, const char *server
         }
         w->stats.bytes += (double)r.len;
         w->stats.lists++;
+        bytes += r.len;
         if (r.status != 200) {
             *status = r.status;
             *failed = r;
@@ -374,9 +377,11 @@ static int relist(struct kubewatch *w, struct http_client *c, const char *server
     fresh.changes = w->cache.changes + 1;
     cache_free(&w->cache);
     w->cache = fresh;
-    /* A list's parse is freed as small blocks that glibc keeps for reuse: a list of 20 000
-     * items (past max_items) would hold its peak for good. Give it back. */
-    malloc_trim(0);
+    /* A big list's parse is freed as small blocks that glibc keeps for reuse: 20 000 items
+     * (past max_items) would hold their peak for good. Given back; a small list's is not
+     * worth the walk of the heap at every poll of a list never watched. */
+    if (bytes > TRIM_BYTES)
+        malloc_trim(0);
     w->cache.order_dirty = true;
     text_printf(w->rv, sizeof(w->rv), "%s", rv);
     *status = 200;
