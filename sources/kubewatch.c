@@ -466,6 +466,9 @@ static int on_event(struct kubewatch *w, const char *line, size_t len)
     const char *t = type->valuestring;
     const cJSON *md = cJSON_GetObjectItemCaseSensitive(obj, "metadata");
     const cJSON *rv = cJSON_GetObjectItemCaseSensitive(md, "resourceVersion");
+    char at[sizeof(w->rv)] = ""; /* copied: the object may be freed (not kept) below */
+    if (cJSON_IsString(rv))
+        text_printf(at, sizeof(at), "%s", rv->valuestring);
     w->stats.events++;
     if (strcmp(t, "ERROR") == 0) {
         const cJSON *code = cJSON_GetObjectItemCaseSensitive(obj, "code");
@@ -484,8 +487,8 @@ static int on_event(struct kubewatch *w, const char *line, size_t len)
     } else if (strcmp(t, "DELETED") == 0) {
         cache_delete(&w->cache, obj);
     } /* BOOKMARK: only its version */
-    if (rc == 0 && cJSON_IsString(rv) && rv->valuestring[0])
-        text_printf(w->rv, sizeof(w->rv), "%s", rv->valuestring);
+    if (rc == 0 && at[0])
+        text_printf(w->rv, sizeof(w->rv), "%s", at);
     cJSON_Delete(ev);
     return rc;
 }

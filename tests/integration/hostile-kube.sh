@@ -61,7 +61,9 @@ check "informer flood: peak RSS within $((limit / 1024)) MB (the page's parse; $
 steady=65536
 [ -n "${FORGETOP_ASAN:-}" ] && steady=$limit
 check "informer flood: RSS two polls later within $((steady / 1024)) MB (${rss} KiB)" test "${rss:-999999}" -lt "$steady"
-check "...and within 8 MB of 1000 real items' (${rss} vs ${base} KiB)" test "${rss:-999999}" -lt $((${base:-0} + 8192))
+slack=8192
+[ -n "${FORGETOP_ASAN:-}" ] && slack=$((limit - ${base:-0})) # ASan's quarantine keeps what was freed
+check "...and within $((slack / 1024)) MB of 1000 real items' (${rss} vs ${base} KiB)" test "${rss:-999999}" -lt $((${base:-0} + slack))
 read -r secs kib < <(run_measured "$DIR/once.json" "$BIN" --config "$DIR/watch.conf" --kubeconfig "$KUBECONFIG_FILE" --once --json)
 diag "informer flood, --once: ${secs}s, peak RSS ${kib} KiB"
 expect_eq "informer flood, --json: the notice says showing 1000 of 20000" True \
@@ -71,7 +73,7 @@ expect_eq "informer flood, --json: 1000 services kept" 1000 "$(json_get "$DIR/on
 # Watch events past the cap: an ADDED deployment is counted, not kept; its DELETED uncounts it.
 kube_control '{"mode": "ok"}'
 printf '[forgetop]\nconnect_timeout = 5\nrequest_timeout = 30\n[kube]\nmax_items = 3\n' >"$DIR/three.conf"
-tmux -L "$SOCK" -f /dev/null new-session -d -s three -x 160 -y 40 \
+tmux -L "$SOCK" -f /dev/null new-session -d -s three -x 300 -y 40 \
     "exec env XDG_STATE_HOME='$DIR/state' TERM=xterm-256color '$BIN' --config '$DIR/three.conf' --kubeconfig '$KUBECONFIG_FILE' -d 1 2>/dev/null"
 screen3() { tmux -L "$SOCK" capture-pane -p -t three; }
 up3() { screen3 | grep -q "kube ✓"; }
@@ -84,11 +86,12 @@ api() { # METHOD PATH [BODY]
 api POST "/apis/apps/v1/namespaces/open-forge/deployments" \
     '{"apiVersion":"apps/v1","kind":"Deployment","metadata":{"name":"canary","labels":{"app":"canary"}},"spec":{"replicas":1,"selector":{"matchLabels":{"app":"canary"}},"template":{"metadata":{"labels":{"app":"canary"}},"spec":{"containers":[{"name":"c","image":"x"}]}}}}'
 over() { screen3 | grep -q "showing 3 of 4 deployments (max_items 3)"; }
-check "a deployment ADDED past the cap is counted: showing 3 of 4 deployments" wait_for 15 over
+check "a deployment ADDED past the cap is counted: showing 3 of 4 deployments" wait_for 30 over
+over || screen3 | head -3 | sed 's/^/# /'
 check "...and not kept: canary is not on screen" bash -c "! tmux -L '$SOCK' capture-pane -p -t three | grep -q canary"
 api DELETE "/apis/apps/v1/namespaces/open-forge/deployments/canary"
 back() { ! screen3 | grep -q "of 4 deployments"; }
-check "its DELETED uncounts it: the notice goes" wait_for 15 back
+check "its DELETED uncounts it: the notice goes" wait_for 30 back
 tmux -L "$SOCK" kill-session -t three
 
 "$BIN" --config "$DIR/forgetop.conf" --kubeconfig "$KUBECONFIG_FILE" --once --json >"$DIR/ok.json" 2>/dev/null
