@@ -4,21 +4,12 @@
 # of its answers (tests/fakes/pg_rewrite_proxy.py): forgetop stays bounded, counts every
 # pool, and says in words what is wrong with a shape rather than showing 0.
 source "$(dirname "$0")/../lib.sh"
+source "$(dirname "$0")/../lib-postgres.sh"
 
-PGBIN=${PGBIN:-/usr/lib/postgresql/15/bin}
 POOLS=2000
 DIR=$(scratch)
-mkdir -p "$DIR/pg" && chown postgres "$DIR/pg"
-asp() { runuser -u postgres -- "$@"; }
-PGP=$(free_port); PGB=$(free_port)
-echo secret >"$DIR/pg/pw" && chown postgres "$DIR/pg/pw"
-asp "$PGBIN/initdb" -D "$DIR/pg/data" -U postgres --pwfile="$DIR/pg/pw" -A scram-sha-256 \
-    --no-sync -E UTF8 >"$DIR/initdb.log" 2>&1 || { not_ok "initdb"; cat "$DIR/initdb.log"; finish; }
-printf 'fsync = off\nmax_connections = 300\n' >>"$DIR/pg/data/postgresql.conf"
-on_exit "asp $PGBIN/pg_ctl -D $DIR/pg/data stop -m immediate"
-asp "$PGBIN/pg_ctl" -D "$DIR/pg/data" -l "$DIR/pg/pg.log" -w -t 30 \
-    -o "-p $PGP -k $DIR/pg -c listen_addresses=127.0.0.1" start >/dev/null ||
-    { not_ok "postgres did not start"; cat "$DIR/pg/pg.log"; finish; }
+pg_scratch_start "$DIR" "max_connections = 300"
+PGB=$(free_port)
 
 # 2000 databases; a pool is made when a client first comes, and stays. Idle server
 # connections are closed within a second, so 2000 pools need not hold 2000 servers.

@@ -6,20 +6,10 @@
 # connection with a WARNING that quotes it. libpq prints notices on stderr unless told
 # otherwise, and stderr is the terminal behind curses.
 source "$(dirname "$0")/../lib.sh"
+source "$(dirname "$0")/../lib-postgres.sh"
 
-PGBIN=${PGBIN:-/usr/lib/postgresql/15/bin}
 DIR=$(scratch)
-mkdir -p "$DIR/pg" && chown postgres "$DIR/pg"
-asp() { runuser -u postgres -- "$@"; }
-PGP=$(free_port)
-echo secret >"$DIR/pg/pw" && chown postgres "$DIR/pg/pw"
-asp "$PGBIN/initdb" -D "$DIR/pg/data" -U postgres --pwfile="$DIR/pg/pw" -A scram-sha-256 \
-    --no-sync -E UTF8 >"$DIR/initdb.log" 2>&1 || { not_ok "initdb"; cat "$DIR/initdb.log"; finish; }
-echo "fsync = off" >>"$DIR/pg/data/postgresql.conf"
-on_exit "asp $PGBIN/pg_ctl -D $DIR/pg/data stop -m immediate"
-asp "$PGBIN/pg_ctl" -D "$DIR/pg/data" -l "$DIR/pg/pg.log" -w -t 30 \
-    -o "-p $PGP -k $DIR/pg -c listen_addresses=127.0.0.1" start >/dev/null ||
-    { not_ok "postgres did not start"; cat "$DIR/pg/pg.log"; finish; }
+pg_scratch_start "$DIR"
 ADMIN="host=127.0.0.1 port=$PGP user=postgres password=secret dbname=postgres"
 psql "$ADMIN" -qX -v ON_ERROR_STOP=1 >"$DIR/setup.log" 2>&1 <<'SQL' || { not_ok "setup"; cat "$DIR/setup.log"; }
 CREATE ROLE chatty LOGIN PASSWORD 'chattypw';
