@@ -184,6 +184,7 @@ static const struct key keys[] = {
     {SEC_KUBE, "watch", T_BOOL, CFG(kube_watch), NULL},
     {SEC_KUBE, "watch_timeout", T_DUR_POS, CFG(kube_watch_timeout_s), NULL},
     {SEC_KUBE, "relist_interval", T_DUR, CFG(kube_relist_s), NULL},
+    {SEC_KUBE, "max_items", T_INT, CFG(kube_max_items), NULL},
     {SEC_KUBE, "metrics_interval", T_DUR, CFG(kube_metrics_s), NULL},
 
     {SEC_COMPOSE, "enabled", T_BOOL, CFG(compose), NULL},

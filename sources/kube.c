@@ -62,6 +62,7 @@ struct kube {
      * poll; NULL for the polled ones */
     bool watch;
     double watch_timeout_s, relist_s, metrics_s;
+    int max_items; /* an informer's item cap ([kube] max_items); 0: the list's default */
     struct kubewatch *watches[KUBE_LISTS];
     /* the list's last answer was 404: not served here (KEDA's CRD not installed), so its
      * informer's relisting is no news for the notice */
@@ -1021,6 +1022,9 @@ static struct kubewatch *watcher(struct kube *k, const struct listspec *ls, size
             .max_pages = MAX_PAGES,
             .watch_timeout_s = k->watch_timeout_s,
             .relist_s = k->relist_s,
+            .max_items = k->max_items > 0 ? k->max_items
+                         : i == KUBE_PODS ? 20000
+                                          : 5000,
             .answer_s = k->timeout_s,
             .poll_s = metrics ? k->metrics_s : 0,
             .parse = parse_record,
@@ -1135,6 +1139,11 @@ static void watch_notice(struct kube *k, char *out, size_t outlen, char *notice,
     text_sanitize(out, outlen, line);
     if (line[0] && odd)
         add_note(notice, len, line);
+    for (size_t i = 0; i < KUBE_LISTS; i++) { /* a list past its item cap: always said */
+        char capped[160];
+        if (k->watches[i] != NULL && kubewatch_capped(k->watches[i], capped, sizeof(capped)))
+            add_note(notice, len, capped);
+    }
 }
 
 /* Reduce the first answer of each list (rc, errs: how fetching it went) into pc, and with
@@ -1644,6 +1653,7 @@ struct source *kube_source_new(const struct config *cfg, char *err, size_t errle
     k->watch = cfg->kube_watch;
     k->watch_timeout_s = cfg->kube_watch_timeout_s;
     k->relist_s = cfg->kube_relist_s;
+    k->max_items = cfg->kube_max_items;
     k->metrics_s = cfg->kube_metrics_s;
     reading_services(k, cfg);
     return src;

@@ -6,6 +6,7 @@
  * resumes. The server ends every watch after timeoutSeconds (with a bookmark just
  * before), so a watch that delivered no byte for watch_timeout + HUNG_GRACE_S is hung. */
 
+#include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,6 +20,7 @@
 #define BACKOFF_MIN_S 1
 #define BACKOFF_MAX_S 30
 #define MAX_LINE      (64u << 20)
+#define TRIM_BYTES    (1u << 20) /* a list this big gives its parse's memory back */
 
 enum kw_state { KW_LIST, KW_WATCH, KW_BACKOFF, KW_POLLED };
 
@@ -35,6 +37,10 @@ struct kcache {
     size_t *order;      /* live slots in key order */
     size_t n_order;
     bool order_dirty;
+    /* Past max_items: how many items the server has that are not kept (counted from the
+     * list and from ADDED events), and whether that count is a floor (pages not read). */
+    size_t over;
+    bool over_floor;
 };
 
 struct kubewatch {
@@ -43,6 +49,7 @@ struct kubewatch {
     void *arg;
     bool watch;
     int page_limit, max_pages;
+    size_t max_items;
     double watch_timeout_s, relist_s, answer_s, poll_s;
     struct kcache cache;
     char rv[64];
@@ -137,12 +144,38 @@ oom:
     return -1;
 }
 
+/* The item cap, asked before cache_put: whether obj may be kept. A new item past max is
+ * not kept (freed) but counted when the server says it exists (a list, ADDED); a change to
+ * an item not kept is kept once there is room, and no longer counted as over. */
+static bool cache_admits(struct kcache *c, const cJSON *obj, size_t max, bool counts)
+{
+    char key[600];
+    if (item_key(obj, key, sizeof(key)) < 0)
+        return true; /* cache_put drops it */
+    long slot = strmap_get(&c->keys, key, strlen(key));
+    if (slot >= 0 && c->items[slot].rec != NULL)
+        return true;
+    if (c->live < max) {
+        if (!counts && c->over > 0)
+            c->over--;
+        return true;
+    }
+    if (counts)
+        c->over++;
+    c->changes++;
+    return false;
+}
+
 static void cache_delete(struct kcache *c, const cJSON *obj)
 {
     char key[600];
     if (item_key(obj, key, sizeof(key)) < 0)
         return;
     long slot = strmap_get(&c->keys, key, strlen(key));
+    if ((slot < 0 || c->items[slot].rec == NULL) && c->over > 0) {
+        c->over--; /* one of those not kept */
+        c->changes++;
+    }
     if (slot < 0 || c->items[slot].rec == NULL)
         return;
     free(c->items[slot].rec);
@@ -216,8 +249,8 @@ static void list_url(const struct kubewatch *w, const char *server, const char *
 
 /* ---- listing ---- */
 
-/* One page's items into the cache as records: the place where the items kept and the
- * items the server sent are both known. */
+/* One page's items into the cache as records, as far as max_items admits (the items
+ * the server has beyond it are counted, not kept). */
 static int parse_page(struct kcache *into, const struct kubewatch *w, const struct http_response *r,
                       char *cont, size_t contlen, char *rv, size_t rvlen, char *err, size_t errlen)
 {
@@ -232,13 +265,20 @@ static int parse_page(struct kcache *into, const struct kubewatch *w, const stru
     const cJSON *it;
     cJSON_ArrayForEach(it, items)
     {
-        if (rc == 0)
+        if (rc == 0 && cache_admits(into, it, w->max_items, true))
             rc = cache_put(into, it, w);
     }
     const cJSON *md = cJSON_GetObjectItemCaseSensitive(doc, "metadata");
     const cJSON *c = cJSON_GetObjectItemCaseSensitive(md, "continue");
     const cJSON *v = cJSON_GetObjectItemCaseSensitive(md, "resourceVersion");
     text_printf(cont, contlen, "%s", cJSON_IsString(c) ? c->valuestring : "");
+    const cJSON *rest = cJSON_GetObjectItemCaseSensitive(md, "remainingItemCount");
+    if (into->over > 0 && cont[0]) { /* full: relist reads no further page */
+        if (cJSON_IsNumber(rest) && rest->valuedouble > 0 && rest->valuedouble < 1e9)
+            into->over += (size_t)rest->valuedouble;
+        else
+            into->over_floor = true;
+    }
     if (cJSON_IsString(v))
         text_printf(rv, rvlen, "%s", v->valuestring);
     cJSON_Delete(doc);
@@ -254,6 +294,7 @@ static int relist(struct kubewatch *w, struct http_client *c, const char *server
 {
     struct kcache fresh = {0};
     char url[4096], cont[2048] = "", rv[64] = "", terr[256];
+    size_t bytes = 0;
     for (int page = 0;; page++) {
         struct http_response r;
         if (page >= w->max_pages) {
@@ -277,6 +318,7 @@ static int relist(struct kubewatch *w, struct http_client *c, const char *server
         }
         w->stats.bytes += (double)r.len;
         w->stats.lists++;
+        bytes += r.len;
         if (r.status != 200) {
             *status = r.status;
             *failed = r;
@@ -290,10 +332,17 @@ static int relist(struct kubewatch *w, struct http_client *c, const char *server
             goto fail;
         if (cont[0] == '\0')
             break;
+        if (fresh.over > 0)
+            break; /* full: the pages left are counted (parse_page), not read */
     }
     fresh.changes = w->cache.changes + 1;
     cache_free(&w->cache);
     w->cache = fresh;
+    /* A big list's parse is freed as small blocks that glibc keeps for reuse: 20 000 items
+     * (past max_items) would hold their peak for good. Given back; a small list's is not
+     * worth the walk of the heap at every poll of a list never watched. */
+    if (bytes > TRIM_BYTES)
+        malloc_trim(0);
     w->cache.order_dirty = true;
     text_printf(w->rv, sizeof(w->rv), "%s", rv);
     *status = 200;
@@ -378,6 +427,9 @@ static int on_event(struct kubewatch *w, const char *line, size_t len)
     const char *t = type->valuestring;
     const cJSON *md = cJSON_GetObjectItemCaseSensitive(obj, "metadata");
     const cJSON *rv = cJSON_GetObjectItemCaseSensitive(md, "resourceVersion");
+    char at[sizeof(w->rv)] = ""; /* the version this event brings the cache to */
+    if (cJSON_IsString(rv))
+        text_printf(at, sizeof(at), "%s", rv->valuestring);
     w->stats.events++;
     if (strcmp(t, "ERROR") == 0) {
         const cJSON *code = cJSON_GetObjectItemCaseSensitive(obj, "code");
@@ -388,14 +440,15 @@ static int on_event(struct kubewatch *w, const char *line, size_t len)
         text_printf(w->why, sizeof(w->why), "watch %s: error %d: %s", w->what,
                     cJSON_IsNumber(code) ? code->valueint : 0, m);
     } else if (strcmp(t, "ADDED") == 0 || strcmp(t, "MODIFIED") == 0) {
-        rc = cache_put(&w->cache, obj, w);
+        if (cache_admits(&w->cache, obj, w->max_items, t[0] == 'A'))
+            rc = cache_put(&w->cache, obj, w);
         if (rc < 0)
             text_printf(w->why, sizeof(w->why), "watch %s: out of memory", w->what);
     } else if (strcmp(t, "DELETED") == 0) {
         cache_delete(&w->cache, obj);
     } /* BOOKMARK: only its version */
-    if (rc == 0 && cJSON_IsString(rv) && rv->valuestring[0])
-        text_printf(w->rv, sizeof(w->rv), "%s", rv->valuestring);
+    if (rc == 0 && at[0])
+        text_printf(w->rv, sizeof(w->rv), "%s", at);
     cJSON_Delete(ev);
     return rc;
 }
@@ -688,6 +741,16 @@ void kubewatch_mode(const struct kubewatch *w, char *out, size_t len)
         text_printf(out, len, "watching");
 }
 
+bool kubewatch_capped(const struct kubewatch *w, char *out, size_t len)
+{
+    const struct kcache *c = &w->cache;
+    if (c->over == 0)
+        return false;
+    text_printf(out, len, "showing %zu of %s%zu %s (max_items %zu)", c->live,
+                c->over_floor ? "at least " : "", c->live + c->over, w->what, w->max_items);
+    return true;
+}
+
 unsigned long kubewatch_changes(const struct kubewatch *w)
 {
     return w->cache.changes;
@@ -717,6 +780,7 @@ struct kubewatch *kubewatch_new(const struct kubewatch_opts *o)
     w->watch = o->watch;
     w->page_limit = o->page_limit > 0 ? o->page_limit : 500;
     w->max_pages = o->max_pages > 0 ? o->max_pages : 200;
+    w->max_items = o->max_items > 0 ? (size_t)o->max_items : 20000;
     w->watch_timeout_s = o->watch_timeout_s >= 1 ? o->watch_timeout_s : 60;
     w->relist_s = o->relist_s;
     w->answer_s = o->answer_s > 0 ? o->answer_s : 10;

@@ -11,10 +11,6 @@
 #include <poll.h>
 #include <stddef.h>
 #include <stdint.h>
-#include <sys/ioctl.h>
-#include <sys/socket.h>
-#include <linux/tcp.h>
-#include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,19 +19,20 @@
 #include <libpq-fe.h>
 
 #include "forgetop/config.h"
+#include "forgetop/pgwire.h"
 #include "forgetop/postgres.h"
 #include "forgetop/secret.h"
 #include "forgetop/source.h"
 #include "forgetop/text.h"
 
 #define MAX_RESULTS 8
-#define MAX_ROWS    64 /* replicas, pools: anything beyond is not read */
-/* What one reply (or a connection's start-up) may cost: past either, the result is freed
- * and the connection dropped, so libpq's input buffer, which grows to hold a whole
- * message, goes with it. A poll's replies are a few KiB. */
+#define MAX_ROWS    64 /* replicas: anything beyond is not read */
+/* What one reply (or a connection's start-up) may cost, counted in libpq's own reads
+ * (pgwire.c): past either, the result is freed and the connection dropped, so libpq's input
+ * buffer, sized for a whole message but filled no further, goes with it. A poll's replies
+ * are a few KiB. */
 #define REPLY_MAX_BYTES (8u << 20)
 #define REPLY_MAX_ROWS  10000
-#define RCVBUF_BYTES    (256 << 10)
 
 struct pgsrc {
     bool bouncer;
@@ -141,47 +138,6 @@ static int wait_socket(PGconn *c, short ev, double deadline)
     }
 }
 
-/* What a reply has cost so far, counted on the socket, since libpq keeps a whole message
- * (a row, a notice) however long before it hands anything over: TCP's own count of bytes
- * received where there is one, else what was waiting each time before libpq read. */
-struct meter {
-    bool tcp;
-    uint64_t base;
-    size_t sum;
-};
-
-static bool tcp_received(PGconn *c, uint64_t *out)
-{
-    struct tcp_info ti;
-    socklen_t len = sizeof ti;
-    memset(&ti, 0, sizeof ti);
-    if (getsockopt(PQsocket(c), IPPROTO_TCP, TCP_INFO, &ti, &len) < 0 ||
-        len < offsetof(struct tcp_info, tcpi_bytes_received) + sizeof ti.tcpi_bytes_received)
-        return false;
-    *out = ti.tcpi_bytes_received;
-    return true;
-}
-
-static void meter_start(struct meter *m, PGconn *c)
-{
-    m->sum = 0;
-    m->tcp = tcp_received(c, &m->base);
-}
-
-/* Call before libpq reads (a unix socket's waiting bytes) and after (TCP's count). */
-static size_t meter_read(struct meter *m, PGconn *c, bool before)
-{
-    uint64_t now;
-    if (m->tcp && !before && tcp_received(c, &now))
-        m->sum = (size_t)(now - m->base);
-    else if (!m->tcp && before) {
-        int n = 0;
-        if (ioctl(PQsocket(c), FIONREAD, &n) == 0 && n > 0)
-            m->sum += (size_t)n;
-    }
-    return m->sum;
-}
-
 static void too_big(struct pgsrc *p, char *err, size_t errlen, const char *what)
 {
     char why[64];
@@ -232,15 +188,9 @@ static int pg_connect(struct pgsrc *p, char *err, size_t errlen)
     /* Before the first PQconnectPoll: a setting the server cannot apply is a WARNING sent
      * during start-up, with whatever bytes the database owner put in it. */
     PQsetNoticeProcessor(p->conn, on_notice, p);
-    /* libpq reads a long message until the socket runs dry; a small receive buffer makes
-     * it run dry often, so the reply's cap is checked every RCVBUF_BYTES or so. */
-    int rb = RCVBUF_BYTES;
-    if (PQsocket(p->conn) >= 0)
-        setsockopt(PQsocket(p->conn), SOL_SOCKET, SO_RCVBUF, &rb, sizeof rb);
     double deadline = now_s() + p->connect_s;
     PostgresPollingStatusType st = PGRES_POLLING_WRITING;
-    struct meter m; /* a start-up WARNING quoting a huge setting is a reply too */
-    bool metered = false;
+    int held = -1; /* a start-up WARNING quoting a huge setting is a reply too */
     while (PQstatus(p->conn) != CONNECTION_BAD && st != PGRES_POLLING_OK) {
         if (st == PGRES_POLLING_FAILED)
             break;
@@ -248,31 +198,23 @@ static int pg_connect(struct pgsrc *p, char *err, size_t errlen)
             char why[64];
             snprintf(why, sizeof(why), "timed out after %g s", p->connect_s);
             fail(p, err, errlen, "connect", why);
-            drop(p);
-            return -1;
+            break;
         }
-        if (!metered && PQsocket(p->conn) >= 0) {
-            meter_start(&m, p->conn);
-            metered = true;
-        }
-        if (metered && meter_read(&m, p->conn, true) > REPLY_MAX_BYTES) {
+        if (PQsocket(p->conn) != held) /* libpq may retry on another socket: each held anew */
+            pgwire_set_budget(held = PQsocket(p->conn), REPLY_MAX_BYTES);
+        if (pgwire_budget_spent()) {
             too_big(p, err, errlen, "connect");
-            drop(p);
-            return -1;
+            break;
         }
         st = PQconnectPoll(p->conn);
-        if (metered && meter_read(&m, p->conn, false) > REPLY_MAX_BYTES) {
-            too_big(p, err, errlen, "connect");
-            drop(p);
-            return -1;
-        }
     }
-    if (PQstatus(p->conn) != CONNECTION_OK) {
+    pgwire_set_budget(-1, 0);
+    if (PQstatus(p->conn) == CONNECTION_OK && st == PGRES_POLLING_OK)
+        return 0;
+    if (PQstatus(p->conn) == CONNECTION_BAD)
         fail(p, err, errlen, NULL, PQerrorMessage(p->conn));
-        drop(p);
-        return -1;
-    }
-    return 0;
+    drop(p);
+    return -1;
 }
 
 static void clear_all(PGresult **res, size_t n)
@@ -281,15 +223,15 @@ static void clear_all(PGresult **res, size_t n)
         PQclear(res[i]);
 }
 
-/* One row of single-row mode into the statement's result: the first MAX_ROWS kept (no
- * panel reads more), the rest only counted. 0, or -1 out of memory. */
-static int keep_row(PGresult **acc, int *rows, PGresult *row)
+/* One row of single-row mode into the statement's result: the first keep kept, the rest
+ * only counted. 0, or -1 out of memory. */
+static int keep_row(PGresult **acc, int *rows, PGresult *row, int keep)
 {
     if (*acc == NULL && (*acc = PQcopyResult(row, PG_COPYRES_ATTRS)) == NULL)
         return -1;
     int at = PQntuples(*acc);
     (*rows)++;
-    if (at >= MAX_ROWS)
+    if (at >= keep)
         return 0;
     for (int c = 0; c < PQnfields(row); c++) {
         bool null = PQgetisnull(row, 0, c);
@@ -300,8 +242,8 @@ static int keep_row(PGresult **acc, int *rows, PGresult *row)
     return 0;
 }
 
-/* Wait for libpq to have a result, counting what it reads against the reply's cap. */
-static int await_result(struct pgsrc *p, double deadline, struct meter *m, char *err, size_t errlen)
+/* Wait for libpq to have a result, within what the reply's cap lets it read. */
+static int await_result(struct pgsrc *p, double deadline, char *err, size_t errlen)
 {
     while (PQisBusy(p->conn)) {
         if (!wait_socket(p->conn, POLLIN, deadline)) {
@@ -310,16 +252,12 @@ static int await_result(struct pgsrc *p, double deadline, struct meter *m, char 
             fail(p, err, errlen, "query", why);
             return -1;
         }
-        if (meter_read(m, p->conn, true) > REPLY_MAX_BYTES) {
+        if (pgwire_budget_spent()) { /* libpq wants more than the cap left it */
             too_big(p, err, errlen, "query");
             return -1;
         }
         if (!PQconsumeInput(p->conn)) {
             fail(p, err, errlen, "query", PQerrorMessage(p->conn));
-            return -1;
-        }
-        if (meter_read(m, p->conn, false) > REPLY_MAX_BYTES) {
-            too_big(p, err, errlen, "query");
             return -1;
         }
     }
@@ -333,8 +271,6 @@ static int pg_exec(struct pgsrc *p, const char *sql, PGresult **res, size_t max,
                    char *err, size_t errlen)
 {
     double deadline = now_s() + p->request_s;
-    struct meter m;
-    meter_start(&m, p->conn);
     PGresult *acc = NULL;
     int rows = 0;
     *n = 0;
@@ -343,15 +279,18 @@ static int pg_exec(struct pgsrc *p, const char *sql, PGresult **res, size_t max,
         return -1;
     }
     PQsetSingleRowMode(p->conn); /* refused only when not right after a send: harmless */
+    pgwire_set_budget(PQsocket(p->conn), REPLY_MAX_BYTES);
     for (;;) {
-        if (await_result(p, deadline, &m, err, errlen) < 0)
+        if (await_result(p, deadline, err, errlen) < 0)
             goto bad;
         PGresult *r = PQgetResult(p->conn);
         if (r == NULL)
             break;
         ExecStatusType s = PQresultStatus(r);
         if (s == PGRES_SINGLE_TUPLE) {
-            int kept = keep_row(&acc, &rows, r);
+            /* PgBouncer's pools are summed, every one of them (within the row cap); a
+             * PostgreSQL panel reads no more than MAX_ROWS replicas */
+            int kept = keep_row(&acc, &rows, r, p->bouncer ? REPLY_MAX_ROWS : MAX_ROWS);
             PQclear(r);
             if (kept < 0 || rows > REPLY_MAX_ROWS) {
                 char why[64];
@@ -379,8 +318,10 @@ static int pg_exec(struct pgsrc *p, const char *sql, PGresult **res, size_t max,
         else
             PQclear(r);
     }
+    pgwire_set_budget(-1, 0);
     return 0;
 bad:
+    pgwire_set_budget(-1, 0);
     PQclear(acc);
     clear_all(res, *n);
     *n = 0;
@@ -532,7 +473,7 @@ static void facts_bouncer(int pool_size, struct snapshot *out, const PGresult *p
     double cl_active = 0, cl_waiting = 0, sv_active = 0, sv_idle = 0, sv_used = 0, maxwait = 0;
     double worst = 0, worst_active = 0;
     char worst_pool[96] = "-";
-    for (int i = 0; i < PQntuples(pools) && i < MAX_ROWS; i++) {
+    for (int i = 0; i < PQntuples(pools); i++) {
         if (!real_pool(pools, i))
             continue;
         double a = num_named(pools, i, "sv_active");
@@ -569,7 +510,7 @@ static void facts_bouncer(int pool_size, struct snapshot *out, const PGresult *p
     fact(out, "pgbouncer max wait", "pool_wait", UNIT_SECONDS,
          has_col(pools, "maxwait") ? maxwait : NAN, NAN);
     double qps = 0, wait_us = 0;
-    for (int i = 0; i < PQntuples(stats) && i < MAX_ROWS; i++)
+    for (int i = 0; i < PQntuples(stats); i++)
         if (real_pool(stats, i)) {
             qps += num_named(stats, i, "avg_query_count");
             double w = num_named(stats, i, "avg_wait_time");

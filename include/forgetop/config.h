@@ -152,6 +152,7 @@ struct config {
      * timeoutSeconds (a watch silent 10 s past it is hung); the safety-net relist, 0 never */
     bool kube_watch;
     double kube_watch_timeout_s, kube_relist_s;
+    int kube_max_items;    /* items an informer keeps per list; 0: 20 000 pods, 5 000 others */
     double kube_metrics_s; /* pod metrics read at most this often (metrics-server's resolution) */
 
     struct config_origin origins[CONFIG_MAX_ORIGINS];

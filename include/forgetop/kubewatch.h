@@ -20,6 +20,9 @@ struct kubewatch_opts {
     const char *selector; /* a label selector, NULL or "" none */
     bool watch;           /* false: listed at every sync, never watched */
     int page_limit, max_pages;
+    /* Items kept at most (0: 20 000): past it a list's and ADDED events' new items are
+     * counted, not kept, and kubewatch_capped says so. */
+    int max_items;
     double watch_timeout_s; /* the server ends each watch after this (timeoutSeconds) */
     double relist_s;        /* a full list this often, as a safety net; 0 never */
     double answer_s;        /* a watch without response headers this long is broken */
@@ -74,5 +77,8 @@ struct kubewatch_stats kubewatch_stats(const struct kubewatch *w);
 /* A count that moves whenever the items change (an event applied, a relist): equal
  * counts, the same items. */
 unsigned long kubewatch_changes(const struct kubewatch *w);
+/* Past max_items: true, and out says it ("showing 5000 of 20000 deployments (max_items
+ * 5000)", "of at least" when pages were left unread without a count). */
+bool kubewatch_capped(const struct kubewatch *w, char *out, size_t len);
 
 #endif

@@ -549,7 +549,7 @@ class Handler(BaseHTTPRequestHandler):
                                                   "Internal error occurred: etcdserver: request timed out"))
             if mode == "garbage":
                 return self.send_json(200, None, raw=b"<html><body>502 Bad Gateway{{{\x1b[31m")
-            if mode in ("flood", "bloat"):
+            if mode in ("flood", "bloat") and query.get("watch") not in ("1", "true"):
                 return self.send_json(200, None, raw=hostile_list(mode, f))
             if mode == "404":
                 return self.send_json(404, status(404, "NotFound",

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # hostile-kube.sh - an API server whose deployment list is valid but hostile costs
 # forgetop a refusal in words, never its memory: 60 MiB in one page (refused at the
-# transfer, before any of it is parsed) and 20 000 items in a page that asked for 500.
+# transfer, before any of it is parsed) and 20 000 items in a page that asked for 500;
+# an informer's first list of 20 000 keeps max_items and says "showing N of M".
 source "$(dirname "$0")/../lib.sh"
 source "$(dirname "$0")/../fakes/kube_env.sh"
 DIR=$(scratch)
@@ -27,7 +28,72 @@ for fault in '{"mode": "bloat", "mib": 60, "path": "/deployments"}' \
         grep -q "20000 items in a page of at most 500" <<<"$err" ;;
     esac
 done
+
+# ---- informers (watch = true): the first list (resourceVersion=0) is served whole by the
+# watch cache, so the cap is on the items kept: past max_items the rest are counted, not
+# kept, and the source says "showing N of M". A baseline of as many real items first.
+printf '[forgetop]\nconnect_timeout = 5\nrequest_timeout = 30\n[kube]\nmax_items = 1000\n' >"$DIR/watch.conf"
+SOCK="forgetop-hkube-$$"
+on_exit "tmux -L '$SOCK' kill-server 2>/dev/null"
+steady_rss() { # N : the dashboard's RSS (KiB) two polls after its first list of N deployments
+    kube_control "{\"mode\": \"flood\", \"n\": $1, \"path\": \"/deployments\"}"
+    tmux -L "$SOCK" -f /dev/null new-session -d -s "w$1" -x 160 -y 40 \
+        "exec env XDG_STATE_HOME='$DIR/state' TERM=xterm-256color '$BIN' --config '$DIR/watch.conf' --kubeconfig '$KUBECONFIG_FILE' -d 1 2>/dev/null"
+    local pid; pid=$(tmux -L "$SOCK" display -p -t "w$1" '#{pane_pid}')
+    PANE="w$1"
+    listed() { tmux -L "$SOCK" capture-pane -p -t "$PANE" | grep -q "rows 1-.* of 1000"; }
+    wait_for 60 listed || { echo "never listed"; return; }
+    sleep 2
+    tmux -L "$SOCK" capture-pane -p -t "w$1" >"$DIR/w$1.screen"
+    tmux -L "$SOCK" send-keys -t "w$1" S
+    sources() { tmux -L "$SOCK" capture-pane -p -t "$PANE" | grep -q "LAST OK"; }
+    wait_for 10 sources && tmux -L "$SOCK" capture-pane -p -t "w$1" >"$DIR/w$1.sources"
+    echo "$(awk '/VmRSS/ {print $2}' /proc/$pid/status) $(awk '/VmHWM/ {print $2}' /proc/$pid/status)"
+    tmux -L "$SOCK" kill-session -t "w$1"
+}
+read -r base base_hwm < <(steady_rss 1000)
+read -r rss hwm < <(steady_rss 20000)
+diag "informer, 1000 of 1000 kept: RSS ${base} KiB (peak ${base_hwm}); 1000 of 20000 kept: RSS ${rss} KiB (peak ${hwm})"
+check "informer flood: the header says showing 1000 of 20000" grep -q "showing 1000 of 20000 deployments (max_items 1000)" "$DIR/w20000.screen"
+check "informer flood: the S screen says it too" grep -q "showing 1000 of 20000 deployments" "$DIR/w20000.sources"
+check "informer within its cap: nothing said" bash -c "! grep -q showing '$DIR/w1000.screen'"
+check "informer flood: peak RSS within $((limit / 1024)) MB (the page's parse; ${hwm} KiB)" test "${hwm:-999999}" -lt "$limit"
+steady=65536
+[ -n "${FORGETOP_ASAN:-}" ] && steady=$limit
+check "informer flood: RSS two polls later within $((steady / 1024)) MB (${rss} KiB)" test "${rss:-999999}" -lt "$steady"
+slack=8192
+[ -n "${FORGETOP_ASAN:-}" ] && slack=$((limit - ${base:-0})) # ASan's quarantine keeps what was freed
+check "...and within $((slack / 1024)) MB of 1000 real items' (${rss} vs ${base} KiB)" test "${rss:-999999}" -lt $((${base:-0} + slack))
+read -r secs kib < <(run_measured "$DIR/once.json" "$BIN" --config "$DIR/watch.conf" --kubeconfig "$KUBECONFIG_FILE" --once --json)
+diag "informer flood, --once: ${secs}s, peak RSS ${kib} KiB"
+expect_eq "informer flood, --json: the notice says showing 1000 of 20000" True \
+    "$(json_get "$DIR/once.json" '"showing 1000 of 20000 deployments" in (d["notice"] or "")')"
+expect_eq "informer flood, --json: 1000 services kept" 1000 "$(json_get "$DIR/once.json" 'len(d["services"])')"
+
+# Watch events past the cap: an ADDED deployment is counted, not kept; its DELETED uncounts it.
 kube_control '{"mode": "ok"}'
+printf '[forgetop]\nconnect_timeout = 5\nrequest_timeout = 30\n[kube]\nmax_items = 3\n' >"$DIR/three.conf"
+tmux -L "$SOCK" -f /dev/null new-session -d -s three -x 300 -y 40 \
+    "exec env XDG_STATE_HOME='$DIR/state' TERM=xterm-256color '$BIN' --config '$DIR/three.conf' --kubeconfig '$KUBECONFIG_FILE' -d 1 2>/dev/null"
+screen3() { tmux -L "$SOCK" capture-pane -p -t three; }
+up3() { screen3 | grep -q "kube ✓"; }
+check "the dashboard with max_items = 3 reads the 3 deployments" wait_for 40 up3
+check "...and says nothing of deployments past a cap" bash -c "! tmux -L '$SOCK' capture-pane -p -t three | grep -q 'of 3 deployments\|of 4 deployments'"
+api() { # METHOD PATH [BODY]
+    curl -sf --cacert "$KUBE_CA" -H "Authorization: Bearer $KUBE_TOKEN" -X "$1" \
+        -H 'Content-Type: application/json' ${3:+--data "$3"} "$KUBE_URL$2" >/dev/null
+}
+api POST "/apis/apps/v1/namespaces/open-forge/deployments" \
+    '{"apiVersion":"apps/v1","kind":"Deployment","metadata":{"name":"canary","labels":{"app":"canary"}},"spec":{"replicas":1,"selector":{"matchLabels":{"app":"canary"}},"template":{"metadata":{"labels":{"app":"canary"}},"spec":{"containers":[{"name":"c","image":"x"}]}}}}'
+over() { screen3 | grep -q "showing 3 of 4 deployments (max_items 3)"; }
+check "a deployment ADDED past the cap is counted: showing 3 of 4 deployments" wait_for 30 over
+over || screen3 | head -3 | sed 's/^/# /'
+check "...and not kept: canary is not on screen" bash -c "! tmux -L '$SOCK' capture-pane -p -t three | grep -q canary"
+api DELETE "/apis/apps/v1/namespaces/open-forge/deployments/canary"
+back() { ! screen3 | grep -q "of 4 deployments"; }
+check "its DELETED uncounts it: the notice goes" wait_for 30 back
+tmux -L "$SOCK" kill-session -t three
+
 "$BIN" --config "$DIR/forgetop.conf" --kubeconfig "$KUBECONFIG_FILE" --once --json >"$DIR/ok.json" 2>/dev/null
 expect_eq "the same server answering well is read again" ok \
     "$(json_get "$DIR/ok.json" '[s["state"] for s in d["sources"] if s["name"] == "kube"][0]')"

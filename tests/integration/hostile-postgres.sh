@@ -6,20 +6,10 @@
 # connection with a WARNING that quotes it. libpq prints notices on stderr unless told
 # otherwise, and stderr is the terminal behind curses.
 source "$(dirname "$0")/../lib.sh"
+source "$(dirname "$0")/../lib-postgres.sh"
 
-PGBIN=${PGBIN:-/usr/lib/postgresql/15/bin}
 DIR=$(scratch)
-mkdir -p "$DIR/pg" && chown postgres "$DIR/pg"
-asp() { runuser -u postgres -- "$@"; }
-PGP=$(free_port)
-echo secret >"$DIR/pg/pw" && chown postgres "$DIR/pg/pw"
-asp "$PGBIN/initdb" -D "$DIR/pg/data" -U postgres --pwfile="$DIR/pg/pw" -A scram-sha-256 \
-    --no-sync -E UTF8 >"$DIR/initdb.log" 2>&1 || { not_ok "initdb"; cat "$DIR/initdb.log"; finish; }
-echo "fsync = off" >>"$DIR/pg/data/postgresql.conf"
-on_exit "asp $PGBIN/pg_ctl -D $DIR/pg/data stop -m immediate"
-asp "$PGBIN/pg_ctl" -D "$DIR/pg/data" -l "$DIR/pg/pg.log" -w -t 30 \
-    -o "-p $PGP -k $DIR/pg -c listen_addresses=127.0.0.1" start >/dev/null ||
-    { not_ok "postgres did not start"; cat "$DIR/pg/pg.log"; finish; }
+pg_scratch_start "$DIR"
 ADMIN="host=127.0.0.1 port=$PGP user=postgres password=secret dbname=postgres"
 psql "$ADMIN" -qX -v ON_ERROR_STOP=1 >"$DIR/setup.log" 2>&1 <<'SQL' || { not_ok "setup"; cat "$DIR/setup.log"; }
 CREATE ROLE chatty LOGIN PASSWORD 'chattypw';
@@ -91,11 +81,11 @@ psql "$BLOAT" -tAXc 'select length(state) from pg_stat_activity' >"$DIR/bloat.ps
 expect_eq "the bloat role's own pg_stat_activity really answers 48 MiB (psql)" $((48 << 20)) "$(cat "$DIR/bloat.psql")"
 psql "$LOUD" -tAXc 'select 1' >"$DIR/loud.psql" 2>&1
 check "the loud role's start-up WARNING really quotes 16 MiB (psql)" test "$(wc -c <"$DIR/loud.psql")" -gt $((16 << 20))
-# The cap is checked each time libpq has read (a small receive buffer makes that often),
-# but libpq reads a long message until the socket runs dry, so one burst may take most of
-# it: 22-62 MB measured for the 48 MiB row, 160 MB before the cap. The bound is set
-# between the two; under ASan, looser.
-limit=98304
+# The cap is enforced inside libpq's reads (forgetop's recv() stops at 8 MiB), so libpq's
+# buffer, sized for the whole 48 MiB row, is filled no further: 160 MB before any cap,
+# 22-62 MB when it was checked between reads. The issue's budget is 64 MB; under ASan
+# (shadow memory, quarantine), looser.
+limit=65536
 [ -n "${FORGETOP_ASAN:-}" ] && limit=262144
 # The server takes seconds to build these answers on a loaded machine.
 printf '[forgetop]\nconnect_timeout = 15\nrequest_timeout = 30\n' >"$DIR/slow.conf"
@@ -110,20 +100,31 @@ done
 # connection takes libpq's buffer with it).
 SOCK="forgetop-hpg-$$"
 on_exit "tmux -L '$SOCK' kill-server 2>/dev/null"
+# The baseline: the same dashboard on a role whose replies are small.
+tmux -L "$SOCK" -f /dev/null new-session -d -s b -x 120 -y 30 \
+    "exec env XDG_STATE_HOME='$DIR/state' TERM=xterm-256color '$BIN' --config '$DIR/slow.conf' -d 1 --postgres '$CHATTY' 2>/dev/null"
+BPID=$(tmux -L "$SOCK" display -p -t b '#{pane_pid}')
+polled() { tmux -L "$SOCK" capture-pane -p -t b | grep -q "notice"; }
+check "the baseline dashboard reads its database" wait_for 40 polled
+sleep 3
+base=$(awk '/VmRSS/ {print $2}' /proc/$BPID/status 2>/dev/null)
+tmux -L "$SOCK" kill-session -t b
 tmux -L "$SOCK" -f /dev/null new-session -d -s a -x 120 -y 30 \
     "exec env XDG_STATE_HOME='$DIR/state' TERM=xterm-256color '$BIN' --config '$DIR/slow.conf' -d 1 --postgres '$BLOAT' 2>/dev/null"
 DPID=$(tmux -L "$SOCK" display -p -t a '#{pane_pid}')
 refused() { tmux -L "$SOCK" capture-pane -p -t a | grep -q "reply over 8 MiB"; }
 check "the dashboard says the reply was refused" wait_for 40 refused
-sleep 5
+sleep 2 # two polls at -d 1
 rss=$(awk '/VmRSS/ {print $2}' /proc/$DPID/status 2>/dev/null)
+sleep 3
 hwm=$(awk '/VmHWM/ {print $2}' /proc/$DPID/status 2>/dev/null)
 tmux -L "$SOCK" kill-server
-diag "dashboard on BLOAT after ~6 polls: RSS ${rss} KiB, peak ${hwm} KiB"
+diag "dashboard: baseline RSS ${base} KiB; on BLOAT two polls after a refusal ${rss} KiB, peak ${hwm} KiB"
 check "the dashboard's peak RSS over its refused polls stays within $((limit / 1024)) MB" test "${hwm:-999999}" -lt "$limit"
-back=32768
-[ -n "${FORGETOP_ASAN:-}" ] && back=$limit # ASan's quarantine keeps what was freed
-check "...and its RSS is back under $((back / 1024)) MB between them (${rss} KiB)" test "${rss:-999999}" -lt "$back"
+slack=4096
+[ -n "${FORGETOP_ASAN:-}" ] && slack=$((limit - ${base:-0})) # ASan's quarantine keeps what was freed
+check "...and two polls after a refusal its RSS is back within $((slack / 1024)) MB of the baseline (${rss} vs ${base} KiB)" \
+    test "${rss:-999999}" -lt $((${base:-0} + slack))
 
 # Secrets in mistyped addresses: libpq quotes a bad URI whole, the redis parser its input.
 pw=ftpw-Zq81
@@ -133,6 +134,18 @@ timeout 20 "$BIN" --postgres "$BAD_PG" --check >"$DIR/badpg.check" 2>&1
 check "a bad PostgreSQL URI is reported" grep -qi "uri\|ipv6\|postgres" "$DIR/badpg.json" "$DIR/badpg.err"
 check "its password is in neither the JSON nor stderr" bash -c "! grep -q -- '$pw' '$DIR/badpg.json' '$DIR/badpg.err'"
 check "its password is not in --check's output" bash -c "! grep -q -- '$pw' '$DIR/badpg.check'"
+# ...nor on the screen: the header's short form and the S screen's whole error.
+tmux -L "$SOCK" -f /dev/null new-session -d -s u -x 200 -y 40 \
+    "exec env XDG_STATE_HOME='$DIR/state' TERM=xterm-256color '$BIN' -d 1 --postgres '$BAD_PG' 2>/dev/null"
+failing() { tmux -L "$SOCK" capture-pane -p -t u | grep -qi "postgres.*\(uri\|ipv6\|invalid\)"; }
+check "the dashboard on a bad PostgreSQL URI says it is bad" wait_for 20 failing
+tmux -L "$SOCK" capture-pane -p -t u >"$DIR/badpg.screen"
+tmux -L "$SOCK" send-keys -t u S
+sources_on() { tmux -L "$SOCK" capture-pane -p -t u | grep -q "LAST OK"; }
+wait_for 10 sources_on
+tmux -L "$SOCK" capture-pane -p -t u >>"$DIR/badpg.screen"
+tmux -L "$SOCK" kill-server
+check "its password is on neither the main screen nor the S screen" bash -c "! grep -q -- '$pw' '$DIR/badpg.screen'"
 rpw=rdpw-77Xq
 for url in "Redis://ops:$rpw@127.0.0.1:6379/0" "rediss://ops:$rpw@127.0.0.1:6379/0" \
     "Redis://127.0.0.1:6379/0?password=$rpw"; do

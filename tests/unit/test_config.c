@@ -505,7 +505,7 @@ Test(config, bad_structure_names_file_and_line)
         {"[kube]\nnamespce = x\n",
          "2: [kube] unknown key \"namespce\" (keys: enabled, kubeconfig, context, namespace, "
          "all_namespaces, selector, hpa_cpu_initialization_period, hpa_initial_readiness_delay, "
-         "watch, watch_timeout, relist_interval, metrics_interval)"},
+         "watch, watch_timeout, relist_interval, max_items, metrics_interval)"},
         {"delay = 2\n", "1: delay: a key before any [section]"},
         {"[forgetop]\ndelay 2\n",
          "2: expected \"key = value\" or \"[section]\", found \"delay 2\""},
