@@ -62,6 +62,42 @@ wait_for() {
     done
 }
 
+# polled OUT SINCE EXPR : OUT holds one JSON document a poll (kube_poll's output); over the
+# first poll started after SINCE (epoch seconds) for which the Python EXPR holds (d: the
+# poll's JSON, names: its services by name), print the seconds from SINCE to that poll and
+# succeed; fail while no poll shows it yet.
+polled() {
+    python3 - "$@" <<'PY'
+import json, sys
+path, since, expr = sys.argv[1], float(sys.argv[2]), sys.argv[3]
+for line in open(path, errors="replace"):
+    try:
+        d = json.loads(line)
+    except ValueError:
+        continue
+    if not isinstance(d, dict):
+        continue
+    names = {s["name"]: s for s in d.get("services", [])}
+    if d.get("t", 0) > since:
+        try:
+            v = eval(expr)
+        except Exception:
+            v = None
+        if v:
+            print("%.2f" % (d["t"] - since))
+            sys.exit(0)
+sys.exit(1)
+PY
+}
+# within OUT SINCE EXPR SECONDS : wait up to SECONDS for a poll after SINCE that shows
+# EXPR; print its delay (nothing when none did).
+within() {
+    wait_for "$4" polled "$1" "$2" "$3"
+    polled "$1" "$2" "$3" 2>/dev/null
+}
+# fast DELAY LIMIT : DELAY (as within prints it) is set and at most LIMIT seconds.
+fast() { python3 -c 'import sys; sys.exit(0 if sys.argv[1] and float(sys.argv[1]) <= float(sys.argv[2]) else 1)' "${1:-}" "$2"; }
+
 # json_get JSON-FILE PYTHON-EXPR : evaluate an expression over the parsed document `d`.
 json_get() {
     python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(eval(sys.argv[2]))' "$1" "$2"

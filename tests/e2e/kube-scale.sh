@@ -68,7 +68,7 @@ mkdir -p "$S/config/forgetop"
 printf '[forgetop]\naccess_probe_interval = 2\n' >"$S/config/forgetop/forgetop.conf"
 kube_control '{"ssar_allowed": false}'
 start rbac
-wait_for 15 shows rbac " api "
+wait_for 15 shows rbac "kube ✓"
 if wait_for 10 shows rbac "READ-ONLY (RBAC)"; then ok "SSAR denied: the badge says READ-ONLY (RBAC)"; else not_ok "SSAR denied: the badge says READ-ONLY (RBAC)"; dump rbac; fi
 check "the header names each verb: RBAC scale: no · HPA: no" shows rbac "RBAC scale: no · HPA: no"
 keys rbac / a p i Enter
@@ -94,7 +94,7 @@ rm -f "$S/config/forgetop/forgetop.conf"
 # ---- a partial failure: two marked targets, one 404s; each is reported
 kube_control '{"mode": "404", "path": "deployments/agent-worker/scale"}'
 start part
-wait_for 15 shows part " api "
+wait_for 15 shows part "kube ✓"
 keys part g Space Space       # agent-worker, then api
 keys part +
 if wait_for 5 shows part "Scale 2 services?"; then ok "+ on two marked deployments opens one dialog"; else not_ok "+ on two marked deployments opens one dialog"; dump part; fi
@@ -123,7 +123,7 @@ printf '[forgetop]\nproduction_pattern = *prod*\nproduction_read_only = true\n' 
 before=$(puts)
 TM new-session -d -s prod -x 100 -y 30 \
     "env -u NO_COLOR -u FORGETOP_READ_ONLY -u KUBECONFIG XDG_STATE_HOME='$S/state' XDG_CONFIG_HOME='$S/config' LANG=C.UTF-8 LC_ALL=C.UTF-8 TERM=xterm-256color '$BIN' --kubeconfig '$S/prod-kubeconfig' --config '$S/prod.conf' -d 1; sleep 60"
-if wait_for 15 shows prod " api "; then ok "the production kubeconfig is read"; else not_ok "the production kubeconfig is read"; dump prod; fi
+if wait_for 15 shows prod "kube ✓"; then ok "the production kubeconfig is read"; else not_ok "the production kubeconfig is read"; dump prod; fi
 check "current-context prod-eu-1: the header shows PROD and READ-ONLY" sh -c "tmux -L '$SOCK' capture-pane -p -t prod | grep -q 'PROD .*READ-ONLY'"
 keys prod / a p i Enter
 for k in + y s 7 Enter y a y; do keys prod "$k"; done

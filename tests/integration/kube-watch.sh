@@ -29,34 +29,6 @@ run() {
     on_exit "kill $(cat "$S/$name.pid") 2>/dev/null"
 }
 stop() { kill "$(cat "$S/$1.pid")" 2>/dev/null; wait "$(cat "$S/$1.pid")" 2>/dev/null; }
-# $S/polled.py OUT SINCE EXPR : over the first poll started after SINCE for which EXPR
-# holds (d: the poll's JSON, names: its services by name), print the seconds from SINCE
-# to that poll and exit 0; exit 1 when no poll shows it yet.
-cat >"$S/polled.py" <<'PY'
-import json, sys
-path, since, expr = sys.argv[1], float(sys.argv[2]), sys.argv[3]
-for line in open(path):
-    try:
-        d = json.loads(line)
-    except ValueError:
-        continue
-    names = {s["name"]: s for s in d.get("services", [])}
-    if d.get("t", 0) > since:
-        try:
-            v = eval(expr)
-        except Exception:
-            v = None
-        if v:
-            print("%.2f" % (d["t"] - since))
-            sys.exit(0)
-sys.exit(1)
-PY
-# within NAME SINCE EXPR SECONDS : wait until a poll after SINCE shows EXPR; print DELAY
-within() {
-    wait_for "$4" python3 "$S/polled.py" "$S/$1.out" "$2" "$3" >/dev/null 2>&1
-    python3 "$S/polled.py" "$S/$1.out" "$2" "$3" 2>/dev/null
-}
-fast() { python3 -c "import sys; sys.exit(0 if '$1' and float('$1') <= $2 else 1)"; }
 
 # ---- watching: listed once, then every change by watch
 run w --watch-timeout 3 --relist 0
@@ -70,15 +42,15 @@ expect_eq "one list of each watched resource" "1 1 1" \
 t=$(now)
 api POST "/apis/apps/v1/namespaces/$NS/deployments" \
     '{"apiVersion":"apps/v1","kind":"Deployment","metadata":{"name":"canary","labels":{"app":"canary"}},"spec":{"replicas":2,"selector":{"matchLabels":{"app":"canary"}},"template":{"metadata":{"labels":{"app":"canary"}},"spec":{"containers":[{"name":"c","image":"x","resources":{"requests":{"cpu":"100m"}}}]}}}}'
-d=$(within w "$t" '"canary" in names and len(names["canary"]["pods"]) == 2' 10)
+d=$(within "$S/w.out" "$t" '"canary" in names and len(names["canary"]["pods"]) == 2' 10)
 check "a deployment created shows, with its 2 pods, within one interval (${d:-never} s)" fast "$d" 1.6
 t=$(now)
 api PUT "/apis/apps/v1/namespaces/$NS/deployments/canary/scale" '{"spec":{"replicas":4}}'
-d=$(within w "$t" '"canary" in names and names["canary"]["desired"] == 4 and len(names["canary"]["pods"]) == 4' 10)
+d=$(within "$S/w.out" "$t" '"canary" in names and names["canary"]["desired"] == 4 and len(names["canary"]["pods"]) == 4' 10)
 check "scaled to 4, the count and the pods follow within one interval (${d:-never} s)" fast "$d" 1.6
 t=$(now)
 api DELETE "/apis/apps/v1/namespaces/$NS/deployments/canary"
-d=$(within w "$t" '"canary" not in names and len(names) == 3' 10)
+d=$(within "$S/w.out" "$t" '"canary" not in names and len(names) == 3' 10)
 check "deleted, it is gone within one interval (${d:-never} s)" fast "$d" 1.6
 expect_eq "and not one of it took a second list" "1 1 1" \
     "$(stats 'd["lists"]["DeploymentList"], d["lists"]["HorizontalPodAutoscalerList"], d["lists"]["PodList"]' | tr -d '(),')"
@@ -90,7 +62,7 @@ w1=$(stats 'd["watches"]')
 check "watches ended by the server are resumed ($w0 -> $w1 watch requests)" test "$w1" -ge $((w0 + 3))
 t=$(now)
 api PUT "/apis/apps/v1/namespaces/$NS/deployments/api/scale" '{"spec":{"replicas":7}}'
-d=$(within w "$t" 'names["api"]["desired"] == 7' 10)
+d=$(within "$S/w.out" "$t" 'names["api"]["desired"] == 7' 10)
 check "a change after resumes still shows within one interval (${d:-never} s)" fast "$d" 1.6
 expect_eq "resuming listed nothing again" "1" "$(stats 'd["lists"]["DeploymentList"]')"
 
@@ -100,11 +72,11 @@ kube_control '{"compact": true}'
 wait_for 10 bash -c "[ \$(curl -sf --cacert '$KUBE_CA' '$KUBE_URL/_stats' | python3 -c 'import json,sys; print(json.load(sys.stdin)[\"lists\"][\"DeploymentList\"])') -ge 2 ]"
 expect_eq "an ERROR 410 relists each list once" "2 2 2" \
     "$(stats 'd["lists"]["DeploymentList"], d["lists"]["HorizontalPodAutoscalerList"], d["lists"]["PodList"]' | tr -d '(),')"
-d=$(within w "$t" '"relisting (410 Gone): deployments, HPAs, pods" in d.get("notice", "")' 5)
+d=$(within "$S/w.out" "$t" '"relisting (410 Gone): deployments, HPAs, pods" in d.get("notice", "")' 5)
 check "the notice says it relisted (410 Gone)" test -n "$d"
 api PUT "/apis/apps/v1/namespaces/$NS/deployments/api/scale" '{"spec":{"replicas":6}}'
 t=$(now)
-d=$(within w "$t" 'names["api"]["desired"] == 6 and d["modes"].startswith("watching:") and d["notice"] == ""' 10)
+d=$(within "$S/w.out" "$t" 'names["api"]["desired"] == 6 and d["modes"].startswith("watching:") and d["notice"] == ""' 10)
 check "then it watches again from the new list (${d:-never} s)" fast "$d" 1.6
 
 # ---- 410 Gone as the watch's HTTP status (a resume from a compacted version)
@@ -117,20 +89,20 @@ check "no poll failed through resumes and relists" bash -c "! grep -q '\"error\"
 # ---- a hung watch: silent (not even a bookmark), new watches unanswered
 t=$(now)
 kube_control '{"watch_hang": true}'
-d=$(within w "$t" '"hung: no byte for" in d.get("error", "")' 30)
+d=$(within "$S/w.out" "$t" '"hung: no byte for" in d.get("error", "")' 30)
 check "a hung watch is found (no byte for watch_timeout + 10 s) and the poll fails: stale (after $d s)" \
     test -n "$d"
 check "the error names the list and the silence" \
     grep -qE '"error":"kube: watch (deployments|HPAs|pods) hung: no byte for 1[3-9] s; restarted"' "$S/w.out"
-d2=$(within w "$(now)" '"no answer within 3 s" in d.get("error", "") or "retrying" in d.get("error", "")' 20)
+d2=$(within "$S/w.out" "$(now)" '"no answer within 3 s" in d.get("error", "") or "retrying" in d.get("error", "")' 20)
 check "the restarted watch gets no answer either: the source stays failed" test -n "$d2"
 t=$(now)
 kube_control '{"reset": true}'
-d=$(within w "$t" '"error" not in d and names["api"]["desired"] == 6' 40)
+d=$(within "$S/w.out" "$t" '"error" not in d and names["api"]["desired"] == 6' 40)
 check "once the server answers, the watch resumes and the source is fresh ($d s)" test -n "$d"
 api PUT "/apis/apps/v1/namespaces/$NS/deployments/api/scale" '{"spec":{"replicas":5}}'
 t=$(now)
-d=$(within w "$t" 'names["api"]["desired"] == 5' 10)
+d=$(within "$S/w.out" "$t" 'names["api"]["desired"] == 5' 10)
 check "and follows changes again within one interval (${d:-never} s)" fast "$d" 1.6
 stop w
 
@@ -142,7 +114,7 @@ check "405 on watch: the notice (the header) says polling (watch refused: 405)" 
     grep -q '"notice":"polling (watch refused: 405): deployments, HPAs, pods, ReplicaSets, events"' "$S/p.out"
 t=$(now)
 api PUT "/apis/apps/v1/namespaces/$NS/deployments/api/scale" '{"spec":{"replicas":8}}'
-d=$(within p "$t" 'names["api"]["desired"] == 8' 10)
+d=$(within "$S/p.out" "$t" 'names["api"]["desired"] == 8' 10)
 check "polled: a change still shows within one interval (${d:-never} s)" fast "$d" 1.6
 l0=$(stats 'd["lists"]["DeploymentList"]')
 sleep 3
