@@ -70,8 +70,10 @@ curl_all() {
     curl -s --cacert "$KUBE_CA" -H "$hdr" "${args[@]}"
 }
 kubectl_all() {
-    kubectl --kubeconfig "$K" -n "$NS" get deploy,hpa,pods,rs -o json >/dev/null &&
-        kubectl --kubeconfig "$K" -n "$NS" get events --field-selector type=Warning -o json >/dev/null &&
+    # the fake's discovery has no ReplicaSets for kubectl's names: those two go raw
+    kubectl --kubeconfig "$K" -n "$NS" get deploy,hpa,pods -o json >/dev/null &&
+        kubectl --kubeconfig "$K" get --raw "/apis/apps/v1/namespaces/$NS/replicasets" >/dev/null &&
+        kubectl --kubeconfig "$K" get --raw "/api/v1/namespaces/$NS/events?fieldSelector=type%3DWarning" >/dev/null &&
         kubectl --kubeconfig "$K" get --raw "/apis/metrics.k8s.io/v1beta1/namespaces/$NS/pods" >/dev/null
 }
 export -f curl_all kubectl_all
