@@ -578,57 +578,140 @@ static void many_reap(struct http_client *c, CURL **hs, struct xfer *xs, const c
     }
 }
 
+/* Requests in flight on a client's multi handle: started by http_get_start, driven to
+ * their end and handed over by http_get_finish. */
+struct http_batch {
+    struct http_client *c;
+    size_t n, next, active;
+    CURL **hs;
+    struct xfer *xs;
+    bool *ready;
+    char **urls; /* copies: the caller's may go before the finish */
+    struct http_response *out;
+    int *rc;
+    char (*errs)[256];
+};
+
+static void batch_free(struct http_batch *b)
+{
+    for (size_t i = 0; i < b->n; i++) {
+        if (b->hs && b->hs[i]) {
+            curl_multi_remove_handle(b->c->multi, b->hs[i]);
+            curl_easy_cleanup(b->hs[i]);
+        }
+        if (b->xs)
+            xfer_free(&b->xs[i]);
+        if (b->urls)
+            free(b->urls[i]);
+    }
+    free(b->hs);
+    free(b->xs);
+    free(b->ready);
+    free(b->urls);
+    free(b->out);
+    free(b->rc);
+    free(b->errs);
+    free(b);
+}
+
+static struct http_batch *batch_new(struct http_client *c, size_t n)
+{
+    struct http_batch *b = calloc(1, sizeof *b);
+    size_t m = n ? n : 1;
+    if (b == NULL)
+        return NULL;
+    b->c = c;
+    b->n = n;
+    b->hs = calloc(m, sizeof *b->hs);
+    b->xs = calloc(m, sizeof *b->xs);
+    b->ready = calloc(m, sizeof *b->ready);
+    b->urls = calloc(m, sizeof *b->urls);
+    b->out = calloc(m, sizeof *b->out);
+    b->rc = calloc(m, sizeof *b->rc);
+    b->errs = calloc(m, sizeof *b->errs);
+    if (!b->hs || !b->xs || !b->ready || !b->urls || !b->out || !b->rc || !b->errs) {
+        b->n = 0;
+        batch_free(b);
+        return NULL;
+    }
+    return b;
+}
+
+/* Set up transfer i; a bad URL is its error, the others still go. */
+static void batch_setup(struct http_batch *b, size_t i, const char *url)
+{
+    b->rc[i] = -1;
+    b->xs[i].c = b->c;
+    b->urls[i] = strdup(url);
+    b->hs[i] = curl_easy_init();
+    if (!b->urls[i] || !b->hs[i] || setup(b->hs[i], &b->xs[i], "GET", url, NULL, NULL, 0) < 0) {
+        char shown[200];
+        http_url_redact(shown, sizeof shown, url);
+        text_printf(b->errs[i], 256, "bad URL %s", shown);
+        return;
+    }
+    curl_easy_setopt(b->hs[i], CURLOPT_PRIVATE, (void *)&b->xs[i]);
+    b->ready[i] = true;
+}
+
+/* One round of the multi: perform, take what ended, add what waits. */
+static bool batch_step(struct http_batch *b, int *running)
+{
+    if (curl_multi_perform(b->c->multi, running) != CURLM_OK)
+        return false;
+    many_reap(b->c, b->hs, b->xs, (const char *const *)b->urls, b->n, b->out, b->rc, b->errs,
+              &b->active);
+    many_feed(b->c, b->hs, b->ready, b->n, &b->next, &b->active);
+    return true;
+}
+
+struct http_batch *http_get_start(struct http_client *c, const char *const *urls, size_t n)
+{
+    struct http_batch *b = batch_new(c, n);
+    int running = 0;
+    if (b == NULL)
+        return NULL;
+    for (size_t i = 0; i < n; i++)
+        batch_setup(b, i, urls[i]);
+    many_feed(c, b->hs, b->ready, n, &b->next, &b->active);
+    /* on a live connection the requests leave now, and the server works on them while
+     * the caller does something else; a new connection's handshake waits for the finish */
+    batch_step(b, &running);
+    return b;
+}
+
+void http_get_finish(struct http_batch *b, struct http_response *out, int *rc, char (*errs)[256])
+{
+    int running = 0;
+    if (b == NULL)
+        return;
+    while (b->active > 0) {
+        if (!batch_step(b, &running))
+            break;
+        if (running)
+            curl_multi_poll(b->c->multi, NULL, 0, 1000, NULL);
+    }
+    for (size_t i = 0; i < b->n; i++) {
+        out[i] = b->out[i]; /* the bodies change hands, not copied */
+        rc[i] = b->rc[i];
+        memcpy(errs[i], b->errs[i], sizeof(errs[i]));
+    }
+    batch_free(b);
+}
+
 void http_get_many(struct http_client *c, const char *const *urls, size_t n,
                    struct http_response *out, int *rc, char (*errs)[256])
 {
-    CURL **hs = calloc(n ? n : 1, sizeof *hs);
-    struct xfer *xs = calloc(n ? n : 1, sizeof *xs);
-    bool *ready = calloc(n ? n : 1, sizeof *ready);
-    size_t next = 0, active = 0;
-    int running = 0;
-    if (!hs || !xs || !ready) {
+    struct http_batch *b = http_get_start(c, urls, n);
+    if (b == NULL) {
         for (size_t i = 0; i < n; i++) {
             memset(&out[i], 0, sizeof out[i]);
             rc[i] = -1;
             text_printf(errs[i], 256, "http: out of memory");
         }
-        goto out;
+        return;
     }
-    for (size_t i = 0; i < n; i++) {
-        memset(&out[i], 0, sizeof out[i]);
-        errs[i][0] = 0;
-        rc[i] = -1;
-        xs[i].c = c;
-        hs[i] = curl_easy_init();
-        if (!hs[i] || setup(hs[i], &xs[i], "GET", urls[i], NULL, NULL, 0) < 0) {
-            char shown[200];
-            http_url_redact(shown, sizeof shown, urls[i]);
-            text_printf(errs[i], 256, "bad URL %s", shown);
-            continue;
-        }
-        curl_easy_setopt(hs[i], CURLOPT_PRIVATE, (void *)&xs[i]);
-        ready[i] = true;
-    }
-    many_feed(c, hs, ready, n, &next, &active);
-    while (active > 0) {
-        if (curl_multi_perform(c->multi, &running) != CURLM_OK)
-            break;
-        many_reap(c, hs, xs, urls, n, out, rc, errs, &active);
-        many_feed(c, hs, ready, n, &next, &active);
-        if (running)
-            curl_multi_poll(c->multi, NULL, 0, 1000, NULL);
-    }
-out:
-    for (size_t i = 0; hs && xs && i < n; i++) {
-        if (hs[i]) {
-            curl_multi_remove_handle(c->multi, hs[i]);
-            curl_easy_cleanup(hs[i]);
-        }
-        xfer_free(&xs[i]);
-    }
-    free(hs);
-    free(xs);
-    free(ready);
+    http_get_finish(b, out, rc, errs);
 }
 
 void http_response_free(struct http_response *r)

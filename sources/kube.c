@@ -718,34 +718,152 @@ struct listspec {
     enum kube_list list;
 };
 
-/* Read the remaining pages of a list whose first page is r. */
+/* ---- the next page's token, read off the bytes ---- */
+
+/* Index just past the string opening at b[i], 0 when it does not end. */
+static size_t skip_string(const char *b, size_t len, size_t i)
+{
+    for (i++; i < len; i++) {
+        if (b[i] == '\\')
+            i++;
+        else if (b[i] == '"')
+            return i + 1;
+    }
+    return 0;
+}
+
+static size_t skip_ws(const char *b, size_t len, size_t i)
+{
+    while (i < len && (b[i] == ' ' || b[i] == '\n' || b[i] == '\r' || b[i] == '\t'))
+        i++;
+    return i;
+}
+
+/* The string value of key at b[k] (its ':'): 1 with it in out, 0 empty, -1 cannot tell. */
+static int peek_value(const char *b, size_t len, size_t k, char *out, size_t outlen)
+{
+    size_t v = skip_ws(b, len, k + 1), e;
+    if (v >= len || b[v] != '"' || (e = skip_string(b, len, v)) == 0)
+        return -1;
+    size_t n = e - v - 2;
+    if (n + 1 > outlen || memchr(b + v + 1, '\\', n) != NULL)
+        return -1; /* an escaped token is left to the parser */
+    memcpy(out, b + v + 1, n);
+    out[n] = '\0';
+    return n > 0;
+}
+
+/* A list page's continue token (the top-level metadata's), found before the page is
+ * parsed so the next page can be asked for while this one is: 1 with the token, 0 the
+ * page has none, -1 cannot tell (the parse decides then). The API server writes metadata
+ * before items, so this reads a few hundred bytes; it is a hint, never trusted alone. */
+static int peek_continue(const char *b, size_t len, char *out, size_t outlen)
+{
+    int depth = 0, meta = -1; /* the depth inside metadata's object, -1 outside */
+    bool want_meta = false;
+    for (size_t i = 0; b != NULL && i < len; i++) {
+        char ch = b[i];
+        if (ch == '"') {
+            size_t e = skip_string(b, len, i), k;
+            if (e == 0)
+                return -1;
+            k = skip_ws(b, len, e);
+            bool key = k < len && b[k] == ':';
+            size_t n = e - i - 2;
+            if (key && depth == 1 && n == 8 && memcmp(b + i + 1, "metadata", 8) == 0)
+                want_meta = true;
+            else if (key && depth == meta && n == 8 && memcmp(b + i + 1, "continue", 8) == 0)
+                return peek_value(b, len, k, out, outlen);
+            i = (key ? k : e) - (key ? 0 : 1);
+        } else if (ch == '{' || ch == '[') {
+            depth++;
+            if (want_meta && ch == '{' && depth == 2)
+                meta = depth;
+            want_meta = false;
+        } else if (ch == '}' || ch == ']') {
+            if (depth == meta)
+                return 0; /* metadata without a token: the last page */
+            depth--;
+        } else if (ch != ' ' && ch != '\n' && ch != '\r' && ch != '\t') {
+            want_meta = false; /* metadata that is not an object */
+        }
+    }
+    return -1;
+}
+
+/* The page after this one, asked for at once when its token is on the page's bytes. */
+static struct http_batch *prefetch(struct kube *k, const struct listspec *ls,
+                                   const struct http_response *page, char *token, size_t len)
+{
+    char path[2048], url[2600];
+    if (peek_continue(page->body, page->len, token, len) != 1)
+        return NULL;
+    list_path(path, sizeof(path), ls->base, ls->use_selector ? k->selector : NULL, ls->page, token);
+    text_printf(url, sizeof(url), "%s%s", k->kc.server, path);
+    const char *urls[1] = {url};
+    return http_get_start(k->http, urls, 1);
+}
+
+/* The page at path: the prefetched answer when it was for this token and needs no fresh
+ * credential, else asked for now as any request. 0 with next, -1 with err. */
+static int next_page(struct kube *k, const char *path, bool same, struct http_response *pre,
+                     int prc, const char *perr, struct http_response *next, char *err,
+                     size_t errlen)
+{
+    if (same && prc < 0) {
+        text_printf(err, errlen, "kube: GET %s: %s", path, perr);
+        return -1;
+    }
+    if (same && (pre->status != 401 || !can_refresh(k))) {
+        *next = *pre;
+        access_changed(k, next->status);
+        return 0;
+    }
+    http_response_free(pre);
+    return request(k, &k->http, "GET", path, NULL, NULL, next, err, errlen);
+}
+
+/* Read the remaining pages of a list whose first page is r (the caller frees r). Each
+ * next page is asked for before this one is parsed, so the server and the network work
+ * while the reducers do; the parse's own token decides which page comes next. */
 static int list_rest(struct pollctx *pc, const struct listspec *ls, struct http_response *r,
                      char *err, size_t errlen)
 {
-    char path[2048], *cont = NULL;
-    const char *base = ls->base, *sel = ls->use_selector ? pc->k->selector : NULL;
-    bool page = ls->page;
-    join_fn fn = ls->fn;
-    int max = ls->page ? PAGE_LIMIT : PAGE_LIMIT * MAX_PAGES;
-    int rc = list_page(pc, ls->first, r, ls->list, fn, max, &cont, err, errlen);
-    for (int pages = 1; rc == 0 && cont[0] != '\0'; pages++) {
-        struct http_response next;
-        if (pages >= MAX_PAGES) {
-            text_printf(err, errlen, "kube: GET %s: more than %d pages", base, MAX_PAGES);
+    char path[2048], token[1024], perr[1][256], *cont = NULL;
+    const char *sel = ls->use_selector ? pc->k->selector : NULL;
+    int max = ls->page ? PAGE_LIMIT : PAGE_LIMIT * MAX_PAGES, rc;
+    struct http_response page = *r, pre;
+    text_printf(path, sizeof(path), "%s", ls->first);
+    for (int pages = 1;; pages++) {
+        struct http_batch *b =
+            pages < MAX_PAGES && ls->page ? prefetch(pc->k, ls, &page, token, sizeof(token)) : NULL;
+        int prc = -1;
+        rc = list_page(pc, path, &page, ls->list, ls->fn, max, &cont, err, errlen);
+        if (page.body != r->body)
+            http_response_free(&page);
+        memset(&pre, 0, sizeof(pre));
+        perr[0][0] = '\0';
+        http_get_finish(b, &pre, &prc, perr);
+        if (rc == 0 && cont[0] != '\0' && pages >= MAX_PAGES) {
+            text_printf(err, errlen, "kube: GET %s: more than %d pages", ls->base, MAX_PAGES);
             rc = -1;
+        }
+        if (rc != 0 || cont[0] == '\0') {
+            http_response_free(&pre);
             break;
         }
-        list_path(path, sizeof(path), base, sel, page, cont);
+        list_path(path, sizeof(path), ls->base, sel, ls->page, cont);
+        rc = next_page(pc->k, path, b != NULL && strcmp(cont, token) == 0, &pre, prc, perr[0],
+                       &page, err, errlen);
         free(cont);
         cont = NULL;
-        rc = request(pc->k, &pc->k->http, "GET", path, NULL, NULL, &next, err, errlen);
-        if (rc == 0 && next.status != 200) {
-            api_error("GET", path, &next, err, errlen);
+        if (rc == 0 && page.status != 200) {
+            api_error("GET", path, &page, err, errlen);
+            http_response_free(&page);
             rc = -1;
         }
-        if (rc == 0)
-            rc = list_page(pc, path, &next, ls->list, fn, max, &cont, err, errlen);
-        http_response_free(&next);
+        if (rc != 0)
+            break;
     }
     free(cont);
     return rc;

@@ -33,6 +33,7 @@ struct slot {
     int refs; /* the poller, the thread, the scaler while it calls scale */
     int wake_fd;
     bool has_thread, stop, kick, done;
+    bool oneshot; /* polls only when kicked, never by the interval (poller_set_oneshot) */
     pthread_t thread;
 
     struct snapshot *fresh; /* newest, not taken yet */
@@ -237,6 +238,15 @@ static struct snapshot *slot_poll(struct slot *s, char *err, size_t errlen)
     return NULL;
 }
 
+/* Wait for a kick, the stop or (unless oneshot) the next poll's time; false once due. */
+static bool idle(struct slot *s, double next)
+{
+    if (!s->oneshot)
+        return wait_until(&s->cond, &s->mu, next);
+    pthread_cond_wait(&s->cond, &s->mu);
+    return true;
+}
+
 static void *slot_main(void *arg)
 {
     struct slot *s = arg;
@@ -263,7 +273,7 @@ static void *slot_main(void *arg)
         pthread_mutex_unlock(&s->mu);
         snapshot_free(old);
         pthread_mutex_lock(&s->mu);
-        while (!s->stop && !s->kick && wait_until(&s->cond, &s->mu, next))
+        while (!s->stop && !s->kick && idle(s, next))
             ;
     }
     s->in_poll = false;
@@ -658,6 +668,16 @@ void poller_poll_now(struct poller *p)
     }
 }
 
+void poller_set_oneshot(struct poller *p)
+{
+    for (size_t i = 0; i < p->n; i++) {
+        struct slot *s = p->slots[i];
+        pthread_mutex_lock(&s->mu);
+        s->oneshot = true;
+        pthread_mutex_unlock(&s->mu);
+    }
+}
+
 /* Every source polls at once on its own thread; a poll already under way counts. Those
  * that have not answered by the deadline are marked as such, and not waited for. */
 void poller_poll_once(struct poller *p, double deadline_s)
@@ -670,7 +690,10 @@ void poller_poll_once(struct poller *p, double deadline_s)
         struct slot *s = p->slots[i];
         pthread_mutex_lock(&s->mu);
         want[i] = s->in_poll ? s->gen_started : s->gen_started + 1;
-        s->kick = true;
+        /* a kick during a poll would start a second one the moment it ends, which the
+         * caller neither waits for nor wants (--once read every list twice) */
+        if (!s->in_poll)
+            s->kick = true;
         pthread_cond_broadcast(&s->cond);
         pthread_mutex_unlock(&s->mu);
     }

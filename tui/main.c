@@ -105,6 +105,7 @@ static void refresh_world(struct poller *p, struct world *w, struct recorder *re
 static int run_once(const struct cli *cli, struct config *cfg, struct poller *p, struct world *w,
                     struct actuator *act, struct recorder *rec)
 {
+    poller_set_oneshot(p);
     poller_poll_once(p, cfg->request_timeout_s + cfg->connect_timeout_s + 1);
     double now = now_s();
     refresh_world(p, w, rec, now);
@@ -407,6 +408,12 @@ int main(int argc, char **argv)
     }
     if (load_config(&cli, &cfg) < 0 || choose_default_source(&cfg) < 0)
         return cli.mode == CLI_CHECK ? 3 : 1;
+    /* one poll, then exit: a watch would be opened only to be torn down unread, and the
+     * pod metrics are one document (kept between reads only when there is a next read) */
+    if (cli.mode == CLI_ONCE || cli.mode == CLI_CHECK) {
+        cfg.kube_watch = false;
+        cfg.kube_metrics_s = 0;
+    }
     for (int i = 1; i < argc; i++) /* the config has its copies: ps must not show a password */
         secret_mask(argv[i]);
     if (http_global_init() < 0) {

@@ -71,6 +71,14 @@ static inline int http_get(struct http_client *c, const char *url, struct http_r
 /* n GETs at once; each result's status in rc[i] (0 or -1), its error in errs[i]. */
 void http_get_many(struct http_client *c, const char *const *urls, size_t n,
                    struct http_response *out, int *rc, char (*errs)[256]);
+/* The same in two halves, so the caller can parse one answer while these are on their
+ * way: start sends the requests (on a live connection the server works on them at once),
+ * finish waits for them and hands over the answers as http_get_many does, and frees the
+ * batch. One batch of a client at a time; NULL from start (out of memory) is accepted by
+ * finish, which then leaves out, rc and errs alone. */
+struct http_batch;
+struct http_batch *http_get_start(struct http_client *c, const char *const *urls, size_t n);
+void http_get_finish(struct http_batch *b, struct http_response *out, int *rc, char (*errs)[256]);
 
 void http_response_free(struct http_response *r);
 /* "HTTP 401 Unauthorized", and after it the body's first line when it is short plain text

@@ -51,6 +51,10 @@ struct snapshot *poller_take(struct poller *p, size_t i);
 void poller_poll_now(struct poller *p);
 /* Run one synchronous poll of every source, each with a deadline (for --once). */
 void poller_poll_once(struct poller *p, double deadline_s);
+/* From now on a source polls only when asked (poller_poll_once, poller_poll_now), never
+ * because its interval passed: --once and --check, where a poll that outlasts the interval
+ * would otherwise start a second one that only delays the exit. */
+void poller_set_oneshot(struct poller *p);
 
 /* Queue a scale request for the scaler thread (already approved by the actuator). */
 int poller_submit_scale(struct poller *p, const struct scale_request *req);
