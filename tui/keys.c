@@ -69,25 +69,28 @@ void keys_mouse_enable(bool on)
 
 bool keys_mouse_read(WINDOW *w, MEVENT *ev)
 {
-    int v[3] = {0, 0, 0}, n = 0, ch = ERR;
+    int v[3] = {0, 0, 0}, n = 0, ch = ERR, i = 0;
     wtimeout(w, REPORT_BYTE_MS);
-    for (int i = 0; i < REPORT_MAX; i++) {
+    for (; i < REPORT_MAX; i++) {
         ch = wgetch(w);
-        if (ch >= '0' && ch <= '9' && v[n] < 100000)
-            v[n] = v[n] * 10 + (ch - '0');
+        if (ch >= '0' && ch <= '9')
+            v[n] = v[n] < 100000 ? v[n] * 10 + (ch - '0') : v[n]; /* no overflow: off screen */
         else if (ch == ';' && n < 2)
             n++;
         else
             break;
     }
     nodelay(w, TRUE); /* the main loop's own reads never wait */
+    if (i == REPORT_MAX)
+        return false; /* too long for a report: every byte read looked like one, none given back */
     if (ch != 'M' && ch != 'm') {
         if (ch != ERR)
             ungetch(ch); /* not the report's: a key typed after one cut short still acts */
         return false;
     }
     if (ch == 'm' || n != 2 || v[1] < 1 || v[2] < 1)
-        return false; /* a release: the press already acted (a click at once, as htop) */
+        return false; /* a release (the press already acted: a click at once, as htop), or
+                       * a field missing */
     int b = v[0] & ~SGR_MODIFIERS;
     mmask_t what = b == 0    ? BUTTON1_PRESSED
                    : b == 64 ? BUTTON4_PRESSED
