@@ -204,6 +204,10 @@ done
 expect_eq "20 clicks on +More, each after one on tTheme: every click answered on screen" 0 "$bad"
 check "...no confirmation opened" bash -c "! tmux -L '$SOCK' capture-pane -p -t ro | grep -q 'Scale '"
 check "...and the screen is still updating" ticks ro
+raw ro q
+check "q quits the read-only dashboard" wait_for 5 test -s "$S/ro.exit"
+expect_eq "...and gives the terminal its mouse back (no reporting, no SGR)" "0 0" \
+    "$(TM display -p -t ro '#{mouse_any_flag} #{mouse_sgr_flag}')"
 
 mkdir -p "$S/config/forgetop"
 printf '[forgetop]\nmouse = false\n' >"$S/config/forgetop/forgetop.conf"
