@@ -2,6 +2,13 @@
  * cursor, editing and function keys (terminfo describes one form; a terminal not in
  * application-cursor mode sends the other), as htop's CRT.c does; mouse events too.
  *
+ * The mouse is not ncurses': its SGR decoder (6.4, lib_mouse.c read_SGR) read()s the rest
+ * of a report straight from the terminal, blocking, past nodelay, so a report it thinks
+ * has begun but whose bytes never come froze the dashboard for good after one click. We
+ * turn the terminal's reporting on and off ourselves, bind the report's prefix ESC [ < to
+ * a code of our own and read the rest through wgetch with a short wait per byte: a report
+ * cut short is dropped, and nothing ever blocks.
+ *
  * A click or a wheel step becomes the key that does the same, run by actions_dispatch,
  * so read-only and the confirmation hold for the mouse exactly as for the keyboard. */
 
@@ -36,12 +43,63 @@ void keys_define(void)
 {
     for (size_t i = 0; i < sizeof forms / sizeof forms[0]; i++)
         define_key(forms[i].seq, forms[i].code);
+    keyok(KEY_MOUSE, FALSE); /* terminfo's kmous (ESC [ <) must not start ncurses' decoder */
+    define_key("\033[<", KEYS_SGR_MOUSE);
 }
+
+static bool mouse_on; /* reporting asked of the terminal: to be turned off at exit */
 
 void keys_mouse_enable(bool on)
 {
-    mousemask(on ? BUTTON1_PRESSED | BUTTON1_CLICKED | BUTTON4_PRESSED | BUTTON5_PRESSED : 0, NULL);
-    mouseinterval(0); /* a press is a click at once: no wait for the release */
+    if (on == mouse_on)
+        return; /* mouse = false never sends a thing: the terminal keeps its mouse */
+    /* button presses and releases (1000, wheel included) as SGR reports (1006) */
+    putp(on ? "\033[?1000h\033[?1006h" : "\033[?1006l\033[?1000l");
+    fflush(stdout);
+    mouse_on = on;
+}
+
+/* Wait per byte of a report: the terminal sends it in one write, so only a report cut
+ * short ever waits this out, once, and is then dropped. */
+#define REPORT_BYTE_MS 50
+#define REPORT_MAX     16 /* "Cb;Cx;Cy" and M or m: longer is not a report */
+
+/* Cb's bits 4, 8 and 16 are Shift, Meta and Control: a click is a click with them too */
+#define SGR_MODIFIERS 28
+
+bool keys_mouse_read(WINDOW *w, MEVENT *ev)
+{
+    int v[3] = {0, 0, 0}, n = 0, ch = ERR, i = 0;
+    wtimeout(w, REPORT_BYTE_MS);
+    for (; i < REPORT_MAX; i++) {
+        ch = wgetch(w);
+        if (ch >= '0' && ch <= '9')
+            v[n] = v[n] < 100000 ? v[n] * 10 + (ch - '0') : v[n]; /* no overflow: off screen */
+        else if (ch == ';' && n < 2)
+            n++;
+        else
+            break;
+    }
+    nodelay(w, TRUE); /* the main loop's own reads never wait */
+    if (i == REPORT_MAX)
+        return false; /* too long for a report: every byte read looked like one, none given back */
+    if (ch != 'M' && ch != 'm') {
+        if (ch != ERR)
+            ungetch(ch); /* not the report's: a key typed after one cut short still acts */
+        return false;
+    }
+    if (ch == 'm' || n != 2 || v[1] < 1 || v[2] < 1)
+        return false; /* a release (the press already acted: a click at once, as htop), or
+                       * a field missing */
+    int b = v[0] & ~SGR_MODIFIERS;
+    mmask_t what = b == 0    ? BUTTON1_PRESSED
+                   : b == 64 ? BUTTON4_PRESSED
+                   : b == 65 ? BUTTON5_PRESSED
+                             : 0;
+    if (what == 0)
+        return false; /* the middle or right button, or motion: nothing of ours */
+    *ev = (MEVENT){.x = v[1] - 1, .y = v[2] - 1, .bstate = what};
+    return true;
 }
 
 /* Move the selection of the focused table to row `want` through the dispatcher. */

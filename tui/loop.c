@@ -261,6 +261,7 @@ static int run(struct app *app, double replay_at)
         if (dirty)
             frame(&t);
     }
+    keys_mouse_enable(false); /* the terminal's mouse is the shell's again */
     endwin();
     restore_title();
     nav_free(&t);

@@ -222,8 +222,8 @@ bool tui_mark_toggle(struct tui *t, const struct service_view *sv)
 void tui_key(struct tui *t, int key)
 {
     MEVENT ev;
-    if (key == KEY_MOUSE) { /* a click or the wheel, as the key that does the same */
-        if (getmouse(&ev) == OK)
+    if (key == KEYS_SGR_MOUSE) { /* a click or the wheel, as the key that does the same */
+        if (keys_mouse_read(t->win, &ev))
             keys_mouse_event(t, &ev);
         return;
     }

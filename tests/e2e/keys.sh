@@ -4,8 +4,9 @@
 # that prints what curses decodes (and, as the control, what terminfo alone gives), then in
 # the real dashboard in tmux (raw bytes in one write each; the selection must move). The
 # mouse: a click selects a service or a metric, the wheel moves, a click on the function
-# bar runs its action through the dispatcher (refused in read-only mode), mouse = false
-# leaves the mouse to the terminal.
+# bar runs its action through the dispatcher (refused in read-only mode), a report cut
+# short or many clicks never freeze the screen, mouse = false leaves the mouse to the
+# terminal.
 source "$(dirname "$0")/../lib.sh"
 cd "$ROOT"
 S=$(scratch)
@@ -102,7 +103,7 @@ for f in '\033OP' '\033[11~'; do
 done
 
 # ---- the mouse -------------------------------------------------------------------------
-# SGR reports (ncurses asks xterm-256color for them): ESC [ < b ; x ; y M, 1-based.
+# SGR reports (forgetop asks the terminal for them: 1000 + 1006): ESC [ < b ; x ; y M, 1-based.
 sgr() { raw "$1" "$(printf '\033[<%s;%s;%sM' "$2" "$3" "$4")"; }
 clickat() { sgr "$1" 0 "$2" "$3"; raw "$1" "$(printf '\033[<0;%s;%sm' "$2" "$3")"; }
 expect_eq "the dashboard asks the terminal for the mouse" "1 1" \
@@ -172,6 +173,41 @@ clickat ro "$x" 30
 check "read-only: a click on +More is refused as the key is" \
     wait_for 5 sh -c "tmux -L '$SOCK' capture-pane -p -t ro | grep -q 'scaling is disabled in read-only mode'"
 check "...and opens no confirmation" bash -c "! tmux -L '$SOCK' capture-pane -p -t ro | grep -q 'Scale '"
+
+# ---- a mouse report never freezes the dashboard ------------------------------------------
+# ncurses' own decoder read() the rest of a report, blocking: one click could stop the
+# screen for good. clock SESSION: the header's clock; ticks SESSION: it moves on within 5 s.
+clock() { screen "$1" | head -1 | awk '{ print $NF }'; }
+ticks() {
+    local c; c=$(clock "$1")
+    wait_for 5 sh -c "[ \"\$(tmux -L '$SOCK' capture-pane -p -t '$1' | head -1 | awk '{ print \$NF }')\" != '$c' ]"
+}
+shows() { wait_for 5 sh -c "tmux -L '$SOCK' capture-pane -p -t '$1' | grep -q '$2'"; }
+raw ro "$(printf '\033[<0;21')"
+check "a report cut short (ESC [ < 0 ; 21 and no more) leaves the screen updating" ticks ro
+raw ro '?'
+check "...and the next key acts: ? opens the help" shows ro '^Keys\.'
+TM send-keys -t ro Escape
+check "...Escape closes it" shows ro QUEUE
+raw ro "$(printf '\033[<0;21?')"
+check "a key in the same write as a report cut short still acts: ? opens the help" shows ro '^Keys\.'
+TM send-keys -t ro Escape
+shows ro QUEUE
+tx=$(($(awk -v b="$bar" 'BEGIN { print index(b, "tTheme") }') + 1))
+bad=0
+for i in $(seq 20); do # a click on tTheme puts its own status, so each refusal is a new one
+    clickat ro "$tx" 30
+    shows ro 'theme [a-z]' || bad=$((bad + 1))
+    clickat ro "$x" 30
+    shows ro 'scaling is disabled in read-only mode' || bad=$((bad + 1))
+done
+expect_eq "20 clicks on +More, each after one on tTheme: every click answered on screen" 0 "$bad"
+check "...no confirmation opened" bash -c "! tmux -L '$SOCK' capture-pane -p -t ro | grep -q 'Scale '"
+check "...and the screen is still updating" ticks ro
+raw ro q
+check "q quits the read-only dashboard" wait_for 5 test -s "$S/ro.exit"
+expect_eq "...and gives the terminal its mouse back (no reporting, no SGR)" "0 0" \
+    "$(TM display -p -t ro '#{mouse_any_flag} #{mouse_sgr_flag}')"
 
 mkdir -p "$S/config/forgetop"
 printf '[forgetop]\nmouse = false\n' >"$S/config/forgetop/forgetop.conf"

@@ -3,6 +3,7 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "forgetop/keys.h"
@@ -297,6 +298,52 @@ static void click_titles(int lines, int cols)
     rig_stop(&r);
 }
 
+/* Give curses the bytes after ESC [ < as the terminal would, then read them as a report. */
+static bool report(const char *rest, MEVENT *ev)
+{
+    for (size_t i = strlen(rest); i-- > 0;)
+        ungetch((unsigned char)rest[i]);
+    *ev = (MEVENT){.x = -1, .y = -1};
+    return keys_mouse_read(stdscr, ev);
+}
+
+/* An SGR report read after its prefix (KEYS_SGR_MOUSE): a press and the wheel become
+ * events, a release, another button or a report cut short nothing, and what is not the
+ * report's is left for the next key; the window is in nodelay after, whatever came. */
+static void mouse_reports(void)
+{
+    struct rig r;
+    rig_start(&r, 24, 80, 1, false);
+    MEVENT ev;
+    bool press = report("0;21;30M", &ev);
+    tap(press && ev.x == 20 && ev.y == 29 && ev.bstate == BUTTON1_PRESSED,
+        "0;21;30M is a press of button 1 at column 20, row 29 (0-based)");
+    tap(report("4;3;2M", &ev) && ev.bstate == BUTTON1_PRESSED, "...with Shift too");
+    tap(!report("0;21;30m", &ev), "0;21;30m (a release) is no event: the press acted");
+    tap(report("64;3;2M", &ev) && ev.bstate == BUTTON4_PRESSED, "64 is the wheel up");
+    tap(report("65;3;2M", &ev) && ev.bstate == BUTTON5_PRESSED, "65 is the wheel down");
+    tap(!report("2;3;2M", &ev) && !report("32;3;2M", &ev), "the right button and motion: none");
+    tap(!report("0;21", &ev) && is_nodelay(stdscr), "0;21 and no more is dropped, nodelay kept");
+    bool cut = report("0;21?", &ev);
+    tap(!cut && wgetch(stdscr) == '?', "0;21? is dropped and ? is the next key");
+    tap(!report("0;1;2;3M", &ev) && !report("123456789012345678901234M", &ev),
+        "a fourth field or a run of digits is no report");
+    while (wgetch(stdscr) != ERR) /* what the long one left behind */
+        ;
+    frame(&r.t);
+    struct tui_hits *h = &r.t.hits;
+    char click[32];
+    snprintf(click, sizeof click, "0;%d;%dM", 5, h->svc_y + 3); /* the third row */
+    for (size_t i = strlen(click); i-- > 0;)
+        ungetch((unsigned char)click[i]);
+    tui_key(&r.t, KEYS_SGR_MOUSE);
+    size_t n;
+    const size_t *idx = tui_visible(&r.t, &n);
+    tap(tui_row_of_selected(&r.t, idx, n) == h->svc_top + 2,
+        "tui_key(KEYS_SGR_MOUSE) with a press on the third row selects it");
+    rig_stop(&r);
+}
+
 int main(void)
 {
     if (!mkdtemp(audit_dir))
@@ -310,6 +357,7 @@ int main(void)
     too_small();
     click_titles(24, 80);
     click_titles(48, 160);
+    mouse_reports();
     terminals();
     stale();
     degraded_mono();
