@@ -112,6 +112,10 @@ struct pollctx {
     /* records of polled lists the join points into (deployments'), freed with the poll */
     void **held;
     size_t n_held, cap_held;
+    /* a polled list past its item cap (as an informer's): items joined, items not, and
+     * whether that count is a floor (pages left unread without a remainingItemCount) */
+    size_t kept[KUBE_LISTS], over[KUBE_LISTS];
+    bool over_floor[KUBE_LISTS];
 };
 
 static double now_s(void)
@@ -644,6 +648,28 @@ static int join_item(struct pollctx *pc, enum kube_list list, join_fn fn, const 
     return rc;
 }
 
+/* The most items of list i kept, polled or watched: [kube] max_items, else enough for a
+ * big cluster's pods (and their metrics) and deployments. */
+static size_t list_cap(const struct kube *k, enum kube_list i)
+{
+    if (k->max_items > 0)
+        return (size_t)k->max_items;
+    return i == KUBE_PODS || i == KUBE_POD_METRICS ? 20000 : 5000;
+}
+
+/* Past the cap, the items of this page not joined and those of the pages not read. */
+static void count_over(struct pollctx *pc, enum kube_list list, const cJSON *md, char **cont)
+{
+    const cJSON *rest = jget(md, "remainingItemCount");
+    if (pc->over[list] == 0 || !**cont)
+        return;
+    if (cJSON_IsNumber(rest) && rest->valuedouble > 0 && rest->valuedouble < 1e9)
+        pc->over[list] += (size_t)rest->valuedouble;
+    else
+        pc->over_floor[list] = true;
+    **cont = '\0'; /* full: no further page is read */
+}
+
 /* Reduce one page and return its continue token (caller frees), "" at the end. */
 static int list_page(struct pollctx *pc, const char *path, const struct http_response *r,
                      enum kube_list list, join_fn fn, int max_items, char **cont, char *err,
@@ -666,16 +692,24 @@ static int list_page(struct pollctx *pc, const char *path, const struct http_res
                     n_items, max_items);
         goto out;
     }
+    size_t cap = list_cap(pc->k, list);
     cJSON_ArrayForEach(it, items)
     {
+        if (pc->kept[list] >= cap) {
+            pc->over[list]++;
+            continue;
+        }
         if (join_item(pc, list, fn, it) < 0) {
             text_printf(err, errlen, "kube: out of memory reading %s", path);
             goto out;
         }
+        pc->kept[list]++;
     }
     const char *c = jstr(jget(doc, "metadata"), "continue");
     *cont = strdup(c ? c : "");
     rc = *cont ? 0 : -1;
+    if (rc == 0)
+        count_over(pc, list, jget(doc, "metadata"), cont);
 out:
     cJSON_Delete(doc);
     return rc;
@@ -866,6 +900,13 @@ static int list_rest(struct pollctx *pc, const struct listspec *ls, struct http_
             break;
     }
     free(cont);
+    if (rc == 0 && pc->over[ls->list] > 0) { /* as kubewatch_capped says it of an informer */
+        char note[192];
+        text_printf(note, sizeof(note), "showing %zu of %s%zu %s (max_items %zu)",
+                    pc->kept[ls->list], pc->over_floor[ls->list] ? "at least " : "",
+                    pc->kept[ls->list] + pc->over[ls->list], ls->what, list_cap(pc->k, ls->list));
+        add_note(pc->notes, sizeof(pc->notes), note);
+    }
     return rc;
 }
 
@@ -1140,9 +1181,7 @@ static struct kubewatch *watcher(struct kube *k, const struct listspec *ls, size
             .max_pages = MAX_PAGES,
             .watch_timeout_s = k->watch_timeout_s,
             .relist_s = k->relist_s,
-            .max_items = k->max_items > 0 ? k->max_items
-                         : i == KUBE_PODS ? 20000
-                                          : 5000,
+            .max_items = (int)list_cap(k, (enum kube_list)i),
             .answer_s = k->timeout_s,
             .poll_s = metrics ? k->metrics_s : 0,
             .parse = parse_record,
