@@ -135,31 +135,12 @@ static void add_note(char *notes, size_t len, const char *note)
 
 /* ---- JSON helpers ---- */
 
-static const cJSON *jget(const cJSON *o, const char *k)
-{
-    return cJSON_GetObjectItemCaseSensitive(o, k);
-}
-
-static const char *jstr(const cJSON *o, const char *k)
-{
-    const cJSON *v = jget(o, k);
-    return cJSON_IsString(v) ? v->valuestring : NULL;
-}
-
-/* An integer field in a range, else dflt (numbers from a server are range-checked). */
-static int jint(const cJSON *o, const char *k, int dflt)
-{
-    const cJSON *v = jget(o, k);
-    if (!cJSON_IsNumber(v) || v->valuedouble < 0 || v->valuedouble > 1e7)
-        return dflt;
-    return (int)v->valuedouble;
-}
-
-static void jcopy(char *dst, size_t len, const cJSON *o, const char *k)
-{
-    const char *s = jstr(o, k);
-    text_sanitize(dst, len, s ? s : "");
-}
+/* kubeevents.c's readers, shared by the kube source's files; an integer from a server is
+ * range-checked (0..1e7, else dflt). */
+#define jget             kubeevents_jget
+#define jstr             kubeevents_jstr
+#define jcopy            kubeevents_jcopy
+#define jint(o, k, dflt) kubeevents_jint((o), (k), 0, 1e7, (dflt))
 
 /* ---- errors ---- */
 
