@@ -95,6 +95,9 @@ within() {
     wait_for "$4" polled "$1" "$2" "$3"
     polled "$1" "$2" "$3" 2>/dev/null
 }
+# One poll of a 1 s interval, as a change must show: the interval plus 0.9 s for a loaded
+# machine's scheduling. A change that waits for a second poll takes 2 s or more.
+ONE_POLL=1.9
 # fast DELAY LIMIT : DELAY (as within prints it) is set and at most LIMIT seconds.
 fast() { python3 -c 'import sys; sys.exit(0 if sys.argv[1] and float(sys.argv[1]) <= float(sys.argv[2]) else 1)' "${1:-}" "$2"; }
 

@@ -54,19 +54,19 @@ check "the source lists, then watches: the notice says so" \
 t=$(now)
 kc create deployment canary --image=ghcr.io/18bravo/canary:1 --replicas=2
 d=$(within "$S/w.out" "$t" '"canary" in names and names["canary"]["desired"] == 2' 15)
-check "kubectl create deployment: canary shows within one interval (${d:-never} s)" fast "$d" 1.6
+check "kubectl create deployment: canary shows within one interval (${d:-never} s)" fast "$d" "$ONE_POLL"
 d=$(within "$S/w.out" "$t" '"canary" in names and len(names["canary"]["pods"]) == 2' 30)
 check "...and the 2 pods its replica set made, as they are made (${d:-never} s)" test -n "$d"
 t=$(now)
 kc scale deployment canary --replicas=4
 d=$(within "$S/w.out" "$t" '"canary" in names and names["canary"]["desired"] == 4' 15)
-check "kubectl scale --replicas=4: the count follows within one interval (${d:-never} s)" fast "$d" 1.6
+check "kubectl scale --replicas=4: the count follows within one interval (${d:-never} s)" fast "$d" "$ONE_POLL"
 d=$(within "$S/w.out" "$t" '"canary" in names and len(names["canary"]["pods"]) == 4' 30)
 check "...and the new pods (${d:-never} s)" test -n "$d"
 t=$(now)
 kc delete deployment canary --wait=false
 d=$(within "$S/w.out" "$t" '"canary" not in names and "api" in names' 15)
-check "kubectl delete: canary is gone within one interval (${d:-never} s)" fast "$d" 1.6
+check "kubectl delete: canary is gone within one interval (${d:-never} s)" fast "$d" "$ONE_POLL"
 polls=$(grep -c '"services"' "$S/w.out")
 sleep 8 # more polls, and at least one watch ended by the server (timeoutSeconds 5) and resumed
 check "no poll failed while watching" bash -c "! grep -q '\"error\"' '$S/w.out'"

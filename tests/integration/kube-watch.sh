@@ -43,15 +43,15 @@ t=$(now)
 api POST "/apis/apps/v1/namespaces/$NS/deployments" \
     '{"apiVersion":"apps/v1","kind":"Deployment","metadata":{"name":"canary","labels":{"app":"canary"}},"spec":{"replicas":2,"selector":{"matchLabels":{"app":"canary"}},"template":{"metadata":{"labels":{"app":"canary"}},"spec":{"containers":[{"name":"c","image":"x","resources":{"requests":{"cpu":"100m"}}}]}}}}'
 d=$(within "$S/w.out" "$t" '"canary" in names and len(names["canary"]["pods"]) == 2' 10)
-check "a deployment created shows, with its 2 pods, within one interval (${d:-never} s)" fast "$d" 1.6
+check "a deployment created shows, with its 2 pods, within one interval (${d:-never} s)" fast "$d" "$ONE_POLL"
 t=$(now)
 api PUT "/apis/apps/v1/namespaces/$NS/deployments/canary/scale" '{"spec":{"replicas":4}}'
 d=$(within "$S/w.out" "$t" '"canary" in names and names["canary"]["desired"] == 4 and len(names["canary"]["pods"]) == 4' 10)
-check "scaled to 4, the count and the pods follow within one interval (${d:-never} s)" fast "$d" 1.6
+check "scaled to 4, the count and the pods follow within one interval (${d:-never} s)" fast "$d" "$ONE_POLL"
 t=$(now)
 api DELETE "/apis/apps/v1/namespaces/$NS/deployments/canary"
 d=$(within "$S/w.out" "$t" '"canary" not in names and len(names) == 3' 10)
-check "deleted, it is gone within one interval (${d:-never} s)" fast "$d" 1.6
+check "deleted, it is gone within one interval (${d:-never} s)" fast "$d" "$ONE_POLL"
 expect_eq "and not one of it took a second list" "1 1 1" \
     "$(stats 'd["lists"]["DeploymentList"], d["lists"]["HorizontalPodAutoscalerList"], d["lists"]["PodList"]' | tr -d '(),')"
 
@@ -63,7 +63,7 @@ check "watches ended by the server are resumed ($w0 -> $w1 watch requests)" test
 t=$(now)
 api PUT "/apis/apps/v1/namespaces/$NS/deployments/api/scale" '{"spec":{"replicas":7}}'
 d=$(within "$S/w.out" "$t" 'names["api"]["desired"] == 7' 10)
-check "a change after resumes still shows within one interval (${d:-never} s)" fast "$d" 1.6
+check "a change after resumes still shows within one interval (${d:-never} s)" fast "$d" "$ONE_POLL"
 expect_eq "resuming listed nothing again" "1" "$(stats 'd["lists"]["DeploymentList"]')"
 
 # ---- 410 Gone: an ERROR event with code 410 on the open watch
@@ -77,7 +77,7 @@ check "the notice says it relisted (410 Gone)" test -n "$d"
 api PUT "/apis/apps/v1/namespaces/$NS/deployments/api/scale" '{"spec":{"replicas":6}}'
 t=$(now)
 d=$(within "$S/w.out" "$t" 'names["api"]["desired"] == 6 and d["modes"].startswith("watching:") and d["notice"] == ""' 10)
-check "then it watches again from the new list (${d:-never} s)" fast "$d" 1.6
+check "then it watches again from the new list (${d:-never} s)" fast "$d" "$ONE_POLL"
 
 # ---- 410 Gone as the watch's HTTP status (a resume from a compacted version)
 kube_control '{"compact": true, "gone_as": "status"}'
@@ -103,7 +103,7 @@ check "once the server answers, the watch resumes and the source is fresh ($d s)
 api PUT "/apis/apps/v1/namespaces/$NS/deployments/api/scale" '{"spec":{"replicas":5}}'
 t=$(now)
 d=$(within "$S/w.out" "$t" 'names["api"]["desired"] == 5' 10)
-check "and follows changes again within one interval (${d:-never} s)" fast "$d" 1.6
+check "and follows changes again within one interval (${d:-never} s)" fast "$d" "$ONE_POLL"
 stop w
 
 # ---- a server that refuses watch (405) is polled as before, and says so
@@ -115,7 +115,7 @@ check "405 on watch: the notice (the header) says polling (watch refused: 405)" 
 t=$(now)
 api PUT "/apis/apps/v1/namespaces/$NS/deployments/api/scale" '{"spec":{"replicas":8}}'
 d=$(within "$S/p.out" "$t" 'names["api"]["desired"] == 8' 10)
-check "polled: a change still shows within one interval (${d:-never} s)" fast "$d" 1.6
+check "polled: a change still shows within one interval (${d:-never} s)" fast "$d" "$ONE_POLL"
 l0=$(stats 'd["lists"]["DeploymentList"]')
 sleep 3
 l1=$(stats 'd["lists"]["DeploymentList"]')
