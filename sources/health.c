@@ -70,9 +70,16 @@ static void probe_facts(struct snapshot *out, const char *name, const char *pref
     char label[48];
     if (!parts)
         parts = cJSON_GetObjectItemCaseSensitive(root, "checks");
+    /* valid JSON that is not an object (a list, a string) is no health document: say so
+     * rather than show a bare 200 as if the API had said it was well (plain text is fine) */
+    const char *said = cJSON_IsString(status) ? status->valuestring : "";
+    if (root && !cJSON_IsObject(root))
+        said = cJSON_IsArray(root)    ? "not a health document: a JSON list"
+               : cJSON_IsString(root) ? "not a health document: a JSON string"
+                                      : "not a health document: a JSON scalar";
     fact_set_text(snapshot_add_fact_num(out, "health", name, "http_status", UNIT_HTTP,
                                         (double)r->status, NAN),
-                  cJSON_IsString(status) ? status->valuestring : "");
+                  said);
     text_printf(label, sizeof label, "%s time", name);
     snapshot_add_fact_num(out, "health", label, "probe_time", UNIT_SECONDS, r->seconds, NAN);
     if (cJSON_IsObject(parts))

@@ -9,6 +9,7 @@
 
 #include <curl/curl.h>
 #include <errno.h>
+#include <malloc.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,6 +21,7 @@
 #include "forgetop/text.h"
 
 #define HTTP_USER_AGENT "forgetop/0.1"
+#define HTTP_TRIM_BYTES (1u << 20) /* a buffer past this is given back to the system when freed */
 
 struct blob {
     void *data;
@@ -336,7 +338,13 @@ static int setup(CURL *h, struct xfer *x, const char *method, const char *url,
 
 static void xfer_free(struct xfer *x)
 {
+    bool big = x->cap > HTTP_TRIM_BYTES;
     free(x->buf);
+    /* A huge answer's buffer (up to the cap) comes from the heap once glibc's mmap
+     * threshold has risen, and would be kept after it is freed: 50 MB held for good after
+     * a kube server answered every list huge. Given back; a small one is not worth it. */
+    if (big)
+        malloc_trim(0);
     curl_slist_free_all(x->headers);
     curl_slist_free_all(x->connect_to);
     free(x->url);
@@ -443,8 +451,8 @@ static void describe_error(CURL *h, CURLcode rc, const struct xfer *x, const cha
 {
     const struct http_client *c = x->c;
     char peer[300], size[32];
-    long os_errno = 0;
-    double connected = 0;
+    long os_errno = 0, code = 0;
+    double connected = 0, sent = 0;
     describe_peer(c, url, peer, sizeof peer);
     curl_easy_getinfo(h, CURLINFO_OS_ERRNO, &os_errno);
     switch (rc) {
@@ -458,9 +466,13 @@ static void describe_error(CURL *h, CURLcode rc, const struct xfer *x, const cha
         }
         break;
     case CURLE_OPERATION_TIMEDOUT:
-        /* No connect time: the time ran out before the connection was made. */
+        /* No connect time: the time ran out before the connection was made. A reused
+         * connection has no connect time either, nor needed one: a request that was sent
+         * (a pre-transfer time) or an answer that began (a status) timed out reading. */
         curl_easy_getinfo(h, CURLINFO_CONNECT_TIME, &connected);
-        if (connected <= 0)
+        curl_easy_getinfo(h, CURLINFO_PRETRANSFER_TIME, &sent);
+        curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &code);
+        if (connected <= 0 && sent <= 0 && code == 0)
             text_printf(err, errlen, "connect to %s: timed out after %g s", peer,
                         c->connect_timeout_s < c->timeout_s ? c->connect_timeout_s : c->timeout_s);
         else

@@ -3,7 +3,7 @@
 # but never shows: not in a source's error, not in a health fact, not in --check.
 source "$(dirname "$0")/../lib.sh"
 cd "$ROOT"
-tmp=$(scratch)
+tmp=${SECRETS_DIR:-$(scratch)}
 export XDG_CONFIG_HOME=$tmp/xdg XDG_STATE_HOME=$tmp/state
 port=$(free_port) # nothing listens there: every request fails and says why
 secret=hunter2-s3cret
@@ -57,4 +57,72 @@ check "without a password the redis source fails" test "$(redis_state "$tmp/noau
 REDISCLI_AUTH=$secret "$BIN" --redis "redis://127.0.0.1:$rport/0" --once --json >"$tmp/auth.json" 2>&1
 expect_eq "with REDISCLI_AUTH it authenticates" ok "$(redis_state "$tmp/auth.json")"
 check "and the password is in none of the output" bash -c "! grep -q '$secret' '$tmp/auth.json'"
+# ---- mistyped URLs: a bad PostgreSQL URI and a bad Redis URL (a capital R, a password in
+# the query) keep their passwords out of --json, --check, stderr, the screen and the audit
+# log, while the error still says what is wrong with them.
+pw=SECRETPW-q7
+bad_pg="postgresql://forgetop:$pw@[::1/openforge"
+bad_redis=("Redis://u:$pw@127.0.0.1:$port/0" "redis://127.0.0.1:$port/0?password=$pw")
+for u in "${bad_redis[@]}"; do
+    rc=0
+    "$BIN" --redis "$u" --once --json >"$tmp/badr.json" 2>"$tmp/badr.err" || rc=$?
+    diag "bad redis URL, stderr: $(head -c 300 "$tmp/badr.err")"
+    check "bad redis URL ${u%%:*}...: refused, saying what is wrong with it (exit $rc)" \
+        grep -qE "redis URL.*(expected redis://|must be a number)" "$tmp/badr.err"
+    check "...its password in neither the JSON nor stderr" bash -c "! grep -q -- '$pw' '$tmp/badr.json' '$tmp/badr.err'"
+    "$BIN" --redis "$u" --check >"$tmp/badr.check" 2>&1
+    check "...nor in --check" bash -c "! grep -q -- '$pw' '$tmp/badr.check'"
+done
+"$BIN" --postgres "$bad_pg" --once --json >"$tmp/badpg.json" 2>"$tmp/badpg.err"
+pgerr=$(json_get "$tmp/badpg.json" '[s["error"] for s in d["sources"] if s["name"]=="postgres"][0]')
+diag "bad PostgreSQL URI: $pgerr"
+check "bad PostgreSQL URI: the error says what is wrong with it" grep -qiE "invalid|uri|ipv6|missing" <<<"$pgerr"
+check "...its password in neither the JSON nor stderr" bash -c "! grep -q -- '$pw' '$tmp/badpg.json' '$tmp/badpg.err'"
+"$BIN" --postgres "$bad_pg" --check >"$tmp/badpg.check" 2>&1
+check "...nor in --check" bash -c "! grep -q -- '$pw' '$tmp/badpg.check'"
+
+# The dashboard: a bad PostgreSQL URI and a redis URL with a password that cannot connect
+# beside the kube fake; a scale refused in read-only mode is audited; then the screen, the
+# sources screen (S: each error whole), stderr and the audit log carry no password.
+source "$ROOT/tests/fakes/kube_env.sh"
+kube_fake_start "$tmp/kube" --state "$ROOT/tests/fixtures/kube-open-forge.json" 2>/dev/null ||
+    { mkdir -p "$tmp/kube" && kube_fake_start "$tmp/kube" --state "$ROOT/tests/fixtures/kube-open-forge.json"; } ||
+    not_ok "the fake API server starts"
+SOCK="forgetop-secrets-$$"
+on_exit "tmux -L '$SOCK' kill-server 2>/dev/null"
+TM() { tmux -L "$SOCK" -f /dev/null "$@"; }
+TM new-session -d -s d -x 200 -y 50 \
+    "env XDG_STATE_HOME='$tmp/state' LANG=C.UTF-8 LC_ALL=C.UTF-8 TERM=xterm-256color '$BIN' -R -d 1 --kubeconfig '$KUBECONFIG_FILE' --postgres '$bad_pg' --redis 'redis://u:$pw@127.0.0.1:$port/0' 2>'$tmp/dash.err'; sleep 60"
+scr() { TM capture-pane -p -t d; }
+shows() { scr | grep -qE -- "$1"; }
+check "dashboard: kube is read beside the failing sources" wait_for 20 shows "kube ✓"
+check "dashboard: the postgres and redis failures show" wait_for 20 sh -c "tmux -L '$SOCK' capture-pane -p -t d | grep -qE 'postgres [~✗]' && tmux -L '$SOCK' capture-pane -p -t d | grep -qE 'redis [~✗]'"
+scr >"$tmp/screen.txt"
+TM send-keys -t d / a p i Enter; sleep 0.5
+TM send-keys -t d +; sleep 0.5
+TM send-keys -t d y
+audited() { grep -q '"result":"refused"' "$tmp/state/forgetop/audit.log"; }
+check "dashboard: the scale attempt is refused (read-only) and audited" wait_for 10 audited
+scr >>"$tmp/screen.txt"
+TM send-keys -t d Escape S
+wait_for 10 shows "LAST OK"
+scr >"$tmp/sources.txt"
+check "dashboard: the sources screen shows the postgres error whole, the URI's password masked" \
+    grep -qF 'IPv6 host address in URI: "postgresql://forgetop:***@[::1/openforge"' "$tmp/sources.txt"
+diag "sources: $(grep -E '^(postgres|redis)' "$tmp/sources.txt" | head -2 | tr -s ' ')"
+TM send-keys -t d q
+wait_for 10 sh -c "! pgrep -f -- '--postgres $bad_pg' >/dev/null"
+for f in screen.txt sources.txt dash.err state/forgetop/audit.log; do
+    check "dashboard: no password in $f" bash -c "! grep -q -- '$pw' '$tmp/$f'"
+done
+# A bad redis URL stops the dashboard before it draws: the refusal on the terminal has no password.
+for u in "${bad_redis[@]}"; do
+    TM new-session -d -s r -x 200 -y 20 "env XDG_STATE_HOME='$tmp/state' TERM=xterm-256color '$BIN' -R --redis '$u'; sleep 60"
+    wait_for 10 sh -c "tmux -L '$SOCK' capture-pane -p -t r | grep -q 'redis URL'"
+    TM capture-pane -p -t r >"$tmp/r.screen"
+    check "dashboard, bad redis URL ${u%%:*}...: the terminal says what is wrong, with no password" \
+        bash -c "grep -q 'redis URL' '$tmp/r.screen' && ! grep -q -- '$pw' '$tmp/r.screen'"
+    TM kill-session -t r
+done
+check "the audit log holds no password" bash -c "! grep -q -- '$pw' '$tmp/state/forgetop/audit.log'"
 finish
