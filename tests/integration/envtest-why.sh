@@ -12,6 +12,9 @@ S=$(scratch)
 SOCK="forgetop-why-$$"
 TM() { tmux -L "$SOCK" -f /dev/null "$@"; }
 on_exit "tmux -L '$SOCK' kill-server"
+# A session that outlives the others: killing the last one ends the server, and a
+# new-session sent while it is exiting can race it and fail.
+TM new-session -d -s keep "sleep 3600"
 NS=/api/v1/namespaces/open-forge
 NOW=$(date -u +%Y-%m-%dT%H:%M:%SZ)
 

@@ -100,6 +100,9 @@ done
 # connection takes libpq's buffer with it).
 SOCK="forgetop-hpg-$$"
 on_exit "tmux -L '$SOCK' kill-server 2>/dev/null"
+# A session that outlives the others: killing the last one ends the server, and a
+# new-session sent while it is exiting can race it and fail.
+tmux -L "$SOCK" -f /dev/null new-session -d -s keep "sleep 3600"
 # The baseline: the same dashboard on a role whose replies are small.
 tmux -L "$SOCK" -f /dev/null new-session -d -s b -x 120 -y 30 \
     "exec env XDG_STATE_HOME='$DIR/state' TERM=xterm-256color '$BIN' --config '$DIR/slow.conf' -d 1 --postgres '$CHATTY' 2>/dev/null"
@@ -118,7 +121,7 @@ sleep 2 # two polls at -d 1
 rss=$(awk '/VmRSS/ {print $2}' /proc/$DPID/status 2>/dev/null)
 sleep 3
 hwm=$(awk '/VmHWM/ {print $2}' /proc/$DPID/status 2>/dev/null)
-tmux -L "$SOCK" kill-server
+tmux -L "$SOCK" kill-session -t a
 diag "dashboard: baseline RSS ${base} KiB; on BLOAT two polls after a refusal ${rss} KiB, peak ${hwm} KiB"
 check "the dashboard's peak RSS over its refused polls stays within $((limit / 1024)) MB" test "${hwm:-999999}" -lt "$limit"
 slack=4096
@@ -144,7 +147,7 @@ tmux -L "$SOCK" send-keys -t u S
 sources_on() { tmux -L "$SOCK" capture-pane -p -t u | grep -q "LAST OK"; }
 wait_for 10 sources_on
 tmux -L "$SOCK" capture-pane -p -t u >>"$DIR/badpg.screen"
-tmux -L "$SOCK" kill-server
+tmux -L "$SOCK" kill-session -t u
 check "its password is on neither the main screen nor the S screen" bash -c "! grep -q -- '$pw' '$DIR/badpg.screen'"
 rpw=rdpw-77Xq
 for url in "Redis://ops:$rpw@127.0.0.1:6379/0" "rediss://ops:$rpw@127.0.0.1:6379/0" \
