@@ -13,8 +13,10 @@
  * so read-only and the confirmation hold for the mouse exactly as for the keyboard. */
 
 #include <curses.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <unistd.h>
 
 #include "forgetop/actions.h"
 #include "forgetop/keys.h"
@@ -47,14 +49,46 @@ void keys_define(void)
     define_key("\033[<", KEYS_SGR_MOUSE);
 }
 
-static bool mouse_on; /* reporting asked of the terminal: to be turned off at exit */
+/* button presses and releases (1000, wheel included) as SGR reports (1006) */
+#define MOUSE_ON  "\033[?1000h\033[?1006h"
+#define MOUSE_OFF "\033[?1006l\033[?1000l"
+
+static volatile sig_atomic_t mouse_on; /* asked of the terminal: to be turned off at exit */
+static void (*curses_tstp)(int);       /* ncurses' SIGTSTP handler, which on_tstp wraps */
+
+/* Ctrl-Z: ncurses' handler gives the screen back, stops, and redraws on SIGCONT, but the
+ * mouse reporting is ours, so the shell would receive the reports while we are stopped.
+ * It is turned off around the stop and on again after, with write(2) alone (a signal
+ * handler may call it; ncurses' own handler restores this one as it resumes). */
+static void on_tstp(int sig)
+{
+    if (mouse_on)
+        (void)!write(STDOUT_FILENO, MOUSE_OFF, sizeof MOUSE_OFF - 1);
+    curses_tstp(sig);
+    if (mouse_on)
+        (void)!write(STDOUT_FILENO, MOUSE_ON, sizeof MOUSE_ON - 1);
+}
+
+/* Wrap the handler initscr installed, once; none (SIGTSTP ignored, a shell without job
+ * control) leaves nothing to wrap. */
+static void wrap_tstp(void)
+{
+    struct sigaction sa;
+    if (curses_tstp != NULL || sigaction(SIGTSTP, NULL, &sa) < 0 || (sa.sa_flags & SA_SIGINFO) ||
+        sa.sa_handler == SIG_DFL || sa.sa_handler == SIG_IGN || sa.sa_handler == on_tstp)
+        return;
+    curses_tstp = sa.sa_handler;
+    sa.sa_handler = on_tstp;
+    sigaction(SIGTSTP, &sa, NULL);
+}
 
 void keys_mouse_enable(bool on)
 {
     if (on == mouse_on)
         return; /* mouse = false never sends a thing: the terminal keeps its mouse */
-    /* button presses and releases (1000, wheel included) as SGR reports (1006) */
-    putp(on ? "\033[?1000h\033[?1006h" : "\033[?1006l\033[?1000l");
+    if (on)
+        wrap_tstp();
+    putp(on ? MOUSE_ON : MOUSE_OFF);
     fflush(stdout);
     mouse_on = on;
 }

@@ -209,6 +209,29 @@ check "q quits the read-only dashboard" wait_for 5 test -s "$S/ro.exit"
 expect_eq "...and gives the terminal its mouse back (no reporting, no SGR)" "0 0" \
     "$(TM display -p -t ro '#{mouse_any_flag} #{mouse_sgr_flag}')"
 
+# ---- Ctrl-Z in a shell with job control: while forgetop is stopped the shell has the mouse
+# (no report reaches its prompt); fg gives forgetop the mouse and its screen back.
+TM new-session -d -s job -x 100 -y 30 "env PS1='job\$ ' bash --norc --noprofile -i"
+flags() { TM display -p -t job '#{mouse_any_flag} #{mouse_sgr_flag}'; }
+wait_for 10 sh -c "tmux -L '$SOCK' capture-pane -p -t job | grep -q 'job\\$'"
+TM send-keys -t job "$ENVS '$BIN' --demo --seed 1 -d 1" Enter
+check "in a job-control shell the dashboard starts" \
+    wait_for 10 sh -c "tmux -L '$SOCK' capture-pane -p -t job | grep -q QUEUE"
+expect_eq "...and asks the terminal for the mouse" "1 1" "$(flags)"
+TM send-keys -t job C-z
+check "Ctrl-Z stops it and the shell says so" \
+    wait_for 10 sh -c "tmux -L '$SOCK' capture-pane -p -t job | grep -q Stopped"
+check "...and the stopped dashboard leaves the terminal no mouse reporting" \
+    wait_for 5 sh -c "[ \"\$(tmux -L '$SOCK' display -p -t job '#{mouse_any_flag} #{mouse_sgr_flag}')\" = '0 0' ]"
+TM send-keys -t job "fg" Enter
+check "fg brings the dashboard back" \
+    wait_for 10 sh -c "tmux -L '$SOCK' capture-pane -p -t job | grep -q QUEUE"
+check "...with the mouse asked for again" \
+    wait_for 5 sh -c "[ \"\$(tmux -L '$SOCK' display -p -t job '#{mouse_any_flag} #{mouse_sgr_flag}')\" = '1 1' ]"
+raw job q
+check "q then quits it, and the shell has the mouse" \
+    wait_for 5 sh -c "[ \"\$(tmux -L '$SOCK' display -p -t job '#{mouse_any_flag} #{mouse_sgr_flag}')\" = '0 0' ]"
+
 mkdir -p "$S/config/forgetop"
 printf '[forgetop]\nmouse = false\n' >"$S/config/forgetop/forgetop.conf"
 start nomouse || not_ok "the dashboard with mouse = false starts"
