@@ -466,6 +466,7 @@ Test(config, bad_values_name_file_line_and_key)
         {"[pgbouncer]\npool_size = -3\n",
          "2: [pgbouncer] pool_size: \"-3\" is not a whole number >= 0"},
         {"[service api]\nmax = 2.5\n", "2: [service api] max: \"2.5\" is not a whole number >= 0"},
+        {"[kube]\nmax_items = -1\n", "2: [kube] max_items: \"-1\" is not a whole number >= 0"},
         {"[demo]\nspeed = 0\n", "2: [demo] speed: \"0\" is not a number above 0"},
         {"[metric cpu]\nprefer = grafana\n",
          "2: [metric cpu] prefer: \"grafana\" is not metrics or cluster"},
