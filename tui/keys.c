@@ -12,6 +12,7 @@
  * A click or a wheel step becomes the key that does the same, run by actions_dispatch,
  * so read-only and the confirmation hold for the mouse exactly as for the keyboard. */
 
+#include <ctype.h>
 #include <curses.h>
 #include <signal.h>
 #include <stdio.h>
@@ -95,11 +96,24 @@ void keys_mouse_enable(bool on)
 
 /* Wait per byte of a report: the terminal sends it in one write, so only a report cut
  * short ever waits this out, once, and is then dropped. */
-#define REPORT_BYTE_MS 50
-#define REPORT_MAX     16 /* "Cb;Cx;Cy" and M or m: longer is not a report */
+#define REPORT_BYTE_MS  50
+#define REPORT_MAX      16  /* "Cb;Cx;Cy" and M or m: longer is not a report */
+#define REPORT_TAIL_MAX 256 /* what is dropped of one: a terminal's longest, with room */
 
 /* Cb's bits 4, 8 and 16 are Shift, Meta and Control: a click is a click with them too */
 #define SGR_MODIFIERS 28
+
+/* The rest of a report that is none (too long, too many fields), up to its final M or m:
+ * dropped with it, not read as keys; a byte that is not the report's is given back. */
+static void drop_tail(WINDOW *w)
+{
+    int ch = ERR;
+    for (int j = 0; j < REPORT_TAIL_MAX && (ch = wgetch(w)) != ERR; j++)
+        if (ch == 'M' || ch == 'm' || !(isdigit(ch) || ch == ';'))
+            break;
+    if (ch != ERR && ch != 'M' && ch != 'm')
+        ungetch(ch);
+}
 
 bool keys_mouse_read(WINDOW *w, MEVENT *ev)
 {
@@ -114,9 +128,12 @@ bool keys_mouse_read(WINDOW *w, MEVENT *ev)
         else
             break;
     }
+    if (i == REPORT_MAX || ch == ';') { /* too long, or a fourth field: not a report */
+        drop_tail(w);
+        nodelay(w, TRUE);
+        return false;
+    }
     nodelay(w, TRUE); /* the main loop's own reads never wait */
-    if (i == REPORT_MAX)
-        return false; /* too long for a report: every byte read looked like one, none given back */
     if (ch != 'M' && ch != 'm') {
         if (ch != ERR)
             ungetch(ch); /* not the report's: a key typed after one cut short still acts */

@@ -328,8 +328,9 @@ static void mouse_reports(void)
     tap(!cut && wgetch(stdscr) == '?', "0;21? is dropped and ? is the next key");
     tap(!report("0;1;2;3M", &ev) && !report("123456789012345678901234M", &ev),
         "a fourth field or a run of digits is no report");
-    while (wgetch(stdscr) != ERR) /* what the long one left behind */
-        ;
+    tap(wgetch(stdscr) == ERR, "...and the long one's tail is dropped with it, not read as keys");
+    tap(!report("00000000000000000000;1;1M?", &ev) && wgetch(stdscr) == '?',
+        "a key after a long one is the next key");
     frame(&r.t);
     struct tui_hits *h = &r.t.hits;
     char click[32];
