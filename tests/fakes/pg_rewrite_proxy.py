@@ -4,31 +4,54 @@ that rewrites what the server sends: each FROM=TO pair (same length, so no messa
 changes) replaced in the server's bytes, e.g. a column name in a RowDescription, to give a
 real server's answer a shape it never has. No server here can be made to send that.
 
-usage: pg_rewrite_proxy.py LISTEN_PORT UPSTREAM_PORT FROM=TO... (prints "ready" when
-listening; 127.0.0.1 both sides)."""
+usage: pg_rewrite_proxy.py LISTEN_PORT UPSTREAM_PORT [--mode-file F] [FROM=TO...] (prints
+"ready" when listening; 127.0.0.1 both sides). With --mode-file, F is read before each
+relay of the server's bytes: "trickle" sends them a byte every 200 ms (a server that holds
+a query's answer forever without ever going silent), anything else relays them whole. A
+connection made while the file says pass trickles from the moment it says trickle."""
 import select
 import socket
 import sys
 import threading
+import time
 
 HOLD_S = 0.05  # a pattern may straddle two reads: the tail is held this long at most
+TRICKLE_S = 0.2
+MODE_FILE = None
+
+
+def trickling():
+    try:
+        with open(MODE_FILE) as f:
+            return f.read().strip() == "trickle"
+    except (OSError, TypeError):
+        return False
+
+
+def send(client, data):
+    if not trickling():
+        client.sendall(data)
+        return
+    for i in range(len(data)):
+        client.sendall(data[i:i + 1])
+        time.sleep(TRICKLE_S)
 
 
 def relay(client, upstream, pairs):
-    keep = max(len(a) for a, _ in pairs) - 1
+    keep = max((len(a) for a, _ in pairs), default=1) - 1
     carry = b""
     socks = [client, upstream]
     try:
         while True:
             ready, _, _ = select.select(socks, [], [], HOLD_S)
             if not ready and carry:
-                client.sendall(carry)
+                send(client, carry)
                 carry = b""
             for s in ready:
                 data = s.recv(65536)
                 if not data:
                     if carry:
-                        client.sendall(carry)
+                        send(client, carry)
                     return
                 if s is client:
                     upstream.sendall(data)
@@ -37,7 +60,7 @@ def relay(client, upstream, pairs):
                 for a, b in pairs:
                     buf = buf.replace(a, b)
                 carry = buf[-keep:] if keep else b""
-                client.sendall(buf[:len(buf) - len(carry)])
+                send(client, buf[:len(buf) - len(carry)])
     except OSError:
         pass
     finally:
@@ -46,9 +69,13 @@ def relay(client, upstream, pairs):
 
 
 def main():
+    global MODE_FILE
     port, up = int(sys.argv[1]), int(sys.argv[2])
+    args = sys.argv[3:]
+    if args[:1] == ["--mode-file"]:
+        MODE_FILE, args = args[1], args[2:]
     pairs = []
-    for arg in sys.argv[3:]:
+    for arg in args:
         a, b = arg.encode().split(b"=", 1)
         assert len(a) == len(b), "a rewrite keeps the length: %s" % arg
         pairs.append((a, b))
