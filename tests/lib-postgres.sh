@@ -17,3 +17,32 @@ pg_scratch_start() {
         -o "-p $PGP -k $d -c listen_addresses=127.0.0.1" start >/dev/null ||
         { not_ok "postgres did not start"; cat "$d/pg.log"; finish; }
 }
+
+# pgb_scratch_start DIR DATABASES [pgbouncer.ini lines] : Debian's PgBouncer on
+# 127.0.0.1:$PGB (a free port) with DATABASES as its [databases] lines, trust auth with
+# postgres as its admin (DIR/pg as pg_scratch_start made it), stopped at exit. Sets PGB.
+pgb_scratch_start() {
+    local d=$1/pg
+    PGB=$(free_port)
+    {
+        echo "[databases]"
+        printf '%s\n' "$2"
+        cat <<INI
+[pgbouncer]
+listen_addr = 127.0.0.1
+listen_port = $PGB
+auth_type = trust
+auth_file = $d/users.txt
+admin_users = postgres
+unix_socket_dir =
+pidfile = $d/bouncer.pid
+logfile = $d/bouncer.log
+INI
+        printf '%s\n' "${3:-}"
+    } >"$d/bouncer.ini"
+    echo '"postgres" "secret"' >"$d/users.txt"
+    chown postgres "$d/bouncer.ini" "$d/users.txt"
+    asp pgbouncer -d "$d/bouncer.ini" >"$1/bouncer.out" 2>&1 ||
+        { not_ok "pgbouncer did not start"; cat "$1/bouncer.out" "$d/bouncer.log"; finish; }
+    on_exit "kill -CONT \$(cat $d/bouncer.pid) 2>/dev/null; kill -9 \$(cat $d/bouncer.pid)"
+}

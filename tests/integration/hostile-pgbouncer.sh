@@ -9,36 +9,14 @@ source "$(dirname "$0")/../lib-postgres.sh"
 POOLS=2000
 DIR=$(scratch)
 pg_scratch_start "$DIR" "max_connections = 300"
-PGB=$(free_port)
-
 # 2000 databases; a pool is made when a client first comes, and stays. Idle server
 # connections are closed within a second, so 2000 pools need not hold 2000 servers.
-{
-    echo "[databases]"
-    for i in $(seq -w 1 $POOLS); do
-        echo "db$i = host=127.0.0.1 port=$PGP dbname=postgres user=postgres password=secret"
-    done
-    cat <<INI
-[pgbouncer]
-listen_addr = 127.0.0.1
-listen_port = $PGB
-auth_type = trust
-auth_file = $DIR/pg/users.txt
-admin_users = postgres
-pool_mode = session
+pgb_scratch_start "$DIR" "$(for i in $(seq -w 1 $POOLS); do
+    echo "db$i = host=127.0.0.1 port=$PGP dbname=postgres user=postgres password=secret"
+done)" "pool_mode = session
 default_pool_size = 2
 server_idle_timeout = 1
-max_client_conn = 100
-unix_socket_dir =
-pidfile = $DIR/pg/bouncer.pid
-logfile = $DIR/pg/bouncer.log
-INI
-} >"$DIR/pg/bouncer.ini"
-echo '"postgres" "secret"' >"$DIR/pg/users.txt"
-chown postgres "$DIR/pg/bouncer.ini" "$DIR/pg/users.txt"
-asp pgbouncer -d "$DIR/pg/bouncer.ini" >"$DIR/bouncer.out" 2>&1 ||
-    { not_ok "pgbouncer did not start"; cat "$DIR/bouncer.out" "$DIR/pg/bouncer.log"; finish; }
-on_exit "kill -9 \$(cat $DIR/pg/bouncer.pid)"
+max_client_conn = 100"
 ADMIN="host=127.0.0.1 port=$PGB user=postgres dbname=pgbouncer"
 q() { psql "$1" -tAqXc "$2" 2>/dev/null; }
 up() { q "$ADMIN" "SHOW VERSION" | grep -q PgBouncer; }

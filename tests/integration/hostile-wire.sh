@@ -15,25 +15,7 @@ INTERVAL=2 TIMEOUT=4 # connect_timeout 2 + request_timeout 2
 SLACK=3
 [ -n "${FORGETOP_ASAN:-}" ] && SLACK=5
 pg_scratch_start "$DIR"
-PGB=$(free_port)
-cat >"$DIR/pg/bouncer.ini" <<INI
-[databases]
-postgres = host=127.0.0.1 port=$PGP dbname=postgres user=postgres password=secret
-[pgbouncer]
-listen_addr = 127.0.0.1
-listen_port = $PGB
-auth_type = trust
-auth_file = $DIR/pg/users.txt
-admin_users = postgres
-unix_socket_dir =
-pidfile = $DIR/pg/bouncer.pid
-logfile = $DIR/pg/bouncer.log
-INI
-echo '"postgres" "secret"' >"$DIR/pg/users.txt"
-chown postgres "$DIR/pg/bouncer.ini" "$DIR/pg/users.txt"
-asp pgbouncer -d "$DIR/pg/bouncer.ini" >"$DIR/bouncer.out" 2>&1 ||
-    { not_ok "pgbouncer did not start"; cat "$DIR/bouncer.out" "$DIR/pg/bouncer.log"; finish; }
-on_exit "kill -9 \$(cat $DIR/pg/bouncer.pid)"
+pgb_scratch_start "$DIR" "postgres = host=127.0.0.1 port=$PGP dbname=postgres user=postgres password=secret"
 
 declare -A PORT UP=([postgres]=$PGP [pgbouncer]=$PGB)
 for s in postgres pgbouncer; do
