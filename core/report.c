@@ -138,7 +138,10 @@ static cJSON *service_json(const struct world *w, const struct service_view *v)
     add_num(o, "recommended", v->has_rec ? v->rec.replicas : NAN);
     cJSON_AddBoolToObject(o, "changes", v->has_rec && v->rec.changes);
     cJSON_AddStringToObject(o, "reason", v->rec.reason);
-    add_str_or_null(o, "prediction", v->has_rec ? v->prediction : NULL);
+    char after[128] = "";
+    if (v->has_rec)
+        world_predict(w, v, v->rec.replicas, after, sizeof after);
+    add_str_or_null(o, "prediction", v->has_rec ? after : NULL);
     add_num(o, "rec_t", v->rec_t);
     cJSON_AddItemToObject(o, "autoscaler", autoscaler_json(v));
     add_str_or_null(o, "status", s->status);

@@ -827,7 +827,7 @@ const struct fact_view *world_fact(const struct world *w, const char *panel, con
     return NULL;
 }
 
-/* full: also what every evaluation rebuilds from nothing (facts, advice, predictions). */
+/* full: also what every evaluation rebuilds from nothing (facts, advice). */
 static void evaluate(struct world *w, double now, bool full)
 {
     w->revision = ++revisions;
@@ -840,8 +840,6 @@ static void evaluate(struct world *w, double now, bool full)
         v->mem_band = band_of(w, "memory", v->svc.mem_pct);
         recommend_service(w, v, now);
         v->rec.changes = v->rec.replicas != v->svc.desired;
-        if (full)
-            world_predict(w, v, v->rec.replicas, v->prediction, sizeof(v->prediction));
         hpa_agreement(v);
     }
     if (!full)

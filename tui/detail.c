@@ -218,8 +218,11 @@ static int facts(struct tui *t, const struct service_view *sv, int y, int w)
         y += line(t, y, 0, w, "recommends", b, st->attr[sv->rec.changes ? EL_REC_CHANGE : 0]);
         paint_text(t->win, st, y, 0, 12, "because", st->attr[EL_DIM]);
         y += wrapped(t, y, 13, w - 13, sv->rec.reason, 3, 0);
-        if (sv->rec.changes && sv->prediction[0])
-            y += line(t, y, 0, w, "after", sv->prediction, 0);
+        char after[128] = "";
+        if (sv->rec.changes)
+            world_predict(t->world, sv, sv->rec.replicas, after, sizeof after);
+        if (after[0])
+            y += line(t, y, 0, w, "after", after, 0);
     } else {
         y += line(t, y, 0, w, "recommends", "nothing: no [service] rule in the config", 0);
     }

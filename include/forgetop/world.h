@@ -43,10 +43,9 @@ struct service_view {
     enum band cpu_band, mem_band;
     /* what the charts draw (series.h: ~0.6 KB for the three); judgements read metrics' */
     struct series cpu_hist, mem_hist, ready_hist;
-    char prediction[128]; /* for rec.replicas: "cpu 92% -> ~66%, memory 60% -> ~43%" */
-    /* When the readings rec, its reason and its prediction were computed from were taken
-     * (the source's snapshot time): all three come from one evaluation of the figures the
-     * table shows, recomputed at every evaluation. */
+    /* When the readings rec and its reason were computed from were taken (the source's
+     * snapshot time): both come from one evaluation of the figures the table shows,
+     * recomputed at every evaluation (and world_predict's text from them when drawn). */
     double rec_t;
     bool seen; /* present in its source's newest snapshot */
     /* The autoscaler's own figures against ours (same pods, same formula): false when
@@ -132,7 +131,9 @@ const struct metric_view *world_metric(const struct world *w, const char *id);
 /* The service as the actuator must judge a scale of it: the source's, with the bounds
  * the recommendation respects (the autoscaler's, else the config's). */
 void world_scale_target(const struct service_view *v, struct service *out);
-/* Predicted utilisation of a service at `replicas`, as text (`cpu 92% -> ~66%`). */
+/* Predicted utilisation of a service at `replicas`, as text (`cpu 92% -> ~66%`). Made
+ * where it is shown (one service's detail, --json), not at each evaluation: formatting it
+ * for 2000 services every poll was a sixth of the live dashboard's CPU. */
 void world_predict(const struct world *w, const struct service_view *sv, int replicas, char *out,
                    size_t len);
 /* The first fact view of panel with label, NULL when none. */

@@ -171,7 +171,6 @@ static inline void fix_services(struct world *w)
     v->svc.res = (struct resources){2.5, 5, 2.5 * 1073741824.0, 5 * 1073741824.0};
     v->rec = (struct recommendation){7, true, ""};
     strcpy(v->rec.reason, "cpu 92% / target 70% -> ceil(5 x 1.31) = 7; memory 61% / 80% -> 5");
-    strcpy(v->prediction, "cpu 92% -> ~66%, memory 61% -> ~44%");
     for (int i = 0; i < 5; i++) {
         struct pod *p = &fix_pods[i];
         memset(p, 0, sizeof *p);

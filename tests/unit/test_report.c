@@ -341,6 +341,10 @@ Test(report, unknown_counts_are_null_and_the_hpas_figures_are_beside_ours)
     cr_assert_str_eq(cJSON_GetObjectItem(j, "name")->valuestring, "api");
     cr_assert_float_eq(cJSON_GetObjectItem(j, "mem_req_pct")->valuedouble, 116, 1e-9);
     cr_assert_eq(cJSON_GetObjectItem(j, "recommended")->valueint, 6, "ceil(4 x 1.45) = 6");
+    const cJSON *after = cJSON_GetObjectItem(j, "prediction");
+    cr_assert(cJSON_IsString(after) &&
+                  strstr(after->valuestring, "memory 116% of request -> ~") != NULL,
+              "the prediction is made for the JSON, at 6: %s", cJSON_Print(after));
     cJSON *as = cJSON_GetObjectItem(j, "autoscaler");
     cr_assert(cJSON_IsNull(cJSON_GetObjectItem(as, "desired")), "no count, not 0");
     cr_assert(cJSON_IsFalse(cJSON_GetObjectItem(as, "scaling_active")));
