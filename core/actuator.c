@@ -13,6 +13,7 @@
 
 #include "forgetop/actuator.h"
 #include "forgetop/audit.h"
+#include "forgetop/secret.h"
 #include "forgetop/text.h"
 #include "forgetop/world.h"
 
@@ -177,9 +178,13 @@ void actuator_judge(const struct actuator *a, const struct scale_request *req,
 static int record(struct actuator *a, const struct scale_request *req, const char *result,
                   const char *message, double now, char *err, size_t errlen)
 {
+    /* The poller scrubs what a source says; a refusal quotes what a source reported too,
+     * and the log outlives the screen, so every message passes the scrubber here as well. */
+    char clean[2 * FT_TEXT_MAX];
+    secret_scrub(clean, sizeof clean, message);
     struct audit_entry e = {.req = req,
                             .result = result,
-                            .message = message,
+                            .message = clean,
                             .production = a->production,
                             .read_only = actuator_read_only(a)};
     int rc = audit_record(a->audit_path, &e, now, err, errlen);

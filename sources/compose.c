@@ -494,10 +494,32 @@ static int negotiate(const struct compose *c, struct http_client *h, char *api, 
     cJSON *v;
     if (get_json(c, h, "", "/version", &v, err, errlen) < 0)
         return -1;
+    if (!cJSON_IsObject(v)) { /* said so, rather than "names no API version" */
+        text_printf(err, errlen,
+                    "docker: GET /version: not a JSON object: not the engine's version");
+        cJSON_Delete(v);
+        return -1;
+    }
     int rc = compose_negotiate(string_of(v, "ApiVersion"), string_of(v, "MinAPIVersion"), api, len,
                                err, errlen);
     cJSON_Delete(v);
     return rc;
+}
+
+/* A list whose items are all objects: anything else is not containers, and read as one it
+ * would be a project with none. -1 when every item is an object, else the first one that
+ * is not. */
+static int first_not_object(const cJSON *list)
+{
+    int i = 0;
+    const cJSON *item;
+    cJSON_ArrayForEach(item, list)
+    {
+        if (!cJSON_IsObject(item))
+            return i;
+        i++;
+    }
+    return -1;
 }
 
 /* The project's containers (one service's when service is not NULL), stopped ones too. */
@@ -523,11 +545,16 @@ static int list_containers(const struct compose *c, struct http_client *h, const
     text_printf(path, sizeof(path), "/containers/json?all=1&filters=%s", escaped);
     if (get_json(c, h, api, path, list, err, errlen) < 0)
         goto out;
-    if (!cJSON_IsArray(*list)) {
-        text_printf(err, errlen,
-                    "docker: GET /v%s/containers/json: expected a list of "
-                    "containers",
-                    api);
+    int odd = cJSON_IsArray(*list) ? first_not_object(*list) : 0;
+    if (odd >= 0) {
+        if (cJSON_IsArray(*list))
+            text_printf(err, errlen,
+                        "docker: GET /v%s/containers/json: expected a list of containers: "
+                        "item %d is not an object",
+                        api, odd);
+        else
+            text_printf(err, errlen,
+                        "docker: GET /v%s/containers/json: expected a list of containers", api);
         cJSON_Delete(*list);
         *list = NULL;
         goto out;

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/time.h>
+#include <time.h>
 
 #include "forgetop/kubewatch.h"
 #include "forgetop/strmap.h"
@@ -21,6 +22,9 @@
 #define BACKOFF_MAX_S 30
 #define MAX_LINE      (64u << 20)
 #define TRIM_BYTES    (1u << 20) /* a list this big gives its parse's memory back */
+/* A relist after 410 is over within one sync: its note stays this long (or until the next
+ * relist), so a screen or a test reading between polls still sees it happened. */
+#define GONE_KEPT_S 60
 
 enum kw_state { KW_LIST, KW_WATCH, KW_BACKOFF, KW_POLLED };
 
@@ -59,8 +63,10 @@ struct kubewatch {
     bool recovering; /* opened after a failure: stale until it answers */
     bool gone;       /* the watch said 410: relist with a consistent read */
     double opened_at, last_byte_at, relist_at, retry_at, backoff_s;
-    long refused; /* the status that refused the watch (KW_POLLED) */
-    char did[64]; /* what the last sync did out of the ordinary ("relisting (410 Gone)") */
+    long refused;       /* the status that refused the watch (KW_POLLED) */
+    char did[64];       /* what the last sync did out of the ordinary ("relisting (410 Gone)") */
+    char gone_note[48]; /* "relisted after 410 Gone at 17:40:02", until gone_until */
+    double gone_until;
     char why[200];
     char *buf;
     size_t len, cap;
@@ -589,6 +595,19 @@ static int fail(struct kubewatch *w, char *err, size_t errlen)
     return -2;
 }
 
+/* Done relisting after a 410: say so, with the time, for GONE_KEPT_S. */
+static void keep_gone_note(struct kubewatch *w, double now)
+{
+    time_t at = (time_t)now;
+    struct tm tm;
+    char hms[16] = "";
+    if (localtime_r(&at, &tm) != NULL) /* the header clock's time: local */
+        strftime(hms, sizeof(hms), "%H:%M:%S", &tm);
+    text_printf(w->gone_note, sizeof(w->gone_note), "relisted after 410 Gone at %s", hms);
+    w->gone_until = now + GONE_KEPT_S;
+    w->did[0] = '\0'; /* done: the list is current, no longer "relisting" */
+}
+
 /* List (first time, after 410, at the safety interval) and start the watch. */
 static int list_and_watch(struct kubewatch *w, struct http_client *c, const char *server,
                           double now, long *status, struct http_response *failed, char *err,
@@ -600,8 +619,11 @@ static int list_and_watch(struct kubewatch *w, struct http_client *c, const char
                 : w->gone ? "relisting (410 Gone)"
                           : "relisting (safety net)");
     w->stats.relists_gone += w->gone;
+    w->gone_until = 0; /* a note of an earlier 410 ends at this relist */
     if (relist(w, c, server, w->gone ? "" : "0", status, failed, err, errlen) < 0)
         return -1;
+    if (w->gone && *status == 200)
+        keep_gone_note(w, now);
     w->gone = false;
     w->relist_at = w->relist_s > 0 ? now + w->relist_s : 0;
     if (*status != 200 || !w->watch)
@@ -737,6 +759,8 @@ void kubewatch_mode(const struct kubewatch *w, char *out, size_t len)
                     w->retry_at > now ? w->retry_at - now : 0);
     else if (w->state == KW_WATCH && !w->confirmed && w->recovering)
         text_printf(out, len, "resuming");
+    else if (now < w->gone_until)
+        text_printf(out, len, "watching (%s)", w->gone_note);
     else
         text_printf(out, len, "watching");
 }

@@ -193,6 +193,15 @@ static const char *unprefixed(const char *name, const char *err)
     return err;
 }
 
+/* An error from outside, as it is kept (shown, audited): its secrets out first, while the
+ * text is still as the tool wrote it, then its control characters. */
+static void keep_error(char *dst, size_t len, const char *err)
+{
+    char scrubbed[FT_TEXT_MAX];
+    secret_scrub(scrubbed, sizeof(scrubbed), err);
+    text_sanitize(dst, len, scrubbed);
+}
+
 /* Called with the lock held after a poll; returns the snapshot the caller must free. */
 static struct snapshot *slot_record(struct slot *s, int rc, struct snapshot *snap, const char *err,
                                     unsigned long gen)
@@ -214,10 +223,8 @@ static struct snapshot *slot_record(struct slot *s, int rc, struct snapshot *sna
         old = snap;
         if (s->failures++ == 0)
             s->failing_since = s->last_try;
-        char scrubbed[FT_TEXT_MAX];
-        secret_scrub(scrubbed, sizeof(scrubbed),
-                     unprefixed(s->src->name, err)); /* whatever library wrote it */
-        text_sanitize(s->error, sizeof(s->error), scrubbed);
+        keep_error(s->error, sizeof(s->error),
+                   unprefixed(s->src->name, err)); /* whatever library wrote it */
     }
     return old;
 }
@@ -331,7 +338,8 @@ static void scaler_run(struct slot *s, struct scale_outcome *o)
         text_printf(msg, sizeof(msg),
                     o->status == 0 ? "scaled %s %d -> %d" : "scaling %s %d -> %d failed",
                     o->req.service, o->req.from, o->req.to);
-    text_sanitize(o->message, sizeof(o->message), msg);
+    /* the audit log keeps it: a failing tool quotes its DOCKER_HOST or URL, password and all */
+    keep_error(o->message, sizeof(o->message), msg);
 }
 
 static void scaler_push(struct scaler *sc, const struct scale_outcome *o)

@@ -71,7 +71,8 @@ const void *kubewatch_item(const struct kubewatch *w, size_t i);
 int kubewatch_apply_event(struct kubewatch *w, const char *line, size_t len);
 
 /* What the list is doing, for the source's notice: "watching", "polling (watch refused:
- * 405)", "relisting (410 Gone)", "watch broken, retrying in 4 s". */
+ * 405)", "relisting (410 Gone)" (a relist that has not succeeded yet), "watching (relisted
+ * after 410 Gone at 17:40:02)" (for a minute after it did), "watch broken, retrying in 4 s". */
 void kubewatch_mode(const struct kubewatch *w, char *out, size_t len);
 struct kubewatch_stats kubewatch_stats(const struct kubewatch *w);
 /* A count that moves whenever the items change (an event applied, a relist): equal

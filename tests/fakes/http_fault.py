@@ -2,6 +2,10 @@
 """http_fault.py - a generic HTTP fault proxy in front of a real server (standard library).
 
     http_fault.py --port P --upstream URL --mode-file FILE [--cert C --key K] [--cafile CA]
+    http_fault.py --unix SOCKET --upstream unix:ENGINE_SOCKET --mode-file FILE
+
+The second listens on a unix socket and relays to a server on another (the Docker Engine
+API, which compose reads over /var/run/docker.sock).
 
 Each request reads FILE (one word; missing or empty: pass) and
   pass     forwards the request to --upstream (method, path, Authorization, Accept, body)
@@ -19,8 +23,10 @@ TLS with --cert/--key (e.g. the kube fake's own certificate); --cafile verifies 
 upstream. Prints nothing; the suite waits on the port."""
 
 import argparse
+import http.client
 import http.server
 import os
+import socket
 import socketserver
 import ssl
 import sys
@@ -63,6 +69,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
             self.close_connection = True
 
     def fault_pass(self, body):
+        if ARGS.upstream.startswith("unix:"):
+            return self.relay_unix(body)
         req = urllib.request.Request(ARGS.upstream + self.path, data=body, method=self.command)
         for h in ("Authorization", "Accept", "Content-Type", "Accept-Encoding"):
             if self.headers.get(h):
@@ -76,6 +84,20 @@ class Handler(http.server.BaseHTTPRequestHandler):
         for h in ("Content-Type", "Content-Encoding"):
             if headers.get(h):
                 self.send_header(h, headers[h])
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+    def relay_unix(self, body):
+        conn = UnixConnection(ARGS.upstream[len("unix:"):])
+        headers = {h: self.headers[h] for h in ("Accept", "Content-Type") if self.headers.get(h)}
+        conn.request(self.command, self.path, body=body, headers=headers)
+        r = conn.getresponse()
+        data = r.read()
+        conn.close()
+        self.send_response(r.status)
+        if r.getheader("Content-Type"):
+            self.send_header("Content-Type", r.getheader("Content-Type"))
         self.send_header("Content-Length", str(len(data)))
         self.end_headers()
         self.wfile.write(data)
@@ -121,6 +143,27 @@ class Handler(http.server.BaseHTTPRequestHandler):
         self.wfile.write(data)
 
 
+class UnixConnection(http.client.HTTPConnection):
+    """HTTP to a server on a unix socket (Host: localhost, as docker sends it)."""
+
+    def __init__(self, path):
+        super().__init__("localhost", timeout=30)
+        self.path = path
+
+    def connect(self):
+        self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        self.sock.settimeout(self.timeout)
+        self.sock.connect(self.path)
+
+
+class UnixServer(socketserver.ThreadingMixIn, socketserver.UnixStreamServer):
+    daemon_threads = True
+
+    def get_request(self):
+        request, _ = super().get_request()
+        return request, ("unix", 0)  # BaseHTTPRequestHandler wants a (host, port)
+
+
 class Server(socketserver.ThreadingMixIn, http.server.HTTPServer):
     daemon_threads = True
     allow_reuse_address = True
@@ -139,7 +182,8 @@ class Server(socketserver.ThreadingMixIn, http.server.HTTPServer):
 def main():
     global ARGS, CTX
     p = argparse.ArgumentParser()
-    p.add_argument("--port", type=int, required=True)
+    p.add_argument("--port", type=int)
+    p.add_argument("--unix")
     p.add_argument("--upstream", required=True)
     p.add_argument("--mode-file", required=True)
     p.add_argument("--path", default="")
@@ -151,6 +195,13 @@ def main():
     ARGS.upstream = ARGS.upstream.rstrip("/")
     if ARGS.upstream.startswith("https:"):
         CTX = ssl.create_default_context(cafile=ARGS.cafile)
+    if ARGS.unix:
+        if os.path.exists(ARGS.unix):
+            os.unlink(ARGS.unix)
+        srv = UnixServer(ARGS.unix, Handler)
+        os.chmod(ARGS.unix, 0o666)
+        srv.serve_forever()
+        return
     srv = Server(("127.0.0.1", ARGS.port), Handler)
     if ARGS.cert:
         sctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)

@@ -125,4 +125,44 @@ for u in "${bad_redis[@]}"; do
     TM kill-session -t r
 done
 check "the audit log holds no password" bash -c "! grep -q -- '$pw' '$tmp/state/forgetop/audit.log'"
+
+# A failed scale whose error quotes a secret: compose over DOCKER_HOST=tcp://ops:PW@... (the
+# fake engine on TCP), and the `docker` shim failing the way docker does when it cannot
+# reach the engine, quoting that DOCKER_HOST. The audit's failed record carries the error
+# with the password masked, and the password is nowhere in the audit file.
+dpw=DOCKERPW-z8
+cport=$(free_port) caudit=$tmp/cstate/forgetop/audit.log
+mkdir -p "$tmp/compose"
+printf 'services:\n  api:\n    image: forge/api\n' >"$tmp/compose/docker-compose.yml"
+cat >"$tmp/compose/state.json" <<JSON
+{"project": "forge", "working_dir": "$tmp/compose", "containers": [
+ {"service": "api", "number": 1, "health": "healthy", "cpu": 0.5, "mem": 201326592},
+ {"service": "api", "number": 2, "health": "healthy", "cpu": 0.25, "mem": 100663296}]}
+JSON
+python3 "$ROOT/tests/fakes/docker_engine.py" --port "$cport" --state "$tmp/compose/state.json" \
+    >"$tmp/compose/engine.out" 2>&1 &
+on_exit "kill $!"
+check "compose: the fake engine listens on tcp" wait_for 10 bash -c "exec 3<>/dev/tcp/127.0.0.1/$cport"
+TM new-session -d -s c -x 200 -y 30 \
+    "env -u NO_COLOR -u FORGETOP_READ_ONLY XDG_STATE_HOME='$tmp/cstate' XDG_CONFIG_HOME='$tmp/xdg' LANG=C.UTF-8 LC_ALL=C.UTF-8 TERM=xterm-256color PATH='$ROOT/tests/fakes:$PATH' DOCKER_HOST='tcp://ops:$dpw@127.0.0.1:$cport' DOCKER_SHIM_STATE='$tmp/compose/state.json' DOCKER_SHIM_EXIT=1 DOCKER_SHIM_ERROR='Cannot connect to the Docker daemon at {DOCKER_HOST}. Is the docker daemon running?' '$BIN' --compose-project forge -d 1 --config /dev/null 2>'$tmp/compose.err'; sleep 60"
+cshows() { TM capture-pane -p -t c | grep -qE -- "$1"; }
+check "compose: the dashboard reads api through tcp://ops:***@" wait_for 20 cshows ' api +2/2 '
+TM send-keys -t c / a p i Enter; sleep 0.4
+TM send-keys -t c +
+check "compose: + opens the confirmation" wait_for 5 cshows 'Scale api\?'
+TM send-keys -t c y
+failed_audited() { grep -q '"target":"api".*"result":"failed"' "$caudit"; }
+check "compose: the failed scale is audited" wait_for 15 failed_audited
+cmsg=$(python3 -c 'import json,sys
+for l in open(sys.argv[1]):
+    e = json.loads(l)
+    if e["result"] == "failed" and e["target"] == "api": m = e["message"]
+print(m)' "$caudit" 2>/dev/null)
+diag "compose: the failed record's message: $cmsg"
+check "compose: the failed record says why, the password as ***" \
+    grep -qF "Cannot connect to the Docker daemon at tcp://ops:***@127.0.0.1:$cport" <<<"$cmsg"
+check "compose: the password is nowhere in the audit file" bash -c "! grep -q -- '$dpw' '$caudit'"
+TM capture-pane -p -t c >"$tmp/compose.screen"
+check "compose: nor on the screen" bash -c "grep -q 'Cannot connect' '$tmp/compose.screen' && ! grep -q -- '$dpw' '$tmp/compose.screen'"
+TM send-keys -t c q
 finish

@@ -489,3 +489,34 @@ Test(actuator, a_switch_of_target_decides_production_afresh)
     actuator_observe_name(&r, "staging");
     cr_expect(actuator_read_only(&r), "-R stays whatever the target");
 }
+
+/* The whole audit log, as one string (caller frees). */
+static char *audit_text(void)
+{
+    FILE *f = fopen(log_path, "r");
+    cr_assert_not_null(f);
+    char buf[16384];
+    size_t n = fread(buf, 1, sizeof buf - 1, f);
+    buf[n] = '\0';
+    fclose(f);
+    return strdup(buf);
+}
+
+Test(actuator, a_refusal_or_failure_quoting_a_secret_is_audited_with_it_masked)
+{
+    struct fake_scaler sc = {0};
+    struct actuator a;
+    actuator_init(&a, false, log_path, fake_submit, &sc);
+    struct service svc = api_service();
+    svc.unscalable = true;
+    strcpy(svc.unscalable_why, "its engine tcp://ops:Pw-7q@10.0.0.1:2375 refused");
+    struct scale_request r = request(5, 6);
+    char why[256];
+    cr_assert_eq(actuator_request(&a, &r, &svc, NULL, 1, why, sizeof why), ACT_REFUSED);
+    actuator_outcome(&a, &r, -1, "docker compose exited 1: password=Pw-7q rejected", 2);
+    char *log = audit_text();
+    cr_expect_null(strstr(log, "Pw-7q"), "a secret reached the audit log: %s", log);
+    cr_expect_not_null(strstr(log, "tcp://ops:***@10.0.0.1:2375 refused"), "%s", log);
+    cr_expect_not_null(strstr(log, "password=*** rejected"), "%s", log);
+    free(log);
+}
