@@ -3,9 +3,9 @@
  *
  * Lists are read in pages (limit/continue) and each page is reduced to plain C data
  * item by item (kubepage.h: one item's cJSON tree at a time, never the page's), so a
- * namespace of thousands of pods costs one page's text and one item's tree. A scale writes back the
- * resourceVersion it read, so a count someone else changed in between comes back as 409 instead of
- * being overwritten. */
+ * namespace of thousands of pods costs one page's text and one item's tree. A scale
+ * writes back the resourceVersion it read, so a count someone else changed in between
+ * comes back as 409 instead of being overwritten. */
 
 #include <cjson/cJSON.h>
 #include <limits.h>
