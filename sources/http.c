@@ -617,15 +617,16 @@ struct http_batch {
     struct http_response *out;
     int *rc;
     char (*errs)[256];
-    /* The bodies the batch holds, growing and finished: past one max_body, every transfer
-     * but the lead (the first not ended) waits, so a server that answers every request
-     * huge costs about two caps, not one per request. */
+    /* The bodies the batch holds, growing and finished: past half a max_body, every
+     * transfer but the lead (the first not ended) waits, so a server that answers every
+     * request huge costs about one and a half caps, not one per request. Half: a lead
+     * growing on the heap holds its old buffer and its doubled one while it copies. */
     size_t held, lead;
 };
 
 static bool batch_room(struct http_batch *b, const struct xfer *x, size_t add)
 {
-    return x == &b->xs[b->lead] || b->held + add <= b->c->max_body;
+    return x == &b->xs[b->lead] || b->held + add <= b->c->max_body / 2;
 }
 
 static void batch_hold(struct http_batch *b, size_t add)
