@@ -44,9 +44,11 @@ struct http_client {
 /* One transfer's state: its body, its headers, and what went wrong. */
 struct xfer {
     const struct http_client *c;
+    struct http_batch *batch; /* the batch it is one of; NULL alone */
     char *buf;
     size_t len, cap;
     bool too_big;
+    bool paused, done; /* in a batch: held back by its budget (batch_room), ended */
     char errbuf[CURL_ERROR_SIZE];
     struct curl_slist *headers;
     struct curl_slist *connect_to;
@@ -177,6 +179,10 @@ int http_client_set_bearer(struct http_client *c, const char *token)
     return 0;
 }
 
+static bool batch_room(struct http_batch *b, const struct xfer *x, size_t add);
+static void batch_hold(struct http_batch *b, size_t add);
+static void batch_drop(struct http_batch *b, struct xfer *x);
+
 static size_t on_body(char *data, size_t size, size_t n, void *arg)
 {
     struct xfer *x = arg;
@@ -184,6 +190,10 @@ static size_t on_body(char *data, size_t size, size_t n, void *arg)
     if (add > x->c->max_body - x->len) {
         x->too_big = true;
         return 0; /* curl aborts with CURLE_WRITE_ERROR */
+    }
+    if (x->batch != NULL && !batch_room(x->batch, x, add)) {
+        x->paused = true;
+        return CURL_WRITEFUNC_PAUSE; /* curl keeps the chunk and hands it again on resume */
     }
     if (x->len + add + 1 > x->cap) {
         size_t cap = x->cap ? x->cap : 16384;
@@ -198,6 +208,8 @@ static size_t on_body(char *data, size_t size, size_t n, void *arg)
     memcpy(x->buf + x->len, data, add);
     x->len += add;
     x->buf[x->len] = 0;
+    if (x->batch != NULL)
+        batch_hold(x->batch, add);
     return add;
 }
 
@@ -587,6 +599,9 @@ static void many_reap(struct http_client *c, CURL **hs, struct xfer *xs, const c
         rc[i] = finish(hs[i], m->data.result, &xs[i], urls[i], &out[i], errs[i], 256);
         curl_multi_remove_handle(c->multi, hs[i]);
         (*active)--;
+        xs[i].done = true;
+        if (rc[i] < 0 && xs[i].batch != NULL)
+            batch_drop(xs[i].batch, &xs[i]);
     }
 }
 
@@ -602,7 +617,47 @@ struct http_batch {
     struct http_response *out;
     int *rc;
     char (*errs)[256];
+    /* The bodies the batch holds, growing and finished: past half a max_body, every
+     * transfer but the lead (the first not ended) waits, so a server that answers every
+     * request huge costs about one and a half caps, not one per request. Half: a lead
+     * growing on the heap holds its old buffer and its doubled one while it copies. */
+    size_t held, lead;
 };
+
+static bool batch_room(struct http_batch *b, const struct xfer *x, size_t add)
+{
+    return x == &b->xs[b->lead] || b->held + add <= b->c->max_body / 2;
+}
+
+static void batch_hold(struct http_batch *b, size_t add)
+{
+    b->held += add;
+}
+
+/* A failed transfer's body goes at once, not with the batch: its room is the others'. */
+static void batch_drop(struct http_batch *b, struct xfer *x)
+{
+    bool big = x->cap > HTTP_TRIM_BYTES;
+    b->held -= x->len;
+    free(x->buf);
+    x->buf = NULL;
+    x->len = x->cap = 0;
+    if (big)
+        malloc_trim(0); /* as xfer_free: a heap-served cap would stay resident */
+}
+
+/* After something ended: the lead moves on, and the waiting are resumed (each pauses
+ * itself again in on_body while there is no room). */
+static void batch_resume(struct http_batch *b)
+{
+    while (b->lead + 1 < b->n && (b->xs[b->lead].done || !b->ready[b->lead]))
+        b->lead++; /* one never started (a bad URL) never ends either */
+    for (size_t i = 0; i < b->n; i++)
+        if (b->xs[i].paused && !b->xs[i].done) {
+            b->xs[i].paused = false;
+            curl_easy_pause(b->hs[i], CURLPAUSE_CONT);
+        }
+}
 
 static void batch_free(struct http_batch *b)
 {
@@ -654,6 +709,7 @@ static void batch_setup(struct http_batch *b, size_t i, const char *url)
 {
     b->rc[i] = -1;
     b->xs[i].c = b->c;
+    b->xs[i].batch = b;
     b->urls[i] = strdup(url);
     b->hs[i] = curl_easy_init();
     if (!b->urls[i] || !b->hs[i] || setup(b->hs[i], &b->xs[i], "GET", url, NULL, NULL, 0) < 0) {
@@ -669,10 +725,13 @@ static void batch_setup(struct http_batch *b, size_t i, const char *url)
 /* One round of the multi: perform, take what ended, add what waits. */
 static bool batch_step(struct http_batch *b, int *running)
 {
+    size_t active = b->active;
     if (curl_multi_perform(b->c->multi, running) != CURLM_OK)
         return false;
     many_reap(b->c, b->hs, b->xs, (const char *const *)b->urls, b->n, b->out, b->rc, b->errs,
               &b->active);
+    if (b->active != active)
+        batch_resume(b);
     many_feed(b->c, b->hs, b->ready, b->n, &b->next, &b->active);
     return true;
 }
@@ -685,6 +744,7 @@ struct http_batch *http_get_start(struct http_client *c, const char *const *urls
         return NULL;
     for (size_t i = 0; i < n; i++)
         batch_setup(b, i, urls[i]);
+    batch_resume(b); /* the lead: the first that started */
     many_feed(c, b->hs, b->ready, n, &b->next, &b->active);
     /* on a live connection the requests leave now, and the server works on them while
      * the caller does something else; a new connection's handshake waits for the finish */

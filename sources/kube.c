@@ -2,9 +2,10 @@
  * from the API each poll; scaling through the deployment's scale subresource.
  *
  * Lists are read in pages (limit/continue) and each page is reduced to plain C data
- * before the next is parsed, so a namespace of thousands of pods costs one page of JSON
- * at a time. A scale writes back the resourceVersion it read, so a count someone else
- * changed in between comes back as 409 instead of being overwritten. */
+ * item by item (kubepage.h: one item's cJSON tree at a time, never the page's), so a
+ * namespace of thousands of pods costs one page's text and one item's tree. A scale
+ * writes back the resourceVersion it read, so a count someone else changed in between
+ * comes back as 409 instead of being overwritten. */
 
 #include <cjson/cJSON.h>
 #include <limits.h>
@@ -21,6 +22,7 @@
 #include "forgetop/keda.h"
 #include "forgetop/kubeconfig.h"
 #include "forgetop/kubens.h"
+#include "forgetop/kubepage.h"
 #include "forgetop/kubeevents.h"
 #include "forgetop/kubeparse.h"
 #include "forgetop/kuberec.h"
@@ -32,7 +34,8 @@
 
 #define PAGE_LIMIT 500
 /* What one page may weigh: 500 pods with their managedFields are a few MiB. Past it the
- * transfer stops before anything is parsed (cJSON costs ~40x the text it holds). */
+ * transfer stops before anything is parsed; a page is parsed an item at a time, so the
+ * page's text is what it costs, several at once while a poll's lists are in flight. */
 #define PAGE_MAX_BODY        (16u << 20)
 #define MAX_PAGES            200
 #define MAX_READING_SERVICES 8
@@ -651,48 +654,71 @@ static void count_over(struct pollctx *pc, enum kube_list list, const cJSON *md,
     **cont = '\0'; /* full: no further page is read */
 }
 
+/* The page's shape as its error, as a whole-page parse said it: 0 a list, -1 with err. */
+static int page_shape(const char *path, const struct http_response *r, struct kubepage *pg,
+                      char *err, size_t errlen)
+{
+    int shape = kubepage_scan_list(pg, r->body, r->body != NULL ? r->len : 0);
+    if (shape == KUBEPAGE_NOT_OBJECT)
+        text_printf(err, errlen, "kube: GET %s: malformed response (%zu bytes, not a JSON object)",
+                    path, r->len);
+    else if (shape == KUBEPAGE_NO_ITEMS)
+        text_printf(err, errlen, "kube: GET %s: response has no items list", path);
+    return shape == KUBEPAGE_LIST ? 0 : -1;
+}
+
+/* Each item of the page parsed alone, joined as far as the cap admits, and freed before
+ * the next: the page is never one tree (kubepage.h). */
+static int join_items(struct pollctx *pc, const char *path, const struct http_response *r,
+                      struct kubepage *pg, enum kube_list list, join_fn fn, char *err,
+                      size_t errlen)
+{
+    size_t cap = list_cap(pc->k, list);
+    cJSON *it;
+    int got;
+    while ((got = kubepage_next_item(pg, &it)) == 1) {
+        if (pc->kept[list] >= cap) { /* parsed all the same: a broken item fails the page */
+            pc->over[list]++;
+            cJSON_Delete(it);
+            continue;
+        }
+        int rc = join_item(pc, list, fn, it);
+        cJSON_Delete(it);
+        if (rc < 0) {
+            text_printf(err, errlen, "kube: out of memory reading %s", path);
+            return -1;
+        }
+        pc->kept[list]++;
+    }
+    if (got < 0)
+        text_printf(err, errlen, "kube: GET %s: malformed response (%zu bytes, not a JSON object)",
+                    path, r->len);
+    return got;
+}
+
 /* Reduce one page and return its continue token (caller frees), "" at the end. */
 static int list_page(struct pollctx *pc, const char *path, const struct http_response *r,
                      enum kube_list list, join_fn fn, int max_items, char **cont, char *err,
                      size_t errlen)
 {
-    const cJSON *it;
-    cJSON *doc = parse_body("GET", path, r, err, errlen);
-    int rc = -1;
-    if (doc == NULL)
+    struct kubepage pg;
+    if (page_shape(path, r, &pg, err, errlen) < 0)
         return -1;
-    const cJSON *items = jget(doc, "items");
-    if (!cJSON_IsArray(items) && !cJSON_IsNull(items)) {
-        text_printf(err, errlen, "kube: GET %s: response has no items list", path);
-        goto out;
-    }
     /* a server that ignores limit would have every item of a huge list reduced at once */
-    int n_items = cJSON_GetArraySize(items);
-    if (n_items > max_items) {
-        text_printf(err, errlen, "kube: GET %s: %d items in a page of at most %d: refused", path,
-                    n_items, max_items);
-        goto out;
+    if (pg.n_items > (size_t)max_items) {
+        text_printf(err, errlen, "kube: GET %s: %zu items in a page of at most %d: refused", path,
+                    pg.n_items, max_items);
+        return -1;
     }
-    size_t cap = list_cap(pc->k, list);
-    cJSON_ArrayForEach(it, items)
-    {
-        if (pc->kept[list] >= cap) {
-            pc->over[list]++;
-            continue;
-        }
-        if (join_item(pc, list, fn, it) < 0) {
-            text_printf(err, errlen, "kube: out of memory reading %s", path);
-            goto out;
-        }
-        pc->kept[list]++;
-    }
-    const char *c = jstr(jget(doc, "metadata"), "continue");
+    if (join_items(pc, path, r, &pg, list, fn, err, errlen) < 0)
+        return -1;
+    cJSON *md = kubepage_parse_metadata(&pg);
+    const char *c = jstr(md, "continue");
     *cont = strdup(c ? c : "");
-    rc = *cont ? 0 : -1;
+    int rc = *cont ? 0 : -1;
     if (rc == 0)
-        count_over(pc, list, jget(doc, "metadata"), cont);
-out:
-    cJSON_Delete(doc);
+        count_over(pc, list, md, cont);
+    cJSON_Delete(md);
     return rc;
 }
 
@@ -1523,13 +1549,29 @@ static int scale_count(struct kube *k, const struct scale_request *req, const ch
     return -1;
 }
 
-/* The HPA that targets the deployment: its name, bounds and resourceVersion. */
+/* Whether the HPA item targets Deployment dep: 0 with its name, bounds and version. */
+static int hpa_targets(const cJSON *it, const char *dep, char *name, size_t namelen, int *min,
+                       int *max, char *rv, size_t rvlen)
+{
+    const cJSON *spec = jget(it, "spec"), *ref = jget(spec, "scaleTargetRef");
+    if (!jstr(ref, "name") || strcmp(jstr(ref, "name"), dep) != 0 || !jstr(ref, "kind") ||
+        strcmp(jstr(ref, "kind"), "Deployment") != 0)
+        return -1;
+    jcopy(name, namelen, jget(it, "metadata"), "name");
+    jcopy(rv, rvlen, jget(it, "metadata"), "resourceVersion");
+    *min = jint(spec, "minReplicas", 1);
+    *max = jint(spec, "maxReplicas", 0);
+    return 0;
+}
+
+/* The HPA that targets the deployment: its name, bounds and resourceVersion. The list is
+ * read an item at a time (kubepage.h), and no further than the one that matches. */
 static int hpa_find(struct kube *k, const char *ns, const char *dep, char *name, size_t namelen,
                     int *min, int *max, char *rv, size_t rvlen, char *msg, size_t msglen)
 {
     char path[512];
     struct http_response r;
-    const cJSON *it;
+    cJSON *it;
     int rc = -1;
     text_printf(path, sizeof(path),
                 "/apis/autoscaling/%s/namespaces/%s/horizontalpodautoscalers?limit=%d",
@@ -1546,25 +1588,20 @@ static int hpa_find(struct kube *k, const char *ns, const char *dep, char *name,
         if (r.status == 200)
             hpa_v1_set(k, true);
     }
-    cJSON *doc = r.status == 200 ? parse_body("GET", path, &r, msg, msglen) : NULL;
+    struct kubepage pg;
+    bool list = r.status == 200 && page_shape(path, &r, &pg, msg, msglen) == 0;
     if (r.status != 200)
         api_error("GET", path, &r, msg, msglen);
-    cJSON_ArrayForEach(it, jget(doc, "items"))
-    {
-        const cJSON *spec = jget(it, "spec"), *ref = jget(spec, "scaleTargetRef");
-        if (!jstr(ref, "name") || strcmp(jstr(ref, "name"), dep) != 0 || !jstr(ref, "kind") ||
-            strcmp(jstr(ref, "kind"), "Deployment") != 0)
-            continue;
-        jcopy(name, namelen, jget(it, "metadata"), "name");
-        jcopy(rv, rvlen, jget(it, "metadata"), "resourceVersion");
-        *min = jint(spec, "minReplicas", 1);
-        *max = jint(spec, "maxReplicas", 0);
-        rc = 0;
-        break;
+    int got = 0;
+    while (list && rc < 0 && (got = kubepage_next_item(&pg, &it)) == 1) {
+        rc = hpa_targets(it, dep, name, namelen, min, max, rv, rvlen);
+        cJSON_Delete(it);
     }
-    if (rc < 0 && doc != NULL)
+    if (got < 0)
+        text_printf(msg, msglen, "kube: GET %s: malformed response (%zu bytes, not a JSON object)",
+                    path, r.len);
+    else if (rc < 0 && list)
         text_printf(msg, msglen, "no HorizontalPodAutoscaler targets %s in %s", dep, ns);
-    cJSON_Delete(doc);
     http_response_free(&r);
     return rc;
 }

@@ -5,12 +5,14 @@
 
 #include <cjson/cJSON.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #include "forgetop/http.h"
 #include "forgetop/kubeconfig.h"
 #include "forgetop/kubelist.h"
+#include "forgetop/kubepage.h"
 #include "forgetop/text.h"
 
 static struct http_client *client_for(struct kubeconfig *kc, double timeout_s, char *err,
@@ -24,25 +26,37 @@ static struct http_client *client_for(struct kubeconfig *kc, double timeout_s, c
     return http_client_new(&o, err, errlen);
 }
 
-/* The items' metadata.name, printed only once the whole list has parsed. */
-static int print_names(const char *body, FILE *out, char *err, size_t errlen)
+/* One item's metadata.name onto out when it has one. */
+static void put_name(const cJSON *it, FILE *out)
 {
-    cJSON *doc = cJSON_Parse(body);
-    const cJSON *items = cJSON_GetObjectItemCaseSensitive(doc, "items");
-    if (!cJSON_IsArray(items)) {
+    const cJSON *md = cJSON_GetObjectItemCaseSensitive(it, "metadata");
+    const cJSON *name = cJSON_GetObjectItemCaseSensitive(md, "name");
+    if (cJSON_IsString(name) && name->valuestring[0] != '\0')
+        fprintf(out, "%s\n", name->valuestring);
+}
+
+/* The items' metadata.name, printed only once the whole list has parsed: each item is
+ * parsed alone (kubepage.h) and its name kept in memory until the last. */
+static int print_names(const char *body, size_t len, FILE *out, char *err, size_t errlen)
+{
+    struct kubepage pg;
+    char *names = NULL;
+    size_t n = 0;
+    cJSON *it;
+    int got = 0;
+    FILE *mem =
+        kubepage_scan_list(&pg, body, len) == KUBEPAGE_LIST ? open_memstream(&names, &n) : NULL;
+    while (mem != NULL && (got = kubepage_next_item(&pg, &it)) == 1) {
+        put_name(it, mem);
+        cJSON_Delete(it);
+    }
+    if (mem == NULL || fclose(mem) != 0 || got < 0) {
         text_printf(err, errlen, "namespaces: the answer is not a list");
-        cJSON_Delete(doc);
+        free(names);
         return -1;
     }
-    const cJSON *it;
-    cJSON_ArrayForEach(it, items)
-    {
-        const cJSON *md = cJSON_GetObjectItemCaseSensitive(it, "metadata");
-        const cJSON *name = cJSON_GetObjectItemCaseSensitive(md, "name");
-        if (cJSON_IsString(name) && name->valuestring[0] != '\0')
-            fprintf(out, "%s\n", name->valuestring);
-    }
-    cJSON_Delete(doc);
+    fwrite(names, 1, n, out);
+    free(names);
     return 0;
 }
 
@@ -68,7 +82,7 @@ int kubelist_namespaces(const char *kubeconfig, const char *context, double time
         text_printf(err, errlen, "namespaces: HTTP %ld", r.status);
         goto out;
     }
-    rc = print_names(r.body != NULL ? r.body : "", out, err, errlen);
+    rc = print_names(r.body, r.body != NULL ? r.len : 0, out, err, errlen);
 out:
     http_response_free(&r);
     http_client_free(c);

@@ -13,6 +13,7 @@
 #include <sys/time.h>
 #include <time.h>
 
+#include "forgetop/kubepage.h"
 #include "forgetop/kubewatch.h"
 #include "forgetop/strmap.h"
 #include "forgetop/text.h"
@@ -255,42 +256,66 @@ static void list_url(const struct kubewatch *w, const char *server, const char *
 
 /* ---- listing ---- */
 
+/* Past max_items, the items of the pages not read: counted from remainingItemCount when
+ * the server gives it, else the count is a floor. */
+static void count_rest(struct kcache *into, const cJSON *md, const char *cont)
+{
+    const cJSON *rest = cJSON_GetObjectItemCaseSensitive(md, "remainingItemCount");
+    if (into->over == 0 || !cont[0])
+        return; /* not full, or the last page: relist reads no further page either way */
+    if (cJSON_IsNumber(rest) && rest->valuedouble > 0 && rest->valuedouble < 1e9)
+        into->over += (size_t)rest->valuedouble;
+    else
+        into->over_floor = true;
+}
+
 /* One page's items into the cache as records, as far as max_items admits (the items
- * the server has beyond it are counted, not kept). */
+ * the server has beyond it are counted, not kept). Each item is parsed alone and freed
+ * before the next (kubepage.h): a 20 000-item page is never one tree. */
 static int parse_page(struct kcache *into, const struct kubewatch *w, const struct http_response *r,
                       char *cont, size_t contlen, char *rv, size_t rvlen, char *err, size_t errlen)
 {
-    cJSON *doc = r->body ? cJSON_ParseWithLength(r->body, r->len) : NULL;
-    cJSON *items = cJSON_GetObjectItemCaseSensitive(doc, "items");
-    if (!cJSON_IsObject(doc) || (!cJSON_IsArray(items) && !cJSON_IsNull(items))) {
+    struct kubepage pg;
+    cJSON *it;
+    int got = 0, rc = 0;
+    if (kubepage_scan_list(&pg, r->body, r->body != NULL ? r->len : 0) != KUBEPAGE_LIST) {
         text_printf(err, errlen, "malformed response (%zu bytes, not a list)", r->len);
-        cJSON_Delete(doc);
         return -1;
     }
-    int rc = 0;
-    const cJSON *it;
-    cJSON_ArrayForEach(it, items)
-    {
-        if (rc == 0 && cache_admits(into, it, w->max_items, true))
+    while (rc == 0 && (got = kubepage_next_item(&pg, &it)) == 1) {
+        if (cache_admits(into, it, w->max_items, true))
             rc = cache_put(into, it, w);
+        cJSON_Delete(it);
     }
-    const cJSON *md = cJSON_GetObjectItemCaseSensitive(doc, "metadata");
+    if (rc < 0) {
+        text_printf(err, errlen, "out of memory");
+        return -1;
+    }
+    if (got < 0) { /* an item the page's scan let through but cJSON does not */
+        text_printf(err, errlen, "malformed response (%zu bytes, not a list)", r->len);
+        return -1;
+    }
+    cJSON *md = kubepage_parse_metadata(&pg);
     const cJSON *c = cJSON_GetObjectItemCaseSensitive(md, "continue");
     const cJSON *v = cJSON_GetObjectItemCaseSensitive(md, "resourceVersion");
     text_printf(cont, contlen, "%s", cJSON_IsString(c) ? c->valuestring : "");
-    const cJSON *rest = cJSON_GetObjectItemCaseSensitive(md, "remainingItemCount");
-    if (into->over > 0 && cont[0]) { /* full: relist reads no further page */
-        if (cJSON_IsNumber(rest) && rest->valuedouble > 0 && rest->valuedouble < 1e9)
-            into->over += (size_t)rest->valuedouble;
-        else
-            into->over_floor = true;
-    }
+    count_rest(into, md, cont);
     if (cJSON_IsString(v))
         text_printf(rv, rvlen, "%s", v->valuestring);
-    cJSON_Delete(doc);
-    if (rc < 0)
-        text_printf(err, errlen, "out of memory");
-    return rc;
+    cJSON_Delete(md);
+    return 0;
+}
+
+/* r's body replaced by a copy of its own (NUL-ended as http.c's are): 0, or -1. */
+static int own_copy(struct http_response *r)
+{
+    char *b = malloc(r->len + 1);
+    if (b == NULL)
+        return -1;
+    memcpy(b, r->body != NULL ? r->body : "", r->len);
+    b[r->len] = '\0';
+    r->body = b;
+    return 0;
 }
 
 /* Every page into a new cache that replaces the old one. rv0: "0" (the watch cache) or
@@ -303,20 +328,15 @@ static int relist(struct kubewatch *w, struct http_client *c, const char *server
     size_t bytes = 0;
     for (int page = 0;; page++) {
         struct http_response r;
+        bool borrowed = false; /* the caller's first page, read in place: it frees it */
         if (page >= w->max_pages) {
             text_printf(err, errlen, "more than %d pages", w->max_pages);
             goto fail;
         }
         list_url(w, server, page == 0 && rv0[0] ? rv0 : NULL, cont, url, sizeof(url));
-        if (page == 0 && w->first != NULL) { /* a copy: the caller frees its answer */
+        if (page == 0 && w->first != NULL) {
             r = *w->first;
-            r.body = malloc(r.len + 1);
-            if (r.body == NULL) {
-                text_printf(err, errlen, "out of memory");
-                goto fail;
-            }
-            memcpy(r.body, w->first->body ? w->first->body : "", r.len);
-            r.body[r.len] = '\0';
+            borrowed = true;
             w->first = NULL;
         } else if (http_get(c, url, &r, terr, sizeof(terr)) < 0) {
             text_printf(err, errlen, "%s", terr);
@@ -326,6 +346,10 @@ static int relist(struct kubewatch *w, struct http_client *c, const char *server
         w->stats.lists++;
         bytes += r.len;
         if (r.status != 200) {
+            if (borrowed && own_copy(&r) < 0) {
+                text_printf(err, errlen, "out of memory");
+                goto fail;
+            }
             *status = r.status;
             *failed = r;
             cache_free(&fresh);
@@ -333,7 +357,8 @@ static int relist(struct kubewatch *w, struct http_client *c, const char *server
             return 0;
         }
         int rc = parse_page(&fresh, w, &r, cont, sizeof(cont), rv, sizeof(rv), err, errlen);
-        http_response_free(&r);
+        if (!borrowed)
+            http_response_free(&r);
         if (rc < 0)
             goto fail;
         if (cont[0] == '\0')

@@ -68,7 +68,10 @@ static inline int http_get(struct http_client *c, const char *url, struct http_r
     return http_request(c, "GET", url, NULL, NULL, 0, out, err, errlen);
 }
 
-/* n GETs at once; each result's status in rc[i] (0 or -1), its error in errs[i]. */
+/* n GETs at once; each result's status in rc[i] (0 or -1), its error in errs[i]. The
+ * bodies a batch holds stay near half a max_body beside the first unfinished one: past
+ * that the others wait (paused, their timeouts running), so n answers cut at the cap cost
+ * about 1.5 caps at once, not n; a failed answer's body is freed as soon as it fails. */
 void http_get_many(struct http_client *c, const char *const *urls, size_t n,
                    struct http_response *out, int *rc, char (*errs)[256]);
 /* The same in two halves, so the caller can parse one answer while these are on their

@@ -57,7 +57,7 @@ int kubewatch_sync(struct kubewatch *w, struct http_client *c, const char *serve
                    char *err, size_t errlen);
 /* Whether the next sync starts with a list, and the URL of its first page: the caller may
  * fetch it at once with other lists and hand the answer to kubewatch_sync as first (the
- * sync copies it; NULL: the sync fetches it). */
+ * sync reads it in place during the call; NULL: the sync fetches it). */
 bool kubewatch_lists_next(const struct kubewatch *w, const char *server, double now, char *url,
                           size_t len);
 
