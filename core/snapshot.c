@@ -4,11 +4,11 @@
  * "unknown" set to NAN, so a source fills only what it knows. */
 
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "forgetop/grow.h"
 #include "forgetop/model.h"
 #include "forgetop/text.h"
 #include "forgetop/world.h"
@@ -17,20 +17,34 @@
  * can hold, the newest first to stay. */
 #define MAX_CARRIED ((size_t)HISTORY_CAP * WORLD_MAX_METRICS)
 
-/* The capacity of a snapshot array is implicit: the next power of two (at least 4) at or
- * above n, so an array copied by dup_array() grows as one grown here. */
+/* The capacity of a snapshot array is implicit: the next power of two at or above n, so an
+ * array copied by dup_array() grows as one grown here. From 1, not 4: most services hold
+ * two conditions and a few pods, and two or three snapshots of thousands are live at once,
+ * so slack rounded up to 4 is megabytes. */
 static size_t implicit_cap(size_t n)
 {
-    size_t cap = 4;
-    while (n > 0 && cap < n)
+    size_t cap = 1;
+    while (cap < n)
         cap *= 2;
     return n ? cap : 0;
 }
 
+/* Append a zeroed element, doubling the block when n reaches its implicit capacity. */
 static void *grow(void **arr, size_t *n, size_t size)
 {
-    size_t cap = implicit_cap(*n);
-    return grow_push(arr, n, &cap, size);
+    if (*n == implicit_cap(*n)) {
+        size_t cap = implicit_cap(*n + 1);
+        if (cap < *n || (size != 0 && cap > SIZE_MAX / size))
+            return NULL;
+        void *p = realloc(*arr, cap * size);
+        if (p == NULL)
+            return NULL;
+        *arr = p;
+    }
+    char *el = (char *)*arr + *n * size;
+    memset(el, 0, size);
+    (*n)++;
+    return el;
 }
 
 struct snapshot *snapshot_new(void)
@@ -255,10 +269,7 @@ int snapshot_carry_readings(struct snapshot *dst, const struct snapshot *older)
     size_t skip = older->n_readings > MAX_CARRIED ? older->n_readings - MAX_CARRIED : 0;
     size_t keep = older->n_readings - skip;
     size_t n = keep + dst->n_readings;
-    size_t cap = 4;
-    while (cap < n)
-        cap *= 2;
-    struct reading *r = malloc(cap * sizeof(*r));
+    struct reading *r = malloc(implicit_cap(n) * sizeof(*r));
     if (r == NULL)
         return -1;
     memcpy(r, older->readings + skip, keep * sizeof(*r));
