@@ -17,20 +17,24 @@
 
 enum ftype { F_STR, F_NUM, F_INT, F_BOOL, F_ENUM };
 
+/* An owned F_STR is a char * at off (NULL for ""), read back cut to size - 1 bytes; on the
+ * wire it is an F_STR like any other, so frames do not say how a field is held. */
 struct field {
     const char *key;
     enum ftype type;
     size_t off, size;
+    bool owned;
 };
 
 /* the enums are stored as ints: their size must be an int's */
 static_assert(sizeof(enum unit) == sizeof(int), "enum unit is an int");
 static_assert(sizeof(enum permission) == sizeof(int), "enum permission is an int");
 
-#define S(st, f) offsetof(struct st, f), sizeof(((struct st *)0)->f)
+#define S(st, f)          offsetof(struct st, f), sizeof(((struct st *)0)->f), false
+#define OWNED(st, f, max) offsetof(struct st, f), max, true
 #define END                                                                                        \
     {                                                                                              \
-        NULL, F_STR, 0, 0                                                                          \
+        NULL, F_STR, 0, 0, false                                                                   \
     }
 
 static const struct field snap_fields[] = {
@@ -131,7 +135,7 @@ static const struct field pod_fields[] = {
     {"cpu_cores", F_NUM, S(pod, cpu_cores)},
     {"mem_bytes", F_NUM, S(pod, mem_bytes)},
     {"reason", F_STR, S(pod, reason)},
-    {"message", F_STR, S(pod, message)},
+    {"message", F_STR, OWNED(pod, message, FT_TEXT_MAX)},
     {"last_reason", F_STR, S(pod, last_reason)},
     {"exit_code", F_INT, S(pod, exit_code)},
     END,
@@ -200,6 +204,40 @@ cJSON *snapjson_number(double v)
     return cJSON_CreateRaw(buf);
 }
 
+/* The text of an F_STR field, never NULL. */
+static const char *str_of(const struct field *f, const char *base)
+{
+    if (!f->owned)
+        return base + f->off;
+    const char *s;
+    memcpy(&s, base + f->off, sizeof s);
+    return s != NULL ? s : "";
+}
+
+/* Store n bytes of v (cut to the field's size) into an F_STR field: 0, or -1 out of
+ * memory. An owned one is replaced: a key repeated in a damaged frame leaks nothing. */
+static int set_str(const struct field *f, char *base, const char *v, size_t n)
+{
+    char *p = base + f->off;
+    size_t k = n < f->size ? n : f->size - 1;
+    if (f->owned) {
+        char *own = NULL, *old;
+        if (k > 0 && (own = malloc(k + 1)) == NULL)
+            return -1;
+        if (own != NULL) {
+            memcpy(own, v, k);
+            own[k] = '\0';
+        }
+        memcpy(&old, p, sizeof old);
+        free(old);
+        memcpy(p, &own, sizeof own);
+        return 0;
+    }
+    memcpy(p, v, k);
+    p[k] = '\0';
+    return 0;
+}
+
 static void encode_field(cJSON *o, const struct field *f, const char *base)
 {
     const void *p = base + f->off;
@@ -207,8 +245,8 @@ static void encode_field(cJSON *o, const struct field *f, const char *base)
     int i;
     switch (f->type) {
     case F_STR:
-        if (*(const char *)p != '\0')
-            cJSON_AddStringToObject(o, f->key, p);
+        if (*str_of(f, base) != '\0')
+            cJSON_AddStringToObject(o, f->key, str_of(f, base));
         break;
     case F_NUM:
         memcpy(&d, p, sizeof d);
@@ -300,19 +338,22 @@ static double num_of(const cJSON *it)
     return NAN;
 }
 
-/* An absent key was left out as its zero value; null is NAN. */
-static void decode_field(const cJSON *o, const struct field *f, char *base)
+/* An absent key was left out as its zero value; null is NAN. 0, or -1 out of memory.
+ * base is a fresh element: an owned field's NULL is overwritten, never freed. */
+static int decode_field(const cJSON *o, const struct field *f, char *base)
 {
     const cJSON *it = cJSON_GetObjectItemCaseSensitive(o, f->key);
     void *p = base + f->off;
     if (it == NULL) {
-        memset(p, 0, f->size);
-        return;
+        memset(p, 0, f->owned ? sizeof(char *) : f->size);
+        return 0;
     }
     double d = num_of(it);
     int i = cJSON_IsNumber(it) ? it->valueint : 0;
     switch (f->type) {
     case F_STR:
+        if (cJSON_IsString(it) && f->owned)
+            return set_str(f, base, it->valuestring, strlen(it->valuestring));
         if (cJSON_IsString(it))
             snprintf(p, f->size, "%s", it->valuestring);
         break;
@@ -327,12 +368,16 @@ static void decode_field(const cJSON *o, const struct field *f, char *base)
         *(bool *)p = cJSON_IsTrue(it);
         break;
     }
+    return 0;
 }
 
-static void decode_struct(const cJSON *o, const struct field *fields, void *base)
+/* 0, or -1 out of memory (what was read stays in base, to be freed with it). */
+static int decode_struct(const cJSON *o, const struct field *fields, void *base)
 {
+    int rc = 0;
     for (const struct field *f = fields; f->key != NULL; f++)
-        decode_field(o, f, base);
+        rc |= decode_field(o, f, base);
+    return rc;
 }
 
 /* What explains a service's readiness (conditions, ReplicaSets, events) into v. */
@@ -376,9 +421,8 @@ static int decode_services(const cJSON *root, struct snapshot *s)
         cJSON_ArrayForEach(pj, cJSON_GetObjectItemCaseSensitive(svc, "pods"))
         {
             struct pod *p = service_add_pod(v);
-            if (p == NULL)
+            if (p == NULL || decode_struct(pj, pod_fields, p) < 0)
                 return -1;
-            decode_struct(pj, pod_fields, p);
         }
         if (decode_why(svc, v) < 0)
             return -1;
@@ -481,7 +525,7 @@ static void put_varint(struct buf *b, size_t v)
 static void put_struct(struct buf *b, const struct field *fields, const void *base)
 {
     for (const struct field *f = fields; f->key != NULL; f++) {
-        const char *p = (const char *)base + f->off;
+        const char *p = f->type == F_STR ? str_of(f, base) : (const char *)base + f->off;
         size_t n = f->type == F_STR    ? strnlen(p, f->size)
                    : f->type == F_NUM  ? sizeof(double)
                    : f->type == F_BOOL ? 0
@@ -603,9 +647,8 @@ static void take_value(struct rd *r, const struct field *f, unsigned type, char 
     if (f->type != (enum ftype)type)
         r->bad = true;
     else if (type == F_STR) {
-        size_t k = n < f->size ? n : f->size - 1;
-        memcpy(p, v, k);
-        p[k] = '\0';
+        if (set_str(f, base, (const char *)v, n) < 0)
+            r->bad = true;
     } else if (type == F_BOOL)
         *(bool *)p = true;
     else if (type == F_NUM)
@@ -616,8 +659,8 @@ static void take_value(struct rd *r, const struct field *f, unsigned type, char 
 
 static void take_struct(struct rd *r, const struct field *fields, void *base)
 {
-    for (const struct field *f = fields; f->key != NULL; f++)
-        memset((char *)base + f->off, 0, f->size);
+    for (const struct field *f = fields; f->key != NULL; f++) /* a fresh element's */
+        memset((char *)base + f->off, 0, f->owned ? sizeof(char *) : f->size);
     const struct field *next = fields;
     for (;;) {
         const unsigned char *kl = take(r, 1);

@@ -57,6 +57,8 @@ void snapshot_free(struct snapshot *s)
     if (s == NULL)
         return;
     for (size_t i = 0; i < s->n_services; i++) {
+        for (size_t k = 0; s->services[i].pods != NULL && k < s->services[i].n_pods; k++)
+            free(s->services[i].pods[k].message);
         free(s->services[i].pods);
         free(s->services[i].conditions);
         free(s->services[i].rsets);
@@ -78,11 +80,26 @@ static void *dup_array(const void *arr, size_t n, size_t size)
     return p;
 }
 
+/* The pods of from, with messages of their own, into to. Every message is NULL until
+ * copied, so a failure part way leaves to freeable and src's untouched. */
+static int copy_pods(struct service *to, const struct service *from)
+{
+    if (from->n_pods == 0)
+        return 0;
+    if ((to->pods = dup_array(from->pods, from->n_pods, sizeof(*from->pods))) == NULL)
+        return -1;
+    for (size_t i = 0; i < from->n_pods; i++)
+        to->pods[i].message = NULL;
+    for (size_t i = 0; i < from->n_pods; i++)
+        if (pod_set_message(&to->pods[i], from->pods[i].message) < 0)
+            return -1;
+    return 0;
+}
+
 /* A service's own arrays (pods, what explains its readiness), copied into to. */
 static int copy_owned(struct service *to, const struct service *from)
 {
-    if (from->n_pods > 0 &&
-        (to->pods = dup_array(from->pods, from->n_pods, sizeof(*from->pods))) == NULL)
+    if (copy_pods(to, from) < 0)
         return -1;
     if (from->n_conditions > 0 && (to->conditions = dup_array(from->conditions, from->n_conditions,
                                                               sizeof(*from->conditions))) == NULL)
@@ -148,6 +165,23 @@ struct pod *service_add_pod(struct service *svc)
     if (p != NULL)
         p->cpu_cores = p->mem_bytes = NAN;
     return p;
+}
+
+const char *pod_message(const struct pod *p)
+{
+    return p->message != NULL ? p->message : "";
+}
+
+int pod_set_message(struct pod *p, const char *msg)
+{
+    char clean[FT_TEXT_MAX];
+    text_sanitize(clean, sizeof clean, msg != NULL ? msg : "");
+    char *own = NULL;
+    if (clean[0] != '\0' && (own = strdup(clean)) == NULL)
+        return -1;
+    free(p->message);
+    p->message = own;
+    return 0;
 }
 
 struct condition *service_add_condition(struct service *svc)

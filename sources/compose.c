@@ -1036,8 +1036,9 @@ static void container_reason(struct pod *p, const struct ctr *k)
         char code[48];
         exit_words(k, code, sizeof(code));
         p->exit_code = k->exit_code;
-        text_printf(p->message, sizeof(p->message), "exit %s%s", code,
-                    is_looping(k) ? ", restarting" : "");
+        char msg[96];
+        text_printf(msg, sizeof(msg), "exit %s%s", code, is_looping(k) ? ", restarting" : "");
+        pod_set_message(p, msg); /* out of memory: the row says less */
     }
 }
 

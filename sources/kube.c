@@ -479,7 +479,8 @@ static int on_pod(struct pollctx *pc, const void *rec)
     p->restarts = r->restarts;
     p->started_at = r->started_at;
     put_str(p->reason, sizeof(p->reason), r->reason);
-    put_str(p->message, sizeof(p->message), r->message);
+    if (pod_set_message(p, r->message) < 0)
+        return -1;
     put_str(p->last_reason, sizeof(p->last_reason), r->last_reason);
     p->exit_code = r->exit_code;
     return 0;

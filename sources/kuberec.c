@@ -428,7 +428,7 @@ static bool pod_owner(const cJSON *meta, char *out, size_t len)
 }
 
 /* The fields of a pod's status the join copies, into p (zeroed first). */
-static void pod_status(struct kuberec_pod *p, struct pod *why, const cJSON *item)
+static void pod_status(struct kuberec_pod *p, struct pod_why *why, const cJSON *item)
 {
     const cJSON *meta = jget(item, "metadata"), *st = jget(item, "status"), *c;
     jcopy(p->phase, sizeof(p->phase), st, "phase");
@@ -481,7 +481,7 @@ static int parse_pod(const cJSON *item, void **rec)
     const cJSON *meta = jget(item, "metadata");
     char name[FT_NAME_MAX], ns[FT_NAME_MAX], node[FT_NAME_MAX], owner[FT_NAME_MAX];
     struct kuberec_pod p = {0};
-    struct pod why;
+    struct pod_why why;
     struct buf labels = {0};
     jcopy(name, sizeof(name), meta, "name");
     item_ns(item, ns, sizeof ns);

@@ -312,7 +312,7 @@ static void reason_text(const struct service *s, char *b, size_t len)
             (strcmp(p->reason, s->reason) != 0 && strcmp(p->last_reason, s->reason) != 0))
             continue;
         if (n++ == 0)
-            msg = p->message;
+            msg = pod_message(p);
     }
     for (size_t i = 0; n == 0 && i < s->n_conditions && s->conditions; i++)
         if (strcmp(s->conditions[i].reason, s->reason) == 0) {

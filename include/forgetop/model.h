@@ -40,10 +40,12 @@ struct pod {
     /* Why it is not running or not ready, as its status says: a container's waiting or
      * terminated reason ("ImagePullBackOff", "CrashLoopBackOff", "OOMKilled") or its
      * PodScheduled=False reason ("Unschedulable"); "" none. message is that reason's,
-     * sanitised. last_reason and exit_code: the last termination ("OOMKilled", 137), for
-     * a container that keeps dying; "" and 0 when none. */
+     * sanitised, owned by the pod's snapshot and NULL when there is none (nearly every
+     * pod: inline, its 256 bytes were half a pod, and pods are most of a snapshot); read
+     * it through pod_message(). last_reason and exit_code: the last termination
+     * ("OOMKilled", 137), for a container that keeps dying; "" and 0 when none. */
     char reason[48];
-    char message[FT_TEXT_MAX];
+    char *message;
     char last_reason[32];
     int exit_code;
 };
@@ -294,6 +296,11 @@ struct fact *snapshot_add_fact_text(struct snapshot *s, const char *panel, const
 /* Set a fact's typed qualifier or, for a NAN, why there is no data (sanitised). */
 void fact_set_text(struct fact *f, const char *text);
 struct pod *service_add_pod(struct service *svc);
+/* A pod's message, "" when it has none. */
+const char *pod_message(const struct pod *p);
+/* Set it to msg, sanitised and cut to FT_TEXT_MAX - 1 bytes (NULL or "" clears it): 0, or
+ * -1 out of memory (the old one is kept then). */
+int pod_set_message(struct pod *p, const char *msg);
 struct condition *service_add_condition(struct service *svc);
 struct replicaset *service_add_rset(struct service *svc);
 /* Keep ev among the service's newest FT_EVENTS_MAX events, newest first (copied). */

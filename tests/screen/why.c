@@ -55,8 +55,8 @@ static void break_api(struct service_view *v)
         p->cpu_cores = p->mem_bytes = NAN;
     }
     snprintf(s->pods[0].reason, sizeof s->pods[0].reason, "ImagePullBackOff");
-    snprintf(s->pods[0].message, sizeof s->pods[0].message,
-             "Back-off pulling image \"ghcr.io/18bravo/open-forge-api:2.0\"");
+    pod_set_message(&s->pods[0], /* owned by the fixture's snapshot, freed with it */
+                    "Back-off pulling image \"ghcr.io/18bravo/open-forge-api:2.0\"");
     snprintf(s->pods[2].reason, sizeof s->pods[2].reason, "CrashLoopBackOff");
     snprintf(s->pods[2].last_reason, sizeof s->pods[2].last_reason, "OOMKilled");
     s->pods[2].exit_code = 137;

@@ -30,6 +30,8 @@ static struct snapshot *sample(void)
     snprintf(p->name, sizeof p->name, "web-1");
     p->ready = true, p->restarts = 4, p->cpu_cores = NAN, p->mem_bytes = -0.0;
     snprintf(p->reason, sizeof p->reason, "ImagePullBackOff");
+    pod_set_message(p, "Back-off pulling image \"web:2\"");
+    snprintf(service_add_pod(v)->name, FT_NAME_MAX, "web-2"); /* no message: NULL */
     snprintf(v->reason, sizeof v->reason, "ImagePullBackOff");
     struct condition *c = service_add_condition(v);
     snprintf(c->type, sizeof c->type, "Progressing");
@@ -72,7 +74,10 @@ static void expect_sample(const struct snapshot *d, const struct snapshot *s)
     cr_expect(v->cpu_pct == 73.5 && isnan(v->mem_pct), "NAN stays unknown, never 0");
     cr_expect(v->autoscaler.present && !v->autoscaler.desired_known && v->autoscaler.max == 8);
     cr_expect(isnan(v->autoscaler.cpu_current) && v->autoscaler.cpu_target == 80);
-    cr_assert_eq(v->n_pods, 1);
+    cr_assert_eq(v->n_pods, 2);
+    cr_expect_str_eq(pod_message(&v->pods[0]), "Back-off pulling image \"web:2\"");
+    cr_expect(v->pods[0].message != s->services[0].pods[0].message, "the decoded pod owns it");
+    cr_expect_null(v->pods[1].message, "no message reads back as none, not as \"\"");
     cr_expect(v->pods[0].ready && v->pods[0].restarts == 4 && isnan(v->pods[0].cpu_cores));
     cr_expect(same_num(v->pods[0].mem_bytes, -0.0));
     cr_expect_str_eq(v->pods[0].reason, "ImagePullBackOff");

@@ -1,5 +1,8 @@
 /* test_snapshot.c - a snapshot's arrays: growth, and the readings carried between polls. */
 
+#include <stdio.h>
+#include <string.h>
+
 #include <criterion/criterion.h>
 
 #include "forgetop/history.h"
@@ -49,6 +52,7 @@ Test(snapshot, copy_is_deep)
     snprintf(s->name, sizeof s->name, "api");
     for (int i = 0; i < 5; i++)
         snprintf(service_add_pod(s)->name, sizeof s->pods[0].name, "api-%d", i);
+    cr_assert_eq(pod_set_message(&s->pods[2], "Back-off pulling image"), 0);
     snapshot_add_reading(a, "cpu", "api", 1, 42);
     snprintf(service_add_condition(s)->reason, 48, "ProgressDeadlineExceeded");
     snprintf(service_add_rset(s)->name, FT_NAME_MAX, "api-7d9f");
@@ -66,9 +70,53 @@ Test(snapshot, copy_is_deep)
     cr_expect_str_eq(b->services[0].name, "api");
     cr_assert_eq(b->services[0].n_pods, 5);
     cr_expect_str_eq(b->services[0].pods[4].name, "api-4");
+    cr_expect_str_eq(pod_message(&b->services[0].pods[2]), "Back-off pulling image",
+                     "a pod's message is the copy's own (ASan reads freed memory else)");
+    cr_expect_null(b->services[0].pods[1].message);
     cr_expect_eq(b->readings[0].value, 42);
     cr_assert_not_null(service_add_pod(&b->services[0])); /* grow() after the copy */
     cr_assert_not_null(snapshot_add_service(b));
     cr_expect_eq(b->services[0].n_pods, 6);
     snapshot_free(b);
+}
+
+/* A pod's message is held only when there is one, sanitised and cut like the inline
+ * buffer it replaced; setting it again frees the old one (ASan's leak check). */
+Test(snapshot, pod_message_is_owned_sanitised_and_bounded)
+{
+    struct snapshot *a = snapshot_new();
+    struct pod *p = service_add_pod(snapshot_add_service(a));
+    cr_expect_null(p->message);
+    cr_expect_str_eq(pod_message(p), "");
+    cr_assert_eq(pod_set_message(p, "pull \033[31mfailed"), 0);
+    cr_assert_not_null(p->message);
+    cr_expect_null(strchr(p->message, '\033'), "%s", p->message);
+    char long_msg[1000];
+    memset(long_msg, 'x', sizeof long_msg - 1);
+    long_msg[sizeof long_msg - 1] = '\0';
+    cr_assert_eq(pod_set_message(p, long_msg), 0);
+    cr_expect_eq(strlen(p->message), FT_TEXT_MAX - 1);
+    cr_assert_eq(pod_set_message(p, ""), 0);
+    cr_expect_null(p->message, "an empty message holds nothing");
+    cr_assert_eq(pod_set_message(p, "again"), 0);
+    snapshot_free(a);
+}
+
+/* Slack is at most the element count: one condition takes one slot, two take two. */
+Test(snapshot, arrays_grow_through_every_power_of_two)
+{
+    struct snapshot *a = snapshot_new();
+    struct service *s = snapshot_add_service(a);
+    for (int i = 0; i < 37; i++) {
+        struct condition *c = service_add_condition(s);
+        cr_assert_not_null(c);
+        snprintf(c->type, sizeof c->type, "c%d", i);
+    }
+    cr_assert_eq(s->n_conditions, 37);
+    for (int i = 0; i < 37; i++) {
+        char want[8];
+        snprintf(want, sizeof want, "c%d", i);
+        cr_expect_str_eq(s->conditions[i].type, want, "moved whole at every doubling");
+    }
+    snapshot_free(a);
 }
