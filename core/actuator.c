@@ -101,7 +101,7 @@ static const char *verb_words(const struct scale_request *req)
 static void judge_keda(const struct scale_request *req, const struct service *svc, char *why,
                        size_t len)
 {
-    const struct keda_scaler *k = &svc->autoscaler.keda;
+    const struct keda_scaler *k = autoscaler_keda(&svc->autoscaler);
     if (!svc->autoscaler.present || strcmp(svc->autoscaler.kind, "KEDA") != 0)
         text_printf(why, len, "%s is not scaled by a ScaledObject", svc->name);
     else if (req->resume && !k->held)

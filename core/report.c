@@ -61,7 +61,7 @@ static void add_pair(cJSON *o, const char *k, double cpu, double mem)
 /* An External or Object metric and a ScaledObject's own parameters, when there are. */
 static void keda_json(cJSON *o, const struct autoscaler *a)
 {
-    const struct keda_scaler *k = &a->keda;
+    const struct keda_scaler *k = autoscaler_keda(a);
     if (a->ext_kind[0]) {
         cJSON *m = cJSON_AddObjectToObject(o, "external");
         cJSON_AddStringToObject(m, "kind", a->ext_kind);

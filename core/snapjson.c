@@ -24,17 +24,53 @@ struct field {
     enum ftype type;
     size_t off, size;
     bool owned;
+    /* A field of a struct the element points to (a service's ScaledObject): off is in that
+     * struct. view gives it for encoding (never NULL); make gives it for decoding, made on
+     * first use, or NULL when the element holds none (its value is then dropped). */
+    const void *(*view)(const void *base);
+    void *(*make)(void *base);
 };
+
+static const void *keda_view(const void *base)
+{
+    return autoscaler_keda(&((const struct service *)base)->autoscaler);
+}
+
+/* Only a KEDA service holds one: as_kind comes before the keda_* keys, in the table and so
+ * in every frame, and a frame of another service carries KEDA's defaults (keda_target
+ * null), which it does not need. Made zeroed, not as autoscaler_add_keda() makes it: a
+ * field left out of a frame is 0. NULL out of memory too: the ScaledObject is then left
+ * out, as autoscaler_keda() reads a missing one. */
+static void *keda_make(void *base)
+{
+    struct autoscaler *a = &((struct service *)base)->autoscaler;
+    if (a->keda == NULL && strcmp(a->kind, "KEDA") == 0)
+        a->keda = calloc(1, sizeof(*a->keda));
+    return a->keda;
+}
+
+/* Where f's struct is in base, for reading; for writing (make), NULL when there is none. */
+static const char *field_base(const struct field *f, const void *base)
+{
+    return f->view != NULL ? f->view(base) : base;
+}
+static char *field_make(const struct field *f, void *base)
+{
+    return f->make != NULL ? f->make(base) : base;
+}
 
 /* the enums are stored as ints: their size must be an int's */
 static_assert(sizeof(enum unit) == sizeof(int), "enum unit is an int");
 static_assert(sizeof(enum permission) == sizeof(int), "enum permission is an int");
 
-#define S(st, f)          offsetof(struct st, f), sizeof(((struct st *)0)->f), false
-#define OWNED(st, f, max) offsetof(struct st, f), max, true
+#define S(st, f)          offsetof(struct st, f), sizeof(((struct st *)0)->f), false, NULL, NULL
+#define OWNED(st, f, max) offsetof(struct st, f), max, true, NULL, NULL
+#define KEDA(f)                                                                                    \
+    offsetof(struct keda_scaler, f), sizeof(((struct keda_scaler *)0)->f), false, keda_view,       \
+        keda_make
 #define END                                                                                        \
     {                                                                                              \
-        NULL, F_STR, 0, 0, false                                                                   \
+        NULL, F_STR, 0, 0, false, NULL, NULL                                                       \
     }
 
 static const struct field snap_fields[] = {
@@ -94,26 +130,26 @@ static const struct field svc_fields[] = {
     {"as_ext_metric", F_STR, S(service, autoscaler.ext_metric)},
     {"as_ext_current", F_NUM, S(service, autoscaler.ext_current)},
     {"as_ext_target", F_NUM, S(service, autoscaler.ext_target)},
-    {"keda_object", F_STR, S(service, autoscaler.keda.object)},
-    {"keda_hpa", F_STR, S(service, autoscaler.keda.hpa)},
-    {"keda_min", F_INT, S(service, autoscaler.keda.min)},
-    {"keda_max", F_INT, S(service, autoscaler.keda.max)},
-    {"keda_held", F_BOOL, S(service, autoscaler.keda.held)},
-    {"keda_paused_at", F_INT, S(service, autoscaler.keda.paused_at)},
-    {"keda_cooldown_s", F_NUM, S(service, autoscaler.keda.cooldown_s)},
-    {"keda_trigger", F_STR, S(service, autoscaler.keda.trigger)},
-    {"keda_what", F_STR, S(service, autoscaler.keda.what)},
-    {"keda_param", F_STR, S(service, autoscaler.keda.param)},
-    {"keda_target", F_NUM, S(service, autoscaler.keda.target)},
-    {"keda_activation_param", F_STR, S(service, autoscaler.keda.activation_param)},
-    {"keda_activation", F_NUM, S(service, autoscaler.keda.activation)},
-    {"keda_metric_type", F_STR, S(service, autoscaler.keda.metric_type)},
-    {"keda_n_triggers", F_INT, S(service, autoscaler.keda.n_triggers)},
-    {"keda_triggers", F_STR, S(service, autoscaler.keda.triggers)},
-    {"keda_ready", F_STR, S(service, autoscaler.keda.ready)},
-    {"keda_active", F_STR, S(service, autoscaler.keda.active)},
-    {"keda_paused", F_STR, S(service, autoscaler.keda.paused)},
-    {"keda_fallback", F_STR, S(service, autoscaler.keda.fallback)},
+    {"keda_object", F_STR, KEDA(object)},
+    {"keda_hpa", F_STR, KEDA(hpa)},
+    {"keda_min", F_INT, KEDA(min)},
+    {"keda_max", F_INT, KEDA(max)},
+    {"keda_held", F_BOOL, KEDA(held)},
+    {"keda_paused_at", F_INT, KEDA(paused_at)},
+    {"keda_cooldown_s", F_NUM, KEDA(cooldown_s)},
+    {"keda_trigger", F_STR, KEDA(trigger)},
+    {"keda_what", F_STR, KEDA(what)},
+    {"keda_param", F_STR, KEDA(param)},
+    {"keda_target", F_NUM, KEDA(target)},
+    {"keda_activation_param", F_STR, KEDA(activation_param)},
+    {"keda_activation", F_NUM, KEDA(activation)},
+    {"keda_metric_type", F_STR, KEDA(metric_type)},
+    {"keda_n_triggers", F_INT, KEDA(n_triggers)},
+    {"keda_triggers", F_STR, KEDA(triggers)},
+    {"keda_ready", F_STR, KEDA(ready)},
+    {"keda_active", F_STR, KEDA(active)},
+    {"keda_paused", F_STR, KEDA(paused)},
+    {"keda_fallback", F_STR, KEDA(fallback)},
     {"status", F_STR, S(service, status)},
     {"status_reason", F_STR, S(service, reason)},
     {"unscalable", F_BOOL, S(service, unscalable)},
@@ -238,8 +274,9 @@ static int set_str(const struct field *f, char *base, const char *v, size_t n)
     return 0;
 }
 
-static void encode_field(cJSON *o, const struct field *f, const char *base)
+static void encode_field(cJSON *o, const struct field *f, const char *el)
 {
+    const char *base = field_base(f, el);
     const void *p = base + f->off;
     double d;
     int i;
@@ -340,9 +377,12 @@ static double num_of(const cJSON *it)
 
 /* An absent key was left out as its zero value; null is NAN. 0, or -1 out of memory.
  * base is a fresh element: an owned field's NULL is overwritten, never freed. */
-static int decode_field(const cJSON *o, const struct field *f, char *base)
+static int decode_field(const cJSON *o, const struct field *f, char *el)
 {
     const cJSON *it = cJSON_GetObjectItemCaseSensitive(o, f->key);
+    char *base = field_make(f, el);
+    if (base == NULL)
+        return 0;
     void *p = base + f->off;
     if (it == NULL) {
         memset(p, 0, f->owned ? sizeof(char *) : f->size);
@@ -525,7 +565,8 @@ static void put_varint(struct buf *b, size_t v)
 static void put_struct(struct buf *b, const struct field *fields, const void *base)
 {
     for (const struct field *f = fields; f->key != NULL; f++) {
-        const char *p = f->type == F_STR ? str_of(f, base) : (const char *)base + f->off;
+        const char *in = field_base(f, base);
+        const char *p = f->type == F_STR ? str_of(f, in) : in + f->off;
         size_t n = f->type == F_STR    ? strnlen(p, f->size)
                    : f->type == F_NUM  ? sizeof(double)
                    : f->type == F_BOOL ? 0
@@ -634,7 +675,7 @@ static const struct field *find_field(const struct field *fields, const struct f
     return NULL;
 }
 
-static void take_value(struct rd *r, const struct field *f, unsigned type, char *base)
+static void take_value(struct rd *r, const struct field *f, unsigned type, char *el)
 {
     size_t n = type == F_STR    ? take_varint(r)
                : type == F_NUM  ? sizeof(double)
@@ -643,6 +684,9 @@ static void take_value(struct rd *r, const struct field *f, unsigned type, char 
     const unsigned char *v = take(r, n);
     if (r->bad || f == NULL)
         return; /* a key this build does not know: skipped */
+    char *base = field_make(f, el);
+    if (base == NULL)
+        return; /* held by no struct here (keda_make) */
     char *p = base + f->off;
     if (f->type != (enum ftype)type)
         r->bad = true;
@@ -659,8 +703,11 @@ static void take_value(struct rd *r, const struct field *f, unsigned type, char 
 
 static void take_struct(struct rd *r, const struct field *fields, void *base)
 {
-    for (const struct field *f = fields; f->key != NULL; f++) /* a fresh element's */
-        memset((char *)base + f->off, 0, f->owned ? sizeof(char *) : f->size);
+    for (const struct field *f = fields; f->key != NULL; f++) { /* a fresh element's */
+        char *in = field_make(f, base);
+        if (in != NULL)
+            memset(in + f->off, 0, f->owned ? sizeof(char *) : f->size);
+    }
     const struct field *next = fields;
     for (;;) {
         const unsigned char *kl = take(r, 1);

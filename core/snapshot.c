@@ -60,6 +60,7 @@ void snapshot_free(struct snapshot *s)
         for (size_t k = 0; s->services[i].pods != NULL && k < s->services[i].n_pods; k++)
             free(s->services[i].pods[k].message);
         free(s->services[i].pods);
+        free(s->services[i].autoscaler.keda);
         free(s->services[i].conditions);
         free(s->services[i].rsets);
         free(s->services[i].events);
@@ -96,11 +97,18 @@ static int copy_pods(struct service *to, const struct service *from)
     return 0;
 }
 
-/* A service's own arrays (pods, what explains its readiness), copied into to. */
+/* A service's own arrays (pods, what explains its readiness) and ScaledObject, copied
+ * into to. */
 static int copy_owned(struct service *to, const struct service *from)
 {
     if (copy_pods(to, from) < 0)
         return -1;
+    if (from->autoscaler.keda != NULL) {
+        struct keda_scaler *k = autoscaler_add_keda(&to->autoscaler);
+        if (k == NULL)
+            return -1;
+        *k = *from->autoscaler.keda;
+    }
     if (from->n_conditions > 0 && (to->conditions = dup_array(from->conditions, from->n_conditions,
                                                               sizeof(*from->conditions))) == NULL)
         return -1;
@@ -125,6 +133,7 @@ int snapshot_copy(struct snapshot *dst, const struct snapshot *src)
     for (size_t i = 0; s.services != NULL && i < s.n_services; i++) { /* never src's own */
         struct service *to = &s.services[i];
         to->pods = NULL, to->conditions = NULL, to->rsets = NULL, to->events = NULL;
+        to->autoscaler.keda = NULL;
     }
     for (size_t i = 0; ok && i < s.n_services; i++)
         ok = copy_owned(&s.services[i], &src->services[i]) == 0;
@@ -147,7 +156,6 @@ void service_init(struct service *svc)
     svc->autoscaler.cpu_current = svc->autoscaler.mem_current = NAN;
     svc->autoscaler.cpu_target = svc->autoscaler.mem_target = NAN;
     svc->autoscaler.ext_current = svc->autoscaler.ext_target = NAN;
-    svc->autoscaler.keda.target = NAN;
     svc->cpu_cores = svc->mem_bytes = NAN;
 }
 
@@ -165,6 +173,19 @@ struct pod *service_add_pod(struct service *svc)
     if (p != NULL)
         p->cpu_cores = p->mem_bytes = NAN;
     return p;
+}
+
+const struct keda_scaler *autoscaler_keda(const struct autoscaler *a)
+{
+    static const struct keda_scaler none = {.target = NAN};
+    return a->keda != NULL ? a->keda : &none;
+}
+
+struct keda_scaler *autoscaler_add_keda(struct autoscaler *a)
+{
+    if (a->keda == NULL && (a->keda = calloc(1, sizeof(*a->keda))) != NULL)
+        a->keda->target = NAN;
+    return a->keda;
 }
 
 const char *pod_message(const struct pod *p)

@@ -542,7 +542,8 @@ static double keda_total(const struct world *w, const struct service_view *v,
                          const struct service_rule *r)
 {
     const struct autoscaler *a = &v->svc.autoscaler;
-    if (r != NULL && r->kind == RULE_QUEUE && strcmp(a->keda.param, "listLength") == 0) {
+    if (r != NULL && r->kind == RULE_QUEUE &&
+        strcmp(autoscaler_keda(a)->param, "listLength") == 0) {
         const struct metric_view *m = world_metric(w, r->queue_metric);
         if (m != NULL && m->band != BAND_UNKNOWN && !isnan(m->value))
             return m->value;
@@ -561,7 +562,7 @@ static void recommend_keda_service(struct world *w, struct service_view *v,
     struct keda_input in = {v->svc.desired, v->svc.ready, keda_total(w, v, r), v->svc.cpu_pct,
                             hpa_memory(&v->svc)};
     v->has_rule = true;
-    v->has_rec = recommend_keda(&v->svc.autoscaler.keda, &in, &v->hpa, clock, &v->rec) == 0;
+    v->has_rec = recommend_keda(autoscaler_keda(&v->svc.autoscaler), &in, &v->hpa, clock, &v->rec) == 0;
     if (!v->has_rec)
         v->rec.replicas = v->svc.desired;
 }

@@ -495,7 +495,9 @@ static void fill_pod(struct demo *d, const struct dpod *dp, struct pod *p, doubl
 static void worker_scaler(struct service *svc, double queue)
 {
     struct autoscaler *a = &svc->autoscaler;
-    struct keda_scaler *k = &a->keda;
+    struct keda_scaler *k = autoscaler_add_keda(a);
+    if (k == NULL)
+        return; /* out of memory: shown as a deployment without an autoscaler */
     a->present = true;
     text_printf(a->kind, sizeof a->kind, "KEDA");
     text_printf(a->name, sizeof a->name, "agent-worker-scaler");

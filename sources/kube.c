@@ -417,7 +417,8 @@ static int on_scaledobject(struct pollctx *pc, const void *rec)
     if (i < 0)
         return i == -2 ? -1 : 0;
     struct service *svc = &pc->snap->services[i];
-    keda_link(&svc->autoscaler, &r->k);
+    if (keda_link(&svc->autoscaler, &r->k) < 0)
+        return -1;
     svc->min = r->k.min;
     svc->max = r->k.max;
     pc->n_keda++;

@@ -110,7 +110,7 @@ static int held_min(struct tui *t, const char *hpa, int *prev)
 static int keda_lines(struct tui *t, const struct autoscaler *a, int y, int w)
 {
     const struct style *st = &t->style;
-    const struct keda_scaler *k = &a->keda;
+    const struct keda_scaler *k = autoscaler_keda(a);
     char b[FT_TEXT_MAX * 2], cur[32] = "no data", tgt[32] = "?";
     int y0 = y, prev;
     if (a->ext_kind[0]) {

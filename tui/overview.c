@@ -195,10 +195,10 @@ static void autoscaler_cell(const struct service_view *sv, const struct common *
         return;
     }
     bool kind = c->auto_kind == NULL, bounds = a->min != sv->min || a->max != sv->max;
-    bool held = a->keda.held && strcmp(a->kind, "KEDA") == 0; /* the badge goes first */
+    bool held = autoscaler_keda(a)->held && strcmp(a->kind, "KEDA") == 0; /* badge first */
     char badge[32] = "";
     if (held)
-        text_printf(badge, sizeof badge, "PAUSED at %d ", a->keda.paused_at);
+        text_printf(badge, sizeof badge, "PAUSED at %d ", autoscaler_keda(a)->paused_at);
     text_printf(out, len, "%s%s%s%s", badge, kind ? a->kind : "", kind ? " " : "", a->name);
     if (bounds)
         text_printf(out + strlen(out), len - strlen(out), " %d..%d", a->min, a->max);

@@ -125,7 +125,10 @@ struct autoscaler {
     char ext_kind[16], ext_type[16];
     char ext_metric[FT_NAME_MAX];
     double ext_current, ext_target;
-    struct keda_scaler keda; /* kind "KEDA" only */
+    /* kind "KEDA" only: owned by the snapshot, NULL for every other autoscaler (648 bytes
+     * in each of thousands of services, in every snapshot and world view, otherwise).
+     * Read it through autoscaler_keda(), make it with autoscaler_add_keda(). */
+    struct keda_scaler *keda;
 };
 
 struct service {
@@ -303,6 +306,11 @@ const char *pod_message(const struct pod *p);
 int pod_set_message(struct pod *p, const char *msg);
 struct condition *service_add_condition(struct service *svc);
 struct replicaset *service_add_rset(struct service *svc);
+/* a's ScaledObject, or a zeroed one (target NAN) when it has none: never NULL. */
+const struct keda_scaler *autoscaler_keda(const struct autoscaler *a);
+/* a's ScaledObject, made zeroed (target NAN) when it has none; NULL out of memory. Freed
+ * with the snapshot that holds a. */
+struct keda_scaler *autoscaler_add_keda(struct autoscaler *a);
 /* Keep ev among the service's newest FT_EVENTS_MAX events, newest first (copied). */
 void service_keep_event(struct service *svc, const struct event *ev);
 /* Put older's readings in front of dst's: a snapshot nobody took is replaced by a newer

@@ -53,6 +53,7 @@ Test(snapshot, copy_is_deep)
     for (int i = 0; i < 5; i++)
         snprintf(service_add_pod(s)->name, sizeof s->pods[0].name, "api-%d", i);
     cr_assert_eq(pod_set_message(&s->pods[2], "Back-off pulling image"), 0);
+    snprintf(autoscaler_add_keda(&s->autoscaler)->object, FT_NAME_MAX, "api-scaler");
     snapshot_add_reading(a, "cpu", "api", 1, 42);
     snprintf(service_add_condition(s)->reason, 48, "ProgressDeadlineExceeded");
     snprintf(service_add_rset(s)->name, FT_NAME_MAX, "api-7d9f");
@@ -73,6 +74,8 @@ Test(snapshot, copy_is_deep)
     cr_expect_str_eq(pod_message(&b->services[0].pods[2]), "Back-off pulling image",
                      "a pod's message is the copy's own (ASan reads freed memory else)");
     cr_expect_null(b->services[0].pods[1].message);
+    cr_expect_str_eq(autoscaler_keda(&b->services[0].autoscaler)->object, "api-scaler",
+                     "and so is its ScaledObject");
     cr_expect_eq(b->readings[0].value, 42);
     cr_assert_not_null(service_add_pod(&b->services[0])); /* grow() after the copy */
     cr_assert_not_null(snapshot_add_service(b));
