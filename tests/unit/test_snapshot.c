@@ -105,8 +105,8 @@ Test(snapshot, pod_message_is_owned_sanitised_and_bounded)
     snapshot_free(a);
 }
 
-/* Slack is at most the element count: one condition takes one slot, two take two. */
-Test(snapshot, arrays_grow_through_every_power_of_two)
+/* Slack is at most half the element count: one condition takes one slot, five pods six. */
+Test(snapshot, arrays_grow_through_every_step)
 {
     struct snapshot *a = snapshot_new();
     struct service *s = snapshot_add_service(a);
