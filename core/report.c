@@ -102,9 +102,9 @@ static cJSON *autoscaler_json(const struct service_view *v)
     cJSON_AddNumberToObject(o, "min", a->min);
     cJSON_AddNumberToObject(o, "max", a->max);
     add_num(o, "desired", a->desired_known ? a->desired : NAN);
-    cJSON_AddBoolToObject(o, "scaling_active", a->inactive[0] == '\0');
-    add_str_or_null(o, "inactive", a->inactive);
-    add_str_or_null(o, "conditions", a->conditions);
+    cJSON_AddBoolToObject(o, "scaling_active", a->inactive == NULL);
+    add_str_or_null(o, "inactive", model_text(a->inactive));
+    add_str_or_null(o, "conditions", model_text(a->conditions));
     add_pair(o, "current_metrics", a->cpu_current, a->mem_current);
     add_pair(o, "targets", a->cpu_target, a->mem_target);
     cJSON_AddBoolToObject(o, "agrees", v->hpa_agrees);

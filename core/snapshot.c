@@ -68,6 +68,8 @@ void snapshot_free(struct snapshot *s)
             free(s->services[i].pods[k].message);
         free(s->services[i].pods);
         free(s->services[i].autoscaler.keda);
+        free(s->services[i].autoscaler.inactive);
+        free(s->services[i].autoscaler.conditions);
         free(s->services[i].conditions);
         free(s->services[i].rsets);
         free(s->services[i].events);
@@ -110,6 +112,9 @@ static int copy_owned(struct service *to, const struct service *from)
 {
     if (copy_pods(to, from) < 0)
         return -1;
+    if (model_set_text(&to->autoscaler.inactive, from->autoscaler.inactive) < 0 ||
+        model_set_text(&to->autoscaler.conditions, from->autoscaler.conditions) < 0)
+        return -1;
     if (from->autoscaler.keda != NULL) {
         struct keda_scaler *k = autoscaler_add_keda(&to->autoscaler);
         if (k == NULL)
@@ -141,6 +146,7 @@ int snapshot_copy(struct snapshot *dst, const struct snapshot *src)
         struct service *to = &s.services[i];
         to->pods = NULL, to->conditions = NULL, to->rsets = NULL, to->events = NULL;
         to->autoscaler.keda = NULL;
+        to->autoscaler.inactive = to->autoscaler.conditions = NULL;
     }
     for (size_t i = 0; ok && i < s.n_services; i++)
         ok = copy_owned(&s.services[i], &src->services[i]) == 0;
@@ -195,21 +201,31 @@ struct keda_scaler *autoscaler_add_keda(struct autoscaler *a)
     return a->keda;
 }
 
+const char *model_text(const char *owned)
+{
+    return owned != NULL ? owned : "";
+}
+
+int model_set_text(char **dst, const char *src)
+{
+    char clean[FT_TEXT_MAX];
+    text_sanitize(clean, sizeof clean, src != NULL ? src : "");
+    char *own = NULL;
+    if (clean[0] != '\0' && (own = strdup(clean)) == NULL)
+        return -1;
+    free(*dst);
+    *dst = own;
+    return 0;
+}
+
 const char *pod_message(const struct pod *p)
 {
-    return p->message != NULL ? p->message : "";
+    return model_text(p->message);
 }
 
 int pod_set_message(struct pod *p, const char *msg)
 {
-    char clean[FT_TEXT_MAX];
-    text_sanitize(clean, sizeof clean, msg != NULL ? msg : "");
-    char *own = NULL;
-    if (clean[0] != '\0' && (own = strdup(clean)) == NULL)
-        return -1;
-    free(p->message);
-    p->message = own;
-    return 0;
+    return model_set_text(&p->message, msg);
 }
 
 struct condition *service_add_condition(struct service *svc)

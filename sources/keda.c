@@ -174,7 +174,8 @@ int keda_link(struct autoscaler *a, const struct keda_scaler *k)
     if (!generated) { /* no HPA of KEDA's here: nothing of it is known */
         a->desired = 0;
         a->desired_known = false;
-        a->conditions[0] = a->inactive[0] = '\0';
+        model_set_text(&a->conditions, NULL); /* frees: cannot fail */
+        model_set_text(&a->inactive, NULL);
         a->ext_kind[0] = a->ext_type[0] = a->ext_metric[0] = '\0';
         a->ext_current = a->ext_target = NAN;
         a->cpu_current = a->mem_current = a->cpu_target = a->mem_target = NAN;

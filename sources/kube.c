@@ -396,7 +396,15 @@ static int on_hpa(struct pollctx *pc, const void *rec)
         return i == -2 ? -1 : 0;
     struct service *svc = &pc->snap->services[i];
     struct autoscaler *a = &svc->autoscaler;
+    /* what the service owns stays its own (a second HPA of one Deployment replaces the
+     * first's texts, never leaks them); the texts are copies of the record's */
+    char *inactive = a->inactive, *conditions = a->conditions;
+    struct keda_scaler *keda = a->keda;
     *a = r->a;
+    a->inactive = inactive, a->conditions = conditions, a->keda = keda;
+    if (model_set_text(&a->inactive, r->inactive) < 0 ||
+        model_set_text(&a->conditions, r->conditions) < 0)
+        return -1;
     char key[KUBENS_KEY_MAX];
     if (strmap_put(&pc->by_hpa, key, kubens_key(key, sizeof key, ns, a->name, strlen(a->name)), i) <
         0)

@@ -307,8 +307,9 @@ static void hpa_metrics(struct autoscaler *a, const cJSON *spec, const cJSON *st
     }
 }
 
-static void hpa_conditions(struct autoscaler *a, const cJSON *conds)
+static void hpa_conditions(struct kuberec_hpa *h, const cJSON *conds)
 {
+    struct autoscaler *a = &h->a;
     const cJSON *c;
     size_t n = 0;
     cJSON_ArrayForEach(c, conds)
@@ -321,7 +322,7 @@ static void hpa_conditions(struct autoscaler *a, const cJSON *conds)
         text_sanitize(r, sizeof(r), reason ? reason : "");
         if (strcmp(type, "ScalingActive") == 0 && strcmp(st, "False") == 0) {
             /* it cannot compute: its desiredReplicas (often 0) is no count at all */
-            text_printf(a->inactive, sizeof(a->inactive), "ScalingActive=False: %s",
+            text_printf(h->inactive, sizeof(h->inactive), "ScalingActive=False: %s",
                         r[0] ? r : "no reason given");
             a->desired_known = false;
         }
@@ -330,16 +331,17 @@ static void hpa_conditions(struct autoscaler *a, const cJSON *conds)
                        (strcmp(type, "ScalingActive") == 0 && strcmp(st, "False") == 0);
         if (!notable)
             continue;
-        text_printf(a->conditions + n, sizeof(a->conditions) - n, "%s%s%s: %s", n ? "; " : "", t,
+        text_printf(h->conditions + n, sizeof(h->conditions) - n, "%s%s%s: %s", n ? "; " : "", t,
                     strcmp(st, "False") == 0 ? "=False" : "", r);
-        n = strlen(a->conditions);
+        n = strlen(h->conditions);
     }
 }
 
 /* An autoscaling/v1 HPA's shape: one cpu target and figure, and its conditions kept
  * in an annotation as a JSON string. A v2 item has none of these, so both are read. */
-static void hpa_v1_fields(struct autoscaler *a, const cJSON *item)
+static void hpa_v1_fields(struct kuberec_hpa *h, const cJSON *item)
 {
+    struct autoscaler *a = &h->a;
     const cJSON *spec = jget(item, "spec"), *st = jget(item, "status");
     const char *conds = jstr(jget(jget(item, "metadata"), "annotations"),
                              "autoscaling.alpha.kubernetes.io/conditions");
@@ -349,9 +351,9 @@ static void hpa_v1_fields(struct autoscaler *a, const cJSON *item)
         a->cpu_target = target;
     if (current >= 0)
         a->cpu_current = current;
-    if (conds != NULL && a->conditions[0] == '\0') {
+    if (conds != NULL && h->conditions[0] == '\0') {
         cJSON *c = cJSON_Parse(conds);
-        hpa_conditions(a, c);
+        hpa_conditions(h, c);
         cJSON_Delete(c);
     }
 }
@@ -367,6 +369,7 @@ static int parse_hpa(const cJSON *item, void **rec)
         return -1;
     service_init(&tmp);
     r->a = tmp.autoscaler;
+    r->inactive[0] = r->conditions[0] = '\0';
     item_ns(item, r->ns, sizeof r->ns);
     r->target[0] = '\0';
     *rec = r;
@@ -383,8 +386,8 @@ static int parse_hpa(const cJSON *item, void **rec)
     a->desired_known = a->desired >= 0;
     hpa_metrics(a, spec, st);
     keda_hpa_metrics(a, spec, st);
-    hpa_conditions(a, jget(st, "conditions"));
-    hpa_v1_fields(a, item);
+    hpa_conditions(r, jget(st, "conditions"));
+    hpa_v1_fields(r, item);
     if (!a->desired_known)
         a->desired = 0;
     return 0;

@@ -93,7 +93,7 @@ static void autoscaler_line(struct tui *t, struct dialog_view *d, const struct s
     bool keda = strcmp(as->kind, "KEDA") == 0;
     /* an autoscaler that cannot compute (the source says why: ScalingActive=False) leaves
      * whatever count it finds: the change stays */
-    if (as->inactive[0] != '\0')
+    if (as->inactive != NULL)
         text_printf(buf[*k], DLG_TEXT, "%s %s cannot compute, so it keeps %d (%s)", as->kind,
                     as->name, g->to, as->inactive);
     else if (keda)

@@ -72,16 +72,17 @@ static void autoscaler_line(const struct style *st, const struct autoscaler *a, 
 {
     char wants[FT_TEXT_MAX + 16], m[96] = "";
     /* an HPA that cannot compute leaves desiredReplicas 0: that is no count */
-    if (a->inactive[0])
-        text_printf(wants, sizeof wants, "%s: cannot compute, leaves the count", a->inactive);
+    const char *inactive = model_text(a->inactive);
+    if (inactive[0])
+        text_printf(wants, sizeof wants, "%s: cannot compute, leaves the count", inactive);
     else if (a->desired_known)
         text_printf(wants, sizeof wants, "wants %d", a->desired);
     else
         text_printf(wants, sizeof wants, "no count yet");
-    if (!a->inactive[0]) /* it has no current figures then */
+    if (!inactive[0]) /* it has no current figures then */
         autoscaler_metrics(a, m, sizeof m);
     /* ScalingActive is already in `wants`; other conditions follow */
-    const char *cond = a->inactive[0] ? "" : a->conditions;
+    const char *cond = inactive[0] ? "" : model_text(a->conditions);
     text_printf(b, len, "%s %s, %d..%d, %s%s%s%s%s", a->kind, a->name, a->min, a->max, wants,
                 m[0] ? st->g->sep : "", m, cond[0] ? st->g->sep : "", cond);
 }
@@ -184,7 +185,7 @@ static int facts(struct tui *t, const struct service_view *sv, int y, int w)
         text_printf(b, sizeof b, "none: only forgetop and operators change this count");
     /* two rows at most: a condition the HPA reports must reach the operator whole */
     paint_text(t->win, st, y, 0, 12, "autoscaler", st->attr[EL_DIM]);
-    y += wrapped(t, y, 13, w - 13, b, 2, st->attr[s->autoscaler.inactive[0] ? EL_BAND_WARN : 0]);
+    y += wrapped(t, y, 13, w - 13, b, 2, st->attr[s->autoscaler.inactive ? EL_BAND_WARN : 0]);
     if (s->autoscaler.present)
         y += keda_lines(t, &s->autoscaler, y, w);
     if (!sv->hpa_agrees)

@@ -113,8 +113,11 @@ struct autoscaler {
      * ScalingActive=False (a real HPA that cannot compute leaves desiredReplicas 0) */
     bool desired_known;
     /* "ScalingActive=False: FailedGetResourceMetric" when it cannot compute, else "" */
-    char inactive[FT_TEXT_MAX];
-    char conditions[FT_TEXT_MAX]; /* "ScalingLimited: TooManyReplicas", sanitised */
+    char *inactive;
+    char *conditions; /* "ScalingLimited: TooManyReplicas", sanitised */
+    /* Both owned by the snapshot (a record keeps its own, kuberec.h) and NULL for "", as
+     * most services have no autoscaler: inline, they were 512 bytes of every service in
+     * every snapshot and world view. Read them through model_text(). */
     /* its own status.currentMetrics and spec targets, utilisation % of request; NAN when
      * it reports none (targets: not used) */
     double cpu_current, mem_current;
@@ -299,6 +302,11 @@ struct fact *snapshot_add_fact_text(struct snapshot *s, const char *panel, const
 /* Set a fact's typed qualifier or, for a NAN, why there is no data (sanitised). */
 void fact_set_text(struct fact *f, const char *text);
 struct pod *service_add_pod(struct service *svc);
+/* An owned string of the model (a pod's message, an autoscaler's conditions): "" for NULL. */
+const char *model_text(const char *owned);
+/* Set *dst to src, sanitised and cut to FT_TEXT_MAX - 1 bytes, freeing the old one; NULL or
+ * "" holds nothing (NULL). 0, or -1 out of memory (*dst is kept then). */
+int model_set_text(char **dst, const char *src);
 /* A pod's message, "" when it has none. */
 const char *pod_message(const struct pod *p);
 /* Set it to msg, sanitised and cut to FT_TEXT_MAX - 1 bytes (NULL or "" clears it): 0, or

@@ -326,7 +326,7 @@ Test(report, unknown_counts_are_null_and_the_hpas_figures_are_beside_ours)
     a->present = true; /* desired_known false: it wrote desiredReplicas 0 */
     snprintf(a->kind, sizeof(a->kind), "HPA");
     snprintf(a->name, sizeof(a->name), "api-hpa");
-    snprintf(a->inactive, sizeof(a->inactive), "ScalingActive=False: FailedGetResourceMetric");
+    cr_assert_eq(model_set_text(&a->inactive, "ScalingActive=False: FailedGetResourceMetric"), 0);
     a->min = 3, a->max = 20, a->cpu_target = 70, a->mem_target = 80, a->mem_current = 116;
     struct service *other = snapshot_add_service(s);
     snprintf(other->name, sizeof(other->name), "dagster-run-worker");

@@ -54,6 +54,7 @@ Test(snapshot, copy_is_deep)
         snprintf(service_add_pod(s)->name, sizeof s->pods[0].name, "api-%d", i);
     cr_assert_eq(pod_set_message(&s->pods[2], "Back-off pulling image"), 0);
     snprintf(autoscaler_add_keda(&s->autoscaler)->object, FT_NAME_MAX, "api-scaler");
+    cr_assert_eq(model_set_text(&s->autoscaler.conditions, "ScalingLimited: TooManyReplicas"), 0);
     snapshot_add_reading(a, "cpu", "api", 1, 42);
     snprintf(service_add_condition(s)->reason, 48, "ProgressDeadlineExceeded");
     snprintf(service_add_rset(s)->name, FT_NAME_MAX, "api-7d9f");
@@ -76,6 +77,9 @@ Test(snapshot, copy_is_deep)
     cr_expect_null(b->services[0].pods[1].message);
     cr_expect_str_eq(autoscaler_keda(&b->services[0].autoscaler)->object, "api-scaler",
                      "and so is its ScaledObject");
+    cr_expect_str_eq(model_text(b->services[0].autoscaler.conditions),
+                     "ScalingLimited: TooManyReplicas", "and its autoscaler's texts");
+    cr_expect_null(b->services[0].autoscaler.inactive);
     cr_expect_eq(b->readings[0].value, 42);
     cr_assert_not_null(service_add_pod(&b->services[0])); /* grow() after the copy */
     cr_assert_not_null(snapshot_add_service(b));

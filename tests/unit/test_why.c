@@ -218,7 +218,7 @@ Test(why, an_autoscaling_v1_hpa_is_read)
     cr_assert_float_eq(a->cpu_target, 65, 1e-9);
     cr_assert_float_eq(a->cpu_current, 88, 1e-9);
     cr_assert(isnan(a->mem_target));
-    cr_assert_str_eq(a->conditions, "ScalingLimited: TooFewReplicas");
+    cr_assert_str_eq(model_text(a->conditions), "ScalingLimited: TooFewReplicas");
     /* the HPA's own events are the service's too */
     cr_assert_eq(s->services[0].n_events, 1);
     cr_assert_str_eq(s->services[0].events[0].object, "HorizontalPodAutoscaler/web-hpa");
