@@ -141,7 +141,7 @@ static cJSON *service_json(const struct world *w, const struct service_view *v)
     add_str_or_null(o, "prediction", v->has_rec ? v->prediction : NULL);
     add_num(o, "rec_t", v->rec_t);
     cJSON_AddItemToObject(o, "autoscaler", autoscaler_json(v));
-    add_str_or_null(o, "status", s->status);
+    add_str_or_null(o, "status", s->status); /* NULL: null, as "" was */
     add_str_or_null(o, "status_reason", s->reason);
     cJSON_AddNumberToObject(o, "pods", (double)s->n_pods);
     double restarts = 0; /* of all its pods/containers: a loop shows as a growing count */
@@ -363,7 +363,7 @@ static enum band service_band(const struct service *s)
 static void check_service_line(const struct service *s, enum band b, FILE *out)
 {
     fprintf(out, "%s ready %s = %d/%d", check_word(b), s->name, s->ready, s->desired);
-    if (s->status[0])
+    if (s->status != NULL)
         fprintf(out, ": %s", s->status);
     fputc('\n', out);
 }

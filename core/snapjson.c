@@ -150,7 +150,7 @@ static const struct field svc_fields[] = {
     {"keda_active", F_STR, KEDA(active)},
     {"keda_paused", F_STR, KEDA(paused)},
     {"keda_fallback", F_STR, KEDA(fallback)},
-    {"status", F_STR, S(service, status)},
+    {"status", F_STR, OWNED(service, status, FT_TEXT_MAX)},
     {"status_reason", F_STR, S(service, reason)},
     {"unscalable", F_BOOL, S(service, unscalable)},
     {"unscalable_why", F_STR, S(service, unscalable_why)},

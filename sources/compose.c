@@ -932,11 +932,13 @@ out:
 /* Append "; title: what" to a service's status line. */
 static void status_add(struct service *svc, const char *title, const char *what)
 {
-    size_t len = strlen(svc->status);
-    if (len + 3 >= sizeof(svc->status))
+    char line[FT_TEXT_MAX];
+    const char *was = model_text(svc->status);
+    size_t len = strlen(was);
+    if (len + 3 >= sizeof(line))
         return;
-    snprintf(svc->status + len, sizeof(svc->status) - len, "%s%s: %s", len ? "; " : "", title,
-             what);
+    text_printf(line, sizeof(line), "%s%s%s: %s", was, len ? "; " : "", title, what);
+    model_set_text(&svc->status, line); /* out of memory: the line says less */
 }
 
 /* "137 SIGKILL", "137, OOMKilled", "1": an exit code and what it means. */

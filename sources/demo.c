@@ -551,8 +551,11 @@ static int add_service(struct demo *d, int k, struct snapshot *out)
         def->res.mem_request > 0 && ready > 0 ? trunc(per_mem * 100 / def->res.mem_request) : NAN;
     svc->cpu_cores = per_cpu * ready;
     svc->mem_bytes = per_mem * ready;
-    if (ready < s->n)
-        text_printf(svc->status, sizeof(svc->status), "rolling out: %d of %d ready", ready, s->n);
+    if (ready < s->n) {
+        char line[64];
+        text_printf(line, sizeof(line), "rolling out: %d of %d ready", ready, s->n);
+        model_set_text(&svc->status, line); /* out of memory: no status line */
+    }
     if (k == SVC_WORKER)
         worker_scaler(svc, round(d->queue));
     if (def->unscalable) {

@@ -375,7 +375,8 @@ static int on_deployment(struct pollctx *pc, const void *rec)
     svc->updated = r->updated;
     svc->available = r->available;
     svc->res = r->res;
-    put_str(svc->status, sizeof(svc->status), r->status);
+    if (model_set_text(&svc->status, r->status) < 0)
+        return -1;
     for (size_t i = 0; i < r->n_conds; i++) {
         struct condition *c = service_add_condition(svc);
         if (c == NULL)

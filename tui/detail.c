@@ -200,7 +200,7 @@ static int facts(struct tui *t, const struct service_view *sv, int y, int w)
     y += line(t, y, 0, w, "resources", b, 0);
     use_line(st, s, b, sizeof b);
     y += line(t, y, 0, w, "use", b, 0);
-    if (s->status[0] || s->unscalable)
+    if (s->status != NULL || s->unscalable)
         y += line(t, y, 0, w, "status", s->unscalable ? s->unscalable_why : s->status,
                   st->attr[EL_STATUS_ERR]);
     if (sv->has_rule) {

@@ -148,7 +148,9 @@ struct service {
     double mem_req_pct;
     double cpu_cores, mem_bytes; /* absolute usage; NAN unknown */
     struct autoscaler autoscaler;
-    char status[FT_TEXT_MAX]; /* "rollout stuck: ProgressDeadlineExceeded", "" when fine */
+    /* "rollout stuck: ProgressDeadlineExceeded"; NULL when fine (nearly every service), owned
+     * by the snapshot like the autoscaler's texts: read it through model_text() */
+    char *status;
     char reason[48]; /* most important reason pods are not ready ("ImagePullBackOff"), "" */
     bool unscalable; /* e.g. compose container_name */
     char unscalable_why[128];

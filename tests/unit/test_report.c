@@ -217,8 +217,8 @@ Test(report, check_is_critical_when_no_replica_of_a_service_is_ready)
 {
     char out[4096];
     struct snapshot *s = source_with("kube", 0, 5, NAN, NAN);
-    snprintf(s->services[0].status, sizeof(s->services[0].status),
-             "rollout stuck: ProgressDeadlineExceeded");
+    cr_assert_eq(model_set_text(&s->services[0].status, "rollout stuck: ProgressDeadlineExceeded"),
+                 0);
     cr_assert_eq(run_check(s, out, sizeof(out)), 2, "a critical outranks no data: %s", out);
     cr_assert(strstr(out, "\nCRITICAL ready api = 0/5: rollout stuck: ProgressDeadlineExceeded\n"),
               "%s", out);
