@@ -165,7 +165,7 @@ void actuator_judge(const struct actuator *a, const struct scale_request *req,
                     req->namespace_[0] ? req->namespace_ : svc->namespace_);
     else if (svc->unscalable)
         text_printf(why, len, "%s cannot be scaled: %s", svc->name,
-                    svc->unscalable_why[0] ? svc->unscalable_why : "its source does not scale");
+                    svc->unscalable_why ? svc->unscalable_why : "its source does not scale");
     else if (a->submit == NULL)
         text_printf(why, len, "scaling is not available: no scaler is running");
     else if (req->keda)

@@ -153,7 +153,7 @@ static const struct field svc_fields[] = {
     {"status", F_STR, OWNED(service, status, FT_TEXT_MAX)},
     {"status_reason", F_STR, S(service, reason)},
     {"unscalable", F_BOOL, S(service, unscalable)},
-    {"unscalable_why", F_STR, S(service, unscalable_why)},
+    {"unscalable_why", F_STR, OWNED(service, unscalable_why, 128)},
     {"cpu_of", F_STR, S(service, cpu_of)},
     {"scope", F_STR, S(service, scope)},
     END,

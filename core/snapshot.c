@@ -71,6 +71,7 @@ void snapshot_free(struct snapshot *s)
         free(s->services[i].autoscaler.inactive);
         free(s->services[i].autoscaler.conditions);
         free(s->services[i].status);
+        free(s->services[i].unscalable_why);
         free(s->services[i].conditions);
         free(s->services[i].rsets);
         free(s->services[i].events);
@@ -114,6 +115,7 @@ static int copy_owned(struct service *to, const struct service *from)
     if (copy_pods(to, from) < 0)
         return -1;
     if (model_set_text(&to->status, from->status) < 0 ||
+        model_set_text(&to->unscalable_why, from->unscalable_why) < 0 ||
         model_set_text(&to->autoscaler.inactive, from->autoscaler.inactive) < 0 ||
         model_set_text(&to->autoscaler.conditions, from->autoscaler.conditions) < 0)
         return -1;
@@ -149,6 +151,7 @@ int snapshot_copy(struct snapshot *dst, const struct snapshot *src)
         to->pods = NULL, to->conditions = NULL, to->rsets = NULL, to->events = NULL;
         to->autoscaler.keda = NULL;
         to->autoscaler.inactive = to->autoscaler.conditions = to->status = NULL;
+        to->unscalable_why = NULL;
     }
     for (size_t i = 0; ok && i < s.n_services; i++)
         ok = copy_owned(&s.services[i], &src->services[i]) == 0;

@@ -24,7 +24,7 @@ static void check_service(const struct service *s)
     CHECK_FIELD(s->namespace_);
     CHECK_FIELD(s->kind);
     CHECK_TEXT(s->status);
-    CHECK_FIELD(s->unscalable_why);
+    CHECK_TEXT(s->unscalable_why);
     CHECK_FIELD(s->autoscaler.kind);
     CHECK_FIELD(s->autoscaler.name);
     CHECK_TEXT(s->autoscaler.conditions);

@@ -1071,10 +1071,10 @@ static void mark_unscalable(struct compose *c, struct service *svc, const struct
         return; /* a fixed container_name says it already */
     if (compose_detect(c) == COMPOSE_TOOL_NONE) {
         svc->unscalable = true;
-        text_printf(svc->unscalable_why, sizeof(svc->unscalable_why), "%s", COMPOSE_NONE_WHY);
+        model_set_text(&svc->unscalable_why, COMPOSE_NONE_WHY); /* out of memory: no why */
     } else if (!scale_file(c, label, file, sizeof(file))) {
         svc->unscalable = true;
-        text_printf(svc->unscalable_why, sizeof(svc->unscalable_why), "%s", COMPOSE_NOFILE_WHY);
+        model_set_text(&svc->unscalable_why, COMPOSE_NOFILE_WHY);
     }
 }
 
@@ -1107,7 +1107,7 @@ static void add_service(struct compose *c, const char *source, struct snapshot *
         svc->updated++;
         if (k[i].fixed_name) {
             svc->unscalable = true;
-            text_printf(svc->unscalable_why, sizeof(svc->unscalable_why), "%s", COMPOSE_FIXED_WHY);
+            model_set_text(&svc->unscalable_why, COMPOSE_FIXED_WHY);
         }
         add_pod(svc, &k[i], ready);
         if (!running && !is_paused(&k[i]))

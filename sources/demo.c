@@ -560,7 +560,7 @@ static int add_service(struct demo *d, int k, struct snapshot *out)
         worker_scaler(svc, round(d->queue));
     if (def->unscalable) {
         svc->unscalable = true;
-        text_sanitize(svc->unscalable_why, sizeof(svc->unscalable_why), def->unscalable);
+        model_set_text(&svc->unscalable_why, def->unscalable); /* out of memory: no why */
     }
     for (int i = 0; i < s->n && i < MAX_PODS_SHOWN; i++) {
         struct pod *p = service_add_pod(svc);

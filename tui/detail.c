@@ -201,7 +201,7 @@ static int facts(struct tui *t, const struct service_view *sv, int y, int w)
     use_line(st, s, b, sizeof b);
     y += line(t, y, 0, w, "use", b, 0);
     if (s->status != NULL || s->unscalable)
-        y += line(t, y, 0, w, "status", s->unscalable ? s->unscalable_why : s->status,
+        y += line(t, y, 0, w, "status", model_text(s->unscalable ? s->unscalable_why : s->status),
                   st->attr[EL_STATUS_ERR]);
     if (sv->has_rule) {
         if (sv->has_rec)

@@ -129,7 +129,7 @@ static void common_of(const struct tui *t, const size_t *idx, size_t n, struct c
         c->one_kind &= strcmp(s->kind, c->kind) == 0;
         c->no_bounds &= sv->max <= 0;
         c->no_status &=
-            !s->reason[0] && !(s->unscalable ? s->unscalable_why : model_text(s->status))[0];
+            !s->reason[0] && !model_text(s->unscalable ? s->unscalable_why : s->status)[0];
         if (s->autoscaler.present) {
             if (!c->any_auto)
                 c->auto_kind = s->autoscaler.kind;

@@ -151,10 +151,10 @@ struct service {
     /* "rollout stuck: ProgressDeadlineExceeded"; NULL when fine (nearly every service), owned
      * by the snapshot like the autoscaler's texts: read it through model_text() */
     char *status;
-    char reason[48]; /* most important reason pods are not ready ("ImagePullBackOff"), "" */
-    bool unscalable; /* e.g. compose container_name */
-    char unscalable_why[128];
-    struct pod *pods; /* owned; detail screen */
+    char reason[48];      /* most important reason pods are not ready ("ImagePullBackOff"), "" */
+    bool unscalable;      /* e.g. compose container_name */
+    char *unscalable_why; /* owned, NULL when it says nothing: read it through model_text() */
+    struct pod *pods;     /* owned; detail screen */
     size_t n_pods;
     /* What cpu_pct is a share of: "" or "request" (as the HPA counts), "limit" (as docker
      * stats counts). The source says; the screens only print it. */
