@@ -121,7 +121,7 @@ Test(snapshot, arrays_grow_through_every_step)
     }
     cr_assert_eq(s->n_conditions, 37);
     for (int i = 0; i < 37; i++) {
-        char want[8];
+        char want[16];
         snprintf(want, sizeof want, "c%d", i);
         cr_expect_str_eq(s->conditions[i].type, want, "moved whole at every doubling");
     }
