@@ -178,9 +178,12 @@ static const struct field pod_fields[] = {
 };
 
 static const struct field cond_fields[] = {
-    {"type", F_STR, S(condition, type)},     {"status", F_STR, S(condition, status)},
-    {"reason", F_STR, S(condition, reason)}, {"message", F_STR, S(condition, message)},
-    {"t", F_NUM, S(condition, changed_at)},  END,
+    {"type", F_STR, S(condition, type)},
+    {"status", F_STR, S(condition, status)},
+    {"reason", F_STR, S(condition, reason)},
+    {"message", F_STR, OWNED(condition, message, FT_TEXT_MAX)},
+    {"t", F_NUM, S(condition, changed_at)},
+    END,
 };
 
 static const struct field rset_fields[] = {
@@ -427,9 +430,8 @@ static int decode_why(const cJSON *svc, struct service *v)
     cJSON_ArrayForEach(j, cJSON_GetObjectItemCaseSensitive(svc, "conditions"))
     {
         struct condition *c = service_add_condition(v);
-        if (c == NULL)
+        if (c == NULL || decode_struct(j, cond_fields, c) < 0)
             return -1;
-        decode_struct(j, cond_fields, c);
     }
     cJSON_ArrayForEach(j, cJSON_GetObjectItemCaseSensitive(svc, "rsets"))
     {

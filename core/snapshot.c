@@ -67,6 +67,9 @@ void snapshot_free(struct snapshot *s)
         for (size_t k = 0; s->services[i].pods != NULL && k < s->services[i].n_pods; k++)
             free(s->services[i].pods[k].message);
         free(s->services[i].pods);
+        for (size_t k = 0; s->services[i].conditions != NULL && k < s->services[i].n_conditions;
+             k++)
+            free(s->services[i].conditions[k].message);
         free(s->services[i].autoscaler.keda);
         free(s->services[i].autoscaler.inactive);
         free(s->services[i].autoscaler.conditions);
@@ -128,6 +131,11 @@ static int copy_owned(struct service *to, const struct service *from)
     if (from->n_conditions > 0 && (to->conditions = dup_array(from->conditions, from->n_conditions,
                                                               sizeof(*from->conditions))) == NULL)
         return -1;
+    for (size_t i = 0; i < from->n_conditions; i++) /* NULL first: freeable part way */
+        to->conditions[i].message = NULL;
+    for (size_t i = 0; i < from->n_conditions; i++)
+        if (model_set_text(&to->conditions[i].message, from->conditions[i].message) < 0)
+            return -1;
     if (from->n_rsets > 0 &&
         (to->rsets = dup_array(from->rsets, from->n_rsets, sizeof(*from->rsets))) == NULL)
         return -1;

@@ -46,7 +46,7 @@ static void check_service(const struct service *s)
     for (size_t i = 0; i < s->n_conditions; i++) {
         CHECK_FIELD(s->conditions[i].type);
         CHECK_FIELD(s->conditions[i].reason);
-        CHECK_FIELD(s->conditions[i].message);
+        CHECK_TEXT(s->conditions[i].message);
     }
     for (size_t i = 0; i < s->n_rsets; i++)
         CHECK_FIELD(s->rsets[i].name);

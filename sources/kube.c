@@ -382,6 +382,9 @@ static int on_deployment(struct pollctx *pc, const void *rec)
         if (c == NULL)
             return -1;
         *c = r->conds[i];
+        c->message = NULL; /* the record's: the snapshot takes a copy */
+        if (model_set_text(&c->message, r->conds[i].message) < 0)
+            return -1;
     }
     return 0;
 }

@@ -116,7 +116,10 @@ int kubeevents_conditions(struct service *svc, const cJSON *conds)
         kubeevents_jcopy(k->type, sizeof(k->type), c, "type");
         kubeevents_jcopy(k->status, sizeof(k->status), c, "status");
         kubeevents_jcopy(k->reason, sizeof(k->reason), c, "reason");
-        kubeevents_jcopy(k->message, sizeof(k->message), c, "message");
+        char msg[FT_TEXT_MAX];
+        kubeevents_jcopy(msg, sizeof(msg), c, "message");
+        if (model_set_text(&k->message, msg) < 0)
+            return -1;
         k->changed_at = when(c, "lastTransitionTime");
     }
     return 0;

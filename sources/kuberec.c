@@ -252,15 +252,19 @@ static int parse_deployment(const cJSON *item, void **rec)
     pack_selector(&sel, jget(spec, "selector"));
     if (kubeevents_conditions(&tmp, jget(st, "conditions")) < 0 || sel.oom)
         goto out;
-    size_t conds = tmp.n_conditions * sizeof(struct condition);
+    size_t conds = tmp.n_conditions * sizeof(struct condition), texts = 0;
+    for (size_t i = 0; i < tmp.n_conditions; i++)
+        texts += strlen(model_text(tmp.conditions[i].message)) + 1;
     char *at;
-    struct kuberec_dep *r =
-        rec_alloc(sizeof d, conds + strlen(name) + strlen(ns) + strlen(status) + 3 + sel.len, &at);
+    struct kuberec_dep *r = rec_alloc(
+        sizeof d, conds + texts + strlen(name) + strlen(ns) + strlen(status) + 3 + sel.len, &at);
     if (r == NULL)
         goto out;
     *r = d;
     r->n_conds = tmp.n_conditions;
     r->conds = tmp.n_conditions ? (struct condition *)put(&at, tmp.conditions, conds) : NULL;
+    for (size_t i = 0; i < r->n_conds; i++) /* the record's own copies: tmp's are freed */
+        r->conds[i].message = (char *)put_str(&at, model_text(tmp.conditions[i].message));
     r->name = put_str(&at, name);
     r->ns = put_str(&at, ns);
     r->status = put_str(&at, status);
@@ -268,6 +272,8 @@ static int parse_deployment(const cJSON *item, void **rec)
     *rec = r;
     rc = 0;
 out:
+    for (size_t i = 0; i < tmp.n_conditions; i++)
+        free(tmp.conditions[i].message);
     free(tmp.conditions);
     free(sel.p);
     return rc;

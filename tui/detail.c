@@ -318,7 +318,7 @@ static void reason_text(const struct service *s, char *b, size_t len)
     for (size_t i = 0; n == 0 && i < s->n_conditions && s->conditions; i++)
         if (strcmp(s->conditions[i].reason, s->reason) == 0) {
             text_printf(b, len, "%s (%s=%s): %s", s->reason, s->conditions[i].type,
-                        s->conditions[i].status, s->conditions[i].message);
+                        s->conditions[i].status, model_text(s->conditions[i].message));
             return;
         }
     if (n > 0)

@@ -34,7 +34,8 @@ struct pod_why {
  * PodScheduled=False reason, with message, last termination and exit code. */
 void kubeevents_pod_reason(struct pod_why *p, const struct cJSON *status);
 
-/* A deployment's status.conditions into svc->conditions. 0, or -1 out of memory. */
+/* A deployment's status.conditions into svc->conditions, each message svc's own (freed as
+ * a snapshot's are). 0, or -1 out of memory. */
 int kubeevents_conditions(struct service *svc, const struct cJSON *conds);
 
 /* A ReplicaSet item: its row, and the name of the Deployment that owns it ("" none). */

@@ -55,7 +55,9 @@ struct condition {
     char type[32];
     char status[8]; /* "True", "False", "Unknown" */
     char reason[48];
-    char message[FT_TEXT_MAX];
+    /* owned by the snapshot (a record's points into the record), NULL for none: two of
+     * every deployment's, inline they were most of what explains it. model_text() reads it. */
+    char *message;
     double changed_at; /* lastTransitionTime, unix seconds; 0 unknown */
 };
 

@@ -26,7 +26,7 @@ static void cond(struct condition *c, const char *type, const char *st, const ch
     snprintf(c->type, sizeof c->type, "%s", type);
     snprintf(c->status, sizeof c->status, "%s", st);
     snprintf(c->reason, sizeof c->reason, "%s", reason);
-    snprintf(c->message, sizeof c->message, "%s", msg);
+    c->message = msg[0] ? (char *)msg : NULL; /* literals: a view of no snapshot frees none */
 }
 
 static void ev(struct event *e, const char *obj, const char *reason, const char *msg, int count,

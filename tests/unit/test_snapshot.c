@@ -56,7 +56,9 @@ Test(snapshot, copy_is_deep)
     snprintf(autoscaler_add_keda(&s->autoscaler)->object, FT_NAME_MAX, "api-scaler");
     cr_assert_eq(model_set_text(&s->autoscaler.conditions, "ScalingLimited: TooManyReplicas"), 0);
     snapshot_add_reading(a, "cpu", "api", 1, 42);
-    snprintf(service_add_condition(s)->reason, 48, "ProgressDeadlineExceeded");
+    struct condition *c = service_add_condition(s);
+    snprintf(c->reason, sizeof c->reason, "ProgressDeadlineExceeded");
+    cr_assert_eq(model_set_text(&c->message, "ReplicaSet \"api-7d9f\" has timed out"), 0);
     snprintf(service_add_rset(s)->name, FT_NAME_MAX, "api-7d9f");
     struct event ev = {.type = "Warning", .reason = "BackOff", .count = 3, .last_at = 9};
     service_keep_event(s, &ev);
@@ -66,6 +68,8 @@ Test(snapshot, copy_is_deep)
               b->services[0].n_events == 1);
     cr_expect_str_eq(b->services[0].conditions[0].reason, "ProgressDeadlineExceeded",
                      "what explains readiness is the copy's own (ASan reads freed memory else)");
+    cr_expect_str_eq(model_text(b->services[0].conditions[0].message),
+                     "ReplicaSet \"api-7d9f\" has timed out", "a condition's message too");
     cr_expect_str_eq(b->services[0].rsets[0].name, "api-7d9f");
     cr_expect_str_eq(b->services[0].events[0].reason, "BackOff");
     cr_assert_eq(b->n_services, 1);
