@@ -56,8 +56,8 @@ static void break_api(struct service_view *v)
         p->cpu_cores = p->mem_bytes = NAN;
     }
     snprintf(s->pods[0].reason, sizeof s->pods[0].reason, "ImagePullBackOff");
-    pod_set_message(&s->pods[0], /* owned by the fixture's snapshot, freed with it */
-                    "Back-off pulling image \"ghcr.io/18bravo/open-forge-api:2.0\"");
+    static char pulling[] = "Back-off pulling image \"ghcr.io/18bravo/open-forge-api:2.0\"";
+    s->pods[0].message = pulling; /* the fixture's static pods: nothing frees them */
     snprintf(s->pods[2].reason, sizeof s->pods[2].reason, "CrashLoopBackOff");
     snprintf(s->pods[2].last_reason, sizeof s->pods[2].last_reason, "OOMKilled");
     s->pods[2].exit_code = 137;
