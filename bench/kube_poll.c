@@ -55,7 +55,7 @@ static cJSON *service_json(const struct service *s)
     num(o, "mem_bytes", s->mem_bytes);
     num(o, "cpu_request", s->res.cpu_request);
     num(o, "mem_limit", s->res.mem_limit);
-    cJSON_AddStringToObject(o, "status", s->status);
+    cJSON_AddStringToObject(o, "status", model_text(s->status));
     if (s->autoscaler.present) {
         cJSON *a = cJSON_AddObjectToObject(o, "autoscaler");
         cJSON_AddStringToObject(a, "kind", s->autoscaler.kind);
@@ -63,8 +63,8 @@ static cJSON *service_json(const struct service *s)
         cJSON_AddNumberToObject(a, "min", s->autoscaler.min);
         cJSON_AddNumberToObject(a, "max", s->autoscaler.max);
         num(a, "desired", s->autoscaler.desired_known ? s->autoscaler.desired : NAN);
-        cJSON_AddStringToObject(a, "inactive", s->autoscaler.inactive);
-        cJSON_AddStringToObject(a, "conditions", s->autoscaler.conditions);
+        cJSON_AddStringToObject(a, "inactive", model_text(s->autoscaler.inactive));
+        cJSON_AddStringToObject(a, "conditions", model_text(s->autoscaler.conditions));
         num(a, "cpu_current", s->autoscaler.cpu_current);
         num(a, "mem_current", s->autoscaler.mem_current);
         num(a, "cpu_target", s->autoscaler.cpu_target);

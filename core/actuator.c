@@ -102,7 +102,7 @@ static const char *verb_words(const struct scale_request *req)
 static void judge_keda(const struct scale_request *req, const struct service *svc, char *why,
                        size_t len)
 {
-    const struct keda_scaler *k = &svc->autoscaler.keda;
+    const struct keda_scaler *k = autoscaler_keda(&svc->autoscaler);
     if (!svc->autoscaler.present || strcmp(svc->autoscaler.kind, "KEDA") != 0)
         text_printf(why, len, "%s is not scaled by a ScaledObject", svc->name);
     else if (req->resume && !k->held)
@@ -166,7 +166,7 @@ void actuator_judge(const struct actuator *a, const struct scale_request *req,
                     req->namespace_[0] ? req->namespace_ : svc->namespace_);
     else if (svc->unscalable)
         text_printf(why, len, "%s cannot be scaled: %s", svc->name,
-                    svc->unscalable_why[0] ? svc->unscalable_why : "its source does not scale");
+                    svc->unscalable_why ? svc->unscalable_why : "its source does not scale");
     else if (a->submit == NULL)
         text_printf(why, len, "scaling is not available: no scaler is running");
     else if (req->keda)

@@ -61,7 +61,7 @@ static void add_pair(cJSON *o, const char *k, double cpu, double mem)
 /* An External or Object metric and a ScaledObject's own parameters, when there are. */
 static void keda_json(cJSON *o, const struct autoscaler *a)
 {
-    const struct keda_scaler *k = &a->keda;
+    const struct keda_scaler *k = autoscaler_keda(a);
     if (a->ext_kind[0]) {
         cJSON *m = cJSON_AddObjectToObject(o, "external");
         cJSON_AddStringToObject(m, "kind", a->ext_kind);
@@ -102,9 +102,9 @@ static cJSON *autoscaler_json(const struct service_view *v)
     cJSON_AddNumberToObject(o, "min", a->min);
     cJSON_AddNumberToObject(o, "max", a->max);
     add_num(o, "desired", a->desired_known ? a->desired : NAN);
-    cJSON_AddBoolToObject(o, "scaling_active", a->inactive[0] == '\0');
-    add_str_or_null(o, "inactive", a->inactive);
-    add_str_or_null(o, "conditions", a->conditions);
+    cJSON_AddBoolToObject(o, "scaling_active", a->inactive == NULL);
+    add_str_or_null(o, "inactive", model_text(a->inactive));
+    add_str_or_null(o, "conditions", model_text(a->conditions));
     add_pair(o, "current_metrics", a->cpu_current, a->mem_current);
     add_pair(o, "targets", a->cpu_target, a->mem_target);
     cJSON_AddBoolToObject(o, "agrees", v->hpa_agrees);
@@ -144,7 +144,7 @@ static cJSON *service_json(const struct world *w, const struct service_view *v)
     add_str_or_null(o, "prediction", v->has_rec ? after : NULL);
     add_num(o, "rec_t", v->rec_t);
     cJSON_AddItemToObject(o, "autoscaler", autoscaler_json(v));
-    add_str_or_null(o, "status", s->status);
+    add_str_or_null(o, "status", s->status); /* NULL: null, as "" was */
     add_str_or_null(o, "status_reason", s->reason);
     cJSON_AddNumberToObject(o, "pods", (double)s->n_pods);
     double restarts = 0; /* of all its pods/containers: a loop shows as a growing count */
@@ -366,7 +366,7 @@ static enum band service_band(const struct service *s)
 static void check_service_line(const struct service *s, enum band b, FILE *out)
 {
     fprintf(out, "%s ready %s = %d/%d", check_word(b), s->name, s->ready, s->desired);
-    if (s->status[0])
+    if (s->status != NULL)
         fprintf(out, ": %s", s->status);
     fputc('\n', out);
 }

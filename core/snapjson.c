@@ -17,20 +17,60 @@
 
 enum ftype { F_STR, F_NUM, F_INT, F_BOOL, F_ENUM };
 
+/* An owned F_STR is a char * at off (NULL for ""), read back cut to size - 1 bytes; on the
+ * wire it is an F_STR like any other, so frames do not say how a field is held. */
 struct field {
     const char *key;
     enum ftype type;
     size_t off, size;
+    bool owned;
+    /* A field of a struct the element points to (a service's ScaledObject): off is in that
+     * struct. view gives it for encoding (never NULL); make gives it for decoding, made on
+     * first use, or NULL when the element holds none (its value is then dropped). */
+    const void *(*view)(const void *base);
+    void *(*make)(void *base);
 };
+
+static const void *keda_view(const void *base)
+{
+    return autoscaler_keda(&((const struct service *)base)->autoscaler);
+}
+
+/* Only a KEDA service holds one: as_kind comes before the keda_* keys, in the table and so
+ * in every frame, and a frame of another service carries KEDA's defaults (keda_target
+ * null), which it does not need. Made zeroed, not as autoscaler_add_keda() makes it: a
+ * field left out of a frame is 0. NULL out of memory too: the ScaledObject is then left
+ * out, as autoscaler_keda() reads a missing one. */
+static void *keda_make(void *base)
+{
+    struct autoscaler *a = &((struct service *)base)->autoscaler;
+    if (a->keda == NULL && strcmp(a->kind, "KEDA") == 0)
+        a->keda = calloc(1, sizeof(*a->keda));
+    return a->keda;
+}
+
+/* Where f's struct is in base, for reading; for writing (make), NULL when there is none. */
+static const char *field_base(const struct field *f, const void *base)
+{
+    return f->view != NULL ? f->view(base) : base;
+}
+static char *field_make(const struct field *f, void *base)
+{
+    return f->make != NULL ? f->make(base) : base;
+}
 
 /* the enums are stored as ints: their size must be an int's */
 static_assert(sizeof(enum unit) == sizeof(int), "enum unit is an int");
 static_assert(sizeof(enum permission) == sizeof(int), "enum permission is an int");
 
-#define S(st, f) offsetof(struct st, f), sizeof(((struct st *)0)->f)
+#define S(st, f)          offsetof(struct st, f), sizeof(((struct st *)0)->f), false, NULL, NULL
+#define OWNED(st, f, max) offsetof(struct st, f), max, true, NULL, NULL
+#define KEDA(f)                                                                                    \
+    offsetof(struct keda_scaler, f), sizeof(((struct keda_scaler *)0)->f), false, keda_view,       \
+        keda_make
 #define END                                                                                        \
     {                                                                                              \
-        NULL, F_STR, 0, 0                                                                          \
+        NULL, F_STR, 0, 0, false, NULL, NULL                                                       \
     }
 
 static const struct field snap_fields[] = {
@@ -79,8 +119,8 @@ static const struct field svc_fields[] = {
     {"as_max", F_INT, S(service, autoscaler.max)},
     {"as_desired", F_INT, S(service, autoscaler.desired)},
     {"as_desired_known", F_BOOL, S(service, autoscaler.desired_known)},
-    {"as_inactive", F_STR, S(service, autoscaler.inactive)},
-    {"as_conditions", F_STR, S(service, autoscaler.conditions)},
+    {"as_inactive", F_STR, OWNED(service, autoscaler.inactive, FT_TEXT_MAX)},
+    {"as_conditions", F_STR, OWNED(service, autoscaler.conditions, FT_TEXT_MAX)},
     {"as_cpu_current", F_NUM, S(service, autoscaler.cpu_current)},
     {"as_mem_current", F_NUM, S(service, autoscaler.mem_current)},
     {"as_cpu_target", F_NUM, S(service, autoscaler.cpu_target)},
@@ -90,30 +130,30 @@ static const struct field svc_fields[] = {
     {"as_ext_metric", F_STR, S(service, autoscaler.ext_metric)},
     {"as_ext_current", F_NUM, S(service, autoscaler.ext_current)},
     {"as_ext_target", F_NUM, S(service, autoscaler.ext_target)},
-    {"keda_object", F_STR, S(service, autoscaler.keda.object)},
-    {"keda_hpa", F_STR, S(service, autoscaler.keda.hpa)},
-    {"keda_min", F_INT, S(service, autoscaler.keda.min)},
-    {"keda_max", F_INT, S(service, autoscaler.keda.max)},
-    {"keda_held", F_BOOL, S(service, autoscaler.keda.held)},
-    {"keda_paused_at", F_INT, S(service, autoscaler.keda.paused_at)},
-    {"keda_cooldown_s", F_NUM, S(service, autoscaler.keda.cooldown_s)},
-    {"keda_trigger", F_STR, S(service, autoscaler.keda.trigger)},
-    {"keda_what", F_STR, S(service, autoscaler.keda.what)},
-    {"keda_param", F_STR, S(service, autoscaler.keda.param)},
-    {"keda_target", F_NUM, S(service, autoscaler.keda.target)},
-    {"keda_activation_param", F_STR, S(service, autoscaler.keda.activation_param)},
-    {"keda_activation", F_NUM, S(service, autoscaler.keda.activation)},
-    {"keda_metric_type", F_STR, S(service, autoscaler.keda.metric_type)},
-    {"keda_n_triggers", F_INT, S(service, autoscaler.keda.n_triggers)},
-    {"keda_triggers", F_STR, S(service, autoscaler.keda.triggers)},
-    {"keda_ready", F_STR, S(service, autoscaler.keda.ready)},
-    {"keda_active", F_STR, S(service, autoscaler.keda.active)},
-    {"keda_paused", F_STR, S(service, autoscaler.keda.paused)},
-    {"keda_fallback", F_STR, S(service, autoscaler.keda.fallback)},
-    {"status", F_STR, S(service, status)},
+    {"keda_object", F_STR, KEDA(object)},
+    {"keda_hpa", F_STR, KEDA(hpa)},
+    {"keda_min", F_INT, KEDA(min)},
+    {"keda_max", F_INT, KEDA(max)},
+    {"keda_held", F_BOOL, KEDA(held)},
+    {"keda_paused_at", F_INT, KEDA(paused_at)},
+    {"keda_cooldown_s", F_NUM, KEDA(cooldown_s)},
+    {"keda_trigger", F_STR, KEDA(trigger)},
+    {"keda_what", F_STR, KEDA(what)},
+    {"keda_param", F_STR, KEDA(param)},
+    {"keda_target", F_NUM, KEDA(target)},
+    {"keda_activation_param", F_STR, KEDA(activation_param)},
+    {"keda_activation", F_NUM, KEDA(activation)},
+    {"keda_metric_type", F_STR, KEDA(metric_type)},
+    {"keda_n_triggers", F_INT, KEDA(n_triggers)},
+    {"keda_triggers", F_STR, KEDA(triggers)},
+    {"keda_ready", F_STR, KEDA(ready)},
+    {"keda_active", F_STR, KEDA(active)},
+    {"keda_paused", F_STR, KEDA(paused)},
+    {"keda_fallback", F_STR, KEDA(fallback)},
+    {"status", F_STR, OWNED(service, status, FT_TEXT_MAX)},
     {"status_reason", F_STR, S(service, reason)},
     {"unscalable", F_BOOL, S(service, unscalable)},
-    {"unscalable_why", F_STR, S(service, unscalable_why)},
+    {"unscalable_why", F_STR, OWNED(service, unscalable_why, 128)},
     {"cpu_of", F_STR, S(service, cpu_of)},
     {"scope", F_STR, S(service, scope)},
     END,
@@ -131,16 +171,19 @@ static const struct field pod_fields[] = {
     {"cpu_cores", F_NUM, S(pod, cpu_cores)},
     {"mem_bytes", F_NUM, S(pod, mem_bytes)},
     {"reason", F_STR, S(pod, reason)},
-    {"message", F_STR, S(pod, message)},
+    {"message", F_STR, OWNED(pod, message, FT_TEXT_MAX)},
     {"last_reason", F_STR, S(pod, last_reason)},
     {"exit_code", F_INT, S(pod, exit_code)},
     END,
 };
 
 static const struct field cond_fields[] = {
-    {"type", F_STR, S(condition, type)},     {"status", F_STR, S(condition, status)},
-    {"reason", F_STR, S(condition, reason)}, {"message", F_STR, S(condition, message)},
-    {"t", F_NUM, S(condition, changed_at)},  END,
+    {"type", F_STR, S(condition, type)},
+    {"status", F_STR, S(condition, status)},
+    {"reason", F_STR, S(condition, reason)},
+    {"message", F_STR, OWNED(condition, message, FT_TEXT_MAX)},
+    {"t", F_NUM, S(condition, changed_at)},
+    END,
 };
 
 static const struct field rset_fields[] = {
@@ -200,15 +243,50 @@ cJSON *snapjson_number(double v)
     return cJSON_CreateRaw(buf);
 }
 
-static void encode_field(cJSON *o, const struct field *f, const char *base)
+/* The text of an F_STR field, never NULL. */
+static const char *str_of(const struct field *f, const char *base)
 {
+    if (!f->owned)
+        return base + f->off;
+    const char *s;
+    memcpy(&s, base + f->off, sizeof s);
+    return s != NULL ? s : "";
+}
+
+/* Store n bytes of v (cut to the field's size) into an F_STR field: 0, or -1 out of
+ * memory. An owned one is replaced: a key repeated in a damaged frame leaks nothing. */
+static int set_str(const struct field *f, char *base, const char *v, size_t n)
+{
+    char *p = base + f->off;
+    size_t k = n < f->size ? n : f->size - 1;
+    if (f->owned) {
+        char *own = NULL, *old;
+        if (k > 0 && (own = malloc(k + 1)) == NULL)
+            return -1;
+        if (own != NULL) {
+            memcpy(own, v, k);
+            own[k] = '\0';
+        }
+        memcpy(&old, p, sizeof old);
+        free(old);
+        memcpy(p, &own, sizeof own);
+        return 0;
+    }
+    memcpy(p, v, k);
+    p[k] = '\0';
+    return 0;
+}
+
+static void encode_field(cJSON *o, const struct field *f, const char *el)
+{
+    const char *base = field_base(f, el);
     const void *p = base + f->off;
     double d;
     int i;
     switch (f->type) {
     case F_STR:
-        if (*(const char *)p != '\0')
-            cJSON_AddStringToObject(o, f->key, p);
+        if (*str_of(f, base) != '\0')
+            cJSON_AddStringToObject(o, f->key, str_of(f, base));
         break;
     case F_NUM:
         memcpy(&d, p, sizeof d);
@@ -300,19 +378,25 @@ static double num_of(const cJSON *it)
     return NAN;
 }
 
-/* An absent key was left out as its zero value; null is NAN. */
-static void decode_field(const cJSON *o, const struct field *f, char *base)
+/* An absent key was left out as its zero value; null is NAN. 0, or -1 out of memory.
+ * base is a fresh element: an owned field's NULL is overwritten, never freed. */
+static int decode_field(const cJSON *o, const struct field *f, char *el)
 {
     const cJSON *it = cJSON_GetObjectItemCaseSensitive(o, f->key);
+    char *base = field_make(f, el);
+    if (base == NULL)
+        return 0;
     void *p = base + f->off;
     if (it == NULL) {
-        memset(p, 0, f->size);
-        return;
+        memset(p, 0, f->owned ? sizeof(char *) : f->size);
+        return 0;
     }
     double d = num_of(it);
     int i = cJSON_IsNumber(it) ? it->valueint : 0;
     switch (f->type) {
     case F_STR:
+        if (cJSON_IsString(it) && f->owned)
+            return set_str(f, base, it->valuestring, strlen(it->valuestring));
         if (cJSON_IsString(it))
             snprintf(p, f->size, "%s", it->valuestring);
         break;
@@ -327,12 +411,16 @@ static void decode_field(const cJSON *o, const struct field *f, char *base)
         *(bool *)p = cJSON_IsTrue(it);
         break;
     }
+    return 0;
 }
 
-static void decode_struct(const cJSON *o, const struct field *fields, void *base)
+/* 0, or -1 out of memory (what was read stays in base, to be freed with it). */
+static int decode_struct(const cJSON *o, const struct field *fields, void *base)
 {
+    int rc = 0;
     for (const struct field *f = fields; f->key != NULL; f++)
-        decode_field(o, f, base);
+        rc |= decode_field(o, f, base);
+    return rc;
 }
 
 /* What explains a service's readiness (conditions, ReplicaSets, events) into v. */
@@ -342,9 +430,8 @@ static int decode_why(const cJSON *svc, struct service *v)
     cJSON_ArrayForEach(j, cJSON_GetObjectItemCaseSensitive(svc, "conditions"))
     {
         struct condition *c = service_add_condition(v);
-        if (c == NULL)
+        if (c == NULL || decode_struct(j, cond_fields, c) < 0)
             return -1;
-        decode_struct(j, cond_fields, c);
     }
     cJSON_ArrayForEach(j, cJSON_GetObjectItemCaseSensitive(svc, "rsets"))
     {
@@ -376,9 +463,8 @@ static int decode_services(const cJSON *root, struct snapshot *s)
         cJSON_ArrayForEach(pj, cJSON_GetObjectItemCaseSensitive(svc, "pods"))
         {
             struct pod *p = service_add_pod(v);
-            if (p == NULL)
+            if (p == NULL || decode_struct(pj, pod_fields, p) < 0)
                 return -1;
-            decode_struct(pj, pod_fields, p);
         }
         if (decode_why(svc, v) < 0)
             return -1;
@@ -481,7 +567,8 @@ static void put_varint(struct buf *b, size_t v)
 static void put_struct(struct buf *b, const struct field *fields, const void *base)
 {
     for (const struct field *f = fields; f->key != NULL; f++) {
-        const char *p = (const char *)base + f->off;
+        const char *in = field_base(f, base);
+        const char *p = f->type == F_STR ? str_of(f, in) : in + f->off;
         size_t n = f->type == F_STR    ? strnlen(p, f->size)
                    : f->type == F_NUM  ? sizeof(double)
                    : f->type == F_BOOL ? 0
@@ -590,7 +677,7 @@ static const struct field *find_field(const struct field *fields, const struct f
     return NULL;
 }
 
-static void take_value(struct rd *r, const struct field *f, unsigned type, char *base)
+static void take_value(struct rd *r, const struct field *f, unsigned type, char *el)
 {
     size_t n = type == F_STR    ? take_varint(r)
                : type == F_NUM  ? sizeof(double)
@@ -599,13 +686,15 @@ static void take_value(struct rd *r, const struct field *f, unsigned type, char 
     const unsigned char *v = take(r, n);
     if (r->bad || f == NULL)
         return; /* a key this build does not know: skipped */
+    char *base = field_make(f, el);
+    if (base == NULL)
+        return; /* held by no struct here (keda_make) */
     char *p = base + f->off;
     if (f->type != (enum ftype)type)
         r->bad = true;
     else if (type == F_STR) {
-        size_t k = n < f->size ? n : f->size - 1;
-        memcpy(p, v, k);
-        p[k] = '\0';
+        if (set_str(f, base, (const char *)v, n) < 0)
+            r->bad = true;
     } else if (type == F_BOOL)
         *(bool *)p = true;
     else if (type == F_NUM)
@@ -616,8 +705,11 @@ static void take_value(struct rd *r, const struct field *f, unsigned type, char 
 
 static void take_struct(struct rd *r, const struct field *fields, void *base)
 {
-    for (const struct field *f = fields; f->key != NULL; f++)
-        memset((char *)base + f->off, 0, f->size);
+    for (const struct field *f = fields; f->key != NULL; f++) { /* a fresh element's */
+        char *in = field_make(f, base);
+        if (in != NULL)
+            memset(in + f->off, 0, f->owned ? sizeof(char *) : f->size);
+    }
     const struct field *next = fields;
     for (;;) {
         const unsigned char *kl = take(r, 1);

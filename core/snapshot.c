@@ -1,14 +1,14 @@
 /* snapshot.c - growing the arrays of a snapshot, and freeing one whole.
  *
- * Arrays double as they fill; an element comes back zeroed with its numbers that mean
- * "unknown" set to NAN, so a source fills only what it knows. */
+ * Arrays grow by a half or a third as they fill; an element comes back zeroed with its
+ * numbers that mean "unknown" set to NAN, so a source fills only what it knows. */
 
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "forgetop/grow.h"
 #include "forgetop/model.h"
 #include "forgetop/text.h"
 #include "forgetop/world.h"
@@ -17,20 +17,41 @@
  * can hold, the newest first to stay. */
 #define MAX_CARRIED ((size_t)HISTORY_CAP * WORLD_MAX_METRICS)
 
-/* The capacity of a snapshot array is implicit: the next power of two (at least 4) at or
- * above n, so an array copied by dup_array() grows as one grown here. */
+/* The capacity of a snapshot array is implicit: the first of 1, 2, 3, 4, 6, 8, 12, 16,
+ * 24, ... (powers of two and one and a half times them) at or above n, so an array copied
+ * by dup_array() grows as one grown here. Most services hold two conditions and five
+ * pods, and two or three snapshots of thousands of them are live at once: rounded up to
+ * a power of two from 4, the slack was megabytes (a deployment's 5 pods took 8 slots). */
 static size_t implicit_cap(size_t n)
 {
-    size_t cap = 4;
-    while (n > 0 && cap < n)
-        cap *= 2;
-    return n ? cap : 0;
+    if (n <= 2)
+        return n;
+    for (size_t p = 2;; p *= 2) {
+        if (p >= n)
+            return p;
+        if (p + p / 2 >= n)
+            return p + p / 2;
+        if (p > SIZE_MAX / 4)
+            return n; /* no room to round up: exact */
+    }
 }
 
+/* Append a zeroed element, growing the block when n reaches its implicit capacity. */
 static void *grow(void **arr, size_t *n, size_t size)
 {
-    size_t cap = implicit_cap(*n);
-    return grow_push(arr, n, &cap, size);
+    if (*n == implicit_cap(*n)) {
+        size_t cap = implicit_cap(*n + 1);
+        if (cap < *n || (size != 0 && cap > SIZE_MAX / size))
+            return NULL;
+        void *p = realloc(*arr, cap * size);
+        if (p == NULL)
+            return NULL;
+        *arr = p;
+    }
+    char *el = (char *)*arr + *n * size;
+    memset(el, 0, size);
+    (*n)++;
+    return el;
 }
 
 struct snapshot *snapshot_new(void)
@@ -43,7 +64,17 @@ void snapshot_free(struct snapshot *s)
     if (s == NULL)
         return;
     for (size_t i = 0; i < s->n_services; i++) {
+        for (size_t k = 0; s->services[i].pods != NULL && k < s->services[i].n_pods; k++)
+            free(s->services[i].pods[k].message);
         free(s->services[i].pods);
+        for (size_t k = 0; s->services[i].conditions != NULL && k < s->services[i].n_conditions;
+             k++)
+            free(s->services[i].conditions[k].message);
+        free(s->services[i].autoscaler.keda);
+        free(s->services[i].autoscaler.inactive);
+        free(s->services[i].autoscaler.conditions);
+        free(s->services[i].status);
+        free(s->services[i].unscalable_why);
         free(s->services[i].conditions);
         free(s->services[i].rsets);
         free(s->services[i].events);
@@ -64,15 +95,47 @@ static void *dup_array(const void *arr, size_t n, size_t size)
     return p;
 }
 
-/* A service's own arrays (pods, what explains its readiness), copied into to. */
+/* The pods of from, with messages of their own, into to. Every message is NULL until
+ * copied, so a failure part way leaves to freeable and src's untouched. */
+static int copy_pods(struct service *to, const struct service *from)
+{
+    if (from->n_pods == 0)
+        return 0;
+    if ((to->pods = dup_array(from->pods, from->n_pods, sizeof(*from->pods))) == NULL)
+        return -1;
+    for (size_t i = 0; i < from->n_pods; i++)
+        to->pods[i].message = NULL;
+    for (size_t i = 0; i < from->n_pods; i++)
+        if (pod_set_message(&to->pods[i], from->pods[i].message) < 0)
+            return -1;
+    return 0;
+}
+
+/* A service's own arrays (pods, what explains its readiness) and ScaledObject, copied
+ * into to. */
 static int copy_owned(struct service *to, const struct service *from)
 {
-    if (from->n_pods > 0 &&
-        (to->pods = dup_array(from->pods, from->n_pods, sizeof(*from->pods))) == NULL)
+    if (copy_pods(to, from) < 0)
         return -1;
+    if (model_set_text(&to->status, from->status) < 0 ||
+        model_set_text(&to->unscalable_why, from->unscalable_why) < 0 ||
+        model_set_text(&to->autoscaler.inactive, from->autoscaler.inactive) < 0 ||
+        model_set_text(&to->autoscaler.conditions, from->autoscaler.conditions) < 0)
+        return -1;
+    if (from->autoscaler.keda != NULL) {
+        struct keda_scaler *k = autoscaler_add_keda(&to->autoscaler);
+        if (k == NULL)
+            return -1;
+        *k = *from->autoscaler.keda;
+    }
     if (from->n_conditions > 0 && (to->conditions = dup_array(from->conditions, from->n_conditions,
                                                               sizeof(*from->conditions))) == NULL)
         return -1;
+    for (size_t i = 0; i < from->n_conditions; i++) /* NULL first: freeable part way */
+        to->conditions[i].message = NULL;
+    for (size_t i = 0; i < from->n_conditions; i++)
+        if (model_set_text(&to->conditions[i].message, from->conditions[i].message) < 0)
+            return -1;
     if (from->n_rsets > 0 &&
         (to->rsets = dup_array(from->rsets, from->n_rsets, sizeof(*from->rsets))) == NULL)
         return -1;
@@ -94,6 +157,9 @@ int snapshot_copy(struct snapshot *dst, const struct snapshot *src)
     for (size_t i = 0; s.services != NULL && i < s.n_services; i++) { /* never src's own */
         struct service *to = &s.services[i];
         to->pods = NULL, to->conditions = NULL, to->rsets = NULL, to->events = NULL;
+        to->autoscaler.keda = NULL;
+        to->autoscaler.inactive = to->autoscaler.conditions = to->status = NULL;
+        to->unscalable_why = NULL;
     }
     for (size_t i = 0; ok && i < s.n_services; i++)
         ok = copy_owned(&s.services[i], &src->services[i]) == 0;
@@ -116,7 +182,6 @@ void service_init(struct service *svc)
     svc->autoscaler.cpu_current = svc->autoscaler.mem_current = NAN;
     svc->autoscaler.cpu_target = svc->autoscaler.mem_target = NAN;
     svc->autoscaler.ext_current = svc->autoscaler.ext_target = NAN;
-    svc->autoscaler.keda.target = NAN;
     svc->cpu_cores = svc->mem_bytes = NAN;
 }
 
@@ -134,6 +199,46 @@ struct pod *service_add_pod(struct service *svc)
     if (p != NULL)
         p->cpu_cores = p->mem_bytes = NAN;
     return p;
+}
+
+const struct keda_scaler *autoscaler_keda(const struct autoscaler *a)
+{
+    static const struct keda_scaler none = {.target = NAN};
+    return a->keda != NULL ? a->keda : &none;
+}
+
+struct keda_scaler *autoscaler_add_keda(struct autoscaler *a)
+{
+    if (a->keda == NULL && (a->keda = calloc(1, sizeof(*a->keda))) != NULL)
+        a->keda->target = NAN;
+    return a->keda;
+}
+
+const char *model_text(const char *owned)
+{
+    return owned != NULL ? owned : "";
+}
+
+int model_set_text(char **dst, const char *src)
+{
+    char clean[FT_TEXT_MAX];
+    text_sanitize(clean, sizeof clean, src != NULL ? src : "");
+    char *own = NULL;
+    if (clean[0] != '\0' && (own = strdup(clean)) == NULL)
+        return -1;
+    free(*dst);
+    *dst = own;
+    return 0;
+}
+
+const char *pod_message(const struct pod *p)
+{
+    return model_text(p->message);
+}
+
+int pod_set_message(struct pod *p, const char *msg)
+{
+    return model_set_text(&p->message, msg);
 }
 
 struct condition *service_add_condition(struct service *svc)
@@ -255,10 +360,7 @@ int snapshot_carry_readings(struct snapshot *dst, const struct snapshot *older)
     size_t skip = older->n_readings > MAX_CARRIED ? older->n_readings - MAX_CARRIED : 0;
     size_t keep = older->n_readings - skip;
     size_t n = keep + dst->n_readings;
-    size_t cap = 4;
-    while (cap < n)
-        cap *= 2;
-    struct reading *r = malloc(cap * sizeof(*r));
+    struct reading *r = malloc(implicit_cap(n) * sizeof(*r));
     if (r == NULL)
         return -1;
     memcpy(r, older->readings + skip, keep * sizeof(*r));

@@ -54,6 +54,8 @@ void world_free(struct world *w)
 {
     for (size_t i = 0; i < w->n_sources; i++)
         snapshot_free(w->snaps[i]);
+    for (size_t i = 0; i < w->n_services; i++)
+        free(w->services[i].hpa);
     free(w->services);
     w->services = NULL;
     w->n_services = w->cap_services = 0;
@@ -263,7 +265,7 @@ static struct service_view *add_view(struct world *w, size_t src, const struct s
         return NULL;
     v->source = src;
     v->svc = *svc;
-    hpa_state_init(&v->hpa);
+    v->hpa = NULL;
     series_init(&v->cpu_hist, 100);
     series_init(&v->mem_hist, 100);
     series_init(&v->ready_hist, 1);
@@ -284,13 +286,31 @@ static void drop_unseen(struct world *w, size_t src)
 {
     size_t o = 0;
     for (size_t i = 0; i < w->n_services; i++) {
-        if (w->services[i].source == src && !w->services[i].seen)
+        if (w->services[i].source == src && !w->services[i].seen) {
+            free(w->services[i].hpa);
             continue;
+        }
         if (o != i)
             w->services[o] = w->services[i];
         o++;
     }
     w->n_services = o;
+}
+
+/* v's autoscaling state, made on first use; NULL out of memory. */
+static struct hpa_state *view_hpa(struct service_view *v)
+{
+    if (v->hpa == NULL && (v->hpa = malloc(sizeof(*v->hpa))) != NULL)
+        hpa_state_init(v->hpa);
+    return v->hpa;
+}
+
+/* Out of memory for it, the change is not counted: the rate policies see one less. */
+static void note_scale(struct service_view *v, double t, int to)
+{
+    struct hpa_state *st = view_hpa(v);
+    if (st != NULL)
+        hpa_state_note_scale(st, t, v->svc.desired, to);
 }
 
 static void apply_services(struct world *w, size_t src, const struct snapshot *snap, double now)
@@ -309,7 +329,7 @@ static void apply_services(struct world *w, size_t src, const struct snapshot *s
                 continue;
             added = true;
         } else if (v->svc.desired != svc->desired) {
-            hpa_state_note_scale(&v->hpa, snap_clock(snap, now), v->svc.desired, svc->desired);
+            note_scale(v, snap_clock(snap, now), svc->desired);
         }
         v->svc = *svc;
         why_fill(&v->svc); /* the overview's one word, judged here for every source */
@@ -525,6 +545,18 @@ static void no_recommendation(struct service_view *v)
     v->rec.changes = false;
 }
 
+/* The state a recommendation for v reads and records, or NULL (out of memory) with v
+ * left without one, saying why. */
+static struct hpa_state *rec_state(struct service_view *v)
+{
+    struct hpa_state *st = view_hpa(v);
+    if (st == NULL) {
+        no_recommendation(v);
+        snprintf(v->rec.reason, sizeof(v->rec.reason), "out of memory: no recommendation");
+    }
+    return st;
+}
+
 /* The memory figure an HPA memory target is compared with: % of the request. A source
  * that measures every share against the limit (docker stats: cpu_of "limit") has no
  * request to divide by; its limit share stands in, as its cpu figure does. */
@@ -542,7 +574,8 @@ static double keda_total(const struct world *w, const struct service_view *v,
                          const struct service_rule *r)
 {
     const struct autoscaler *a = &v->svc.autoscaler;
-    if (r != NULL && r->kind == RULE_QUEUE && strcmp(a->keda.param, "listLength") == 0) {
+    if (r != NULL && r->kind == RULE_QUEUE &&
+        strcmp(autoscaler_keda(a)->param, "listLength") == 0) {
         const struct metric_view *m = world_metric(w, r->queue_metric);
         if (m != NULL && m->band != BAND_UNKNOWN && !isnan(m->value))
             return m->value;
@@ -561,7 +594,10 @@ static void recommend_keda_service(struct world *w, struct service_view *v,
     struct keda_input in = {v->svc.desired, v->svc.ready, keda_total(w, v, r), v->svc.cpu_pct,
                             hpa_memory(&v->svc)};
     v->has_rule = true;
-    v->has_rec = recommend_keda(&v->svc.autoscaler.keda, &in, &v->hpa, clock, &v->rec) == 0;
+    struct hpa_state *st = rec_state(v);
+    if (st == NULL)
+        return;
+    v->has_rec = recommend_keda(autoscaler_keda(&v->svc.autoscaler), &in, st, clock, &v->rec) == 0;
     if (!v->has_rec)
         v->rec.replicas = v->svc.desired;
 }
@@ -591,7 +627,9 @@ static void recommend_service(struct world *w, struct service_view *v, double no
         hr.min = v->min;
         hr.max = v->max;
         struct hpa_input in = {v->svc.desired, v->svc.ready, v->svc.cpu_pct, hpa_memory(&v->svc)};
-        v->has_rec = recommend_hpa(&hr, &in, &v->hpa, clock, &v->rec) == 0;
+        struct hpa_state *st = rec_state(v);
+        if (st != NULL)
+            v->has_rec = recommend_hpa(&hr, &in, st, clock, &v->rec) == 0;
         return;
     }
     struct queue_rule qr = r->queue;
@@ -605,8 +643,10 @@ static void recommend_service(struct world *w, struct service_view *v, double no
                  r->queue_metric);
         return;
     }
-    v->has_rec =
-        recommend_queue(&qr, v->svc.desired, v->svc.ready, depth, &v->hpa, clock, &v->rec) == 0;
+    struct hpa_state *st = rec_state(v);
+    if (st != NULL)
+        v->has_rec =
+            recommend_queue(&qr, v->svc.desired, v->svc.ready, depth, st, clock, &v->rec) == 0;
 }
 
 /* One "NAME X% -> ~Y%" clause: per-replica use scales by f (the HPA truncates the

@@ -23,30 +23,30 @@ static void check_service(const struct service *s)
     CHECK_FIELD(s->source);
     CHECK_FIELD(s->namespace_);
     CHECK_FIELD(s->kind);
-    CHECK_FIELD(s->status);
-    CHECK_FIELD(s->unscalable_why);
+    CHECK_TEXT(s->status);
+    CHECK_TEXT(s->unscalable_why);
     CHECK_FIELD(s->autoscaler.kind);
     CHECK_FIELD(s->autoscaler.name);
-    CHECK_FIELD(s->autoscaler.conditions);
+    CHECK_TEXT(s->autoscaler.conditions);
     CHECK(isnan(s->cpu_pct) || s->cpu_pct >= 0);
     CHECK(isnan(s->mem_pct) || s->mem_pct >= 0);
     CHECK(isnan(s->mem_req_pct) || s->mem_req_pct >= 0);
-    CHECK_FIELD(s->autoscaler.inactive);
+    CHECK_TEXT(s->autoscaler.inactive);
     /* an HPA that cannot compute has no count, whatever desiredReplicas said */
-    CHECK(s->autoscaler.inactive[0] == '\0' || !s->autoscaler.desired_known);
+    CHECK(s->autoscaler.inactive == NULL || !s->autoscaler.desired_known);
     CHECK_FIELD(s->reason);
     for (size_t i = 0; i < s->n_pods; i++) {
         CHECK_FIELD(s->pods[i].name);
         CHECK_FIELD(s->pods[i].phase);
         CHECK_FIELD(s->pods[i].node);
         CHECK_FIELD(s->pods[i].reason);
-        CHECK_FIELD(s->pods[i].message);
+        CHECK_TEXT(s->pods[i].message);
         CHECK_FIELD(s->pods[i].last_reason);
     }
     for (size_t i = 0; i < s->n_conditions; i++) {
         CHECK_FIELD(s->conditions[i].type);
         CHECK_FIELD(s->conditions[i].reason);
-        CHECK_FIELD(s->conditions[i].message);
+        CHECK_TEXT(s->conditions[i].message);
     }
     for (size_t i = 0; i < s->n_rsets; i++)
         CHECK_FIELD(s->rsets[i].name);

@@ -63,5 +63,8 @@ static inline int fuzz_is_safe(const char *s)
 
 /* A field of a fixed-size buffer: terminated inside it, and safe. */
 #define CHECK_FIELD(buf) CHECK(strnlen((buf), sizeof(buf)) < sizeof(buf) && fuzz_is_safe(buf))
+/* An owned string of the model (model_set_text): NULL, or bounded as a buffer was. */
+#define CHECK_TEXT(p)                                                                              \
+    CHECK((p) == NULL || (strnlen((p), FT_TEXT_MAX) < FT_TEXT_MAX && fuzz_is_safe(p)))
 
 #endif

@@ -959,11 +959,13 @@ out:
 /* Append "; title: what" to a service's status line. */
 static void status_add(struct service *svc, const char *title, const char *what)
 {
-    size_t len = strlen(svc->status);
-    if (len + 3 >= sizeof(svc->status))
+    char line[FT_TEXT_MAX];
+    const char *was = model_text(svc->status);
+    size_t len = strlen(was);
+    if (len + 3 >= sizeof(line))
         return;
-    snprintf(svc->status + len, sizeof(svc->status) - len, "%s%s: %s", len ? "; " : "", title,
-             what);
+    text_printf(line, sizeof(line), "%s%s%s: %s", was, len ? "; " : "", title, what);
+    model_set_text(&svc->status, line); /* out of memory: the line says less */
 }
 
 /* "137 SIGKILL", "137, OOMKilled", "1": an exit code and what it means. */
@@ -1063,8 +1065,9 @@ static void container_reason(struct pod *p, const struct ctr *k)
         char code[48];
         exit_words(k, code, sizeof(code));
         p->exit_code = k->exit_code;
-        text_printf(p->message, sizeof(p->message), "exit %s%s", code,
-                    is_looping(k) ? ", restarting" : "");
+        char msg[96];
+        text_printf(msg, sizeof(msg), "exit %s%s", code, is_looping(k) ? ", restarting" : "");
+        pod_set_message(p, msg); /* out of memory: the row says less */
     }
 }
 
@@ -1095,10 +1098,10 @@ static void mark_unscalable(struct compose *c, struct service *svc, const struct
         return; /* a fixed container_name says it already */
     if (compose_detect(c) == COMPOSE_TOOL_NONE) {
         svc->unscalable = true;
-        text_printf(svc->unscalable_why, sizeof(svc->unscalable_why), "%s", COMPOSE_NONE_WHY);
+        model_set_text(&svc->unscalable_why, COMPOSE_NONE_WHY); /* out of memory: no why */
     } else if (!scale_file(c, label, file, sizeof(file))) {
         svc->unscalable = true;
-        text_printf(svc->unscalable_why, sizeof(svc->unscalable_why), "%s", COMPOSE_NOFILE_WHY);
+        model_set_text(&svc->unscalable_why, COMPOSE_NOFILE_WHY);
     }
 }
 
@@ -1131,7 +1134,7 @@ static void add_service(struct compose *c, const char *source, struct snapshot *
         svc->updated++;
         if (k[i].fixed_name) {
             svc->unscalable = true;
-            text_printf(svc->unscalable_why, sizeof(svc->unscalable_why), "%s", COMPOSE_FIXED_WHY);
+            model_set_text(&svc->unscalable_why, COMPOSE_FIXED_WHY);
         }
         add_pod(svc, &k[i], ready);
         if (!running && !is_paused(&k[i]))

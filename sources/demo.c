@@ -495,7 +495,9 @@ static void fill_pod(struct demo *d, const struct dpod *dp, struct pod *p, doubl
 static void worker_scaler(struct service *svc, double queue)
 {
     struct autoscaler *a = &svc->autoscaler;
-    struct keda_scaler *k = &a->keda;
+    struct keda_scaler *k = autoscaler_add_keda(a);
+    if (k == NULL)
+        return; /* out of memory: shown as a deployment without an autoscaler */
     a->present = true;
     text_printf(a->kind, sizeof a->kind, "KEDA");
     text_printf(a->name, sizeof a->name, "agent-worker-scaler");
@@ -549,13 +551,16 @@ static int add_service(struct demo *d, int k, struct snapshot *out)
         def->res.mem_request > 0 && ready > 0 ? trunc(per_mem * 100 / def->res.mem_request) : NAN;
     svc->cpu_cores = per_cpu * ready;
     svc->mem_bytes = per_mem * ready;
-    if (ready < s->n)
-        text_printf(svc->status, sizeof(svc->status), "rolling out: %d of %d ready", ready, s->n);
+    if (ready < s->n) {
+        char line[64];
+        text_printf(line, sizeof(line), "rolling out: %d of %d ready", ready, s->n);
+        model_set_text(&svc->status, line); /* out of memory: no status line */
+    }
     if (k == SVC_WORKER)
         worker_scaler(svc, round(d->queue));
     if (def->unscalable) {
         svc->unscalable = true;
-        text_sanitize(svc->unscalable_why, sizeof(svc->unscalable_why), def->unscalable);
+        model_set_text(&svc->unscalable_why, def->unscalable); /* out of memory: no why */
     }
     for (int i = 0; i < s->n && i < MAX_PODS_SHOWN; i++) {
         struct pod *p = service_add_pod(svc);

@@ -165,13 +165,17 @@ int keda_parse_scaledobject(const cJSON *item, struct keda_scaler *out, char *ta
     return 0;
 }
 
-void keda_link(struct autoscaler *a, const struct keda_scaler *k)
+int keda_link(struct autoscaler *a, const struct keda_scaler *k)
 {
+    struct keda_scaler *own = autoscaler_add_keda(a);
+    if (own == NULL)
+        return -1;
     bool generated = a->present && strcmp(a->kind, "HPA") == 0 && strcmp(a->name, k->hpa) == 0;
     if (!generated) { /* no HPA of KEDA's here: nothing of it is known */
         a->desired = 0;
         a->desired_known = false;
-        a->conditions[0] = a->inactive[0] = '\0';
+        model_set_text(&a->conditions, NULL); /* frees: cannot fail */
+        model_set_text(&a->inactive, NULL);
         a->ext_kind[0] = a->ext_type[0] = a->ext_metric[0] = '\0';
         a->ext_current = a->ext_target = NAN;
         a->cpu_current = a->mem_current = a->cpu_target = a->mem_target = NAN;
@@ -181,7 +185,8 @@ void keda_link(struct autoscaler *a, const struct keda_scaler *k)
     text_printf(a->name, sizeof a->name, "%s", k->object);
     a->min = k->min;
     a->max = k->max;
-    a->keda = *k;
+    *own = *k;
+    return 0;
 }
 
 /* A target or current value of the type named: averageValue or value, as a number. */

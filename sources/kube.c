@@ -378,12 +378,16 @@ static int on_deployment(struct pollctx *pc, const void *rec)
     svc->updated = r->updated;
     svc->available = r->available;
     svc->res = r->res;
-    put_str(svc->status, sizeof(svc->status), r->status);
+    if (model_set_text(&svc->status, r->status) < 0)
+        return -1;
     for (size_t i = 0; i < r->n_conds; i++) {
         struct condition *c = service_add_condition(svc);
         if (c == NULL)
             return -1;
         *c = r->conds[i];
+        c->message = NULL; /* the record's: the snapshot takes a copy */
+        if (model_set_text(&c->message, r->conds[i].message) < 0)
+            return -1;
     }
     return 0;
 }
@@ -399,7 +403,15 @@ static int on_hpa(struct pollctx *pc, const void *rec)
         return i == -2 ? -1 : 0;
     struct service *svc = &pc->snap->services[i];
     struct autoscaler *a = &svc->autoscaler;
+    /* what the service owns stays its own (a second HPA of one Deployment replaces the
+     * first's texts, never leaks them); the texts are copies of the record's */
+    char *inactive = a->inactive, *conditions = a->conditions;
+    struct keda_scaler *keda = a->keda;
     *a = r->a;
+    a->inactive = inactive, a->conditions = conditions, a->keda = keda;
+    if (model_set_text(&a->inactive, r->inactive) < 0 ||
+        model_set_text(&a->conditions, r->conditions) < 0)
+        return -1;
     char key[KUBENS_KEY_MAX];
     if (strmap_put(&pc->by_hpa, key, kubens_key(key, sizeof key, ns, a->name, strlen(a->name)), i) <
         0)
@@ -420,7 +432,8 @@ static int on_scaledobject(struct pollctx *pc, const void *rec)
     if (i < 0)
         return i == -2 ? -1 : 0;
     struct service *svc = &pc->snap->services[i];
-    keda_link(&svc->autoscaler, &r->k);
+    if (keda_link(&svc->autoscaler, &r->k) < 0)
+        return -1;
     svc->min = r->k.min;
     svc->max = r->k.max;
     pc->n_keda++;
@@ -482,7 +495,8 @@ static int on_pod(struct pollctx *pc, const void *rec)
     p->restarts = r->restarts;
     p->started_at = r->started_at;
     put_str(p->reason, sizeof(p->reason), r->reason);
-    put_str(p->message, sizeof(p->message), r->message);
+    if (pod_set_message(p, r->message) < 0)
+        return -1;
     put_str(p->last_reason, sizeof(p->last_reason), r->last_reason);
     p->exit_code = r->exit_code;
     return 0;

@@ -51,7 +51,7 @@ static double when(const cJSON *o, const char *k)
 
 /* One container's state: a waiting or terminated reason replaces the pod's when it
  * ranks higher (why.c's order), so the pod row names what blocks it most. */
-static void container_state(struct pod *p, const cJSON *cs)
+static void container_state(struct pod_why *p, const cJSON *cs)
 {
     const cJSON *state = kubeevents_jget(cs, "state"),
                 *last = kubeevents_jget(kubeevents_jget(cs, "lastState"), "terminated");
@@ -76,7 +76,7 @@ static void container_state(struct pod *p, const cJSON *cs)
     }
 }
 
-void kubeevents_pod_reason(struct pod *p, const cJSON *status)
+void kubeevents_pod_reason(struct pod_why *p, const cJSON *status)
 {
     const cJSON *c;
     cJSON_ArrayForEach(c, kubeevents_jget(status, "conditions"))
@@ -116,7 +116,10 @@ int kubeevents_conditions(struct service *svc, const cJSON *conds)
         kubeevents_jcopy(k->type, sizeof(k->type), c, "type");
         kubeevents_jcopy(k->status, sizeof(k->status), c, "status");
         kubeevents_jcopy(k->reason, sizeof(k->reason), c, "reason");
-        kubeevents_jcopy(k->message, sizeof(k->message), c, "message");
+        char msg[FT_TEXT_MAX];
+        kubeevents_jcopy(msg, sizeof(msg), c, "message");
+        if (model_set_text(&k->message, msg) < 0)
+            return -1;
         k->changed_at = when(c, "lastTransitionTime");
     }
     return 0;

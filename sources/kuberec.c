@@ -252,15 +252,19 @@ static int parse_deployment(const cJSON *item, void **rec)
     pack_selector(&sel, jget(spec, "selector"));
     if (kubeevents_conditions(&tmp, jget(st, "conditions")) < 0 || sel.oom)
         goto out;
-    size_t conds = tmp.n_conditions * sizeof(struct condition);
+    size_t conds = tmp.n_conditions * sizeof(struct condition), texts = 0;
+    for (size_t i = 0; i < tmp.n_conditions; i++)
+        texts += strlen(model_text(tmp.conditions[i].message)) + 1;
     char *at;
-    struct kuberec_dep *r =
-        rec_alloc(sizeof d, conds + strlen(name) + strlen(ns) + strlen(status) + 3 + sel.len, &at);
+    struct kuberec_dep *r = rec_alloc(
+        sizeof d, conds + texts + strlen(name) + strlen(ns) + strlen(status) + 3 + sel.len, &at);
     if (r == NULL)
         goto out;
     *r = d;
     r->n_conds = tmp.n_conditions;
     r->conds = tmp.n_conditions ? (struct condition *)put(&at, tmp.conditions, conds) : NULL;
+    for (size_t i = 0; i < r->n_conds; i++) /* the record's own copies: tmp's are freed */
+        r->conds[i].message = (char *)put_str(&at, model_text(tmp.conditions[i].message));
     r->name = put_str(&at, name);
     r->ns = put_str(&at, ns);
     r->status = put_str(&at, status);
@@ -268,6 +272,8 @@ static int parse_deployment(const cJSON *item, void **rec)
     *rec = r;
     rc = 0;
 out:
+    for (size_t i = 0; i < tmp.n_conditions; i++)
+        free(tmp.conditions[i].message);
     free(tmp.conditions);
     free(sel.p);
     return rc;
@@ -307,8 +313,9 @@ static void hpa_metrics(struct autoscaler *a, const cJSON *spec, const cJSON *st
     }
 }
 
-static void hpa_conditions(struct autoscaler *a, const cJSON *conds)
+static void hpa_conditions(struct kuberec_hpa *h, const cJSON *conds)
 {
+    struct autoscaler *a = &h->a;
     const cJSON *c;
     size_t n = 0;
     cJSON_ArrayForEach(c, conds)
@@ -321,7 +328,7 @@ static void hpa_conditions(struct autoscaler *a, const cJSON *conds)
         text_sanitize(r, sizeof(r), reason ? reason : "");
         if (strcmp(type, "ScalingActive") == 0 && strcmp(st, "False") == 0) {
             /* it cannot compute: its desiredReplicas (often 0) is no count at all */
-            text_printf(a->inactive, sizeof(a->inactive), "ScalingActive=False: %s",
+            text_printf(h->inactive, sizeof(h->inactive), "ScalingActive=False: %s",
                         r[0] ? r : "no reason given");
             a->desired_known = false;
         }
@@ -330,16 +337,17 @@ static void hpa_conditions(struct autoscaler *a, const cJSON *conds)
                        (strcmp(type, "ScalingActive") == 0 && strcmp(st, "False") == 0);
         if (!notable)
             continue;
-        text_printf(a->conditions + n, sizeof(a->conditions) - n, "%s%s%s: %s", n ? "; " : "", t,
+        text_printf(h->conditions + n, sizeof(h->conditions) - n, "%s%s%s: %s", n ? "; " : "", t,
                     strcmp(st, "False") == 0 ? "=False" : "", r);
-        n = strlen(a->conditions);
+        n = strlen(h->conditions);
     }
 }
 
 /* An autoscaling/v1 HPA's shape: one cpu target and figure, and its conditions kept
  * in an annotation as a JSON string. A v2 item has none of these, so both are read. */
-static void hpa_v1_fields(struct autoscaler *a, const cJSON *item)
+static void hpa_v1_fields(struct kuberec_hpa *h, const cJSON *item)
 {
+    struct autoscaler *a = &h->a;
     const cJSON *spec = jget(item, "spec"), *st = jget(item, "status");
     const char *conds = jstr(jget(jget(item, "metadata"), "annotations"),
                              "autoscaling.alpha.kubernetes.io/conditions");
@@ -349,9 +357,9 @@ static void hpa_v1_fields(struct autoscaler *a, const cJSON *item)
         a->cpu_target = target;
     if (current >= 0)
         a->cpu_current = current;
-    if (conds != NULL && a->conditions[0] == '\0') {
+    if (conds != NULL && h->conditions[0] == '\0') {
         cJSON *c = cJSON_Parse(conds);
-        hpa_conditions(a, c);
+        hpa_conditions(h, c);
         cJSON_Delete(c);
     }
 }
@@ -367,6 +375,7 @@ static int parse_hpa(const cJSON *item, void **rec)
         return -1;
     service_init(&tmp);
     r->a = tmp.autoscaler;
+    r->inactive[0] = r->conditions[0] = '\0';
     item_ns(item, r->ns, sizeof r->ns);
     r->target[0] = '\0';
     *rec = r;
@@ -383,8 +392,8 @@ static int parse_hpa(const cJSON *item, void **rec)
     a->desired_known = a->desired >= 0;
     hpa_metrics(a, spec, st);
     keda_hpa_metrics(a, spec, st);
-    hpa_conditions(a, jget(st, "conditions"));
-    hpa_v1_fields(a, item);
+    hpa_conditions(r, jget(st, "conditions"));
+    hpa_v1_fields(r, item);
     if (!a->desired_known)
         a->desired = 0;
     return 0;
@@ -428,7 +437,7 @@ static bool pod_owner(const cJSON *meta, char *out, size_t len)
 }
 
 /* The fields of a pod's status the join copies, into p (zeroed first). */
-static void pod_status(struct kuberec_pod *p, struct pod *why, const cJSON *item)
+static void pod_status(struct kuberec_pod *p, struct pod_why *why, const cJSON *item)
 {
     const cJSON *meta = jget(item, "metadata"), *st = jget(item, "status"), *c;
     jcopy(p->phase, sizeof(p->phase), st, "phase");
@@ -481,7 +490,7 @@ static int parse_pod(const cJSON *item, void **rec)
     const cJSON *meta = jget(item, "metadata");
     char name[FT_NAME_MAX], ns[FT_NAME_MAX], node[FT_NAME_MAX], owner[FT_NAME_MAX];
     struct kuberec_pod p = {0};
-    struct pod why;
+    struct pod_why why;
     struct buf labels = {0};
     jcopy(name, sizeof(name), meta, "name");
     item_ns(item, ns, sizeof ns);

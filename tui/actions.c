@@ -330,8 +330,9 @@ static void min_request(const struct service_view *sv, struct scale_request *req
     const struct autoscaler *a = &sv->svc.autoscaler;
     req->set_autoscaler_min = true;
     req->keda = strcmp(a->kind, "KEDA") == 0;
-    req->from = req->keda ? a->keda.min : a->min;
-    text_printf(req->object, sizeof req->object, "%s", req->keda ? a->keda.object : a->name);
+    req->from = req->keda ? autoscaler_keda(a)->min : a->min;
+    text_printf(req->object, sizeof req->object, "%s",
+                req->keda ? autoscaler_keda(a)->object : a->name);
 }
 
 bool actions_hold_request(const struct tui *t, const struct service_view *sv, int to,
@@ -353,9 +354,10 @@ bool actions_hold_request(const struct tui *t, const struct service_view *sv, in
     }
     if (keda) {
         req->keda = true;
-        text_printf(req->object, sizeof req->object, "%s", a->keda.object);
+        const struct keda_scaler *k = autoscaler_keda(a);
+        text_printf(req->object, sizeof req->object, "%s", k->object);
         if (req->resume)
-            req->from = a->keda.held ? a->keda.paused_at : -1, req->to = -1;
+            req->from = k->held ? k->paused_at : -1, req->to = -1;
         else
             text_printf(req->reason, sizeof req->reason, "operator held the count at %d", to);
         return true;
@@ -580,7 +582,7 @@ const struct tui_target *confirm_min_target(const struct tui *t)
     const struct access *acc = access_of(t, sv);
     if (acc && (keda ? acc->keda : acc->hpa_min) == PERM_DENIED)
         return NULL; /* the dialog says why m is not offered */
-    return g->to > (keda ? a->keda.min : a->min) ? g : NULL;
+    return g->to > (keda ? autoscaler_keda(a)->min : a->min) ? g : NULL;
 }
 
 bool confirm_dangers(const struct tui *t, char *out, size_t len)

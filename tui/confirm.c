@@ -93,23 +93,23 @@ static void autoscaler_line(struct tui *t, struct dialog_view *d, const struct s
     bool keda = strcmp(as->kind, "KEDA") == 0;
     /* an autoscaler that cannot compute (the source says why: ScalingActive=False) leaves
      * whatever count it finds: the change stays */
-    if (as->inactive[0] != '\0')
+    if (as->inactive != NULL)
         text_printf(buf[*k], DLG_TEXT, "%s %s cannot compute, so it keeps %d (%s)", as->kind,
                     as->name, g->to, as->inactive);
     else if (keda)
         text_printf(buf[*k], DLG_TEXT,
                     "KEDA owns the count: ScaledObject %s (%d..%d, through its HPA %s) will undo "
                     "this",
-                    as->keda.object, as->min, as->max, as->keda.hpa);
+                    autoscaler_keda(as)->object, as->min, as->max, autoscaler_keda(as)->hpa);
     else
         text_printf(buf[*k], DLG_TEXT, "%s %s (%d..%d) owns the count and will undo this", as->kind,
                     as->name, as->min, as->max);
     d->lines[d->n++] = (struct dialog_line){"autoscaler", buf[(*k)++], EL_BAND_WARN};
-    int min = keda ? as->keda.min : as->min;
+    int min = keda ? autoscaler_keda(as)->min : as->min;
     if (confirm_min_target(t) != NULL && keda) {
         text_printf(buf[*k], DLG_TEXT,
                     "m sets %s's minReplicaCount %d -> %d instead, for good (not its HPA)",
-                    as->keda.object, min, g->to);
+                    autoscaler_keda(as)->object, min, g->to);
         d->lines[d->n++] = (struct dialog_line){"instead", buf[(*k)++], EL_DIALOG};
     } else if (confirm_min_target(t) != NULL) {
         text_printf(buf[*k], DLG_TEXT, "m raises its minimum %d -> %d instead, for good", as->min,
@@ -206,11 +206,11 @@ static void hold_writes(const struct tui *t, const struct tui_target *g,
 {
     bool keda = strcmp(as->kind, "KEDA") == 0;
     if (keda && t->op == OP_HOLD)
-        text_printf(out, len, "ScaledObject %s: annotation %s: \"%d\"", as->keda.object,
+        text_printf(out, len, "ScaledObject %s: annotation %s: \"%d\"", autoscaler_keda(as)->object,
                     KEDA_PAUSED_ANNOTATION, g->to);
     else if (keda)
         text_printf(out, len, "ScaledObject %s: remove annotation %s (paused at %d)",
-                    as->keda.object, KEDA_PAUSED_ANNOTATION, g->from);
+                    autoscaler_keda(as)->object, KEDA_PAUSED_ANNOTATION, g->from);
     else
         text_printf(out, len, "HPA %s: minReplicas %d -> %d", as->name, g->from, g->to);
 }

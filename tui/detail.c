@@ -72,16 +72,17 @@ static void autoscaler_line(const struct style *st, const struct autoscaler *a, 
 {
     char wants[FT_TEXT_MAX + 16], m[96] = "";
     /* an HPA that cannot compute leaves desiredReplicas 0: that is no count */
-    if (a->inactive[0])
-        text_printf(wants, sizeof wants, "%s: cannot compute, leaves the count", a->inactive);
+    const char *inactive = model_text(a->inactive);
+    if (inactive[0])
+        text_printf(wants, sizeof wants, "%s: cannot compute, leaves the count", inactive);
     else if (a->desired_known)
         text_printf(wants, sizeof wants, "wants %d", a->desired);
     else
         text_printf(wants, sizeof wants, "no count yet");
-    if (!a->inactive[0]) /* it has no current figures then */
+    if (!inactive[0]) /* it has no current figures then */
         autoscaler_metrics(a, m, sizeof m);
     /* ScalingActive is already in `wants`; other conditions follow */
-    const char *cond = a->inactive[0] ? "" : a->conditions;
+    const char *cond = inactive[0] ? "" : model_text(a->conditions);
     text_printf(b, len, "%s %s, %d..%d, %s%s%s%s%s", a->kind, a->name, a->min, a->max, wants,
                 m[0] ? st->g->sep : "", m, cond[0] ? st->g->sep : "", cond);
 }
@@ -110,7 +111,7 @@ static int held_min(struct tui *t, const char *hpa, int *prev)
 static int keda_lines(struct tui *t, const struct autoscaler *a, int y, int w)
 {
     const struct style *st = &t->style;
-    const struct keda_scaler *k = &a->keda;
+    const struct keda_scaler *k = autoscaler_keda(a);
     char b[FT_TEXT_MAX * 2], cur[32] = "no data", tgt[32] = "?";
     int y0 = y, prev;
     if (a->ext_kind[0]) {
@@ -184,7 +185,7 @@ static int facts(struct tui *t, const struct service_view *sv, int y, int w)
         text_printf(b, sizeof b, "none: only forgetop and operators change this count");
     /* two rows at most: a condition the HPA reports must reach the operator whole */
     paint_text(t->win, st, y, 0, 12, "autoscaler", st->attr[EL_DIM]);
-    y += wrapped(t, y, 13, w - 13, b, 2, st->attr[s->autoscaler.inactive[0] ? EL_BAND_WARN : 0]);
+    y += wrapped(t, y, 13, w - 13, b, 2, st->attr[s->autoscaler.inactive ? EL_BAND_WARN : 0]);
     if (s->autoscaler.present)
         y += keda_lines(t, &s->autoscaler, y, w);
     if (!sv->hpa_agrees)
@@ -199,8 +200,8 @@ static int facts(struct tui *t, const struct service_view *sv, int y, int w)
     y += line(t, y, 0, w, "resources", b, 0);
     use_line(st, s, b, sizeof b);
     y += line(t, y, 0, w, "use", b, 0);
-    if (s->status[0] || s->unscalable)
-        y += line(t, y, 0, w, "status", s->unscalable ? s->unscalable_why : s->status,
+    if (s->status != NULL || s->unscalable)
+        y += line(t, y, 0, w, "status", model_text(s->unscalable ? s->unscalable_why : s->status),
                   st->attr[EL_STATUS_ERR]);
     if (sv->has_rule) {
         if (sv->has_rec)
@@ -315,12 +316,12 @@ static void reason_text(const struct service *s, char *b, size_t len)
             (strcmp(p->reason, s->reason) != 0 && strcmp(p->last_reason, s->reason) != 0))
             continue;
         if (n++ == 0)
-            msg = p->message;
+            msg = pod_message(p);
     }
     for (size_t i = 0; n == 0 && i < s->n_conditions && s->conditions; i++)
         if (strcmp(s->conditions[i].reason, s->reason) == 0) {
             text_printf(b, len, "%s (%s=%s): %s", s->reason, s->conditions[i].type,
-                        s->conditions[i].status, s->conditions[i].message);
+                        s->conditions[i].status, model_text(s->conditions[i].message));
             return;
         }
     if (n > 0)

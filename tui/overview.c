@@ -128,7 +128,8 @@ static void common_of(const struct tui *t, const size_t *idx, size_t n, struct c
         c->one_ns &= strcmp(s->namespace_, c->ns) == 0;
         c->one_kind &= strcmp(s->kind, c->kind) == 0;
         c->no_bounds &= sv->max <= 0;
-        c->no_status &= !s->reason[0] && !(s->unscalable ? s->unscalable_why : s->status)[0];
+        c->no_status &=
+            !s->reason[0] && !model_text(s->unscalable ? s->unscalable_why : s->status)[0];
         if (s->autoscaler.present) {
             if (!c->any_auto)
                 c->auto_kind = s->autoscaler.kind;
@@ -195,10 +196,10 @@ static void autoscaler_cell(const struct service_view *sv, const struct common *
         return;
     }
     bool kind = c->auto_kind == NULL, bounds = a->min != sv->min || a->max != sv->max;
-    bool held = a->keda.held && strcmp(a->kind, "KEDA") == 0; /* the badge goes first */
+    bool held = autoscaler_keda(a)->held && strcmp(a->kind, "KEDA") == 0; /* badge first */
     char badge[32] = "";
     if (held)
-        text_printf(badge, sizeof badge, "PAUSED at %d ", a->keda.paused_at);
+        text_printf(badge, sizeof badge, "PAUSED at %d ", autoscaler_keda(a)->paused_at);
     text_printf(out, len, "%s%s%s%s", badge, kind ? a->kind : "", kind ? " " : "", a->name);
     if (bounds)
         text_printf(out + strlen(out), len - strlen(out), " %d..%d", a->min, a->max);

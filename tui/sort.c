@@ -48,7 +48,7 @@ void tui_status_text(const struct service_view *sv, char *out, size_t len)
     if (s->reason[0])
         text_printf(out, len, "%s %d/%d", s->reason, s->ready, s->desired);
     else
-        text_printf(out, len, "%s", s->unscalable ? s->unscalable_why : s->status);
+        text_printf(out, len, "%s", model_text(s->unscalable ? s->unscalable_why : s->status));
 }
 
 /* One row's value in the sort column: a number or up to two texts, or unknown. The
@@ -61,7 +61,7 @@ struct key {
 
 static const char *status_word(const struct service *s)
 {
-    return s->reason[0] ? s->reason : s->unscalable ? s->unscalable_why : s->status;
+    return s->reason[0] ? s->reason : model_text(s->unscalable ? s->unscalable_why : s->status);
 }
 
 static void key_of(const struct tui *t, const struct service_view *sv, struct key *k)

@@ -286,7 +286,7 @@ static void follow_rollout(struct tui *t, struct tui_follow *f, char *out, size_
                     s->ready, f->to);
     } else {
         size_t waiting = 0, starting = 0; /* Pending (not yet placed), then not ready */
-        const char *why = s->status;
+        const char *why = model_text(s->status);
         for (size_t i = 0; i < s->n_pods && s->pods; i++) {
             waiting += strcmp(s->pods[i].phase, "Pending") == 0;
             starting += !s->pods[i].ready && strcmp(s->pods[i].phase, "Pending") != 0;

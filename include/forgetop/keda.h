@@ -23,8 +23,9 @@ int keda_parse_scaledobject(const struct cJSON *item, struct keda_scaler *out, c
 
 /* Make a's owner the ScaledObject k: kind "KEDA", its name, its bounds. The generated
  * HPA's figures (desired, conditions, metrics) stay when a names that HPA; otherwise the
- * count is not known (KEDA paused, or the HPA not yet made). */
-void keda_link(struct autoscaler *a, const struct keda_scaler *k);
+ * count is not known (KEDA paused, or the HPA not yet made). 0, or -1 out of memory (a
+ * unchanged). */
+int keda_link(struct autoscaler *a, const struct keda_scaler *k);
 
 /* The first External or Object metric of an HPA's spec.metrics and its value in
  * status.currentMetrics, into a's ext_* fields (AverageValue or Value targets). */

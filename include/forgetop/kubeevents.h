@@ -21,11 +21,21 @@ const char *kubeevents_jstr(const struct cJSON *o, const char *k);
 int kubeevents_jint(const struct cJSON *o, const char *k, double lo, double hi, int dflt);
 void kubeevents_jcopy(char *dst, size_t len, const struct cJSON *o, const char *k);
 
+/* Why a pod is not running or not ready, as struct pod's fields of that name say; the
+ * message is read into a buffer here, so the pod keeps one only when there is one. */
+struct pod_why {
+    char reason[48];
+    char message[FT_TEXT_MAX];
+    char last_reason[32];
+    int exit_code;
+};
+
 /* A pod's status: its most important container waiting/terminated reason, or its
  * PodScheduled=False reason, with message, last termination and exit code. */
-void kubeevents_pod_reason(struct pod *p, const struct cJSON *status);
+void kubeevents_pod_reason(struct pod_why *p, const struct cJSON *status);
 
-/* A deployment's status.conditions into svc->conditions. 0, or -1 out of memory. */
+/* A deployment's status.conditions into svc->conditions, each message svc's own (freed as
+ * a snapshot's are). 0, or -1 out of memory. */
 int kubeevents_conditions(struct service *svc, const struct cJSON *conds);
 
 /* A ReplicaSet item: its row, and the name of the Deployment that owns it ("" none). */

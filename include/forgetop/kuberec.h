@@ -41,6 +41,10 @@ struct kuberec_hpa {
     char ns[FT_NAME_MAX];
     char target[FT_NAME_MAX]; /* its Deployment, raw; "" when it scales another kind */
     struct autoscaler a;      /* as on_hpa filled it: kind, name, bounds, figures */
+    /* a's texts, the record's own (a.inactive and a.conditions are NULL here): a joined
+     * service takes copies, so no snapshot points into the informer's cache */
+    char inactive[FT_TEXT_MAX];
+    char conditions[FT_TEXT_MAX];
 };
 
 struct kuberec_scaledobject {

@@ -40,10 +40,12 @@ struct pod {
     /* Why it is not running or not ready, as its status says: a container's waiting or
      * terminated reason ("ImagePullBackOff", "CrashLoopBackOff", "OOMKilled") or its
      * PodScheduled=False reason ("Unschedulable"); "" none. message is that reason's,
-     * sanitised. last_reason and exit_code: the last termination ("OOMKilled", 137), for
-     * a container that keeps dying; "" and 0 when none. */
+     * sanitised, owned by the pod's snapshot and NULL when there is none (nearly every
+     * pod: inline, its 256 bytes were half a pod, and pods are most of a snapshot); read
+     * it through pod_message(). last_reason and exit_code: the last termination
+     * ("OOMKilled", 137), for a container that keeps dying; "" and 0 when none. */
     char reason[48];
-    char message[FT_TEXT_MAX];
+    char *message;
     char last_reason[32];
     int exit_code;
 };
@@ -53,7 +55,9 @@ struct condition {
     char type[32];
     char status[8]; /* "True", "False", "Unknown" */
     char reason[48];
-    char message[FT_TEXT_MAX];
+    /* owned by the snapshot (a record's points into the record), NULL for none: two of
+     * every deployment's, inline they were most of what explains it. model_text() reads it. */
+    char *message;
     double changed_at; /* lastTransitionTime, unix seconds; 0 unknown */
 };
 
@@ -111,8 +115,11 @@ struct autoscaler {
      * ScalingActive=False (a real HPA that cannot compute leaves desiredReplicas 0) */
     bool desired_known;
     /* "ScalingActive=False: FailedGetResourceMetric" when it cannot compute, else "" */
-    char inactive[FT_TEXT_MAX];
-    char conditions[FT_TEXT_MAX]; /* "ScalingLimited: TooManyReplicas", sanitised */
+    char *inactive;
+    char *conditions; /* "ScalingLimited: TooManyReplicas", sanitised */
+    /* Both owned by the snapshot (a record keeps its own, kuberec.h) and NULL for "", as
+     * most services have no autoscaler: inline, they were 512 bytes of every service in
+     * every snapshot and world view. Read them through model_text(). */
     /* its own status.currentMetrics and spec targets, utilisation % of request; NAN when
      * it reports none (targets: not used) */
     double cpu_current, mem_current;
@@ -123,7 +130,10 @@ struct autoscaler {
     char ext_kind[16], ext_type[16];
     char ext_metric[FT_NAME_MAX];
     double ext_current, ext_target;
-    struct keda_scaler keda; /* kind "KEDA" only */
+    /* kind "KEDA" only: owned by the snapshot, NULL for every other autoscaler (648 bytes
+     * in each of thousands of services, in every snapshot and world view, otherwise).
+     * Read it through autoscaler_keda(), make it with autoscaler_add_keda(). */
+    struct keda_scaler *keda;
 };
 
 struct service {
@@ -140,11 +150,13 @@ struct service {
     double mem_req_pct;
     double cpu_cores, mem_bytes; /* absolute usage; NAN unknown */
     struct autoscaler autoscaler;
-    char status[FT_TEXT_MAX]; /* "rollout stuck: ProgressDeadlineExceeded", "" when fine */
-    char reason[48]; /* most important reason pods are not ready ("ImagePullBackOff"), "" */
-    bool unscalable; /* e.g. compose container_name */
-    char unscalable_why[128];
-    struct pod *pods; /* owned; detail screen */
+    /* "rollout stuck: ProgressDeadlineExceeded"; NULL when fine (nearly every service), owned
+     * by the snapshot like the autoscaler's texts: read it through model_text() */
+    char *status;
+    char reason[48];      /* most important reason pods are not ready ("ImagePullBackOff"), "" */
+    bool unscalable;      /* e.g. compose container_name */
+    char *unscalable_why; /* owned, NULL when it says nothing: read it through model_text() */
+    struct pod *pods;     /* owned; detail screen */
     size_t n_pods;
     /* What cpu_pct is a share of: "" or "request" (as the HPA counts), "limit" (as docker
      * stats counts). The source says; the screens only print it. */
@@ -294,8 +306,23 @@ struct fact *snapshot_add_fact_text(struct snapshot *s, const char *panel, const
 /* Set a fact's typed qualifier or, for a NAN, why there is no data (sanitised). */
 void fact_set_text(struct fact *f, const char *text);
 struct pod *service_add_pod(struct service *svc);
+/* An owned string of the model (a pod's message, an autoscaler's conditions): "" for NULL. */
+const char *model_text(const char *owned);
+/* Set *dst to src, sanitised and cut to FT_TEXT_MAX - 1 bytes, freeing the old one; NULL or
+ * "" holds nothing (NULL). 0, or -1 out of memory (*dst is kept then). */
+int model_set_text(char **dst, const char *src);
+/* A pod's message, "" when it has none. */
+const char *pod_message(const struct pod *p);
+/* Set it to msg, sanitised and cut to FT_TEXT_MAX - 1 bytes (NULL or "" clears it): 0, or
+ * -1 out of memory (the old one is kept then). */
+int pod_set_message(struct pod *p, const char *msg);
 struct condition *service_add_condition(struct service *svc);
 struct replicaset *service_add_rset(struct service *svc);
+/* a's ScaledObject, or a zeroed one (target NAN) when it has none: never NULL. */
+const struct keda_scaler *autoscaler_keda(const struct autoscaler *a);
+/* a's ScaledObject, made zeroed (target NAN) when it has none; NULL out of memory. Freed
+ * with the snapshot that holds a. */
+struct keda_scaler *autoscaler_add_keda(struct autoscaler *a);
 /* Keep ev among the service's newest FT_EVENTS_MAX events, newest first (copied). */
 void service_keep_event(struct service *svc, const struct event *ev);
 /* Put older's readings in front of dst's: a snapshot nobody took is replaced by a newer

@@ -38,7 +38,9 @@ struct service_view {
     bool has_rule;
     bool has_rec; /* has_rule and the rule could compute a count (else rec.replicas = desired) */
     struct recommendation rec;
-    struct hpa_state hpa;
+    /* Owned, made on first use (a change of count seen, a recommendation): 2 KB that a
+     * service no rule or autoscaler judges, most of thousands, never needs. NULL before. */
+    struct hpa_state *hpa;
     int min, max; /* effective bounds: source's, else the rule's */
     enum band cpu_band, mem_band;
     /* what the charts draw (series.h: ~0.6 KB for the three); judgements read metrics' */

@@ -37,7 +37,7 @@ static void print_snapshot(const struct snapshot *s)
                "unscalable=%d why=\"%s\" status=\"%s\"\n",
                v->name, v->kind, v->namespace_, v->desired, v->ready, v->available, v->cpu_pct,
                v->mem_pct, v->cpu_cores, v->mem_bytes, v->res.cpu_limit, v->res.mem_limit,
-               v->unscalable, v->unscalable_why, v->status);
+               v->unscalable, model_text(v->unscalable_why), model_text(v->status));
         for (size_t j = 0; j < v->n_pods; j++) {
             const struct pod *p = &v->pods[j];
             printf("pod %s service=%s phase=%s ready=%d restarts=%d cpu_cores=%.3f "

@@ -221,12 +221,13 @@ static void status_column(void)
     struct fix_scaler sc = {0};
     struct tui t;
     fixture_build(&w, &cfg);
+    static char stuck[] = "rollout stuck: ProgressDeadlineExceeded";
     for (size_t i = 0; i < w.n_services; i++) {
         struct service *s = &w.services[i].svc;
         if (strcmp(s->name, "dagster-run-worker") == 0)
             strcpy(s->reason, "ImagePullBackOff");
         if (strcmp(s->name, "api") == 0)
-            strcpy(s->status, "rollout stuck: ProgressDeadlineExceeded");
+            s->status = stuck; /* a view of no snapshot: nothing frees it */
     }
     w.revision++; /* the views changed, as world_apply would say */
     actuator_init(&act, false, audit_path, fix_submit, &sc);

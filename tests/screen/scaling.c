@@ -296,7 +296,8 @@ static void an_hpa_that_cannot_compute_keeps_the_count(void)
     struct rig r;
     rig_start(&r, false);
     /* as sources/kube.c words an HPA whose ScalingActive condition is False */
-    strcpy(r.w.services[1].svc.autoscaler.inactive, "ScalingActive=False: FailedGetResourceMetric");
+    static char inactive[] = "ScalingActive=False: FailedGetResourceMetric"; /* the view's own */
+    r.w.services[1].svc.autoscaler.inactive = inactive;
     r.w.revision++;
     keys(&r, (int[]){'j', '+', 0});
     tap(hx_has(stdscr, "cannot compute, so it keeps 6 (ScalingActive=False") &&

@@ -104,7 +104,8 @@ int main(void)
     r.w.services[1].rec_t = FIX_NOW - 40;
     r.w.services[1].svc.autoscaler.desired_known = false;
     r.w.services[1].svc.autoscaler.desired = 0;
-    strcpy(r.w.services[1].svc.autoscaler.inactive, "ScalingActive=False: FailedGetResourceMetric");
+    static char inactive[] = "ScalingActive=False: FailedGetResourceMetric"; /* the view's own */
+    r.w.services[1].svc.autoscaler.inactive = inactive;
     keys(&r, (int[]){'j', '\n', 0});
     tap(hx_has(stdscr, "ScalingActive=False: FailedGetResourceMetric") &&
             hx_has(stdscr, "cannot compute") && !hx_has(stdscr, "wants 0"),

@@ -26,7 +26,7 @@ static void cond(struct condition *c, const char *type, const char *st, const ch
     snprintf(c->type, sizeof c->type, "%s", type);
     snprintf(c->status, sizeof c->status, "%s", st);
     snprintf(c->reason, sizeof c->reason, "%s", reason);
-    snprintf(c->message, sizeof c->message, "%s", msg);
+    c->message = msg[0] ? (char *)msg : NULL; /* literals: a view of no snapshot frees none */
 }
 
 static void ev(struct event *e, const char *obj, const char *reason, const char *msg, int count,
@@ -47,7 +47,8 @@ static void break_api(struct service_view *v)
     struct service *s = &v->svc;
     s->ready = s->available = 3;
     s->updated = 2;
-    snprintf(s->status, sizeof s->status, "rollout stuck: ProgressDeadlineExceeded");
+    static char stuck[] = "rollout stuck: ProgressDeadlineExceeded"; /* the view's own */
+    s->status = stuck;
     for (int i = 0; i < 3; i += 2) {
         struct pod *p = &s->pods[i];
         p->ready = false;
@@ -55,8 +56,8 @@ static void break_api(struct service_view *v)
         p->cpu_cores = p->mem_bytes = NAN;
     }
     snprintf(s->pods[0].reason, sizeof s->pods[0].reason, "ImagePullBackOff");
-    snprintf(s->pods[0].message, sizeof s->pods[0].message,
-             "Back-off pulling image \"ghcr.io/18bravo/open-forge-api:2.0\"");
+    static char pulling[] = "Back-off pulling image \"ghcr.io/18bravo/open-forge-api:2.0\"";
+    s->pods[0].message = pulling; /* the fixture's static pods: nothing frees them */
     snprintf(s->pods[2].reason, sizeof s->pods[2].reason, "CrashLoopBackOff");
     snprintf(s->pods[2].last_reason, sizeof s->pods[2].last_reason, "OOMKilled");
     s->pods[2].exit_code = 137;

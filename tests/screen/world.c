@@ -211,8 +211,8 @@ static void keda_demo(void)
     free(log);
 
     /* what the next poll of a paused object shows */
-    sv->svc.autoscaler.keda.held = true;
-    sv->svc.autoscaler.keda.paused_at = 3;
+    sv->svc.autoscaler.keda->held = true; /* the demo snapshot's own ScaledObject */
+    sv->svc.autoscaler.keda->paused_at = 3;
     keys(&t, "h");
     tap(hx_has(stdscr, "PAUSED at 3"), "a paused object's row says so, first");
     keys(&t, "U");

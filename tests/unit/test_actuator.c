@@ -207,7 +207,8 @@ Test(actuator, refuses_what_cannot_or_need_not_change)
     cases[1].denied = true;
     cases[1].why = "RBAC: the cluster denies update on deployments/scale in open-forge";
     cases[2].svc.unscalable = true;
-    strcpy(cases[2].svc.unscalable_why, "compose service sets container_name");
+    static char fixed[] = "compose service sets container_name"; /* no snapshot frees it */
+    cases[2].svc.unscalable_why = fixed;
     cases[2].why = "api cannot be scaled: compose service sets container_name";
     cases[3].to = 5;
     cases[3].why = "api already has 5 replicas: nothing to change";

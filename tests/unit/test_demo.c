@@ -231,7 +231,7 @@ Test(demo, new_api_replicas_turn_ready_after_the_rollout_and_cpu_falls)
     cr_assert_eq(service(s, "api")->desired, 8);
     cr_assert_eq(service(s, "api")->ready, 5, "not ready before the rollout delay");
     cr_assert_eq(service(s, "api")->n_pods, 8);
-    cr_assert_neq(service(s, "api")->status[0], '\0', "a rollout says so");
+    cr_assert_neq(model_text(service(s, "api")->status)[0], '\0', "a rollout says so");
     snapshot_free(s);
 
     s = poll_at(src, T0 + DEMO_ROLLOUT_S + 5);

@@ -63,26 +63,27 @@ Test(keda, a_scaledobject_owns_its_deployment_and_its_hpa_is_keda_s)
     cr_assert(a->present);
     cr_assert_str_eq(a->kind, "KEDA");
     cr_assert_str_eq(a->name, "agent-worker-scaler");
-    cr_assert_str_eq(a->keda.hpa, "keda-hpa-agent-worker-scaler");
+    cr_assert_str_eq(autoscaler_keda(a)->hpa, "keda-hpa-agent-worker-scaler");
     cr_assert_eq(a->min, 1);
     cr_assert_eq(a->max, 100);
     cr_assert_eq(s->services[0].max, 100);
     cr_assert_eq(a->desired, 34, "the generated HPA's count stays KEDA's");
     cr_assert(a->desired_known);
-    cr_assert_str_eq(a->keda.trigger, "redis");
-    cr_assert_str_eq(a->keda.what, "agent:tasks:pending");
-    cr_assert_str_eq(a->keda.param, "listLength");
-    cr_assert_float_eq(a->keda.target, 10, 1e-9);
-    cr_assert_float_eq(a->keda.activation, 2, 1e-9);
-    cr_assert_str_eq(a->keda.activation_param, "activationListLength");
-    cr_assert_str_eq(a->keda.metric_type, "AverageValue");
-    cr_assert_eq(a->keda.n_triggers, 2);
-    cr_assert_str_eq(a->keda.triggers, "redis agent:tasks:pending listLength 10; cpu value 70");
-    cr_assert_str_eq(a->keda.ready, "True");
-    cr_assert_str_eq(a->keda.active, "True");
-    cr_assert_str_eq(a->keda.paused, "False");
-    cr_assert_str_eq(a->keda.fallback, "");
-    cr_assert(!a->keda.held);
+    cr_assert_str_eq(autoscaler_keda(a)->trigger, "redis");
+    cr_assert_str_eq(autoscaler_keda(a)->what, "agent:tasks:pending");
+    cr_assert_str_eq(autoscaler_keda(a)->param, "listLength");
+    cr_assert_float_eq(autoscaler_keda(a)->target, 10, 1e-9);
+    cr_assert_float_eq(autoscaler_keda(a)->activation, 2, 1e-9);
+    cr_assert_str_eq(autoscaler_keda(a)->activation_param, "activationListLength");
+    cr_assert_str_eq(autoscaler_keda(a)->metric_type, "AverageValue");
+    cr_assert_eq(autoscaler_keda(a)->n_triggers, 2);
+    cr_assert_str_eq(autoscaler_keda(a)->triggers,
+                     "redis agent:tasks:pending listLength 10; cpu value 70");
+    cr_assert_str_eq(autoscaler_keda(a)->ready, "True");
+    cr_assert_str_eq(autoscaler_keda(a)->active, "True");
+    cr_assert_str_eq(autoscaler_keda(a)->paused, "False");
+    cr_assert_str_eq(autoscaler_keda(a)->fallback, "");
+    cr_assert(!autoscaler_keda(a)->held);
     cr_assert_str_eq(a->ext_kind, "External");
     cr_assert_str_eq(a->ext_type, "AverageValue");
     cr_assert_str_eq(a->ext_metric, "s0-redis-agent-tasks-pending");
@@ -103,11 +104,11 @@ Test(keda, keda_defaults_fill_what_the_object_leaves_out_and_the_pause_is_read)
     cr_assert_str_eq(a->kind, "KEDA");
     cr_assert_eq(a->min, 0, "minReplicaCount defaults to 0");
     cr_assert_eq(a->max, 100, "maxReplicaCount defaults to 100");
-    cr_assert_float_eq(a->keda.target, 5, 1e-9, "listLength defaults to 5");
-    cr_assert_float_eq(a->keda.activation, 0, 1e-9);
-    cr_assert_float_eq(a->keda.cooldown_s, 300, 1e-9);
-    cr_assert(a->keda.held);
-    cr_assert_eq(a->keda.paused_at, 3);
+    cr_assert_float_eq(autoscaler_keda(a)->target, 5, 1e-9, "listLength defaults to 5");
+    cr_assert_float_eq(autoscaler_keda(a)->activation, 0, 1e-9);
+    cr_assert_float_eq(autoscaler_keda(a)->cooldown_s, 300, 1e-9);
+    cr_assert(autoscaler_keda(a)->held);
+    cr_assert_eq(autoscaler_keda(a)->paused_at, 3);
     cr_assert(!a->desired_known);
     snapshot_free(s);
 }
@@ -310,6 +311,9 @@ static int submit(void *ctx, const struct scale_request *req)
     return 0;
 }
 
+/* The service's ScaledObject: a test's own, as a snapshot's would be. */
+static struct keda_scaler the_scaler;
+
 static struct service keda_service(void)
 {
     struct service s;
@@ -321,7 +325,8 @@ static struct service keda_service(void)
     s.autoscaler.present = true;
     strcpy(s.autoscaler.kind, "KEDA");
     strcpy(s.autoscaler.name, "agent-worker-scaler");
-    s.autoscaler.keda = runbook_scaler();
+    the_scaler = runbook_scaler();
+    s.autoscaler.keda = &the_scaler;
     s.autoscaler.min = 1;
     s.autoscaler.max = 100;
     return s;

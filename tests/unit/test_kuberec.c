@@ -141,7 +141,7 @@ Test(kuberec, an_hpa_keeps_its_target_bounds_and_figures)
     cr_assert_float_eq(h->a.cpu_target, 70, 1e-9);
     cr_assert_float_eq(h->a.cpu_current, 91, 1e-9);
     cr_assert(isnan(h->a.mem_target));
-    cr_assert_str_eq(h->a.conditions, "ScalingLimited: TooManyReplicas");
+    cr_assert_str_eq(h->conditions, "ScalingLimited: TooManyReplicas");
     free(h);
     h = rec_of(KUBE_HPAS, "{\"metadata\":{\"name\":\"db\"},\"spec\":{\"scaleTargetRef\":"
                           "{\"kind\":\"StatefulSet\",\"name\":\"db\"}}}");

@@ -217,8 +217,8 @@ Test(report, check_is_critical_when_no_replica_of_a_service_is_ready)
 {
     char out[4096];
     struct snapshot *s = source_with("kube", 0, 5, NAN, NAN);
-    snprintf(s->services[0].status, sizeof(s->services[0].status),
-             "rollout stuck: ProgressDeadlineExceeded");
+    cr_assert_eq(model_set_text(&s->services[0].status, "rollout stuck: ProgressDeadlineExceeded"),
+                 0);
     cr_assert_eq(run_check(s, out, sizeof(out)), 2, "a critical outranks no data: %s", out);
     cr_assert(strstr(out, "\nCRITICAL ready api = 0/5: rollout stuck: ProgressDeadlineExceeded\n"),
               "%s", out);
@@ -326,7 +326,7 @@ Test(report, unknown_counts_are_null_and_the_hpas_figures_are_beside_ours)
     a->present = true; /* desired_known false: it wrote desiredReplicas 0 */
     snprintf(a->kind, sizeof(a->kind), "HPA");
     snprintf(a->name, sizeof(a->name), "api-hpa");
-    snprintf(a->inactive, sizeof(a->inactive), "ScalingActive=False: FailedGetResourceMetric");
+    cr_assert_eq(model_set_text(&a->inactive, "ScalingActive=False: FailedGetResourceMetric"), 0);
     a->min = 3, a->max = 20, a->cpu_target = 70, a->mem_target = 80, a->mem_current = 116;
     struct service *other = snapshot_add_service(s);
     snprintf(other->name, sizeof(other->name), "dagster-run-worker");

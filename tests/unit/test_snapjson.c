@@ -30,6 +30,8 @@ static struct snapshot *sample(void)
     snprintf(p->name, sizeof p->name, "web-1");
     p->ready = true, p->restarts = 4, p->cpu_cores = NAN, p->mem_bytes = -0.0;
     snprintf(p->reason, sizeof p->reason, "ImagePullBackOff");
+    pod_set_message(p, "Back-off pulling image \"web:2\"");
+    snprintf(service_add_pod(v)->name, FT_NAME_MAX, "web-2"); /* no message: NULL */
     snprintf(v->reason, sizeof v->reason, "ImagePullBackOff");
     struct condition *c = service_add_condition(v);
     snprintf(c->type, sizeof c->type, "Progressing");
@@ -43,6 +45,12 @@ static struct snapshot *sample(void)
     service_keep_event(v, &ev);
     ev.last_at = 1699999600, ev.count = 1;
     service_keep_event(v, &ev);
+    struct service *w = snapshot_add_service(s);
+    snprintf(w->name, sizeof w->name, "worker");
+    snprintf(w->autoscaler.kind, sizeof w->autoscaler.kind, "KEDA");
+    struct keda_scaler *k = autoscaler_add_keda(&w->autoscaler);
+    snprintf(k->object, sizeof k->object, "worker-scaler");
+    k->held = true, k->paused_at = 3, k->max = 40, k->activation = 0;
     snapshot_add_reading(s, "latency_p99", "web", 1700000000, INFINITY);
     snapshot_add_reading(s, "queue_depth", "", 1700000001, NAN);
     snprintf(snapshot_add_alert(s)->summary, FT_TEXT_MAX, "high \"latency\"\n");
@@ -66,13 +74,23 @@ static void expect_sample(const struct snapshot *d, const struct snapshot *s)
     cr_expect(d->access.scale == PERM_DENIED && d->access.hpa_min == PERM_ALLOWED);
     cr_expect_str_eq(d->reading_class, "metrics");
     cr_expect(d->measures_pool);
-    cr_assert_eq(d->n_services, 1);
+    cr_assert_eq(d->n_services, 2);
     struct service *v = &d->services[0];
+    cr_expect_null(v->autoscaler.keda, "only a KEDA service holds a ScaledObject");
+    cr_expect(isnan(autoscaler_keda(&v->autoscaler)->target));
+    const struct keda_scaler *k = d->services[1].autoscaler.keda;
+    cr_assert_not_null(k);
+    cr_expect(k != s->services[1].autoscaler.keda, "the decoded service owns its own");
+    cr_expect_str_eq(k->object, "worker-scaler");
+    cr_expect(k->held && k->paused_at == 3 && k->max == 40 && isnan(k->target));
     cr_expect(v->desired == 3 && v->ready == 2 && v->res.mem_limit == 512e6);
     cr_expect(v->cpu_pct == 73.5 && isnan(v->mem_pct), "NAN stays unknown, never 0");
     cr_expect(v->autoscaler.present && !v->autoscaler.desired_known && v->autoscaler.max == 8);
     cr_expect(isnan(v->autoscaler.cpu_current) && v->autoscaler.cpu_target == 80);
-    cr_assert_eq(v->n_pods, 1);
+    cr_assert_eq(v->n_pods, 2);
+    cr_expect_str_eq(pod_message(&v->pods[0]), "Back-off pulling image \"web:2\"");
+    cr_expect(v->pods[0].message != s->services[0].pods[0].message, "the decoded pod owns it");
+    cr_expect_null(v->pods[1].message, "no message reads back as none, not as \"\"");
     cr_expect(v->pods[0].ready && v->pods[0].restarts == 4 && isnan(v->pods[0].cpu_cores));
     cr_expect(same_num(v->pods[0].mem_bytes, -0.0));
     cr_expect_str_eq(v->pods[0].reason, "ImagePullBackOff");

@@ -117,7 +117,7 @@ Test(why, conditions_replicasets_and_warning_events_join_the_deployment)
     const struct service *w = &s->services[0];
     cr_assert_eq(w->n_conditions, 1);
     cr_assert_str_eq(w->conditions[0].reason, "FailedCreate");
-    cr_assert_str_eq(w->conditions[0].message, "exceeded quota: q");
+    cr_assert_str_eq(model_text(w->conditions[0].message), "exceeded quota: q");
     /* the newest revision first; a ReplicaSet owned by another deployment is not its */
     cr_assert_eq(w->n_rsets, 2, "%zu rsets, notice %s", w->n_rsets, s->notice);
     cr_assert_str_eq(w->rsets[0].name, "web-5d8f");
@@ -218,7 +218,7 @@ Test(why, an_autoscaling_v1_hpa_is_read)
     cr_assert_float_eq(a->cpu_target, 65, 1e-9);
     cr_assert_float_eq(a->cpu_current, 88, 1e-9);
     cr_assert(isnan(a->mem_target));
-    cr_assert_str_eq(a->conditions, "ScalingLimited: TooFewReplicas");
+    cr_assert_str_eq(model_text(a->conditions), "ScalingLimited: TooFewReplicas");
     /* the HPA's own events are the service's too */
     cr_assert_eq(s->services[0].n_events, 1);
     cr_assert_str_eq(s->services[0].events[0].object, "HorizontalPodAutoscaler/web-hpa");
@@ -244,7 +244,7 @@ Test(why, reasons_conditions_replicasets_and_events_survive_a_recording)
     cr_assert_str_eq(b->pods[0].last_reason, a->pods[0].last_reason);
     cr_assert_eq(b->pods[0].exit_code, 137);
     cr_assert_eq(b->n_conditions, 1);
-    cr_assert_str_eq(b->conditions[0].message, "exceeded quota: q");
+    cr_assert_str_eq(model_text(b->conditions[0].message), "exceeded quota: q");
     cr_assert_eq(b->n_rsets, 1);
     cr_assert_eq(b->rsets[0].revision, 2);
     cr_assert_eq(b->n_events, 1);

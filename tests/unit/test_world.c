@@ -589,3 +589,31 @@ Test(world, a_failure_keeps_its_words_and_a_source_never_ok_is_failing)
     cr_assert_eq(fresh.state, SOURCE_FAILING, "a first poll that hangs past its timeout");
     cr_assert_str_eq(fresh.error, "no answer for 4 s");
 }
+
+/* The autoscaling state (2 KB a view) is made only for a service that needs it: one a rule
+ * judges (the runbook's api) or whose count changed; never for the thousands nothing
+ * judges. Freed with its view when the source stops showing it (ASan's leak check). */
+Test(world, autoscaling_state_is_made_only_where_it_is_used)
+{
+    size_t i = world_add_source(&w, "demo");
+    struct snapshot *s = snap_with_api(1000, 5, 5, 50, 40);
+    snprintf(snapshot_add_service(s)->name, FT_NAME_MAX, "plain");
+    world_apply(&w, i, s, 1000);
+    world_evaluate(&w, 1000);
+    const struct service_view *api = world_service(&w, NULL, "api");
+    const struct service_view *plain = world_service(&w, NULL, "plain");
+    cr_assert(api != NULL && plain != NULL);
+    cr_expect_not_null(api->hpa, "the runbook's api rule recommends from it");
+    cr_expect_null(plain->hpa, "no rule, no autoscaler, no change of count: none");
+    s = snap_with_api(1030, 5, 5, 50, 40);
+    struct service *p = snapshot_add_service(s);
+    snprintf(p->name, FT_NAME_MAX, "plain");
+    p->desired = 2;
+    world_apply(&w, i, s, 1030);
+    plain = world_service(&w, NULL, "plain");
+    cr_assert_not_null(plain);
+    cr_expect_not_null(plain->hpa, "a change of count is recorded for the rate policies");
+    cr_expect_eq(plain->hpa->n_scales, 1);
+    world_apply(&w, i, snap_with_api(1060, 5, 5, 50, 40), 1060);
+    cr_expect_null(world_service(&w, NULL, "plain"), "gone, and its state freed with it");
+}
