@@ -510,7 +510,8 @@ Test(actuator, a_refusal_or_failure_quoting_a_secret_is_audited_with_it_masked)
     actuator_init(&a, false, log_path, fake_submit, &sc);
     struct service svc = api_service();
     svc.unscalable = true;
-    strcpy(svc.unscalable_why, "its engine tcp://ops:Pw-7q@10.0.0.1:2375 refused");
+    char why_not[] = "its engine tcp://ops:Pw-7q@10.0.0.1:2375 refused";
+    svc.unscalable_why = why_not; /* the service's own, not the snapshot's: nothing frees it */
     struct scale_request r = request(5, 6);
     char why[256];
     cr_assert_eq(actuator_request(&a, &r, &svc, NULL, 1, why, sizeof why), ACT_REFUSED);
