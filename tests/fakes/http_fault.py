@@ -158,6 +158,7 @@ class UnixConnection(http.client.HTTPConnection):
 
 class UnixServer(socketserver.ThreadingMixIn, socketserver.UnixStreamServer):
     daemon_threads = True
+    request_queue_size = 1024  # socketserver's 5 drops a poll's parallel connects
 
     def get_request(self):
         request, _ = super().get_request()
@@ -167,6 +168,7 @@ class UnixServer(socketserver.ThreadingMixIn, socketserver.UnixStreamServer):
 class Server(socketserver.ThreadingMixIn, http.server.HTTPServer):
     daemon_threads = True
     allow_reuse_address = True
+    request_queue_size = 1024  # socketserver's 5 drops a poll's parallel connects
     tls = None
 
     def finish_request(self, request, client_address):

@@ -48,6 +48,13 @@ import time
 import urllib.parse
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
+
+class Server(ThreadingHTTPServer):
+    # socketserver's listen backlog is 5: a client that opens a poll's seven lists at once
+    # (as forgetop does) had a SYN dropped and waited out TCP's 1 s retransmission, which
+    # a real API server (Go, backlog somaxconn) never makes it do.
+    request_queue_size = 1024
+
 CREATED = "2026-01-01T00:00:00Z"
 
 
@@ -1013,7 +1020,7 @@ def main():
     else:
         with open(a.state) as fh:
             seed = json.load(fh)
-    srv = ThreadingHTTPServer(("127.0.0.1", a.port), Handler)
+    srv = Server(("127.0.0.1", a.port), Handler)
     srv.daemon_threads = True
     srv.state = State(seed)
     srv.tokens = a.token
