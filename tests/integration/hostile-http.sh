@@ -155,7 +155,7 @@ for s in prometheus kube health; do
             took=$(echo "$(date +%s.%N) - $t0" | bc)
             diag "live $s $f: failing after ${took}s: $(screen | sed -n 2p | sed 's/  */ /g')"
             [ "$f" = trickle ] && [ "$s" != health ] && check "live $s trickle: the error says the answer timed out, not the connect" \
-                sh -c "tmux -L '$SOCK' capture-pane -p -t d | sed -n 2p | grep -qE '$s ~ [0-9]+s stale: [^·]*timed out after 2 s' && ! tmux -L '$SOCK' capture-pane -p -t d | sed -n 2p | grep -q 'connect to'"
+                wait_for 5 sh -c "tmux -L '$SOCK' capture-pane -p -t d | sed -n 2p | grep -qE '$s ~ [0-9]+s stale: [^·]*timed out after 2 s' && ! tmux -L '$SOCK' capture-pane -p -t d | sed -n 2p | grep -q 'connect to'"
             check "live $s $f: failing within $INTERVAL + $TIMEOUT + slack $SLACK s (${took}s)" \
                 awk -v s="$took" -v d="$DEADLINE" 'BEGIN { exit !(s <= d) }'
         else

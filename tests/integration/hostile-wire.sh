@@ -80,7 +80,7 @@ for s in postgres pgbouncer; do
         check "live $s trickle: failing within $INTERVAL + $TIMEOUT + slack $SLACK s (${took}s)" \
             awk -v s="$took" -v d="$DEADLINE" 'BEGIN { exit !(s <= d) }'
         check "live $s trickle: the error says the query's answer timed out, not the connect" \
-            sh -c "tmux -L '$SOCK' capture-pane -p -t d | sed -n 2p | grep -qE '$s ~ [0-9]+s stale: [^·]*query: timed out after 2 s'"
+            wait_for 5 sh -c "tmux -L '$SOCK' capture-pane -p -t d | sed -n 2p | grep -qE '$s ~ [0-9]+s stale: [^·]*query: timed out after 2 s'"
     else
         not_ok "live $s trickle: marked failing"
         screen | head -3 | sed 's/^/# /'

@@ -122,16 +122,22 @@ check "http_get_many runs them at once (${took} s, not 2.8 s)" \
 # others wait. Answers that each fit the cap but not together all come whole; six answers
 # past the cap (12.5 MiB chunked each, cut at 4 MiB) cost about 1.5 caps, not six.
 M=$((4 << 20))
-read -r _ kib0 < <(run_measured "$S/many0.out" "$PROBE" --many --max $M "$H/ok")
+# Under ASan its quarantine keeps freed bodies resident (87 MB seen) and the figure would be
+# ASan's: these two runs alone keep none, as the normal build does.
+Q=()
+[ -n "${FORGETOP_ASAN:-}" ] && Q=(env "ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}quarantine_size_mb=0")
+read -r _ kib0 < <(run_measured "$S/many0.out" "${Q[@]}" "$PROBE" --many --max $M "$H/ok")
 read -r _ kib < <(run_measured "$S/many-fit.out" "$PROBE" --many --max $M $(printf "$H/huge?n=3000000 %.0s" 1 2 3 4))
 expect_eq "http_get_many: answers that fit the cap but not together all come whole" \
     "$(printf 'status=200 len=3000000\n%.0s' 1 2 3 4)" "$(sed -E 's/ seconds=.*//' "$S/many-fit.out")"
-read -r _ kib < <(run_measured "$S/many-huge.out" "$PROBE" --many --max $M $(printf "$H/huge-chunked %.0s" 1 2 3 4 5 6))
+read -r _ kib < <(run_measured "$S/many-huge.out" "${Q[@]}" "$PROBE" --many --max $M $(printf "$H/huge-chunked %.0s" 1 2 3 4 5 6))
 diag "http_get_many: 6 answers past a 4 MiB cap: peak RSS ${kib} KiB (${kib0} KiB for one small answer)"
 expect_eq "http_get_many: each answer past the cap is refused in words" 6 \
     "$(grep -c 'error=response larger than 4 MiB' "$S/many-huge.out")"
-check "http_get_many: six answers past the cap hold under 2 caps at once ($((kib - kib0)) KiB more)" \
-    test $((kib - kib0)) -lt $((2 * 4096))
+lim=$((2 * 4096))
+[ -n "${FORGETOP_ASAN:-}" ] && lim=$((lim * 3 / 2)) # ASan's shadow and redzones (9.2 MB seen); six caps are 24
+check "http_get_many: six answers past the cap hold under $((lim / 1024)) MB at once ($((kib - kib0)) KiB more)" \
+    test $((kib - kib0)) -lt "$lim"
 ports=$(probe --many --repeat 2 $H/conn | sed -n 's/.*body=//p' | sort -u | wc -l)
 expect_eq "http_get_many reuses its connection on the next call" 1 "$ports"
 
