@@ -460,6 +460,9 @@ static size_t key_take(struct rkey *k, enum ktype t, redisReply **rep)
         size_t l = strlen(k->err);
         if (rep[0]->type == REDIS_REPLY_ERROR)
             text_sanitize_n(k->err + l, sizeof(k->err) - l, rep[0]->str, rep[0]->len);
+        else /* a count that is not one: say what came, never an empty "LLEN: " */
+            text_printf(k->err + l, sizeof(k->err) - l, "the reply was %s, not a count",
+                        reply_kind(rep[0]->type));
     }
     if (t == KT_STREAM)
         take_groups(k, rep[1]);
@@ -498,8 +501,13 @@ static int read_keys(struct rsrc *r, struct rnode *n, const char *lead, redisRep
         } else {
             k->type = KT_UNKNOWN;
             text_printf(k->type_name, sizeof(k->type_name), "?");
+            text_printf(k->err, sizeof(k->err), "TYPE: ");
+            size_t l = strlen(k->err);
             if (t->type == REDIS_REPLY_ERROR)
-                text_sanitize_n(k->err, sizeof(k->err), t->str, t->len);
+                text_sanitize_n(k->err + l, sizeof(k->err) - l, t->str, t->len);
+            else /* the key's type unknown: its depth is no data, and this says why */
+                text_printf(k->err + l, sizeof(k->err) - l, "the reply was %s, not a type",
+                            reply_kind(t->type));
         }
         if (k->type == was) {
             pos += key_take(k, was, rep + pos);
@@ -559,7 +567,9 @@ static void fact_key(struct snapshot *out, const struct rkey *k)
     char why[200];
     struct fact *f = snapshot_add_fact_num(out, "queue", k->name, "queue_depth", UNIT_COUNT,
                                            k->err[0] || k->type == KT_OTHER ? NAN : k->depth, NAN);
-    if (k->err[0])
+    if (k->err[0] && k->type == KT_UNKNOWN)
+        text_printf(why, sizeof(why), "%s", k->err); /* no type to name: "?: TYPE: ..." */
+    else if (k->err[0])
         text_printf(why, sizeof(why), "%s: %s", k->type_name, k->err);
     else if (k->type == KT_OTHER)
         text_printf(why, sizeof(why), "type %s: not a queue (list, stream or sorted set)",

@@ -7,6 +7,9 @@ MODE huge:    every command is answered with a bulk string that announces 1 GiB 
 MODE trickle: every command is answered with a valid status reply, one byte every 0.3 s.
 MODE nonsense: well-formed replies with figures no redis sends: INFO with -5 connected
               clients, used_memory -1, ops/s -nan, blocked clients nan; LLEN -3.
+MODE shapeinfo, shapetype, shapecount: well-formed replies of the wrong type, one command
+              each, the rest sane: INFO an array of integers; TYPE an integer; LLEN (and
+              the other counts) a bulk string.
 Writes its port to PORTFILE once listening; stops after 120 s whatever happens.
 """
 import socket, sys, threading, time
@@ -58,11 +61,33 @@ def nonsense(conn):
         conn.sendall(out)
 
 
+SANE_INFO = NONSENSE_INFO.replace(b":-5", b":5").replace(b":nan", b":0").replace(
+    b":-1", b":1048576").replace(b":-nan", b":10").replace(b":-2", b":0")
+
+
+def shape(conn, which):
+    for args in commands(conn):
+        cmd = args[0].upper()
+        if cmd == b"INFO" and which == "info":
+            out = b"*2\r\n:1\r\n:2\r\n"
+        elif cmd == b"INFO":
+            out = b"$%d\r\n%s\r\n" % (len(SANE_INFO), SANE_INFO)
+        elif cmd == b"TYPE":
+            out = b":7\r\n" if which == "type" else b"+list\r\n"
+        elif cmd in (b"LLEN", b"ZCARD", b"XLEN"):
+            out = b"$4\r\nfour\r\n" if which == "count" else b":12\r\n"
+        else:
+            out = b"+OK\r\n"
+        conn.sendall(out)
+
+
 def serve(conn, mode):
     conn.settimeout(30)
     try:
         if mode == "nonsense":
             return nonsense(conn)
+        if mode.startswith("shape"):
+            return shape(conn, mode[len("shape"):])
         conn.recv(65536)
         if mode == "huge":
             conn.sendall(b"$1073741824\r\n")
