@@ -328,11 +328,26 @@ bad:
     return -1;
 }
 
-static double num(const PGresult *r, int row, int col)
+/* A numeric cell; NAN when NULL, missing, or not a number at all (a look-alike server, or a
+ * role's own function shadowing the catalogue's): strtod would read "lots" as 0. What was
+ * sent instead goes to bad, when given, for the fact to say. */
+static double cell(const PGresult *r, int row, int col, char *bad, size_t badlen)
 {
     if (col < 0 || row >= PQntuples(r) || col >= PQnfields(r) || PQgetisnull(r, row, col))
         return NAN;
-    return strtod(PQgetvalue(r, row, col), NULL);
+    const char *s = PQgetvalue(r, row, col);
+    char *end;
+    double v = strtod(s, &end);
+    if (end != s && *end == '\0')
+        return v;
+    if (bad != NULL)
+        text_sanitize(bad, badlen, s);
+    return NAN;
+}
+
+static double num(const PGresult *r, int row, int col)
+{
+    return cell(r, row, col, NULL, 0);
 }
 
 /* A column of a SHOW result by name; 0 when this PgBouncer version lacks it or it is NULL,
@@ -358,6 +373,19 @@ static struct fact *fact(struct snapshot *out, const char *label, const char *ru
     return snapshot_add_fact_num(out, "database", label, rule, unit, v, of);
 }
 
+/* A fact of one numeric cell; one that is not a number is no data, saying what came. */
+static struct fact *fact_cell(struct snapshot *out, const char *label, const char *rule,
+                              enum unit unit, const PGresult *r, int row, int col)
+{
+    char bad[32] = "", why[96];
+    struct fact *f = fact(out, label, rule, unit, cell(r, row, col, bad, sizeof bad), NAN);
+    if (bad[0]) {
+        text_printf(why, sizeof why, "no data: server sent '%s', not a number", bad);
+        fact_set_text(f, why);
+    }
+    return f;
+}
+
 static void facts_xact(struct snapshot *out, const PGresult *r)
 {
     if (PQntuples(r) == 0) {
@@ -369,7 +397,9 @@ static void facts_xact(struct snapshot *out, const PGresult *r)
     str(r, 0, 3, state, sizeof(state));
     str(r, 0, 4, q, sizeof(q));
     text_printf(what, sizeof(what), "%s, %s: %s", db, state, q);
-    fact_set_text(fact(out, "longest xact", "xact_age", UNIT_SECONDS, num(r, 0, 0), NAN), what);
+    struct fact *f = fact_cell(out, "longest xact", "xact_age", UNIT_SECONDS, r, 0, 0);
+    if (f != NULL && f->text[0] == '\0') /* not when it says the age was not a number */
+        fact_set_text(f, what);
 }
 
 static void facts_replicas(struct snapshot *out, const PGresult *reps)
@@ -384,23 +414,25 @@ static void facts_replicas(struct snapshot *out, const PGresult *reps)
         text_printf(what, sizeof(what), "%s from %s (%s)", state, addr, sync);
         snapshot_add_fact_text(out, "database", label, "status", what);
         text_printf(label, sizeof(label), "  replica %s lag", name[0] ? name : addr);
-        fact(out, label, "replication_lag", UNIT_SECONDS, num(reps, i, 4), NAN);
+        fact_cell(out, label, "replication_lag", UNIT_SECONDS, reps, i, 4);
         text_printf(label, sizeof(label), "  replica %s behind", name[0] ? name : addr);
-        fact(out, label, "", UNIT_BYTES, num(reps, i, 3), NAN);
+        fact_cell(out, label, "", UNIT_BYTES, reps, i, 3);
     }
 }
 
 static void facts_role(struct snapshot *out, const PGresult *st, const PGresult *reps)
 {
-    fact_set_text(fact(out, "cache hit", "cache_hit", UNIT_RATIO, num(st, 0, 0), NAN),
-                  isnan(num(st, 0, 0)) ? "no reads yet" : "");
-    fact(out, "size", "", UNIT_BYTES, num(st, 0, 1), NAN);
+    struct fact *hit = fact_cell(out, "cache hit", "cache_hit", UNIT_RATIO, st, 0, 0);
+    if (PQgetisnull(st, 0, 0))
+        fact_set_text(hit, "no reads yet");
+    fact_cell(out, "size", "", UNIT_BYTES, st, 0, 1);
     bool replica = PQntuples(st) > 0 && PQgetvalue(st, 0, 2)[0] == 't';
     if (replica) {
         snapshot_add_fact_text(out, "database", "role", "", "replica");
-        fact_set_text(fact(out, "replay lag", "replication_lag", UNIT_SECONDS, num(st, 0, 3), NAN),
-                      isnan(num(st, 0, 3)) ? "nothing replayed yet" : "");
-        fact(out, "received not replayed", "", UNIT_BYTES, num(st, 0, 4), NAN);
+        struct fact *lag = fact_cell(out, "replay lag", "replication_lag", UNIT_SECONDS, st, 0, 3);
+        if (PQgetisnull(st, 0, 3))
+            fact_set_text(lag, "nothing replayed yet");
+        fact_cell(out, "received not replayed", "", UNIT_BYTES, st, 0, 4);
     } else {
         snapshot_add_fact_text(out, "database", "role", "", "primary");
         fact(out, "replicas", "", UNIT_COUNT, PQntuples(reps), NAN);
@@ -429,10 +461,10 @@ static int pg_poll_postgres(struct pgsrc *p, struct snapshot *out, char *err, si
     snapshot_add_reading(out, "db_connections_max", "database", t, max);
     snapshot_add_reading(out, "db_replicas", "database", t, replicas);
     fact(out, "connections", "db_connections", UNIT_COUNT, used, max);
-    fact(out, "active", "", UNIT_COUNT, num(res[0], 0, 1), NAN);
-    fact(out, "idle", "", UNIT_COUNT, num(res[0], 0, 2), NAN);
-    fact(out, "idle in transaction", "", UNIT_COUNT, num(res[0], 0, 3), NAN);
-    fact(out, "waiting on locks", "lock_waits", UNIT_COUNT, num(res[0], 0, 4), NAN);
+    fact_cell(out, "active", "", UNIT_COUNT, res[0], 0, 1);
+    fact_cell(out, "idle", "", UNIT_COUNT, res[0], 0, 2);
+    fact_cell(out, "idle in transaction", "", UNIT_COUNT, res[0], 0, 3);
+    fact_cell(out, "waiting on locks", "lock_waits", UNIT_COUNT, res[0], 0, 4);
     facts_xact(out, res[1]);
     facts_role(out, res[2], res[3]);
     clear_all(res, n);

@@ -4,7 +4,8 @@
 # whose client_min_messages is debug5 (dozens of DEBUG notices a query) and a database
 # whose owner set a value full of terminal escapes, which the server answers at every
 # connection with a WARNING that quotes it. libpq prints notices on stderr unless told
-# otherwise, and stderr is the terminal behind curses.
+# otherwise, and stderr is the terminal behind curses. A role whose catalogue is its own
+# answers text where numbers belong and impossible figures: no data, with what was sent.
 source "$(dirname "$0")/../lib.sh"
 source "$(dirname "$0")/../lib-postgres.sh"
 
@@ -128,6 +129,46 @@ slack=4096
 [ -n "${FORGETOP_ASAN:-}" ] && slack=$((limit - ${base:-0})) # ASan's quarantine keeps what was freed
 check "...and two polls after a refusal its RSS is back within $((slack / 1024)) MB of the baseline (${rss} vs ${base} KiB)" \
     test "${rss:-999999}" -lt $((${base:-0} + slack))
+
+# ---- wrong shapes and nonsense: the same search_path trick, a role whose catalogue is its
+# own. Its functions answer text where numbers belong (a look-alike server does the same:
+# strtod alone read "lots" as a size of 0), and its views impossible figures: a hit ratio
+# over 1, a transaction that starts in an hour, a negative replay lag. Each is no data with
+# what was sent, never a number, and the source stays ok: the rest of its answer is true.
+psql "$ADMIN" -qX -v ON_ERROR_STOP=1 >>"$DIR/setup.log" 2>&1 <<'SQL' || { not_ok "odd setup"; cat "$DIR/setup.log"; }
+CREATE ROLE odd LOGIN PASSWORD 'oddpw';
+CREATE SCHEMA odd AUTHORIZATION odd;
+ALTER ROLE odd SET search_path = odd, pg_catalog;
+SQL
+PGPASSWORD=oddpw psql "host=127.0.0.1 port=$PGP user=odd dbname=postgres" -qX -v ON_ERROR_STOP=1 \
+    >>"$DIR/setup.log" 2>&1 <<'SQL' || { not_ok "the odd catalogue"; cat "$DIR/setup.log"; }
+CREATE FUNCTION odd.pg_database_size(name) RETURNS text LANGUAGE sql AS $$SELECT 'lots'$$;
+CREATE FUNCTION odd.pg_wal_lsn_diff(pg_lsn, pg_lsn) RETURNS text LANGUAGE sql
+    AS $$SELECT E'12\x1b[2Jkb'$$;
+CREATE VIEW odd.pg_stat_database AS SELECT -100::bigint AS blks_hit, 10::bigint AS blks_read;
+CREATE VIEW odd.pg_stat_activity AS SELECT 'client backend'::text AS backend_type,
+    'active'::text AS state, NULL::text AS wait_event_type, now() + interval '1 hour' AS xact_start,
+    1 AS pid, 'x'::name AS datname, 'q'::text AS query;
+CREATE VIEW odd.pg_stat_replication AS SELECT 'r1'::text AS application_name,
+    '10.0.0.1'::inet AS client_addr, 'streaming'::text AS state, '0/0'::pg_lsn AS replay_lsn,
+    interval '-5 seconds' AS replay_lag, 'async'::text AS sync_state;
+SQL
+ODD="host=127.0.0.1 port=$PGP user=odd password=oddpw dbname=postgres"
+expect_eq "the odd role's database size really is text (psql)" "lots" \
+    "$(psql "$ODD" -tAXc 'select pg_database_size(current_database())' 2>&1)"
+"$BIN" --config "$DIR/slow.conf" --postgres "$ODD" --once --json >"$DIR/odd.json" 2>"$DIR/odd.err"
+odd() { json_get "$DIR/odd.json" "[(f['value'], f['display']) for f in d['facts'] if f['label'] == '$1'][0]"; }
+expect_eq "odd: the source is ok, its true figures kept" "ok 1" \
+    "$(json_get "$DIR/odd.json" "d['sources'][0]['state'] + ' ' + str([f['value'] for f in d['facts'] if f['label'] == 'active'][0])")"
+expect_eq "odd: a size sent as text is no data, saying what came (not 0)" \
+    "(None, \"no data: server sent 'lots', not a number\")" "$(odd size)"
+expect_eq "odd: a byte count sent as text with an escape: no data, the escape made harmless" \
+    "(None, \"no data: server sent '12?[2Jkb', not a number\")" "$(odd '  replica r1 behind')"
+expect_eq "odd: a hit ratio over 1 is no data" "(None, 'no data: server sent 1.11111')" "$(odd 'cache hit')"
+expect_eq "odd: a transaction that starts in an hour is no data" \
+    "(None, 'no data: server sent -3600')" "$(odd 'longest xact')"
+expect_eq "odd: a negative replay lag is no data" "(None, 'no data: server sent -5')" "$(odd '  replica r1 lag')"
+check "odd: no raw escape byte in the JSON or on stderr" sh -c "! grep -q \$(printf '\\033') '$DIR/odd.json' '$DIR/odd.err'"
 
 # Secrets in mistyped addresses: libpq quotes a bad URI whole, the redis parser its input.
 pw=ftpw-Zq81
