@@ -7,10 +7,13 @@ real server's answer a shape it never has. No server here can be made to send th
 usage: pg_rewrite_proxy.py LISTEN_PORT UPSTREAM_PORT [--mode-file F] [FROM=TO...] (prints
 "ready" when listening; 127.0.0.1 both sides). With --mode-file, F is read before each
 relay of the server's bytes: "trickle" sends them a byte every 200 ms (a server that holds
-a query's answer forever without ever going silent), anything else relays them whole. A
-connection made while the file says pass trickles from the moment it says trickle."""
+a query's answer forever without ever going silent); "huge" answers a query, once the
+client has sent one, with a DataRow that announces 64 MiB and sends it (a row no PgBouncer
+can be made to send); anything else relays them whole. A connection made while the file
+says pass trickles, or floods, from the moment it says so."""
 import select
 import socket
+import struct
 import sys
 import threading
 import time
@@ -20,12 +23,29 @@ TRICKLE_S = 0.2
 MODE_FILE = None
 
 
-def trickling():
+HUGE = 64 << 20
+
+
+def mode():
     try:
         with open(MODE_FILE) as f:
-            return f.read().strip() == "trickle"
+            return f.read().strip()
     except (OSError, TypeError):
-        return False
+        return "pass"
+
+
+def trickling():
+    return mode() == "trickle"
+
+
+def flood(client):
+    """A DataRow ('D', its length, one column) of HUGE bytes, sent whole; the client is
+    expected to refuse it part-way and hang up."""
+    client.sendall(b"D" + struct.pack(">IhI", HUGE, 1, HUGE - 10))
+    chunk, left = b"x" * 65536, HUGE - 10
+    while left > 0:
+        client.sendall(chunk[:left])
+        left -= len(chunk)
 
 
 def send(client, data):
@@ -41,6 +61,7 @@ def relay(client, upstream, pairs):
     keep = max((len(a) for a, _ in pairs), default=1) - 1
     carry = b""
     socks = [client, upstream]
+    queried = False
     try:
         while True:
             ready, _, _ = select.select(socks, [], [], HOLD_S)
@@ -54,8 +75,11 @@ def relay(client, upstream, pairs):
                         send(client, carry)
                     return
                 if s is client:
+                    queried = queried or data[:1] == b"Q"
                     upstream.sendall(data)
                     continue
+                if queried and mode() == "huge":
+                    return flood(client)
                 buf = carry + data
                 for a, b in pairs:
                     buf = buf.replace(a, b)

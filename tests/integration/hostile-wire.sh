@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
-# hostile-wire.sh - the database sources against servers that trickle: a real PostgreSQL
-# and a real PgBouncer, each behind a relay (tests/fakes/pg_rewrite_proxy.py --mode-file)
-# that, once told, sends their answers a byte every 200 ms. Such a server is never silent,
-# so only a total deadline per request ends the wait. `--once --json` ends within the
-# timeouts and says so in words; the live dashboard marks the source failing within one
-# interval plus its timeouts while the other stays fresh, and is fresh again once the
-# server answers whole.
+# hostile-wire.sh - the database sources against servers that trickle or flood: a real
+# PostgreSQL and a real PgBouncer, each behind a relay (tests/fakes/pg_rewrite_proxy.py
+# --mode-file) that, once told, sends their answers a byte every 200 ms, or answers a query
+# with one 64 MiB row. A trickling server is never silent, so only a total deadline per
+# request ends the wait; a flood is refused at the reply cap. `--once --json` ends within
+# the timeouts and says so in words; the live dashboard marks the source failing within
+# one interval plus its timeouts while the other stays fresh, is fresh again once the
+# server answers whole, and its memory stays within the budget and comes back.
 source "$(dirname "$0")/../lib.sh"
 source "$(dirname "$0")/../lib-postgres.sh"
 
@@ -58,6 +59,24 @@ for s in postgres pgbouncer; do
     expect_eq "$s trickle: $o stays ok" ok "$(state "$DIR/$s.json" "$o")"
 done
 
+# ---- --once --json on a server whose answer to the query is one 64 MiB row
+limit=65536
+[ -n "${FORGETOP_ASAN:-}" ] && limit=262144 # as hostile-postgres: ASan's shadow and quarantine
+for s in postgres pgbouncer; do
+    o=postgres; [ "$s" = postgres ] && o=pgbouncer
+    echo huge >"$DIR/$s.mode"
+    read -r secs kib < <(run_measured "$DIR/$s-huge.json" "$BIN" --config "$DIR/forgetop.conf" "${ARGS[@]}" --once --json)
+    echo pass >"$DIR/$s.mode"
+    e=$(err "$DIR/$s-huge.json" "$s")
+    diag "$s huge: ${secs}s, peak RSS ${kib} KiB: $e"
+    expect_eq "$s huge: --once says the source failed" failing "$(state "$DIR/$s-huge.json" "$s")"
+    check "$s huge: refused with the cap in words" grep -q "reply over 8 MiB: refused" <<<"$e"
+    check "$s huge: peak RSS within $((limit / 1024)) MB (${kib} KiB)" test "$kib" -lt "$limit"
+    check "$s huge: --once ends within the timeouts + slack (${secs}s)" \
+        awk -v s="$secs" -v d=$((TIMEOUT + SLACK)) 'BEGIN { exit !(s <= d) }'
+    expect_eq "$s huge: $o stays ok" ok "$(state "$DIR/$s-huge.json" "$o")"
+done
+
 # ---- the live dashboard: a trickle that starts on a connection made while all was well
 SOCK="forgetop-hwire-$$"
 on_exit "tmux -L '$SOCK' kill-server 2>/dev/null"
@@ -70,25 +89,41 @@ unfresh() { screen | sed -n 2p | grep -qE "(^| )$1 [~✗]"; }
 both_fresh() { fresh postgres && fresh pgbouncer; }
 check "live: both sources are fresh through the relays" wait_for 30 both_fresh
 DEADLINE=$((INTERVAL + TIMEOUT + SLACK))
-for s in postgres pgbouncer; do
-    o=postgres; [ "$s" = postgres ] && o=pgbouncer
-    t0=$(date +%s.%N)
-    echo trickle >"$DIR/$s.mode"
-    if wait_for $((DEADLINE + 10)) unfresh "$s"; then
-        took=$(echo "$(date +%s.%N) - $t0" | bc)
-        diag "live $s trickle: failing after ${took}s: $(screen | sed -n 2p | sed 's/  */ /g')"
-        check "live $s trickle: failing within $INTERVAL + $TIMEOUT + slack $SLACK s (${took}s)" \
-            awk -v s="$took" -v d="$DEADLINE" 'BEGIN { exit !(s <= d) }'
-        check "live $s trickle: the error says the query's answer timed out, not the connect" \
-            wait_for 5 sh -c "tmux -L '$SOCK' capture-pane -p -t d | sed -n 2p | grep -qE '$s ~ [0-9]+s stale: [^·]*query: timed out after 2 s'"
-    else
-        not_ok "live $s trickle: marked failing"
-        screen | head -3 | sed 's/^/# /'
-    fi
-    check "live $s trickle: $o stays fresh" fresh "$o"
-    echo pass >"$DIR/$s.mode"
-    check "live $s: fresh again once the server answers whole" wait_for $((DEADLINE + 10)) both_fresh
+PANE=$(TM display -p -t d '#{pane_pid}')
+rss() { awk '/VmRSS/ {print $2}' "/proc/$PANE/status" 2>/dev/null; }
+base=$(rss)
+for m in trickle huge; do
+    case $m in
+    trickle) want="query: timed out after 2 s" why="the query's answer timed out, not the connect" ;;
+    huge) want="query: reply over 8 MiB: refused" why="the reply was refused at the cap" ;;
+    esac
+    for s in postgres pgbouncer; do
+        o=postgres; [ "$s" = postgres ] && o=pgbouncer
+        t0=$(date +%s.%N)
+        echo $m >"$DIR/$s.mode"
+        if wait_for $((DEADLINE + 10)) unfresh "$s"; then
+            took=$(echo "$(date +%s.%N) - $t0" | bc)
+            diag "live $s $m: failing after ${took}s: $(screen | sed -n 2p | sed 's/  */ /g')"
+            check "live $s $m: failing within $INTERVAL + $TIMEOUT + slack $SLACK s (${took}s)" \
+                awk -v s="$took" -v d="$DEADLINE" 'BEGIN { exit !(s <= d) }'
+            check "live $s $m: the error says $why" \
+                wait_for 5 sh -c "tmux -L '$SOCK' capture-pane -p -t d | sed -n 2p | grep -qE '$s ~ [0-9]+s stale: [^·]*$want'"
+        else
+            not_ok "live $s $m: marked failing"
+            screen | head -3 | sed 's/^/# /'
+        fi
+        check "live $s $m: $o stays fresh" fresh "$o"
+        echo pass >"$DIR/$s.mode"
+        check "live $s: fresh again once the server answers whole" wait_for $((DEADLINE + 10)) both_fresh
+    done
 done
+hwm=$(awk '/VmHWM/ {print $2}' "/proc/$PANE/status" 2>/dev/null) now=$(rss)
+diag "live: RSS ${base} KiB before the faults, ${now} KiB after, peak ${hwm} KiB"
+check "live: peak RSS over every fault within $((limit / 1024)) MB (${hwm} KiB)" test "${hwm:-999999}" -lt "$limit"
+slack=4096
+[ -n "${FORGETOP_ASAN:-}" ] && slack=$((limit - ${base:-0})) # ASan's quarantine keeps what was freed
+check "live: RSS back within $((slack / 1024)) MB of where it was (${now} vs ${base} KiB)" \
+    test "${now:-999999}" -lt $((${base:-0} + slack))
 TM kill-server
 check "live: nothing on stderr" test ! -s "$DIR/live.err"
 finish
