@@ -364,6 +364,17 @@ static void hpa_v1_fields(struct kuberec_hpa *h, const cJSON *item)
     }
 }
 
+/* A new HPA reads desiredReplicas 0 (the field is not optional) until the controller's
+ * first pass writes its status, conditions always among it: a 0 with no condition is a
+ * count nobody computed yet, not a count of zero. */
+static bool hpa_unreconciled(const cJSON *item)
+{
+    const cJSON *st = jget(item, "status"), *conds = jget(st, "conditions");
+    const char *v1 = jstr(jget(jget(item, "metadata"), "annotations"),
+                          "autoscaling.alpha.kubernetes.io/conditions");
+    return jint(st, "desiredReplicas", -1) == 0 && cJSON_GetArraySize(conds) == 0 && v1 == NULL;
+}
+
 static int parse_hpa(const cJSON *item, void **rec)
 {
     const cJSON *spec = jget(item, "spec"), *st = jget(item, "status");
@@ -394,6 +405,10 @@ static int parse_hpa(const cJSON *item, void **rec)
     keda_hpa_metrics(a, spec, st);
     hpa_conditions(r, jget(st, "conditions"));
     hpa_v1_fields(r, item);
+    if (hpa_unreconciled(item)) {
+        text_printf(r->inactive, sizeof(r->inactive), "no status from the HPA controller yet");
+        a->desired_known = false;
+    }
     if (!a->desired_known)
         a->desired = 0;
     return 0;

@@ -38,7 +38,13 @@ svc() { get "[s for s in d['services'] if s['name']=='$1'][0]$2"; }
 out=$(kubectl --kubeconfig "$V" get deploy 2>&1)
 check "kubectl reads the deployments with the viewer's kubeconfig" grep -qE "^api +5/5 " <<<"$out"
 
-# --- the viewer's dashboard document
+# --- the viewer's dashboard document, once the HPA controller has made its first pass
+# (before it, the API holds desiredReplicas 0 and no condition: a unit test reads that)
+hpa_inactive() {
+    kadm GET /apis/autoscaling/v2/namespaces/open-forge/horizontalpodautoscalers/api-hpa |
+        grep -q FailedGetResourceMetric
+}
+check "the real HPA controller writes ScalingActive=False (no metrics-server)" wait_for 60 hpa_inactive
 t0=$(date +%s.%N)
 once "$V"
 rc=$?

@@ -177,6 +177,23 @@ Test(kubeparse, an_hpa_that_cannot_compute_has_no_desired_count)
     snapshot_free(s);
 }
 
+/* What the API server holds for an HPA the controller has not reached yet (desiredReplicas
+ * is not optional, so it reads 0): no count, and the panel says why. */
+Test(kubeparse, an_hpa_the_controller_has_not_reached_has_no_desired_count)
+{
+    const long st[KUBE_LISTS] = {200, 200, 200, 200};
+    const char *body[KUBE_LISTS] = {API_DEPLOY, HPA("{\"desiredReplicas\":0}"), two_pods,
+                                    two_metrics};
+    struct snapshot *s = snapshot_new();
+    char err[256] = "";
+    cr_assert_eq(parse4(body, st, s, err), 0, "%s", err);
+    const struct autoscaler *a = &s->services[0].autoscaler;
+    cr_assert(a->present);
+    cr_assert(!a->desired_known, "a 0 nobody computed is no count");
+    cr_assert_str_eq(model_text(a->inactive), "no status from the HPA controller yet");
+    snapshot_free(s);
+}
+
 /* A 403 on metrics.k8s.io is RBAC; a 404 is no metrics-server: each says which. */
 Test(kubeparse, metrics_forbidden_and_not_served_are_told_apart)
 {
