@@ -108,10 +108,23 @@ json_get() {
 
 # probe_path NAME : the path of a program a suite drives a source through, built by `make
 # test-bins` (with the sanitizers under make asan): tests/integration/NAME.c or bench/NAME.c.
+# One that is there but older than a source or header it is built from (a bench script run
+# by hand after an edit) is rebuilt first, so its figures are of the tree as it is.
 probe_path() {
     local p
     for p in "$BUILD/tests/probes/$1" "$BUILD/bench/$1"; do
-        [ -x "$p" ] && { echo "$p"; return 0; }
+        [ -x "$p" ] || continue
+        # (make -q or -n cannot say: the archive's object list is a FORCE target, so make
+        # always sees the program as to be relinked; the sources' times are compared instead)
+        if [ -n "$(cd "$ROOT" && find core sources widgets tui include tests/integration bench \
+            -name '*.[ch]' -newer "$p" -print -quit 2>/dev/null)" ]; then
+            # (under make asan a plain rebuild would mix unsanitized objects in: say so only)
+            [ -n "${FORGETOP_ASAN:-}" ] && { echo "probe_path: $p is older than its sources" >&2; echo "$p"; return 0; }
+            echo "probe_path: $p is older than its sources; rebuilding it" >&2
+            make -s -C "$ROOT" BUILD="$BUILD" "$p" >/dev/null 2>&1 || return 1
+        fi
+        echo "$p"
+        return 0
     done
     for p in "$BUILD/tests/probes/$1" "$BUILD/bench/$1"; do
         make -s -C "$ROOT" BUILD="$BUILD" "$p" >/dev/null 2>&1 && [ -x "$p" ] && { echo "$p"; return 0; }
