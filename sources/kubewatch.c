@@ -21,8 +21,9 @@
 #define HUNG_GRACE_S  10
 #define BACKOFF_MIN_S 1
 #define BACKOFF_MAX_S 30
-#define MAX_LINE      (64u << 20)
-#define TRIM_BYTES    (1u << 20) /* a list this big gives its parse's memory back */
+/* One event is one object, which cannot be larger than a page of them (kube.c's cap). */
+#define MAX_LINE   (16u << 20)
+#define TRIM_BYTES (1u << 20) /* a list this big gives its parse's memory back */
 /* A relist after 410 is over within one sync: its note stays this long (or until the next
  * relist), so a screen or a test reading between polls still sees it happened. */
 #define GONE_KEPT_S 60
@@ -408,12 +409,25 @@ static int on_bytes(const char *data, size_t len, void *arg)
     return 0;
 }
 
+/* An empty line buffer grown past TRIM_BYTES by one big event (or a server's endless
+ * non-line) goes back to the system: kept, it held up to MAX_LINE for good. */
+static void release_line(struct kubewatch *w)
+{
+    if (w->len > 0 || w->cap <= TRIM_BYTES)
+        return;
+    free(w->buf);
+    w->buf = NULL;
+    w->cap = 0;
+    malloc_trim(0);
+}
+
 static void close_stream(struct kubewatch *w)
 {
     http_stream_close(w->st);
     w->st = NULL;
     w->len = 0;
     w->overflow = false;
+    release_line(w);
 }
 
 static int open_stream(struct kubewatch *w, struct http_client *c, const char *server, double now,
@@ -505,8 +519,8 @@ static int drain_lines(struct kubewatch *w)
     }
     memmove(w->buf, w->buf + at, w->len - at);
     w->len -= at;
-    if (w->buf != NULL)
-        w->buf[w->len] = '\0';
+    w->buf[w->len] = '\0';
+    release_line(w);
     return rc;
 }
 
@@ -559,7 +573,7 @@ static void ended(struct kubewatch *w, long status, const char *e, double now)
     } else if (rc < 0 || e[0] || w->overflow || status == 0) {
         if (rc == 0)
             text_printf(w->why, sizeof(w->why), "watch %s: %s", w->what,
-                        w->overflow ? "an event larger than 64 MiB"
+                        w->overflow ? "an event larger than 16 MiB"
                         : e[0]      ? e
                                     : "no answer");
         back_off(w, now);

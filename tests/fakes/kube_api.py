@@ -30,7 +30,9 @@ Create (POST) and delete (DELETE) deployments; every change is an event. Watch s
    ERROR event with code 410 and end; a watch from an older version gets one too, or an
    HTTP 410 with "gone_as": "status"), "watch_hang": true (open watches go silent, new
    ones get no answer at all), "watch_refuse": 405 (watch requests answered with that
-   Status; "watch_refuse_path" limits it to paths containing the substring).
+   Status; "watch_refuse_path" limits it to paths containing the substring),
+  "watch_big_mib": N (each open deployments watch sends, once per size, a MODIFIED event of its
+   first deployment padded with an annotation of N MiB: one event line of that size).
 GET /_stats: requests, pages, list and watch requests, bytes of bodies sent.
 Besides bearer tokens it accepts client certificates (--client-ca) and basic auth (--basic).
 Every write (PUT, PATCH, POST, DELETE) is appended to --log as one JSON line.
@@ -682,7 +684,11 @@ class Handler(BaseHTTPRequestHandler):
                     emit("ADDED", d)
             deadline = time.time() + timeout
             bookmark_at = time.time() + float(ctl.get("bookmark_s", 30))
+            big_sent = 0  # the size sent last: a new size is sent too
             while True:
+                big = int(ctl.get("watch_big_mib") or 0)
+                if res == "deployments" and big and big != big_sent and self.emit_big(ns, big, emit):
+                    big_sent = big
                 with st.changed:
                     st.changed.wait(0.2)
                     if self.server.control.get("watch_hang"):
@@ -710,6 +716,18 @@ class Handler(BaseHTTPRequestHandler):
                         return
         except (BrokenPipeError, ConnectionResetError, ssl.SSLError, OSError):
             self.close_connection = True
+
+    def emit_big(self, ns, mib, emit):
+        """One MODIFIED event of the namespace's first deployment, an annotation of mib MiB."""
+        st = self.server.state
+        with st.lock:
+            mine = [v[1] for k, v in sorted(st.seen["deployments"].items()) if k[0] == ns]
+            if not mine:
+                return False
+            d = json.loads(json.dumps(mine[0]))
+        d["metadata"].setdefault("annotations", {})["pad"] = "x" * (mib << 20)
+        emit("MODIFIED", d)
+        return True
 
     def route_locked(self, p, q, body, f):
         st = self.server.state
