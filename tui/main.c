@@ -5,6 +5,7 @@
  * is touched, so an error is plain text on stderr with a non-zero exit. */
 
 #include <locale.h>
+#include <malloc.h>
 #include <math.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -365,6 +366,16 @@ static int run_dashboard(struct config *cfg, struct poller *p, struct world *w,
     return rc;
 }
 
+/* A big block (a list page, a watch event, a reply near its cap) gets a mapping of its
+ * own and goes back to the system when freed. By default glibc raises its mmap threshold
+ * to the largest block freed (up to 32 MiB) and its trim threshold to twice that, and
+ * malloc_trim never shrinks a thread arena's top: after one huge answer a poller's arena
+ * kept up to 25 MB for good, at random. A fixed threshold turns that growth off. */
+static void memory_policy(void)
+{
+    mallopt(M_MMAP_THRESHOLD, 1 << 20);
+}
+
 int main(int argc, char **argv)
 {
     static struct config cfg; /* large: keep it off the stack */
@@ -372,6 +383,7 @@ int main(int argc, char **argv)
     char err[512];
     int rc = 1;
 
+    memory_policy();
     setlocale(LC_ALL, "");
     /* UTF-8 and wide characters from the operator's locale, but numbers always with a
      * '.': strtod reads the config, the flags and Prometheus's "0.73", and printf writes
